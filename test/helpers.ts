@@ -1,0 +1,40 @@
+/** Shared test fixtures: a temporary spec cache fed from RFC_MIRROR. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDocName } from '../tools/spec/docname.ts';
+import { loadDocs } from '../tools/spec/store.ts';
+import type { SpecDoc } from '../tools/spec/document.ts';
+
+export const ROOT = join(import.meta.dirname, '..');
+
+/** RFC_MIRROR as set for the run; without it, documents come from the network. */
+export const MIRROR = process.env.RFC_MIRROR || undefined;
+
+export function tempDir(prefix = 'rfcdoc-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+let sharedCache: string | undefined;
+/** One cache directory for the whole test run, so each RFC is paginated once. */
+export function testCache(): string {
+  return (sharedCache ??= tempDir('rfcdoc-cache-'));
+}
+
+const loaded = new Map<string, Promise<SpecDoc>>();
+/** A real RFC, fetched from RFC_MIRROR into the test cache. */
+export function realDoc(name: string): Promise<SpecDoc> {
+  const doc = parseDocName(name);
+  let p = loaded.get(doc.id);
+  if (!p) {
+    p = loadDocs([doc], { cacheDir: testCache(), mirror: MIRROR }).then(({ docs, diagnostics }) => {
+      const d = docs.get(doc.id);
+      if (!d) throw new Error(`cannot load ${name}: ${diagnostics.map((x) => x.message).join('; ')} (set RFC_MIRROR)`);
+      return d;
+    });
+    loaded.set(doc.id, p);
+  }
+  return p;
+}

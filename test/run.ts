@@ -1,0 +1,55 @@
+/**
+ * Test runner: runs every `*.test.ts` under test/ (or those whose path
+ * matches the arguments) with uvu, then prints the closing line
+ * `N passed, N failed` that CI reads.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const filters = process.argv.slice(2);
+
+function walk(d: string): string[] {
+  return readdirSync(d).flatMap((name) => {
+    const p = join(d, name);
+    if (name === 'fixtures' || name === 'node_modules') return [];
+    return statSync(p).isDirectory() ? walk(p) : name.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+const files = walk(dir)
+  .sort()
+  .filter((f) => filters.length === 0 || filters.some((x) => relative(dir, f).includes(x)));
+
+// Capture uvu's summary while still printing it.
+let captured = '';
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  captured += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+  if (captured.length > 1 << 16) captured = captured.slice(-4096);
+  return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+}) as typeof process.stdout.write;
+
+(globalThis as Record<string, unknown>).UVU_DEFER = 1;
+const uvu = await import('uvu');
+const queue = (globalThis as unknown as { UVU_QUEUE: unknown[][] }).UVU_QUEUE;
+for (const [i, file] of files.entries()) {
+  (globalThis as Record<string, unknown>).UVU_INDEX = i;
+  queue.push([relative(dir, file)]);
+  await import(pathToFileURL(file).href);
+}
+await uvu.exec(false);
+
+const plain = captured.replace(/\x1b\[[0-9;]*m/g, '');
+const num = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? 0);
+const total = num('Total');
+const passed = num('Passed');
+const skipped = num('Skipped');
+const failed = total - passed - skipped;
+process.stdout.write = write;
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+if (files.length === 0 || total === 0) {
+  console.error('no tests ran');
+  process.exitCode = 1;
+}

@@ -1,0 +1,67 @@
+/**
+ * A specification document as the rest of the pipeline sees it: its name,
+ * title, numbered lines and section index. Built from text by a pure function.
+ */
+import { createHash } from 'node:crypto';
+import { type DocName, displayName } from './docname.ts';
+import { paginate, type FooterMismatch, type PagedLine } from './paginate.ts';
+import { indexSections, type Section } from './sections.ts';
+
+export interface SpecDoc {
+  name: DocName;
+  /** `RFC3261` or the draft's name, as written in tags. */
+  label: string;
+  /** Title as printed on the first page. */
+  title: string;
+  pages: number;
+  virtual: boolean;
+  lines: PagedLine[];
+  sections: Section[];
+  footerMismatches: FooterMismatch[];
+  /** sha256 of the source bytes. */
+  sha256: string;
+  size: number;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/** Decodes, paginates and indexes a document's source bytes. */
+export function buildDoc(name: DocName, bytes: Uint8Array): SpecDoc {
+  const paged = paginate(decoder.decode(bytes));
+  return {
+    name,
+    label: name.kind === 'rfc' ? name.label : name.id,
+    title: findTitle(paged.lines) ?? displayName(name),
+    pages: paged.pages,
+    virtual: paged.virtual,
+    lines: paged.lines,
+    sections: indexSections(paged.lines),
+    footerMismatches: paged.footerMismatches,
+    sha256: sha256(bytes),
+    size: bytes.length,
+  };
+}
+
+/**
+ * The title is the first block of lines after the header block of page 1
+ * (working group, number, category, authors, date), up to a blank line.
+ */
+export function findTitle(lines: readonly PagedLine[]): string | undefined {
+  const page1 = lines.filter((l) => l.page === 1).map((l) => l.text.trim());
+  let i = 0;
+  const skip = (blank: boolean) => {
+    while (i < page1.length && (page1[i] === '') === blank) i++;
+  };
+  skip(true); // leading blank lines
+  skip(false); // the header block
+  skip(true);
+  const title: string[] = [];
+  for (; i < page1.length && page1[i] !== ''; i++) title.push(page1[i]!);
+  const text = title.join(' ').replace(/\s+/g, ' ');
+  if (text === '' || /^(Abstract|Status of this Memo)/i.test(text)) return undefined;
+  return text;
+}

@@ -1,0 +1,41 @@
+/**
+ * `rfc-cache/lock.json` (committed) pins each document's source text by its
+ * sha256, size and page count, so that a rebuilt cache is the same cache.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic.ts';
+
+export interface LockEntry {
+  sha256: string;
+  size: number;
+  pages: number;
+}
+
+export type Lock = Record<string, LockEntry>;
+
+export const lockPath = (cacheDir: string) => join(cacheDir, 'lock.json');
+
+export async function readLock(cacheDir: string): Promise<Lock> {
+  let text: string;
+  try {
+    text = await readFile(lockPath(cacheDir), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw e;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${lockPath(cacheDir)}: not valid JSON (${(e as Error).message})`);
+  }
+  const docs = (parsed as { docs?: unknown }).docs;
+  if (typeof docs !== 'object' || docs === null) throw new Error(`${lockPath(cacheDir)}: expected {"docs": {...}}`);
+  return docs as Lock;
+}
+
+export async function writeLock(cacheDir: string, lock: Lock): Promise<void> {
+  const sorted = Object.fromEntries(Object.entries(lock).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
+  await writeFileAtomic(lockPath(cacheDir), JSON.stringify({ version: 1, docs: sorted }, null, 2) + '\n');
+}

@@ -1,0 +1,129 @@
+/**
+ * Pagination: turns an RFC's text into numbered lines `PnLm`.
+ *
+ * The numbering is a contract with existing annotations: it is the numbering of
+ * the original htmlify tool of the 39 peers / rtclite project.
+ *  - A line that begins with a form feed ends its page; the next page starts on
+ *    the line after it.
+ *  - The 4th line of a page is L1; numbers advance on every physical line.
+ *  - L1..L48 are always kept; from L49 on a line is kept only when it has at
+ *    least 4 characters and does not end in `]` (drops spacing and `[Page N]`).
+ *  - A text without a page-breaking form feed is paginated virtually: pages of
+ *    48 lines, P1L1 being the first line, every line kept.
+ */
+
+export interface PagedLine {
+  page: number;
+  line: number;
+  text: string;
+}
+
+export interface FooterMismatch {
+  /** The page's position in the document. */
+  page: number;
+  /** The number printed in its `[Page N]` footer. */
+  printed: number;
+}
+
+export interface PagedDoc {
+  /** Number of pages (a trailing page holding only white space is not one). */
+  pages: number;
+  /** Every quotable line, in order. */
+  lines: PagedLine[];
+  /** True when the text had no form feed and was cut into 48-line pages. */
+  virtual: boolean;
+  /** Pages whose printed `[Page N]` disagrees with their position. */
+  footerMismatches: FooterMismatch[];
+}
+
+export const LINES_PER_PAGE = 48;
+/** Lines before L1 on each page: running header and spacing. */
+const HEADER_LINES = 3;
+const FOOTER_RE = /\[Page (\d+)\]\s*$/;
+
+/** Splits text into physical lines: strips a BOM, accepts LF and CRLF. */
+export function splitLines(text: string): string[] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (let i = 0; i < lines.length; i++) {
+    const s = lines[i]!;
+    if (s.charCodeAt(s.length - 1) === 13) lines[i] = s.slice(0, -1);
+  }
+  return lines;
+}
+
+const isPageBreak = (s: string) => s.charCodeAt(0) === 12;
+
+export function paginate(text: string): PagedDoc {
+  const physical = splitLines(text);
+  return physical.some(isPageBreak) ? paginateByFormFeed(physical) : paginateVirtually(physical);
+}
+
+function paginateVirtually(physical: string[]): PagedDoc {
+  const lines = physical.map((text, i) => ({
+    page: Math.floor(i / LINES_PER_PAGE) + 1,
+    line: (i % LINES_PER_PAGE) + 1,
+    text,
+  }));
+  return { pages: Math.ceil(physical.length / LINES_PER_PAGE), lines, virtual: true, footerMismatches: [] };
+}
+
+/** Keeps L1..L48 always; later lines only if they carry text and are no footer. */
+export function isKept(line: number, text: string): boolean {
+  if (line < 1) return false;
+  if (line <= LINES_PER_PAGE) return true;
+  return text.length >= 4 && !text.endsWith(']');
+}
+
+function paginateByFormFeed(physical: string[]): PagedDoc {
+  const lines: PagedLine[] = [];
+  const footerMismatches: FooterMismatch[] = [];
+  let page = 1;
+  let line = -HEADER_LINES + 1; // the 4th physical line of a page is L1
+  let pageStart = 0; // index into `lines` where the current page begins
+  let pageHasText = false;
+  let printed: number | undefined;
+
+  for (const text of physical) {
+    if (isKept(line, text)) lines.push({ page, line, text });
+    if (!pageHasText && text.trim() !== '') pageHasText = true;
+    const footer = FOOTER_RE.exec(text);
+    if (footer) printed = Number(footer[1]);
+    line++;
+    if (!isPageBreak(text)) continue;
+    if (printed !== undefined && printed !== page) footerMismatches.push({ page, printed });
+    page++;
+    line = -HEADER_LINES + 1;
+    pageStart = lines.length;
+    pageHasText = false;
+    printed = undefined;
+  }
+  // Text after the last form feed is a page only when it holds something.
+  if (!pageHasText) {
+    lines.length = pageStart;
+    page--;
+  } else if (printed !== undefined && printed !== page) {
+    footerMismatches.push({ page, printed });
+  }
+  return { pages: page, lines, virtual: false, footerMismatches };
+}
+
+/** Index of the kept line PnLm, or -1 when it is not quotable. */
+export function findLine(doc: { lines: readonly PagedLine[] }, page: number, line: number): number {
+  const { lines } = doc;
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const m = lines[mid]!;
+    const cmp = m.page - page || m.line - line;
+    if (cmp === 0) return mid;
+    if (cmp < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+export const lineId = (l: { page: number; line: number }) => `P${l.page}L${l.line}`;

@@ -1,0 +1,110 @@
+/**
+ * Section index: finds the numbered section headings of a paginated RFC
+ * (`17.1.1.2 Formal Description`, `6.4.2.  Initiation`, `A.8 Estimating`,
+ * `Appendix A.  Title`) and gives each the range from its heading to the end
+ * of the section, subsections included.
+ *
+ * Headings start in column 0. Table-of-contents entries are told apart by
+ * their dot leaders or trailing page numbers, and by order: a heading is taken
+ * only when its number can follow the previous heading's number.
+ */
+import type { PagedLine } from './paginate.ts';
+
+export interface Section {
+  /** "17.1.1.2", "A.8", "A". */
+  number: string;
+  title: string;
+  /** Indices into the document's kept lines: heading line, last line. */
+  begin: number;
+  end: number;
+}
+
+/** A section number as comparable parts; an appendix letter is 1000 + its index. */
+type Parts = number[];
+const APPENDIX_BASE = 1000;
+
+const NUMBERED = /^(\d{1,3}(?:\.\d{1,3})*)\.?[ \t]+(\S.*)$/;
+const LETTERED = /^([A-Z](?:\.\d{1,3})+\.?|[A-Z]\.)[ \t]+(\S.*)$/;
+const APPENDIX = /^Appendix[ \t]+([A-Z](?:\.\d{1,3})*)\.?(?:[ \t]*[:.\u2013-]?[ \t]+(\S.*))?$/;
+/** Dot leaders or a page number far to the right: a table-of-contents entry. */
+const TOC_ENTRY = /(?:\.[ \t]?){3,}[ \t]*\d*[ \t]*$|[ \t]{2,}\d{1,3}[ \t]*$/;
+
+interface Heading {
+  number: string;
+  parts: Parts;
+  title: string;
+  index: number;
+}
+
+export function parseHeading(text: string): { number: string; parts: Parts; title: string } | undefined {
+  if (text === '' || text.charCodeAt(0) <= 32) return undefined;
+  const m = APPENDIX.exec(text) ?? LETTERED.exec(text) ?? NUMBERED.exec(text);
+  if (!m) return undefined;
+  const title = (m[2] ?? '').trim();
+  if (TOC_ENTRY.test(text)) return undefined;
+  const number = m[1]!.replace(/\.$/, '');
+  const parts = number.split('.').map((p) => (/^[A-Z]$/.test(p) ? APPENDIX_BASE + p.charCodeAt(0) - 65 : Number(p)));
+  return { number, parts, title };
+}
+
+/** Can `next` follow `prev` in a document's outline? Allows one missed number. */
+export function canFollow(prev: Parts | undefined, next: Parts): boolean {
+  if (!prev) return next.length === 1 && (next[0]! <= 1 || next[0] === APPENDIX_BASE);
+  // The first appendix may follow any numbered section.
+  if (next.length === 1 && next[0] === APPENDIX_BASE) return prev[0]! < APPENDIX_BASE;
+  for (let k = 0; k <= prev.length; k++) {
+    // next = prev[0..k-1] with part k advanced (or, at k = prev.length, a first child)
+    if (next.length < k + 1 || next.length > k + 2) continue;
+    if (!samePrefix(prev, next, k)) continue;
+    const step = k === prev.length ? next[k]! : next[k]! - prev[k]!;
+    const firstChild = k === prev.length;
+    const ok = firstChild ? step === 1 || step === 0 : step === 1 || step === 2;
+    // A deeper part than k may only be a first child (its parent heading was missed).
+    if (ok && next.length === k + 2 && next[k + 1] !== 1) continue;
+    if (ok) return true;
+  }
+  return false;
+}
+
+function samePrefix(a: Parts, b: Parts, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function indexSections(lines: readonly PagedLine[]): Section[] {
+  let headings: Heading[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    const h = parseHeading(lines[index]!.text);
+    if (!h) continue;
+    const prev = headings[headings.length - 1];
+    // A table of contents without page numbers: the real "1" comes again.
+    if (prev && isRestart(headings, h)) headings = [];
+    if (!canFollow(headings[headings.length - 1]?.parts, h.parts)) continue;
+    headings.push({ ...h, index });
+  }
+  return headings.map((h, i) => ({
+    number: h.number,
+    title: h.title,
+    begin: h.index,
+    end: sectionEnd(headings, i, lines.length),
+  }));
+}
+
+function isRestart(headings: Heading[], h: { parts: Parts; title: string }): boolean {
+  const first = headings[0]!;
+  return h.parts.length === 1 && first.parts.length === 1 && h.parts[0] === first.parts[0] && h.title === first.title;
+}
+
+/** A section ends before the next heading at its own depth or above. */
+function sectionEnd(headings: Heading[], i: number, lineCount: number): number {
+  const depth = headings[i]!.parts.length;
+  for (let j = i + 1; j < headings.length; j++) {
+    if (headings[j]!.parts.length <= depth) return headings[j]!.index - 1;
+  }
+  return lineCount - 1;
+}
+
+export function findSection(sections: readonly Section[], number: string): Section | undefined {
+  const wanted = number.replace(/\.$/, '').toUpperCase();
+  return sections.find((s) => s.number.toUpperCase() === wanted);
+}

@@ -1,0 +1,207 @@
+/**
+ * The spec cache: `rfc-cache/<id>.txt` (source text), `<id>.paged` (one
+ * numbered line per line, `P3L16<TAB>text`, the original tool's layout) and
+ * `<id>.json` (title, pages, sections). Checked against `lock.json`.
+ *
+ * `loadDocs` is the fetch → paginate stage: names in, documents and
+ * diagnostics out. Nothing half-written is ever left: each file is written
+ * aside and renamed, and a text that disagrees with the lock is not stored.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { writeFileAtomic } from './atomic.ts';
+import { type DocName, displayName } from './docname.ts';
+import { buildDoc, sha256, type SpecDoc } from './document.ts';
+import { findLine, lineId, type PagedLine } from './paginate.ts';
+import { type Lock, readLock, writeLock } from './lock.ts';
+import { fetchText, type SourceOptions } from './sources.ts';
+import { error, warning, type Diagnostic } from '../diagnostics.ts';
+
+/** Bumped whenever the `.paged` / `.json` layout or the pagination changes. */
+export const CACHE_FORMAT = 1;
+
+export interface StoreOptions extends SourceOptions {
+  cacheDir: string;
+  /** Accept a source text that differs from lock.json and record it. */
+  updateLock?: boolean;
+  /** How many documents are fetched at once. */
+  concurrency?: number;
+  onEvent?: (e: StoreEvent) => void;
+}
+
+export interface StoreEvent {
+  doc: string;
+  state: 'start' | 'done' | 'failed';
+  /** 'cache', or the file / URL the text came from. */
+  from?: string;
+}
+
+export interface LoadResult {
+  docs: Map<string, SpecDoc>;
+  diagnostics: Diagnostic[];
+}
+
+interface IndexFile {
+  format: number;
+  doc: string;
+  title: string;
+  pages: number;
+  virtual: boolean;
+  sha256: string;
+  size: number;
+  lines: number;
+  sections: { number: string; title: string; begin: string; end: string }[];
+  footerMismatches: { page: number; printed: number }[];
+}
+
+const paths = (dir: string, id: string) => ({
+  text: join(dir, `${id}.txt`),
+  paged: join(dir, `${id}.paged`),
+  index: join(dir, `${id}.json`),
+});
+
+export async function loadDocs(names: readonly DocName[], opts: StoreOptions): Promise<LoadResult> {
+  const diagnostics: Diagnostic[] = [];
+  const docs = new Map<string, SpecDoc>();
+  let lock: Lock;
+  try {
+    lock = await readLock(opts.cacheDir);
+  } catch (e) {
+    return { docs, diagnostics: [error((e as Error).message)] };
+  }
+  const before = JSON.stringify(lock);
+  const unique = [...new Map(names.map((n) => [n.id, n])).values()];
+  await mapLimit(unique, opts.concurrency ?? 4, async (name) => {
+    opts.onEvent?.({ doc: name.label, state: 'start' });
+    try {
+      const { doc, from } = await loadOne(name, opts, lock, diagnostics);
+      docs.set(name.id, doc);
+      opts.onEvent?.({ doc: name.label, state: 'done', from });
+    } catch (e) {
+      diagnostics.push(error((e as Error).message));
+      opts.onEvent?.({ doc: name.label, state: 'failed' });
+    }
+  });
+  if (JSON.stringify(lock) !== before) await writeLock(opts.cacheDir, lock);
+  return { docs, diagnostics };
+}
+
+async function loadOne(name: DocName, opts: StoreOptions, lock: Lock, diagnostics: Diagnostic[]) {
+  const p = paths(opts.cacheDir, name.id);
+  const locked = lock[name.id];
+  const cached = await readIfExists(p.text);
+  if (cached) {
+    const hash = sha256(cached);
+    if (!locked || hash === locked.sha256) {
+      const doc = (await readDerived(name, p, hash)) ?? (await storeDerived(name, cached, p));
+      lock[name.id] ??= { sha256: doc.sha256, size: doc.size, pages: doc.pages };
+      return { doc, from: 'cache' };
+    }
+    diagnostics.push(
+      warning(`${name.label}: cached ${relative('.', p.text)} does not match lock.json (sha256 ${hash.slice(0, 12)}…, lock has ${locked.sha256.slice(0, 12)}…); fetching it again`),
+    );
+    await Promise.all([rm(p.text, { force: true }), rm(p.paged, { force: true }), rm(p.index, { force: true })]);
+  }
+  const fetched = await fetchText(name, opts);
+  const hash = sha256(fetched.bytes);
+  if (locked && hash !== locked.sha256 && !opts.updateLock) {
+    throw new Error(
+      `${name.label}: the text from ${fetched.source} changed upstream (sha256 ${hash.slice(0, 12)}…, ${fetched.bytes.length} bytes; ` +
+        `lock.json has ${locked.sha256.slice(0, 12)}…, ${locked.size} bytes). Not accepted: review it, then run \`rfcdoc fetch --update-lock ${name.label}\``,
+    );
+  }
+  const doc = await storeDerived(name, fetched.bytes, p);
+  await writeFileAtomic(p.text, fetched.bytes);
+  lock[name.id] = { sha256: doc.sha256, size: doc.size, pages: doc.pages };
+  return { doc, from: fetched.source };
+}
+
+async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Paginates and writes `.paged` and `.json`; returns the document. */
+async function storeDerived(name: DocName, bytes: Uint8Array, p: ReturnType<typeof paths>): Promise<SpecDoc> {
+  const doc = buildDoc(name, bytes);
+  const paged = doc.lines.map((l) => `${lineId(l)}\t${l.text}\n`).join('');
+  const index: IndexFile = {
+    format: CACHE_FORMAT,
+    doc: doc.label,
+    title: doc.title,
+    pages: doc.pages,
+    virtual: doc.virtual,
+    sha256: doc.sha256,
+    size: doc.size,
+    lines: doc.lines.length,
+    sections: doc.sections.map((s) => ({
+      number: s.number,
+      title: s.title,
+      begin: lineId(doc.lines[s.begin]!),
+      end: lineId(doc.lines[s.end]!),
+    })),
+    footerMismatches: doc.footerMismatches,
+  };
+  await writeFileAtomic(p.paged, paged);
+  await writeFileAtomic(p.index, JSON.stringify(index, null, 1) + '\n');
+  return doc;
+}
+
+/** Reads `.paged` and `.json` when they are current for this source text. */
+async function readDerived(name: DocName, p: ReturnType<typeof paths>, hash: string): Promise<SpecDoc | undefined> {
+  const [indexText, pagedText] = await Promise.all([readIfExists(p.index), readIfExists(p.paged)]);
+  if (!indexText || !pagedText) return undefined;
+  let index: IndexFile;
+  try {
+    index = JSON.parse(indexText.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (index.format !== CACHE_FORMAT || index.sha256 !== hash) return undefined;
+  const lines = parsePaged(pagedText.toString('utf8'));
+  if (!lines || lines.length !== index.lines) return undefined;
+  const at = (id: string) => {
+    const m = /^P(\d+)L(\d+)$/.exec(id)!;
+    return findLine({ lines }, Number(m[1]), Number(m[2]));
+  };
+  return {
+    name,
+    label: index.doc,
+    title: index.title,
+    pages: index.pages,
+    virtual: index.virtual,
+    lines,
+    sections: index.sections.map((s) => ({ number: s.number, title: s.title, begin: at(s.begin), end: at(s.end) })),
+    footerMismatches: index.footerMismatches,
+    sha256: index.sha256,
+    size: index.size,
+  };
+}
+
+function parsePaged(text: string): PagedLine[] | undefined {
+  const out: PagedLine[] = [];
+  const rows = text.split('\n');
+  if (rows[rows.length - 1] === '') rows.pop();
+  for (const row of rows) {
+    const tab = row.indexOf('\t');
+    const m = /^P(\d+)L(\d+)$/.exec(row.slice(0, tab));
+    if (tab < 0 || !m) return undefined;
+    out.push({ page: Number(m[1]), line: Number(m[2]), text: row.slice(tab + 1) });
+  }
+  return out;
+}
+
+/** Runs `fn` over items with at most `limit` at once. */
+export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export { displayName };
