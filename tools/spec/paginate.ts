@@ -39,7 +39,8 @@ export interface PagedDoc {
 export const LINES_PER_PAGE = 48;
 /** Lines before L1 on each page: running header and spacing. */
 const HEADER_LINES = 3;
-const FOOTER_RE = /\[Page (\d+)\]\s*$/;
+/** A page's footer is its last line with text; it may print `[Page N]` left or right. */
+const FOOTER_RE = /\[page\s*(\d+)\]/i;
 
 /** Splits text into physical lines: strips a BOM, accepts LF and CRLF. */
 export function splitLines(text: string): string[] {
@@ -84,30 +85,39 @@ function paginateByFormFeed(physical: string[]): PagedDoc {
   let line = -HEADER_LINES + 1; // the 4th physical line of a page is L1
   let pageStart = 0; // index into `lines` where the current page begins
   let pageHasText = false;
-  let printed: number | undefined;
+  let lastText = ''; // the page's last line with text: its footer, if any
 
   for (const text of physical) {
     if (isKept(line, text)) lines.push({ page, line, text });
-    if (!pageHasText && text.trim() !== '') pageHasText = true;
-    const footer = FOOTER_RE.exec(text);
-    if (footer) printed = Number(footer[1]);
+    const hasText = text.trim() !== '';
     line++;
-    if (!isPageBreak(text)) continue;
-    if (printed !== undefined && printed !== page) footerMismatches.push({ page, printed });
+    if (!isPageBreak(text)) {
+      if (hasText) {
+        pageHasText = true;
+        lastText = text;
+      }
+      continue;
+    }
+    checkFooter(page, lastText, footerMismatches);
     page++;
     line = -HEADER_LINES + 1;
     pageStart = lines.length;
-    pageHasText = false;
-    printed = undefined;
+    pageHasText = hasText; // text after the form feed on its own line
+    lastText = '';
   }
   // Text after the last form feed is a page only when it holds something.
   if (!pageHasText) {
     lines.length = pageStart;
     page--;
-  } else if (printed !== undefined && printed !== page) {
-    footerMismatches.push({ page, printed });
+  } else {
+    checkFooter(page, lastText, footerMismatches);
   }
   return { pages: page, lines, virtual: false, footerMismatches };
+}
+
+function checkFooter(page: number, footer: string, out: FooterMismatch[]): void {
+  const m = FOOTER_RE.exec(footer);
+  if (m && Number(m[1]) !== page) out.push({ page, printed: Number(m[1]) });
 }
 
 /** Index of the kept line PnLm, or -1 when it is not quotable. */
