@@ -27,7 +27,7 @@ const NUMBERED = /^(\d{1,3}(?:\.\d{1,3})*)\.?[ \t]+(\S.*)$/;
 const LETTERED = /^([A-Z](?:\.\d{1,3})+\.?|[A-Z]\.)[ \t]+(\S.*)$/;
 const APPENDIX = /^Appendix[ \t]+([A-Z](?:\.\d{1,3})*)\.?(?:[ \t]*[:.\u2013-]?[ \t]+(\S.*))?$/;
 /** Dot leaders or a page number far to the right: a table-of-contents entry. */
-const TOC_ENTRY = /(?:\.[ \t]?){3,}[ \t]*\d*[ \t]*$|[ \t]{2,}\d{1,3}[ \t]*$/;
+const TOC_ENTRY = /(?:\.[ \t]*){3,}\d*[ \t]*$|[ \t]{2,}\d{1,3}[ \t]*$/;
 
 interface Heading {
   number: string;
@@ -44,6 +44,8 @@ export function parseHeading(text: string): { number: string; parts: Parts; titl
   if (TOC_ENTRY.test(text)) return undefined;
   const number = m[1]!.replace(/\.$/, '');
   const parts = number.split('.').map((p) => (/^[A-Z]$/.test(p) ? APPENDIX_BASE + p.charCodeAt(0) - 65 : Number(p)));
+  // Some RFCs number top-level sections "1.0", "2.0" and their children "2.1".
+  if (parts.length === 2 && parts[1] === 0) parts.pop();
   return { number, parts, title };
 }
 
