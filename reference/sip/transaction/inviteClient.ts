@@ -1,0 +1,166 @@
+// @implements RFC3261 (SIP)
+/**
+ * The INVITE client transaction (RFC 3261 §17.1.1.2, Figure 5) as a pure
+ * state × event function. States: Calling, Proceeding, Completed, Terminated.
+ *
+ * Choice: this is the machine exactly as RFC 3261 draws it — a 2xx moves it
+ * straight to Terminated and later 2xx retransmissions go to the TU as stray
+ * responses (§17.1.1.2). RFC 6026 later added an "Accepted" state to this
+ * machine; it is not implemented here.
+ */
+import type { Action, Transition } from './actions.ts';
+import { initialTimerA, nextTimerA, timerB, timerD, type TimerValues } from './timers.ts';
+
+export type InviteClientState = 'Calling' | 'Proceeding' | 'Completed' | 'Terminated';
+
+export interface InviteClient<M> {
+  state: InviteClientState;
+  /** The INVITE, kept so a retransmission sends the very same message. */
+  request: M;
+  reliable: boolean;
+  timers: TimerValues;
+  /** The interval Timer A was last started with. */
+  timerA: number;
+}
+
+export type InviteClientEvent<M> =
+  | { type: 'TimerA' }
+  | { type: 'TimerB' }
+  | { type: 'TimerD' }
+  | { type: '1xx'; response: M }
+  | { type: '2xx'; response: M }
+  | { type: '300-699'; response: M }
+  | { type: 'TransportError' };
+
+/** The TU initiates the transaction: enter Calling and send the INVITE. */
+export function startInviteClient<M>(
+  request: M,
+  options: { reliable: boolean; timers: TimerValues },
+): Transition<InviteClient<M>, M> {
+  // @implements RFC3261 P125L34-P125L38
+  const next: InviteClient<M> = {
+    state: 'Calling',
+    request,
+    reliable: options.reliable,
+    timers: options.timers,
+    timerA: initialTimerA(options.timers),
+  };
+  const actions: Action<M>[] = [{ do: 'send', message: request }];
+  // @implements RFC3261 P125L38-P125L41
+  if (!options.reliable) actions.push({ do: 'startTimer', timer: 'A', ms: next.timerA });
+  // @implements RFC3261 P125L41-P125L43
+  actions.push({ do: 'startTimer', timer: 'B', ms: timerB(options.timers) });
+  return { next, actions };
+}
+
+export function inviteClientStep<M>(
+  tx: InviteClient<M>,
+  event: InviteClientEvent<M>,
+): Transition<InviteClient<M>, M> {
+  const stay = { next: tx, actions: [] };
+  switch (tx.state) {
+    case 'Calling':
+      switch (event.type) {
+        case 'TimerA': {
+          // @implements RFC3261 P125L45-P126L3, P126L5-P126L8
+          const timerA = nextTimerA(tx.timerA);
+          return {
+            next: { ...tx, timerA },
+            actions: [
+              { do: 'send', message: tx.request },
+              { do: 'startTimer', timer: 'A', ms: timerA },
+            ],
+          };
+        }
+        case 'TimerB':
+          // @implements RFC3261 P126L21-P126L23
+          return terminate(tx, [{ do: 'informTU', failure: 'timeout' }]);
+        case '1xx':
+          // Timer B only guards Calling; once a provisional arrives the INVITE
+          // may take as long as the callee needs (a proxy's Timer C covers that).
+          // @implements RFC3261 P126L27-P126L31
+          return {
+            next: { ...tx, state: 'Proceeding' },
+            actions: [
+              { do: 'stopTimer', timer: 'A' },
+              { do: 'stopTimer', timer: 'B' },
+              { do: 'passToTU', message: event.response },
+            ],
+          };
+        case '2xx':
+          // @implements RFC3261 P128L45-P128L47
+          return terminate(tx, [{ do: 'passToTU', message: event.response }]);
+        case '300-699':
+          return complete(tx, event.response);
+        case 'TransportError':
+          // @implements RFC3261 P134L1-P134L3
+          return terminate(tx, [{ do: 'informTU', failure: 'transportError' }]);
+        case 'TimerD':
+          return stay;
+      }
+      break;
+    case 'Proceeding':
+      switch (event.type) {
+        case '1xx':
+          // @implements RFC3261 P126L31-P126L32
+          return { next: tx, actions: [{ do: 'passToTU', message: event.response }] };
+        case '2xx':
+          // @implements RFC3261 P128L45-P128L47
+          return terminate(tx, [{ do: 'passToTU', message: event.response }]);
+        case '300-699':
+          return complete(tx, event.response);
+        case 'TransportError':
+          // @implements RFC3261 P134L1-P134L3
+          return terminate(tx, [{ do: 'informTU', failure: 'transportError' }]);
+        case 'TimerA': // retransmissions stopped on leaving Calling
+          // @implements RFC3261 P126L28-P126L30
+          return stay;
+        case 'TimerB':
+        case 'TimerD':
+          return stay;
+      }
+      break;
+    case 'Completed':
+      switch (event.type) {
+        case '300-699':
+          // A retransmitted final response: ACK again, keep it from the TU.
+          // @implements RFC3261 P127L5-P127L8
+          return { next: tx, actions: [{ do: 'sendAck', response: event.response }] };
+        case 'TimerD':
+          // @implements RFC3261 P128L42-P128L43
+          return terminate(tx, []);
+        case 'TransportError':
+          // Figure 5: Completed --Transport Err./Inform TU--> Terminated.
+          // @implements RFC3261 P128L24-P128L26
+          return terminate(tx, [{ do: 'informTU', failure: 'transportError' }]);
+        case '1xx':
+        case '2xx':
+        case 'TimerA':
+        case 'TimerB':
+          return stay;
+      }
+      break;
+    case 'Terminated':
+      return stay;
+  }
+  return stay;
+}
+
+/** Calling/Proceeding + 300-699: to Completed, response up, ACK out, Timer D. */
+function complete<M>(tx: InviteClient<M>, response: M): Transition<InviteClient<M>, M> {
+  // @implements RFC3261 P126L34-P126L41
+  const actions: Action<M>[] = [
+    { do: 'stopTimer', timer: 'A' },
+    { do: 'stopTimer', timer: 'B' },
+    { do: 'passToTU', message: response },
+    { do: 'sendAck', response },
+  ];
+  // @implements RFC3261 P126L42-P126L45
+  actions.push({ do: 'startTimer', timer: 'D', ms: timerD(tx.reliable) });
+  return { next: { ...tx, state: 'Completed' }, actions };
+}
+
+// @implements RFC3261 P129L7-P129L8
+function terminate<M>(tx: InviteClient<M>, actions: Action<M>[]): Transition<InviteClient<M>, M> {
+  return { next: { ...tx, state: 'Terminated' }, actions };
+}
