@@ -23,6 +23,8 @@ export interface Tag {
   /** 1-based position of the `@`. */
   line: number;
   col: number;
+  /** 1-based position of each ref's first character, parallel to `refs`. */
+  refAt?: { line: number; col: number }[];
 }
 
 /** One resolved ref of one tag. */

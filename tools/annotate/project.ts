@@ -1,0 +1,136 @@
+/**
+ * The whole annotate pipeline over a source tree: read files → scan → load
+ * the cited documents → resolve → requirements → coverage. The only I/O is
+ * reading the tree and loading documents; diagnostics are values.
+ *
+ * Files: every `.ts` file and every `README.md` under the given paths
+ * (directories are walked; `node_modules` and directories named `fixtures`
+ * are skipped, as the test runner skips them). Paths in the result are
+ * project-relative posix paths, sorted.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { error, type Diagnostic } from '../diagnostics.ts';
+import { parseDocName, type DocName } from '../spec/docname.ts';
+import { lineId } from '../spec/paginate.ts';
+import { loadDocs, type StoreOptions } from '../spec/store.ts';
+import { applyCoverage } from './coverage.ts';
+import type { MapEntry, Project, Requirement, SourceFile } from './model.ts';
+import { extractRequirements } from './requirements.ts';
+import { resolveTags } from './resolve.ts';
+import { scanSource } from './scan.ts';
+
+export const DEFAULT_PATHS = ['reference', 'test'];
+
+export interface AnalyzeOptions {
+  /** The project root; paths and file names are relative to it. */
+  root: string;
+  /** Files or directories below root (default reference/ and test/). */
+  paths?: readonly string[];
+  store: StoreOptions;
+  /** Documents to load and extract requirements of even when no tag cites them. */
+  extraDocs?: readonly DocName[];
+}
+
+const SKIP_DIRS = new Set(['node_modules', 'fixtures']);
+const wanted = (name: string) => name.endsWith('.ts') || name === 'README.md';
+
+/** Project-relative posix paths of the files under `paths`; a missing path is a diagnostic. */
+export async function listFiles(root: string, paths: readonly string[]): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
+  const found = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  const walk = async (abs: string) => {
+    for (const e of await readdir(abs, { withFileTypes: true })) {
+      const p = join(abs, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) await walk(p);
+      } else if (e.isFile() && wanted(e.name)) found.add(toPosix(relative(root, p)));
+    }
+  };
+  for (const path of paths) {
+    const abs = join(root, path);
+    let s;
+    try {
+      s = await stat(abs);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      diagnostics.push(error(`${path}: no such file or directory`));
+      continue;
+    }
+    if (s.isDirectory()) await walk(abs);
+    else found.add(toPosix(relative(root, abs)));
+  }
+  return { files: [...found].sort(), diagnostics };
+}
+
+const toPosix = (p: string) => p.split(sep).join('/');
+
+export async function analyzeProject(opts: AnalyzeOptions): Promise<Project> {
+  const { root } = opts;
+  const listed = await listFiles(root, opts.paths ?? DEFAULT_PATHS);
+  const diagnostics: Diagnostic[] = [...listed.diagnostics];
+  const files: SourceFile[] = [];
+  const texts = await Promise.all(listed.files.map((f) => readFile(join(root, f), 'utf8')));
+  listed.files.forEach((path, i) => {
+    const scanned = scanSource(path, texts[i]!);
+    files.push(scanned.file);
+    diagnostics.push(...scanned.diagnostics);
+  });
+
+  const tags = files.flatMap((f) => f.tags);
+  const names = new Map<string, DocName>();
+  for (const t of tags) {
+    const n = parseDocName(t.doc);
+    names.set(n.id, n);
+  }
+  for (const n of opts.extraDocs ?? []) names.set(n.id, n);
+  const loaded = names.size ? await loadDocs([...names.values()], opts.store) : { docs: new Map(), diagnostics: [] };
+  diagnostics.push(...loaded.diagnostics);
+
+  const resolved = resolveTags(tags, loaded.docs);
+  diagnostics.push(...resolved.diagnostics);
+
+  const requirements = new Map<string, Requirement[]>();
+  for (const [id, doc] of [...loaded.docs].sort(([a], [b]) => a.localeCompare(b))) {
+    requirements.set(id, applyCoverage(extractRequirements(doc), resolved.citations));
+  }
+  return { root, files, docs: loaded.docs, citations: resolved.citations, requirements, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** Unlocated diagnostics first, then by file, line, column. */
+export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
+  return [...ds].sort(
+    (a, b) =>
+      (a.file === undefined ? 0 : 1) - (b.file === undefined ? 0 : 1) ||
+      (a.file ?? '').localeCompare(b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.col ?? 0) - (b.col ?? 0),
+  );
+}
+
+/** One row per citation, for site/map.json: sorted by document, then position in it, then file and line. */
+export function mapEntries(project: Project): MapEntry[] {
+  const rows = project.citations.map((c) => {
+    const doc = project.docs.get(parseDocName(c.tag.doc).id)!;
+    return {
+      entry: {
+        doc: c.tag.doc,
+        ref: c.ref.text,
+        begin: lineId(doc.lines[c.span.begin]!),
+        end: lineId(doc.lines[c.span.end]!),
+        kind: c.tag.kind,
+        file: c.tag.file,
+        line: c.tag.line,
+      } satisfies MapEntry,
+      begin: c.span.begin,
+    };
+  });
+  rows.sort(
+    (a, b) =>
+      a.entry.doc.localeCompare(b.entry.doc) ||
+      a.begin - b.begin ||
+      a.entry.file.localeCompare(b.entry.file) ||
+      a.entry.line - b.entry.line,
+  );
+  return rows.map((r) => r.entry);
+}
