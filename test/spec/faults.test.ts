@@ -1,0 +1,204 @@
+/**
+ * Faults on the way in: a local HTTP mirror (127.0.0.1, a free port) that
+ * answers 404, 500, hangs, cuts the body short or serves HTML; and a lock.json
+ * that disagrees with the text. After every failure the cache holds nothing
+ * for the document: no text, no derived files, no temporary files.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { MIRROR, tempDir } from '../helpers.ts';
+
+const ROOT_DIR = tempDir('rfcdoc-faults-');
+/** A fresh, empty cache directory. */
+const cacheDir = () => mkdtempSync(join(ROOT_DIR, 'cache-'));
+import { parseDocName } from '../../tools/spec/docname.ts';
+import { loadDocs, type StoreOptions } from '../../tools/spec/store.ts';
+
+const test = suite('faults');
+
+const NAME = parseDocName('RFC8760');
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+let server: Server;
+let base = '';
+let body: Buffer;
+/** Requests seen per scenario (the first path segment). */
+const hits = new Map<string, number>();
+
+test.before(async () => {
+  assert.ok(MIRROR && !/^https?:/.test(MIRROR), 'these tests need RFC_MIRROR set to a directory');
+  body = readFileSync(join(MIRROR, 'rfc8760.txt'));
+  server = createServer((req, res) => {
+    const scenario = req.url!.split('/')[1]!;
+    const n = (hits.get(scenario) ?? 0) + 1;
+    hits.set(scenario, n);
+    const full = () => res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length }).end(body);
+    const truncated = () => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length + 1000 });
+      res.write(body.subarray(0, body.length >> 1), () => setTimeout(() => res.socket?.destroy(), 10));
+    };
+    switch (scenario) {
+      case 'ok':
+        return full();
+      case 'missing':
+        return res.writeHead(404).end('not found');
+      case 'flaky':
+        return n === 1 ? res.writeHead(500).end('oops') : full();
+      case 'broken':
+        return res.writeHead(503).end('unavailable');
+      case 'hang':
+        return; // never answers
+      case 'truncated':
+        return truncated();
+      case 'truncated-once':
+        return n === 1 ? truncated() : full();
+      case 'html':
+        return res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><body>Not here</body></html>');
+      default:
+        return res.writeHead(400).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+
+test.after(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function options(scenario: string, cacheDir: string, extra: Partial<StoreOptions> = {}): StoreOptions {
+  return { cacheDir, mirror: `${base}${scenario}/`, offline: true, timeoutMs: 300, backoffMs: 10, retries: 2, ...extra };
+}
+
+/** Nothing for the document and no temporary file is left in the cache. */
+function assertClean(dir: string) {
+  const left = existsSync(dir) ? readdirSync(dir) : [];
+  for (const f of ['rfc8760.txt', 'rfc8760.paged', 'rfc8760.json']) assert.not.ok(left.includes(f), `${f} is not left behind`);
+  assert.equal(left.filter((f) => f.endsWith('.tmp')), [], 'no temporary files');
+  if (left.includes('lock.json')) {
+    const lock = JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8'));
+    assert.is(lock.docs.rfc8760, undefined, 'lock.json has no entry for the failed document');
+  }
+}
+
+async function fails(scenario: string, expectHits: number, message: RegExp) {
+  const dir = cacheDir();
+  const { docs, diagnostics } = await loadDocs([NAME], options(scenario, dir));
+  assert.is(docs.size, 0);
+  assert.is(diagnostics.length, 1);
+  const d = diagnostics[0]!;
+  assert.is(d.severity, 'error');
+  assert.match(d.message, /^RFC8760: /, 'the error names the document');
+  assert.ok(d.message.includes(`${base}${scenario}/rfc8760.txt`), `the error names the URL: ${d.message}`);
+  assert.match(d.message, message);
+  assert.is(hits.get(scenario), expectHits, `${scenario}: requests`);
+  assertClean(dir);
+}
+
+test('404: an error naming the document and URL, and no retry', async () => {
+  await fails('missing', 1, /HTTP 404/);
+});
+
+test('HTML instead of text: refused without retry', async () => {
+  await fails('html', 1, /HTML page/);
+});
+
+test('500 then 200: fetched on the retry and stored', async () => {
+  const dir = cacheDir();
+  const { docs, diagnostics } = await loadDocs([NAME], options('flaky', dir));
+  assert.equal(diagnostics, []);
+  assert.is(hits.get('flaky'), 2);
+  assert.is(docs.get('rfc8760')?.sha256, sha(body));
+  assert.equal(readFileSync(join(dir, 'rfc8760.txt')), body);
+  assert.ok(existsSync(join(dir, 'rfc8760.paged')) && existsSync(join(dir, 'rfc8760.json')));
+  const lock = JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8'));
+  assert.equal(lock.docs.rfc8760, { sha256: sha(body), size: body.length, pages: docs.get('rfc8760')!.pages });
+});
+
+test('5xx every time: gives up after 1 + retries requests', async () => {
+  await fails('broken', 3, /HTTP 503 \(after 3 tries\)/);
+});
+
+test('a server that never answers: timed out, error names the document', async () => {
+  await fails('hang', 3, /timed out after 300 ms/);
+});
+
+test('a body cut short (Content-Length larger than sent): error, nothing cached', async () => {
+  await fails('truncated', 3, /truncated|closed|premature|ECONNRESET|aborted/i);
+});
+
+test('a body cut short once: the retry stores the whole text, never the truncated one', async () => {
+  const dir = cacheDir();
+  const { docs, diagnostics } = await loadDocs([NAME], options('truncated-once', dir));
+  assert.equal(diagnostics, []);
+  assert.is(hits.get('truncated-once'), 2);
+  assert.equal(readFileSync(join(dir, 'rfc8760.txt')), body);
+  assert.is(docs.get('rfc8760')?.size, body.length);
+});
+
+/** A cache whose lock.json pins RFC8760 to `entry`. */
+function lockedCache(entry: { sha256: string; size: number; pages: number }) {
+  const dir = cacheDir();
+  writeFileSync(join(dir, 'lock.json'), JSON.stringify({ version: 1, docs: { rfc8760: entry } }, null, 2) + '\n');
+  return dir;
+}
+
+test('a text that differs from lock.json is refused, naming the doc and --update-lock; nothing stored', async () => {
+  const other = { sha256: 'ab'.repeat(32), size: 123, pages: 1 };
+  const dir = lockedCache(other);
+  const { docs, diagnostics } = await loadDocs([NAME], options('ok', dir));
+  assert.is(docs.size, 0);
+  assert.is(diagnostics.length, 1);
+  assert.is(diagnostics[0]!.severity, 'error');
+  assert.match(diagnostics[0]!.message, /^RFC8760: /);
+  assert.match(diagnostics[0]!.message, /--update-lock RFC8760/);
+  const left = readdirSync(dir);
+  assert.equal(left, ['lock.json'], 'no text, no derived files, no temporary files');
+  assert.equal(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).docs.rfc8760, other, 'the lock is unchanged');
+});
+
+test('with updateLock the changed text is accepted and the lock rewritten', async () => {
+  const dir = lockedCache({ sha256: 'ab'.repeat(32), size: 123, pages: 1 });
+  const { docs, diagnostics } = await loadDocs([NAME], options('ok', dir, { updateLock: true }));
+  assert.equal(diagnostics, []);
+  const doc = docs.get('rfc8760')!;
+  assert.is(doc.sha256, sha(body));
+  assert.equal(readFileSync(join(dir, 'rfc8760.txt')), body);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).docs.rfc8760, { sha256: sha(body), size: body.length, pages: doc.pages });
+});
+
+test('a cached text that does not match lock.json is reported and fetched again', async () => {
+  const good = { sha256: sha(body), size: body.length, pages: 9 };
+  const dir = lockedCache(good);
+  const tampered = Buffer.concat([body, Buffer.from('tampered\n')]);
+  writeFileSync(join(dir, 'rfc8760.txt'), tampered);
+  const before = hits.get('ok') ?? 0;
+  const { docs, diagnostics } = await loadDocs([NAME], options('ok', dir));
+  assert.is(hits.get('ok'), before + 1, 'fetched again');
+  assert.is(diagnostics.length, 1);
+  assert.is(diagnostics[0]!.severity, 'warning');
+  assert.match(diagnostics[0]!.message, /^RFC8760: cached .*rfc8760\.txt does not match lock\.json/);
+  assert.is(docs.get('rfc8760')?.sha256, good.sha256);
+  assert.equal(readFileSync(join(dir, 'rfc8760.txt')), body);
+  const index = JSON.parse(readFileSync(join(dir, 'rfc8760.json'), 'utf8'));
+  assert.is(index.sha256, good.sha256);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).docs.rfc8760, good);
+});
+
+test('a cached text matching lock.json is used without any request', async () => {
+  const dir = lockedCache({ sha256: sha(body), size: body.length, pages: 9 });
+  writeFileSync(join(dir, 'rfc8760.txt'), body);
+  const before = hits.get('missing') ?? 0;
+  const { docs, diagnostics } = await loadDocs([NAME], options('missing', dir));
+  assert.equal(diagnostics, []);
+  assert.is(hits.get('missing') ?? 0, before, 'no request');
+  assert.is(docs.get('rfc8760')?.pages, 9);
+});
+
+test.run();
