@@ -1,0 +1,18 @@
+/**
+ * The one escape function every page goes through: anything that came from
+ * source code, RFC text, Markdown or a file name is escaped before it meets
+ * markup. Attribute values are always double-quoted, so escaping `"` (and
+ * `'` for good measure) with `&`, `<`, `>` covers text and attributes alike.
+ */
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const SPECIAL = /[&<>"']/g;
+
+export function esc(s: string | number): string {
+  const t = String(s);
+  return SPECIAL.test(t) ? t.replace(SPECIAL, (c) => ENTITIES[c]!) : t;
+}
+
+/** A percentage for display: `87%`, or an en dash when there is nothing to count. */
+export function pct(n: number, of: number): string {
+  return of === 0 ? '–' : `${Math.floor((100 * n) / of)}%`;
+}

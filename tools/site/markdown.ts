@@ -1,0 +1,72 @@
+/**
+ * README files rendered into the site's layout. Raw HTML in Markdown is
+ * dropped (remark-rehype's default), so nothing unescaped gets through.
+ * Relative links are rewritten to the site's pages: a `.ts` file to its page,
+ * a `.md` file to its rendered page, a directory to its README's page.
+ */
+import { posix } from 'node:path';
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkGfm from 'remark-gfm';
+import remarkRehype from 'remark-rehype';
+import rehypeStringify from 'rehype-stringify';
+import type { Root, Element, RootContent, ElementContent } from 'hast';
+import { filePage, href } from './urls.ts';
+import { layout } from './layout.ts';
+
+export interface ReadmeInput {
+  /** Project-relative path of the README. */
+  path: string;
+  text: string;
+  /** Project paths that have a page (source files and READMEs). */
+  pages: ReadonlySet<string>;
+  readme?: boolean;
+}
+
+/** Where a relative link from `from` (a project file) to `target` lands in the site, if anywhere. */
+export function rewriteLink(from: string, target: string, pages: ReadonlySet<string>): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#') || target.startsWith('/') || target.startsWith('//')) return undefined;
+  const [pathPart, fragment] = splitFragment(target);
+  let p = posix.normalize(posix.join(posix.dirname(from), decodeURIComponent(pathPart)));
+  if (p.endsWith('/')) p = p.slice(0, -1);
+  if (p === '.' || p === '') p = 'README.md';
+  let page: string | undefined;
+  if (pages.has(p)) page = filePage(p);
+  else if (pages.has(`${p}/README.md`)) page = filePage(`${p}/README.md`);
+  else if (p === 'README.md' || p === '.') page = 'index.html';
+  if (!page) return undefined;
+  return href(filePage(from), page, fragment);
+}
+
+function splitFragment(t: string): [string, string | undefined] {
+  const i = t.indexOf('#');
+  return i < 0 ? [t, undefined] : [t.slice(0, i), t.slice(i + 1)];
+}
+
+function rewriteLinks(node: Root | Element, from: string, pages: ReadonlySet<string>): void {
+  for (const child of node.children as (RootContent | ElementContent)[]) {
+    if (child.type !== 'element') continue;
+    if (child.tagName === 'a' && typeof child.properties.href === 'string') {
+      const to = rewriteLink(from, child.properties.href, pages);
+      if (to) child.properties.href = to;
+    }
+    rewriteLinks(child, from, pages);
+  }
+}
+
+const processor = unified()
+  .use(remarkParse)
+  .use(remarkGfm)
+  .use(remarkRehype)
+  .use(() => (tree: Root, file) => rewriteLinks(tree, String(file.data.from ?? ''), file.data.pages as ReadonlySet<string>))
+  .use(rehypeStringify);
+
+export function renderMarkdown(path: string, text: string, pages: ReadonlySet<string>): string {
+  return String(processor.processSync({ value: text, data: { from: path, pages } }));
+}
+
+export function renderReadmePage({ path, text, pages, readme }: ReadmeInput): string {
+  const html = renderMarkdown(path, text, pages);
+  const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? path;
+  return layout({ path: filePage(path), title: path === 'README.md' ? title : path, body: `<article class="prose">\n${html}\n</article>`, readme });
+}

@@ -1,0 +1,82 @@
+/**
+ * `rfcdoc build` as a function: analyse the tree (fetching every cited
+ * document), stop on any error, render, write atomically, and say what was
+ * built in one line.
+ */
+import { join, relative } from 'node:path';
+import { analyzeProject } from '../annotate/project.ts';
+import type { Project } from '../annotate/model.ts';
+import type { StoreOptions } from '../spec/store.ts';
+import { hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { createSiteRenderer, pageFiles, writeSite, type RenderStats, type SiteFiles, type SiteRenderer } from './build.ts';
+import { figures } from './figures.ts';
+import { pct } from './html.ts';
+
+/** What the site covers: the reference tree, the tests and the READMEs. */
+export const SITE_PATHS = ['README.md', 'reference', 'test'];
+
+export interface BuildOptions {
+  root: string;
+  /** Output directory (absolute, or relative to root). */
+  out: string;
+  store: StoreOptions;
+  paths?: readonly string[];
+  renderer?: SiteRenderer;
+  /** Render only; do not write (rfcdoc serve keeps the site in memory). */
+  write?: boolean;
+  onStage?: (stage: string) => void;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  project: Project;
+  files?: SiteFiles;
+  stats?: RenderStats;
+  ms: number;
+  summary: string;
+}
+
+/** Paths that exist among SITE_PATHS (a tree without README.md or test/ is fine). */
+async function existing(root: string, paths: readonly string[]): Promise<string[]> {
+  const { stat } = await import('node:fs/promises');
+  const out: string[] = [];
+  for (const p of paths) {
+    try {
+      await stat(join(root, p));
+      out.push(p);
+    } catch {
+      /* not there: nothing to render */
+    }
+  }
+  return out;
+}
+
+export async function buildSite(opts: BuildOptions): Promise<BuildResult> {
+  const started = performance.now();
+  const out = join(opts.root, opts.out);
+  opts.onStage?.('analysing sources and fetching cited documents');
+  const project = await analyzeProject({ root: opts.root, paths: opts.paths ?? (await existing(opts.root, SITE_PATHS)), store: opts.store });
+  const diagnostics = project.diagnostics;
+  if (hasErrors(diagnostics)) {
+    const ms = performance.now() - started;
+    const n = diagnostics.filter((d) => d.severity === 'error').length;
+    return { ok: false, diagnostics, project, ms, summary: `build: failed with ${n} error${n === 1 ? '' : 's'}; ${relative(opts.root, out) || out} left as it was (${Math.round(ms)} ms)` };
+  }
+  opts.onStage?.('highlighting and rendering pages');
+  const renderer = opts.renderer ?? (await createSiteRenderer());
+  const { files, stats } = await renderer.render(project);
+  if (opts.write !== false) {
+    opts.onStage?.(`writing ${files.size} files`);
+    await writeSite(out, files);
+  }
+  const ms = performance.now() - started;
+  return { ok: true, diagnostics, project, files, stats, ms, summary: summaryLine(project, relative(opts.root, out) || out, ms) };
+}
+
+export function summaryLine(project: Project, out: string, ms: number): string {
+  const { sources } = pageFiles(project);
+  const modules = sources.filter((f) => f.role === 'module').length;
+  const f = figures([...project.requirements.values()].flat());
+  return `build: ${modules} modules, ${project.citations.length} citations, ${project.docs.size} docs, requirements ${pct(f.implemented, f.total)} implemented / ${pct(f.tested, f.total)} tested of ${f.total}; ${out}/ in ${Math.round(ms)} ms`;
+}

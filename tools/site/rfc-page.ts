@@ -1,0 +1,149 @@
+/**
+ * A cited document's page: its paginated text with an anchor per line, page
+ * and section; cited ranges highlighted with links back to every citing code
+ * line; requirement sentences marked by status; coverage per key word and
+ * section; warnings where a printed page number disagrees with its position.
+ */
+import type { Citation, Requirement, RequirementStatus, TagKind } from '../annotate/model.ts';
+import type { SpecDoc } from '../spec/document.ts';
+import { lineId } from '../spec/paginate.ts';
+import { esc, pct } from './html.ts';
+import { docName } from './docinfo.ts';
+import { byKeyword, bySection, figures, type Figures } from './figures.ts';
+import { docPage, filePage, href, pageAnchor, sectionAnchor } from './urls.ts';
+import { layout } from './layout.ts';
+
+export interface DocPageInput {
+  doc: SpecDoc;
+  /** Every citation of this doc. */
+  citations: readonly Citation[];
+  requirements: readonly Requirement[];
+  readme?: boolean;
+}
+
+const KIND_RANK: Record<TagKind, number> = { implements: 0, tests: 1, exception: 2, todo: 3 };
+const KIND_VERB: Record<TagKind, string> = { implements: 'implemented by', tests: 'tested by', exception: 'exception in', todo: 'to do in' };
+const STATUS_LABEL: Record<RequirementStatus, string> = {
+  tested: 'implemented and tested',
+  implemented: 'implemented',
+  exception: 'knowingly not done',
+  todo: 'to do',
+  missing: 'not cited',
+};
+const KEYWORDS = /\b(MUST NOT|MUST|REQUIRED|SHALL NOT|SHALL|SHOULD NOT|SHOULD|NOT RECOMMENDED|RECOMMENDED|MAY|OPTIONAL)\b/g;
+
+export function figuresCells(f: Figures): string {
+  return `<td class="num">${f.total}</td><td class="num">${pct(f.implemented, f.total)}</td><td class="num">${pct(f.tested, f.total)}</td><td class="num">${f.exception}</td><td class="num">${f.todo}</td><td class="num">${f.missing}</td>`;
+}
+export const FIGURES_HEAD = `<th scope="col" class="num">Requirements</th><th scope="col" class="num">Implemented</th><th scope="col" class="num">Tested</th><th scope="col" class="num">Exceptions</th><th scope="col" class="num">To do</th><th scope="col" class="num">Missing</th>`;
+
+export function renderDocPage({ doc, citations, requirements, readme }: DocPageInput): string {
+  const path = docPage(doc);
+  const n = doc.lines.length;
+
+  // Per line: strongest citation kind, and citations starting here.
+  const kindAt = new Int8Array(n).fill(-1);
+  const startsAt = new Map<number, Citation[]>();
+  for (const c of citations) {
+    const r = KIND_RANK[c.tag.kind];
+    for (let i = c.span.begin; i <= c.span.end; i++) if (kindAt[i] === -1 || r < kindAt[i]!) kindAt[i] = r;
+    const list = startsAt.get(c.span.begin);
+    if (list) list.push(c);
+    else startsAt.set(c.span.begin, [c]);
+  }
+  const kinds = Object.keys(KIND_RANK) as TagKind[];
+  // Per line: the requirement it belongs to (the last one starting at or before it).
+  const reqAt: (Requirement | undefined)[] = new Array(n);
+  for (const r of requirements) for (let i = r.begin; i <= r.end && i < n; i++) reqAt[i] = r;
+  const sectionStarts = new Map<number, string>();
+  for (const s of doc.sections) sectionStarts.set(s.begin, s.number);
+  const mismatch = new Map(doc.footerMismatches.map((m) => [m.page, m.printed]));
+
+  const out: string[] = [];
+  let page = 0;
+  for (let i = 0; i < n; i++) {
+    const l = doc.lines[i]!;
+    if (l.page !== page) {
+      if (page) out.push('</div>');
+      page = l.page;
+      const printed = mismatch.get(page);
+      const warn =
+        printed === undefined
+          ? ''
+          : ` <strong class="warn" role="note">Warning: this is page ${page} of the text but its footer prints [Page ${printed}]; tags use ${page}.</strong>`;
+      out.push(`<div class="pg" id="${pageAnchor(page)}"><p class="pgmark"><a href="#${pageAnchor(page)}">Page ${page}</a>${warn}</p>`);
+    }
+    const id = lineId(l);
+    const classes = ['l'];
+    if (kindAt[i]! >= 0) classes.push('cited', `k-${kinds[kindAt[i]!]}`);
+    const req = reqAt[i];
+    if (req) classes.push('req', `s-${req.status}`);
+    let text = esc(l.text);
+    if (req) {
+      text = text.replace(KEYWORDS, (k) => `<mark class="kw s-${req.status}" title="${esc(`${req.keyword}: ${STATUS_LABEL[req.status]}`)}">${k}</mark>`);
+    }
+    const sec = sectionStarts.get(i);
+    if (sec) text = `<span class="sec" id="${esc(sectionAnchor(sec))}"></span>${text}`;
+    const starts = startsAt.get(i);
+    const notes = starts ? `<span class="notes">${backlinks(path, starts)}</span>` : '';
+    out.push(`<div class="${classes.join(' ')}" id="${id}"><a class="n" href="#${id}">${id}</a><span class="t">${text}</span>${notes}</div>`);
+  }
+  if (page) out.push('</div>');
+
+  const all = figures(requirements);
+  const perSection = bySection(doc, requirements);
+  const sectionRows = doc.sections
+    .map((s) => {
+      const f = perSection.get(s.number)!;
+      const depth = s.number.split('.').length - 1;
+      return `<tr><th scope="row" class="d${Math.min(depth, 4)}"><a href="#${esc(sectionAnchor(s.number))}">${esc(s.number)}</a> ${esc(s.title)}</th>${figuresCells(f)}</tr>`;
+    })
+    .join('\n');
+  const keywordRows = byKeyword(requirements)
+    .map(([k, f]) => `<tr><th scope="row">${esc(k)}</th>${figuresCells(f)}</tr>`)
+    .join('\n');
+  const mismatchNote = doc.footerMismatches.length
+    ? `<div class="warnbox" role="note"><h2>Page numbering</h2><p>${doc.footerMismatches.length} page${doc.footerMismatches.length === 1 ? '' : 's'} print a page number that disagrees with their position: ${doc.footerMismatches
+        .map((m) => `<a href="#${pageAnchor(m.page)}">page ${m.page}</a> prints [Page ${m.printed}]`)
+        .join(', ')}. Tags count pages by position.</p></div>`
+    : '';
+
+  const body = `<article class="doc">
+<header class="pagehead">
+<p class="crumbs">${esc(doc.label)}</p>
+<h1>${esc(docName(doc))}: ${esc(doc.title)}</h1>
+<p class="meta">${doc.pages} pages${doc.virtual ? ' (no page breaks in the source: cut into pages of 48 lines)' : ''} · ${citations.length} citation${citations.length === 1 ? '' : 's'} · ${all.total} requirements, ${pct(all.implemented, all.total)} implemented, ${pct(all.tested, all.total)} tested</p>
+</header>
+${mismatchNote}
+<section aria-labelledby="coverage"><h2 id="coverage">Coverage by key word</h2>
+<div class="scroll"><table class="figures"><thead><tr><th scope="col">Key word</th>${FIGURES_HEAD}</tr></thead><tbody>
+${keywordRows}
+<tr class="total"><th scope="row">All</th>${figuresCells(all)}</tr>
+</tbody></table></div>
+<p class="legend">Requirement sentences in the text are marked: <mark class="kw s-tested">tested</mark> <mark class="kw s-implemented">implemented</mark> <mark class="kw s-exception">exception</mark> <mark class="kw s-todo">to do</mark> <mark class="kw s-missing">missing</mark>. Cited lines are shaded, with links to the code that cites them.</p>
+</section>
+<section aria-labelledby="sections"><h2 id="sections">Sections</h2>
+<details class="toc"><summary>${doc.sections.length} sections with their coverage</summary>
+<div class="scroll"><table class="figures"><thead><tr><th scope="col">Section</th>${FIGURES_HEAD}</tr></thead><tbody>
+${sectionRows}
+</tbody></table></div>
+</details>
+</section>
+<section aria-labelledby="text"><h2 id="text">Text</h2>
+<div class="rfc">
+${out.join('\n')}
+</div>
+</section>
+</article>`;
+  return layout({ path, title: `${docName(doc)}: ${doc.title}`, body, readme });
+}
+
+function backlinks(from: string, cs: readonly Citation[]): string {
+  const sorted = [...cs].sort((a, b) => KIND_RANK[a.tag.kind] - KIND_RANK[b.tag.kind] || (a.tag.file < b.tag.file ? -1 : a.tag.file > b.tag.file ? 1 : a.tag.line - b.tag.line));
+  return sorted
+    .map((c) => {
+      const to = href(from, filePage(c.tag.file), `L${c.tag.line}`);
+      return `<a class="back k-${c.tag.kind}" href="${esc(to)}"><span class="verb">${KIND_VERB[c.tag.kind]}</span> ${esc(c.tag.file)}:${c.tag.line}</a>`;
+    })
+    .join(' ');
+}

@@ -1,0 +1,120 @@
+/**
+ * A source file's page: highlighted code with line anchors, each tag line
+ * replaced by boxes quoting the cited text, module-level tags shown at the top.
+ */
+import type { Citation, SourceFile, Tag } from '../annotate/model.ts';
+import type { SpecDoc } from '../spec/document.ts';
+import { spanText } from '../spec/refs.ts';
+import { lineId } from '../spec/paginate.ts';
+import { esc } from './html.ts';
+import { citationHeading, docName } from './docinfo.ts';
+import { docPage, filePage, href } from './urls.ts';
+import { layout } from './layout.ts';
+
+export interface SourcePageInput {
+  file: SourceFile;
+  /** Highlighted HTML per line. */
+  lines: string[];
+  /** The citations of this file's tags. */
+  citations: readonly Citation[];
+  docs: ReadonlyMap<string, SpecDoc>;
+  readme?: boolean;
+}
+
+export const tagKey = (t: Pick<Tag, 'file' | 'line' | 'col'>) => `${t.file}:${t.line}:${t.col}`;
+
+/** Finds a doc by the label tags use (`RFC3261`, a draft name). */
+export function docByLabel(docs: ReadonlyMap<string, SpecDoc>, label: string): SpecDoc | undefined {
+  return docs.get(label.toLowerCase()) ?? [...docs.values()].find((d) => d.label.toLowerCase() === label.toLowerCase());
+}
+
+const KIND_LABEL: Record<Tag['kind'], string> = { implements: 'implements', tests: 'tests', exception: 'exception', todo: 'to do' };
+
+/** Docs a file names in module-level tags, then the others it cites. */
+export function fileDocs(file: SourceFile): string[] {
+  const out = new Set<string>();
+  for (const t of file.tags) if (t.refs.length === 0) out.add(t.doc);
+  for (const t of file.tags) out.add(t.doc);
+  return [...out];
+}
+
+function docLink(from: string, docs: ReadonlyMap<string, SpecDoc>, label: string): string {
+  const doc = docByLabel(docs, label);
+  return doc ? `<a href="${esc(href(from, docPage(doc)))}">${esc(docName(doc))}</a>` : esc(label);
+}
+
+function moduleTagBox(path: string, tag: Tag, docs: ReadonlyMap<string, SpecDoc>): string {
+  const doc = docByLabel(docs, tag.doc);
+  const title = doc ? `: ${esc(doc.title)}` : '';
+  return `<div class="modtag k-${tag.kind}"><span class="kind">${KIND_LABEL[tag.kind]}</span> ${docLink(path, docs, tag.doc)}${title}${
+    tag.note ? ` <span class="note">(${esc(tag.note)})</span>` : ''
+  }</div>`;
+}
+
+function citationBox(path: string, c: Citation, docs: ReadonlyMap<string, SpecDoc>): string {
+  const doc = docByLabel(docs, c.tag.doc);
+  if (!doc) return `<div class="cite k-${c.tag.kind}">${esc(c.tag.doc)} ${esc(c.ref.text)}</div>`;
+  const h = citationHeading(doc, c.span);
+  const where = `${esc(h.doc)}${h.section ? ` §${esc(h.section)} ${esc(h.title ?? '')}` : ''} · ${esc(h.pages)}`;
+  const target = href(path, docPage(doc), lineId(doc.lines[c.span.begin]!));
+  const reason = c.tag.kind === 'exception' && c.tag.note ? `<p class="reason">Not done: ${esc(c.tag.note)}</p>` : '';
+  return `<details class="cite k-${c.tag.kind}" open><summary><span class="kind">${KIND_LABEL[c.tag.kind]}</span> <a href="${esc(target)}">${where}</a> <span class="ref">${esc(c.ref.text)}</span></summary>${reason}<pre class="quote">${esc(spanText(doc, c.span))}</pre></details>`;
+}
+
+/** Is the line only a comment (so the box may take its place)? */
+const commentOnly = (text: string) => /^\s*(\/\/|\/\*|\*)/.test(text);
+
+export function renderSourcePage({ file, lines, citations, docs, readme }: SourcePageInput): string {
+  const path = filePage(file.path);
+  const byTag = new Map<string, Citation[]>();
+  for (const c of citations) {
+    const k = tagKey(c.tag);
+    const list = byTag.get(k);
+    if (list) list.push(c);
+    else byTag.set(k, [c]);
+  }
+  const tagsAt = new Map<number, Tag[]>();
+  for (const t of file.tags) {
+    const list = tagsAt.get(t.line);
+    if (list) list.push(t);
+    else tagsAt.set(t.line, [t]);
+  }
+  const src = file.text.split('\n');
+  const rows: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const n = i + 1;
+    const tags = tagsAt.get(n);
+    let cell: string;
+    let cls = 'l';
+    if (tags) {
+      const boxes = tags
+        .map((t) => (t.refs.length === 0 ? moduleTagBox(path, t, docs) : (byTag.get(tagKey(t)) ?? []).map((c) => citationBox(path, c, docs)).join('')))
+        .join('');
+      cell = commentOnly(src[i] ?? '') ? boxes : `${lines[i]}${boxes}`;
+      cls = 'l tagline';
+    } else {
+      cell = lines[i]!;
+    }
+    rows.push(`<div class="${cls}" id="L${n}"><a class="n" href="#L${n}" aria-label="Line ${n}">${n}</a><div class="c">${cell}</div></div>`);
+  }
+  const moduleTags = file.tags.filter((t) => t.refs.length === 0);
+  const cited = file.tags.filter((t) => t.refs.length > 0).length;
+  const implementsDocs = fileDocs(file);
+  const crumbs = file.path.split('/');
+  const body = `<article class="source">
+<header class="pagehead">
+<p class="crumbs">${crumbs.map(esc).join(' / ')}</p>
+<h1><code>${esc(crumbs[crumbs.length - 1]!)}</code></h1>
+${file.description ? `<p class="desc">${esc(file.description)}</p>` : ''}
+<p class="meta">${file.role === 'test' ? 'Test file' : 'Module'} · ${file.sloc} SLoC · ${cited} tag${cited === 1 ? '' : 's'} citing text${
+    implementsDocs.length ? ` · cites ${implementsDocs.map((d) => docLink(path, docs, d)).join(', ')}` : ''
+  }</p>
+${moduleTags.length ? `<div class="modtags">${moduleTags.map((t) => moduleTagBox(path, t, docs)).join('')}</div>` : ''}
+</header>
+<div class="toolbar"><button type="button" class="toggle-all" hidden>Collapse all quotes</button></div>
+<div class="code" role="region" aria-label="Source code of ${esc(file.path)}">
+${rows.join('\n')}
+</div>
+</article>`;
+  return layout({ path, title: file.path, body, readme });
+}

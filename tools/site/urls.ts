@@ -1,0 +1,44 @@
+/**
+ * The site's URL scheme. Every link is relative, so the site works from
+ * file:// and from any static host under any path.
+ *
+ *   index.html                        modules, tests and cited documents
+ *   reference/sip/transaction/x.ts.html  a source file (test files likewise, under test/)
+ *   README.html, reference/README.html   a README.md rendered (same path, .html)
+ *   rfc/rfc3261.html                  a cited document; #P143L14 a line,
+ *                                     #section-17.1.1 a section, #page-143 a page
+ *   assets/…                          style, scripts, search index
+ *   map.json                          the spec-to-code map
+ */
+import { posix } from 'node:path';
+import type { SpecDoc } from '../spec/document.ts';
+import { lineId, type PagedLine } from '../spec/paginate.ts';
+
+/** Site path (relative to the site root) of a project file's page. */
+export function filePage(path: string): string {
+  return /(^|\/)README\.md$/i.test(path) ? path.replace(/\.md$/i, '.html') : `${path}.html`;
+}
+
+export const docPage = (doc: { name: { id: string } } | string) =>
+  `rfc/${typeof doc === 'string' ? doc.toLowerCase() : doc.name.id}.html`;
+
+export const lineAnchor = (l: PagedLine) => lineId(l);
+export const sectionAnchor = (number: string) => `section-${number}`;
+export const pageAnchor = (page: number) => `page-${page}`;
+
+/** Link from the page at `from` to the page at `to` (both site paths), with an optional fragment. */
+export function href(from: string, to: string, fragment?: string): string {
+  let rel = posix.relative(posix.dirname(from), to);
+  if (rel === '') rel = posix.basename(to);
+  return fragment ? `${rel}#${fragment}` : rel;
+}
+
+/** The prefix from a page back to the site root (`''`, `../`, `../../`). */
+export function rootOf(from: string): string {
+  const depth = from.split('/').length - 1;
+  return '../'.repeat(depth);
+}
+
+export function docLineLink(from: string, doc: SpecDoc, index: number): string {
+  return href(from, docPage(doc), lineAnchor(doc.lines[index]!));
+}
