@@ -1,0 +1,113 @@
+/**
+ * Addresses: the values of To, From, Contact, Route, Record-Route, Reply-To
+ * (RFC 3261 §20.10, §25.1): a name-addr (`"Bob" <sip:bob@b.com>`) or a bare
+ * addr-spec (`sip:bob@b.com`), then header parameters such as tag, expires, q.
+ *
+ * @implements RFC3261 (SIP)
+ */
+import { Scanner, TOKEN, isIn, quote, isToken } from './grammar.ts';
+import { parseUri, formatUri, type URI } from './uri.ts';
+import { parseGenericParams, formatParams, paramValue, type Params } from './params.ts';
+
+export interface Address {
+  /** The display name, unquoted; undefined when there is none. */
+  displayName?: string;
+  uri: URI;
+  /** Header parameters (tag, expires, q, ...), lowercased names, values as written. */
+  params: Params;
+  /** True when written as name-addr (with <>); serialization keeps the form unless it must use <>. */
+  nameAddr: boolean;
+}
+
+/** The tag parameter of a To or From value (§19.3). */
+export const tagOf = (a: Address): string | undefined => paramValue(a.params, 'tag');
+
+/**
+ * Parse one address at the cursor, up to the end or a top-level comma.
+ */
+// @implements RFC3261 P230L9-P230L16
+export function parseAddressAt(s: Scanner, what: string): Address {
+  s.sws();
+  const start = s.pos;
+  let displayName: string | undefined;
+  if (s.peek() === 0x22) {
+    // display-name as quoted-string, then LAQUOT (SWS before "<" is optional)
+    displayName = s.quotedString(`the display name of ${what}`);
+    s.sws();
+    if (s.peek() !== 0x3c) s.fail(`expected "<" after the quoted display name of ${what}, found ${s.found()}`);
+  } else if (s.peek() !== 0x3c) {
+    // Either *(token LWS) LAQUOT, or an addr-spec starting with "scheme:".
+    const words: string[] = [];
+    for (;;) {
+      const w = s.run(TOKEN);
+      if (w.length === 0) break;
+      if (words.length === 0 && s.peek() === 0x3a) {
+        // "scheme:" — a bare addr-spec
+        s.pos = start;
+        return addrSpec(s, what);
+      }
+      words.push(w);
+      if (!s.sws()) break;
+    }
+    if (s.peek() !== 0x3c) {
+      if (words.length === 0) s.fail(`expected a display name, "<" or a URI for ${what}, found ${s.found()}`);
+      s.fail(`display name of ${what} must be tokens or a quoted-string, found ${s.found()}`);
+    }
+    if (words.length > 0) displayName = words.join(' ');
+  }
+  // @implements RFC3261 P222L6-P222L9
+  s.pos++; // "<"
+  const uriStart = s.pos;
+  const close = s.text.indexOf('>', uriStart);
+  if (close < 0) s.fail(`missing ">" closing the URI of ${what}`, s.rule, uriStart - 1);
+  const uri = parseUri(s.text.slice(uriStart, close), { s, offset: uriStart }, s.rule);
+  s.pos = close + 1;
+  const params: Params = new Map();
+  parseGenericParams(s, params, what);
+  return { displayName, uri, params, nameAddr: true };
+}
+
+/**
+ * addr-spec without <>: the URI ends at the first ";" "," or whitespace, and
+ * what follows ";" are header parameters, not URI parameters.
+ */
+// @implements RFC3261 P230L29-P230L35
+function addrSpec(s: Scanner, what: string): Address {
+  const start = s.pos;
+  let c: number;
+  while ((c = s.peek()) >= 0 && c !== 0x3b && c !== 0x2c && c !== 0x20 && c !== 0x09) {
+    if (c === 0x3f) s.fail(`a URI with headers ("?") in ${what} must be enclosed in <>`);
+    s.pos++;
+  }
+  const uri = parseUri(s.text.slice(start, s.pos), { s, offset: start }, s.rule);
+  const params: Params = new Map();
+  parseGenericParams(s, params, what);
+  return { uri, params, nameAddr: false };
+}
+
+/** One whole header value holding a single address (To, From, Reply-To). */
+export function parseAddress(value: string, rule = 'Address'): Address {
+  const s = new Scanner(value, rule);
+  const a = parseAddressAt(s, rule);
+  s.end(rule);
+  return a;
+}
+
+/**
+ * The address as header text. A URI holding ',', ';' or '?' must be
+ * enclosed in <>, and so must any address with a display name.
+ */
+// @implements RFC3261 P230L29-P230L35
+export function formatAddress(a: Address): string {
+  const uri = formatUri(a.uri);
+  let out: string;
+  if (a.nameAddr || a.displayName !== undefined || /[,;?]/.test(uri)) {
+    const name = a.displayName === undefined ? '' : (isToken(a.displayName.replace(/ /g, '')) && !/^ | $|  /.test(a.displayName) ? a.displayName : quote(a.displayName)) + ' ';
+    out = `${name}<${uri}>`;
+  } else {
+    out = uri;
+  }
+  return out + formatParams(a.params);
+}
+
+export const isAddressTokenChar = (c: number): boolean => isIn(TOKEN, c);

@@ -1,0 +1,176 @@
+/**
+ * Core ABNF pieces of SIP (RFC 3261 §25.1): character classes, token,
+ * quoted-string, LWS/SWS and the separators built on them. A `Scanner` walks
+ * one header value (already unfolded) or one start line and fails with a
+ * SipParseError naming the rule and the column.
+ *
+ * @implements RFC3261 (SIP)
+ */
+import { SipParseError } from './error.ts';
+
+// Character classes as 128-entry tables: the parser asks one question per octet.
+function table(chars: string, ranges: Array<[number, number]> = []): Uint8Array {
+  const t = new Uint8Array(128);
+  for (const c of chars) t[c.charCodeAt(0)] = 1;
+  for (const [lo, hi] of ranges) for (let i = lo; i <= hi; i++) t[i] = 1;
+  return t;
+}
+const ALNUM: Array<[number, number]> = [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]];
+
+// @implements RFC3261 P220L6-P220L7
+export const UNRESERVED = table("-_.!~*'()", ALNUM);
+// @implements RFC3261 P220L4-P220L5
+export const RESERVED = table(';/?:@&=+$,');
+// @implements RFC3261 P221L17-P221L18
+export const TOKEN = table("-.!%*_+`'~", ALNUM);
+// @implements RFC3261 P221L23-P221L26
+export const WORD = table("-.!%*_+`'~()<>:\\\"/[]?{}", ALNUM);
+
+/** True when code (a UTF-16 unit) is in the table; non-ASCII is never in one. */
+export const isIn = (t: Uint8Array, code: number): boolean => code < 128 && t[code] === 1;
+
+export function isToken(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) if (!isIn(TOKEN, s.charCodeAt(i))) return false;
+  return true;
+}
+
+const SP = 0x20, HTAB = 0x09, DQUOTE = 0x22, BACKSLASH = 0x5c;
+
+/**
+ * A cursor over one unfolded header value (or start line). `base` is where
+ * the text starts in the message head, `line`/`col0` where it starts in
+ * lines, so errors can say where the fault is in the message.
+ */
+export class Scanner {
+  pos = 0;
+  constructor(
+    readonly text: string,
+    readonly rule: string,
+    readonly base = 0,
+    readonly line = 0,
+    readonly col0 = 1,
+  ) {}
+
+  fail(detail: string, rule = this.rule, at = this.pos): never {
+    throw new SipParseError(rule, detail, this.base + at, this.line, this.line > 0 ? this.col0 + at : 0);
+  }
+
+  atEnd(): boolean {
+    return this.pos >= this.text.length;
+  }
+  peek(): number {
+    return this.pos < this.text.length ? this.text.charCodeAt(this.pos) : -1;
+  }
+  /** What is at the cursor, quoted, for error messages. */
+  found(): string {
+    return this.pos < this.text.length ? JSON.stringify(this.text.slice(this.pos, this.pos + 12)) : 'the end';
+  }
+
+  /** SWS = [LWS]; the value is unfolded, so LWS is a run of SP / HTAB. */
+  // @implements RFC3261 P220L20-P220L21
+  sws(): boolean {
+    const start = this.pos;
+    let c: number;
+    while ((c = this.text.charCodeAt(this.pos)) === SP || c === HTAB) this.pos++;
+    return this.pos > start;
+  }
+
+  /** LWS is required here (at least one WSP). */
+  lws(what: string): void {
+    if (!this.sws()) this.fail(`expected whitespace ${what}, found ${this.found()}`);
+  }
+
+  /** SWS c SWS — the separators COMMA, SEMI, EQUAL, SLASH, COLON of §25.1. */
+  // @implements RFC3261 P221L33-P221L42
+  sep(c: string): boolean {
+    const save = this.pos;
+    this.sws();
+    if (this.text[this.pos] !== c) {
+      this.pos = save;
+      return false;
+    }
+    this.pos++;
+    this.sws();
+    return true;
+  }
+
+  expectSep(c: string, what: string): void {
+    if (!this.sep(c)) this.fail(`expected "${c}" ${what}, found ${this.found()}`);
+  }
+
+  /** Exactly the character c, nothing skipped. */
+  eat(c: string): boolean {
+    if (this.text[this.pos] !== c) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** The longest run of characters in table t (ASCII only). */
+  run(t: Uint8Array): string {
+    const start = this.pos;
+    let c: number;
+    while ((c = this.text.charCodeAt(this.pos)) < 128 && t[c] === 1) this.pos++;
+    return this.text.slice(start, this.pos);
+  }
+
+  // @implements RFC3261 P221L17-P221L18
+  token(what: string, rule = this.rule): string {
+    const t = this.run(TOKEN);
+    if (t.length === 0) this.fail(`expected a token for ${what}, found ${this.found()}`, rule);
+    return t;
+  }
+
+  /**
+   * quoted-string, returned without the quotes and with quoted-pairs
+   * resolved (`\"` → `"`). The cursor must be on DQUOTE.
+   */
+  // @implements RFC3261 P222L15-P222L26
+  quotedString(what: string): string {
+    const open = this.pos;
+    if (this.peek() !== DQUOTE) this.fail(`expected a quoted-string for ${what}, found ${this.found()}`);
+    this.pos++;
+    let out = '';
+    let from = this.pos;
+    for (;;) {
+      if (this.pos >= this.text.length) this.fail(`unterminated quoted-string in ${what}`, this.rule, open);
+      const c = this.text.charCodeAt(this.pos);
+      if (c === DQUOTE) break;
+      if (c === BACKSLASH) {
+        // quoted-pair: any octet but CR and LF may follow the backslash
+        out += this.text.slice(from, this.pos);
+        const q = this.text.charCodeAt(this.pos + 1);
+        if (Number.isNaN(q) || q === 0x0a || q === 0x0d) this.fail(`bad quoted-pair in ${what}`);
+        out += this.text[this.pos + 1];
+        this.pos += 2;
+        from = this.pos;
+        continue;
+      }
+      // qdtext excludes controls other than the LWS characters
+      if ((c < 0x20 && c !== HTAB) || c === 0x7f) this.fail(`control character in quoted-string of ${what}`);
+      this.pos++;
+    }
+    out += this.text.slice(from, this.pos);
+    this.pos++;
+    return out;
+  }
+
+  /** The rest of the line must be empty (trailing SWS allowed). */
+  end(what: string): void {
+    this.sws();
+    if (!this.atEnd()) this.fail(`unexpected ${this.found()} after ${what}`);
+  }
+}
+
+/** Quote s as a quoted-string, escaping `"` and `\`. */
+// @implements RFC3261 P222L15-P222L26
+export function quote(s: string): string {
+  return '"' + s.replace(/["\\]/g, (m) => '\\' + m) + '"';
+}
+
+/** gen-value: emitted bare when it is a token or a host, else quoted. */
+// @implements RFC3261 P227L16-P227L17
+export function formatGenValue(v: string): string {
+  if (isToken(v) || /^\[[0-9A-Fa-f:.]+\]$/.test(v)) return v;
+  return quote(v);
+}

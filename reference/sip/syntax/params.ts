@@ -1,0 +1,67 @@
+/**
+ * Parameters as SIP carries them: `;name=value` or `;name` after a URI or a
+ * header field value. Names are case-insensitive, so the map is keyed by the
+ * lowercased name; a name without a value maps to null. Values are kept as
+ * written (a quoted-string keeps its quotes) so serialization gives back what
+ * was received, and so `"x"` stays distinct from `x`.
+ *
+ * @implements RFC3261 (SIP)
+ */
+import { TOKEN, isIn, type Scanner } from './grammar.ts';
+
+export type Params = Map<string, string | null>;
+
+/** The value of a parameter with its quotes removed, or undefined when absent. */
+export function paramValue(params: Params, name: string): string | undefined {
+  const v = params.get(name.toLowerCase());
+  if (v === undefined || v === null) return v === null ? '' : undefined;
+  return v.length >= 2 && v.charCodeAt(0) === 0x22 ? unquoteRaw(v) : v;
+}
+
+function unquoteRaw(v: string): string {
+  return v.slice(1, -1).replace(/\\(.)/g, '$1');
+}
+
+/**
+ * generic-param = token [ EQUAL gen-value ]; gen-value = token / host /
+ * quoted-string. Parses `*( SEMI generic-param )` from the cursor.
+ */
+// @implements RFC3261 P227L16-P227L17
+export function parseGenericParams(s: Scanner, params: Params, what: string): void {
+  while (s.sep(';')) {
+    const name = s.token(`a ${what} parameter name`);
+    let value: string | null = null;
+    if (s.sep('=')) value = genValue(s, `the ${name} parameter of ${what}`);
+    params.set(name.toLowerCase(), value);
+  }
+}
+
+/** gen-value: token, host (IPv6reference included) or quoted-string, kept as written. */
+// @implements RFC3261 P227L17
+export function genValue(s: Scanner, what: string): string {
+  const c = s.peek();
+  if (c === 0x22) {
+    const start = s.pos;
+    s.quotedString(what);
+    return s.text.slice(start, s.pos);
+  }
+  if (c === 0x5b) {
+    const start = s.pos;
+    while (!s.atEnd() && s.peek() !== 0x5d) s.pos++;
+    if (!s.eat(']')) s.fail(`unterminated IPv6 reference in ${what}`);
+    return s.text.slice(start, s.pos);
+  }
+  // token covers hostname and IPv4address characters too
+  const start = s.pos;
+  let ch: number;
+  while ((ch = s.peek()) >= 0 && isIn(TOKEN, ch)) s.pos++;
+  if (s.pos === start) s.fail(`expected a value for ${what}, found ${s.found()}`);
+  return s.text.slice(start, s.pos);
+}
+
+/** `;name=value;flag` in insertion order. */
+export function formatParams(params: Params): string {
+  let out = '';
+  for (const [name, value] of params) out += value === null ? `;${name}` : `;${name}=${value}`;
+  return out;
+}

@@ -1,0 +1,361 @@
+/**
+ * Parsing a SIP message (RFC 3261 §7, grammar §25): start line, header
+ * fields (unfolded, names case-insensitive, compact forms), then the body
+ * delimited by Content-Length. Faults throw a SipParseError naming the rule
+ * and the line and column.
+ *
+ * The header fields needed to process any request or response (Via, From,
+ * To, Call-ID, CSeq, Max-Forwards, Content-Length, Contact, Route,
+ * Record-Route) are checked against their grammar; others are kept as text,
+ * since a UAS ignores malformed fields it does not need. `strict: true`
+ * also checks every other field whose grammar this module knows.
+ *
+ * @implements RFC3261 (SIP)
+ */
+import { SipParseError } from './error.ts';
+import { Scanner, TOKEN, WORD, isIn } from './grammar.ts';
+import { Headers, headerKey, type HeaderField } from './headers.ts';
+import { parseUri } from './uri.ts';
+import { parseAddressAt } from './address.ts';
+import { parseViaAt } from './via.ts';
+import { parseCSeqAt } from './cseq.ts';
+import { paramValue } from './params.ts';
+import { SIP_VERSION, type Message, type Request, type Response } from './message.ts';
+
+export interface ParseOptions {
+  /**
+   * 'datagram' (UDP, the default): the message is the whole input; without
+   * Content-Length the body is the rest of the datagram, octets beyond
+   * Content-Length are discarded. 'stream': Content-Length is required.
+   */
+  transport?: 'datagram' | 'stream';
+  /** Also check Date, Expires and the other fields the core does not need. */
+  strict?: boolean;
+}
+
+const CRLF = '\r\n';
+const enc = new TextEncoder();
+const dec = new TextDecoder('utf-8');
+
+/**
+ * Parse one message from a datagram or a framed piece of a stream.
+ */
+export function parse(input: Uint8Array | string, options: ParseOptions = {}): Message {
+  let head: string;
+  let rest: Uint8Array;
+  if (typeof input === 'string') {
+    const start = skipLeadingCrlfString(input);
+    const end = input.indexOf('\r\n\r\n', start);
+    if (end < 0) throw new SipParseError('message-header', 'no empty line (CRLF CRLF) ends the header fields', input.length);
+    head = input.slice(start, end);
+    rest = enc.encode(input.slice(end + 4));
+  } else {
+    const start = skipLeadingCrlf(input);
+    const end = indexOfCrlfCrlf(input, start);
+    if (end < 0) throw new SipParseError('message-header', 'no empty line (CRLF CRLF) ends the header fields', input.length);
+    head = dec.decode(input.subarray(start, end));
+    rest = input.subarray(end + 4);
+  }
+  const message = parseHead(head, options.strict === true);
+  message.body = bodyOf(message, rest, options.transport ?? 'datagram');
+  return message;
+}
+
+/** Implementations ignore CRLFs before the start line (§7.5). */
+// @implements RFC3261 P34L8-P34L12
+function skipLeadingCrlf(b: Uint8Array): number {
+  let i = 0;
+  while (i + 1 < b.length && b[i] === 0x0d && b[i + 1] === 0x0a) i += 2;
+  return i;
+}
+function skipLeadingCrlfString(s: string): number {
+  let i = 0;
+  while (s.startsWith(CRLF, i)) i += 2;
+  return i;
+}
+
+export function indexOfCrlfCrlf(b: Uint8Array, from: number): number {
+  for (let i = b.indexOf(0x0d, from); i >= 0 && i + 3 < b.length; i = b.indexOf(0x0d, i + 1)) {
+    if (b[i + 1] === 0x0a && b[i + 2] === 0x0d && b[i + 3] === 0x0a) return i;
+  }
+  return -1;
+}
+
+/**
+ * The body: Content-Length octets of what follows the empty line.
+ */
+// @implements RFC3261 P33L37-P33L48, P167L7-P167L16
+function bodyOf(m: Message, rest: Uint8Array, transport: 'datagram' | 'stream'): Uint8Array {
+  const cl = contentLength(m.headers);
+  if (cl === undefined) {
+    if (transport === 'stream') throw new SipParseError('Content-Length', 'required on stream transports but absent');
+    return rest;
+  }
+  if (cl > rest.length) {
+    throw new SipParseError('Content-Length', `is ${cl} but only ${rest.length} octets of body follow`);
+  }
+  return cl === rest.length ? rest : rest.subarray(0, cl);
+}
+
+/**
+ * The Content-Length value, undefined when absent. Several fields with
+ * different values, or a value that is not 1*DIGIT, are errors.
+ */
+// @implements RFC3261 P228L33
+export function contentLength(h: Headers): number | undefined {
+  let value: number | undefined;
+  for (const f of h.fields) {
+    if (f.key !== 'content-length') continue;
+    if (!/^\d{1,10}$/.test(f.value)) throw new SipParseError('Content-Length', `must be a number of octets, found ${JSON.stringify(f.value)}`);
+    const n = Number(f.value);
+    if (value !== undefined && value !== n) throw new SipParseError('Content-Length', `appears twice with different values (${value}, ${n})`);
+    value = n;
+  }
+  return value;
+}
+
+/** Where a header field sits in the head, for error positions. */
+interface Located extends HeaderField {
+  offset: number;
+  line: number;
+  col: number;
+}
+
+/**
+ * Start line and header fields. Lines end in CRLF; a line starting with SP
+ * or HTAB continues the previous field (folding).
+ */
+// @implements RFC3261 P30L29-P30L35
+function parseHead(head: string, strict: boolean): Message {
+  const lines: Array<{ text: string; offset: number }> = [];
+  for (let start = 0; start <= head.length; ) {
+    let end = head.indexOf(CRLF, start);
+    if (end < 0) end = head.length;
+    lines.push({ text: head.slice(start, end), offset: start });
+    start = end + 2;
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const bad = lines[i].text.search(/[\r\n]/);
+    if (bad >= 0) throw new SipParseError('CRLF', 'CR or LF alone inside a line', lines[i].offset + bad, i + 1, bad + 1);
+  }
+  const message = startLine(lines[0].text);
+  const fields: Located[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const { text, offset } = lines[i];
+    const c = text.charCodeAt(0);
+    if (c === 0x20 || c === 0x09) {
+      // LWS = [*WSP CRLF] 1*WSP: a folded line is one SP of the field value.
+      const last = fields[fields.length - 1];
+      if (last === undefined) throw new SipParseError('message-header', 'a continuation line before any header field', offset, i + 1, 1);
+      const more = text.trim();
+      if (more.length > 0) last.value = last.value.length > 0 ? last.value + ' ' + more : more;
+      continue;
+    }
+    fields.push(headerLine(text, offset, i + 1));
+  }
+  for (const f of fields) message.headers.fields.push({ name: f.name, key: f.key, value: f.value });
+  checkFields(message, fields, strict);
+  return message;
+}
+
+/** field-name HCOLON field-value; HCOLON = *( SP / HTAB ) ":" SWS. */
+// @implements RFC3261 P30L1-P30L6, P220L28
+function headerLine(text: string, offset: number, line: number): Located {
+  let i = 0;
+  let c: number;
+  while ((c = text.charCodeAt(i)) < 128 && TOKEN[c] === 1) i++;
+  if (i === 0) throw new SipParseError('message-header', `expected a header field name, found ${JSON.stringify(text.slice(0, 20))}`, offset, line, 1);
+  const name = text.slice(0, i);
+  while ((c = text.charCodeAt(i)) === 0x20 || c === 0x09) i++;
+  if (c !== 0x3a) throw new SipParseError('HCOLON', `expected ":" after header field name ${name}, found ${JSON.stringify(text.slice(i, i + 12) || 'the end of the line')}`, offset + i, line, i + 1);
+  i++;
+  while ((c = text.charCodeAt(i)) === 0x20 || c === 0x09) i++;
+  let end = text.length;
+  while (end > i && ((c = text.charCodeAt(end - 1)) === 0x20 || c === 0x09)) end--;
+  return { name, key: headerKey(name), value: text.slice(i, end), offset: offset + i, line, col: i + 1 };
+}
+
+/** Request-Line or Status-Line. */
+function startLine(line: string): Request | Response {
+  if (line.startsWith('SIP/') || /^sip\//i.test(line)) return statusLine(line);
+  return requestLine(line);
+}
+
+/** Request-Line = Method SP Request-URI SP SIP-Version CRLF */
+// @implements RFC3261 P27L34-P27L38
+function requestLine(line: string): Request {
+  const fail = (detail: string, at: number): never => {
+    throw new SipParseError('Request-Line', detail, at, 1, at + 1);
+  };
+  if (line.length === 0) fail('empty start line', 0);
+  if (line.endsWith(' ') || line.endsWith('\t')) fail('SP characters at the end of the Request-Line', line.length - 1);
+  const sp1 = line.indexOf(' ');
+  const sp2 = line.lastIndexOf(' ');
+  if (sp1 < 0 || sp1 === sp2) fail(`expected "Method SP Request-URI SP SIP-Version", found ${JSON.stringify(line.slice(0, 40))}`, 0);
+  const method = line.slice(0, sp1);
+  for (let i = 0; i < method.length; i++) if (!isIn(TOKEN, method.charCodeAt(i))) fail(`Method must be a token, found ${JSON.stringify(method)}`, i);
+  const uriText = line.slice(sp1 + 1, sp2);
+  // @implements RFC3261 P27L39-P27L42
+  if (uriText.startsWith(' ') || uriText.endsWith(' ')) fail('more than one SP separating Request-Line elements', uriText.startsWith(' ') ? sp1 + 1 : sp2 - 1);
+  const ws = uriText.search(/[ \t]/);
+  if (ws >= 0) fail('whitespace inside the Request-URI', sp1 + 1 + ws);
+  if (uriText.startsWith('<')) fail('the Request-URI must not be enclosed in "<>"', sp1 + 1);
+  const version = line.slice(sp2 + 1);
+  checkVersion(version, sp2 + 1, 'Request-Line');
+  const requestUri = parseUri(uriText, { s: new Scanner(line, 'Request-URI', 0, 1, 1), offset: sp1 + 1 }, 'Request-URI');
+  // @implements RFC3261 P152L17
+  if (requestUri.headers.length > 0) throw new SipParseError('Request-URI', 'headers ("?") are not allowed in a Request-URI', sp1 + 1 + uriText.indexOf('?'), 1, sp1 + 2 + uriText.indexOf('?'));
+  return { type: 'request', method, requestUri, version, headers: new Headers(), body: new Uint8Array(0) };
+}
+
+/** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is understood (505 otherwise). */
+// @implements RFC3261 P224L16, P28L1-P28L7
+function checkVersion(version: string, at: number, rule: string): void {
+  if (!/^SIP\/\d+\.\d+$/i.test(version)) throw new SipParseError(rule, `expected SIP-Version ("SIP/2.0"), found ${JSON.stringify(version.slice(0, 20))}`, at, 1, at + 1);
+  if (version.toUpperCase() !== SIP_VERSION) {
+    const e = new SipParseError('SIP-Version', `${version} is not supported`, at, 1, at + 1);
+    e.status = 505;
+    throw e;
+  }
+}
+
+/** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF */
+// @implements RFC3261 P28L27-P28L31, P225L31, P225L39
+function statusLine(line: string): Response {
+  const sp1 = line.indexOf(' ');
+  if (sp1 < 0) throw new SipParseError('Status-Line', 'expected "SIP-Version SP Status-Code SP Reason-Phrase"', 0, 1, 1);
+  checkVersion(line.slice(0, sp1), 0, 'Status-Line');
+  const code = line.slice(sp1 + 1, sp1 + 4);
+  if (!/^[1-6]\d\d$/.test(code) || (line.length > sp1 + 4 && line[sp1 + 4] !== ' ')) {
+    throw new SipParseError('Status-Code', `must be three digits from 100 to 699, found ${JSON.stringify(line.slice(sp1 + 1, sp1 + 14))}`, sp1 + 1, 1, sp1 + 2);
+  }
+  // Reason-Phrase = *(reserved / unreserved / escaped / UTF8-NONASCII / UTF8-CONT / SP / HTAB)
+  const reason = line.length > sp1 + 4 ? line.slice(sp1 + 5) : '';
+  const bad = reason.search(/[\x00-\x08\x0a-\x1f\x7f]/);
+  if (bad >= 0) throw new SipParseError('Reason-Phrase', 'control character in the reason phrase', sp1 + 5 + bad, 1, sp1 + 6 + bad);
+  return { type: 'response', status: Number(code), reason, version: line.slice(0, sp1), headers: new Headers(), body: new Uint8Array(0) };
+}
+
+/** A scanner over a field's value placed at its position in the message. */
+const scannerOf = (f: Located, rule: string) => new Scanner(f.value, rule, f.offset, f.line, f.col);
+
+/**
+ * Check the fields the core depends on; with `strict`, also the others this
+ * module knows the grammar of.
+ */
+function checkFields(m: Message, fields: Located[], strict: boolean): void {
+  for (const f of fields) {
+    switch (f.key) {
+      // @implements RFC3261 P232L37-P233L12
+      case 'via': {
+        const s = scannerOf(f, 'Via');
+        do parseViaAt(s);
+        while (s.sep(','));
+        s.end('Via');
+        break;
+      }
+      // @implements RFC3261 P230L1-P230L8, P233L32-P233L35
+      case 'from':
+      case 'to': {
+        const rule = f.key === 'to' ? 'To' : 'From';
+        const s = scannerOf(f, rule);
+        const a = parseAddressAt(s, rule);
+        s.end(rule);
+        const tag = paramValue(a.params, 'tag');
+        if (tag !== undefined && !isTokenString(tag)) s.fail(`the tag of ${rule} must be a token`);
+        break;
+      }
+      // @implements RFC3261 P228L20-P228L21, P222L28-P222L30
+      case 'call-id':
+        checkCallId(f);
+        break;
+      // @implements RFC3261 P228L36
+      case 'cseq': {
+        const c = parseCSeqAt(scannerOf(f, 'CSeq'));
+        // @implements RFC3261 P38L33-P38L36
+        if (m.type === 'request' && c.method !== m.method) {
+          throw new SipParseError('CSeq', `method ${c.method} does not match the request method ${m.method}`, f.offset, f.line, f.col);
+        }
+        break;
+      }
+      // @implements RFC3261 P230L12, P237L19-P237L22
+      case 'max-forwards':
+        if (!/^\d+$/.test(f.value) || Number(f.value) > 255) throw new SipParseError('Max-Forwards', `must be an integer from 0 to 255, found ${JSON.stringify(f.value)}`, f.offset, f.line, f.col);
+        break;
+      case 'content-length':
+        if (!/^\d{1,10}$/.test(f.value)) throw new SipParseError('Content-Length', `must be a number of octets, found ${JSON.stringify(f.value)}`, f.offset, f.line, f.col);
+        break;
+      // @implements RFC3261 P228L10-P228L19
+      case 'contact':
+        checkContact(f);
+        break;
+      // @implements RFC3261 P231L31-P231L32, P231L15-P231L17
+      case 'route':
+      case 'record-route':
+        checkRoute(f);
+        break;
+      default:
+        if (strict) checkOther(f);
+    }
+  }
+}
+
+const isTokenString = (v: string) => v.length > 0 && [...v].every((ch) => isIn(TOKEN, ch.charCodeAt(0)));
+
+/** callid = word [ "@" word ] */
+function checkCallId(f: Located): void {
+  const s = scannerOf(f, 'Call-ID');
+  if (s.run(WORD).length === 0) s.fail(`must be a word, found ${s.found()}`);
+  if (s.eat('@') && s.run(WORD).length === 0) s.fail(`expected a word after "@", found ${s.found()}`);
+  if (!s.atEnd()) s.fail(`unexpected ${s.found()}`);
+}
+
+/** Contact: "*" or contact-param *(COMMA contact-param) with expires and q checked. */
+function checkContact(f: Located): void {
+  if (f.value === '*') return;
+  const s = scannerOf(f, 'Contact');
+  do {
+    const a = parseAddressAt(s, 'Contact');
+    const expires = paramValue(a.params, 'expires');
+    // @implements RFC3261 P228L16-P228L17
+    if (expires !== undefined && !/^\d+$/.test(expires)) s.fail(`expires must be delta-seconds, found ${JSON.stringify(expires)}`);
+    const q = paramValue(a.params, 'q');
+    // @implements RFC3261 P227L14-P227L15
+    if (q !== undefined && !/^(0(\.\d{0,3})?|1(\.0{0,3})?)$/.test(q)) s.fail(`q must be a qvalue from 0 to 1, found ${JSON.stringify(q)}`);
+  } while (s.sep(','));
+  s.end('Contact');
+}
+
+/** route-param = name-addr *( SEMI rr-param ): the URI is always in <>. */
+function checkRoute(f: Located): void {
+  const rule = f.key === 'route' ? 'Route' : 'Record-Route';
+  const s = scannerOf(f, rule);
+  do {
+    const a = parseAddressAt(s, rule);
+    if (!a.nameAddr) s.fail(`values of ${rule} must be name-addr (URI in <>)`);
+  } while (s.sep(','));
+  s.end(rule);
+}
+
+/** With `strict`: the fields not needed for processing. */
+function checkOther(f: Located): void {
+  switch (f.key) {
+    // @implements RFC3261 P229L7-P229L14
+    case 'date':
+      if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(f.value)) {
+        throw new SipParseError('Date', `must be an rfc1123-date in GMT, found ${JSON.stringify(f.value)}`, f.offset, f.line, f.col);
+      }
+      return;
+    // @implements RFC3261 P229L31
+    case 'expires':
+    case 'min-expires':
+      if (!/^\d+$/.test(f.value)) throw new SipParseError(f.key === 'expires' ? 'Expires' : 'Min-Expires', `must be delta-seconds, found ${JSON.stringify(f.value)}`, f.offset, f.line, f.col);
+      return;
+    // @implements RFC3261 P233L36-P233L46
+    case 'warning':
+      for (const w of f.value.split(/,(?=\s*\d)/)) {
+        if (!/^\s*\d{3} \S+ ".*"\s*$/.test(w)) throw new SipParseError('Warning', `warning-value must be 3DIGIT SP agent SP "text", found ${JSON.stringify(w.trim())}`, f.offset, f.line, f.col);
+      }
+      return;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Writing a message: start line, header fields one per line as stored, the
+ * empty line, the body. Content-Length always states the body's octets.
+ *
+ * @implements RFC3261 (SIP)
+ */
+import { formatUri } from './uri.ts';
+import type { Message } from './message.ts';
+
+const CRLF = '\r\n';
+
+/** The start line and header fields, ending with the empty line. */
+// @implements RFC3261 P27L34-P27L38, P28L27-P28L31, P30L1-P30L6
+export function serializeHead(m: Message): string {
+  let out = m.type === 'request'
+    ? `${m.method} ${formatUri(m.requestUri)} ${m.version}${CRLF}`
+    : `${m.version} ${m.status} ${m.reason}${CRLF}`;
+  let sawLength = false;
+  for (const f of m.headers.fields) {
+    if (f.key === 'content-length') {
+      // one Content-Length, and it is the body's length in octets
+      if (sawLength) continue;
+      sawLength = true;
+      out += `${f.name}: ${m.body.length}${CRLF}`;
+      continue;
+    }
+    out += `${f.name}: ${f.value}${CRLF}`;
+  }
+  // @implements RFC3261 P33L41-P33L45
+  if (!sawLength) out += `Content-Length: ${m.body.length}${CRLF}`;
+  return out + CRLF;
+}
+
+/** The message as text (the body decoded as UTF-8). */
+export function serialize(m: Message): string {
+  const head = serializeHead(m);
+  if (m.body.length === 0) return head;
+  return head + Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength).toString('utf8');
+}
+
+/** The message as octets, the body exactly as stored. */
+export function serializeBytes(m: Message): Uint8Array {
+  const head = Buffer.from(serializeHead(m), 'utf8');
+  if (m.body.length === 0) return head;
+  return Buffer.concat([head, m.body]);
+}

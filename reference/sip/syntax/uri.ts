@@ -1,0 +1,281 @@
+/**
+ * SIP and SIPS URIs (RFC 3261 §19.1, grammar §25.1), tel URIs as far as
+ * SIP needs them, and any other absoluteURI kept opaque. Components are kept
+ * as written, %-escapes included, so a URI serializes to what was received;
+ * `unescape` gives a component's value and `uriEquals` compares by §19.1.4.
+ *
+ * @implements RFC3261 (SIP)
+ */
+import { Scanner, UNRESERVED, RESERVED, isIn } from './grammar.ts';
+import { SipParseError } from './error.ts';
+import { formatParams, type Params } from './params.ts';
+
+export interface URI {
+  /** Lowercased scheme: 'sip', 'sips', 'tel', or any other absoluteURI scheme. */
+  scheme: string;
+  /** userinfo user part (or telephone-subscriber; the number for tel:), escapes as written. */
+  user?: string;
+  password?: string;
+  /** hostname, IPv4address or IPv6reference (with its brackets); '' for non-SIP schemes. */
+  host: string;
+  port?: number;
+  /** uri-parameters, lowercased names; values as written. */
+  params: Params;
+  /** headers after '?', in order, as written. */
+  headers: Array<[string, string]>;
+  /** For schemes other than sip/sips/tel: everything after "scheme:". */
+  opaque?: string;
+}
+
+// Character sets of each component, for validation and for escaping on output.
+const extend = (base: Uint8Array, chars: string): Uint8Array => {
+  const t = base.slice();
+  for (const c of chars) t[c.charCodeAt(0)] = 1;
+  return t;
+};
+// @implements RFC3261 P222L32-P222L35
+const USER = extend(UNRESERVED, '&=+$,;?/');
+const PASSWORD = extend(UNRESERVED, '&=+$,');
+// @implements RFC3261 P223L27-P223L30
+const PARAMCHAR = extend(UNRESERVED, '[]/:&+$');
+// @implements RFC3261 P223L32-P223L36
+const HNV = extend(UNRESERVED, '[]/?:+$');
+// @implements RFC3261 P224L2-P224L4
+const URIC = extend(UNRESERVED, ';/?:@&=+$,');
+// @implements RFC3261 P222L37-P222L41
+const HOSTNAME = extend(UNRESERVED, '');
+const HEX = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+
+/**
+ * Check that text[from, to) holds only characters of the set or escapes, and
+ * fail naming the component otherwise.
+ */
+// @implements RFC3261 P220L9
+function checkChars(s: Scanner, from: number, to: number, set: Uint8Array, what: string): void {
+  for (let i = from; i < to; i++) {
+    const c = s.text.charCodeAt(i);
+    if (c === 0x25) {
+      if (!(HEX(s.text.charCodeAt(i + 1)) && HEX(s.text.charCodeAt(i + 2)))) s.fail(`"%" not followed by two hex digits in ${what}`, s.rule, i);
+      i += 2;
+      continue;
+    }
+    if (!(c < 128 && set[c] === 1)) s.fail(`character ${JSON.stringify(s.text[i])} not allowed in ${what}`, s.rule, i);
+  }
+}
+
+/**
+ * Parse a URI. `at` places errors in the message: the scanner whose text
+ * contains the URI and the offset of the URI in that text.
+ */
+// @implements RFC3261 P223L44-P224L1
+export function parseUri(text: string, at?: { s: Scanner; offset: number }, rule = 'URI'): URI {
+  const s = at
+    ? new Scanner(text, rule, at.s.base + at.offset, at.s.line, at.s.col0 + at.offset)
+    : new Scanner(text, rule);
+  const colon = text.indexOf(':');
+  // @implements RFC3261 P224L10
+  if (colon <= 0 || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(text.slice(0, colon))) s.fail(`expected "scheme:" at the start of ${JSON.stringify(text.slice(0, 40))}`);
+  const scheme = text.slice(0, colon).toLowerCase();
+  if (scheme === 'sip' || scheme === 'sips') return parseSipUri(s, scheme, colon + 1);
+  if (scheme === 'tel') return parseTelUri(s, colon + 1);
+  // @implements RFC3261 P224L1-P224L4
+  const opaque = text.slice(colon + 1);
+  if (opaque.length === 0) s.fail(`empty ${scheme} URI`);
+  checkChars(s, colon + 1, text.length, URIC, `a ${scheme} URI`);
+  return { scheme, host: '', params: new Map(), headers: [], opaque };
+}
+
+// @implements RFC3261 P222L27-P222L31
+function parseSipUri(s: Scanner, scheme: string, start: number): URI {
+  const text = s.text;
+  const uri: URI = { scheme, host: '', params: new Map(), headers: [] };
+  // userinfo ends at the last '@': '@' is in no later component's character set.
+  const at = text.lastIndexOf('@');
+  let p = start;
+  if (at >= start) {
+    const colon = text.indexOf(':', start);
+    const userEnd = colon >= 0 && colon < at ? colon : at;
+    if (userEnd === start) s.fail('empty user part before "@"', s.rule, start);
+    checkChars(s, start, userEnd, USER, 'the user part');
+    uri.user = text.slice(start, userEnd);
+    if (userEnd < at) {
+      checkChars(s, userEnd + 1, at, PASSWORD, 'the password');
+      uri.password = text.slice(userEnd + 1, at);
+    }
+    p = at + 1;
+  }
+  // @implements RFC3261 P222L36-P223L7
+  s.pos = p;
+  if (s.peek() === 0x5b) {
+    const close = text.indexOf(']', p);
+    if (close < 0 || !/^\[[0-9A-Fa-f:.]+\]$/.test(text.slice(p, close + 1))) s.fail('malformed IPv6reference in host', s.rule, p);
+    s.pos = close + 1;
+  } else {
+    s.run(HOSTNAME);
+  }
+  uri.host = text.slice(p, s.pos);
+  if (uri.host.length === 0) s.fail(`expected a host, found ${s.found()}`);
+  if (uri.host[0] !== '[' && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9.])?$/.test(uri.host)) s.fail(`malformed host ${JSON.stringify(uri.host)}`, s.rule, p);
+  if (s.eat(':')) {
+    const digits = s.run(DIGITS);
+    if (digits.length === 0 || digits.length > 5 || Number(digits) > 65535) s.fail(`port must be 1 to 65535, found ${JSON.stringify(digits || s.found())}`);
+    uri.port = Number(digits);
+  }
+  // @implements RFC3261 P223L13-P223L30
+  while (s.eat(';')) {
+    const nameStart = s.pos;
+    s.run(PARAMCHAR_NOESC);
+    const name = text.slice(nameStart, s.pos);
+    if (name.length === 0) s.fail(`empty uri-parameter name`);
+    checkChars(s, nameStart, s.pos, PARAMCHAR, 'a uri-parameter name');
+    let value: string | null = null;
+    if (s.eat('=')) {
+      const vStart = s.pos;
+      s.run(PARAMCHAR_NOESC);
+      if (s.pos === vStart) s.fail(`empty value of uri-parameter ${name}`);
+      checkChars(s, vStart, s.pos, PARAMCHAR, `the value of uri-parameter ${name}`);
+      value = text.slice(vStart, s.pos);
+    }
+    uri.params.set(name.toLowerCase(), value);
+  }
+  // @implements RFC3261 P223L32-P223L36
+  if (s.eat('?')) {
+    do {
+      const hStart = s.pos;
+      s.run(HNV_NOESC);
+      const hname = text.slice(hStart, s.pos);
+      if (hname.length === 0) s.fail('empty header name in URI headers');
+      checkChars(s, hStart, s.pos, HNV, 'a URI header name');
+      if (!s.eat('=')) s.fail(`expected "=" after URI header ${hname}, found ${s.found()}`);
+      const vStart = s.pos;
+      s.run(HNV_NOESC);
+      checkChars(s, vStart, s.pos, HNV, `the value of URI header ${hname}`);
+      uri.headers.push([hname, text.slice(vStart, s.pos)]);
+    } while (s.eat('&'));
+  }
+  if (!s.atEnd()) s.fail(`unexpected ${s.found()} in ${scheme} URI`);
+  return uri;
+}
+
+// Scanning sets that also take '%' (escapes are checked separately).
+const DIGITS = extend(new Uint8Array(128), '0123456789');
+const PARAMCHAR_NOESC = extend(PARAMCHAR, '%');
+const HNV_NOESC = extend(HNV, '%');
+
+/**
+ * tel URIs appear in SIP as Request-URIs and in To/From. The number goes in
+ * `user`, parameters in `params`.
+ */
+// @exception RFC3261 P153L4-P153L10: telephone-subscriber syntax (RFC 2806/3966) is not checked beyond URI characters
+function parseTelUri(s: Scanner, start: number): URI {
+  const text = s.text;
+  checkChars(s, start, text.length, URIC, 'a tel URI');
+  const parts = text.slice(start).split(';');
+  if (parts[0].length === 0) s.fail('empty tel URI number', s.rule, start);
+  const params: Params = new Map();
+  for (const part of parts.slice(1)) {
+    const eq = part.indexOf('=');
+    params.set((eq < 0 ? part : part.slice(0, eq)).toLowerCase(), eq < 0 ? null : part.slice(eq + 1));
+  }
+  return { scheme: 'tel', user: parts[0], host: '', params, headers: [] };
+}
+
+/** The URI as text, components as stored (escapes as received). */
+export function formatUri(uri: URI): string {
+  if (uri.opaque !== undefined) return `${uri.scheme}:${uri.opaque}`;
+  let out = uri.scheme + ':';
+  if (uri.scheme === 'tel') return out + (uri.user ?? '') + formatParams(uri.params);
+  if (uri.user !== undefined) out += uri.user + (uri.password !== undefined ? ':' + uri.password : '') + '@';
+  out += uri.host;
+  if (uri.port !== undefined) out += ':' + uri.port;
+  out += formatParams(uri.params);
+  for (let i = 0; i < uri.headers.length; i++) out += (i === 0 ? '?' : '&') + uri.headers[i][0] + '=' + uri.headers[i][1];
+  return out;
+}
+
+/** Resolve %-escapes to characters (UTF-8 decoded); the value of a component. */
+export function unescape(s: string): string {
+  if (!s.includes('%')) return s;
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '%' && HEX(s.charCodeAt(i + 1)) && HEX(s.charCodeAt(i + 2))) {
+      bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      for (const b of Buffer.from(s[i], 'utf8')) bytes.push(b);
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** Escape every character of s outside the component's set (UTF-8, "%" HEX HEX). */
+// @implements RFC3261 P152L42-P152L44
+export function escape(s: string, component: 'user' | 'password' | 'param' | 'header'): string {
+  const set = component === 'user' ? USER : component === 'password' ? PASSWORD : component === 'param' ? PARAMCHAR : HNV;
+  let out = '';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    if (c < 128 && set[c] === 1) out += ch;
+    else for (const b of Buffer.from(ch, 'utf8')) out += '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+/**
+ * One form for comparison: escapes of unreserved characters resolved,
+ * escapes of reserved ones kept (in upper-case hex) — they are not equivalent.
+ */
+// @implements RFC3261 P154L10-P154L11
+function canonical(s: string): string {
+  if (!s.includes('%')) return s;
+  return s.replace(/%([0-9A-Fa-f]{2})/g, (m, hex: string) => {
+    const c = parseInt(hex, 16);
+    return c < 128 && !isIn(RESERVED, c) && c !== 0x25 ? String.fromCharCode(c) : '%' + hex.toUpperCase();
+  });
+}
+const ci = (s: string) => canonical(s).toLowerCase();
+
+/** URI equality of RFC 3261 §19.1.4 (SIP/SIPS); other schemes compare as canonical text. */
+export function uriEquals(a: URI, b: URI): boolean {
+  // @implements RFC3261 P153L46
+  if (a.scheme !== b.scheme) return false;
+  if (a.scheme !== 'sip' && a.scheme !== 'sips') return ci(formatUri(a)) === ci(formatUri(b));
+  // @implements RFC3261 P154L1-P154L5, P154L16-P154L28
+  if ((a.user === undefined) !== (b.user === undefined)) return false;
+  if (a.user !== undefined && canonical(a.user) !== canonical(b.user!)) return false;
+  if ((a.password === undefined) !== (b.password === undefined)) return false;
+  if (a.password !== undefined && canonical(a.password) !== canonical(b.password!)) return false;
+  if (a.host.toLowerCase() !== b.host.toLowerCase()) return false;
+  if (a.port !== b.port) return false;
+  // @implements RFC3261 P154L37-P154L48
+  for (const [name, va] of a.params) {
+    const vb = b.params.get(name);
+    if (vb === undefined) {
+      if (name === 'user' || name === 'ttl' || name === 'method' || name === 'maddr' || name === 'transport') return false;
+      continue;
+    }
+    if (ci(va ?? '') !== ci(vb ?? '')) return false;
+  }
+  for (const name of ['user', 'ttl', 'method', 'maddr', 'transport']) if (b.params.has(name) && !a.params.has(name)) return false;
+  // @implements RFC3261 P154L7-P154L8, P155L1-P155L4
+  if (a.headers.length !== b.headers.length) return false;
+  const hb = new Map(b.headers.map(([n, v]) => [ci(n), canonical(v)]));
+  for (const [n, v] of a.headers) if (hb.get(ci(n)) !== canonical(v)) return false;
+  return true;
+}
+
+/** A SIP URI from parts, escaping each component. */
+export function sipUri(parts: { scheme?: 'sip' | 'sips'; user?: string; host: string; port?: number; params?: Record<string, string | null> }): URI {
+  const params: Params = new Map();
+  for (const [k, v] of Object.entries(parts.params ?? {})) params.set(k.toLowerCase(), v === null ? null : escape(v, 'param'));
+  return {
+    scheme: parts.scheme ?? 'sip',
+    user: parts.user === undefined ? undefined : escape(parts.user, 'user'),
+    host: parts.host,
+    port: parts.port,
+    params,
+    headers: [],
+  };
+}
+
+export { SipParseError };

@@ -1,0 +1,155 @@
+/**
+ * The Via header field (RFC 3261 §20.42, grammar §25.1) with the rport
+ * parameter of RFC 3581 §3: where a request has been and where its
+ * responses go back.
+ *
+ * @implements RFC3261 (SIP)
+ * @implements RFC3581 (rport)
+ */
+import { Scanner, TOKEN } from './grammar.ts';
+import { genValue, formatParams, paramValue, type Params } from './params.ts';
+
+export class Via {
+  constructor(
+    /** protocol-name, "SIP" for SIP. */
+    public protocolName: string,
+    /** protocol-version, "2.0". */
+    public protocolVersion: string,
+    /** transport token, upper-cased: UDP, TCP, TLS, SCTP or another token. */
+    public transport: string,
+    /** sent-by host (an IPv6 reference keeps its brackets). */
+    public host: string,
+    /** sent-by port, undefined when absent. */
+    public port: number | undefined,
+    /** via-params in order: lowercased names, values as written (null for a flag). */
+    public params: Params = new Map(),
+  ) {}
+
+  get protocol(): string {
+    return `${this.protocolName}/${this.protocolVersion}`;
+  }
+  get sentBy(): { host: string; port: number | undefined } {
+    return { host: this.host, port: this.port };
+  }
+  get branch(): string | undefined {
+    return paramValue(this.params, 'branch');
+  }
+  set branch(v: string | undefined) {
+    this.setParam('branch', v);
+  }
+  get received(): string | undefined {
+    return paramValue(this.params, 'received');
+  }
+  set received(v: string | undefined) {
+    this.setParam('received', v);
+  }
+  get maddr(): string | undefined {
+    return paramValue(this.params, 'maddr');
+  }
+  get ttl(): number | undefined {
+    const v = paramValue(this.params, 'ttl');
+    return v === undefined ? undefined : Number(v);
+  }
+  /**
+   * rport: undefined when absent, true when present without a value (a
+   * request asking for it), the port number when filled in.
+   */
+  // @implements RFC3581 P4L3-P4L6
+  get rport(): number | true | undefined {
+    const v = this.params.get('rport');
+    if (v === undefined) return undefined;
+    return v === null ? true : Number(v);
+  }
+  set rport(v: number | true | undefined) {
+    if (v === undefined) this.params.delete('rport');
+    else this.params.set('rport', v === true ? null : String(v));
+  }
+
+  private setParam(name: string, v: string | undefined): void {
+    if (v === undefined) this.params.delete(name);
+    else this.params.set(name, v);
+  }
+}
+
+/**
+ * via-parm = sent-protocol LWS sent-by *( SEMI via-params ), from the cursor.
+ */
+// @implements RFC3261 P232L37-P233L12
+export function parseViaAt(s: Scanner): Via {
+  s.sws();
+  // sent-protocol = protocol-name SLASH protocol-version SLASH transport
+  const name = s.token('the protocol name of Via');
+  s.expectSep('/', 'after the protocol name of Via');
+  const version = s.token('the protocol version of Via');
+  s.expectSep('/', 'after the protocol version of Via');
+  const transport = s.token('the transport of Via').toUpperCase();
+  s.lws('between the sent-protocol and sent-by of Via');
+  // sent-by = host [ COLON port ]
+  const hostStart = s.pos;
+  if (s.peek() === 0x5b) {
+    const close = s.text.indexOf(']', hostStart);
+    if (close < 0) s.fail('unterminated IPv6 reference in the sent-by of Via');
+    s.pos = close + 1;
+  } else {
+    while (isHostChar(s.peek())) s.pos++;
+  }
+  const host = s.text.slice(hostStart, s.pos);
+  if (host.length === 0) s.fail(`expected the sent-by host of Via, found ${s.found()}`);
+  if (host[0] !== '[' && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9.])?$/.test(host)) s.fail(`malformed sent-by host ${JSON.stringify(host)} in Via`, s.rule, hostStart);
+  let port: number | undefined;
+  if (s.sep(':')) {
+    const start = s.pos;
+    while (s.peek() >= 0x30 && s.peek() <= 0x39) s.pos++;
+    const digits = s.text.slice(start, s.pos);
+    if (digits.length === 0 || digits.length > 5 || Number(digits) > 65535) s.fail(`the sent-by port of Via must be 1 to 65535, found ${JSON.stringify(digits || s.found())}`, s.rule, start);
+    port = Number(digits);
+  }
+  const params: Params = new Map();
+  while (s.sep(';')) {
+    const pname = s.token('a Via parameter name').toLowerCase();
+    let value: string | null = null;
+    if (s.sep('=')) value = genValue(s, `the ${pname} parameter of Via`);
+    checkViaParam(s, pname, value);
+    params.set(pname, value);
+  }
+  return new Via(name, version, transport, host, port, params);
+}
+
+const isHostChar = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2e;
+
+/** The via-params whose values the grammar constrains. */
+function checkViaParam(s: Scanner, name: string, value: string | null): void {
+  switch (name) {
+    // @implements RFC3261 P233L5
+    case 'ttl':
+      if (value === null || !/^\d{1,3}$/.test(value) || Number(value) > 255) s.fail(`Via ttl must be 0 to 255, found ${JSON.stringify(value)}`);
+      return;
+    // @implements RFC3261 P233L7-P233L8
+    case 'received':
+      if (value === null || !/^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|\[[0-9A-Fa-f:.]+\])$/.test(value)) s.fail(`Via received must be an IP address, found ${JSON.stringify(value)}`);
+      return;
+    // @implements RFC3261 P233L9
+    case 'branch':
+      if (value === null || !TOKEN_RE.test(value)) s.fail('Via branch must be a token');
+      return;
+    // @implements RFC3581 P4L3-P4L6
+    case 'rport':
+      if (value !== null && (!/^\d{1,5}$/.test(value) || Number(value) > 65535)) s.fail(`Via rport must be empty or a port, found ${JSON.stringify(value)}`);
+      return;
+  }
+}
+const TOKEN_RE = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
+void TOKEN;
+
+/** One Via value (a single via-parm), e.g. from `vias(message)[0]`. */
+export function parseVia(value: string): Via {
+  const s = new Scanner(value, 'Via');
+  const v = parseViaAt(s);
+  s.end('Via');
+  return v;
+}
+
+/** A via-parm as text. */
+export function formatVia(v: Via): string {
+  return `${v.protocolName}/${v.protocolVersion}/${v.transport} ${v.host}${v.port === undefined ? '' : ':' + v.port}${formatParams(v.params)}`;
+}
