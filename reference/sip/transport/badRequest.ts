@@ -1,0 +1,59 @@
+// @implements RFC3261 (SIP)
+/**
+ * The 400 (Bad Request) a server transport sends for a request it could not
+ * parse. Since the request did not parse, the fields a response copies
+ * (§8.2.6.2: Via, From, To, Call-ID, CSeq) are taken from the raw header
+ * lines, leniently, exactly as they were written. Malformed responses are
+ * dropped, and so is a malformed ACK (nothing ever answers an ACK).
+ */
+import { badRequestReason } from '../syntax/error.ts';
+
+/** The header names a response copies, with their compact forms. */
+const COPIED: Readonly<Record<string, string>> = {
+  via: 'Via', v: 'Via',
+  from: 'From', f: 'From',
+  to: 'To', t: 'To',
+  'call-id': 'Call-ID', i: 'Call-ID',
+  cseq: 'CSeq',
+};
+
+/**
+ * The octets of the 400 response to the malformed message `raw`, or
+ * undefined when none may or can be sent.
+ */
+export function badRequestResponse(raw: Uint8Array, error: unknown): Uint8Array | undefined {
+  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  const end = text.indexOf('\r\n\r\n');
+  const lines = unfold((end < 0 ? text : text.slice(0, end)).replace(/^(\r\n)+/, '').split('\r\n'));
+  const startLine = lines[0] ?? '';
+  // @implements RFC3261 P147L12-P147L13
+  if (startLine.startsWith('SIP/')) return undefined;
+  const method = /^([A-Za-z0-9\-.!%*_+`'~]+) /.exec(startLine)?.[1];
+  // @implements RFC3261 P124L1-P124L3
+  if (method === undefined || method === 'ACK') return undefined;
+  const copied: string[] = [];
+  const seen = new Set<string>();
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = COPIED[line.slice(0, colon).trim().toLowerCase()];
+    if (name === undefined) continue;
+    copied.push(`${name}: ${line.slice(colon + 1).trim()}`);
+    seen.add(name);
+  }
+  // Without these a response cannot be matched or routed at the client.
+  for (const name of ['Via', 'From', 'To', 'Call-ID', 'CSeq']) if (!seen.has(name)) return undefined;
+  // @implements RFC3261 P147L13-P147L14, P185L38-P185L40
+  const reason = badRequestReason(error);
+  return Buffer.from(`SIP/2.0 400 ${reason}\r\n${copied.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`, 'utf8');
+}
+
+/** Header lines may be folded over several lines (leading whitespace continues a line). */
+function unfold(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if ((line.startsWith(' ') || line.startsWith('\t')) && out.length > 1) out[out.length - 1] += ' ' + line.trim();
+    else out.push(line);
+  }
+  return out;
+}

@@ -1,0 +1,220 @@
+// @implements RFC3261 (SIP)
+// @implements RFC3581 (rport)
+/**
+ * The SIP transport layer (RFC 3261 §18): UDP and TCP on one configured
+ * address and port, the client side (send requests, accept responses) and the
+ * server side (accept requests, send responses), with RFC 3581's rport.
+ * Above it sits the transaction layer or a stateless core (TransportUser).
+ */
+import { parse } from '../syntax/parse.ts';
+import { serializeBytes } from '../syntax/serialize.ts';
+import { isRequest, type Message, type Request, type Response } from '../syntax/message.ts';
+import { badRequestReason, SipParseError } from '../syntax/error.ts';
+import { UdpTransport } from './udp.ts';
+import { TcpTransport, type TcpConnection } from './tcp.ts';
+import { transportForSize } from './sizeRule.ts';
+import { badRequestResponse } from './badRequest.ts';
+import { insertSentBy, responseRoute, sentByIsOurs, stampReceived, type HostPort, type TransportName } from './via.ts';
+
+export interface TransportConfig {
+  /** The address to listen on (UDP and TCP), e.g. '127.0.0.1' or '::'. */
+  host: string;
+  /** The port for both UDP and TCP; 0 picks a free one. Nothing assumes 5060. */
+  port: number;
+  /** The host written into Via sent-by (an FQDN is RECOMMENDED); defaults to `host`. */
+  sentByHost?: string;
+  /** The path MTU in bytes if known; unknown means the 1300-byte rule of §18.1.1. */
+  pathMtu?: number;
+  /** How long an idle TCP connection is kept, ms; default 64*T1 = 32 s. */
+  idleTimeout?: number;
+  /** Ask servers for rport (RFC 3581 §3) in the requests this transport sends; default true. */
+  rport?: boolean;
+}
+
+/** Where to send a request: an address, port and transport. */
+export interface Destination extends HostPort {
+  transport: TransportName;
+}
+
+/** Where a received message came from; a server transaction keeps it to send its responses. */
+export interface Origin {
+  transport: TransportName;
+  source: HostPort;
+  /** The TCP connection it arrived on. */
+  connection?: TcpConnection;
+}
+
+export interface TransportUser {
+  receiveRequest(request: Request, origin: Origin): void;
+  receiveResponse(response: Response, origin: Origin): void;
+  /** A message the transport dropped, and why (for logs and tests). */
+  dropped?(reason: string, origin: Origin): void;
+}
+
+export class TransportLayer {
+  user: TransportUser;
+
+  private constructor(
+    private readonly config: TransportConfig,
+    private readonly udp: UdpTransport,
+    private readonly tcp: TcpTransport,
+    user: TransportUser,
+  ) {
+    this.user = user;
+  }
+
+  static async start(config: TransportConfig, user: TransportUser): Promise<TransportLayer> {
+    const holder: { layer?: TransportLayer } = {};
+    const onDatagram = (bytes: Uint8Array, source: HostPort) => holder.layer?.receive(bytes, { transport: 'UDP', source });
+    const handlers = {
+      onMessage: (message: Message, connection: TcpConnection) =>
+        holder.layer?.deliver(message, { transport: 'TCP', source: connection.remote, connection }),
+      onMalformed: (error: SipParseError, connection: TcpConnection) =>
+        // @todo RFC3261 P147L13-P147L14 — needs the frame of a malformed TCP message (see /work/notes-for-syntax.md)
+        holder.layer?.user.dropped?.(`malformed message on TCP: ${error.message}`, { transport: 'TCP', source: connection.remote, connection }),
+    };
+    const idleTimeout = config.idleTimeout ?? 32000;
+    // UDP first (it may pick the port), then TCP on the very same address and port.
+    // @implements RFC3261 P145L16-P145L19
+    for (let attempt = 0; ; attempt++) {
+      const udp = await UdpTransport.bind({ host: config.host, port: config.port }, onDatagram);
+      try {
+        const tcp = await TcpTransport.listen({ host: config.host, port: udp.local.port }, handlers, { idleTimeout });
+        holder.layer = new TransportLayer(config, udp, tcp, user);
+        return holder.layer;
+      } catch (error) {
+        await udp.close();
+        // An ephemeral UDP port may be taken for TCP; try another.
+        if (config.port !== 0 || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  /** The address and port this transport writes into Via sent-by. */
+  get sentBy(): HostPort {
+    return { host: this.config.sentByHost ?? this.config.host, port: this.udp.local.port };
+  }
+
+  get local(): { udp: HostPort; tcp: HostPort } {
+    return { udp: this.udp.local, tcp: this.tcp.local };
+  }
+
+  // ---- Client side (§18.1) ----
+
+  /**
+   * Decides how a request goes (size rule) and writes the top Via; returns the
+   * destination with the transport actually used. The transaction layer calls
+   * this once, before its first send, so its timers suit the real transport and
+   * its retransmissions are byte-for-byte the same message.
+   */
+  prepareRequest(request: Request, destination: Destination): Destination {
+    const sentBy = this.sentBy;
+    insertSentBy(request, destination.transport, sentBy);
+    // @implements RFC3581 P3L22-P3L26
+    if (this.config.rport !== false && destination.transport === 'UDP') {
+      const via = request.headers.get('Via') ?? '';
+      if (!/;\s*rport\b/i.test(via)) addRportFlag(request);
+    }
+    const size = serializeBytes(request).length;
+    // @implements RFC3261 P142L32-P142L37
+    const transport = transportForSize(destination.transport, size, this.config.pathMtu);
+    if (transport !== destination.transport) insertSentBy(request, transport, sentBy);
+    // @exception RFC3261 P143L5-P143L9: retrying over UDP when TCP is refused would change the transport under a running transaction (its timers were set for TCP); RFC 2543 peers without TCP are out of scope.
+    return { ...destination, transport };
+  }
+
+  /** Sends a prepared request; rejects on a transport failure (the transaction then informs its TU). */
+  // @implements RFC3261 P147L34-P147L36, P147L27-P147L31
+  async sendRequest(request: Request, destination: Destination): Promise<void> {
+    const bytes = serializeBytes(request);
+    if (destination.transport === 'UDP') return this.udp.send(bytes, destination);
+    // @implements RFC3261 P144L19-P144L22
+    const connection = await this.tcp.connect(destination);
+    return connection.send(bytes);
+  }
+
+  // ---- Server side (§18.2) ----
+
+  /** Sends a response where §18.2.2 (with RFC 3581 §4) says it goes. */
+  async sendResponse(response: Response, origin: Origin): Promise<void> {
+    const bytes = serializeBytes(response);
+    const route = responseRoute(response);
+    if (route.kind === 'connection') {
+      // @implements RFC3261 P146L18-P146L23
+      if (origin.connection?.open) return origin.connection.send(bytes);
+      // @implements RFC3261 P146L23-P146L27
+      const connection = await this.tcp.connect(route.fallback);
+      return connection.send(bytes);
+    }
+    // Out of the one UDP socket: the address and port the request came in on.
+    // @implements RFC3581 P4L32-P4L33
+    return this.udp.send(bytes, route.to, route.rule === 'maddr' ? route.ttl : undefined);
+  }
+
+  // ---- Receiving ----
+
+  private receive(bytes: Uint8Array, origin: Origin): void {
+    let message: Message;
+    try {
+      message = parse(bytes, { transport: 'datagram' });
+    } catch (error) {
+      this.rejectMalformed(bytes, error, origin);
+      return;
+    }
+    this.deliver(message, origin, bytes);
+  }
+
+  private deliver(message: Message, origin: Origin, raw?: Uint8Array): void {
+    if (isRequest(message)) {
+      try {
+        // @implements RFC3261 P145L25-P145L31
+        stampReceived(message, origin.source);
+      } catch (error) {
+        if (raw !== undefined) this.rejectMalformed(raw, error, origin);
+        else this.user.dropped?.(`request without a usable Via: ${(error as Error).message}`, origin);
+        return;
+      }
+      // @implements RFC3261 P146L1-P146L6
+      this.user.receiveRequest(message, origin);
+      return;
+    }
+    // @implements RFC3261 P144L31-P144L35
+    if (!sentByIsOurs(message, [this.sentBy])) {
+      this.user.dropped?.('response whose top Via sent-by is not ours', origin);
+      return;
+    }
+    // @implements RFC3261 P144L37-P144L42
+    this.user.receiveResponse(message, origin);
+  }
+
+  /**
+   * A datagram that did not parse: a request (other than ACK) gets a 400 whose
+   * reason phrase says what was wrong; anything else is dropped. The 400 goes
+   * back to the packet's source: the Via it would be routed by may be the very
+   * field that is malformed.
+   */
+  // @implements RFC3261 P147L11-P147L14
+  private rejectMalformed(raw: Uint8Array, error: unknown, origin: Origin): void {
+    const response = badRequestResponse(raw, error);
+    const reason = error instanceof SipParseError ? badRequestReason(error) : String(error);
+    if (response === undefined) {
+      this.user.dropped?.(`malformed message dropped: ${reason}`, origin);
+      return;
+    }
+    this.user.dropped?.(`malformed request answered with 400: ${reason}`, origin);
+    const sent = origin.connection !== undefined ? origin.connection.send(response) : this.udp.send(response, origin.source);
+    sent.catch(() => {});
+  }
+
+  /** Closes the UDP socket, the TCP listener and every TCP connection. */
+  async close(): Promise<void> {
+    await Promise.all([this.udp.close(), this.tcp.close()]);
+  }
+}
+
+/** Adds a valueless rport to the top Via (RFC 3581 §3: the client asks for symmetric response routing). */
+function addRportFlag(request: Request): void {
+  const top = request.headers.removeFirst('Via');
+  if (top === undefined) return;
+  request.headers.prepend('Via', `${top};rport`);
+}
