@@ -1,0 +1,170 @@
+/**
+ * The rfcdoc command line, run as a user runs it: `node --import tsx
+ * tools/cli.ts <command>`, RFC_MIRROR set, a temporary cache.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { MIRROR, ROOT, tempDir } from './helpers.ts';
+
+const test = suite('cli');
+
+const CACHE = tempDir('rfcdoc-cli-');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function rfcdoc(args: string[], cache = CACHE): Promise<Run> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, RFC_MIRROR: MIRROR ?? '', NO_COLOR: '1' };
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'tools', 'cli.ts'), ...args, ...(cache ? ['--cache', cache] : [])],
+      { cwd: ROOT, env, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Only progress lines ("fetched X from Y") may appear on stderr of a good run. */
+const quietStderr = (r: Run) => r.stderr.split('\n').filter((l) => l !== '' && !/^fetched \S+ from /.test(l));
+
+const MULTICAST = [
+  '   A client that sends a request to a multicast address MUST add the',
+  '   "maddr" parameter to its Via header field value containing the',
+  '   destination multicast address, and for IPv4, SHOULD add the "ttl"',
+  '   parameter with a value of 1.  Usage of IPv6 multicast is not defined',
+  '   in this specification, and will be a subject of future',
+  '   standardization when the need arises.',
+].join('\n');
+
+test('quote prints the exact text of a ref', async () => {
+  const r = await rfcdoc(['quote', 'RFC3261', 'P143L14-P143L19']);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stdout, MULTICAST + '\n');
+  assert.equal(quietStderr(r), []);
+  assert.ok(existsSync(join(CACHE, 'rfc3261.paged')), 'the cache was filled');
+});
+
+test('quote takes several refs, comma lists and `section N` as two words', async () => {
+  const r = await rfcdoc(['quote', 'rfc3261', 'P143L14,P143L19', 'section', '17.1.1.2']);
+  assert.is(r.code, 0, r.stderr);
+  const out = r.stdout.split('\n');
+  assert.is(out[0], '   A client that sends a request to a multicast address MUST add the');
+  assert.is(out[1], '   standardization when the need arises.');
+  assert.is(out[2], '17.1.1.2 Formal Description');
+});
+
+test('quote --json: [{doc, ref, text, begin, end}]', async () => {
+  const r = await rfcdoc(['quote', 'RFC 3261', 'P143L14-P143L19', '§17.1.1.2', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  assert.ok(Array.isArray(json));
+  assert.is(json.length, 2);
+  assert.equal(json[0], { doc: 'RFC3261', ref: 'P143L14-P143L19', text: MULTICAST, begin: 'P143L14', end: 'P143L19' });
+  assert.equal(Object.keys(json[1]).sort(), ['begin', 'doc', 'end', 'ref', 'text']);
+  assert.is(json[1].ref, '§17.1.1.2');
+  assert.is(json[1].begin, 'P125L32');
+  assert.is(json[1].end, 'P129L20');
+  assert.is(json[1].text.split('\n')[0], '17.1.1.2 Formal Description');
+});
+
+test('bad refs: a message each on stderr, exit 1, nothing on stdout', async () => {
+  const r = await rfcdoc(['quote', 'RFC3261', 'P300L1', 'P143L19-P143L14', 'P12L60']);
+  assert.is(r.code, 1);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, /error: RFC3261 has no page 300 \(it has 269 pages\)/);
+  assert.match(r.stderr, /error: "P143L19-P143L14": begin is after end/);
+  assert.match(r.stderr, /error: P12L60 is not a quotable line of RFC3261/);
+});
+
+test('good and bad refs together: the good are printed, the run fails', async () => {
+  const r = await rfcdoc(['quote', 'RFC3261', 'P143L14-P143L19', 'section 99']);
+  assert.is(r.code, 1);
+  assert.is(r.stdout, MULTICAST + '\n');
+  assert.match(r.stderr, /RFC3261 has no section 99/);
+});
+
+test('a bad document name is a usage error: exit 2, nothing touched', async () => {
+  const empty = tempDir('rfcdoc-cli-empty-');
+  const names = ['../etc/passwd', 'draft-foo', 'RFC0'];
+  const runs = await Promise.all(names.map((name) => rfcdoc(['quote', name, 'P1L1'], empty)));
+  runs.forEach((r, i) => {
+    assert.is(r.code, 2, `${names[i]}: ${r.stderr}`);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, /^rfcdoc quote: /);
+  });
+  assert.match(runs[0]!.stderr, /no paths/);
+  assert.equal(readdirSync(empty), [], 'the cache was not touched');
+});
+
+test('usage errors: missing arguments, unknown command or option', async () => {
+  const [noRef, unknown, option, none] = await Promise.all([
+    rfcdoc(['quote', 'RFC3261']),
+    rfcdoc(['frobnicate'], ''),
+    rfcdoc(['quote', 'RFC3261', 'P1L1', '--bogus']),
+    rfcdoc([], ''),
+  ]);
+  assert.is(noRef.code, 2);
+  assert.match(noRef.stderr, /quote needs a document and at least one ref/);
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  assert.is(option.code, 2);
+  assert.match(option.stderr, /--bogus/);
+  assert.is(none.code, 2);
+});
+
+test('--help: exit 0 for the program and for every command it lists', async () => {
+  const main = await rfcdoc(['--help'], '');
+  assert.is(main.code, 0);
+  const listed = main.stdout
+    .split('Commands:\n')[1]!
+    .split('\n\n')[0]!
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0]!)
+    .filter(Boolean);
+  for (const c of ['fetch', 'quote', 'sections']) assert.ok(listed.includes(c), `${c} is listed`);
+  const runs = await Promise.all(listed.map((c) => rfcdoc([c, '--help'], '')));
+  for (const [i, c] of listed.entries()) {
+    const r = runs[i]!;
+    assert.is(r.code, 0, `${c} --help: ${r.stderr}`);
+    assert.ok(r.stdout.startsWith(`Usage: rfcdoc ${c}`), `${c} --help prints its usage`);
+    assert.is(r.stderr, '');
+  }
+});
+
+test('sections: text and --json', async () => {
+  const [text, r] = await Promise.all([rfcdoc(['sections', 'RFC3261']), rfcdoc(['sections', 'RFC3261', '--json'])]);
+  assert.is(text.code, 0, text.stderr);
+  const rows = text.stdout.split('\n');
+  assert.ok(rows.includes('17.1.1.2\tP125L32-P129L20\tFormal Description'));
+  assert.ok(rows.includes('17.1.1.3\tP129L21-P130L34\tConstruction of the ACK Request'));
+  assert.is(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout) as { number: string; title: string; begin: string; end: string }[];
+  assert.is(json.length, rows.filter(Boolean).length);
+  assert.ok(json.every((s) => Object.keys(s).sort().join() === 'begin,end,number,title'));
+  assert.equal(json.find((s) => s.number === '17.1.1.2'), { number: '17.1.1.2', title: 'Formal Description', begin: 'P125L32', end: 'P129L20' });
+  assert.is(json[0]!.number, '1');
+});
+
+test('fetch --json; a document missing from the mirror fails with exit 1', async () => {
+  const [r, missing] = await Promise.all([rfcdoc(['fetch', 'RFC8760', '--json', '--offline']), rfcdoc(['fetch', 'RFC9999', '--offline'])]);
+  assert.is(r.code, 0, r.stderr);
+  const [row] = JSON.parse(r.stdout);
+  assert.is(row.doc, 'RFC8760');
+  assert.is(row.virtual, true);
+  assert.match(row.sha256, /^[0-9a-f]{64}$/);
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, /RFC9999: could not fetch/);
+  assert.not.ok(existsSync(join(CACHE, 'rfc9999.txt')));
+});
+
+test.run();
