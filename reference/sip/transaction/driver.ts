@@ -34,15 +34,28 @@ export class TransactionDriver<T extends { state: string }, E extends MachineEve
   #busy = false;
   #destroyed = false;
 
+  /**
+   * Carries out the start transition at once, unless `deferStart` is set, in
+   * which case `begin()` does (so an owner can finish wiring itself up before
+   * the first action, e.g. passing the request to the TU, runs).
+   */
   constructor(
-    start: Transition<T, M>,
+    private readonly start: Transition<T, M>,
     private readonly step: (tx: T, event: E) => Transition<T, M>,
     private readonly env: DriverEnv<M>,
+    deferStart = false,
   ) {
     this.#tx = start.next;
+    if (!deferStart) this.begin();
+  }
+
+  begin(): void {
     this.#busy = true;
-    this.#apply(start);
-    this.#busy = false;
+    try {
+      this.#apply(this.start);
+    } finally {
+      this.#busy = false;
+    }
     this.#drain();
   }
 

@@ -1,0 +1,307 @@
+// @implements RFC3261 (SIP)
+/**
+ * The transaction layer (RFC 3261 §17): creates client transactions for the
+ * TU's requests and server transactions for new requests from the network,
+ * routes each incoming message to its transaction (§17.1.3, §17.2.3) and
+ * hands everything else to the TU. It sits on a transport (TransportLayer, or
+ * anything with the same three methods) and runs on a Clock.
+ *
+ * How a UA core or stateful proxy uses it:
+ *   const tl = new TransactionLayer(transport, tu);   // transport.user = tl
+ *   const ct = tl.sendRequest(invite, { host, port, transport: 'UDP' },
+ *                             { response(r) {…}, failure(f) {…} });
+ *   // tu.receiveRequest(request, serverTransaction, origin) for new requests:
+ *   serverTransaction.respond(createResponse(request, 180));
+ *   // tu.receiveRequest(ack, undefined, origin) for an ACK to a 2xx;
+ *   // tu.receiveStrayResponse(response) for 2xx retransmissions and strays.
+ */
+import { cseq, createResponse, topVia, to, type Message, type Request, type Response } from '../syntax/message.ts';
+import { tagOf } from '../syntax/address.ts';
+import type { Destination, Origin } from '../transport/layer.ts';
+import { isReliable } from '../transport/via.ts';
+import { statusClass, type Failure } from './actions.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { TransactionDriver, type DriverEnv } from './driver.ts';
+import { buildAck } from './ack.ts';
+import { cancelMatchesServer, clientTransactionKey, MAGIC_COOKIE, requestMatchesServer } from './matching.ts';
+import { timerValues, type TimerValues } from './timers.ts';
+import { inviteClientStep, startInviteClient, type InviteClient, type InviteClientEvent } from './inviteClient.ts';
+import { nonInviteClientStep, startNonInviteClient, type NonInviteClient, type NonInviteClientEvent } from './nonInviteClient.ts';
+import { inviteServerStep, startInviteServer, type InviteServer, type InviteServerEvent } from './inviteServer.ts';
+import { nonInviteServerStep, startNonInviteServer, type NonInviteServer, type NonInviteServerEvent } from './nonInviteServer.ts';
+
+/** What the transaction layer needs from the transport layer. */
+export interface TransactionTransport {
+  prepareRequest(request: Request, destination: Destination): Destination;
+  sendRequest(request: Request, destination: Destination): Promise<void>;
+  sendResponse(response: Response, origin: Origin): Promise<void>;
+}
+
+/** The element above: a UA core or a stateful proxy core. */
+export interface TransactionUser {
+  /**
+   * A request no transaction claimed. A server transaction has been created for
+   * it, except for ACK (an ACK reaching the TU acknowledges a 2xx, §18.2.1).
+   */
+  receiveRequest(request: Request, transaction: ServerTransaction | undefined, origin: Origin): void;
+  /** A response no client transaction claimed (e.g. a retransmitted 2xx to INVITE). */
+  receiveStrayResponse(response: Response, origin: Origin): void;
+}
+
+export interface ClientCallbacks {
+  response(response: Response): void;
+  failure(failure: Failure): void;
+}
+
+export interface TransactionLayerOptions {
+  timers?: Partial<TimerValues>;
+  clock?: Clock;
+  /**
+   * The TU promises a provisional or final response to every INVITE within
+   * 200 ms, so the server transaction need not send 100 (Trying) itself.
+   */
+  tuAnswersInviteWithin200ms?: boolean;
+}
+
+// The machines see messages as opaque values; here they are SIP messages.
+type InviteClientDriver = TransactionDriver<InviteClient<Message>, InviteClientEvent<Message>, Message>;
+type NonInviteClientDriver = TransactionDriver<NonInviteClient<Message>, NonInviteClientEvent<Message>, Message>;
+type ClientDriver = InviteClientDriver | NonInviteClientDriver;
+
+export class ClientTransaction {
+  constructor(
+    readonly request: Request,
+    /** Where the request went, after the transport's size rule. */
+    readonly destination: Destination,
+    readonly key: string,
+    private readonly driver: ClientDriver,
+  ) {}
+
+  get state(): string {
+    return this.driver.state;
+  }
+
+  /** A response matched to this transaction by the layer. */
+  receive(response: Response): void {
+    const cls = statusClass(response.status);
+    if (this.request.method === 'INVITE') {
+      (this.driver as InviteClientDriver).dispatch({ type: cls, response });
+    } else {
+      const type = cls === '1xx' ? '1xx' : '200-699';
+      (this.driver as NonInviteClientDriver).dispatch({ type, response });
+    }
+  }
+
+  abandon(): void {
+    this.driver.abandon();
+  }
+}
+
+type InviteServerDriver = TransactionDriver<InviteServer<Message>, InviteServerEvent<Message>, Message>;
+type NonInviteServerDriver = TransactionDriver<NonInviteServer<Message>, NonInviteServerEvent<Message>, Message>;
+type ServerDriver = InviteServerDriver | NonInviteServerDriver;
+
+export class ServerTransaction {
+  #driver: ServerDriver | undefined;
+  /** The To tag of the final response sent (the RFC 2543 ACK matching rule needs it). */
+  sentToTag: string | undefined;
+  /** Set by the TU to hear of a timeout (no ACK) or a transport failure. */
+  onFailure: (failure: Failure) => void = () => {};
+
+  constructor(
+    readonly request: Request,
+    /** Where the request came from: its responses go back that way (§18.2.2). */
+    readonly origin: Origin,
+  ) {}
+
+  attach(driver: ServerDriver): void {
+    this.#driver = driver;
+  }
+
+  get state(): string {
+    return this.#driver?.state ?? 'Proceeding';
+  }
+
+  /** The TU passes a response for this transaction's request. */
+  // @implements RFC3261 P141L5-P141L8
+  respond(response: Response): void {
+    if (this.#driver === undefined) throw new Error('the server transaction is not started yet');
+    if (cseq(response).method !== this.request.method) {
+      throw new Error(`a response to ${cseq(response).method} passed to the ${this.request.method} server transaction`);
+    }
+    const cls = statusClass(response.status);
+    if (cls !== '1xx') this.sentToTag = tagOf(to(response));
+    if (this.request.method === 'INVITE') {
+      const type = cls === '1xx' ? '1xx from TU' : cls === '2xx' ? '2xx from TU' : '300-699 from TU';
+      (this.#driver as InviteServerDriver).dispatch({ type, response });
+    } else {
+      const type = cls === '1xx' ? '1xx from TU' : '200-699 from TU';
+      (this.#driver as NonInviteServerDriver).dispatch({ type, response });
+    }
+  }
+
+  /** A retransmission of the request, or an ACK, matched to this transaction. */
+  receive(request: Request): void {
+    if (this.#driver === undefined) return;
+    if (this.request.method === 'INVITE') {
+      const type = request.method === 'ACK' ? 'ACK' : 'INVITE';
+      (this.#driver as InviteServerDriver).dispatch({ type });
+    } else {
+      (this.#driver as NonInviteServerDriver).dispatch({ type: 'Request' });
+    }
+  }
+
+  abandon(): void {
+    this.#driver?.abandon();
+  }
+}
+
+export class TransactionLayer {
+  readonly timers: TimerValues;
+  readonly clock: Clock;
+  readonly clients = new Map<string, ClientTransaction>();
+  readonly servers = new Set<ServerTransaction>();
+
+  constructor(
+    private readonly transport: TransactionTransport,
+    private readonly tu: TransactionUser,
+    private readonly options: TransactionLayerOptions = {},
+  ) {
+    this.timers = timerValues(options.timers);
+    this.clock = options.clock ?? systemClock;
+  }
+
+  // ---- Client transactions (§17.1) ----
+
+  /**
+   * The TU starts a client transaction: the request (with its top Via and a
+   * branch, §8.1.1.7) and where to send it.
+   */
+  // @implements RFC3261 P124L31-P124L36
+  sendRequest(request: Request, destination: Destination, callbacks: ClientCallbacks): ClientTransaction {
+    // @implements RFC3261 P124L43-P124L45
+    if (request.method === 'ACK') throw new Error('there is no client transaction for ACK; pass it to sendAck (RFC 3261 §17.1)');
+    const branch = topVia(request)?.branch;
+    // @implements RFC3261 P39L43-P39L45
+    if (branch === undefined || !branch.startsWith(MAGIC_COOKIE)) {
+      throw new Error(`the top Via branch must begin with ${MAGIC_COOKIE} (RFC 3261 §8.1.1.7), got ${JSON.stringify(branch)}`);
+    }
+    if (cseq(request).method !== request.method) throw new Error(`CSeq method ${cseq(request).method} differs from the request method ${request.method}`);
+    const used = this.transport.prepareRequest(request, destination);
+    const key = clientTransactionKey(request) as string;
+    if (this.clients.has(key)) throw new Error(`a client transaction with branch ${branch} for ${request.method} already exists`);
+    const reliable = isReliable(used.transport);
+    const env: DriverEnv<Message> = {
+      clock: this.clock,
+      send: (message) => this.transport.sendRequest(message as Request, used),
+      // @implements RFC3261 P126L41-P126L42
+      buildAck: (response) => buildAck(request, response as Response),
+      tu: {
+        receive: (message) => callbacks.response(message as Response),
+        failure: (failure) => callbacks.failure(failure),
+      },
+      terminated: () => {
+        if (this.clients.get(key) === transaction) this.clients.delete(key);
+      },
+    };
+    const options = { reliable, timers: this.timers };
+    const driver: ClientDriver =
+      request.method === 'INVITE'
+        ? new TransactionDriver(startInviteClient<Message>(request, options), inviteClientStep<Message>, env, true)
+        : new TransactionDriver(startNonInviteClient<Message>(request, options), nonInviteClientStep<Message>, env, true);
+    const transaction: ClientTransaction = new ClientTransaction(request, used, key, driver);
+    this.clients.set(key, transaction);
+    driver.begin();
+    return transaction;
+  }
+
+  /** An ACK for a 2xx, built by the UA core (§13.2.2.4), goes straight to the transport. */
+  // @implements RFC3261 P124L44-P124L45
+  async sendAck(ack: Request, destination: Destination): Promise<Destination> {
+    if (ack.method !== 'ACK') throw new Error(`sendAck sends ACK, not ${ack.method}`);
+    const used = this.transport.prepareRequest(ack, destination);
+    await this.transport.sendRequest(ack, used);
+    return used;
+  }
+
+  /** From the transport: a response (its sent-by already checked, §18.1.2). */
+  receiveResponse(response: Response, origin: Origin): void {
+    const key = clientTransactionKey(response);
+    const transaction = key === undefined ? undefined : this.clients.get(key);
+    // @implements RFC3261 P144L37-P144L42
+    if (transaction === undefined) {
+      // @implements RFC3261 P129L14-P129L19
+      this.tu.receiveStrayResponse(response, origin);
+      return;
+    }
+    transaction.receive(response);
+  }
+
+  // ---- Server transactions (§17.2) ----
+
+  /** From the transport: a request (received/rport already added, §18.2.1). */
+  receiveRequest(request: Request, origin: Origin): void {
+    // @implements RFC3261 P146L1-P146L5
+    for (const transaction of this.servers) {
+      if (requestMatchesServer(transaction.request, request, transaction.sentToTag)) {
+        transaction.receive(request);
+        return;
+      }
+    }
+    // @implements RFC3261 P146L6-P146L10
+    if (request.method === 'ACK') {
+      this.tu.receiveRequest(request, undefined, origin);
+      return;
+    }
+    this.createServerTransaction(request, origin);
+  }
+
+  /**
+   * Every new request but ACK gets a server transaction here, before the TU
+   * sees it; a stateless TU can simply answer through it or ignore it.
+   */
+  // @implements RFC3261 P134L8-P134L12
+  private createServerTransaction(request: Request, origin: Origin): ServerTransaction {
+    const transaction = new ServerTransaction(request, origin);
+    const env: DriverEnv<Message> = {
+      clock: this.clock,
+      send: (message) => this.transport.sendResponse(message as Response, origin),
+      tu: {
+        receive: () => this.tu.receiveRequest(request, transaction, origin),
+        failure: (failure) => transaction.onFailure(failure),
+      },
+      terminated: () => this.servers.delete(transaction),
+    };
+    const options = { reliable: isReliable(origin.transport), timers: this.timers };
+    let driver: ServerDriver;
+    if (request.method === 'INVITE') {
+      // The 100 (Trying) gets no To tag: adding one is downgraded to SHOULD NOT.
+      // @implements RFC3261 P134L28-P134L31
+      const trying = this.options.tuAnswersInviteWithin200ms ? undefined : createResponse(request, 100);
+      driver = new TransactionDriver(startInviteServer<Message>(request, trying, options), inviteServerStep<Message>, env, true);
+    } else {
+      driver = new TransactionDriver(startNonInviteServer<Message>(request, options), nonInviteServerStep<Message>, env, true);
+    }
+    transaction.attach(driver);
+    this.servers.add(transaction);
+    driver.begin();
+    return transaction;
+  }
+
+  /** §9.2: the server transaction a received CANCEL targets, if it still exists. */
+  findCancelTarget(cancel: Request): ServerTransaction | undefined {
+    if (cancel.method !== 'CANCEL') throw new Error(`findCancelTarget takes a CANCEL, not ${cancel.method}`);
+    for (const transaction of this.servers) {
+      if (cancelMatchesServer(transaction.request, cancel)) return transaction;
+    }
+    return undefined;
+  }
+
+  /** Stops every transaction (timers cleared, nothing more sent). */
+  close(): void {
+    for (const transaction of [...this.clients.values()]) transaction.abandon();
+    for (const transaction of [...this.servers]) transaction.abandon();
+    this.clients.clear();
+    this.servers.clear();
+  }
+}
