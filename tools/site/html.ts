@@ -14,5 +14,8 @@ export function esc(s: string | number): string {
 
 /** A percentage for display: `87%`, or an en dash when there is nothing to count. */
 export function pct(n: number, of: number): string {
-  return of === 0 ? '–' : `${Math.floor((100 * n) / of)}%`;
+  if (of === 0) return '–';
+  const p = (100 * n) / of;
+  // One decimal below 10% so a little coverage never reads as none.
+  return p > 0 && p < 10 ? `${Math.floor(p * 10) / 10}%` : `${Math.floor(p)}%`;
 }

@@ -3,7 +3,7 @@
  * document), stop on any error, render, write atomically, and say what was
  * built in one line.
  */
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { analyzeProject } from '../annotate/project.ts';
 import type { Project } from '../annotate/model.ts';
 import type { StoreOptions } from '../spec/store.ts';
@@ -54,14 +54,14 @@ async function existing(root: string, paths: readonly string[]): Promise<string[
 
 export async function buildSite(opts: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
-  const out = join(opts.root, opts.out);
+  const out = resolve(opts.root, opts.out);
   opts.onStage?.('analysing sources and fetching cited documents');
   const project = await analyzeProject({ root: opts.root, paths: opts.paths ?? (await existing(opts.root, SITE_PATHS)), store: opts.store });
   const diagnostics = project.diagnostics;
   if (hasErrors(diagnostics)) {
     const ms = performance.now() - started;
     const n = diagnostics.filter((d) => d.severity === 'error').length;
-    return { ok: false, diagnostics, project, ms, summary: `build: failed with ${n} error${n === 1 ? '' : 's'}; ${relative(opts.root, out) || out} left as it was (${Math.round(ms)} ms)` };
+    return { ok: false, diagnostics, project, ms, summary: `build: failed with ${n} error${n === 1 ? '' : 's'}; ${shownPath(opts.root, out)} left as it was (${Math.round(ms)} ms)` };
   }
   opts.onStage?.('highlighting and rendering pages');
   const renderer = opts.renderer ?? (await createSiteRenderer());
@@ -71,7 +71,13 @@ export async function buildSite(opts: BuildOptions): Promise<BuildResult> {
     await writeSite(out, files);
   }
   const ms = performance.now() - started;
-  return { ok: true, diagnostics, project, files, stats, ms, summary: summaryLine(project, relative(opts.root, out) || out, ms) };
+  return { ok: true, diagnostics, project, files, stats, ms, summary: summaryLine(project, shownPath(opts.root, out), ms) };
+}
+
+/** The output directory as the summary shows it: relative when inside the root. */
+function shownPath(root: string, out: string): string {
+  const rel = relative(root, out);
+  return rel === '' || rel.startsWith('..') ? out : rel;
 }
 
 export function summaryLine(project: Project, out: string, ms: number): string {

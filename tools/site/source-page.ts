@@ -45,10 +45,8 @@ function docLink(from: string, docs: ReadonlyMap<string, SpecDoc>, label: string
 
 function moduleTagBox(path: string, tag: Tag, docs: ReadonlyMap<string, SpecDoc>): string {
   const doc = docByLabel(docs, tag.doc);
-  const title = doc ? `: ${esc(doc.title)}` : '';
-  return `<div class="modtag k-${tag.kind}"><span class="kind">${KIND_LABEL[tag.kind]}</span> ${docLink(path, docs, tag.doc)}${title}${
-    tag.note ? ` <span class="note">(${esc(tag.note)})</span>` : ''
-  }</div>`;
+  const what = tag.note ?? doc?.title;
+  return `<div class="modtag k-${tag.kind}"><span class="kind">${KIND_LABEL[tag.kind]}</span> ${docLink(path, docs, tag.doc)}${what ? `: ${esc(what)}` : ''}</div>`;
 }
 
 function citationBox(path: string, c: Citation, docs: ReadonlyMap<string, SpecDoc>): string {
@@ -92,6 +90,13 @@ export function renderSourcePage({ file, lines, citations, docs, readme }: Sourc
         .join('');
       cell = commentOnly(src[i] ?? '') ? boxes : `${lines[i]}${boxes}`;
       cls = 'l tagline';
+      // A ref list ending in `,` goes on in the next comment lines: the box stands for them too.
+      const anchors: string[] = [];
+      while (/,\s*(\*\/)?\s*$/.test(src[i] ?? '') && commentOnly(src[i + 1] ?? '') && !tagsAt.has(i + 2) && i + 1 < lines.length) {
+        i++;
+        anchors.push(`<span id="L${i + 1}"></span>`);
+      }
+      cell = anchors.join('') + cell;
     } else {
       cell = lines[i]!;
     }

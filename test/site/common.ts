@@ -1,0 +1,46 @@
+/** Shared by the site tests: building a project tree into a temporary site. */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { MIRROR, ROOT, testCache } from '../helpers.ts';
+import { buildSite, type BuildResult } from '../../tools/site/pipeline.ts';
+import type { StoreOptions } from '../../tools/spec/store.ts';
+
+export const FIXTURE = join(ROOT, 'test', 'site', 'fixtures', 'project');
+
+export const realStore = (): StoreOptions => ({ cacheDir: testCache(), mirror: MIRROR });
+
+export function build(root: string, out: string, store: StoreOptions = realStore()): Promise<BuildResult> {
+  return buildSite({ root, out, store });
+}
+
+/** Writes `files` (path → text) under `dir`. */
+export function writeTree(dir: string, files: Record<string, string>): void {
+  for (const [p, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  }
+}
+
+/** Every file under `dir`, path → content. */
+export function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const p = join(e.parentPath, e.name);
+    out.set(p.slice(dir.length + 1), readFileSync(p, 'utf8'));
+  }
+  return out;
+}
+
+/**
+ * The row holding `id`: pages put one row (a code or text line) per output
+ * line; a quote box's text spans several, but escaped text never starts a
+ * line with `<`, so the row ends before the next line that does.
+ */
+export function lineWithId(html: string, id: string): string | undefined {
+  const at = html.indexOf(`id="${id}"`);
+  if (at < 0) return undefined;
+  const start = html.lastIndexOf('\n', at) + 1;
+  const end = html.indexOf('\n<', at);
+  return html.slice(start, end < 0 ? undefined : end);
+}
