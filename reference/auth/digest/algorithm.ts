@@ -18,6 +18,8 @@ export interface Algorithm {
   session: boolean;
   /** Number of hexadecimal characters H() produces. */
   hexLength: number;
+  /** The hash itself: octets or UTF-8 text in, lower-case hex out. */
+  digest: (data: string | Uint8Array) => string;
 }
 
 // @implements RFC7616 P28L3-P28L12
@@ -43,7 +45,9 @@ export function algorithmByName(token: string | undefined): Algorithm | undefine
   const hash = (Object.keys(registry) as HashName[]).find((h) => h.toLowerCase() === base.toLowerCase());
   if (hash === undefined) return undefined;
   // @implements RFC7616 P5L28-P5L31
-  return { name: token, hash, session, hexLength: registry[hash].bits / 4 };
+  const node = registry[hash].node;
+  const digest = (data: string | Uint8Array) => createHash(node).update(data).digest('hex');
+  return { name: token, hash, session, hexLength: registry[hash].bits / 4, digest };
 }
 
 /**
@@ -52,7 +56,7 @@ export function algorithmByName(token: string | undefined): Algorithm | undefine
  */
 // @implements RFC7616 P8L6-P8L8, P5L22-P5L31
 export function H(algorithm: Algorithm, data: string | Uint8Array): string {
-  return createHash(registry[algorithm.hash].node).update(data).digest('hex');
+  return algorithm.digest(data);
 }
 
 /** KD(secret, data) = H(concat(secret, ":", data)) */

@@ -120,7 +120,8 @@ export function parseAuthItems(value: string): AuthItem[] {
       continue;
     }
     s.skipOWS();
-    const t68 = token68.exec(value.slice(s.pos));
+    // Digest never uses token68, so "realm=," is a bad param, not a token68.
+    const t68 = scheme.toLowerCase() === 'digest' ? null : token68.exec(value.slice(s.pos));
     if (t68 && endsElement(value, s.pos + t68[0].length)) {
       item.token68 = t68[0];
       s.pos += t68[0].length;
