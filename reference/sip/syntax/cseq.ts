@@ -10,7 +10,10 @@ export interface CSeq {
   method: string;
 }
 
-/** CSeq = "CSeq" HCOLON 1*DIGIT LWS Method; the number is below 2**31. */
+/**
+ * CSeq = "CSeq" HCOLON 1*DIGIT LWS Method. A sender keeps the number below
+ * 2**31; a receiver accepts any 32-bit unsigned value.
+ */
 // @implements RFC3261 P228L36, P211L20-P211L23
 export function parseCSeqAt(s: Scanner): CSeq {
   s.sws();
@@ -18,7 +21,7 @@ export function parseCSeqAt(s: Scanner): CSeq {
   while (s.peek() >= 0x30 && s.peek() <= 0x39) s.pos++;
   const digits = s.text.slice(start, s.pos);
   if (digits.length === 0) s.fail(`expected the CSeq sequence number, found ${s.found()}`);
-  if (digits.length > 10 || Number(digits) >= 2 ** 31) s.fail(`CSeq sequence number ${digits} is not less than 2**31`, s.rule, start);
+  if (digits.length > 10 || Number(digits) > 2 ** 32 - 1) s.fail(`sequence number ${digits} does not fit in 32 bits`, s.rule, start);
   s.lws('between the CSeq number and method');
   const method = s.token('the CSeq method');
   s.end('CSeq');

@@ -162,10 +162,14 @@ export class Scanner {
   }
 }
 
-/** Quote s as a quoted-string, escaping `"` and `\`. */
+/**
+ * Quote s as a quoted-string: `"`, `\` and control characters (which
+ * qdtext excludes) as quoted-pairs. CR and LF cannot be quoted at all.
+ */
 // @implements RFC3261 P222L15-P222L26
 export function quote(s: string): string {
-  return '"' + s.replace(/["\\]/g, (m) => '\\' + m) + '"';
+  if (/[\r\n]/.test(s)) throw new SipParseError('quoted-string', 'CR and LF cannot appear in a quoted-string');
+  return '"' + s.replace(/["\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (m) => '\\' + m) + '"';
 }
 
 /** gen-value: emitted bare when it is a token or a host, else quoted. */

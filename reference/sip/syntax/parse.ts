@@ -46,19 +46,40 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
   if (typeof input === 'string') {
     const start = skipLeadingCrlfString(input);
     const end = input.indexOf('\r\n\r\n', start);
-    if (end < 0) throw new SipParseError('message-header', 'no empty line (CRLF CRLF) ends the header fields', input.length);
-    head = input.slice(start, end);
-    rest = enc.encode(input.slice(end + 4));
+    if (end >= 0) {
+      head = input.slice(start, end);
+      rest = enc.encode(input.slice(end + 4));
+    } else {
+      head = headWithoutEmptyLine(input.slice(start), options);
+      rest = new Uint8Array(0);
+    }
   } else {
     const start = skipLeadingCrlf(input);
     const end = indexOfCrlfCrlf(input, start);
-    if (end < 0) throw new SipParseError('message-header', 'no empty line (CRLF CRLF) ends the header fields', input.length);
-    head = dec.decode(input.subarray(start, end));
-    rest = input.subarray(end + 4);
+    if (end >= 0) {
+      head = dec.decode(input.subarray(start, end));
+      rest = input.subarray(end + 4);
+    } else {
+      head = headWithoutEmptyLine(dec.decode(input.subarray(start)), options);
+      rest = new Uint8Array(0);
+    }
   }
   const message = parseHead(head, options.strict === true);
   message.body = bodyOf(message, rest, options.transport ?? 'datagram');
   return message;
+}
+
+/**
+ * A datagram whose last header line ends in CRLF but lacks the empty line:
+ * the end of the datagram ends the header section (liberal in what is
+ * accepted; RFC 2543 implementations send this). On a stream the empty line
+ * is what frames the message, so there it is an error.
+ */
+function headWithoutEmptyLine(text: string, options: ParseOptions): string {
+  if (options.transport === 'stream' || !text.endsWith(CRLF)) {
+    throw new SipParseError('message-header', 'no empty line (CRLF CRLF) ends the header fields', text.length);
+  }
+  return text.slice(0, -2);
 }
 
 /** Implementations ignore CRLFs before the start line (§7.5). */

@@ -235,6 +235,16 @@ function canonical(s: string): string {
 }
 const ci = (s: string) => canonical(s).toLowerCase();
 
+/** Parameters appearing in only one URI that make the URIs differ. */
+const MUST_MATCH = new Set(['user', 'ttl', 'method', 'maddr', 'transport']);
+
+/** Names and values in comparison form (escapes resolved, lower case). */
+function canonicalParams(params: Params): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of params) out.set(ci(k), ci(v ?? ''));
+  return out;
+}
+
 /** URI equality of RFC 3261 §19.1.4 (SIP/SIPS); other schemes compare as canonical text. */
 export function uriEquals(a: URI, b: URI): boolean {
   // @implements RFC3261 P153L46
@@ -248,15 +258,17 @@ export function uriEquals(a: URI, b: URI): boolean {
   if (a.host.toLowerCase() !== b.host.toLowerCase()) return false;
   if (a.port !== b.port) return false;
   // @implements RFC3261 P154L37-P154L48
-  for (const [name, va] of a.params) {
-    const vb = b.params.get(name);
+  const pa = canonicalParams(a.params);
+  const pb = canonicalParams(b.params);
+  for (const [name, va] of pa) {
+    const vb = pb.get(name);
     if (vb === undefined) {
-      if (name === 'user' || name === 'ttl' || name === 'method' || name === 'maddr' || name === 'transport') return false;
+      if (MUST_MATCH.has(name)) return false;
       continue;
     }
-    if (ci(va ?? '') !== ci(vb ?? '')) return false;
+    if (va !== vb) return false;
   }
-  for (const name of ['user', 'ttl', 'method', 'maddr', 'transport']) if (b.params.has(name) && !a.params.has(name)) return false;
+  for (const name of MUST_MATCH) if (pb.has(name) && !pa.has(name)) return false;
   // @implements RFC3261 P154L7-P154L8, P155L1-P155L4
   if (a.headers.length !== b.headers.length) return false;
   const hb = new Map(b.headers.map(([n, v]) => [ci(n), canonical(v)]));
