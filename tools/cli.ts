@@ -14,7 +14,6 @@ import { lineId } from './spec/paginate.ts';
 import { fetchProgress } from './progress.ts';
 import { formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { SpecDoc } from './spec/document.ts';
-import { citedDocs } from './annotate/cited.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -146,19 +145,29 @@ With --json: an array of {doc, ref, text, begin, end}.`,
     },
   },
   build: {
-    summary: 'fetch and paginate every document cited under reference/',
-    usage: `rfcdoc build
+    summary: 'fetch every cited document, check every tag and write the annotated site',
+    usage: `rfcdoc build [--out DIR]
 
-Fetches (cache, RFC_MIRROR, RFC Editor) and paginates every document that a tag
-under reference/ cites.`,
-    options: { 'update-lock': { type: 'boolean' } },
+Fetches (cache, RFC_MIRROR, RFC Editor) every document a tag under reference/
+or test/ cites, resolves every tag, and writes the site (default: site/): an
+index, a page per source file with each tag shown as the text it cites, a page
+per cited document, map.json and a search index. Any error stops the build and
+leaves the previous site as it was.`,
+    options: { 'update-lock': { type: 'boolean' }, out: { type: 'string' } },
     async run(values) {
-      const started = Date.now();
-      const names = docNames(await citedDocs(join(ROOT, 'reference')));
-      const { docs, diagnostics } = await fetchDocs(names, storeOptions(values));
-      const pages = [...docs.values()].reduce((n, d) => n + d.pages, 0);
-      process.stderr.write(`build: ${docs.size} of ${names.length} documents ready (${pages} pages) in ${Date.now() - started} ms\n`);
-      return hasErrors(diagnostics) ? 1 : 0;
+      const { buildSite } = await import('./site/pipeline.ts');
+      const tty = process.stderr.isTTY === true;
+      const result = await buildSite({
+        root: ROOT,
+        out: (values.out as string | undefined) ?? 'site',
+        store: storeOptions(values),
+        onStage: tty ? (s) => process.stderr.write(`\r\x1b[Kbuild: ${s}…`) : undefined,
+      });
+      if (tty) process.stderr.write('\r\x1b[K');
+      printDiagnostics(result.diagnostics);
+      if (values.json) process.stdout.write(JSON.stringify({ ok: result.ok, files: result.files?.size ?? 0, ms: Math.round(result.ms), diagnostics: result.diagnostics }, null, 2) + '\n');
+      process.stderr.write(result.summary + '\n');
+      return result.ok ? 0 : 1;
     },
   },
   sections: {
