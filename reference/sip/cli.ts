@@ -1,0 +1,115 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * The SIP reference implementation's command line: `npm run sip -- <command>`.
+ * Each command is one entry of COMMANDS; add new ones (uas, call, register,
+ * server, ...) there. Exit codes: 0 success, 1 errors, 2 bad usage.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parse, SipParseError, badRequestReason, StreamFramer, formatUri, type Message } from './syntax/index.ts';
+
+export class UsageError extends Error {}
+
+export interface Command {
+  summary: string;
+  usage: string;
+  options: ParseArgsConfig['options'];
+  run(values: Record<string, unknown>, positionals: string[]): Promise<number>;
+}
+
+/** The commands, by name. Other layers add theirs here. */
+export const COMMANDS: Record<string, Command> = {
+  parse: {
+    summary: 'parse SIP messages from a file (or - for stdin) and print them as JSON',
+    usage: `sip parse [--stream] [--strict] <file|->
+  --stream   the file is a TCP byte stream: frame messages by Content-Length
+  --strict   also check header fields the core does not need (Date, Expires, Warning)`,
+    options: { stream: { type: 'boolean' }, strict: { type: 'boolean' } },
+    async run(values, positionals) {
+      if (positionals.length !== 1) throw new UsageError('parse takes one file name (or - for stdin)');
+      const bytes = readInput(positionals[0]);
+      try {
+        let messages: Message[];
+        if (values.stream) {
+          const framer = new StreamFramer();
+          messages = framer.push(bytes);
+          if (framer.errors.length > 0) throw framer.errors[0];
+          if (framer.pending > 0) throw new SipParseError('Content-Length', `${framer.pending} octets at the end of the stream are not a whole message`);
+        } else {
+          messages = [parse(bytes, { strict: values.strict === true })];
+        }
+        const json = messages.map(messageJson);
+        process.stdout.write(JSON.stringify(values.stream ? json : json[0], null, 2) + '\n');
+        return 0;
+      } catch (e) {
+        if (!(e instanceof SipParseError)) throw e;
+        process.stderr.write(`${positionals[0]}: ${e.message}\n  answer: ${e.status} ${badRequestReason(e)}\n`);
+        return 1;
+      }
+    },
+  },
+};
+
+function readInput(name: string): Uint8Array {
+  try {
+    return readFileSync(name === '-' ? 0 : name);
+  } catch (e) {
+    throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);
+  }
+}
+
+/** A message as JSON: Maps as objects, the body as text when it is UTF-8, else base64. */
+export function messageJson(m: Message): unknown {
+  const body = Buffer.from(m.body);
+  const text = body.toString('utf8');
+  const isText = Buffer.from(text, 'utf8').equals(body);
+  return {
+    ...(m.type === 'request'
+      ? { method: m.method, requestUri: formatUri(m.requestUri), uri: { ...m.requestUri, params: Object.fromEntries(m.requestUri.params) } }
+      : { status: m.status, reason: m.reason }),
+    version: m.version,
+    headers: m.headers.fields.map((f) => [f.name, f.value]),
+    body: isText ? text : undefined,
+    bodyBase64: isText ? undefined : body.toString('base64'),
+  };
+}
+
+function help(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: npm run sip -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nnpm run sip -- <command> --help for a command's options`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`unknown command "${name}"\n${help()}\n`);
+    return 2;
+  }
+  try {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+    });
+    if (values.help) {
+      process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
+      return 0;
+    }
+    return await command.run(values, positionals);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`${(e as Error).message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}
