@@ -40,6 +40,8 @@ export function buildAuthenticationInfo(info: AuthenticationInfo): string {
 
 /** The server's Authentication-Info for a request it accepted. */
 // @implements RFC7616 P14L41-P14L43, P15L19-P15L20
+// @implements RFC2617 P16L32-P16L34, P17L2-P17L6
+// @implements RFC7616 P14L17-P14L19
 export function authenticationInfoFor(request: ResponseInput, responseBody?: string | Uint8Array, nextnonce?: string): string {
   const info: AuthenticationInfo = {
     rspauth: responseDigest({ ...request, ...(responseBody !== undefined && { entityBody: responseBody }) }),

@@ -21,6 +21,8 @@ export interface DigestChallenge {
   qop?: string[];
   charset?: 'UTF-8';
   userhash: boolean;
+  /** It came in Proxy-Authenticate: answer in Proxy-Authorization. */
+  proxy?: boolean;
   /** Every parameter, the unknown ones too (auth-param extensions). */
   params: Map<string, AuthParam>;
 }
@@ -37,6 +39,8 @@ export interface ChallengeOptions {
 export function parseChallenges(values: string | readonly string[], options: ChallengeOptions = {}): DigestChallenge[] {
   const list = typeof values === 'string' ? [values] : values;
   // @implements RFC8760 P5L41-P5L42
+  // @implements RFC7616 P24L20-P24L24
+  // @implements RFC2617 P4L23-P4L26
   return list.flatMap((v) => parseAuthItems(v)).flatMap((item) => (isDigest(item) ? [toChallenge(item, options)] : []));
 }
 
@@ -70,8 +74,10 @@ function toChallenge(item: AuthItem, options: ChallengeOptions): DigestChallenge
     algorithm: get('algorithm') ?? 'MD5',
     // @implements RFC7616 P8L43-P8L45
     userhash: get('userhash')?.toLowerCase() === 'true',
+    // @implements RFC2617 P11L5-P11L7
     params: item.params,
   };
+  if (options.proxy) challenge.proxy = true;
   const opaque = get('opaque');
   if (opaque !== undefined) challenge.opaque = opaque;
 
@@ -79,9 +85,10 @@ function toChallenge(item: AuthItem, options: ChallengeOptions): DigestChallenge
   const qop = get('qop');
   if (qop !== undefined) challenge.qop = qop.split(',').map((t) => t.trim()).filter((t) => t !== '');
 
-  // @implements RFC7616 P20L43-P20L44
+  // @implements RFC7616 P8L37-P8L39
   const charset = get('charset');
   if (charset !== undefined) {
+    // @implements RFC7616 P20L43-P20L44
     if (charset.toLowerCase() !== 'utf-8') throw new DigestError(`charset ${JSON.stringify(charset)} is not "UTF-8"`, 'RFC7616 P8L37-P8L39');
     challenge.charset = 'UTF-8';
   }
@@ -96,7 +103,7 @@ function toChallenge(item: AuthItem, options: ChallengeOptions): DigestChallenge
 }
 
 /** Prints a challenge as a WWW-Authenticate / Proxy-Authenticate value. */
-export function buildChallenge(c: Omit<DigestChallenge, 'params'>): string {
+export function buildChallenge(c: Omit<DigestChallenge, 'params' | 'proxy'>): string {
   const params: AuthParam[] = [];
   // @implements RFC7616 P9L1-P9L3
   params.push({ name: 'realm', value: c.realm, quoted: true });

@@ -10,7 +10,7 @@ import { type Algorithm, type HashName, algorithmByName } from './algorithm.ts';
 import type { DigestChallenge } from './challenge.ts';
 import { buildCredentials, type DigestCredentials } from './credentials.ts';
 import { DigestError } from './errors.ts';
-import { requestDigest } from './response.ts';
+import { requestDigest, type ResponseInput } from './response.ts';
 import { encodeExtValue, needsExtendedNotation, prepare, userhash } from './username.ts';
 
 /**
@@ -58,8 +58,10 @@ function chooseQop(c: DigestChallenge, profile: Profile, wanted: 'auth' | 'auth-
     return undefined;
   }
   // @implements RFC7616 P8L33
+  // @implements RFC2617 P11L1-P11L3
   const known = c.qop.filter((q): q is 'auth' | 'auth-int' => q === 'auth' || q === 'auth-int');
   // @implements RFC7616 P10L3-P10L5
+  // @implements RFC2617 P12L6-P12L8, P12L11-P12L15
   if (wanted !== undefined && known.includes(wanted)) return wanted;
   if (known.includes('auth')) return 'auth';
   if (known.includes('auth-int')) return 'auth-int';
@@ -72,7 +74,10 @@ export interface AuthorizationInput {
   password: string;
   /** Request method: "REGISTER", "INVITE", "GET". */
   method: string;
-  /** The Request-URI exactly as on the request line. */
+  /**
+   * The Request-URI exactly as on the request line: the caller passes the
+   * very string it puts there, which is how "uri" agrees with it.
+   */
   uri: string;
   /** The entity-body, needed when qop=auth-int is applied. */
   body?: string | Uint8Array;
@@ -86,10 +91,14 @@ export interface AuthorizationInput {
 }
 
 export interface Authorization {
+  /** Where it goes: Proxy-Authorization answers Proxy-Authenticate. */
+  field: 'Authorization' | 'Proxy-Authorization';
   /** The header field value to send. */
   header: string;
   /** The same, as values (what a server would parse back). */
   credentials: Omit<DigestCredentials, 'params'>;
+  /** What went into the response, kept to check the server's rspauth. */
+  request: ResponseInput;
 }
 
 /** Computes the credentials answering `challenge` for one request. */
@@ -113,7 +122,7 @@ export function buildAuthorization(i: AuthorizationInput): Authorization {
   // @implements RFC7616 P10L21-P10L26
   const nc = qop === undefined ? undefined : formatNc(i.nc ?? 1);
 
-  const response = requestDigest({
+  const request: ResponseInput = {
     algorithm,
     username,
     realm: c.realm,
@@ -125,7 +134,8 @@ export function buildAuthorization(i: AuthorizationInput): Authorization {
     method: i.method,
     uri: i.uri,
     ...(i.body !== undefined && { entityBody: i.body }),
-  });
+  };
+  const response = requestDigest(request);
 
   // @implements RFC7616 P12L22-P12L26
   const hashed = c.userhash;
@@ -138,17 +148,22 @@ export function buildAuthorization(i: AuthorizationInput): Authorization {
     usernameExtended,
     realm: c.realm,
     nonce: c.nonce,
+    // @implements RFC7616 P13L26-P13L29
+    // @implements RFC2617 P15L7-P15L12
     uri: i.uri,
     response,
     // @implements RFC7616 P9L12-P9L14
     algorithm: c.algorithm,
     userhash: hashed,
+    // @implements RFC7616 P7L16-P7L18
     ...(c.opaque !== undefined && { opaque: c.opaque }),
     ...(qop !== undefined && { qop }),
     ...(cnonce !== undefined && { cnonce }),
     ...(nc !== undefined && { nc }),
   };
-  return { header: buildCredentials(credentials, encodeExtValue), credentials };
+  // @implements RFC7616 P17L40-P17L42
+  const field = c.proxy ? 'Proxy-Authorization' : 'Authorization';
+  return { field, header: buildCredentials(credentials, encodeExtValue), credentials, request };
 }
 
 /** nc as exactly 8 lower-case hexadecimal digits. */

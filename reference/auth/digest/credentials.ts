@@ -71,6 +71,7 @@ export function parseCredentials(value: string): DigestCredentials {
     response: required('response'),
     algorithm: get('algorithm') ?? 'MD5',
     userhash,
+    // @implements RFC2617 P12L40-P12L42
     params: item.params,
   };
   if (!requestDigest.test(c.response)) throw new DigestError(`response ${JSON.stringify(c.response)} is not lower-case hex of at least 32 digits`, 'RFC8760 P7L17-P7L22');

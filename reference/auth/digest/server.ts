@@ -63,7 +63,11 @@ export interface DigestServerOptions {
   lookup: LookupUser;
   /** Key for nonce integrity; keep it across restarts so nonces stay valid. */
   secret?: Uint8Array;
-  /** Algorithms to challenge with, most preferred first. */
+  /**
+   * Algorithms to challenge with, most preferred first. Default SHA-256,
+   * SHA-512-256, MD5: MD5 last, for old SIP phones; drop it to rule out a
+   * downgrade (RFC 8760 §3).
+   */
   algorithms?: readonly string[];
   qop?: readonly ('auth' | 'auth-int')[];
   nonceLifetimeMs?: number;
@@ -71,6 +75,7 @@ export interface DigestServerOptions {
   userhash?: boolean;
   /** Announce charset=UTF-8 (default true). */
   charset?: boolean;
+  /** Returned unchanged by clients; Base64 or hex data is advised. */
   opaque?: string;
   /** Act as a proxy: 407 and Proxy-Authenticate. */
   proxy?: boolean;
@@ -111,6 +116,7 @@ export class DigestServer {
   constructor(options: DigestServerOptions) {
     this.realm = options.realm;
     this.#o = {
+      // @implements RFC7616 P5L18-P5L20
       algorithms: ALGORITHM_PREFERENCE,
       qop: ['auth', 'auth-int'],
       nonceLifetimeMs: 300_000,
@@ -135,6 +141,7 @@ export class DigestServer {
   }
 
   /** One challenge per algorithm, most preferred first, all with one fresh nonce. */
+  // @implements RFC8760 P4L28-P4L30
   // @implements RFC7616 P17L8-P17L11
   // @implements RFC8760 P4L34-P4L37
   challenge(stale = false): DigestChallenge[] {
@@ -147,6 +154,7 @@ export class DigestServer {
       algorithm: a.name,
       // @implements RFC8760 P7L2-P7L3
       // @implements RFC7616 P8L27-P8L29
+      // @implements RFC2617 P10L39-P10L42
       qop: [...this.#o.qop],
       // @implements RFC7616 P12L18-P12L20
       userhash: this.#o.userhash,
@@ -211,9 +219,11 @@ export class DigestServer {
       if (algorithm.session) return bad(`${algorithm.name} needs qop, cnonce and nc`, 'RFC7616 P11L32-P11L38');
     } else if (!(this.#o.qop as readonly string[]).includes(c.qop)) {
       // @implements RFC7616 P10L3-P10L5
+      // @implements RFC2617 P12L6-P12L8
       return bad(`qop ${c.qop} was not offered`, 'RFC7616 P10L3-P10L5');
     }
     // @implements RFC7616 P13L33-P13L36
+    // @implements RFC2617 P15L16-P15L19
     // @implements RFC8760 P6L18-P6L26
     if (!this.#o.uriMatches(c.uri, req.uri)) return bad(`uri ${JSON.stringify(c.uri)} does not designate the request's ${JSON.stringify(req.uri)}`, 'RFC7616 P13L33-P13L36');
 
@@ -227,7 +237,7 @@ export class DigestServer {
 
     // The digest is right from here on: failures are about the nonce only.
     // @implements RFC2617 P10L6-P10L9
-    // @implements RFC7616 P7L27-P7L28, P16L13-P16L17
+    // @implements RFC7616 P7L27-P7L28, P16L10-P16L17
     if (!nonce.fresh) return this.#reject('nonce is stale', true);
     // Credentials without qop carry no nc: their nonce is good for one use.
     const nc = c.nc === undefined ? 0 : parseInt(c.nc, 16);
@@ -239,10 +249,16 @@ export class DigestServer {
     return { ok: true, username: user.username, credentials: c, request: responseInput(input, algorithm) };
   }
 
-  /** The Authentication-Info value for an accepted request (rspauth). */
-  // @implements RFC7616 P14L9-P14L11
-  authenticationInfo(accepted: Extract<Verdict, { ok: true }>, responseBody?: string | Uint8Array): string {
-    return authenticationInfoFor(accepted.request, responseBody);
+  /**
+   * The Authentication-Info value for an accepted request: rspauth, and with
+   * `nextnonce` a fresh nonce for the client's next request. Nonces here are
+   * not one-time, so nextnonce is optional; nc guards against replay without
+   * breaking pipelined requests.
+   */
+  // @implements RFC7616 P14L4-P14L11, P14L17-P14L19
+  // @implements RFC7616 P14L25-P14L34
+  authenticationInfo(accepted: Extract<Verdict, { ok: true }>, responseBody?: string | Uint8Array, nextnonce = false): string {
+    return authenticationInfoFor(accepted.request, responseBody, nextnonce ? createNonce(this.#key, this.#o.now()) : undefined);
   }
 }
 

@@ -15,9 +15,10 @@ export function userhash(algorithm: Algorithm, username: string, realm: string):
 /**
  * With charset=UTF-8 the username and password are put in Unicode
  * Normalization Form C before they are digested (as UTF-8, which H() always
- * uses for strings).
+ * uses for strings). No character is refused: any that PRECIS allows passes.
  */
 // @implements RFC7616 P20L43-P20L47
+// @implements RFC7616 P21L1-P21L6
 export function prepare(value: string, charset: 'UTF-8' | undefined): string {
   return charset === 'UTF-8' ? value.normalize('NFC') : value;
 }

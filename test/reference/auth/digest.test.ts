@@ -11,6 +11,7 @@ import {
   type DigestChallenge,
   DigestError,
   DigestServer,
+  DigestSession,
   H,
   HA1,
   NonceCounts,
@@ -541,6 +542,66 @@ test('Authentication-Info: rspauth proves the server knows the secret', () => {
   assert.ok(verifyResponseAuth(v.request, info, 'response body'));
   assert.not.ok(verifyResponseAuth(v.request, info, 'another body'));
   assert.not.ok(verifyResponseAuth({ ...v.request, secret: { passwd: 'guess' } }, info, 'response body'));
+});
+
+// @tests RFC7616 P16L1-P16L10, P7L23-P7L31
+// @tests RFC8760 P5L6-P5L11
+test('client session: nc counts up, stale=true retries, a plain re-challenge means the credentials are refused', () => {
+  const { s, advance } = server({ nonceLifetimeMs: 60_000 });
+  const session = new DigestSession('bob', 'zanzibar');
+  assert.is(session.authorize({ method: 'REGISTER', uri: 'sip:biloxi.example.com' }), undefined);
+  assert.is(session.onChallenge(s.challengeHeaders()), 'answer');
+  const send = () => s.verify({ authorization: session.authorize({ method: 'REGISTER', uri: 'sip:biloxi.example.com' })!.header, method: 'REGISTER', uri: 'sip:biloxi.example.com' });
+  const first = send();
+  assert.ok(first.ok);
+  const second = send();
+  assert.ok(second.ok);
+  if (second.ok) assert.is(second.credentials.nc, '00000002');
+  advance(60_001);
+  const stale = send();
+  assert.ok(!stale.ok && stale.status === 401 && stale.stale);
+  if (stale.ok || stale.status !== 401) return;
+  assert.is(session.onChallenge(stale.challenges), 'answer');
+  const retried = send();
+  assert.ok(retried.ok);
+  if (retried.ok) assert.is(retried.credentials.nc, '00000001');
+  // Wrong password: challenged again without stale, so new credentials are needed.
+  const wrong = new DigestSession('bob', 'guess');
+  wrong.onChallenge(s.challengeHeaders());
+  const v = s.verify({ authorization: wrong.authorize({ method: 'REGISTER', uri: 'sip:biloxi.example.com' })!.header, method: 'REGISTER', uri: 'sip:biloxi.example.com' });
+  assert.ok(!v.ok && v.status === 401 && !v.stale);
+  if (!v.ok && v.status === 401) assert.is(wrong.onChallenge(v.challenges), 'rejected');
+  assert.is(new DigestSession('bob', 'x').onChallenge('Digest realm="r", nonce="n", algorithm=SHA3-512, qop="auth"'), 'unsupported');
+});
+
+// @tests RFC7616 P14L15-P14L21, P15L3-P15L6
+test('client session: nextnonce is adopted and rspauth checked', () => {
+  const { s } = server({ algorithms: ['SHA-256'] });
+  const session = new DigestSession('bob', 'zanzibar');
+  session.onChallenge(s.challengeHeaders());
+  const oldNonce = session.challenge!.nonce;
+  const v = s.verify({ authorization: session.authorize({ method: 'REGISTER', uri: 'sip:biloxi.example.com' })!.header, method: 'REGISTER', uri: 'sip:biloxi.example.com' });
+  assert.ok(v.ok);
+  if (!v.ok) return;
+  const info = s.authenticationInfo(v, undefined, true);
+  assert.match(info, /^nextnonce="[^"]+", qop=auth, rspauth="[0-9a-f]{64}", cnonce="[^"]+", nc=00000001$/);
+  assert.is(session.onAuthenticationInfo(info), 'verified');
+  assert.is.not(session.challenge!.nonce, oldNonce);
+  const next = session.authorize({ method: 'REGISTER', uri: 'sip:biloxi.example.com' })!;
+  assert.is(next.credentials.nc, '00000001');
+  assert.ok(s.verify({ authorization: next.header, method: 'REGISTER', uri: 'sip:biloxi.example.com' }).ok);
+  assert.is(session.onAuthenticationInfo(info.replace(/rspauth="./, 'rspauth="0')), 'failed');
+});
+
+// @tests RFC7616 P17L33-P17L42
+test('a Proxy-Authenticate challenge is answered in Proxy-Authorization', () => {
+  const { s } = server({ proxy: true });
+  const v = s.verify({ authorization: undefined, method: 'INVITE', uri: 'sip:alice@atlanta.example.com' });
+  if (v.ok || v.status === 400) return assert.unreachable();
+  const c = chooseChallenge(parseChallenges(v.challenges, { proxy: true }))!;
+  const a = buildAuthorization({ challenge: c, username: 'bob', password: 'zanzibar', method: 'INVITE', uri: 'sip:alice@atlanta.example.com' });
+  assert.is(a.field, 'Proxy-Authorization');
+  assert.ok(s.verify({ authorization: a.header, method: 'INVITE', uri: 'sip:alice@atlanta.example.com' }).ok);
 });
 
 test.run();
