@@ -1,0 +1,71 @@
+/** Test helpers: plain loopback sockets acting as a remote SIP element, and waiting for conditions. */
+import { createSocket, type Socket as Udp } from 'node:dgram';
+import { connect, type Socket } from 'node:net';
+
+export async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface RawUdp {
+  socket: Udp;
+  port: number;
+  received: { text: string; port: number }[];
+  send(text: string, port: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function rawUdp(): Promise<RawUdp> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  const received: { text: string; port: number }[] = [];
+  socket.on('message', (m, rinfo) => received.push({ text: m.toString('utf8'), port: rinfo.port }));
+  return {
+    socket,
+    port: socket.address().port,
+    received,
+    send: (text, port) => new Promise((r, j) => socket.send(text, port, '127.0.0.1', (e) => (e ? j(e) : r()))),
+    close: () => new Promise((r) => socket.close(() => r())),
+  };
+}
+
+export interface RawTcp {
+  socket: Socket;
+  data: () => string;
+  close(): void;
+}
+
+export async function rawTcp(port: number): Promise<RawTcp> {
+  const socket = connect({ host: '127.0.0.1', port });
+  await new Promise<void>((r, j) => {
+    socket.once('connect', () => r());
+    socket.once('error', j);
+  });
+  let data = '';
+  socket.on('data', (c) => (data += c.toString('utf8')));
+  return { socket, data: () => data, close: () => socket.destroy() };
+}
+
+/** A request as text. */
+export function requestText(opts: { method?: string; via: string; body?: string; extra?: string[]; cseq?: string }): string {
+  const method = opts.method ?? 'OPTIONS';
+  const body = opts.body ?? '';
+  return [
+    `${method} sip:uas@127.0.0.1 SIP/2.0`,
+    `Via: ${opts.via}`,
+    'From: <sip:uac@example.com>;tag=f1',
+    'To: <sip:uas@example.com>',
+    'Call-ID: call-1@example.com',
+    `CSeq: ${opts.cseq ?? `1 ${method}`}`,
+    'Max-Forwards: 70',
+    ...(opts.extra ?? []),
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    '',
+    body,
+  ].join('\r\n');
+}
