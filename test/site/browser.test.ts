@@ -1,0 +1,160 @@
+/**
+ * The fixture site in a real browser (Debian's Chromium driven by
+ * playwright-core), opened from file://: index → module → a quote box's link
+ * to the RFC line → the backlink to the code → collapse all → search. No
+ * console error, no request leaving the site. Screenshots of the module and
+ * RFC pages go to /tmp for a person to look at.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { tempDir } from '../helpers.ts';
+import { build, FIXTURE } from './common.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+
+const test = suite('site in a browser');
+
+let base: string;
+let context: BrowserContext;
+let page: Page;
+const problems: string[] = [];
+
+async function launch(javaScriptEnabled = true): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  return chromium.launchPersistentContext(tempDir('rfcdoc-chromium-'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    javaScriptEnabled,
+    viewport: { width: 1400, height: 900 },
+  });
+}
+
+/** Every request must stay inside the site directory; every console error is a problem. */
+function watch(p: Page): void {
+  p.on('request', (r) => {
+    if (!r.url().startsWith(base)) problems.push(`request outside the site: ${r.url()}`);
+  });
+  p.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+}
+
+const targetId = (p: Page) => p.evaluate(() => document.querySelector(':target')?.id ?? null);
+
+/** Click and wait until the page it leads to has loaded (an RFC page is long). */
+async function follow(p: Page, selector: string): Promise<void> {
+  await Promise.all([p.waitForEvent('load'), p.click(selector)]);
+}
+
+/** Is the element's box inside the viewport? */
+const inView = (p: Page, selector: string) =>
+  p.$eval(selector, (el, selector) => {
+    const r = el.getBoundingClientRect();
+    return r.height > 0 && r.top >= -1 && r.bottom <= window.innerHeight + 1 ? true : `${selector}: top ${r.top}, bottom ${r.bottom}, viewport ${window.innerHeight}`;
+  }, selector);
+
+test.before(async () => {
+  const out = join(tempDir('rfcdoc-site-browser-'), 'site');
+  const result = await build(FIXTURE, out);
+  assert.ok(result.ok, result.summary);
+  base = pathToFileURL(out).href + '/';
+  context = await launch();
+  page = await context.newPage();
+  watch(page);
+});
+
+test.after(async () => {
+  await context?.close();
+});
+
+test('index → module page', async () => {
+  await page.goto(base + 'index.html');
+  assert.is(await page.title(), 'Index · rfcdoc');
+  await follow(page, 'a[href="reference/sip/via.ts.html"]');
+  assert.is(page.url(), base + 'reference/sip/via.ts.html');
+  assert.is(await page.textContent('h1'), 'via.ts');
+  await page.screenshot({ path: '/tmp/rfcdoc-site-module.png' });
+});
+
+test("a box's link opens the RFC at the cited line, highlighted; the backlink returns to the code line", async () => {
+  await follow(page, '#L10 summary a');
+  assert.is(page.url(), base + 'rfc/rfc3261.html#P39L25');
+  assert.is(await targetId(page), 'P39L25');
+  assert.is(await inView(page, '#P39L25'), true);
+  const outline = await page.$eval('#P39L25 .t', (el) => getComputedStyle(el).outlineStyle);
+  assert.is(outline, 'solid', 'target line outlined');
+  assert.match((await page.getAttribute('#P39L25', 'class'))!, /\bcited\b/);
+  await page.screenshot({ path: '/tmp/rfcdoc-site-rfc.png' });
+  await follow(page, '#P39L25 a.back');
+  assert.is(page.url(), base + 'reference/sip/via.ts.html#L10');
+  assert.is(await targetId(page), 'L10');
+  assert.is(await inView(page, '#L10'), true);
+});
+
+test('boxes collapse one at a time and all at once', async () => {
+  const openCount = () => page.$$eval('details.cite', (ds) => ds.filter((d) => (d as HTMLDetailsElement).open).length);
+  const total = await page.$$eval('details.cite', (ds) => ds.length);
+  assert.is(total, 3);
+  assert.is(await openCount(), 3);
+  await page.click('#L16 summary .kind');
+  assert.is(await openCount(), 2);
+  await page.click('button.toggle-all');
+  assert.is(await openCount(), 0);
+  assert.is(await page.textContent('button.toggle-all'), 'Expand all quotes');
+  assert.not.ok(await page.isVisible('#L10 pre.quote'));
+  await page.click('button.toggle-all');
+  assert.is(await openCount(), 3);
+  assert.ok(await page.isVisible('#L10 pre.quote'));
+});
+
+test('search for "nonce" finds the module and its symbols, and goes there', async () => {
+  await page.fill('#search-q', 'nonce');
+  await page.waitForSelector('#search-results a');
+  const results = await page.$$eval('#search-results a', (as) => as.map((a) => a.textContent ?? ''));
+  assert.ok(results.some((r) => r.includes('reference/auth/nonce.ts')), results.join('\n'));
+  assert.ok(results.some((r) => r.startsWith('symbol') && r.includes('makeNonce')), results.join('\n'));
+  await page.fill('#search-q', 'makeNonce');
+  await page.waitForFunction(() => document.querySelector('#search-results a')?.textContent?.includes('makeNonce'));
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(base + 'reference/auth/nonce.ts.html#L8');
+  assert.is(await targetId(page), 'L8');
+});
+
+test('keyboard: the skip link comes first and moves focus to the main content', async () => {
+  await page.goto(base + 'index.html');
+  await page.keyboard.press('Tab');
+  assert.is(await page.evaluate(() => document.activeElement?.className), 'skip');
+  assert.is(await inView(page, '.skip'), true);
+  await page.keyboard.press('Enter');
+  assert.is(await targetId(page), 'main');
+});
+
+test('without JavaScript: boxes open, no search box or toggle button shown', async () => {
+  const plain = await launch(false);
+  try {
+    const p = await plain.newPage();
+    watch(p);
+    await p.goto(base + 'reference/sip/via.ts.html');
+    assert.is(await p.$$eval('details.cite[open]', (ds) => ds.length), 3);
+    assert.not.ok(await p.isVisible('form.search'));
+    assert.not.ok(await p.isVisible('button.toggle-all'));
+    await follow(p, '#L10 summary a');
+    assert.is(p.url(), base + 'rfc/rfc3261.html#P39L25');
+  } finally {
+    await plain.close();
+  }
+});
+
+test('no console error and no request outside the site', () => {
+  assert.equal(problems, []);
+});
+
+test.run();
