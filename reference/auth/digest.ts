@@ -32,6 +32,9 @@
  * @exception RFC2617 P5L11-P5L14: forwarding untouched is the proxy's duty; a proxy built on this module passes these header fields through
  * @exception RFC8760 P5L19-P5L30: aggregating challenges from forked branches is the forking proxy's job; parseChallenges keeps the order it is given
  * @exception RFC7616 P14L21-P14L23: nextnonce is advisory here; the previous nonce stays valid until it expires, so no stale=true for not using it
+ * @exception RFC7616 P22L11-P22L14: the realm string is the operator's choice (DigestServerOptions.realm); include the host name in it
+ * @exception RFC2617 P6L13-P6L18: a Basic rule; Basic is not implemented, SIP MUST NOT use it (RFC 8760 P5L41-P5L42)
+ * @exception RFC2617 P20L37-P20L39: guarding against counterfeiting gateways is the deployment's concern
  * @exception RFC7616 P21L25-P21L26: password entropy is the deployment's policy, not the protocol's
  * @exception RFC7616 P21L30-P21L31: the transport (TLS for SIP, HTTPS) is chosen by the stack, not here
  */

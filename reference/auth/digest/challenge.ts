@@ -40,7 +40,8 @@ export function parseChallenges(values: string | readonly string[], options: Cha
   const list = typeof values === 'string' ? [values] : values;
   // @implements RFC8760 P5L41-P5L42
   // @implements RFC7616 P24L20-P24L24
-  // @implements RFC2617 P4L23-P4L26
+  // @implements RFC2617 P4L23-P4L26, P23L17-P23L21, P20L6-P20L8
+  // @implements RFC7616 P25L8-P25L12
   return list.flatMap((v) => parseAuthItems(v)).flatMap((item) => (isDigest(item) ? [toChallenge(item, options)] : []));
 }
 

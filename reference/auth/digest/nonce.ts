@@ -44,7 +44,7 @@ export type NonceCheck =
  * Recomputes the hash portion and compares; then tells whether the
  * timestamp is recent enough (issued less than `lifetimeMs` before `now`).
  */
-// @implements RFC7616 P6L40-P6L45
+// @implements RFC7616 P6L40-P6L45, P23L3-P23L10
 export function checkNonce(key: NonceKey, nonce: string, now: number, lifetimeMs: number): NonceCheck {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(nonce)) return { valid: false };
   const raw = Buffer.from(nonce, 'base64');

@@ -117,6 +117,7 @@ export class DigestServer {
     this.realm = options.realm;
     this.#o = {
       // @implements RFC7616 P5L18-P5L20
+      // @implements RFC8760 P7L33-P7L42
       algorithms: ALGORITHM_PREFERENCE,
       qop: ['auth', 'auth-int'],
       nonceLifetimeMs: 300_000,
@@ -171,7 +172,7 @@ export class DigestServer {
   }
 
   #reject(reason: string, stale = false): Verdict {
-    // @implements RFC2617 P4L42-P5L2
+    // @implements RFC2617 P3L27-P3L34, P4L42-P5L2
     // @implements RFC7616 P17L33-P17L36
     return {
       ok: false,

@@ -67,6 +67,7 @@ export class DigestSession {
    * Sent on every request of the session, preemptively too.
    */
   // @implements RFC7616 P16L8-P16L10, P10L21-P10L26
+  // @implements RFC2617 P4L14-P4L20, P4L34-P4L38
   authorize(req: { method: string; uri: string; body?: string | Uint8Array; qop?: 'auth' | 'auth-int' }): Authorization | undefined {
     if (this.#challenge === undefined) return undefined;
     this.#nc++;
