@@ -1,0 +1,206 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { TransportLayer, type Origin } from '../../../../reference/sip/transport/layer.ts';
+import { TransactionLayer, type ServerTransaction } from '../../../../reference/sip/transaction/layer.ts';
+import { FakeClock } from '../../../../reference/sip/transaction/clock.ts';
+import { createRequest, createResponse, topVia, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
+import { parse } from '../../../../reference/sip/syntax/parse.ts';
+import { rawUdp, requestText, sleep, until } from '../transport/net.ts';
+
+/** A SIP element: real transport on loopback, transaction layer on a fake clock, and a TU that records. */
+async function element(answer?: (request: Request, tx: ServerTransaction) => void) {
+  const clock = new FakeClock();
+  const seen = {
+    requests: [] as { request: Request; tx: ServerTransaction | undefined }[],
+    strays: [] as Response[],
+  };
+  const transport = await TransportLayer.start({ host: '127.0.0.1', port: 0 }, { receiveRequest() {}, receiveResponse() {} });
+  const transactions = new TransactionLayer(
+    transport,
+    {
+      receiveRequest(request, tx) {
+        seen.requests.push({ request, tx });
+        if (tx !== undefined) answer?.(request, tx);
+      },
+      receiveStrayResponse: (response) => seen.strays.push(response),
+    },
+    { clock },
+  );
+  transport.user = transactions;
+  const close = async () => {
+    transactions.close();
+    await transport.close();
+  };
+  return { clock, seen, transport, transactions, close };
+}
+
+let branchCounter = 0;
+function newRequest(method: string, port: number): Request {
+  branchCounter++;
+  return createRequest(method, `sip:uas@127.0.0.1:${port}`, {
+    Via: `SIP/2.0/UDP set-by-transport.invalid;branch=z9hG4bKtest${branchCounter}`,
+    From: '<sip:uac@example.com>;tag=uac1',
+    To: '<sip:uas@example.com>',
+    'Call-ID': `call-${branchCounter}@example.com`,
+    CSeq: `1 ${method}`,
+    'Max-Forwards': '70',
+  });
+}
+
+function client() {
+  const log = { responses: [] as Response[], failures: [] as string[] };
+  return { log, callbacks: { response: (r: Response) => log.responses.push(r), failure: (f: string) => log.failures.push(f) } };
+}
+
+// @tests RFC3261 P131L30-P131L33, P137L32-P137L35, P144L37-P144L42
+test('non-INVITE over UDP end to end: request to the server TU, 200 back to the client TU', async () => {
+  const uas = await element((request, tx) => tx.respond(createResponse(request, 200, undefined, { toTag: 'uas1' })));
+  const uac = await element();
+  const { log, callbacks } = client();
+  const dest = { host: '127.0.0.1', port: uas.transport.local.udp.port, transport: 'UDP' as const };
+  const ct = uac.transactions.sendRequest(newRequest('OPTIONS', dest.port), dest, callbacks);
+  await until(() => log.responses.length === 1, 'the 200');
+  assert.is(log.responses[0].status, 200);
+  assert.is(ct.state, 'Completed');
+  assert.is(uas.seen.requests.length, 1);
+  assert.is(uas.seen.requests[0].tx?.state, 'Completed');
+  // Timer K (T4) and Timer J (64*T1) end both sides.
+  uac.clock.advance(5000);
+  assert.is(ct.state, 'Terminated');
+  assert.is(uac.transactions.clients.size, 0);
+  uas.clock.advance(32000);
+  assert.is(uas.transactions.servers.size, 0);
+  await uac.close();
+  await uas.close();
+});
+
+// @tests RFC3261 P126L34-P126L42, P135L5-P135L10, P135L31-P135L34
+test('INVITE rejected: the client transaction ACKs the 486 to the same place; the server goes to Confirmed', async () => {
+  const uas = await element((request, tx) => {
+    tx.respond(createResponse(request, 180, undefined, { toTag: 'uas2' }));
+    tx.respond(createResponse(request, 486, undefined, { toTag: 'uas2' }));
+  });
+  const uac = await element();
+  const { log, callbacks } = client();
+  const dest = { host: '127.0.0.1', port: uas.transport.local.udp.port, transport: 'UDP' as const };
+  const ct = uac.transactions.sendRequest(newRequest('INVITE', dest.port), dest, callbacks);
+  await until(() => log.responses.some((r) => r.status === 486), 'the 486');
+  const st = uas.seen.requests[0].tx as ServerTransaction;
+  await until(() => st.state === 'Confirmed', 'the ACK at the server transaction');
+  assert.equal(log.responses.map((r) => r.status), [100, 180, 486]);
+  assert.is(ct.state, 'Completed');
+  // The ACK was absorbed by the server transaction: the TU saw only the INVITE.
+  assert.equal(uas.seen.requests.map((r) => r.request.method), ['INVITE']);
+  uas.clock.advance(5000);
+  assert.is(st.state, 'Terminated');
+  uac.clock.advance(32000);
+  assert.is(ct.state, 'Terminated');
+  await uac.close();
+  await uas.close();
+});
+
+// @tests RFC3261 P128L45-P129L19, P146L6-P146L10
+test('INVITE accepted: 2xx ends both transactions; a retransmitted 2xx and the ACK go to the cores', async () => {
+  let invite: Request | undefined;
+  const uas = await element((request, tx) => {
+    invite = request;
+    tx.respond(createResponse(request, 200, undefined, { toTag: 'uas3' }));
+  });
+  const uac = await element();
+  const { log, callbacks } = client();
+  const dest = { host: '127.0.0.1', port: uas.transport.local.udp.port, transport: 'UDP' as const };
+  const ct = uac.transactions.sendRequest(newRequest('INVITE', dest.port), dest, callbacks);
+  await until(() => log.responses.some((r) => r.status === 200), 'the 200');
+  assert.is(ct.state, 'Terminated');
+  assert.is(uas.transactions.servers.size, 0);
+  // The UAS core retransmits its 2xx (§13.3.1.4): no transaction is left, so it is a stray at the UAC.
+  const ok = createResponse(invite as Request, 200, undefined, { toTag: 'uas3' });
+  await uas.transport.sendResponse(ok, uas.seen.requests[0].tx?.origin as Origin);
+  await until(() => uac.seen.strays.length === 1, 'the stray 2xx');
+  // The UAC core's ACK for the 2xx goes straight to the transport and reaches the UAS core.
+  const ack = createRequest('ACK', `sip:uas@127.0.0.1:${dest.port}`, {
+    Via: 'SIP/2.0/UDP x.invalid;branch=z9hG4bKack3',
+    From: '<sip:uac@example.com>;tag=uac1',
+    To: '<sip:uas@example.com>;tag=uas3',
+    'Call-ID': (invite as Request).headers.get('Call-ID') as string,
+    CSeq: '1 ACK',
+    'Max-Forwards': '70',
+  });
+  await uac.transactions.sendAck(ack, dest);
+  await until(() => uas.seen.requests.length === 2, 'the ACK at the UAS core');
+  assert.is(uas.seen.requests[1].request.method, 'ACK');
+  assert.is(uas.seen.requests[1].tx, undefined);
+  await uac.close();
+  await uas.close();
+});
+
+// @tests RFC3261 P134L22-P134L26, P134L39-P134L42, P137L19-P137L20
+test('server: a retransmitted INVITE is absorbed and answered with the last provisional', async () => {
+  const uas = await element();
+  const peer = await rawUdp();
+  const invite = requestText({ method: 'INVITE', via: `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKretx` });
+  await peer.send(invite, uas.transport.local.udp.port);
+  await until(() => peer.received.length === 1, 'the 100 Trying');
+  assert.is((parse(peer.received[0].text) as Response).status, 100);
+  await peer.send(invite, uas.transport.local.udp.port);
+  await until(() => peer.received.length === 2, 'the 100 again');
+  assert.is(uas.seen.requests.length, 1);
+  // The 100 carries no To tag.
+  assert.not.match(peer.received[0].text, /\r\nTo:[^\r]*tag=/);
+  await peer.close();
+  await uas.close();
+});
+
+// @tests RFC3261 P125L38-P126L8
+test('client over UDP against a silent peer: the INVITE really leaves at 0, 500, 1500 ms of the clock', async () => {
+  const uac = await element();
+  const peer = await rawUdp();
+  const { log, callbacks } = client();
+  const dest = { host: '127.0.0.1', port: peer.port, transport: 'UDP' as const };
+  uac.transactions.sendRequest(newRequest('INVITE', peer.port), dest, callbacks);
+  await until(() => peer.received.length === 1, 'the INVITE');
+  uac.clock.advance(499);
+  await sleep(30);
+  assert.is(peer.received.length, 1);
+  uac.clock.advance(1);
+  await until(() => peer.received.length === 2, 'the first retransmission');
+  uac.clock.advance(1000);
+  await until(() => peer.received.length === 3, 'the second retransmission');
+  assert.is(peer.received[2].text, peer.received[0].text);
+  uac.clock.advance(32000);
+  assert.equal(log.failures, ['timeout']);
+  await peer.close();
+  await uac.close();
+});
+
+// @tests RFC3261 P55L7-P55L12
+test('CANCEL: the layer finds the INVITE server transaction it targets', async () => {
+  const uas = await element();
+  const peer = await rawUdp();
+  const via = `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKcancel1`;
+  await peer.send(requestText({ method: 'INVITE', via }), uas.transport.local.udp.port);
+  await until(() => uas.seen.requests.length === 1, 'the INVITE');
+  await peer.send(requestText({ method: 'CANCEL', via }), uas.transport.local.udp.port);
+  await until(() => uas.seen.requests.length === 2, 'the CANCEL');
+  const cancel = uas.seen.requests[1];
+  assert.is(cancel.request.method, 'CANCEL');
+  assert.ok(cancel.tx !== undefined && cancel.tx !== uas.seen.requests[0].tx);
+  assert.is(uas.transactions.findCancelTarget(cancel.request), uas.seen.requests[0].tx);
+  await peer.close();
+  await uas.close();
+});
+
+test('the TU is told what it did wrong', async () => {
+  const uac = await element();
+  const { callbacks } = client();
+  const dest = { host: '127.0.0.1', port: 9, transport: 'UDP' as const };
+  const ack = newRequest('ACK', 9);
+  assert.throws(() => uac.transactions.sendRequest(ack, dest, callbacks), /no client transaction for ACK/);
+  const old = newRequest('OPTIONS', 9);
+  old.headers.set('Via', 'SIP/2.0/UDP a.invalid;branch=1234');
+  assert.throws(() => uac.transactions.sendRequest(old, dest, callbacks), /z9hG4bK/);
+  assert.is(topVia(old)?.branch, '1234');
+  await uac.close();
+});
+
+test.run();
