@@ -48,6 +48,7 @@ export function splitLines(text: string): string[] {
   if (text === '') return [];
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
+  if (!text.includes('\r')) return lines; // no CRLF: skip the pass below
   for (let i = 0; i < lines.length; i++) {
     const s = lines[i]!;
     if (s.charCodeAt(s.length - 1) === 13) lines[i] = s.slice(0, -1);
@@ -55,11 +56,26 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+/**
+ * `text.trim() !== ''` without building the trimmed string: ASCII is decided
+ * here, anything else (Unicode spaces) is left to `trim`.
+ */
+function hasText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    return c < 128 ? true : text.trim() !== '';
+  }
+  return false;
+}
+
 const isPageBreak = (s: string) => s.charCodeAt(0) === 12;
 
 export function paginate(text: string): PagedDoc {
   const physical = splitLines(text);
-  return physical.some(isPageBreak) ? paginateByFormFeed(physical) : paginateVirtually(physical);
+  // A line begins with a form feed: the first one, or one after a newline.
+  const formFed = physical.length > 0 && (isPageBreak(physical[0]!) || text.includes('\n\f'));
+  return formFed ? paginateByFormFeed(physical) : paginateVirtually(physical);
 }
 
 function paginateVirtually(physical: string[]): PagedDoc {
@@ -84,38 +100,44 @@ function paginateByFormFeed(physical: string[]): PagedDoc {
   let page = 1;
   let line = -HEADER_LINES + 1; // the 4th physical line of a page is L1
   let pageStart = 0; // index into `lines` where the current page begins
-  let pageHasText = false;
-  let lastText = ''; // the page's last line with text: its footer, if any
+  let first = 0; // index into `physical` of the current page's first line
+  let breakHasText = false; // text after the form feed that began this page
 
-  for (const text of physical) {
+  for (let i = 0; i < physical.length; i++) {
+    const text = physical[i]!;
     if (isKept(line, text)) lines.push({ page, line, text });
-    const hasText = text.trim() !== '';
     line++;
-    if (!isPageBreak(text)) {
-      if (hasText) {
-        pageHasText = true;
-        lastText = text;
-      }
-      continue;
-    }
-    checkFooter(page, lastText, footerMismatches);
+    if (!isPageBreak(text)) continue;
+    checkFooter(page, lastWithText(physical, first, i), footerMismatches);
     page++;
     line = -HEADER_LINES + 1;
     pageStart = lines.length;
-    pageHasText = hasText; // text after the form feed on its own line
-    lastText = '';
+    first = i + 1;
+    breakHasText = hasText(text); // text after the form feed on its own line
   }
   // Text after the last form feed is a page only when it holds something.
-  if (!pageHasText) {
+  const footer = lastWithText(physical, first, physical.length);
+  if (!breakHasText && footer === undefined) {
     lines.length = pageStart;
     page--;
   } else {
-    checkFooter(page, lastText, footerMismatches);
+    checkFooter(page, footer, footerMismatches);
   }
   return { pages: page, lines, virtual: false, footerMismatches };
 }
 
-function checkFooter(page: number, footer: string, out: FooterMismatch[]): void {
+/**
+ * The last line with text in `physical[from..to)` (a page without its
+ * form-feed line): the page's footer, if any. Scanning back from the page's
+ * end reads a line or two per page instead of every line.
+ */
+function lastWithText(physical: string[], from: number, to: number): string | undefined {
+  for (let i = to - 1; i >= from; i--) if (hasText(physical[i]!)) return physical[i];
+  return undefined;
+}
+
+function checkFooter(page: number, footer: string | undefined, out: FooterMismatch[]): void {
+  if (footer === undefined) return;
   const m = FOOTER_RE.exec(footer);
   if (m && Number(m[1]) !== page) out.push({ page, printed: Number(m[1]) });
 }

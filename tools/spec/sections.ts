@@ -73,16 +73,29 @@ function samePrefix(a: Parts, b: Parts, n: number): boolean {
   return true;
 }
 
+/**
+ * A cheap first look that the heading patterns agree with: a heading starts
+ * with a digit, with a letter and a dot (`A.8`), or with `Appendix`.
+ */
+function mayBeHeading(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (c >= 48 && c <= 57) return true;
+  if (c < 65 || c > 90) return false;
+  return text.charCodeAt(1) === 46 || text.startsWith('Appendix');
+}
+
 export function indexSections(lines: readonly PagedLine[]): Section[] {
   let headings: Heading[] = [];
   for (let index = 0; index < lines.length; index++) {
-    const h = parseHeading(lines[index]!.text);
+    const text = lines[index]!.text;
+    if (!mayBeHeading(text)) continue;
+    const h = parseHeading(text);
     if (!h) continue;
     const prev = headings[headings.length - 1];
     // A table of contents without page numbers: the real "1" comes again.
     if (prev && isRestart(headings, h)) headings = [];
     if (!canFollow(headings[headings.length - 1]?.parts, h.parts)) continue;
-    headings.push({ ...h, index });
+    headings.push({ number: h.number, parts: h.parts, title: h.title, index });
   }
   return headings.map((h, i) => ({
     number: h.number,
