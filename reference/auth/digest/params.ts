@@ -82,7 +82,7 @@ class Scanner {
       }
       // qdtext excludes the control characters (HTAB aside); obs-text
       // (non-ASCII) is kept, SIP's UTF8-NONASCII being the same octets.
-      if (c < ' ' && c !== '\t') throw new DigestError(`control character U+${c.charCodeAt(0).toString(16).padStart(4, '0')} in quoted-string`, 'RFC9110 P38L10-P38L11', this.pos);
+      if ((c < ' ' && c !== '\t') || c === '\x7f') throw new DigestError(`control character U+${c.charCodeAt(0).toString(16).padStart(4, '0')} in quoted-string`, 'RFC9110 P38L10-P38L11', this.pos);
       value += c;
       this.pos++;
     }
@@ -188,7 +188,7 @@ export function parseAuthItem(value: string): AuthItem {
 // @implements RFC9110 P38L20-P38L22
 export function quote(value: string): string {
   for (const c of value) {
-    if (c < ' ' && c !== '\t') throw new DigestError(`cannot quote control character U+${c.charCodeAt(0).toString(16).padStart(4, '0')}`, 'RFC9110 P38L10-P38L11');
+    if ((c < ' ' && c !== '\t') || c === '\x7f') throw new DigestError(`cannot quote control character U+${c.charCodeAt(0).toString(16).padStart(4, '0')}`, 'RFC9110 P38L10-P38L11');
   }
   return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }

@@ -232,7 +232,8 @@ export class DigestServer {
     if (!nonce.valid) return this.#reject('nonce was not issued by this server');
 
     const user = this.#o.lookup({ username: c.username, userhash: c.userhash, realm: c.realm, algorithm });
-    if (user === undefined) return this.#reject(`unknown user ${JSON.stringify(c.username)}`);
+    // The name is left out: it may be a password typed in the wrong field.
+    if (user === undefined) return this.#reject('unknown user');
     const input: VerifyInput = { credentials: c, username: user.username, secret: user.secret, method: req.method, ...(req.body !== undefined && { body: req.body }) };
     if (!verifyCredentials(input)) return this.#reject(`wrong response for user ${JSON.stringify(user.username)}`);
 

@@ -309,6 +309,8 @@ test('syntax errors say what and where', () => {
   }
   assert.is(ruleOf(() => parseChallenge('Digest realm="r" nonce="n"')), 'RFC9110 P36L22');
   assert.is(ruleOf(() => parseChallenge('Digest realm=, nonce="n"')), 'RFC9110 P102L48');
+  assert.is(ruleOf(() => parseChallenge('Digest realm="a\u0001b", nonce="n"')), 'RFC9110 P38L10-P38L11');
+  assert.is(ruleOf(() => buildChallenge({ realm: 'a\r\nX-Injected: 1', nonce: 'n', stale: false, algorithm: 'MD5', qop: ['auth'], userhash: false })), 'RFC9110 P38L10-P38L11');
 });
 
 // @tests RFC8760 P5L41-P5L42, P4L42-P4L46
