@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parse, SipParseError, badRequestReason, StreamFramer, formatUri, type Message } from './syntax/index.ts';
+import { registerCommand, serverCommand } from './proxy/commands.ts';
 
 export class UsageError extends Error {}
 
@@ -48,6 +49,8 @@ export const COMMANDS: Record<string, Command> = {
       }
     },
   },
+  register: registerCommand,
+  server: serverCommand,
 };
 
 function readInput(name: string): Uint8Array {

@@ -1,0 +1,107 @@
+// @implements RFC3261 (SIP)
+/**
+ * The `server` of the SIP CLI: a registrar (§10.3) and a stateful proxy (§16)
+ * sharing one location service, one transaction layer and one transport
+ * (UDP and TCP on one address and port). REGISTER requests for our domains go
+ * to the registrar; every other request, and REGISTER for other domains
+ * (§10.3 step 1), goes to the proxy.
+ */
+import { randomBytes } from 'node:crypto';
+import { DigestServer, passwords } from '../../auth/digest.ts';
+import { LocationService } from '../registrar/location.ts';
+import { Registrar } from '../registrar/registrar.ts';
+import type { Request, Response } from '../syntax/message.ts';
+import { TransactionLayer, type ServerTransaction } from '../transaction/layer.ts';
+import { TransportLayer, type Origin } from '../transport/layer.ts';
+import type { HostPort } from '../transport/via.ts';
+import { StatefulProxy } from './proxy.ts';
+
+export interface ServerOptions {
+  listen: HostPort;
+  /** Digest realm; default: the listening host. */
+  realm?: string;
+  /** user → password; without users, REGISTER is not authenticated. */
+  users?: Record<string, string>;
+  /** Digest algorithms to challenge with, most preferred first. */
+  algorithms?: readonly string[];
+  /** Extra domains besides the listening address. */
+  domains?: readonly string[];
+  recordRoute?: boolean;
+  minExpires?: number;
+  log?: (line: string) => void;
+}
+
+export class SipServer {
+  private constructor(
+    readonly transport: TransportLayer,
+    readonly transactions: TransactionLayer,
+    readonly registrar: Registrar,
+    readonly proxy: StatefulProxy,
+    readonly location: LocationService,
+  ) {}
+
+  static async start(options: ServerOptions): Promise<SipServer> {
+    const log = options.log ?? (() => {});
+    const holder: { server?: SipServer } = {};
+    const tu = {
+      receiveRequest: (request: Request, tx: ServerTransaction | undefined, origin: Origin) => holder.server?.receiveRequest(request, tx, origin),
+      receiveStrayResponse: (response: Response) => holder.server?.proxy.receiveStrayResponse(response),
+    };
+    const transport = await TransportLayer.start({ host: options.listen.host, port: options.listen.port }, {
+      receiveRequest: () => {},
+      receiveResponse: () => {},
+      dropped: (reason) => log(`dropped: ${reason}`),
+    });
+    const transactions = new TransactionLayer(transport, tu);
+    transport.user = transactions;
+
+    const port = transport.sentBy.port;
+    const domains = [options.listen.host, ...(options.domains ?? [])].map((d) => d.toLowerCase());
+    const location = new LocationService();
+    const realm = options.realm ?? options.listen.host;
+    const digest = options.users === undefined
+      ? undefined
+      : new DigestServer({
+          realm,
+          lookup: passwords(realm, options.users),
+          ...(options.algorithms !== undefined && { algorithms: options.algorithms }),
+          // Plain user names: SIP digest (RFC 8760) has no use for userhash here.
+          userhash: false,
+          charset: false,
+        });
+    const registrar = new Registrar({ location, domains, ...(digest !== undefined && { digest }), ...(options.minExpires !== undefined && { minExpires: options.minExpires }) });
+    const proxy = new StatefulProxy(
+      { transactions, transport },
+      {
+        identity: { hosts: domains, port, instance: randomBytes(4).toString('hex') },
+        location,
+        isResponsibleFor: (uri) => registrar.isResponsibleFor(uri),
+        recordRoute: options.recordRoute ?? false,
+        log,
+      },
+    );
+    const server = new SipServer(transport, transactions, registrar, proxy, location);
+    holder.server = server;
+    return server;
+  }
+
+  get address(): HostPort {
+    return this.transport.sentBy;
+  }
+
+  receiveRequest(request: Request, tx: ServerTransaction | undefined, origin: Origin): void {
+    if (request.method === 'REGISTER' && tx !== undefined && this.registrar.isResponsibleFor(request.requestUri)) {
+      const result = this.registrar.handle(request);
+      if ('answer' in result) {
+        tx.respond(result.answer);
+        return;
+      }
+    }
+    this.proxy.receiveRequest(request, tx, origin);
+  }
+
+  async close(): Promise<void> {
+    this.transactions.close();
+    await this.transport.close();
+  }
+}

@@ -1,0 +1,45 @@
+// @implements RFC3261 (SIP)
+/**
+ * Determining request targets (§16.5): a Request-URI with maddr, or in a
+ * domain this proxy is not responsible for, is the only target; otherwise
+ * the location service filled by the registrar gives them, looked up by the
+ * canonical form of the Request-URI.
+ */
+import type { Request } from '../syntax/message.ts';
+import { uriEquals, type URI } from '../syntax/uri.ts';
+import { canonicalAoR, type LocationService } from '../registrar/location.ts';
+
+export interface Target {
+  uri: URI;
+  /** The q-value of the registered Contact, when it had one. */
+  q?: number;
+}
+
+export type TargetResult = { targets: Target[] } | { status: 404 | 480 };
+
+export function determineTargets(
+  request: Request,
+  isResponsibleFor: (uri: URI) => boolean,
+  location: LocationService,
+): TargetResult {
+  const uri = request.requestUri;
+  // @implements RFC3261 P97L16-P97L18
+  if (uri.params.has('maddr')) return { targets: [{ uri }] };
+  // @implements RFC3261 P97L20-P97L23
+  if (!isResponsibleFor(uri)) return { targets: [{ uri }] };
+
+  // @implements RFC3261 P97L38-P97L41
+  const aor = canonicalAoR(uri);
+  // @implements RFC3261 P99L5-P99L6
+  if (!location.knows(aor)) return { status: 404 };
+
+  const targets: Target[] = [];
+  for (const binding of location.lookup(aor)) {
+    // @implements RFC3261 P98L13-P98L17
+    if (targets.some((t) => uriEquals(t.uri, binding.contact.uri))) continue;
+    targets.push({ uri: binding.contact.uri, ...(binding.q !== undefined && { q: binding.q }) });
+  }
+  // @implements RFC3261 P99L8-P99L10
+  if (targets.length === 0) return { status: 480 };
+  return { targets };
+}

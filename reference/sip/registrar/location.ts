@@ -1,0 +1,76 @@
+// @implements RFC3261 (SIP)
+/**
+ * The location service a registrar writes and a proxy reads (§10.1, §16.5):
+ * for each address-of-record, its bindings, each with the Call-ID and CSeq of
+ * the REGISTER that last touched it and the instant it expires. Bindings past
+ * their expiry are never returned. Time is in seconds from a clock the caller
+ * gives, so tests can move it.
+ */
+import type { Address } from '../syntax/address.ts';
+import { formatUri, unescape, uriEquals, type URI } from '../syntax/uri.ts';
+
+export interface Binding {
+  /** The Contact value as registered (URI and header parameters other than expires). */
+  contact: Address;
+  /** The Call-ID of the REGISTER that created or last updated this binding. */
+  callId: string;
+  /** Its CSeq number. */
+  cseq: number;
+  /** When it stops being current, in seconds on the service's clock. */
+  expiresAt: number;
+  /** The "q" preference, 0..1, when the Contact carried one. */
+  q?: number;
+}
+
+/**
+ * The canonical form of an address-of-record, used as the index into the
+ * bindings: URI parameters removed (user-param included) and escaped
+ * characters unescaped.
+ */
+// @implements RFC3261 P64L37-P64L41
+export function canonicalAoR(uri: URI): string {
+  const user = uri.user === undefined ? '' : `${unescape(uri.user)}@`;
+  const port = uri.port === undefined ? '' : `:${uri.port}`;
+  return `${uri.scheme}:${user}${uri.host.toLowerCase()}${port}`;
+}
+
+export class LocationService {
+  #bindings = new Map<string, Binding[]>();
+
+  /** `now()` in seconds; defaults to the wall clock. */
+  constructor(readonly now: () => number = () => Date.now() / 1000) {}
+
+  /** The current (unexpired) bindings of an address-of-record, highest q first. */
+  lookup(aor: string): Binding[] {
+    const now = this.now();
+    const current = (this.#bindings.get(aor) ?? []).filter((b) => b.expiresAt > now);
+    return current.sort((a, b) => (b.q ?? 0) - (a.q ?? 0));
+  }
+
+  /** Was this address-of-record ever registered (even if all its bindings expired)? */
+  knows(aor: string): boolean {
+    return this.#bindings.has(aor);
+  }
+
+  /**
+   * Replaces all bindings of an address-of-record in one step: the
+   * registrar computes the whole new list first and commits it here, so a
+   * REGISTER is applied completely or not at all.
+   */
+  // @implements RFC3261 P63L42-P63L44, P66L19-P66L21
+  commit(aor: string, bindings: readonly Binding[]): void {
+    const now = this.now();
+    this.#bindings.set(aor, bindings.filter((b) => b.expiresAt > now).map((b) => ({ ...b })));
+  }
+
+  /** Adds or replaces one binding directly (static configuration, tests). */
+  bind(aor: string, binding: Binding): void {
+    const others = (this.#bindings.get(aor) ?? []).filter((b) => !uriEquals(b.contact.uri, binding.contact.uri));
+    this.#bindings.set(aor, [...others, { ...binding }]);
+  }
+
+  /** Every address-of-record and its current bindings (for logs). */
+  dump(): { aor: string; contacts: string[] }[] {
+    return [...this.#bindings.keys()].map((aor) => ({ aor, contacts: this.lookup(aor).map((b) => formatUri(b.contact.uri)) }));
+  }
+}
