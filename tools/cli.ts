@@ -170,6 +170,30 @@ leaves the previous site as it was.`,
       return result.ok ? 0 : 1;
     },
   },
+  serve: {
+    summary: 'serve the site on loopback, rebuilding and reloading as sources change',
+    usage: `rfcdoc serve [--port N]
+
+Builds the site in memory and serves it on http://127.0.0.1:8080/ (--port 0
+picks a free port). Watches reference/, test/ and README.md: a change rebuilds
+what it touches (only changed files are highlighted again) and reloads the
+page. A broken edit shows its diagnostics over the page and here, and the last
+good site stays served. Ctrl-C stops.`,
+    options: { port: { type: 'string' } },
+    async run(values) {
+      const port = values.port === undefined ? 8080 : Number(values.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number (0 for any free one), not "${values.port}"`);
+      const { serve } = await import('./site/serve.ts');
+      const server = await serve({ root: ROOT, store: storeOptions(values), port });
+      process.stdout.write(`serving ${server.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => void server.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      return 0;
+    },
+  },
   sections: {
     summary: "list a doc's sections: number, range, title",
     usage: `rfcdoc sections <doc>
