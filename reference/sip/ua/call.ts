@@ -1,0 +1,106 @@
+// @implements RFC3261 (SIP)
+/**
+ * A call: one INVITE and the session (dialog) it sets up, seen from either
+ * side. The UserAgent (userAgent.ts) creates calls and drives them; a Call
+ * holds the state and offers what an application does with a call —
+ * answer or reject it (UAS), cancel it (UAC), hang up (both).
+ *
+ * Events: 'progress' (1xx), 'answered' (2xx sent or received), 'confirmed'
+ * (UAS: the ACK arrived), 'cancelled' (UAS: a CANCEL arrived), 'failed'
+ * (a non-2xx final status, timeout as 408), 'ended' (BYE sent or received).
+ */
+import { EventEmitter } from 'node:events';
+import type { Request, Response } from '../syntax/message.ts';
+import type { ServerTransaction } from '../transaction/layer.ts';
+import type { Origin } from '../transport/layer.ts';
+import type { Accepted2xx } from './accepted.ts';
+import type { Dialog } from './dialog.ts';
+
+export type CallState =
+  /** UAC: INVITE sent, no final response yet. UAS: INVITE received, not answered yet. */
+  | 'Calling'
+  /** UAS: 2xx sent, waiting for the ACK. */
+  | 'Answered'
+  /** The ACK was sent (UAC) or received (UAS): the session is up. */
+  | 'Confirmed'
+  /** A non-2xx final response ended the attempt. */
+  | 'Failed'
+  /** BYE sent or received. */
+  | 'Ended';
+
+/** What the call asks of its UserAgent (kept narrow so a Call is plain state). */
+export interface CallDriver {
+  accept(call: Call, body?: string): void;
+  reject(call: Call, status: number, reason?: string): void;
+  ring(call: Call): void;
+  cancel(call: Call): Promise<number>;
+  bye(call: Call): Promise<number>;
+}
+
+export class Call extends EventEmitter {
+  state: CallState = 'Calling';
+  dialog: Dialog | undefined;
+  /** The final status: 200 when answered, the failure status otherwise. */
+  status: number | undefined;
+  /** UAC: a provisional response arrived (a CANCEL may be sent, §9.1). */
+  provisionalReceived = false;
+  /** UAC: the user asked to cancel before any provisional response. */
+  cancelRequested = false;
+  /** UAS: the 2xx being retransmitted until the ACK (§13.3.1.4). */
+  accepted: Accepted2xx | undefined;
+  /** UAS: the 2xx response, resent on a retransmitted INVITE. */
+  answer: Response | undefined;
+  /** UAS: a BYE was asked for before the ACK arrived (§15: wait for it). */
+  byeAfterAck = false;
+  /** The body of the other side's offer or answer. */
+  remoteBody: Uint8Array | undefined;
+
+  constructor(
+    readonly role: 'UAC' | 'UAS',
+    /** The INVITE (for a UAC: the latest one sent, after an authentication retry). */
+    public invite: Request,
+    /** The UAS's To tag for every response to this INVITE (§8.2.6.2). */
+    readonly localTag: string | undefined,
+    private readonly driver: CallDriver,
+    /** UAS: the INVITE server transaction and where the INVITE came from. */
+    readonly transaction?: ServerTransaction,
+    readonly origin?: Origin,
+  ) {
+    super();
+  }
+
+  /** UAS: send 180 (Ringing). */
+  ring(): void {
+    this.driver.ring(this);
+  }
+
+  /** UAS: answer with 200 (OK) and a session description. */
+  accept(body?: string): void {
+    this.driver.accept(this, body);
+  }
+
+  /** UAS: answer with a failure status (486 Busy Here, 603 Decline, …). */
+  reject(status = 486, reason?: string): void {
+    this.driver.reject(this, status, reason);
+  }
+
+  /** UAC: give up the attempt (§9.1). Resolves with the CANCEL's final status (0 if none was sent). */
+  cancel(): Promise<number> {
+    return this.driver.cancel(this);
+  }
+
+  /** Both: end the session (§15.1.1). Resolves with the BYE's final status (408 on timeout). */
+  bye(): Promise<number> {
+    return this.driver.bye(this);
+  }
+
+  /** Resolves when the call is answered (true) or failed (false). */
+  answered(): Promise<boolean> {
+    if (this.state === 'Confirmed' || this.state === 'Answered') return Promise.resolve(true);
+    if (this.state === 'Failed' || this.state === 'Ended') return Promise.resolve(this.status !== undefined && this.status < 300);
+    return new Promise((resolve) => {
+      this.once('answered', () => resolve(true));
+      this.once('failed', () => resolve(false));
+    });
+  }
+}

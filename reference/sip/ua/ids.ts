@@ -1,0 +1,27 @@
+// @implements RFC3261 (SIP)
+/**
+ * The identifiers a user agent makes up: tags (§19.3), Call-IDs (§8.1.1.4)
+ * and Via branches (§8.1.1.7). All come from the operating system's
+ * cryptographic random source.
+ */
+import { randomBytes } from 'node:crypto';
+import { MAGIC_COOKIE } from '../transaction/matching.ts';
+
+/** Random bits as a token (hex digits are token characters). */
+const random = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+// @implements RFC3261 P159L22-P159L24
+export function newTag(): string {
+  return random(8);
+}
+
+// @implements RFC3261 P37L43-P37L46, P38L6-P38L8
+export function newCallId(host?: string): string {
+  return host === undefined ? random(16) : `${random(16)}@${host}`;
+}
+
+/** A branch unique across space and time, starting with the magic cookie. */
+// @implements RFC3261 P39L32-P39L33, P39L43-P39L44
+export function newBranch(): string {
+  return `${MAGIC_COOKIE}${random(10)}`;
+}

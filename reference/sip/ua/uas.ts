@@ -1,0 +1,159 @@
+// @implements RFC3261 (SIP)
+/**
+ * General UAS behaviour (RFC 3261 §8.2) as one pure function: the checks a
+ * UAS makes on every request before method-specific processing, in the
+ * order the RFC gives them — method inspection (§8.2.1), header inspection
+ * (§8.2.2: Request-URI, merged requests, Require), content processing
+ * (§8.2.3). Each check returns the response that rejects the request, or
+ * nothing when the request passes.
+ */
+import { tagOf } from '../syntax/address.ts';
+import { createResponse, cseq, from, to, topVia, type Request, type Response } from '../syntax/message.ts';
+import { splitList } from '../syntax/headers.ts';
+import { MAGIC_COOKIE } from '../transaction/matching.ts';
+
+/** What this UAS supports: it is also what its Allow, Accept and Supported headers say. */
+export interface Capabilities {
+  /** Methods it implements, e.g. INVITE, ACK, BYE, CANCEL, OPTIONS. */
+  methods: readonly string[];
+  /** Option tags of the extensions it supports (§19.2); none by default. */
+  extensions: readonly string[];
+  /** Body types it understands, e.g. application/sdp. */
+  accept: readonly string[];
+  /** Request-URI schemes it answers for. */
+  schemes: readonly string[];
+}
+
+export const defaultCapabilities: Capabilities = {
+  methods: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS'],
+  extensions: [],
+  accept: ['application/sdp'],
+  schemes: ['sip', 'sips'],
+};
+
+/** The header fields every request must carry exactly once (§8.1.1) and Max-Forwards at most once. */
+const SINGLE = ['To', 'From', 'Call-ID', 'CSeq'] as const;
+
+/**
+ * The response a UAS sends without further processing, or undefined when
+ * the request passes every general check. `toTag` is the tag to add to the
+ * To field of the response (§8.2.6.2). `isMerged` answers §8.2.2.2 (the UA
+ * core knows the ongoing transactions).
+ */
+export function inspectRequest(
+  request: Request,
+  capabilities: Capabilities,
+  toTag: string,
+  isMerged: (request: Request) => boolean,
+): Response | undefined {
+  const reject = (status: number, reason?: string, headers?: [string, string][]) =>
+    createResponse(request, status, reason, { toTag, headers });
+
+  // A request that lacks a mandatory header field, or repeats one that takes
+  // a single value, cannot be understood (RFC 4475 §3.3.1, §3.3.8).
+  // @implements RFC3261 P35L7-P35L10, P185L38-P185L40
+  for (const name of SINGLE) {
+    const count = request.headers.lines(name).length;
+    if (count === 0) return reject(400, `Missing ${name} header field`);
+    if (count > 1) return reject(400, `Multiple ${name} header fields`);
+  }
+  if (request.headers.lines('Max-Forwards').length > 1) return reject(400, 'Multiple Max-Forwards header fields');
+  try {
+    to(request);
+    from(request);
+  } catch (error) {
+    return reject(400, `Malformed To or From: ${(error as Error).message}`.slice(0, 120));
+  }
+  // @implements RFC3261 P38L28-P38L29
+  if (cseq(request).method !== request.method) return reject(400, 'CSeq method does not match the request method');
+  // A branch that is just the magic cookie identifies no transaction (RFC 4475 §3.2.1).
+  // @implements RFC3261 P39L32-P39L33
+  if (topVia(request)?.branch === MAGIC_COOKIE) return reject(400, 'Missing transaction identifier in Via branch');
+
+  // §8.2.1 Method inspection.
+  // @implements RFC3261 P46L24-P46L29
+  if (!capabilities.methods.includes(request.method)) {
+    return reject(405, undefined, [['Allow', capabilities.methods.join(', ')]]);
+  }
+
+  // §8.2.2.1 To and Request-URI: any To is accepted, but not any Request-URI scheme.
+  // @implements RFC3261 P47L1-P47L5, P47L9-P47L12
+  if (!capabilities.schemes.includes(request.requestUri.scheme)) return reject(416);
+
+  // §8.2.2.2 Merged requests.
+  // @implements RFC3261 P47L23-P47L29
+  if (tagOf(to(request)) === undefined && isMerged(request)) return reject(482);
+
+  // §8.2.2.3 Require — ignored in CANCEL and in ACK.
+  // @implements RFC3261 P47L44-P47L48, P48L1-P48L3
+  if (request.method !== 'CANCEL' && request.method !== 'ACK') {
+    const required = request.headers.getAll('Require').flatMap(splitList).map((t) => t.trim()).filter((t) => t !== '');
+    const unsupported = required.filter((tag) => !capabilities.extensions.some((e) => e.toLowerCase() === tag.toLowerCase()));
+    if (unsupported.length > 0) return reject(420, undefined, [['Unsupported', unsupported.join(', ')]]);
+  }
+
+  // §8.2.3 Content processing.
+  const content = unsupportedContent(request, capabilities);
+  if (content !== undefined) return reject(415, undefined, content);
+
+  // The response to this request would carry a body the UAC refuses (RFC 4475 §3.3.15).
+  if (wantsSessionBody(request) && !acceptsType(request, 'application/sdp')) {
+    return reject(406, undefined, [['Warning', '399 - "cannot answer in any type listed in Accept"']]);
+  }
+  return undefined;
+}
+
+/**
+ * §8.2.3: the headers of the 415 when the body's type or encoding is not
+ * understood (and the body is not optional), else undefined.
+ */
+// @implements RFC3261 P48L28-P48L40
+export function unsupportedContent(request: Request, capabilities: Capabilities): [string, string][] | undefined {
+  if (request.body.length === 0) return undefined;
+  // A body part marked handling=optional may be ignored.
+  const disposition = request.headers.get('Content-Disposition') ?? '';
+  if (/;\s*handling\s*=\s*optional/i.test(disposition)) return undefined;
+  const type = (request.headers.get('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
+  if (!capabilities.accept.includes(type)) return [['Accept', capabilities.accept.join(', ')]];
+  const encodings = request.headers.getAll('Content-Encoding').flatMap(splitList).map((e) => e.trim().toLowerCase());
+  if (encodings.some((e) => e !== '' && e !== 'identity')) return [['Accept-Encoding', 'identity']];
+  return undefined;
+}
+
+/** INVITE and OPTIONS are answered with a session description. */
+function wantsSessionBody(request: Request): boolean {
+  return request.method === 'INVITE' || request.method === 'OPTIONS';
+}
+
+/** Does the request's Accept (application/sdp when absent) allow this type? */
+// @implements RFC3261 P68L36-P68L38
+export function acceptsType(request: Request, type: string): boolean {
+  if (!request.headers.has('Accept')) return true;
+  const [major] = type.split('/');
+  return request.headers
+    .getAll('Accept')
+    .flatMap(splitList)
+    .map((range) => range.split(';')[0].trim().toLowerCase())
+    .some((range) => range === type || range === `${major}/*` || range === '*/*');
+}
+
+/**
+ * §11.2: the 200 to an OPTIONS, with Allow, Accept, Accept-Encoding,
+ * Accept-Language and Supported, and our session description as body.
+ */
+// @implements RFC3261 P68L27-P68L29, P68L36-P68L40
+export function optionsResponse(request: Request, capabilities: Capabilities, toTag: string, sdp?: string): Response {
+  const headers: [string, string][] = [
+    ['Allow', capabilities.methods.join(', ')],
+    ['Accept', capabilities.accept.join(', ')],
+    ['Accept-Encoding', 'identity'],
+    ['Accept-Language', 'en'],
+    ['Supported', capabilities.extensions.join(', ')],
+  ];
+  if (sdp !== undefined && acceptsType(request, 'application/sdp')) headers.push(['Content-Type', 'application/sdp']);
+  return createResponse(request, 200, undefined, {
+    toTag,
+    headers,
+    ...(sdp !== undefined && acceptsType(request, 'application/sdp') && { body: sdp }),
+  });
+}
