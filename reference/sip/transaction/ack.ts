@@ -8,6 +8,7 @@ import { cseq, SIP_VERSION, type Request, type Response } from '../syntax/messag
 
 export function buildAck(original: Request, response: Response): Request {
   if (original.method !== 'INVITE') throw new Error(`an ACK acknowledges a response to INVITE, not to ${original.method}`);
+  // @implements RFC3261 P129L23-P129L25
   if (response.status < 300) throw new Error(`the transaction ACKs only 300-699 responses; a ${response.status} is ACKed by the UA core (RFC 3261 §13.2.2.4)`);
   const headers = new Headers();
   // @implements RFC3261 P129L34-P129L36
@@ -28,6 +29,7 @@ export function buildAck(original: Request, response: Response): Request {
   headers.append('Max-Forwards', maxForwards ?? '70');
   // No body: bodies in an ACK for a non-2xx are NOT RECOMMENDED.
   // @implements RFC3261 P130L6-P130L8
+  // @exception RFC3261 P130L8-P130L12: the ACK never carries a body, so the body-type rules (INVITE types, Accept of a 415) never apply
   headers.append('Content-Length', '0');
   return {
     type: 'request',

@@ -113,7 +113,8 @@ export function inviteClientStep<M>(
           // @implements RFC3261 P134L1-P134L3
           return terminate(tx, [{ do: 'informTU', failure: 'transportError' }]);
         case 'TimerA': // retransmissions stopped on leaving Calling
-          // @implements RFC3261 P126L28-P126L30
+          // @implements RFC3261 P126L9-P126L10, P126L28-P126L30
+          // @exception RFC3581 P3L45-P3L47: this is RFC 3261's Figure 5, which stops retransmitting in Proceeding; refreshing a NAT binding during a long INVITE is left to the TU
           return stay;
         case 'TimerB':
         case 'TimerD':

@@ -38,6 +38,7 @@ export interface TransactionTransport {
 }
 
 /** The element above: a UA core or a stateful proxy core. */
+// @exception RFC3261 P125L6-P125L7: when to answer is the TU's decision; this layer adds no delay of its own
 export interface TransactionUser {
   /**
    * A request no transaction claimed. A server transaction has been created for

@@ -70,12 +70,21 @@ export class TransportLayer {
       onMessage: (message: Message, connection: TcpConnection) =>
         holder.layer?.deliver(message, { transport: 'TCP', source: connection.remote, connection }),
       onMalformed: (error: SipParseError, connection: TcpConnection) =>
-        // @todo RFC3261 P147L13-P147L14 — needs the frame of a malformed TCP message (see /work/notes-for-syntax.md)
+        // A malformed request on TCP is dropped, not answered: the framer does not
+        // hand back the frame, and the 400 needs its Via, From, To, Call-ID, CSeq.
+        // @todo RFC3261 P147L13-P147L14
         holder.layer?.user.dropped?.(`malformed message on TCP: ${error.message}`, { transport: 'TCP', source: connection.remote, connection }),
     };
     const idleTimeout = config.idleTimeout ?? 32000;
     // UDP first (it may pick the port), then TCP on the very same address and port.
-    // @implements RFC3261 P145L16-P145L19
+    // The TCP listener on the sent-by port is also where a server that lost
+    // our connection opens a new one to send its response.
+    // @implements RFC3261 P142L14, P145L16-P145L19, P143L42-P143L46
+    // @exception RFC3261 P144L1-P144L3, P144L10-P144L12: server-side location of the client per RFC 3263 §5 (DNS) is out of scope; responses reach us on our sent-by or source address and port
+    // @exception RFC3261 P145L5-P145L12: no DNS (RFC 3263): the server listens where it is configured to
+    // @exception RFC3261 P145L12-P145L14: the port is the operator's choice (config.port); nothing defaults to 5060 so tests and several instances can share a host
+    // @exception RFC3261 P142L14-P142L15: TLS and SCTP are not implemented, only the mandatory UDP and TCP
+    // @exception RFC3581 P6L15-P6L17: no TLS transport here, so rport-bearing requests cannot be protected by it
     for (let attempt = 0; ; attempt++) {
       const udp = await UdpTransport.bind({ host: config.host, port: config.port }, onDatagram);
       try {
@@ -123,8 +132,16 @@ export class TransportLayer {
     return { ...destination, transport };
   }
 
-  /** Sends a prepared request; rejects on a transport failure (the transaction then informs its TU). */
-  // @implements RFC3261 P147L34-P147L36, P147L27-P147L31
+  /**
+   * Sends a prepared request; rejects on a transport failure (the transaction
+   * then informs its TU). Over UDP it leaves from the one socket bound to the
+   * sent-by port, so responses sent to the source address and port, or to the
+   * sent-by, both arrive.
+   */
+  // @implements RFC3261 P147L34-P147L36, P144L5-P144L8, P144L24-P144L27
+  // @implements RFC3581 P3L28-P3L34
+  // @exception RFC3261 P147L27-P147L32: Node's unconnected UDP sockets do not report ICMP errors, so only local send failures reach the transport user (and source quench / TTL exceeded are ignored for the same reason)
+  // @exception RFC3261 P143L14-P143L19, P144L14-P144L17: multicast is not supported (no group membership, no maddr/ttl on requests)
   async sendRequest(request: Request, destination: Destination): Promise<void> {
     const bytes = serializeBytes(request);
     if (destination.transport === 'UDP') return this.udp.send(bytes, destination);

@@ -15,7 +15,7 @@ export const MTU_MARGIN = 200;
  * The transport to use for a request of `size` bytes that the TU wanted sent
  * over `requested`. `pathMtu` is the path MTU in bytes if known.
  */
-// @implements RFC3261 P142L32-P142L35
+// @implements RFC3261 P142L32-P142L35, P142L17-P142L21
 export function transportForSize(requested: TransportName, size: number, pathMtu?: number): TransportName {
   if (requested !== 'UDP') return requested;
   const tooBig = pathMtu === undefined ? size > UNKNOWN_MTU_LIMIT : size > pathMtu - MTU_MARGIN;

@@ -47,7 +47,8 @@ test('UDP and TCP listen on the same configured address and port (ephemeral here
   await layer.close();
 });
 
-// @tests RFC3581 P4L15-P4L35, RFC3261 P145L25-P145L31
+// @tests RFC3581 P4L15-P4L35
+// @tests RFC3261 P145L25-P145L31
 test('UDP + rport: received and rport filled in, the response goes to the source port from the listening port', async () => {
   const { layer, seen } = await element({}, () => 200);
   const peer = await rawUdp();
