@@ -19,8 +19,14 @@ export interface ForwardOptions {
   transport?: TransportName;
 }
 
-/** Steps 1-9 for one target: the request to hand to a new client transaction. */
-export function forwardedRequest(received: Request, target: URI, options: ForwardOptions): Request {
+/** One forwarded copy and where it goes. */
+export interface ForwardedCopy {
+  request: Request;
+  destination: Destination;
+}
+
+/** Steps 1-9 for one target: the request to hand to a new client transaction, and its next hop. */
+export function forwardedRequest(received: Request, target: URI, options: ForwardOptions): ForwardedCopy {
   // 1. Copy: every header field, in the received order; the body as is.
   // @implements RFC3261 P100L13-P100L20
   const copy: Request = { ...received, headers: received.headers.clone(), body: received.body };
@@ -43,7 +49,10 @@ export function forwardedRequest(received: Request, target: URI, options: Forwar
 
   // 5. No additional header fields.
   // 6. Postprocess routing information: a strict router as next hop.
-  postprocessRouting(copy);
+  const strict = postprocessRouting(copy);
+
+  // 7. The next hop, from the Request-URI when step 6 reformatted the request for a strict router.
+  const destination = nextHop(copy, strict);
 
   // 8. Via, with a branch unique to this branch and carrying the loop-detection part.
   // @implements RFC3261 P105L16-P105L18
@@ -54,7 +63,7 @@ export function forwardedRequest(received: Request, target: URI, options: Forwar
 
   // 9. Content-Length: serialize() always writes the correct one, for every transport.
   // @implements RFC3261 P106L22-P106L25
-  return copy;
+  return { request: copy, destination };
 }
 
 /** The target URI as a Request-URI: the method parameter and headers are not allowed there. */
@@ -70,13 +79,14 @@ export function requestUriFor(target: URI): URI {
  * Route value becomes the Request-URI.
  */
 // @implements RFC3261 P103L45-P103L48, P104L1-P104L6
-export function postprocessRouting(copy: Request): void {
+export function postprocessRouting(copy: Request): boolean {
   // @exception RFC3261 P103L21-P103L30: no local policy pushes extra proxies into Route.
   const first = routes(copy)[0];
-  if (first === undefined || first.uri.params.has('lr')) return;
+  if (first === undefined || first.uri.params.has('lr')) return false;
   copy.headers.append('Route', `<${formatUri(copy.requestUri)}>`);
   copy.headers.removeFirst('Route');
   copy.requestUri = first.uri;
+  return true;
 }
 
 /**
@@ -85,9 +95,9 @@ export function postprocessRouting(copy: Request): void {
  * turned into an address, port and transport.
  */
 // @implements RFC3261 P104L27-P104L35
-export function nextHop(copy: Request): Destination {
+export function nextHop(copy: Request, strictRewrite = false): Destination {
   const first = routes(copy)[0];
-  const uri = first !== undefined && first.uri.params.has('lr') ? first.uri : copy.requestUri;
+  const uri = !strictRewrite && first !== undefined ? first.uri : copy.requestUri;
   return destinationOf(uri);
 }
 

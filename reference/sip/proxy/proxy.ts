@@ -20,7 +20,7 @@ import type { URI } from '../syntax/uri.ts';
 import { createHash } from 'node:crypto';
 import { aggregateChallenges, chooseBestResponse } from './bestResponse.ts';
 import { buildCancel } from './cancel.ts';
-import { forwardedRequest, nextHop } from './forward.ts';
+import { forwardedRequest } from './forward.ts';
 import { recordRouteUri, type ProxyIdentity } from './identity.ts';
 import { proxyBranch } from './loop.ts';
 import { preprocessRoute } from './routing.ts';
@@ -142,11 +142,10 @@ export class StatefulProxy {
 
   /** §16.6 steps 1-11 for one target. */
   forwardToTarget(context: ResponseContext, received: Request, target: Target, branch: string): void {
-    const copy = forwardedRequest(received, target.uri, {
+    const { request: copy, destination } = forwardedRequest(received, target.uri, {
       branch,
       ...(this.options.recordRoute && { recordRoute: recordRouteUri(this.options.identity) }),
     });
-    const destination = nextHop(copy);
     const b: Branch = { target: target.uri, request: copy, provisional: false, cancelled: false };
     context.branches.push(b);
     this.#log(`${copy.method} forwarded to ${destination.host}:${destination.port} (${copy.requestUri.user ?? ''}@${copy.requestUri.host})`);
@@ -347,8 +346,8 @@ export class StatefulProxy {
     // A stateless branch: the same ACK always gets the same one.
     // @implements RFC3261 P116L29-P116L37
     const branch = `${MAGIC_COOKIE}${createHash('md5').update(`${topVia(ack)?.branch ?? ''}|ack`).digest('hex')}`;
-    const copy = forwardedRequest(received, target.uri, { branch });
-    this.layers.transactions.sendAck(copy, nextHop(copy)).catch(() => {});
+    const { request: copy, destination } = forwardedRequest(received, target.uri, { branch });
+    this.layers.transactions.sendAck(copy, destination).catch(() => {});
   }
 
   /** A response no client transaction claimed: forwarded statelessly if a Via remains below ours. */

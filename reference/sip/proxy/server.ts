@@ -11,6 +11,7 @@ import { DigestServer, passwords } from '../../auth/digest.ts';
 import { LocationService } from '../registrar/location.ts';
 import { Registrar } from '../registrar/registrar.ts';
 import type { Request, Response } from '../syntax/message.ts';
+import type { Clock } from '../transaction/clock.ts';
 import { TransactionLayer, type ServerTransaction } from '../transaction/layer.ts';
 import { TransportLayer, type Origin } from '../transport/layer.ts';
 import type { HostPort } from '../transport/via.ts';
@@ -28,6 +29,8 @@ export interface ServerOptions {
   domains?: readonly string[];
   recordRoute?: boolean;
   minExpires?: number;
+  /** Clock for transaction timers and Timer C (tests pass a FakeClock). */
+  clock?: Clock;
   log?: (line: string) => void;
 }
 
@@ -38,6 +41,7 @@ export class SipServer {
     readonly registrar: Registrar,
     readonly proxy: StatefulProxy,
     readonly location: LocationService,
+    private readonly log: (line: string) => void,
   ) {}
 
   static async start(options: ServerOptions): Promise<SipServer> {
@@ -52,7 +56,7 @@ export class SipServer {
       receiveResponse: () => {},
       dropped: (reason) => log(`dropped: ${reason}`),
     });
-    const transactions = new TransactionLayer(transport, tu);
+    const transactions = new TransactionLayer(transport, tu, options.clock === undefined ? {} : { clock: options.clock });
     transport.user = transactions;
 
     const port = transport.sentBy.port;
@@ -80,7 +84,7 @@ export class SipServer {
         log,
       },
     );
-    const server = new SipServer(transport, transactions, registrar, proxy, location);
+    const server = new SipServer(transport, transactions, registrar, proxy, location, log);
     holder.server = server;
     return server;
   }
@@ -93,6 +97,7 @@ export class SipServer {
     if (request.method === 'REGISTER' && tx !== undefined && this.registrar.isResponsibleFor(request.requestUri)) {
       const result = this.registrar.handle(request);
       if ('answer' in result) {
+        this.log(`REGISTER ${request.headers.get('To')}: ${result.answer.status} ${result.answer.reason}`);
         tx.respond(result.answer);
         return;
       }
