@@ -163,12 +163,15 @@ export class Dialog {
     });
   }
 
-  /** A later response on an early dialog: a 2xx confirms it (and may bring the Contact). */
+  /**
+   * A 2xx confirms an early dialog. At the UAC it is the peer's response and
+   * may bring its Contact; the UAS passes nothing (its own 2xx carries its own Contact).
+   */
   // @implements RFC3261 P70L14-P70L17
-  confirm(response: Response): void {
+  confirm(response?: Response): void {
     if (this.state === 'Terminated') return;
-    if (response.status >= 200 && response.status < 300) this.state = 'Confirmed';
-    const target = contactUri(response);
+    if (response === undefined || (response.status >= 200 && response.status < 300)) this.state = 'Confirmed';
+    const target = response === undefined ? undefined : contactUri(response);
     if (target !== undefined) this.remoteTarget = target;
   }
 

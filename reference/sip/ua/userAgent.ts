@@ -11,7 +11,8 @@
  * Events: 'invite' (call: Call) for each new incoming INVITE — the listener
  * answers with call.accept() / call.reject(); with no listener the INVITE is
  * answered 480 (Temporarily Unavailable). 'log' (line: string), one line per
- * transaction.
+ * transaction. 'response' (response, request) for every response the UAS core
+ * hands to a server transaction.
  */
 import { EventEmitter } from 'node:events';
 import { formatAddress, parseAddress, tagOf, type Address } from '../syntax/address.ts';
@@ -298,7 +299,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
       call.dialog = Dialog.asUas(call.invite, response);
       this.calls.set(call.dialog.key, call);
     }
-    call.dialog.confirm(response);
+    call.dialog.confirm();
     call.state = 'Answered';
     call.status = 200;
     call.answer = response;
@@ -490,6 +491,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
   /** Passes a response to its server transaction and logs the transaction. */
   #respond(transaction: ServerTransaction, response: Response): void {
     transaction.respond(response);
+    if (this.listenerCount('response') > 0) this.emit('response', response, transaction.request);
     if (response.status >= 200) {
       const request = transaction.request;
       const source = transaction.origin.source;

@@ -1,0 +1,177 @@
+/**
+ * The `uas` and `call` commands of `npm run sip`.
+ *
+ *   uas --listen <ip:port> [--sent-by <host>] [--quiet] [--t1 ms] [--t2 ms] [--t4 ms] [--media-port n]
+ *       answers every INVITE with 200 OK and a minimal SDP, handles ACK, BYE, CANCEL, OPTIONS; one log line
+ *       per transaction on stderr; SIGUSR2 prints a stats line (memory and table sizes) on stderr;
+ *       SIGINT/SIGTERM close the sockets and exit 0.
+ *   call <sip-uri> [--from <uri>] [--duration <s>] [--listen <ip:port>] [--user <u> --password <p>]
+ *       places a call, holds it, hangs up; exit 0 only when it was answered and the BYE got a 200.
+ */
+import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
+import type { Command } from '../cli.ts';
+import { UsageError } from '../cli.ts';
+import { parseUri } from '../syntax/uri.ts';
+import type { TimerValues } from '../transaction/timers.ts';
+import type { HostPort } from '../transport/via.ts';
+import { uriDestination } from './uac.ts';
+import { UserAgent } from './userAgent.ts';
+
+/** "ip:port" or "[v6]:port"; port 0 picks a free one. */
+function parseHostPort(text: string, flag: string): HostPort {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
+  if (m === null) throw new UsageError(`${flag} wants ip:port (e.g. 127.0.0.1:5070), got ${JSON.stringify(text)}`);
+  const host = m[1] as string;
+  const port = Number(m[2]);
+  if (isIP(host) === 0) throw new UsageError(`${flag} wants an IP address, got ${JSON.stringify(host)}`);
+  if (port > 65535) throw new UsageError(`${flag} port ${port} is out of range`);
+  return { host, port };
+}
+
+function number(values: Record<string, unknown>, name: string): number | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} wants a non-negative number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function timerFlags(values: Record<string, unknown>): Partial<TimerValues> {
+  const timers: Partial<TimerValues> = {};
+  for (const name of ['T1', 'T2', 'T4'] as const) {
+    const n = number(values, name.toLowerCase());
+    if (n !== undefined) timers[name] = n;
+  }
+  return timers;
+}
+
+const timerOptions = {
+  t1: { type: 'string' },
+  t2: { type: 'string' },
+  t4: { type: 'string' },
+} as const;
+
+const stamp = () => new Date().toISOString().slice(11, 23);
+
+export const uasCommand: Command = {
+  summary: 'a user agent server: answers INVITE with 200 OK + SDP, handles ACK, BYE, CANCEL, OPTIONS',
+  usage: `sip uas --listen <ip:port> [--sent-by <host>] [--quiet] [--t1 ms] [--t2 ms] [--t4 ms] [--media-port n]
+  --listen      address and port for UDP and TCP (port 0: any free one; the chosen one is printed)
+  --sent-by     host for Via and Contact (default: the listen address)
+  --quiet       no per-transaction log lines
+  SIGUSR2 prints "stats {json}" (memory, table sizes) on stderr; SIGINT/SIGTERM stop it cleanly.`,
+  options: {
+    listen: { type: 'string' },
+    'sent-by': { type: 'string' },
+    quiet: { type: 'boolean' },
+    'media-port': { type: 'string' },
+    ...timerOptions,
+  },
+  async run(values) {
+    if (typeof values.listen !== 'string') throw new UsageError('uas needs --listen <ip:port>');
+    const listen = parseHostPort(values.listen, '--listen');
+    const ua = await UserAgent.start({
+      listen,
+      sentByHost: values['sent-by'] as string | undefined,
+      timers: timerFlags(values),
+      mediaPort: number(values, 'media-port'),
+    });
+    if (values.quiet !== true) ua.on('log', (line: string) => process.stderr.write(`${stamp()} ${line}\n`));
+    ua.on('invite', (call) => call.accept());
+    const local = ua.transport.local.udp;
+    process.stderr.write(`uas listening on ${local.host}:${local.port} (UDP and TCP)\n`);
+    process.on('SIGUSR2', () => {
+      (globalThis as { gc?: () => void }).gc?.();
+      const m = process.memoryUsage();
+      const stats = { rss: m.rss, heapUsed: m.heapUsed, ...ua.stats() };
+      process.stderr.write(`stats ${JSON.stringify(stats)}\n`);
+    });
+    return new Promise<number>((resolve) => {
+      const stop = (signal: string) => {
+        process.stderr.write(`uas: ${signal}, shutting down\n`);
+        void ua.close().then(() => resolve(0));
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+  },
+};
+
+/** The local address the operating system would use to reach `host` (no packet is sent). */
+function localAddressFor(host: string): Promise<string> {
+  const socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
+  return new Promise((resolve, reject) => {
+    socket.once('error', (error) => {
+      socket.close();
+      reject(error);
+    });
+    socket.connect(9, host, () => {
+      const address = socket.address().address;
+      socket.close();
+      resolve(address);
+    });
+  });
+}
+
+export const callCommand: Command = {
+  summary: 'place a call: INVITE (answering a digest challenge), hold, BYE; exit 0 when answered and ended cleanly',
+  usage: `sip call <sip-uri> [--from <uri>] [--duration <s>] [--listen <ip:port>] [--user <u> --password <p>] [--t1 ms] [--t2 ms] [--t4 ms]
+  --duration    seconds to hold the call before the BYE (default 1)
+  --listen      local address and port (default: the address that routes to the target, any free port)
+  --user/--password  credentials for a 401/407 challenge`,
+  options: {
+    from: { type: 'string' },
+    duration: { type: 'string' },
+    listen: { type: 'string' },
+    user: { type: 'string' },
+    password: { type: 'string' },
+    quiet: { type: 'boolean' },
+    ...timerOptions,
+  },
+  async run(values, positionals) {
+    if (positionals.length !== 1) throw new UsageError('call takes one target SIP URI');
+    let target;
+    try {
+      target = parseUri(positionals[0] as string, undefined, 'target URI');
+      uriDestination(target);
+    } catch (error) {
+      throw new UsageError(`bad target ${JSON.stringify(positionals[0])}: ${(error as Error).message}`);
+    }
+    if ((values.user === undefined) !== (values.password === undefined)) throw new UsageError('--user and --password go together');
+    const duration = number(values, 'duration') ?? 1;
+    const listen =
+      typeof values.listen === 'string'
+        ? parseHostPort(values.listen, '--listen')
+        : { host: await localAddressFor(uriDestination(target).host), port: 0 };
+    const ua = await UserAgent.start({ listen, timers: timerFlags(values) });
+    const log = (line: string) => {
+      if (values.quiet !== true) process.stderr.write(`${stamp()} ${line}\n`);
+    };
+    ua.on('log', log);
+    try {
+      const call = ua.invite(target, {
+        from: values.from as string | undefined,
+        credentials: values.user !== undefined ? { username: values.user as string, password: values.password as string } : undefined,
+      });
+      const interrupted = new Promise<'interrupted'>((resolve) => process.once('SIGINT', () => resolve('interrupted')));
+      const answered = await Promise.race([call.answered(), interrupted]);
+      if (answered !== true) {
+        if (answered === 'interrupted') await call.cancel();
+        process.stderr.write(`call failed: ${call.status ?? 'interrupted'}\n`);
+        return 1;
+      }
+      log(`call answered, holding ${duration} s`);
+      await Promise.race([new Promise((r) => setTimeout(r, duration * 1000)), interrupted, new Promise((r) => call.once('ended', r))]);
+      if (call.state === 'Ended') {
+        process.stderr.write('call ended by the other side\n');
+        return 1;
+      }
+      const status = await call.bye();
+      log(`BYE answered ${status}`);
+      return status === 200 ? 0 : 1;
+    } finally {
+      await ua.close();
+    }
+  },
+};
