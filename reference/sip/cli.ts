@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parse, SipParseError, badRequestReason, StreamFramer, formatUri, type Message } from './syntax/index.ts';
 import { registerCommand, serverCommand } from './proxy/commands.ts';
+import { callCommand, uasCommand } from './ua/commands.ts';
 
 export class UsageError extends Error {}
 
@@ -51,6 +52,8 @@ export const COMMANDS: Record<string, Command> = {
   },
   register: registerCommand,
   server: serverCommand,
+  uas: uasCommand,
+  call: callCommand,
 };
 
 function readInput(name: string): Uint8Array {
