@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env -S node --import=tsx
 /**
  * rfcdoc command line. Every command is a thin edge around the pipeline's
  * pure stages: it parses arguments, runs stages, and prints their values and
@@ -14,6 +14,7 @@ import { lineId } from './spec/paginate.ts';
 import { fetchProgress } from './progress.ts';
 import { formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { SpecDoc } from './spec/document.ts';
+import { CHECK_USAGE, COVERAGE_USAGE, runCheck, runCoverage, type CommandEnv } from './annotate/commands.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -170,6 +171,22 @@ leaves the previous site as it was.`,
       return result.ok ? 0 : 1;
     },
   },
+  check: {
+    summary: 'check every tag under reference/ and test/ (or the given paths)',
+    usage: CHECK_USAGE,
+    options: {},
+    run: (values, args) => runCheck(args, annotateEnv(values)),
+  },
+  coverage: {
+    summary: "a doc's requirements (BCP 14 key words) and how the tags cover them",
+    usage: COVERAGE_USAGE,
+    options: { sections: { type: 'string' }, keywords: { type: 'string' } },
+    async run(values, args) {
+      if (args.length !== 1) throw new UsageError('coverage takes exactly one document');
+      const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+      return runCoverage(docNames(args)[0]!, { sections: list(values.sections), keywords: list(values.keywords) }, annotateEnv(values));
+    },
+  },
   serve: {
     summary: 'serve the site on loopback, rebuilding and reloading as sources change',
     usage: `rfcdoc serve [--port N]
@@ -220,6 +237,18 @@ Prints one section a line: number, range (PnLm-PnLm) and title. --json: an array
     },
   },
 };
+
+function annotateEnv(values: Record<string, unknown>): CommandEnv {
+  return {
+    root: ROOT,
+    store: storeOptions(values),
+    json: values.json === true,
+    progress: (total) => fetchProgress(process.stderr, total),
+    printDiagnostics,
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+  };
+}
 
 /** `section 17.1.1` may arrive as two shell words. */
 function joinSectionWords(args: string[]): string[] {

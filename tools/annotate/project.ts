@@ -13,7 +13,8 @@ import { join, relative, sep } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics.ts';
 import { parseDocName, type DocName } from '../spec/docname.ts';
 import { lineId } from '../spec/paginate.ts';
-import { loadDocs, type StoreOptions } from '../spec/store.ts';
+import { loadDocs, type StoreEvent, type StoreOptions } from '../spec/store.ts';
+import type { Progress } from '../progress.ts';
 import { applyCoverage } from './coverage.ts';
 import type { MapEntry, Project, Requirement, SourceFile } from './model.ts';
 import { extractRequirements } from './requirements.ts';
@@ -30,6 +31,8 @@ export interface AnalyzeOptions {
   store: StoreOptions;
   /** Documents to load and extract requirements of even when no tag cites them. */
   extraDocs?: readonly DocName[];
+  /** Progress display for loading documents, given how many there are. */
+  progress?: (total: number) => Progress;
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'fixtures']);
@@ -84,7 +87,10 @@ export async function analyzeProject(opts: AnalyzeOptions): Promise<Project> {
     names.set(n.id, n);
   }
   for (const n of opts.extraDocs ?? []) names.set(n.id, n);
-  const loaded = names.size ? await loadDocs([...names.values()], opts.store) : { docs: new Map(), diagnostics: [] };
+  const progress = names.size ? opts.progress?.(names.size) : undefined;
+  const store = progress ? { ...opts.store, onEvent: (e: StoreEvent) => progress.event(e) } : opts.store;
+  const loaded = names.size ? await loadDocs([...names.values()], store) : { docs: new Map(), diagnostics: [] };
+  progress?.done();
   diagnostics.push(...loaded.diagnostics);
 
   const resolved = resolveTags(tags, loaded.docs);

@@ -73,7 +73,7 @@ export function scanTags(text: string, file: string): ScanResult {
         if ('message' in parsed) {
           diagnostics.push(error(parsed.message, pos));
         } else {
-          tags.push(parsed.tag);
+          tags.push(...parsed.tags);
           if (parsed.lastLine !== i) {
             i = parsed.lastLine;
             break;
@@ -120,7 +120,7 @@ function readmeTitle(text: string): string | undefined {
 
 const column = (starts: readonly number[], cl: CommentLine, index: number) => cl.offset + index - starts[cl.line - 1]! + 1;
 
-type Parsed = { tag: Tag; lastLine: number; end: number } | { message: string };
+type Parsed = { tags: Tag[]; lastLine: number; end: number } | { message: string };
 
 /** Reads one tag whose word ends at `from` in comment line `i`. */
 function parseTag(
@@ -155,7 +155,7 @@ function parseTag(
     if (kind !== 'implements') return { message: `@${kind} ${doc} needs refs (P143L14-P143L19, section 17.1): only @implements takes a (description)` };
     const note = described[1]!.trim();
     if (note === '') return { message: `@implements ${doc} (): the description in parentheses is empty` };
-    return { tag: { ...base, note }, lastLine: i, end: cl.text.length };
+    return { tags: [{ ...base, note }], lastLine: i, end: cl.text.length };
   }
 
   // Segments of ref text: the rest of this line, then continuation lines after a trailing comma.
@@ -181,15 +181,18 @@ function parseTag(
     start = 0;
   }
 
-  const refs: Ref[] = [];
-  const refAt: { line: number; col: number }[] = [];
+  // A list item that starts with another document name switches to it:
+  // `@tests RFC4475 P5L37-P6L20, RFC3261 P30L29-P30L35, P32L40-P33L4`.
+  const groups: { doc: string; refs: Ref[]; refAt: { line: number; col: number }[] }[] = [{ doc, refs: [], refAt: [] }];
   for (const [si, seg] of segments.entries()) {
     const text = seg.line.text.slice(seg.start, seg.end);
     let offset = seg.start;
     const items = text.split(',');
     for (const [ii, item] of items.entries()) {
-      const trimmed = item.trim();
-      const lead = item.length - item.trimStart().length;
+      const itemOffset = offset;
+      offset += item.length + 1;
+      let trimmed = item.trim();
+      let lead = item.length - item.trimStart().length;
       const isTrailing = ii === items.length - 1 && si < segments.length - 1;
       if (trimmed === '') {
         if (isTrailing) continue;
@@ -201,24 +204,40 @@ function parseTag(
         }
         return { message: `@${kind} ${doc}: empty reference in "${text.trim()}"` };
       }
+      const other = /^(RFC ?\d+|draft-[A-Za-z0-9-]+)\s+(?=\S)/i.exec(trimmed);
+      if (other && (si > 0 || ii > 0)) {
+        try {
+          const name = parseDocName(other[1]!);
+          groups.push({ doc: name.kind === 'rfc' ? name.label : name.id, refs: [], refAt: [] });
+        } catch (e) {
+          if (!(e instanceof DocNameError)) throw e;
+          return { message: `@${kind} ${doc}: ${e.message}` };
+        }
+        trimmed = trimmed.slice(other[0].length);
+        lead += other[0].length;
+      }
+      const group = groups[groups.length - 1]!;
       try {
-        refs.push(parseRef(trimmed));
+        group.refs.push(parseRef(trimmed));
       } catch (e) {
         if (!(e instanceof RefError)) throw e;
-        return { message: `@${kind} ${doc}: ${e.message}` };
+        return { message: `@${kind} ${group.doc}: ${e.message}` };
       }
-      refAt.push({ line: seg.line.line, col: column(starts, seg.line, offset + lead) });
-      offset += item.length + 1;
+      group.refAt.push({ line: seg.line.line, col: column(starts, seg.line, itemOffset + lead) });
     }
   }
+  const refList = groups.flatMap((g) => g.refs.map((r) => r.text)).join(', ');
   if (kind === 'exception') {
-    if (reason === undefined) return { message: `@exception ${doc} ${refs.map((r) => r.text).join(', ')} needs a reason: @exception ${doc} <refs>: <why it is not done>` };
-    if (reason === '') return { message: `@exception ${doc} ${refs.map((r) => r.text).join(', ')}: the reason after ":" is empty` };
+    if (reason === undefined) return { message: `@exception ${doc} ${refList} needs a reason: @exception ${doc} <refs>: <why it is not done>` };
+    if (reason === '') return { message: `@exception ${doc} ${refList}: the reason after ":" is empty` };
   }
-  const tag: Tag = { ...base, refs, refAt };
-  if (reason !== undefined) tag.note = reason;
+  const tags = groups.map((g) => {
+    const tag: Tag = { ...base, doc: g.doc, refs: g.refs, refAt: g.refAt };
+    if (reason !== undefined) tag.note = reason;
+    return tag;
+  });
   const last = segments[segments.length - 1]!;
-  return { tag, lastLine: k, end: reason !== undefined ? last.line.text.length : last.end };
+  return { tags, lastLine: k, end: reason !== undefined ? last.line.text.length : last.end };
 }
 
 /** The tag word within edit distance 2 of `word`, if any (closest first). */
