@@ -59,8 +59,9 @@ export class TransactionDriver<T extends { state: string }, E extends MachineEve
     this.#drain();
   }
 
+  /** The machine's state; 'Terminated' too once the transaction was abandoned. */
   get state(): T['state'] {
-    return this.#tx.state;
+    return this.#destroyed ? ('Terminated' as T['state']) : this.#tx.state;
   }
 
   /** The machine's current data (state, messages, timer intervals), read-only. */

@@ -20,9 +20,10 @@ import { tagOf } from '../syntax/address.ts';
 import type { Destination, Origin } from '../transport/layer.ts';
 import { isReliable } from '../transport/via.ts';
 import { statusClass, type Failure } from './actions.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock, type TimerHandle } from './clock.ts';
 import { TransactionDriver, type DriverEnv } from './driver.ts';
 import { buildAck } from './ack.ts';
+import { buildCancel } from './cancel.ts';
 import { cancelMatchesServer, clientTransactionKey, MAGIC_COOKIE, requestMatchesServer } from './matching.ts';
 import { timerValues, type TimerValues } from './timers.ts';
 import { inviteClientStep, startInviteClient, type InviteClient, type InviteClientEvent } from './inviteClient.ts';
@@ -70,21 +71,42 @@ type NonInviteClientDriver = TransactionDriver<NonInviteClient<Message>, NonInvi
 type ClientDriver = InviteClientDriver | NonInviteClientDriver;
 
 export class ClientTransaction {
+  #driver: ClientDriver | undefined;
+  /** Whether a provisional / a final response has arrived (CANCEL waits for the first, §9.1). */
+  provisionalReceived = false;
+  finalReceived = false;
+  /** Run once at the first provisional response (a CANCEL waiting for it). */
+  onFirstProvisional: (() => void)[] = [];
+
   constructor(
     readonly request: Request,
     /** Where the request went, after the transport's size rule. */
     readonly destination: Destination,
     readonly key: string,
-    private readonly driver: ClientDriver,
+    readonly callbacks: ClientCallbacks,
   ) {}
 
+  attach(driver: ClientDriver): void {
+    this.#driver = driver;
+  }
+
+  private get driver(): ClientDriver {
+    if (this.#driver === undefined) throw new Error('the client transaction is not started yet');
+    return this.#driver;
+  }
+
   get state(): string {
-    return this.driver.state;
+    return this.#driver?.state ?? 'Calling';
   }
 
   /** A response matched to this transaction by the layer. */
   receive(response: Response): void {
     const cls = statusClass(response.status);
+    if (cls !== '1xx') this.finalReceived = true;
+    else if (!this.provisionalReceived) {
+      this.provisionalReceived = true;
+      for (const run of this.onFirstProvisional.splice(0)) queueMicrotask(run);
+    }
     if (this.request.method === 'INVITE') {
       (this.driver as InviteClientDriver).dispatch({ type: cls, response });
     } else {
@@ -94,7 +116,7 @@ export class ClientTransaction {
   }
 
   abandon(): void {
-    this.driver.abandon();
+    this.#driver?.abandon();
   }
 }
 
@@ -162,6 +184,8 @@ export class TransactionLayer {
   readonly clock: Clock;
   readonly clients = new Map<string, ClientTransaction>();
   readonly servers = new Set<ServerTransaction>();
+  /** The 64*T1 guards of sent CANCELs (cleared on close). */
+  readonly #cancelGuards = new Set<TimerHandle>();
 
   constructor(
     private readonly transport: TransactionTransport,
@@ -192,6 +216,7 @@ export class TransactionLayer {
     const key = clientTransactionKey(request) as string;
     if (this.clients.has(key)) throw new Error(`a client transaction with branch ${branch} for ${request.method} already exists`);
     const reliable = isReliable(used.transport);
+    const transaction = new ClientTransaction(request, used, key, callbacks);
     const env: DriverEnv<Message> = {
       clock: this.clock,
       send: (message) => this.transport.sendRequest(message as Request, used),
@@ -210,10 +235,42 @@ export class TransactionLayer {
       request.method === 'INVITE'
         ? new TransactionDriver(startInviteClient<Message>(request, options), inviteClientStep<Message>, env, true)
         : new TransactionDriver(startNonInviteClient<Message>(request, options), nonInviteClientStep<Message>, env, true);
-    const transaction: ClientTransaction = new ClientTransaction(request, used, key, driver);
+    transaction.attach(driver);
     this.clients.set(key, transaction);
     driver.begin();
     return transaction;
+  }
+
+  /**
+   * The TU wants to cancel a pending INVITE (§9.1). The CANCEL goes in its own
+   * client transaction to the INVITE's destination once a provisional response
+   * has arrived; its responses go to `callbacks`. If the INVITE is still not
+   * answered 64*T1 later, its transaction is destroyed and its TU told.
+   */
+  cancel(invite: ClientTransaction, callbacks: ClientCallbacks): 'sent' | 'waiting for a provisional response' | 'not sent: the INVITE has a final response' {
+    const request = buildCancel(invite.request);
+    // @implements RFC3261 P54L28-P54L31
+    if (invite.finalReceived || invite.state === 'Terminated') return 'not sent: the INVITE has a final response';
+    const send = () => {
+      if (invite.finalReceived || invite.state === 'Terminated') return;
+      // @implements RFC3261 P54L31-P54L36
+      this.sendRequest(request, invite.destination, callbacks);
+      // @implements RFC3261 P54L46-P55L3
+      const guard = this.clock.setTimer(64 * this.timers.T1, () => {
+        this.#cancelGuards.delete(guard);
+        if (invite.finalReceived || invite.state === 'Terminated') return;
+        invite.abandon();
+        invite.callbacks.failure('timeout');
+      });
+      this.#cancelGuards.add(guard);
+    };
+    // @implements RFC3261 P54L22-P54L28
+    if (!invite.provisionalReceived) {
+      invite.onFirstProvisional.push(send);
+      return 'waiting for a provisional response';
+    }
+    send();
+    return 'sent';
   }
 
   /** An ACK for a 2xx, built by the UA core (§13.2.2.4), goes straight to the transport. */
@@ -304,5 +361,7 @@ export class TransactionLayer {
     for (const transaction of [...this.servers]) transaction.abandon();
     this.clients.clear();
     this.servers.clear();
+    for (const guard of this.#cancelGuards) this.clock.clearTimer(guard);
+    this.#cancelGuards.clear();
   }
 }

@@ -5,6 +5,7 @@ import { TransactionLayer, type ServerTransaction } from '../../../../reference/
 import { FakeClock } from '../../../../reference/sip/transaction/clock.ts';
 import { createRequest, createResponse, topVia, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
 import { parse } from '../../../../reference/sip/syntax/parse.ts';
+import { serialize } from '../../../../reference/sip/syntax/serialize.ts';
 import { rawUdp, requestText, sleep, until } from '../transport/net.ts';
 
 /** A SIP element: real transport on loopback, transaction layer on a fake clock, and a TU that records. */
@@ -188,6 +189,41 @@ test('CANCEL: the layer finds the INVITE server transaction it targets', async (
   assert.is(uas.transactions.findCancelTarget(cancel.request), uas.seen.requests[0].tx);
   await peer.close();
   await uas.close();
+});
+
+// @tests RFC3261 P54L22-P54L36, P54L46-P55L3
+test('client CANCEL: waits for a provisional, goes to the INVITE destination with its branch; 64*T1 later the INVITE is given up', async () => {
+  const uac = await element();
+  const peer = await rawUdp();
+  const invite = client();
+  const cancelled = client();
+  const dest = { host: '127.0.0.1', port: peer.port, transport: 'UDP' as const };
+  const ct = uac.transactions.sendRequest(newRequest('INVITE', peer.port), dest, invite.callbacks);
+  await until(() => peer.received.length === 1, 'the INVITE');
+  assert.is(uac.transactions.cancel(ct, cancelled.callbacks), 'waiting for a provisional response');
+  await sleep(30);
+  assert.is(peer.received.length, 1);
+  const inv = parse(peer.received[0].text) as Request;
+  await peer.send(serialize(createResponse(inv, 180, undefined, { toTag: 'p1' })), uac.transport.local.udp.port);
+  await until(() => peer.received.length === 2, 'the CANCEL');
+  const cancel = parse(peer.received[1].text) as Request;
+  assert.is(cancel.method, 'CANCEL');
+  assert.is(topVia(cancel)?.branch, topVia(inv)?.branch);
+  assert.is(cancel.headers.get('CSeq'), '1 CANCEL');
+  assert.is(cancel.headers.get('To'), inv.headers.get('To'));
+  await peer.send(serialize(createResponse(cancel, 200, undefined, { toTag: 'p1' })), uac.transport.local.udp.port);
+  await until(() => cancelled.log.responses.length === 1, 'the 200 to CANCEL');
+  // The 200 for CANCEL did not touch the INVITE transaction (different CSeq method).
+  assert.is(ct.state, 'Proceeding');
+  assert.equal(invite.log.responses.map((r) => r.status), [180]);
+  uac.clock.advance(31999);
+  assert.equal(invite.log.failures, []);
+  uac.clock.advance(1);
+  assert.equal(invite.log.failures, ['timeout']);
+  assert.is(ct.state, 'Terminated');
+  assert.is(uac.transactions.cancel(ct, cancelled.callbacks), 'not sent: the INVITE has a final response');
+  await peer.close();
+  await uac.close();
 });
 
 test('the TU is told what it did wrong', async () => {

@@ -5,6 +5,7 @@ import { serialize } from '../../../../reference/sip/syntax/serialize.ts';
 import { createResponse, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
 import { cancelMatchesServer, clientTransactionKey, requestMatchesServer, responseMatchesClient } from '../../../../reference/sip/transaction/matching.ts';
 import { buildAck } from '../../../../reference/sip/transaction/ack.ts';
+import { buildCancel } from '../../../../reference/sip/transaction/cancel.ts';
 
 const msg = (lines: string[]) => parse(lines.join('\r\n') + '\r\n\r\n');
 const request = (method: string, via: string, extra: string[] = [], cseqMethod = method, uri = 'sip:bob@biloxi.com') =>
@@ -100,6 +101,30 @@ test('the ACK for a non-2xx is built as in the example of §17.1.1.3', () => {
     ].join('\r\n'),
   );
   assert.throws(() => buildAck(inv, createResponse(inv, 200) as Response), /13\.2\.2\.4/);
+});
+
+// @tests RFC3261 P54L1-P54L20, P53L41-P53L42
+test('CANCEL: same Request-URI, Call-ID, To, From, CSeq number and top Via; Route kept, Require dropped', () => {
+  const inv = request('INVITE', VIA, ['Route: <sip:p1.example.com;lr>', 'Require: 100rel', 'Proxy-Require: foo']);
+  const cancel = buildCancel(inv);
+  assert.is(
+    serialize(cancel),
+    [
+      'CANCEL sip:bob@biloxi.com SIP/2.0',
+      `Via: ${VIA}`,
+      'Route: <sip:p1.example.com;lr>',
+      'From: Alice <sip:alice@atlanta.com>;tag=88sja8x',
+      'To: Bob <sip:bob@biloxi.com>',
+      'Call-ID: 987asjd97y7atg',
+      'CSeq: 986759 CANCEL',
+      'Max-Forwards: 70',
+      'Content-Length: 0',
+      '', '',
+    ].join('\r\n'),
+  );
+  // It matches the INVITE's server transaction by the §9.2 rule.
+  assert.ok(cancelMatchesServer(inv, cancel));
+  assert.throws(() => buildCancel(request('BYE', VIA)), /only cancel an INVITE/);
 });
 
 test.run();
