@@ -226,6 +226,22 @@ test('client CANCEL: waits for a provisional, goes to the INVITE destination wit
   await uac.close();
 });
 
+// @tests RFC3261 P133L46-P134L3, P147L34-P147L36
+test('a TCP connection that cannot be opened is a transport error for the client transaction', async () => {
+  const uac = await element();
+  // A port that was just free: nobody listens there.
+  const probe = await rawUdp();
+  const port = probe.port;
+  await probe.close();
+  const { log, callbacks } = client();
+  const ct = uac.transactions.sendRequest(newRequest('OPTIONS', port), { host: '127.0.0.1', port, transport: 'TCP' }, callbacks);
+  await until(() => log.failures.length === 1, 'the transport error');
+  assert.equal(log.failures, ['transportError']);
+  assert.is(ct.state, 'Terminated');
+  assert.is(uac.transactions.clients.size, 0);
+  await uac.close();
+});
+
 test('the TU is told what it did wrong', async () => {
   const uac = await element();
   const { callbacks } = client();

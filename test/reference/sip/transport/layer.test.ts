@@ -212,6 +212,27 @@ test('malformed datagrams: a request gets 400 saying what is wrong; an ACK or a 
   await layer.close();
 });
 
+// @tests RFC3261 P146L18-P146L27, P143L42-P143L46
+test('TCP: if the request connection has closed, the response goes on a new connection to received and the sent-by port', async () => {
+  const { layer, seen } = await element();
+  // The client side: a TCP listener on its sent-by port, a separate connection for the request.
+  const accepted: string[] = [];
+  const listener = createServer((socket) => socket.on('data', (c) => accepted.push(c.toString())));
+  await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()));
+  const sentByPort = (listener.address() as { port: number }).port;
+  const peer = await rawTcp(layer.local.tcp.port);
+  peer.socket.write(requestText({ via: `SIP/2.0/TCP uac.example.invalid:${sentByPort};branch=z9hG4bKfb1` }));
+  await until(() => seen.requests.length === 1, 'the request');
+  const { request, origin } = seen.requests[0];
+  peer.close();
+  await until(() => origin.connection?.open === false, 'the connection to close');
+  await layer.sendResponse(createResponse(request, 200), origin);
+  await until(() => accepted.join('').includes('SIP/2.0 200 OK'), 'the response on a new connection');
+  assert.is(topVia(request)?.received, '127.0.0.1');
+  await layer.close();
+  await new Promise<void>((r) => listener.close(() => r()));
+});
+
 test('clean shutdown: after close() the same UDP and TCP port can be bound again', async () => {
   const { layer } = await element();
   const peer = await rawTcp(layer.local.tcp.port);
