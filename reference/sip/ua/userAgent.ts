@@ -186,7 +186,12 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
     } catch (error) {
       // A header the checks did not foresee failed to parse: the request is malformed.
       // @implements RFC3261 P185L38-P185L40
-      this.#respond(transaction, createResponse(request, 400, `Bad Request: ${(error as Error).message}`.slice(0, 100).replace(/[\r\n]/g, ' ')));
+      const reason = `Bad Request: ${(error as Error).message}`.slice(0, 100).replace(/[\r\n]/g, ' ');
+      try {
+        this.#respond(transaction, createResponse(request, 400, reason));
+      } catch {
+        transaction.abandon();
+      }
     }
   }
 
@@ -490,7 +495,16 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
 
   /** Passes a response to its server transaction and logs the transaction. */
   #respond(transaction: ServerTransaction, response: Response): void {
-    transaction.respond(response);
+    if (response.headers.has('To')) {
+      transaction.respond(response);
+    } else {
+      // A 400 to a request without To: the transaction layer cannot take it
+      // (it reads the To tag of every final response), so it goes statelessly
+      // (§8.2.7) and the transaction is dropped.
+      // @implements RFC3261 P50L31-P50L36
+      void this.transport.sendResponse(response, transaction.origin).catch(() => {});
+      transaction.abandon();
+    }
     if (this.listenerCount('response') > 0) this.emit('response', response, transaction.request);
     if (response.status >= 200) {
       const request = transaction.request;
