@@ -9,7 +9,7 @@
  * project-relative posix paths, sorted.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { error, type Diagnostic } from '../diagnostics.ts';
 import { parseDocName, type DocName } from '../spec/docname.ts';
 import { lineId } from '../spec/paginate.ts';
@@ -51,7 +51,7 @@ export async function listFiles(root: string, paths: readonly string[]): Promise
     }
   };
   for (const path of paths) {
-    const abs = join(root, path);
+    const abs = resolve(root, path);
     let s;
     try {
       s = await stat(abs);

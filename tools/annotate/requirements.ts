@@ -6,8 +6,9 @@
  * How sentences are found:
  *  - Paragraphs are runs of kept lines. A blank line, a section heading, or a
  *    gap in a page's line numbers (a line pagination dropped: a blank or
- *    footer line from L49 on) ends a paragraph; a page break does not, so a
- *    sentence runs on across pages.
+ *    footer line from L49 on) ends a paragraph. A page break does not, even
+ *    with blank lines before it, unless the text before it ends in `.`, `:`,
+ *    `;`, `!` or `?`: a sentence runs on across pages.
  *  - A sentence ends at `.`, `!` or `?` (and closing quotes or brackets)
  *    followed by white space and a character that is not a lower-case letter,
  *    except after an abbreviation (e.g., i.e., cf., vs., et al., Fig., Sec.).
@@ -64,7 +65,20 @@ export function extractRequirements(doc: RequirementSource): Requirement[] {
     const l = lines[i]!;
     const prev = lines[i - 1];
     if (prev && prev.page === l.page && l.line !== prev.line + 1) flush(i - 1);
-    if (headings.has(i) || l.text.trim() === '') {
+    if (headings.has(i)) {
+      flush(i - 1);
+      continue;
+    }
+    if (l.text.trim() === '') {
+      // Blank lines that run to a page break end the paragraph only when its
+      // text stops at the end of a sentence or clause; else it goes on overleaf.
+      let j = i + 1;
+      while (j < lines.length && lines[j]!.text.trim() === '') j++;
+      const overleaf = start >= 0 && j < lines.length && lines[j]!.page !== l.page && !headings.has(j);
+      if (overleaf && !/[.:;!?]["')\]]*$/.test(lines[i - 1]!.text.trimEnd())) {
+        i = j - 1;
+        continue;
+      }
       flush(i - 1);
       continue;
     }

@@ -133,7 +133,7 @@ function parseTag(
 ): Parsed {
   const cl = lines[i]!;
   const rest = cl.text.slice(from);
-  const docMatch = /^(\s+)(RFC ?\d+|[^\s,:()]+)/i.exec(rest);
+  const docMatch = /^(\s+)(RFC ?\d+(?![\w-])|[^\s,:()]+)/i.exec(rest);
   if (!docMatch) {
     const what = rest.trim() === '' ? 'nothing' : `"${rest.trim()}"`;
     return { message: `@${kind} must be followed by a document name (RFC3261 or draft-name-NN), found ${what}` };
