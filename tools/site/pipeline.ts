@@ -11,6 +11,7 @@ import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { createSiteRenderer, pageFiles, writeSite, type RenderStats, type SiteFiles, type SiteRenderer } from './build.ts';
 import { figures } from './figures.ts';
 import { pct } from './html.ts';
+import type { Analyzer } from './incremental.ts';
 
 /** What the site covers: the reference tree, the tests and the READMEs. */
 export const SITE_PATHS = ['README.md', 'reference', 'test'];
@@ -22,6 +23,8 @@ export interface BuildOptions {
   store: StoreOptions;
   paths?: readonly string[];
   renderer?: SiteRenderer;
+  /** The analysis to run (default: analyzeProject; rfcdoc serve passes a warm incremental one). */
+  analyze?: Analyzer;
   /** Render only; do not write (rfcdoc serve keeps the site in memory). */
   write?: boolean;
   onStage?: (stage: string) => void;
@@ -38,7 +41,7 @@ export interface BuildResult {
 }
 
 /** Paths that exist among SITE_PATHS (a tree without README.md or test/ is fine). */
-async function existing(root: string, paths: readonly string[]): Promise<string[]> {
+export async function existing(root: string, paths: readonly string[]): Promise<string[]> {
   const { stat } = await import('node:fs/promises');
   const out: string[] = [];
   for (const p of paths) {
@@ -56,7 +59,9 @@ export async function buildSite(opts: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
   const out = resolve(opts.root, opts.out);
   opts.onStage?.('analysing sources and fetching cited documents');
-  const project = await analyzeProject({ root: opts.root, paths: opts.paths ?? (await existing(opts.root, SITE_PATHS)), store: opts.store });
+  const project = opts.analyze
+    ? await opts.analyze()
+    : await analyzeProject({ root: opts.root, paths: opts.paths ?? (await existing(opts.root, SITE_PATHS)), store: opts.store });
   const diagnostics = project.diagnostics;
   if (hasErrors(diagnostics)) {
     const ms = performance.now() - started;

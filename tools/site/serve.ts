@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import type { StoreOptions } from '../spec/store.ts';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
 import { createSiteRenderer, type RenderStats, type SiteFiles } from './build.ts';
-import { buildSite, type BuildResult } from './pipeline.ts';
+import { buildSite, existing, SITE_PATHS, type BuildResult } from './pipeline.ts';
+import { createAnalyzer } from './incremental.ts';
 import { CSP } from './layout.ts';
 import { esc } from './html.ts';
 
@@ -70,6 +71,8 @@ export interface Server {
 export async function serve(opts: ServeOptions): Promise<Server> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const renderer = await createSiteRenderer();
+  // SITE_PATHS as they exist at start; a README.md added later is picked up on restart.
+  const analyze = createAnalyzer({ root: opts.root, paths: await existing(opts.root, SITE_PATHS), store: opts.store });
   let files: SiteFiles = new Map();
   let stats: RenderStats | undefined;
   let version = 0;
@@ -85,7 +88,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   let again = false;
   async function buildOnce(): Promise<BuildResult | undefined> {
     try {
-      const result = await buildSite({ root: opts.root, out: 'site', store: opts.store, renderer, write: false });
+      const result = await buildSite({ root: opts.root, out: 'site', store: opts.store, renderer, analyze, write: false });
       lastDiagnostics = result.diagnostics;
       if (result.ok && result.files) {
         files = result.files;

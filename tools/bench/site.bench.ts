@@ -1,0 +1,138 @@
+/**
+ * Site build speed on the real reference/ tree, against its floor and a peer:
+ *
+ *   cold:        a new renderer (shiki highlighter created), analyse the tree
+ *                (scan, load the cited docs from rfc-cache, resolve,
+ *                requirements, coverage), render every page, write the site
+ *   floor:       shiki alone: create the same highlighter and codeToHtml the
+ *                same files with the same two themes, in the same process
+ *   incremental: what `rfcdoc serve` does after one module is touched:
+ *                the warm analyzer (only changed files scanned, docs kept)
+ *                and the warm renderer (only changed texts highlighted, only
+ *                pages whose inputs changed rendered)
+ *   peer:        TypeDoc generating HTML docs for the same tree
+ *                (`--entryPointStrategy expand reference`), as a process,
+ *                against `rfcdoc`'s cold build of the same tree as a process
+ *
+ * In-process figures are the best of RUNS alternating runs; process figures
+ * are one run each (TypeDoc takes tens of seconds). The tree is copied to a
+ * temporary directory first, so touching a module changes nothing real.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHighlighter } from 'shiki';
+import { analyzeProject } from '../annotate/project.ts';
+import { sourceFiles } from '../annotate/cited.ts';
+import { createSiteRenderer, writeSite } from '../site/build.ts';
+import { createAnalyzer } from '../site/incremental.ts';
+import type { StoreOptions } from '../spec/store.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const store: StoreOptions = { cacheDir: join(ROOT, 'rfc-cache'), mirror: process.env.RFC_MIRROR || join(ROOT, '..', 'shared', 'rfc') };
+const PATHS = ['reference'];
+
+/** One cold build of `root`'s reference/ into `out`; returns the pieces' times. */
+async function coldBuild(root: string, out: string) {
+  const t0 = performance.now();
+  const renderer = await createSiteRenderer();
+  const t1 = performance.now();
+  const project = await analyzeProject({ root, paths: PATHS, store });
+  const t2 = performance.now();
+  const { files, stats } = await renderer.render(project);
+  const t3 = performance.now();
+  await writeSite(out, files);
+  const t4 = performance.now();
+  return { ms: t4 - t0, init: t1 - t0, analyse: t2 - t1, render: t3 - t2, write: t4 - t3, renderer, files: files.size, stats, errors: project.diagnostics.filter((d) => d.severity === 'error').length };
+}
+
+// Child mode: one cold build as its own process, for the comparison with TypeDoc's process.
+if (process.argv[2] === '--cold-child') {
+  const r = await coldBuild(ROOT, process.argv[3]!);
+  process.stdout.write(JSON.stringify({ ms: r.ms, files: r.files }) + '\n');
+  process.exit(0);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'rfcdoc-bench-site-'));
+try {
+  const root = join(work, 'tree');
+  cpSync(join(ROOT, 'reference'), join(root, 'reference'), { recursive: true });
+  const paths = (await sourceFiles(join(root, 'reference'))).filter((f) => f.endsWith('.ts'));
+  const texts = paths.map((p) => readFileSync(p, 'utf8'));
+  const loc = texts.reduce((n, t) => n + t.split('\n').length, 0);
+
+  // Warm the doc cache (no fetching inside the timings).
+  await analyzeProject({ root, paths: PATHS, store });
+
+  async function floor(): Promise<number> {
+    const t0 = performance.now();
+    const hl = await createHighlighter({ themes: ['github-light', 'github-dark'], langs: ['typescript'] });
+    let n = 0;
+    for (const t of texts) n += hl.codeToHtml(t, { lang: 'typescript', themes: { light: 'github-light', dark: 'github-dark' } }).length;
+    const ms = performance.now() - t0;
+    hl.dispose();
+    if (n === 0) throw new Error('shiki produced nothing');
+    return ms;
+  }
+
+  let bestFloor = Infinity;
+  let bestCold: Awaited<ReturnType<typeof coldBuild>> | undefined;
+  for (let i = 0; i < RUNS; i++) {
+    bestFloor = Math.min(bestFloor, await floor());
+    const c = await coldBuild(root, join(work, `site-${i}`));
+    if (!bestCold || c.ms < bestCold.ms) bestCold = c;
+  }
+  const cold = bestCold!;
+
+  // Incremental: touch one module, rebuild with the warm renderer (as serve does), best of RUNS touches.
+  const renderer = cold.renderer;
+  const analyze = createAnalyzer({ root, paths: PATHS, store });
+  await analyze();
+  const touched = paths[Math.floor(paths.length / 2)]!;
+  let bestInc = Infinity;
+  let incStats;
+  for (let i = 0; i < RUNS; i++) {
+    appendFileSync(touched, `\n// touched ${i}\n`);
+    const t0 = performance.now();
+    const project = await analyze();
+    const { stats } = await renderer.render(project);
+    const ms = performance.now() - t0;
+    if (ms < bestInc) {
+      bestInc = ms;
+      incStats = stats;
+    }
+  }
+  writeFileSync(touched, texts[paths.indexOf(touched)]!);
+
+  console.log(`tree: reference/, ${paths.length} .ts files, ${loc} lines; ${cold.files} site files; ${cold.errors} tag errors (rendered anyway); best of ${RUNS}`);
+  console.log(`cold build          ${cold.ms.toFixed(0).padStart(6)} ms  (highlighter ${cold.init.toFixed(0)}, analyse ${cold.analyse.toFixed(0)}, render ${cold.render.toFixed(0)}, write ${cold.write.toFixed(0)})`);
+  console.log(`floor: shiki alone  ${bestFloor.toFixed(0).padStart(6)} ms  (createHighlighter + codeToHtml, two themes)`);
+  console.log(`ratio: cold ${(cold.ms / bestFloor).toFixed(2)}x the floor's time (aim: within 2x)`);
+  console.log(`incremental         ${bestInc.toFixed(0).padStart(6)} ms  (touched ${touched.slice(root.length + 1)}: ${incStats!.highlighted} file highlighted, ${incStats!.rendered} pages rendered)`);
+  console.log(`ratio: incremental ${((100 * bestInc) / cold.ms).toFixed(1)}% of cold (aim: under 5%)`);
+
+  // Process against process: rfcdoc's cold build and TypeDoc on the same tree.
+  const typedocDir = join(ROOT, 'tools', 'bench', 'typedoc');
+  const typedoc = join(typedocDir, 'node_modules', '.bin', 'typedoc');
+  if (!existsSync(typedoc)) {
+    console.log('installing TypeDoc for the comparison (npm ci in tools/bench/typedoc)');
+    const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', typedocDir], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('cannot install TypeDoc');
+  }
+  let t = performance.now();
+  const ours = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--cold-child', join(work, 'site-child')], { cwd: ROOT, encoding: 'utf8' });
+  const oursMs = performance.now() - t;
+  if (ours.status !== 0) throw new Error(`cold build process failed: ${ours.stderr}`);
+  t = performance.now();
+  const td = spawnSync(typedoc, ['--entryPointStrategy', 'expand', 'reference', '--out', join(work, 'typedoc'), '--skipErrorChecking', '--logLevel', 'Error', '--tsconfig', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
+  const tdMs = performance.now() - t;
+  if (td.status !== 0 || !existsSync(join(work, 'typedoc', 'index.html'))) throw new Error(`TypeDoc failed: ${td.stdout}${td.stderr}`);
+  console.log(`process: rfcdoc cold build ${oursMs.toFixed(0).padStart(6)} ms  (node + tsx start, build inside ${JSON.parse(ours.stdout).ms.toFixed(0)} ms)`);
+  console.log(`process: TypeDoc           ${tdMs.toFixed(0).padStart(6)} ms`);
+  console.log(`ratio: rfcdoc ${(oursMs / tdMs).toFixed(2)}x TypeDoc's time (aim: below 1)`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
