@@ -11,12 +11,12 @@
  */
 import type { LocationService } from '../registrar/location.ts';
 import { createResponse, topVia, type Request, type Response } from '../syntax/message.ts';
+import type { URI } from '../syntax/uri.ts';
 import { MAGIC_COOKIE } from '../transaction/matching.ts';
 import type { ClientTransaction, ServerTransaction, TransactionLayer } from '../transaction/layer.ts';
 import type { TimerHandle } from '../transaction/clock.ts';
 import type { Destination, Origin } from '../transport/layer.ts';
 import { unbracket, type HostPort } from '../transport/via.ts';
-import type { URI } from '../syntax/uri.ts';
 import { createHash } from 'node:crypto';
 import { aggregateChallenges, chooseBestResponse } from './bestResponse.ts';
 import { buildCancel } from './cancel.ts';
@@ -24,7 +24,7 @@ import { forwardedRequest } from './forward.ts';
 import { recordRouteUri, type ProxyIdentity } from './identity.ts';
 import { proxyBranch } from './loop.ts';
 import { preprocessRoute } from './routing.ts';
-import { determineTargets, type Target } from './targets.ts';
+import { determineTargets, type Domains, type Target } from './targets.ts';
 import { validateRequest } from './validation.ts';
 
 /** What the proxy needs below it: the transaction layer, and the transport for stateless sends. */
@@ -40,7 +40,7 @@ export interface ProxyOptions {
   identity: ProxyIdentity;
   location: LocationService;
   /** Domains the proxy is responsible for (those of the registrar). */
-  isResponsibleFor: (uri: URI) => boolean;
+  domains: Domains;
   /** Insert Record-Route into forwarded requests (§16.6 step 4). */
   recordRoute?: boolean;
   /** Timer C in ms; must be above 3 minutes. */
@@ -123,7 +123,7 @@ export class StatefulProxy {
     // §16.4
     preprocessRoute(received, this.options.identity, origin.transport);
     // §16.5
-    const found = determineTargets(received, this.options.isResponsibleFor, this.options.location);
+    const found = determineTargets(received, this.options.domains, this.options.location);
     if ('status' in found) {
       server.respond(withToTag(createResponse(request, found.status), request));
       return;
@@ -325,7 +325,7 @@ export class StatefulProxy {
     this.#log('CANCEL matches no response context: forwarded');
     const received: Request = { ...cancel, headers: cancel.headers.clone() };
     preprocessRoute(received, this.options.identity, origin.transport);
-    const found = determineTargets(received, this.options.isResponsibleFor, this.options.location);
+    const found = determineTargets(received, this.options.domains, this.options.location);
     if ('status' in found) {
       server.respond(withToTag(createResponse(cancel, found.status), cancel));
       return;
@@ -340,7 +340,7 @@ export class StatefulProxy {
     const received: Request = { ...ack, headers: ack.headers.clone() };
     if (validateRequest(ack, { sentBy: this.layers.transport.sentBy, loopDetection: false }) !== undefined) return;
     preprocessRoute(received, this.options.identity, origin.transport);
-    const found = determineTargets(received, this.options.isResponsibleFor, this.options.location);
+    const found = determineTargets(received, this.options.domains, this.options.location);
     if ('status' in found) return;
     const target = found.targets[0] as Target;
     // A stateless branch: the same ACK always gets the same one.

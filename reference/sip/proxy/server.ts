@@ -73,13 +73,13 @@ export class SipServer {
           userhash: false,
           charset: false,
         });
-    const registrar = new Registrar({ location, domains, ...(digest !== undefined && { digest }), ...(options.minExpires !== undefined && { minExpires: options.minExpires }) });
+    const registrar = new Registrar({ location, domains, port, ...(digest !== undefined && { digest }), ...(options.minExpires !== undefined && { minExpires: options.minExpires }) });
     const proxy = new StatefulProxy(
       { transactions, transport },
       {
         identity: { hosts: domains, port, instance: randomBytes(4).toString('hex') },
         location,
-        isResponsibleFor: (uri) => registrar.isResponsibleFor(uri),
+        domains: registrar,
         recordRoute: options.recordRoute ?? false,
         log,
       },

@@ -7,7 +7,7 @@
  */
 import type { Request } from '../syntax/message.ts';
 import { uriEquals, type URI } from '../syntax/uri.ts';
-import { canonicalAoR, type LocationService } from '../registrar/location.ts';
+import type { LocationService } from '../registrar/location.ts';
 
 export interface Target {
   uri: URI;
@@ -17,19 +17,22 @@ export interface Target {
 
 export type TargetResult = { targets: Target[] } | { status: 404 | 480 };
 
-export function determineTargets(
-  request: Request,
-  isResponsibleFor: (uri: URI) => boolean,
-  location: LocationService,
-): TargetResult {
+/** The domains a proxy serves, as its registrar defines them. */
+export interface Domains {
+  isResponsibleFor(uri: URI): boolean;
+  /** The canonical address-of-record (§10.3 step 5) indexing the location service. */
+  aorOf(uri: URI): string;
+}
+
+export function determineTargets(request: Request, domains: Domains, location: LocationService): TargetResult {
   const uri = request.requestUri;
   // @implements RFC3261 P97L16-P97L18
   if (uri.params.has('maddr')) return { targets: [{ uri }] };
   // @implements RFC3261 P97L20-P97L23
-  if (!isResponsibleFor(uri)) return { targets: [{ uri }] };
+  if (!domains.isResponsibleFor(uri)) return { targets: [{ uri }] };
 
   // @implements RFC3261 P97L38-P97L41
-  const aor = canonicalAoR(uri);
+  const aor = domains.aorOf(uri);
   // @implements RFC3261 P99L5-P99L6
   if (!location.knows(aor)) return { status: 404 };
 

@@ -28,9 +28,10 @@ export interface Binding {
  * characters unescaped.
  */
 // @implements RFC3261 P64L37-P64L41
-export function canonicalAoR(uri: URI): string {
+export function canonicalAoR(uri: URI, ownPort?: number): string {
   const user = uri.user === undefined ? '' : `${unescape(uri.user)}@`;
-  const port = uri.port === undefined ? '' : `:${uri.port}`;
+  // The registrar's own port names the same domain as no port at all.
+  const port = uri.port === undefined || uri.port === ownPort ? '' : `:${uri.port}`;
   return `${uri.scheme}:${user}${uri.host.toLowerCase()}${port}`;
 }
 

@@ -20,6 +20,11 @@ export interface RegistrarOptions {
   location: LocationService;
   /** Domains (host names or addresses) this registrar keeps bindings for. */
   domains: readonly string[];
+  /**
+   * The port this registrar listens on: a URI of one of the domains with
+   * another explicit port designates some other server.
+   */
+  port?: number;
   /** Digest authentication of the UAC; without it the From address is taken as the identity. */
   digest?: DigestServer;
   /**
@@ -46,7 +51,7 @@ export const MAX_EXPIRES_VALUE = 4294967295;
 
 export class Registrar {
   readonly location: LocationService;
-  readonly #o: Required<Omit<RegistrarOptions, 'digest' | 'location'>> & { digest?: DigestServer };
+  readonly #o: Required<Omit<RegistrarOptions, 'digest' | 'location' | 'port'>> & { digest?: DigestServer; port?: number };
 
   constructor(options: RegistrarOptions) {
     this.location = options.location;
@@ -63,7 +68,14 @@ export class Registrar {
 
   /** Is this a domain we keep bindings for? */
   isResponsibleFor(uri: URI): boolean {
-    return (uri.scheme === 'sip' || uri.scheme === 'sips') && this.#o.domains.includes(uri.host.toLowerCase());
+    if (uri.scheme !== 'sip' && uri.scheme !== 'sips') return false;
+    if (uri.port !== undefined && this.#o.port !== undefined && uri.port !== this.#o.port) return false;
+    return this.#o.domains.includes(uri.host.toLowerCase());
+  }
+
+  /** The location service index of an address-of-record (§10.3 step 5). */
+  aorOf(uri: URI): string {
+    return canonicalAoR(uri, this.#o.port);
   }
 
   /** Processes one REGISTER, start to end (the caller runs them one at a time, in arrival order). */
@@ -145,7 +157,7 @@ export class Registrar {
     // @implements RFC3261 P57L45-P57L46
     const valid = (uri.scheme === 'sip' || uri.scheme === 'sips') && uri.host.toLowerCase() === request.requestUri.host.toLowerCase();
     if (!valid) return { answer: respond(request, 404, `Not Found (${formatUri(uri)} is not in domain ${request.requestUri.host})`) };
-    return { aor: canonicalAoR(uri) };
+    return { aor: this.aorOf(uri) };
   }
 
   // ---- Step 6: Contact "*" ----

@@ -8,7 +8,7 @@ import { loopHash, proxyBranch, secondPart } from '../../../../reference/sip/pro
 import { preprocessRoute } from '../../../../reference/sip/proxy/routing.ts';
 import { determineTargets } from '../../../../reference/sip/proxy/targets.ts';
 import { validateRequest } from '../../../../reference/sip/proxy/validation.ts';
-import { LocationService } from '../../../../reference/sip/registrar/location.ts';
+import { LocationService, canonicalAoR } from '../../../../reference/sip/registrar/location.ts';
 import { parseAddress } from '../../../../reference/sip/syntax/address.ts';
 import { createRequest, createResponse, cseq, topVia, vias, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
 import { formatUri, parseUri } from '../../../../reference/sip/syntax/uri.ts';
@@ -140,7 +140,7 @@ test('route preprocessing: a maddr naming us on the port and transport used is s
 test('targets: maddr or a foreign domain is the only target; unknown AoR 404; all bindings expired 480; duplicates once', () => {
   let now = 100;
   const location = new LocationService(() => now);
-  const ours = (u: { host: string }) => u.host === 'example.com';
+  const ours = { isResponsibleFor: (u: { host: string }) => u.host === 'example.com', aorOf: (u: Parameters<typeof canonicalAoR>[0]) => canonicalAoR(u) };
   assert.equal(determineTargets(invite('sip:bob@elsewhere.org'), ours, location), { targets: [{ uri: parseUri('sip:bob@elsewhere.org') }] });
   assert.is((determineTargets(invite('sip:bob@example.com;maddr=192.0.2.3'), ours, location) as { targets: unknown[] }).targets.length, 1);
   assert.equal(determineTargets(invite('sip:nobody@example.com'), ours, location), { status: 404 });
