@@ -41,7 +41,9 @@ export const STRENGTH: Record<Keyword, number> = {
 
 const KEYWORD_RE = /\b(MUST\s+NOT|SHALL\s+NOT|NOT\s+RECOMMENDED|SHOULD\s+NOT|MUST|REQUIRED|SHALL|SHOULD|RECOMMENDED|MAY|OPTIONAL)\b/g;
 const ANY_KEYWORD = /\b(?:MUST|REQUIRED|SHALL|SHOULD|RECOMMENDED|MAY|OPTIONAL)\b/;
-const BOILERPLATE = /key ?words?\b[\s\S]*"(?:MUST|SHOULD|MAY|REQUIRED|SHALL)/i;
+/** `The key words "MUST", "MUST NOT"...`: the BCP 14 boilerplate, or any paragraph quoting three key words. */
+const BOILERPLATE = /\bkey ?words?\s+"(?:MUST|SHALL|SHOULD|MAY|REQUIRED)"/i;
+const QUOTED_KEYWORD = /"(?:MUST|MUST NOT|REQUIRED|SHALL|SHALL NOT|SHOULD|SHOULD NOT|RECOMMENDED|NOT RECOMMENDED|MAY|OPTIONAL)"/g;
 const SENTENCE_END = /[.!?]["')\]]*\s+(?=[^a-z])/g;
 const ABBREVIATION = /(?:\be\.g|\bi\.e|\bcf|\bvs|\bet al|\bFig|\bSec|\bviz|\bapprox)\.$/;
 
@@ -101,7 +103,7 @@ function paragraph(doc: RequirementSource, first: number, last: number, out: Req
   }
   const text = pieces.join(' ');
   if (!ANY_KEYWORD.test(text)) return;
-  if (BOILERPLATE.test(text)) return;
+  if (BOILERPLATE.test(text) || (text.match(QUOTED_KEYWORD)?.length ?? 0) >= 3) return;
   const lineAt = (offset: number) => first + upperBound(starts, offset) - 1;
 
   let from = 0;
