@@ -163,6 +163,7 @@ leaves the previous site as it was.`,
         out: (values.out as string | undefined) ?? 'site',
         store: storeOptions(values),
         onStage: tty ? (s) => process.stderr.write(`\r\x1b[Kbuild: ${s}…`) : undefined,
+        progress: tty ? (total) => fetchProgress(process.stderr, total) : undefined,
       });
       if (tty) process.stderr.write('\r\x1b[K');
       printDiagnostics(result.diagnostics);

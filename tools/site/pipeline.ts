@@ -12,6 +12,7 @@ import { createSiteRenderer, pageFiles, writeSite, type RenderStats, type SiteFi
 import { figures } from './figures.ts';
 import { pct } from './html.ts';
 import type { Analyzer } from './incremental.ts';
+import type { Progress } from '../progress.ts';
 
 /** What the site covers: the reference tree, the tests and the READMEs. */
 export const SITE_PATHS = ['README.md', 'reference', 'test'];
@@ -28,6 +29,8 @@ export interface BuildOptions {
   /** Render only; do not write (rfcdoc serve keeps the site in memory). */
   write?: boolean;
   onStage?: (stage: string) => void;
+  /** Fetch progress (a terminal's rewritten line), handed to analyzeProject. */
+  progress?: (total: number) => Progress;
 }
 
 export interface BuildResult {
@@ -61,7 +64,7 @@ export async function buildSite(opts: BuildOptions): Promise<BuildResult> {
   opts.onStage?.('analysing sources and fetching cited documents');
   const project = opts.analyze
     ? await opts.analyze()
-    : await analyzeProject({ root: opts.root, paths: opts.paths ?? (await existing(opts.root, SITE_PATHS)), store: opts.store });
+    : await analyzeProject({ root: opts.root, paths: opts.paths ?? (await existing(opts.root, SITE_PATHS)), store: opts.store, progress: opts.progress });
   const diagnostics = project.diagnostics;
   if (hasErrors(diagnostics)) {
     const ms = performance.now() - started;
