@@ -233,11 +233,28 @@ test('TCP: if the request connection has closed, the response goes on a new conn
   await new Promise<void>((r) => listener.close(() => r()));
 });
 
-test('clean shutdown: after close() the same UDP and TCP port can be bound again', async () => {
-  const { layer } = await element();
+const handles = () => {
+  const counts: Record<string, number> = {};
+  for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+};
+
+test('clean shutdown: no socket, server or timer is left behind; the same UDP and TCP port can be bound again', async () => {
+  const before = handles();
+  const { layer, seen } = await element({}, () => 200);
   const peer = await rawTcp(layer.local.tcp.port);
+  peer.socket.write(requestText({ via: 'SIP/2.0/TCP a.example.invalid;branch=z9hG4bKsd1' }));
+  await until(() => peer.data().includes('200 OK'), 'a response, so a connection with its idle timer exists');
+  assert.is(seen.requests.length, 1);
   const port = layer.local.udp.port;
+  peer.close();
   await layer.close();
+  await sleep(20);
+  const after = handles();
+  for (const kind of ['UDPWrap', 'TCPServerWrap', 'TCPSocketWrap', 'Timeout']) {
+    // (Earlier tests' sockets may still be finishing their close when this one starts.)
+    assert.ok((after[kind] ?? 0) <= (before[kind] ?? 0), `${kind} handles left open: ${after[kind]} after, ${before[kind]} before`);
+  }
   const udp = createSocket('udp4');
   await new Promise<void>((r, j) => {
     udp.once('error', j);
