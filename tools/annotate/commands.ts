@@ -49,9 +49,9 @@ export async function runCheck(paths: string[], env: CommandEnv): Promise<number
     env.out(JSON.stringify({ diagnostics: project.diagnostics, ...summary }, null, 2) + '\n');
   } else {
     env.printDiagnostics(project.diagnostics);
-    const roles = (['module', 'test', 'readme'] as const).map((r) => `${project.files.filter((f) => f.role === r).length} ${r}s`).join(', ');
+    const roles = (['module', 'test', 'readme'] as const).map((r) => plural(project.files.filter((f) => f.role === r).length, r)).join(', ');
     env.err(
-      `check: ${summary.files} files (${roles}), ${summary.tags} tags, ${summary.citations} citations of ${summary.documents} documents: ` +
+      `check: ${plural(summary.files, 'file')} (${roles}), ${plural(summary.tags, 'tag')}, ${plural(summary.citations, 'citation')} of ${plural(summary.documents, 'document')}: ` +
         `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')} (${Date.now() - started} ms)\n`,
     );
   }
