@@ -66,10 +66,17 @@ export function lex(text: string): Lexed {
   let firstCode = n;
   let comments = 0;
 
+  // Tokens come in file order, so the line of an offset is found by walking on.
+  let cursor = 0;
+  const lineAt = (offset: number) => {
+    if (offset < lineStarts[cursor]!) cursor = lineIndexOf(lineStarts, offset);
+    while (cursor + 1 < lineStarts.length && lineStarts[cursor + 1]! <= offset) cursor++;
+    return cursor;
+  };
   const markCode = (from: number, to: number) => {
     if (from < firstCode) firstCode = from;
-    const a = lineIndexOf(lineStarts, from);
-    const b = lineIndexOf(lineStarts, Math.max(from, to - 1));
+    const a = lineAt(from);
+    const b = to - 1 > from ? lineAt(to - 1) : a;
     for (let k = a; k <= b; k++) code[k] = true;
   };
 
@@ -189,7 +196,8 @@ export function lex(text: string): Lexed {
       let j = i + 1;
       while (j < n && isIdentPart(text.charCodeAt(j))) j++;
       markCode(i, j);
-      regexOk = KEYWORDS_BEFORE_EXPRESSION.has(text.slice(i, j));
+      // Only lower-case words of 2 to 10 letters can be such keywords.
+      regexOk = j - i <= 10 && j - i >= 2 && c >= 97 && c <= 122 && KEYWORDS_BEFORE_EXPRESSION.has(text.slice(i, j));
       i = j;
       continue;
     }
