@@ -1,16 +1,19 @@
 // @implements RFC3261 (SIP)
+// @implements RFC6026 (Correct Transaction Handling for 2xx Responses to INVITE)
 /**
  * The INVITE server transaction (RFC 3261 §17.2.1, Figure 7) as a pure
  * state × event function. States: Proceeding, Completed, Confirmed, Terminated.
  *
- * Choice: RFC 3261 as written — a 2xx from the TU moves the machine straight
- * to Terminated and the TU (UA core) retransmits the 2xx itself. RFC 6026's
- * "Accepted" state is not implemented.
+ * By default RFC 3261 as written: a 2xx from the TU moves the machine straight
+ * to Terminated and the TU (UA core) retransmits the 2xx itself. With
+ * `rfc6026: true` it is RFC 6026's Figure 7: a 2xx leads to "Accepted", which
+ * absorbs INVITE retransmissions, sends the TU's 2xx retransmissions, passes
+ * ACKs up, and ends when Timer L fires.
  */
 import type { Action, Transition } from './actions.ts';
-import { initialTimerG, nextTimerG, timerH, timerI, type TimerValues } from './timers.ts';
+import { initialTimerG, nextTimerG, timerH, timerI, timerL, type TimerValues } from './timers.ts';
 
-export type InviteServerState = 'Proceeding' | 'Completed' | 'Confirmed' | 'Terminated';
+export type InviteServerState = 'Proceeding' | 'Completed' | 'Confirmed' | 'Accepted' | 'Terminated';
 
 export interface InviteServer<M> {
   state: InviteServerState;
@@ -23,18 +26,22 @@ export interface InviteServer<M> {
   final?: M;
   /** The interval Timer G was last started with. */
   timerG: number;
+  /** RFC 6026's Accepted state instead of terminating on a 2xx. */
+  rfc6026: boolean;
 }
 
 export type InviteServerEvent<M> =
   /** A retransmission of the INVITE (it matched this transaction, §17.2.3). */
   | { type: 'INVITE' }
-  | { type: 'ACK' }
+  /** An ACK that matched; `request` is the ACK itself (Accepted passes it to the TU). */
+  | { type: 'ACK'; request?: M }
   | { type: '1xx from TU'; response: M }
   | { type: '2xx from TU'; response: M }
   | { type: '300-699 from TU'; response: M }
   | { type: 'TimerG' }
   | { type: 'TimerH' }
   | { type: 'TimerI' }
+  | { type: 'TimerL' }
   | { type: 'TransportError' };
 
 /**
@@ -45,7 +52,7 @@ export type InviteServerEvent<M> =
 export function startInviteServer<M>(
   request: M,
   trying: M | undefined,
-  options: { reliable: boolean; timers: TimerValues },
+  options: { reliable: boolean; timers: TimerValues; rfc6026?: boolean },
 ): Transition<InviteServer<M>, M> {
   // @implements RFC3261 P134L22-P134L26
   const next: InviteServer<M> = {
@@ -55,6 +62,7 @@ export function startInviteServer<M>(
     timers: options.timers,
     provisional: trying,
     timerG: initialTimerG(options.timers),
+    rfc6026: options.rfc6026 === true,
   };
   const actions: Action<M>[] = [];
   if (trying !== undefined) actions.push({ do: 'send', message: trying });
@@ -83,8 +91,18 @@ export function inviteServerStep<M>(
             actions: [{ do: 'send', message: event.response }],
           };
         case '2xx from TU':
-          // @implements RFC3261 P134L46-P135L3
-          return terminate(tx, [{ do: 'send', message: event.response }]);
+          if (!tx.rfc6026) {
+            // @implements RFC3261 P134L46-P135L3
+            return terminate(tx, [{ do: 'send', message: event.response }]);
+          }
+          // @implements RFC6026 P15L5-P15L10, P17L17-P17L18, P5L41-P5L45, P4L42-P4L45
+          return {
+            next: { ...tx, state: 'Accepted' },
+            actions: [
+              { do: 'send', message: event.response },
+              { do: 'startTimer', timer: 'L', ms: timerL(tx.timers) },
+            ],
+          };
         case '300-699 from TU': {
           // @implements RFC3261 P135L5-P135L10
           const actions: Action<M>[] = [{ do: 'send', message: event.response }];
@@ -94,12 +112,12 @@ export function inviteServerStep<M>(
           return { next: { ...tx, state: 'Completed', final: event.response }, actions };
         }
         case 'TransportError':
-          // @implements RFC3261 P141L16-P141L20
-          return terminate(tx, [{ do: 'informTU', failure: 'transportError' }]);
+          return transportError(tx);
         case 'ACK': // no final response yet: nothing to acknowledge
         case 'TimerG':
         case 'TimerH':
         case 'TimerI':
+        case 'TimerL':
           return stay;
       }
       break;
@@ -134,12 +152,12 @@ export function inviteServerStep<M>(
           // @implements RFC3261 P135L36-P135L39
           return terminate(tx, [{ do: 'informTU', failure: 'timeout' }]);
         case 'TransportError':
-          // @implements RFC3261 P141L16-P141L20
-          return terminate(tx, [{ do: 'informTU', failure: 'transportError' }]);
+          return transportError(tx);
         case '1xx from TU': // the final response has been sent; nothing may follow it
         case '2xx from TU':
         case '300-699 from TU':
         case 'TimerI':
+        case 'TimerL':
           return stay;
       }
       break;
@@ -158,7 +176,36 @@ export function inviteServerStep<M>(
         case '300-699 from TU':
         case 'TimerG':
         case 'TimerH':
+        case 'TimerL':
         case 'TransportError':
+          return stay;
+      }
+      break;
+    case 'Accepted':
+      switch (event.type) {
+        case 'INVITE':
+          // @implements RFC6026 P17L6-P17L8, P6L1-P6L4
+          return stay;
+        case '2xx from TU':
+          // The UA core's 2xx retransmissions go through the transaction now.
+          // @implements RFC6026 P17L13-P17L15, P6L5-P6L9
+          return { next: tx, actions: [{ do: 'send', message: event.response }] };
+        case 'ACK':
+          // The ACK for the 2xx belongs to the TU.
+          // The ACK reaches this case when it matched the INVITE: an RFC 2543 ACK
+          // (no magic cookie) or one reusing the INVITE's branch.
+          // @implements RFC6026 P17L23-P17L25, P6L9-P6L11, P5L12-P5L17
+          return event.request === undefined ? stay : { next: tx, actions: [{ do: 'passToTU', message: event.request }] };
+        case 'TimerL':
+          // @implements RFC6026 P17L25-P17L27, P6L13-P6L16
+          return terminate(tx, []);
+        case 'TransportError':
+          return transportError(tx);
+        case '1xx from TU':
+        case '300-699 from TU':
+        case 'TimerG':
+        case 'TimerH':
+        case 'TimerI':
           return stay;
       }
       break;
@@ -168,7 +215,17 @@ export function inviteServerStep<M>(
   return stay;
 }
 
+/** A failed send: RFC 3261 terminates; RFC 6026 (its Figure 2) keeps the state. Either way the TU hears of it. */
+function transportError<M>(tx: InviteServer<M>): Transition<InviteServer<M>, M> {
+  const inform: Action<M>[] = [{ do: 'informTU', failure: 'transportError' }];
+  // @implements RFC6026 P17L36-P17L40, P5L1-P5L3, P6L20-P6L23
+  if (tx.rfc6026) return { next: tx, actions: inform };
+  // @implements RFC3261 P141L16-P141L20
+  return terminate(tx, inform);
+}
+
 // @implements RFC3261 P137L8-P137L9
+// @implements RFC6026 P17L29-P17L30
 function terminate<M>(tx: InviteServer<M>, actions: Action<M>[]): Transition<InviteServer<M>, M> {
   return { next: { ...tx, state: 'Terminated' }, actions };
 }

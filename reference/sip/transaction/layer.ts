@@ -63,6 +63,13 @@ export interface TransactionLayerOptions {
    * 200 ms, so the server transaction need not send 100 (Trying) itself.
    */
   tuAnswersInviteWithin200ms?: boolean;
+  /**
+   * Use RFC 6026's "Accepted" states in the INVITE transactions: the client
+   * passes every 2xx to the TU for 64*T1 (Timer M), the server sends the TU's
+   * 2xx retransmissions, absorbs INVITE retransmissions and passes ACKs up for
+   * 64*T1 (Timer L). Off by default: RFC 3261 as written.
+   */
+  rfc6026?: boolean;
 }
 
 // The machines see messages as opaque values; here they are SIP messages.
@@ -163,12 +170,16 @@ export class ServerTransaction {
     }
   }
 
+  /** Where the last matched ACK came from (an ACK passed up in RFC 6026's Accepted state). */
+  ackOrigin: Origin | undefined;
+
   /** A retransmission of the request, or an ACK, matched to this transaction. */
-  receive(request: Request): void {
+  receive(request: Request, origin?: Origin): void {
     if (this.#driver === undefined) return;
+    if (request.method === 'ACK') this.ackOrigin = origin;
     if (this.request.method === 'INVITE') {
-      const type = request.method === 'ACK' ? 'ACK' : 'INVITE';
-      (this.#driver as InviteServerDriver).dispatch({ type });
+      if (request.method === 'ACK') (this.#driver as InviteServerDriver).dispatch({ type: 'ACK', request });
+      else (this.#driver as InviteServerDriver).dispatch({ type: 'INVITE' });
     } else {
       (this.#driver as NonInviteServerDriver).dispatch({ type: 'Request' });
     }
@@ -230,7 +241,7 @@ export class TransactionLayer {
         if (this.clients.get(key) === transaction) this.clients.delete(key);
       },
     };
-    const options = { reliable, timers: this.timers };
+    const options = { reliable, timers: this.timers, rfc6026: this.options.rfc6026 };
     const driver: ClientDriver =
       request.method === 'INVITE'
         ? new TransactionDriver(startInviteClient<Message>(request, options), inviteClientStep<Message>, env, true)
@@ -288,6 +299,11 @@ export class TransactionLayer {
     const transaction = key === undefined ? undefined : this.clients.get(key);
     // @implements RFC3261 P144L37-P144L42
     if (transaction === undefined) {
+      // RFC 6026: a stray is discarded (only a stateless proxy, which has no
+      // transaction layer, would still look at it).
+      // @implements RFC6026 P18L5-P18L9
+      // @exception RFC6026 P5L7-P5L10, P10L44-P10L48, P11L28-P11L32, P11L38-P11L40: what a proxy forwards is the proxy core's decision (reference/sip/proxy); with rfc6026 set, strays never reach it
+      if (this.options.rfc6026) return;
       // @implements RFC3261 P129L14-P129L19
       this.tu.receiveStrayResponse(response, origin);
       return;
@@ -302,7 +318,7 @@ export class TransactionLayer {
     // @implements RFC3261 P146L1-P146L5
     for (const transaction of this.servers) {
       if (requestMatchesServer(transaction.request, request, transaction.sentToTag)) {
-        transaction.receive(request);
+        transaction.receive(request, origin);
         return;
       }
     }
@@ -325,12 +341,16 @@ export class TransactionLayer {
       clock: this.clock,
       send: (message) => this.transport.sendResponse(message as Response, origin),
       tu: {
-        receive: () => this.tu.receiveRequest(request, transaction, origin),
+        // The request that created the transaction, or (RFC 6026 Accepted) an ACK for the 2xx.
+        receive: (message) =>
+          message === request
+            ? this.tu.receiveRequest(request, transaction, origin)
+            : this.tu.receiveRequest(message as Request, undefined, transaction.ackOrigin ?? origin),
         failure: (failure) => transaction.onFailure(failure),
       },
       terminated: () => this.servers.delete(transaction),
     };
-    const options = { reliable: isReliable(origin.transport), timers: this.timers };
+    const options = { reliable: isReliable(origin.transport), timers: this.timers, rfc6026: this.options.rfc6026 };
     let driver: ServerDriver;
     if (request.method === 'INVITE') {
       // The 100 (Trying) gets no To tag: adding one is downgraded to SHOULD NOT.

@@ -1,4 +1,5 @@
 // @implements RFC3261 (SIP)
+// @implements RFC6026 (Correct Transaction Handling for 2xx Responses to INVITE)
 /**
  * The transaction timers of RFC 3261 §17 (summarised in its Table 4), all in
  * milliseconds, computed from the three base values T1, T2 and T4.
@@ -9,7 +10,7 @@
  * several timers are zero there because the transport already retransmits.
  */
 
-export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K';
+export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M';
 
 export interface TimerValues {
   /** RTT estimate. */
@@ -79,3 +80,10 @@ export const timerJ = (t: TimerValues, reliable: boolean) => (reliable ? 0 : 64 
 
 // @implements RFC3261 P131L44-P131L46
 export const timerK = (t: TimerValues, reliable: boolean) => (reliable ? 0 : t.T4);
+
+// RFC 6026's two timers, used only when its Accepted states are enabled.
+// @implements RFC6026 P17L17-P17L18
+export const timerL = (t: TimerValues) => 64 * t.T1;
+
+// @implements RFC6026 P12L43-P12L46
+export const timerM = (t: TimerValues) => 64 * t.T1;

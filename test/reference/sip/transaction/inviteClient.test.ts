@@ -119,4 +119,26 @@ test('a transport failure informs the TU and terminates', () => {
   assert.equal(log.failures, [[0, 'transportError']]);
 });
 
+// @tests RFC6026 P12L43-P13L17
+test('RFC 6026: a 2xx leads to Accepted; every further 2xx goes to the TU (never ACKed here); Timer M = 64*T1 ends it', () => {
+  const { clock, log, driver } = run<InviteClient<string>, InviteClientEvent<string>>(
+    startInviteClient('INVITE', { reliable: false, timers: timerValues(), rfc6026: true }),
+    inviteClientStep,
+  );
+  clock.advance(700);
+  driver.dispatch({ type: '2xx', response: '200 from A' });
+  assert.is(driver.state, 'Accepted');
+  clock.advance(1000);
+  driver.dispatch({ type: '2xx', response: '200 from A' });
+  driver.dispatch({ type: '2xx', response: '200 from B' });
+  assert.equal(log.toTU, [[700, '200 from A'], [1700, '200 from A'], [1700, '200 from B']]);
+  // No more INVITEs, no ACKs from the transaction.
+  assert.equal(log.sent.map(([t, m]) => `${t} ${m}`), ['0 INVITE', '500 INVITE']);
+  clock.advance(32000 - 1000 - 1);
+  assert.is(driver.state, 'Accepted');
+  clock.advance(1);
+  assert.is(log.terminatedAt, 32700);
+  assert.equal(log.failures, []);
+});
+
 test.run();

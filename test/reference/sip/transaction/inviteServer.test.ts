@@ -116,4 +116,49 @@ test('transport error while sending the final response informs the TU', () => {
   assert.is(driver.state, 'Terminated');
 });
 
+// @tests RFC6026 P15L5-P15L10, P17L6-P17L27
+test('RFC 6026: a 2xx leads to Accepted; INVITE retransmissions absorbed, the TU\'s 2xx retransmissions sent, ACKs passed up; Timer L = 64*T1', () => {
+  const { clock, log, driver } = run<InviteServer<string>, InviteServerEvent<string>>(
+    startInviteServer('INVITE', '100', { reliable: false, timers: timerValues(), rfc6026: true }),
+    inviteServerStep,
+  );
+  clock.advance(100);
+  driver.dispatch({ type: '2xx from TU', response: '200' });
+  assert.is(driver.state, 'Accepted');
+  clock.advance(400);
+  driver.dispatch({ type: 'INVITE' });
+  clock.advance(100);
+  driver.dispatch({ type: '2xx from TU', response: '200' });
+  driver.dispatch({ type: 'ACK', request: 'ACK' });
+  assert.equal(log.sent, [[0, '100'], [100, '200'], [600, '200']]);
+  assert.equal(log.toTU, [[0, 'INVITE'], [600, 'ACK']]);
+  clock.advance(32000 - 500 - 1);
+  assert.is(driver.state, 'Accepted');
+  clock.advance(1);
+  assert.is(log.terminatedAt, 32100);
+});
+
+// @tests RFC6026 P17L36-P17L40
+test('RFC 6026: a failed send informs the TU and keeps the state (Accepted, and Completed as in its Figure 2)', () => {
+  const completed = run<InviteServer<string>, InviteServerEvent<string>>(
+    startInviteServer('INVITE', '100', { reliable: true, timers: timerValues(), rfc6026: true }),
+    inviteServerStep,
+    { failSend: (m) => m === '486' },
+  );
+  completed.driver.dispatch({ type: '300-699 from TU', response: '486' });
+  assert.equal(completed.log.failures, [[0, 'transportError']]);
+  assert.is(completed.driver.state, 'Completed');
+
+  let n = 0;
+  const { log, driver } = run<InviteServer<string>, InviteServerEvent<string>>(
+    startInviteServer('INVITE', '100', { reliable: true, timers: timerValues(), rfc6026: true }),
+    inviteServerStep,
+    { failSend: (m) => m === '200' && ++n === 2 },
+  );
+  driver.dispatch({ type: '2xx from TU', response: '200' });
+  driver.dispatch({ type: '2xx from TU', response: '200' });
+  assert.equal(log.failures, [[0, 'transportError']]);
+  assert.is(driver.state, 'Accepted');
+});
+
 test.run();

@@ -9,7 +9,7 @@ import { serialize } from '../../../../reference/sip/syntax/serialize.ts';
 import { rawUdp, requestText, sleep, until } from '../transport/net.ts';
 
 /** A SIP element: real transport on loopback, transaction layer on a fake clock, and a TU that records. */
-async function element(answer?: (request: Request, tx: ServerTransaction) => void) {
+async function element(answer?: (request: Request, tx: ServerTransaction) => void, rfc6026 = false) {
   const clock = new FakeClock();
   const seen = {
     requests: [] as { request: Request; tx: ServerTransaction | undefined }[],
@@ -25,7 +25,7 @@ async function element(answer?: (request: Request, tx: ServerTransaction) => voi
       },
       receiveStrayResponse: (response) => seen.strays.push(response),
     },
-    { clock },
+    { clock, rfc6026 },
   );
   transport.user = transactions;
   const close = async () => {
@@ -131,6 +131,56 @@ test('INVITE accepted: 2xx ends both transactions; a retransmitted 2xx and the A
   await until(() => uas.seen.requests.length === 2, 'the ACK at the UAS core');
   assert.is(uas.seen.requests[1].request.method, 'ACK');
   assert.is(uas.seen.requests[1].tx, undefined);
+  await uac.close();
+  await uas.close();
+});
+
+// @tests RFC6026 P12L43-P13L14, P17L13-P17L25, P18L5-P18L9
+test('RFC 6026 on both sides: 2xx retransmissions reach the UAC TU through the Accepted transaction; the ACK reaches the UAS TU', async () => {
+  let server: ServerTransaction | undefined;
+  let ok: Response | undefined;
+  const uas = await element((request, tx) => {
+    server = tx;
+    ok = createResponse(request, 200, undefined, { toTag: 'uas6' });
+    tx.respond(ok);
+  }, true);
+  const uac = await element(undefined, true);
+  const { log, callbacks } = client();
+  const dest = { host: '127.0.0.1', port: uas.transport.local.udp.port, transport: 'UDP' as const };
+  const ct = uac.transactions.sendRequest(newRequest('INVITE', dest.port), dest, callbacks);
+  await until(() => log.responses.some((r) => r.status === 200), 'the 200');
+  assert.is(ct.state, 'Accepted');
+  assert.is(server?.state, 'Accepted');
+  // The UAS core retransmits the 2xx through its transaction.
+  server?.respond(ok as Response);
+  await until(() => log.responses.filter((r) => r.status === 200).length === 2, 'the retransmitted 200 at the UAC TU');
+  assert.is(uac.seen.strays.length, 0);
+  const invite = uas.seen.requests[0].request;
+  // An ACK that matches the INVITE transaction (same branch and sent-by): in
+  // Accepted it is passed up, not absorbed. (A UAC's ACK for 2xx normally has
+  // a branch of its own and reaches the TU without matching anything.)
+  const ack = createRequest('ACK', `sip:uas@127.0.0.1:${dest.port}`, {
+    Via: `SIP/2.0/UDP x.invalid;branch=${topVia(invite)?.branch}`,
+    From: '<sip:uac@example.com>;tag=uac1',
+    To: '<sip:uas@example.com>;tag=uas6',
+    'Call-ID': invite.headers.get('Call-ID') as string,
+    CSeq: '1 ACK',
+    'Max-Forwards': '70',
+  });
+  await uac.transactions.sendAck(ack, dest);
+  await until(() => uas.seen.requests.length === 2, 'the ACK at the UAS TU');
+  assert.is(uas.seen.requests[1].request.method, 'ACK');
+  assert.is(uas.seen.requests[1].tx, undefined);
+  assert.is(server?.state, 'Accepted');
+  uac.clock.advance(32000);
+  uas.clock.advance(32000);
+  assert.is(ct.state, 'Terminated');
+  assert.is(server?.state, 'Terminated');
+  // Now a 2xx matches nothing: under RFC 6026 it is discarded, not handed up as a stray.
+  await uas.transport.sendResponse(ok as Response, uas.seen.requests[0].tx?.origin as Origin);
+  await sleep(50);
+  assert.is(uac.seen.strays.length, 0);
+  assert.is(log.responses.filter((r) => r.status === 200).length, 2);
   await uac.close();
   await uas.close();
 });
