@@ -342,9 +342,11 @@ export class StatefulProxy {
     preprocessRoute(received, this.options.identity, origin.transport);
     const found = determineTargets(received, this.options.domains, this.options.location);
     if ('status' in found) return;
+    // One target, chosen from the message alone: the first (highest q) binding.
+    // @implements RFC3261 P116L24-P116L28
     const target = found.targets[0] as Target;
     // A stateless branch: the same ACK always gets the same one.
-    // @implements RFC3261 P116L29-P116L37
+    // @implements RFC3261 P116L41-P116L46
     const branch = `${MAGIC_COOKIE}${createHash('md5').update(`${topVia(ack)?.branch ?? ''}|ack`).digest('hex')}`;
     const { request: copy, destination } = forwardedRequest(received, target.uri, { branch });
     this.layers.transactions.sendAck(copy, destination).catch(() => {});

@@ -12,7 +12,9 @@ import { createRequest, createResponse, topVia, vias, type Request, type Respons
 import { FakeClock } from '../../../../reference/sip/transaction/clock.ts';
 import { TransactionLayer, type ServerTransaction } from '../../../../reference/sip/transaction/layer.ts';
 import { TransportLayer } from '../../../../reference/sip/transport/layer.ts';
-import { sleep, until } from '../transport/net.ts';
+import { rawUdp, sleep, until } from '../transport/net.ts';
+import { parse } from '../../../../reference/sip/syntax/parse.ts';
+import { serialize } from '../../../../reference/sip/syntax/serialize.ts';
 
 type Script = (request: Request, tx: ServerTransaction | undefined, ua: UA) => void;
 
@@ -20,6 +22,8 @@ interface UA {
   port: number;
   transactions: TransactionLayer;
   requests: Request[];
+  /** Responses no client transaction claimed (2xx retransmissions). */
+  strays: Response[];
   /** INVITE server transactions by Call-ID, to answer later. */
   invites: Map<string, ServerTransaction>;
   close(): Promise<void>;
@@ -43,13 +47,16 @@ async function ua(script: Script = () => {}): Promise<UA> {
       }
       script(request, tx, self);
     },
-    receiveStrayResponse() {},
+    receiveStrayResponse(response) {
+      (holder.ua as UA).strays.push(response);
+    },
   });
   transport.user = transactions;
   const self: UA = {
     port: transport.sentBy.port,
     transactions,
     requests: [],
+    strays: [],
     invites: new Map(),
     async close() {
       transactions.close();
@@ -234,7 +241,7 @@ test('a request routed back to the proxy itself is detected as a loop: 482', asy
   }, [caller]);
 });
 
-// @tests RFC3261 P101L3-P101L7, P101L35-P101L37, P116L29-P116L37
+// @tests RFC3261 P101L3-P101L7, P101L35-P101L37, P116L24-P116L28
 test('Record-Route when asked; the ACK for the 2xx is forwarded statelessly to the callee', async () => {
   const callee = await ua(answer(200));
   const caller = await ua();
@@ -284,6 +291,46 @@ test('Timer C: a branch ringing for more than 3 minutes is CANCELled, and its 48
     await until(() => c.finals().length === 1, 'the 487');
     assert.is(c.finals()[0]?.status, 487);
   }, [ringer, caller]);
+});
+
+// @tests RFC3261 P109L40-P109L43, P110L43-P110L46
+test('a 6xx is not forwarded at once: the ringing branch is CANCELled first, then the 603 goes upstream', async () => {
+  const decline = await ua(answer(603, 100));
+  const ringer = await ua(ring);
+  const caller = await ua();
+  await withServer({}, async (server) => {
+    bind(server, 'bob', decline);
+    bind(server, 'bob', ringer);
+    const c = call(caller, server, invite(server.address.port));
+    await until(() => ringer.requests.some((r) => r.method === 'CANCEL'), 'the CANCEL after the 603');
+    await until(() => c.finals().length === 1, 'the final response');
+    assert.is(c.finals()[0]?.status, 603);
+  }, [decline, ringer, caller]);
+});
+
+// @tests RFC3261 P107L3-P107L7, P110L9-P110L12
+test('a 2xx retransmitted after the client transaction ended is forwarded statelessly', async () => {
+  const callee = await rawUdp();
+  const caller = await ua();
+  try {
+    await withServer({}, async (server) => {
+      server.location.bind('sip:bob@127.0.0.1', { contact: parseAddress(`<sip:bob@127.0.0.1:${callee.port}>`), callId: 's', cseq: 1, expiresAt: Date.now() / 1000 + 60 });
+      const c = call(caller, server, invite(server.address.port));
+      await until(() => callee.received.length > 0, 'the INVITE at the raw callee');
+      const got = parse(callee.received[0]?.text as string);
+      assert.ok(got.type === 'request');
+      const ok = serialize(createResponse(got as Request, 200, undefined, { toTag: 'raw', headers: [['Contact', `<sip:bob@127.0.0.1:${callee.port}>`]] }));
+      await callee.send(ok, server.address.port);
+      await until(() => c.finals().length === 1, 'the 200 through the client transaction');
+      await sleep(50);
+      await callee.send(ok, server.address.port);
+      await until(() => caller.strays.length === 1, 'the retransmitted 200 at the caller');
+      assert.is(caller.strays[0]?.status, 200);
+      assert.is(vias(caller.strays[0] as Response).length, 1);
+    }, [caller]);
+  } finally {
+    await callee.close();
+  }
 });
 
 test.run();
