@@ -35,6 +35,8 @@ test('paths and parent references are refused', () => {
     refused(s, /no paths|not a/);
   }
   refused('../rfc3261', /no paths/);
+  refused('..', /no paths/);
+  refused('draft-ietf-..-05', /no paths/);
 });
 
 test('empty, zero, too large and malformed names are refused', () => {

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { MIRROR, tempDir } from '../helpers.ts';
@@ -77,11 +77,11 @@ function options(scenario: string, cacheDir: string, extra: Partial<StoreOptions
 }
 
 /** Nothing for the document and no temporary file is left in the cache. */
-function assertClean(dir: string) {
+function assertClean(dir: string, noLockEntry = true) {
   const left = existsSync(dir) ? readdirSync(dir) : [];
   for (const f of ['rfc8760.txt', 'rfc8760.paged', 'rfc8760.json']) assert.not.ok(left.includes(f), `${f} is not left behind`);
   assert.equal(left.filter((f) => f.endsWith('.tmp')), [], 'no temporary files');
-  if (left.includes('lock.json')) {
+  if (noLockEntry && left.includes('lock.json')) {
     const lock = JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8'));
     assert.is(lock.docs.rfc8760, undefined, 'lock.json has no entry for the failed document');
   }
@@ -199,6 +199,51 @@ test('a cached text matching lock.json is used without any request', async () =>
   assert.equal(diagnostics, []);
   assert.is(hits.get('missing') ?? 0, before, 'no request');
   assert.is(docs.get('rfc8760')?.pages, 9);
+});
+
+test('a tampered cached text whose fetch then fails is removed, not kept', async () => {
+  const dir = lockedCache({ sha256: sha(body), size: body.length, pages: 9 });
+  writeFileSync(join(dir, 'rfc8760.txt'), Buffer.concat([body, Buffer.from('tampered\n')]));
+  const { docs, diagnostics } = await loadDocs([NAME], options('missing', dir));
+  assert.is(docs.size, 0);
+  assert.equal(diagnostics.map((d) => d.severity), ['warning', 'error']);
+  assertClean(dir, false);
+});
+
+test('derived files from another text are not used: the doc is paginated again', async () => {
+  const dir = cacheDir();
+  const other = cacheDir();
+  // The cache holds RFC8760's text, but .paged/.json made from RFC2617.
+  const { docs: first } = await loadDocs([NAME], options('ok', dir));
+  const fresh = first.get('rfc8760')!;
+  const rfc2617 = parseDocName('RFC2617');
+  const { diagnostics } = await loadDocs([rfc2617], { cacheDir: other, mirror: MIRROR, offline: true });
+  assert.equal(diagnostics, []);
+  copyFileSync(join(other, 'rfc2617.paged'), join(dir, 'rfc8760.paged'));
+  copyFileSync(join(other, 'rfc2617.json'), join(dir, 'rfc8760.json'));
+  const before = hits.get('ok');
+  const { docs, diagnostics: d2 } = await loadDocs([NAME], options('ok', dir));
+  assert.equal(d2, []);
+  assert.is(hits.get('ok'), before, 'the cached text is used, not fetched');
+  const doc = docs.get('rfc8760')!;
+  assert.equal(doc.lines, fresh.lines);
+  assert.equal(doc.sections, fresh.sections);
+  assert.is(JSON.parse(readFileSync(join(dir, 'rfc8760.json'), 'utf8')).sha256, sha(body), 'the index was rewritten');
+});
+
+test('a cache path that cannot be written: an error, no text and no temporary file left', async () => {
+  const dir = cacheDir();
+  // A non-empty directory where the .paged file should go: the rename fails.
+  mkdirSync(join(dir, 'rfc8760.paged', 'x'), { recursive: true });
+  const { docs, diagnostics } = await loadDocs([NAME], options('ok', dir));
+  assert.is(docs.size, 0);
+  assert.is(diagnostics.length, 1);
+  assert.is(diagnostics[0]!.severity, 'error');
+  assert.match(diagnostics[0]!.message, /^RFC8760: EISDIR.*rfc8760\.paged/, 'the error names the document and the path');
+  const left = readdirSync(dir).sort();
+  assert.equal(left.filter((f) => f.endsWith('.tmp')), [], 'no temporary files');
+  assert.not.ok(left.includes('rfc8760.txt'), 'no text stored');
+  assert.not.ok(left.includes('rfc8760.json'), 'no index stored');
 });
 
 test.run();

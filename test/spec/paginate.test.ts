@@ -214,7 +214,7 @@ test('without a line-leading form feed: virtual 48-line pages, every line kept',
 
 test('white space after the last form feed is not a page; text is', () => {
   const two = [...page(fullBody(1)), ...page(fullBody(2))];
-  for (const tail of ['', '   \n', '\n\n\n', ' \t \n   \n\n']) {
+  for (const tail of ['', '   \n', '\n\n\n', ' \t \n   \n\n', '\u00a0\n \u2003 \n\u3000\n']) {
     const doc = paginate(text(two) + tail);
     assert.is(doc.pages, 2, `tail ${JSON.stringify(tail)}`);
     assert.not.ok(doc.lines.some((l) => l.page > 2), `tail ${JSON.stringify(tail)}`);

@@ -78,7 +78,9 @@ export async function loadDocs(names: readonly DocName[], opts: StoreOptions): P
       docs.set(name.id, doc);
       opts.onEvent?.({ doc: name.label, state: 'done', from });
     } catch (e) {
-      diagnostics.push(error((e as Error).message));
+      // Every failure names its document, an I/O error from the cache too.
+      const message = (e as Error).message;
+      diagnostics.push(error(message.startsWith(`${name.label}:`) ? message : `${name.label}: ${message}`));
       opts.onEvent?.({ doc: name.label, state: 'failed' });
     }
   });
