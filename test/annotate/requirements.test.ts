@@ -62,6 +62,7 @@ test('strongest key word; quoted key words are mentions', () => {
   assert.is(strongest('An OPTIONAL part.'), 'OPTIONAL');
   assert.is(strongest('The word "MUST" is quoted; it must not count.'), undefined);
   assert.is(strongest('MUSTARD and MAYBE are no key words.'), undefined);
+  assert.is(strongest('Content-Disposition: session;handling=OPTIONAL;x=MAY'), undefined);
 });
 
 test('a blank line before a page break ends the paragraph after a full stop', () => {

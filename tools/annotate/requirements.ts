@@ -7,14 +7,17 @@
  *  - Paragraphs are runs of kept lines. A blank line, a section heading, or a
  *    gap in a page's line numbers (a line pagination dropped: a blank or
  *    footer line from L49 on) ends a paragraph. A page break does not, even
- *    with blank lines before it, unless the text before it ends in `.`, `:`,
- *    `;`, `!` or `?`: a sentence runs on across pages.
+ *    with blank lines before it, when the text runs on at the same indent (or
+ *    a list item's hanging indent, up to 3 more) and the page's last line does not end in `.`, `:`, `;`, `!` or `?`: a
+ *    sentence runs on across pages.
  *  - A sentence ends at `.`, `!` or `?` (and closing quotes or brackets)
  *    followed by white space and a character that is not a lower-case letter,
  *    except after an abbreviation (e.g., i.e., cf., vs., et al., Fig., Sec.).
+ *  - A list item's bullet (`o`, `*`, `-`) is left out of its text.
  *  - The key-word boilerplate paragraph ("The key words "MUST", "MUST NOT"...
  *    are to be interpreted as described in...") is skipped, and any key word
- *    written in double quotes is a mention, not a use.
+ *    written in double quotes, or right after `=` or `;` (a token in an
+ *    example such as `HANDLING=OPTIONAL`), is a mention, not a use.
  *  - A sentence's keyword is its strongest: MUST NOT/SHALL NOT > MUST/
  *    REQUIRED/SHALL > SHOULD NOT/NOT RECOMMENDED > SHOULD/RECOMMENDED >
  *    MAY/OPTIONAL; the first of equal strength. Its section is the innermost
@@ -76,8 +79,10 @@ export function extractRequirements(doc: RequirementSource): Requirement[] {
       // text stops at the end of a sentence or clause; else it goes on overleaf.
       let j = i + 1;
       while (j < lines.length && lines[j]!.text.trim() === '') j++;
-      const overleaf = start >= 0 && j < lines.length && lines[j]!.page !== l.page && !headings.has(j);
-      if (overleaf && !/[.:;!?]["')\]]*$/.test(lines[i - 1]!.text.trimEnd())) {
+      const before = lines[i - 1]?.text ?? '';
+      const after = lines[j]?.text ?? '';
+      const overleaf = start >= 0 && j < lines.length && lines[j]!.page !== l.page && !headings.has(j) && runsOn(before, after);
+      if (overleaf && !/[.:;!?]["')\]]*$/.test(before.trimEnd())) {
         i = j - 1;
         continue;
       }
@@ -89,6 +94,13 @@ export function extractRequirements(doc: RequirementSource): Requirement[] {
   flush(lines.length - 1);
   return out;
 }
+
+const indent = (s: string) => s.length - s.trimStart().length;
+/** Does `after` continue the text of `before` by its indent: the same, or a list item's hanging indent? */
+const runsOn = (before: string, after: string) => {
+  const d = indent(after) - indent(before);
+  return d >= 0 && d <= 3;
+};
 
 /** Splits the paragraph of kept lines [first, last] into sentences and keeps those with a key word. */
 function paragraph(doc: RequirementSource, first: number, last: number, out: Requirement[]): void {
@@ -121,7 +133,7 @@ function paragraph(doc: RequirementSource, first: number, last: number, out: Req
           keyword,
           begin,
           end,
-          text: body.replace(/\s+/g, ' '),
+          text: body.replace(/\s+/g, ' ').replace(/^(?:o|\*|-)\s+/, ''),
           section: sectionAt(doc.sections, begin),
           status: 'missing',
           citations: [],
@@ -149,6 +161,7 @@ export function strongest(sentence: string): Keyword | undefined {
     const before = sentence[m.index - 1];
     const after = sentence[m.index + m[0].length];
     if (before === '"' && after === '"') continue;
+    if (before === '=' || before === ';') continue; // a token in an example: `HANDLING=OPTIONAL`
     const k = m[1]!.replace(/\s+/g, ' ') as Keyword;
     if (!best || STRENGTH[k] > STRENGTH[best]) best = k;
   }
