@@ -35,6 +35,7 @@ export interface CallDriver {
   ring(call: Call): void;
   cancel(call: Call): Promise<number>;
   bye(call: Call): Promise<number>;
+  reinvite(call: Call, body?: string): Promise<number>;
 }
 
 export class Call extends EventEmitter {
@@ -52,6 +53,8 @@ export class Call extends EventEmitter {
   answer: Response | undefined;
   /** UAS: a BYE was asked for before the ACK arrived (§15: wait for it). */
   byeAfterAck = false;
+  /** A re-INVITE this UA sent has no final response yet (§14.1: no second one meanwhile). */
+  reinviting = false;
   /** The body of the other side's offer or answer. */
   remoteBody: Uint8Array | undefined;
 
@@ -92,6 +95,11 @@ export class Call extends EventEmitter {
   /** Both: end the session (§15.1.1). Resolves with the BYE's final status (408 on timeout). */
   bye(): Promise<number> {
     return this.driver.bye(this);
+  }
+
+  /** Both: a re-INVITE with a new (or the same) session description (§14.1). Resolves with its final status. */
+  reinvite(body?: string): Promise<number> {
+    return this.driver.reinvite(this, body);
   }
 
   /** Resolves when the call is answered (true) or failed (false). */

@@ -281,6 +281,15 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
       call.reject(480);
       return;
     }
+    // @implements RFC3261 P83L22-P83L27
+    const expires = Number(request.headers.get('Expires'));
+    if (request.headers.has('Expires') && Number.isFinite(expires) && expires >= 0) {
+      this.#later(expires * 1000, () => {
+        if (call.state !== 'Calling' || call.transaction === undefined) return;
+        this.#respond(call.transaction, createResponse(request, 487, undefined, { toTag }));
+        this.#endUasAttempt(call, 487);
+      });
+    }
     this.emit('invite', call);
   }
 
@@ -454,6 +463,11 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
 
   /** §14.2: a re-INVITE — accepted with the same session description, as a target refresh. */
   #receiveReinvite(request: Request, transaction: ServerTransaction, call: Call): void {
+    // @implements RFC3261 P88L33-P88L35
+    if (call.reinviting) {
+      this.#respond(transaction, createResponse(request, 491));
+      return;
+    }
     // @implements RFC3261 P88L27-P88L31
     if (call.role === 'UAS' && call.state === 'Answered') {
       const retryAfter = String(Math.floor(Math.random() * 11));
@@ -558,6 +572,8 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
 
   readonly #inviteDestination = new WeakMap<Call, Destination>();
 
+  // @exception RFC3261 P43L12-P43L16: a 3xx is not recursed on (no new request to its Contacts); the call fails with the 3xx status.
+  // @exception RFC3261 P43L3-P43L4: a response with more than one Via is not discarded here; the transaction layer has already matched it by its branch.
   #inviteResponse(call: Call, request: Request, response: Response, credentials: Credentials | undefined): void {
     const status = response.status;
     if (status < 200) {
@@ -738,6 +754,48 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
     const outcome = this.#sendBye(dialog);
     this.#endCall(call, 'local BYE');
     return outcome;
+  }
+
+  /** §14.1: a re-INVITE within the dialog; a 2xx refreshes the remote target and is ACKed like the first. */
+  // @exception RFC3261 P88L1-P88L10: no retry timer after a 491; reinvite() resolves with 491 and the application decides.
+  reinvite(call: Call, body?: string): Promise<number> {
+    const dialog = call.dialog;
+    if (dialog === undefined || call.state !== 'Confirmed') throw new Error('a re-INVITE needs a confirmed dialog (RFC 3261 §14)');
+    // @implements RFC3261 P87L23-P87L25, P87L27-P87L29
+    if (call.reinviting) throw new Error('a re-INVITE is already in progress on this dialog (RFC 3261 §14.1)');
+    call.reinviting = true;
+    // @implements RFC3261 P87L9-P87L11
+    const request = createDialogRequest(dialog, 'INVITE', this.sentBy, { body: body ?? this.#sdp() });
+    return new Promise((resolve) => {
+      const done = (status: number) => {
+        call.reinviting = false;
+        this.log(`re-INVITE ${callId(request)} -> ${status}`);
+        // @implements RFC3261 P76L1-P76L8, P87L41-P87L45
+        if ((status === 481 || status === 408) && call.state === 'Confirmed') void this.bye(call);
+        resolve(status);
+      };
+      this.transactions.sendRequest(request, nextHop(request), {
+        response: (response) => {
+          if (response.status < 200) return;
+          if (response.status >= 300) {
+            // The session stays as it was.
+            // @implements RFC3261 P87L39-P87L40
+            done(response.status);
+            return;
+          }
+          // @implements RFC3261 P75L44-P75L46
+          dialog.refreshTarget(response);
+          // @implements RFC3261 P88L17-P88L19
+          const ack = buildAck2xx(dialog, request, this.sentBy);
+          const destination = nextHop(ack);
+          void this.transactions.sendAck(ack, destination).catch(() => {});
+          this.acks.set(dialog.key, { ack, destination });
+          this.#later(64 * this.timers.T1, () => this.acks.delete(dialog.key));
+          done(response.status);
+        },
+        failure: (failure) => done(failure === 'timeout' ? 408 : 503),
+      });
+    });
   }
 
   #sendBye(dialog: Dialog): Promise<number> {

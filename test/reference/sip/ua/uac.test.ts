@@ -178,4 +178,62 @@ test('two UserAgents: call, ACK, BYE; every table is empty afterwards', async ()
   }
 });
 
+// @tests RFC3261 P87L9-P87L11, P88L17-P88L19, P77L26-P77L28, P88L33-P88L35
+test('re-INVITE: next CSeq in the dialog, 200 with the same session, ACKed; a crossing re-INVITE gets 491', async () => {
+  const callee = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
+  const caller = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
+  try {
+    const incoming: Call[] = [];
+    callee.on('invite', (call: Call) => {
+      incoming.push(call);
+      call.accept();
+    });
+    const call = caller.invite(`sip:callee@127.0.0.1:${callee.sentBy.port}`);
+    assert.ok(await call.answered());
+    await new Promise((r) => incoming[0]?.state === 'Confirmed' ? r(null) : incoming[0]?.once('confirmed', r));
+    const seq = call.dialog?.localSeq as number;
+    assert.is(await call.reinvite(), 200);
+    assert.is(call.dialog?.localSeq, seq + 1);
+    assert.is(incoming[0]?.dialog?.remoteSeq, seq + 1);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.is(callee.stats().awaitingAck, 0, 'the ACK of the re-INVITE stopped the 2xx retransmissions');
+    // While the callee's own re-INVITE is pending, the caller's re-INVITE gets 491.
+    (incoming[0] as Call).reinviting = true;
+    assert.is(await call.reinvite(), 491);
+    (incoming[0] as Call).reinviting = false;
+    assert.is(await call.bye(), 200);
+  } finally {
+    await caller.close();
+    await callee.close();
+  }
+});
+
+// @tests RFC3261 P83L22-P83L27
+test('an INVITE with Expires that is not answered in time gets 487', async () => {
+  const ua = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
+  const peer = await Peer.open();
+  try {
+    ua.on('invite', (call: Call) => call.ring());
+    const lines = [
+      `INVITE sip:ua@127.0.0.1:${ua.sentBy.port} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKexpires1`,
+      'Max-Forwards: 70',
+      `To: <sip:ua@127.0.0.1:${ua.sentBy.port}>`,
+      `From: <sip:peer@127.0.0.1:${peer.port}>;tag=e1`,
+      'Call-ID: expires@peer',
+      'CSeq: 1 INVITE',
+      `Contact: <sip:peer@127.0.0.1:${peer.port}>`,
+      'Expires: 0',
+      'Content-Length: 0',
+      '',
+      '',
+    ];
+    await peer.send(lines.join('\r\n'), ua.sentBy.port);
+    await peer.response(487, 'INVITE');
+  } finally {
+    await peer.close();
+    await ua.close();
+  }
+});
+
 test.run();

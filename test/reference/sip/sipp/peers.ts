@@ -1,0 +1,117 @@
+/**
+ * Starting and stopping real peers for interop tests and the benchmark:
+ * SIPp (Debian package sip-tester) and our own `npm run sip` commands, each in
+ * its own process group so that stopping it stops everything it started.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const CLI = 'reference/sip/cli.ts';
+
+/** Throws a clear error when SIPp is not installed (CI installs sip-tester). */
+export function requireSipp(): void {
+  const probe = spawnSync('sipp', ['-v'], { encoding: 'utf8' });
+  if (probe.error !== undefined) throw new Error('sipp is not installed: apt-get install -y sip-tester (.ci/run does it)');
+}
+
+/** A port free for both UDP and TCP on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const udp = createSocket('udp4');
+    const port = await new Promise<number>((resolve) => udp.bind(0, '127.0.0.1', () => resolve(udp.address().port)));
+    const tcpFree = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    await new Promise<void>((resolve) => udp.close(() => resolve()));
+    if (tcpFree) return port;
+  }
+  throw new Error('no free UDP+TCP port found on 127.0.0.1');
+}
+
+export interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the exit code (signal → 128+n style: -1). */
+  exited: Promise<number>;
+}
+
+/** Spawns a command as the leader of a new process group. */
+export function start(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Running {
+  const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 1 << 20) out = out.slice(-(1 << 19));
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+    if (err.length > 1 << 20) err = err.slice(-(1 << 19));
+  });
+  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Waits until `test` is true of the output, or throws after `ms`. */
+export async function waitFor(what: string, test: () => boolean, ms: number, running?: Running): Promise<void> {
+  const end = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${running ? `; stderr: ${running.stderr().slice(-2000)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Is this process still alive? */
+export function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops a process group: SIGTERM, then SIGKILL after `graceMs`; resolves when the leader is gone. */
+export async function stop(running: Running | undefined, graceMs = 3000): Promise<void> {
+  if (running === undefined) return;
+  const pid = running.child.pid;
+  if (pid === undefined || running.child.exitCode !== null || running.child.signalCode !== null) return;
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }, graceMs);
+  await running.exited;
+  clearTimeout(timer);
+}
+
+/** Our UAS: `npm run sip -- uas --listen 127.0.0.1:<port>`, ready when it says it listens. */
+export async function startOurUas(port: number, extra: string[] = [], nodeFlags: string[] = []): Promise<Running> {
+  const uas = start(process.execPath, [...nodeFlags, '--import', 'tsx', CLI, 'uas', '--listen', `127.0.0.1:${port}`, '--quiet', ...extra]);
+  await waitFor('our uas to listen', () => uas.stderr().includes('uas listening on'), 20000, uas);
+  return uas;
+}
+
+/** SIPp's final counters as printed on its screen at the end of a run. */
+export function sippCounters(screen: string): { successful: number; failed: number } {
+  const pick = (label: string) => {
+    const rows = [...screen.matchAll(new RegExp(`${label}\\s*\\|\\s*(\\d+)\\s*\\|\\s*(\\d+)`, 'g'))];
+    const last = rows.at(-1);
+    return last === undefined ? NaN : Number(last[2]);
+  };
+  return { successful: pick('Successful call'), failed: pick('Failed call') };
+}

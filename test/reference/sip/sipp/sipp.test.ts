@@ -1,0 +1,73 @@
+/**
+ * Interop with a real SIP peer, SIPp, on loopback:
+ * - SIPp's built-in UAC scenario places 500 calls (INVITE, ACK, BYE) against
+ *   `npm run sip -- uas`; every call must succeed.
+ * - `npm run sip -- call` places a call against SIPp's built-in UAS scenario
+ *   and must exit 0 (answered, BYE answered 200).
+ * Each test starts and stops its peers, in their own process groups.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { alive, CLI, freePort, requireSipp, sippCounters, start, startOurUas, stop, type Running } from './peers.ts';
+
+// @tests RFC3261 P83L15-P83L17, P85L22-P85L24, P91L18-P91L26
+test('sipp -sn uac: 500 calls against our UAS, 0 failed', async () => {
+  requireSipp();
+  const dir = mkdtempSync(join(tmpdir(), 'sipp-uac-'));
+  let uas: Running | undefined;
+  let sipp: Running | undefined;
+  try {
+    const uasPort = await freePort();
+    const sippPort = await freePort();
+    uas = await startOurUas(uasPort);
+    sipp = start(
+      'sipp',
+      ['-sn', 'uac', `127.0.0.1:${uasPort}`, '-i', '127.0.0.1', '-p', String(sippPort), '-m', '500', '-r', '50', '-l', '50',
+        '-nostdin', '-timeout', '90s', '-trace_stat', '-stf', join(dir, 'stat.csv'), '-trace_err', '-error_file', join(dir, 'errors.log')],
+      { cwd: dir },
+    );
+    const code = await sipp.exited;
+    const counters = sippCounters(sipp.stdout());
+    const errors = readdirSync(dir).includes('errors.log') ? readFileSync(join(dir, 'errors.log'), 'utf8').slice(0, 2000) : '';
+    assert.equal(counters, { successful: 500, failed: 0 }, `sipp screen:\n${sipp.stdout().slice(-3000)}\nerrors:\n${errors}`);
+    assert.is(code, 0, 'sipp exits 0 when every call succeeded');
+    assert.ok(readFileSync(join(dir, 'stat.csv'), 'utf8').includes('SuccessfulCall'), 'sipp wrote its statistics file');
+  } finally {
+    await stop(sipp);
+    await stop(uas);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.not.ok(alive(sipp?.child.pid), 'sipp is gone');
+  assert.not.ok(alive(uas?.child.pid), 'our uas is gone');
+});
+
+// @tests RFC3261 P78L33-P78L35, P82L29-P82L35, P90L37-P90L44
+test('npm run sip -- call against sipp -sn uas: answered, BYE answered 200, exit 0', async () => {
+  requireSipp();
+  const dir = mkdtempSync(join(tmpdir(), 'sipp-uas-'));
+  let sipp: Running | undefined;
+  let call: Running | undefined;
+  try {
+    const sippPort = await freePort();
+    sipp = start('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(sippPort), '-m', '1', '-nostdin', '-timeout', '60s', '-trace_err', '-error_file', join(dir, 'errors.log')], { cwd: dir });
+    // SIPp binds at once; give it a moment to be listening before the INVITE goes.
+    await new Promise((r) => setTimeout(r, 500));
+    call = start(process.execPath, ['--import', 'tsx', CLI, 'call', `sip:service@127.0.0.1:${sippPort}`, '--duration', '1', '--listen', '127.0.0.1:0']);
+    const code = await call.exited;
+    assert.is(code, 0, `call exited ${code}; stderr:\n${call.stderr()}`);
+    assert.match(call.stderr(), /BYE answered 200/);
+    const sippCode = await Promise.race([sipp.exited, new Promise<number>((r) => setTimeout(() => r(-2), 15000))]);
+    assert.is(sippCode, 0, `sipp uas exit ${sippCode}; screen:\n${sipp.stdout().slice(-2000)}`);
+    assert.equal(sippCounters(sipp.stdout()), { successful: 1, failed: 0 });
+  } finally {
+    await stop(call);
+    await stop(sipp);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.not.ok(alive(sipp?.child.pid), 'sipp is gone');
+});
+
+test.run();

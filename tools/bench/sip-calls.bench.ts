@@ -1,0 +1,135 @@
+/**
+ * SIP call throughput and memory of our UAS (`npm run sip -- uas`), measured
+ * with SIPp's built-in UAC scenario (INVITE, 100, 200, ACK, BYE, 200) on
+ * loopback, next to SIPp's own built-in UAS on the same machine in the same
+ * run.
+ *
+ * 1. Throughput: the call rate is stepped up (5 s of calls per step) until a
+ *    step has a failed call or the cap is reached; the highest rate with 0
+ *    failed calls is reported for both UASs, and their ratio.
+ * 2. Memory: our UAS (with --expose-gc, short timers so finished
+ *    transactions are freed within seconds) after 1,000 and after 10,000
+ *    calls, each measured once every transaction of those calls has ended:
+ *    RSS, heap used, and the sizes of the UA's tables.
+ *
+ * `npm run bench -- sip-calls`; needs sipp (Debian package sip-tester).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, requireSipp, sippCounters, start, startOurUas, stop, waitFor, type Running } from '../../test/reference/sip/sipp/peers.ts';
+
+const STEP_SECONDS = 5;
+const OUR_RATES = [50, 100, 200, 300, 400, 600, 800, 1200, 1600];
+const SIPP_RATES = [50, 100, 200, 400, 800, 1600, 3200];
+
+interface StepResult {
+  rate: number;
+  successful: number;
+  failed: number;
+  ok: boolean;
+}
+
+/** One SIPp UAC run: `calls` calls at `rate` per second against 127.0.0.1:port. */
+async function sippUac(port: number, rate: number, calls: number, dir: string): Promise<StepResult> {
+  const sippPort = await freePort();
+  const sipp = start(
+    'sipp',
+    ['-sn', 'uac', `127.0.0.1:${port}`, '-i', '127.0.0.1', '-p', String(sippPort), '-m', String(calls), '-r', String(rate),
+      '-l', String(Math.max(50, rate * 2)), '-nostdin', '-timeout', `${Math.ceil(calls / rate) + 40}s`, '-timeout_error'],
+    { cwd: dir },
+  );
+  try {
+    const code = await sipp.exited;
+    const { successful, failed } = sippCounters(sipp.stdout());
+    return { rate, successful, failed, ok: code === 0 && failed === 0 && successful === calls };
+  } finally {
+    await stop(sipp);
+  }
+}
+
+/** Steps the rate up against a UAS that `startUas` starts fresh for each step. */
+async function stepUp(name: string, rates: number[], startUas: (port: number) => Promise<Running>, dir: string): Promise<number> {
+  let best = 0;
+  for (const rate of rates) {
+    const port = await freePort();
+    const uas = await startUas(port);
+    try {
+      const r = await sippUac(port, rate, rate * STEP_SECONDS, dir);
+      console.log(`  ${name.padEnd(10)} ${String(rate).padStart(5)} calls/s: ${r.successful} ok, ${r.failed} failed${r.ok ? '' : '  <- stop'}`);
+      if (!r.ok) break;
+      best = rate;
+    } finally {
+      await stop(uas);
+    }
+  }
+  return best;
+}
+
+async function sippUas(port: number, dir: string): Promise<Running> {
+  const uas = start('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-nostdin'], { cwd: dir });
+  await new Promise((r) => setTimeout(r, 300));
+  return uas;
+}
+
+interface Stats {
+  rss: number;
+  heapUsed: number;
+  [table: string]: number;
+}
+
+async function statsOf(uas: Running): Promise<Stats> {
+  const before = uas.stderr().length;
+  process.kill(uas.child.pid as number, 'SIGUSR2');
+  await waitFor('a stats line', () => /stats \{.*\}\n/.test(uas.stderr().slice(before)), 5000, uas);
+  const line = /stats (\{.*\})\n/.exec(uas.stderr().slice(before)) as RegExpExecArray;
+  return JSON.parse(line[1] as string) as Stats;
+}
+
+/** Waits until every transaction and call of our UAS has ended. */
+async function drained(uas: Running, ms: number): Promise<Stats> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const s = await statsOf(uas);
+    const live = s.serverTransactions + s.clientTransactions + s.calls + s.awaitingAck;
+    if (live === 0 || Date.now() > end) return s;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+async function main(): Promise<void> {
+  requireSipp();
+  const dir = mkdtempSync(join(tmpdir(), 'sip-calls-bench-'));
+  try {
+    console.log(`throughput: sipp -sn uac, ${STEP_SECONDS} s of calls per step, rate stepped up until a call fails`);
+    const ours = await stepUp('our uas', OUR_RATES, (port) => startOurUas(port), dir);
+    const theirs = await stepUp('sipp uas', SIPP_RATES, (port) => sippUas(port, dir), dir);
+    const capped = theirs === SIPP_RATES.at(-1) ? ' (SIPp reached the cap: its figure is a lower bound)' : '';
+    console.log(`sustained with 0 failed calls: our uas ${ours} calls/s, sipp uas ${theirs} calls/s${capped}`);
+    console.log(`ratio our/sipp: ${theirs > 0 ? (ours / theirs).toFixed(3) : 'n/a'}`);
+
+    console.log('\nmemory: our uas (--expose-gc, T1=100 ms so transactions end within 6.4 s), 200 calls/s');
+    const port = await freePort();
+    const uas = await startOurUas(port, ['--t1', '100', '--t2', '400', '--t4', '500'], ['--expose-gc']);
+    try {
+      const idle = await statsOf(uas);
+      const first = await sippUac(port, 200, 1000, dir);
+      const after1k = await drained(uas, 20000);
+      const rest = await sippUac(port, 200, 9000, dir);
+      const after10k = await drained(uas, 20000);
+      const tables = (s: Stats) => Object.entries(s).filter(([k]) => k !== 'rss' && k !== 'heapUsed').map(([k, v]) => `${k}=${v}`).join(' ');
+      console.log(`  idle:            rss ${mb(idle.rss)}, heap ${mb(idle.heapUsed)}`);
+      console.log(`  after  1,000 calls (${first.failed} failed): rss ${mb(after1k.rss)}, heap ${mb(after1k.heapUsed)}; ${tables(after1k)}`);
+      console.log(`  after 10,000 calls (${first.failed + rest.failed} failed): rss ${mb(after10k.rss)}, heap ${mb(after10k.heapUsed)}; ${tables(after10k)}`);
+      console.log(`  heap growth from 1,000 to 10,000 calls: ${mb(after10k.heapUsed - after1k.heapUsed)} (${((after10k.heapUsed / after1k.heapUsed - 1) * 100).toFixed(1)} %)`);
+    } finally {
+      await stop(uas);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
