@@ -195,6 +195,14 @@ export class TransactionLayer {
   readonly clock: Clock;
   readonly clients = new Map<string, ClientTransaction>();
   readonly servers = new Set<ServerTransaction>();
+  /**
+   * The same server transactions indexed for matching: by the branch of the
+   * request that created them when it has the magic cookie (only such a
+   * transaction can match a request with that branch), else in one set
+   * scanned by the RFC 2543 rules.
+   */
+  readonly #byBranch = new Map<string, Set<ServerTransaction>>();
+  readonly #legacy = new Set<ServerTransaction>();
   /** The 64*T1 guards of sent CANCELs (cleared on close). */
   readonly #cancelGuards = new Set<TimerHandle>();
 
@@ -316,7 +324,7 @@ export class TransactionLayer {
   /** From the transport: a request (received/rport already added, §18.2.1). */
   receiveRequest(request: Request, origin: Origin): void {
     // @implements RFC3261 P146L1-P146L5
-    for (const transaction of this.servers) {
+    for (const transaction of this.#candidates(request)) {
       if (requestMatchesServer(transaction.request, request, transaction.sentToTag)) {
         transaction.receive(request, origin);
         return;
@@ -348,7 +356,7 @@ export class TransactionLayer {
             : this.tu.receiveRequest(message as Request, undefined, transaction.ackOrigin ?? origin),
         failure: (failure) => transaction.onFailure(failure),
       },
-      terminated: () => this.servers.delete(transaction),
+      terminated: () => this.#forget(transaction),
     };
     const options = { reliable: isReliable(origin.transport), timers: this.timers, rfc6026: this.options.rfc6026 };
     let driver: ServerDriver;
@@ -361,7 +369,7 @@ export class TransactionLayer {
       driver = new TransactionDriver(startNonInviteServer<Message>(request, options), nonInviteServerStep<Message>, env, true);
     }
     transaction.attach(driver);
-    this.servers.add(transaction);
+    this.#remember(transaction);
     driver.begin();
     return transaction;
   }
@@ -369,10 +377,39 @@ export class TransactionLayer {
   /** §9.2: the server transaction a received CANCEL targets, if it still exists. */
   findCancelTarget(cancel: Request): ServerTransaction | undefined {
     if (cancel.method !== 'CANCEL') throw new Error(`findCancelTarget takes a CANCEL, not ${cancel.method}`);
-    for (const transaction of this.servers) {
+    for (const transaction of this.#candidates(cancel)) {
       if (cancelMatchesServer(transaction.request, cancel)) return transaction;
     }
     return undefined;
+  }
+
+  /** The server transactions a request could match: those with its branch, or the RFC 2543 ones. */
+  #candidates(request: Request): Iterable<ServerTransaction> {
+    const branch = topVia(request)?.branch;
+    if (branch === undefined || !branch.startsWith(MAGIC_COOKIE)) return this.#legacy;
+    return this.#byBranch.get(branch) ?? [];
+  }
+
+  #remember(transaction: ServerTransaction): void {
+    this.servers.add(transaction);
+    const branch = topVia(transaction.request)?.branch;
+    if (branch === undefined || !branch.startsWith(MAGIC_COOKIE)) {
+      this.#legacy.add(transaction);
+      return;
+    }
+    const same = this.#byBranch.get(branch) ?? new Set<ServerTransaction>();
+    same.add(transaction);
+    this.#byBranch.set(branch, same);
+  }
+
+  #forget(transaction: ServerTransaction): void {
+    this.servers.delete(transaction);
+    this.#legacy.delete(transaction);
+    const branch = topVia(transaction.request)?.branch;
+    if (branch === undefined) return;
+    const same = this.#byBranch.get(branch);
+    same?.delete(transaction);
+    if (same?.size === 0) this.#byBranch.delete(branch);
   }
 
   /** Stops every transaction (timers cleared, nothing more sent). */
@@ -381,6 +418,8 @@ export class TransactionLayer {
     for (const transaction of [...this.servers]) transaction.abandon();
     this.clients.clear();
     this.servers.clear();
+    this.#byBranch.clear();
+    this.#legacy.clear();
     for (const guard of this.#cancelGuards) this.clock.clearTimer(guard);
     this.#cancelGuards.clear();
   }

@@ -202,6 +202,29 @@ test('server: a retransmitted INVITE is absorbed and answered with the last prov
   await uas.close();
 });
 
+// @tests RFC3261 P138L32-P138L48
+test('server, RFC 2543 client (no magic cookie): the INVITE retransmission and the ACK for the 486 are matched', async () => {
+  let st: ServerTransaction | undefined;
+  const uas = await element((request, tx) => {
+    st = tx;
+    tx.respond(createResponse(request, 486, undefined, { toTag: 'busy1' }));
+  });
+  const peer = await rawUdp();
+  const via = `SIP/2.0/UDP 127.0.0.1:${peer.port}`;
+  const invite = requestText({ method: 'INVITE', via });
+  await peer.send(invite, uas.transport.local.udp.port);
+  await until(() => peer.received.length === 2, 'the 100 and the 486');
+  await peer.send(invite, uas.transport.local.udp.port);
+  await until(() => peer.received.length === 3, 'the 486 again');
+  assert.is((parse(peer.received[2].text) as Response).status, 486);
+  const ack = requestText({ method: 'ACK', via, cseq: '1 ACK' }).replace('To: <sip:uas@example.com>', 'To: <sip:uas@example.com>;tag=busy1');
+  await peer.send(ack, uas.transport.local.udp.port);
+  await until(() => st?.state === 'Confirmed', 'the ACK absorbed by the transaction');
+  assert.is(uas.seen.requests.length, 1);
+  await peer.close();
+  await uas.close();
+});
+
 // @tests RFC3261 P125L38-P126L8
 test('client over UDP against a silent peer: the INVITE really leaves at 0, 500, 1500 ms of the clock', async () => {
   const uac = await element();
