@@ -156,11 +156,13 @@ export class ServerTransaction {
   // @implements RFC3261 P141L5-P141L8
   respond(response: Response): void {
     if (this.#driver === undefined) throw new Error('the server transaction is not started yet');
-    if (cseq(response).method !== this.request.method) {
-      throw new Error(`a response to ${cseq(response).method} passed to the ${this.request.method} server transaction`);
+    const method = readOrUndefined(() => cseq(response).method);
+    if (method !== undefined && method !== this.request.method) {
+      throw new Error(`a response to ${method} passed to the ${this.request.method} server transaction`);
     }
     const cls = statusClass(response.status);
-    if (cls !== '1xx') this.sentToTag = tagOf(to(response));
+    // A 400 to a request without a usable To has no tag to remember.
+    if (cls !== '1xx') this.sentToTag = readOrUndefined(() => tagOf(to(response)));
     if (this.request.method === 'INVITE') {
       const type = cls === '1xx' ? '1xx from TU' : cls === '2xx' ? '2xx from TU' : '300-699 from TU';
       (this.#driver as InviteServerDriver).dispatch({ type, response });
@@ -187,6 +189,15 @@ export class ServerTransaction {
 
   abandon(): void {
     this.#driver?.abandon();
+  }
+}
+
+/** A header view that may be absent or malformed in a response the TU built for a broken request. */
+function readOrUndefined<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
   }
 }
 
