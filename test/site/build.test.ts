@@ -75,7 +75,7 @@ test('the RFC page: line, page and section anchors; cited lines highlighted with
   assert.ok(heading.includes('<span class="sec" id="section-8.1.1.7"></span>8.1.1.7 Via'), heading);
   const first = lineWithId(rfc, 'P39L25')!;
   assert.match(first, /class="l cited k-implements req s-implemented"/);
-  assert.ok(first.includes('<a class="back k-implements" href="../reference/sip/via.ts.html#L10"><span class="verb">implemented by</span> reference/sip/via.ts:10</a>'), first);
+  assert.ok(first.includes('<a class="back k-implements" href="../reference/sip/via.ts.html#L10" title="implemented by reference/sip/via.ts line 10"><span class="verb">implemented</span> sip/via.ts:10</a>'), first);
   assert.match(lineWithId(rfc, 'P39L29')!, /cited k-implements/);
   assert.not.match(lineWithId(rfc, 'P39L31')!, /cited/);
   // Requirement sentences marked by status.
@@ -87,7 +87,7 @@ test('the RFC page: line, page and section anchors; cited lines highlighted with
   assert.match(rfc, /<tr><th scope="row">MUST<\/th><td class="num">\d+<\/td>/);
   assert.match(rfc, /<a href="#section-8\.1\.1\.7">8\.1\.1\.7<\/a> Via<\/th><td class="num">\d+<\/td>/);
   const tests = site.get('rfc/rfc2617.html')!;
-  assert.ok(lineWithId(tests, 'P9L24')!.includes('href="../test/auth/nonce.test.ts.html#L6"><span class="verb">tested by</span>'), 'verifying test linked');
+  assert.ok(lineWithId(tests, 'P9L24')!.includes('href="../test/auth/nonce.test.ts.html#L6" title="tested by test/auth/nonce.test.ts line 6"><span class="verb">tested</span> test/auth/nonce.test.ts:6</a>'), 'verifying test linked');
 });
 
 test('map.json: one row per citation, sorted by doc and position', () => {

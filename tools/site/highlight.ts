@@ -4,10 +4,12 @@
  * pages carry no inline styles and pass a strict Content-Security-Policy.
  */
 import { createHash } from 'node:crypto';
-import { createHighlighter, type ThemedTokenWithVariants } from 'shiki';
+import { createHighlighter, type BundledTheme, type ThemedToken, type ThemeRegistrationResolved } from 'shiki';
 import { esc } from './html.ts';
 
 const THEMES = { light: 'github-light', dark: 'github-dark' } as const;
+/** The name of the one theme tokenized with (see dualTheme). */
+const DUAL = 'rfcdoc-dual';
 
 export interface Highlighter {
   /** One HTML string per source line (no line breaks), cached by content hash. */
@@ -27,22 +29,59 @@ interface Style {
 
 const hash = (s: string) => createHash('sha1').update(s).digest('hex');
 
+/**
+ * GitHub's light and dark themes have the same scope rules in the same
+ * order, differing only in colours. So one tokenization can serve both: a
+ * theme with those rules whose colours are markers, one per rule, each marker
+ * standing for the rule's light and dark colour. That halves shiki's work
+ * against tokenizing once per theme (codeToTokensWithThemes), with the same
+ * result (test/site/highlight.test.ts compares them).
+ */
+function dualTheme(light: ThemeRegistrationResolved, dark: ThemeRegistrationResolved) {
+  if (light.settings.length !== dark.settings.length) throw new Error('light and dark themes do not have parallel rules');
+  const markers = new Map<string, Style>();
+  const settings = light.settings.map((rule, i) => {
+    const other = dark.settings[i]!;
+    if (JSON.stringify(rule.scope) !== JSON.stringify(other.scope)) throw new Error(`theme rule ${i} differs in scope`);
+    const l = rule.settings;
+    const d = other.settings;
+    if (!l.foreground && !d.foreground) return rule;
+    const marker = `#${(i + 1).toString(16).padStart(6, '0')}`;
+    markers.set(marker, {
+      light: (l.foreground ?? light.fg).toLowerCase(),
+      dark: (d.foreground ?? dark.fg).toLowerCase(),
+      lightFont: fontBits(l.fontStyle),
+      darkFont: fontBits(d.fontStyle),
+    });
+    return { ...rule, settings: { ...l, foreground: marker } };
+  });
+  const theme: ThemeRegistrationResolved = { ...light, name: DUAL, settings, fg: '#000000', bg: '#ffffff', colorReplacements: {} };
+  markers.set('#000000', { light: light.fg.toLowerCase(), dark: dark.fg.toLowerCase(), lightFont: 0, darkFont: 0 });
+  return { theme, markers };
+}
+
+function fontBits(fontStyle: string | undefined): number {
+  if (!fontStyle) return 0;
+  return (fontStyle.includes('italic') ? 1 : 0) | (fontStyle.includes('bold') ? 2 : 0) | (fontStyle.includes('underline') ? 4 : 0);
+}
+
 export async function createSiteHighlighter(): Promise<Highlighter> {
   const shiki = await createHighlighter({ themes: Object.values(THEMES), langs: ['typescript'] });
-  const fg = { light: shiki.getTheme(THEMES.light).fg.toLowerCase(), dark: shiki.getTheme(THEMES.dark).fg.toLowerCase() };
+  const lightTheme = shiki.getTheme(THEMES.light);
+  const darkTheme = shiki.getTheme(THEMES.dark);
+  const fg = { light: lightTheme.fg.toLowerCase(), dark: darkTheme.fg.toLowerCase() };
+  const dual = dualTheme(lightTheme, darkTheme);
+  await shiki.loadTheme(dual.theme);
   const classes = new Map<string, { name: string; style: Style }>();
   const cache = new Map<string, string[]>();
   let misses = 0;
 
-  function classOf(t: ThemedTokenWithVariants): string | undefined {
-    const l = t.variants.light!;
-    const d = t.variants.dark!;
-    const style: Style = {
-      light: (l.color ?? fg.light).toLowerCase(),
-      dark: (d.color ?? fg.dark).toLowerCase(),
-      lightFont: l.fontStyle ?? 0,
-      darkFont: d.fontStyle ?? 0,
-    };
+  function classOf(t: ThemedToken): string | undefined {
+    const base = dual.markers.get((t.color ?? '#000000').toLowerCase());
+    if (!base) throw new Error(`highlight: unknown colour marker ${t.color}`);
+    // A rule may set only a font style; the token then shows it in both themes.
+    const font = t.fontStyle && t.fontStyle > 0 ? t.fontStyle : 0;
+    const style: Style = font ? { ...base, lightFont: base.lightFont | font, darkFont: base.darkFont | font } : base;
     if (style.light === fg.light && style.dark === fg.dark && !style.lightFont && !style.darkFont) return undefined;
     const key = `${style.light}|${style.dark}|${style.lightFont}|${style.darkFont}`;
     let c = classes.get(key);
@@ -62,7 +101,7 @@ export async function createSiteHighlighter(): Promise<Highlighter> {
       const hit = cache.get(key);
       if (hit) return hit;
       misses++;
-      const tokens = shiki.codeToTokensWithThemes(code, { lang: 'typescript', themes: THEMES });
+      const tokens = shiki.codeToTokensBase(code, { lang: 'typescript', theme: DUAL as BundledTheme });
       const out = tokens.map((line) =>
         line
           .map((t) => {
@@ -83,6 +122,25 @@ export async function createSiteHighlighter(): Promise<Highlighter> {
       return `/* Syntax colours (shiki ${THEMES.light} / ${THEMES.dark}) */\n:root{--code-fg:${fg.light}}\n${light.join('\n')}\n@media (prefers-color-scheme: dark){\n:root{--code-fg:${fg.dark}}\n${dark.join('\n')}\n}\n`;
     },
   };
+}
+
+/** Token colours as `light|dark` from one tokenization with the merged theme, per text: for tests. */
+export async function dualColours(codes: readonly string[]): Promise<[string, string][][][]> {
+  const shiki = await createHighlighter({ themes: Object.values(THEMES), langs: ['typescript'] });
+  try {
+    const dual = dualTheme(shiki.getTheme(THEMES.light), shiki.getTheme(THEMES.dark));
+    await shiki.loadTheme(dual.theme);
+    return codes.map((code) =>
+      shiki.codeToTokensBase(code, { lang: 'typescript', theme: DUAL as BundledTheme }).map((line) =>
+        line.map((t) => {
+          const m = dual.markers.get((t.color ?? '#000000').toLowerCase())!;
+          return [t.content, `${m.light}|${m.dark}`] as [string, string];
+        }),
+      ),
+    );
+  } finally {
+    shiki.dispose();
+  }
 }
 
 export interface SourceSymbol {

@@ -22,7 +22,8 @@ export interface DocPageInput {
 }
 
 const KIND_RANK: Record<TagKind, number> = { implements: 0, tests: 1, exception: 2, todo: 3 };
-const KIND_VERB: Record<TagKind, string> = { implements: 'implemented by', tests: 'tested by', exception: 'exception in', todo: 'to do in' };
+const KIND_VERB: Record<TagKind, string> = { implements: 'implemented', tests: 'tested', exception: 'exception', todo: 'to do' };
+const KIND_TITLE: Record<TagKind, string> = { implements: 'implemented by', tests: 'tested by', exception: 'knowingly not done in', todo: 'to do in' };
 const STATUS_LABEL: Record<RequirementStatus, string> = {
   tested: 'implemented and tested',
   implemented: 'implemented',
@@ -143,7 +144,9 @@ function backlinks(from: string, cs: readonly Citation[]): string {
   return sorted
     .map((c) => {
       const to = href(from, filePage(c.tag.file), `L${c.tag.line}`);
-      return `<a class="back k-${c.tag.kind}" href="${esc(to)}"><span class="verb">${KIND_VERB[c.tag.kind]}</span> ${esc(c.tag.file)}:${c.tag.line}</a>`;
+      // reference/ is where modules live: leave it out of the short form, say it in the title.
+      const short = c.tag.file.replace(/^reference\//, '');
+      return `<a class="back k-${c.tag.kind}" href="${esc(to)}" title="${esc(`${KIND_TITLE[c.tag.kind]} ${c.tag.file} line ${c.tag.line}`)}"><span class="verb">${KIND_VERB[c.tag.kind]}</span> ${esc(short)}:${c.tag.line}</a>`;
     })
     .join(' ');
 }
