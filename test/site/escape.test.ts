@@ -18,7 +18,10 @@ test('esc escapes the five special characters and nothing else', () => {
   assert.is(esc(42), '42');
 });
 
-/** A two-page RFC-like text with form feeds, markup in its title, headings and requirements. */
+/**
+ * A two-page RFC-like text with form feeds, markup in its title, headings and
+ * requirements; its second page's footer misprints the page number.
+ */
 const RFC = [
   '',
   '',
@@ -42,7 +45,7 @@ const RFC = [
   '',
   '   Implementations MAY use </pre></div> tricks; they MUST NOT break out.',
   '',
-  'Doe                       Informational                        [Page 2]',
+  'Doe                       Informational                        [Page 3]',
 ].join('\n') + '\n';
 
 const MODULE = `/**
@@ -98,6 +101,9 @@ test('a fixture module and RFC full of markup build into pages that show it as t
   assert.ok(rfc.includes('Implementations <mark'), 'requirement marked');
   assert.ok(rfc.includes('use &lt;/pre&gt;&lt;/div&gt; tricks'), 'text escaped');
   assert.ok(rfc.includes('Second &lt;section&gt; &amp; more'), 'section title escaped');
+  // The misprinted footer is flagged at the page and at the top.
+  assert.ok(rfc.includes('<strong class="warn" role="note">Warning: this is page 2 of the text but its footer prints [Page 3]; tags use 2.</strong>'), 'page warning');
+  assert.ok(rfc.includes('<a href="#page-2">page 2</a> prints [Page 3]'), 'warning summary');
   const readme = site.get('README.html')!;
   // remark drops raw HTML and keeps the text around it, escaped by rehype-stringify.
   assert.ok(readme.includes('<h1>alert("md") &#x26; readme</h1>'), 'markdown heading: raw HTML dropped, text kept');
