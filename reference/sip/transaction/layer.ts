@@ -137,6 +137,8 @@ export class ServerTransaction {
   sentToTag: string | undefined;
   /** Set by the TU to hear of a timeout (no ACK) or a transport failure. */
   onFailure: (failure: Failure) => void = () => {};
+  /** Where the last matched ACK came from (an ACK passed up in RFC 6026's Accepted state). */
+  ackOrigin: Origin | undefined;
 
   constructor(
     readonly request: Request,
@@ -162,7 +164,8 @@ export class ServerTransaction {
     }
     const cls = statusClass(response.status);
     // A 400 to a request without a usable To has no tag to remember.
-    if (cls !== '1xx') this.sentToTag = readOrUndefined(() => tagOf(to(response)));
+    // Only the first final response counts: later ones are discarded by the machine.
+    if (cls !== '1xx') this.sentToTag ??= readOrUndefined(() => tagOf(to(response)));
     if (this.request.method === 'INVITE') {
       const type = cls === '1xx' ? '1xx from TU' : cls === '2xx' ? '2xx from TU' : '300-699 from TU';
       (this.#driver as InviteServerDriver).dispatch({ type, response });
@@ -171,9 +174,6 @@ export class ServerTransaction {
       (this.#driver as NonInviteServerDriver).dispatch({ type, response });
     }
   }
-
-  /** Where the last matched ACK came from (an ACK passed up in RFC 6026's Accepted state). */
-  ackOrigin: Origin | undefined;
 
   /** A retransmission of the request, or an ACK, matched to this transaction. */
   receive(request: Request, origin?: Origin): void {
