@@ -95,11 +95,13 @@ test('tag-like text in strings, templates and regular expressions is not a tag',
     'const f = a / b; // @@implements RFC3261 P9L9',
     'const g = (a) / 2 / (b); /* @@tests RFC3261 P8L8 */',
     "const h = '\\' // @@implement'; const i = \"\\\\\"; // @@tests RFC3261 P7L7",
+    'n = i++ / 2; // @@tests RFC3261 P6L6',
+    'if (x) { y(); } /@@implement [/]/.test(s) && ++i / 2 / z; // @@todo RFC3261 P5L5',
   ]);
   assert.equal(r.diagnostics, []);
   assert.equal(
     r.tags.map((t) => `${t.kind} ${t.refs[0]!.text} ${t.line}:${t.col}`),
-    ['implements P9L9 7:21', 'tests P8L8 8:29', 'tests P7L7 9:50'],
+    ['implements P9L9 7:21', 'tests P8L8 8:29', 'tests P7L7 9:50', 'tests P6L6 10:17', 'todo P5L5 11:61'],
   );
 });
 

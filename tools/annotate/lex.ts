@@ -229,6 +229,12 @@ export function lex(text: string): Lexed {
       i++;
       continue;
     }
+    if ((c === 43 || c === 45) && next === c) {
+      // `++`/`--` leave the expression state as it was: `i++ / 2` divides.
+      markCode(i, i + 2);
+      i += 2;
+      continue;
+    }
     regexOk = !(c === 41 || c === 93);
     i++;
   }
