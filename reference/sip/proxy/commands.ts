@@ -79,6 +79,9 @@ export const registerCommand: Command = {
     if (registrar.user !== undefined) throw new UsageError('the registrar URI must not have a user part (RFC 3261 §10.2)');
     const expires = values.expires === undefined ? undefined : Number(values.expires);
     if (expires !== undefined && !(Number.isInteger(expires) && expires >= 0)) throw new UsageError(`--expires wants a number of seconds, got ${values.expires}`);
+    if (values.listen === undefined && !/^(127\.|\[::1\]$|localhost$)/i.test(registrar.host)) {
+      throw new UsageError(`--listen ip:port is needed for a registrar not on loopback (${registrar.host}): the Contact must be an address it can reach`);
+    }
     const listen = parseListen((values.listen as string | undefined) ?? '127.0.0.1:0');
 
     const transport = await TransportLayer.start({ host: listen.host, port: listen.port }, { receiveRequest: () => {}, receiveResponse: () => {} });

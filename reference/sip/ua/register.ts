@@ -2,13 +2,14 @@
 /**
  * The REGISTER client (§10.2): builds REGISTER requests for one
  * address-of-record, keeps the Call-ID for its whole life and increments the
- * CSeq, answers 401/407 digest challenges (ua/auth.ts over reference/auth)
+ * CSeq, answers 401/407 digest challenges (a DigestSession of reference/auth,
+ * whose credentials then go with every later REGISTER)
  * and 423 (Interval Too Brief), reads the bindings back from the 200 OK, and
  * refreshes its own binding before it expires. Bindings are removed one by
  * one (expires=0) or all at once (Contact: *, Expires: 0).
  */
 import { formatAddress, type Address } from '../syntax/address.ts';
-import { contacts, cseq, type Request, type Response } from '../syntax/message.ts';
+import { contacts, type Request, type Response } from '../syntax/message.ts';
 import { paramValue } from '../syntax/params.ts';
 import { formatUri, uriEquals, type URI } from '../syntax/uri.ts';
 import type { Failure } from '../transaction/actions.ts';
@@ -16,7 +17,8 @@ import type { TimerHandle } from '../transaction/clock.ts';
 import type { TransactionLayer } from '../transaction/layer.ts';
 import type { Destination } from '../transport/layer.ts';
 import type { HostPort } from '../transport/via.ts';
-import { retryWithCredentials, type Credentials } from './auth.ts';
+import { DigestSession } from '../../auth/digest.ts';
+import type { Credentials } from './auth.ts';
 import { newCallId } from './ids.ts';
 import { createUacRequest, uriDestination } from './uac.ts';
 
@@ -58,6 +60,9 @@ export class RegisterClient {
   #refresh: TimerHandle | undefined;
   #busy = false;
   readonly #fromTag: string;
+  /** The digest session: the challenge answered last and its nonce count. */
+  readonly #session: DigestSession | undefined;
+  #proxyAuth = false;
 
   constructor(
     private readonly layers: RegisterLayers,
@@ -68,6 +73,7 @@ export class RegisterClient {
     // @implements RFC3261 P57L45-P57L46
     if (options.aor.scheme !== 'sip' && options.aor.scheme !== 'sips') throw new Error(`the address-of-record must be a SIP or SIPS URI (RFC 3261 §10.2), got ${formatUri(options.aor)}`);
     this.#fromTag = newCallId().slice(0, 12);
+    this.#session = options.credentials === undefined ? undefined : new DigestSession(options.credentials.username, options.credentials.password);
   }
 
   /** Adds or refreshes our binding (expires as configured, or given). */
@@ -139,9 +145,9 @@ export class RegisterClient {
     if (this.#busy) throw new Error('a REGISTER is still pending: wait for its final response (RFC 3261 §10.2)');
     this.#busy = true;
     try {
-      let request = this.build(addContact);
-      let challenged = 0;
-      for (;;) {
+      let contactHook = addContact;
+      for (let attempt = 0; attempt < 4; attempt++) {
+        const request = this.build(contactHook);
         const outcome = await this.transact(request);
         if ('failure' in outcome) {
           // @implements RFC3261 P63L1-P63L3
@@ -149,42 +155,37 @@ export class RegisterClient {
         }
         const response = outcome.response;
         if (response.status >= 200 && response.status < 300) return this.read(response);
-        if ((response.status === 401 || response.status === 407) && this.options.credentials !== undefined && challenged < 2) {
-          // A second challenge is answered only when it says the nonce was stale.
-          if (challenged === 1 && !/stale\s*=\s*"?true/i.test(response.headers.get(response.status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate') ?? '')) {
-            return { ok: false, response, reason: `${response.status} ${response.reason}: credentials refused` };
-          }
-          const retried = retryWithCredentials(request, response, this.options.credentials);
-          if (retried === undefined) return { ok: false, response, reason: `${response.status} ${response.reason}: no challenge this client can answer` };
-          challenged++;
-          request = retried;
-          this.seq = cseq(request).seq;
+        if (response.status === 401 || response.status === 407) {
+          // @implements RFC3261 P196L10-P196L11
+          const session = this.#session;
+          if (session === undefined) return { ok: false, response, reason: `${response.status} ${response.reason}: no credentials configured` };
+          const header = response.status === 401 ? 'WWW-Authenticate' : 'Proxy-Authenticate';
+          const verdict = session.onChallenge(response.headers.lines(header).map((f) => f.value), response.status === 407);
+          if (verdict === 'rejected') return { ok: false, response, reason: `${response.status} ${response.reason}: credentials refused` };
+          if (verdict === 'unsupported') return { ok: false, response, reason: `${response.status} ${response.reason}: no challenge this client can answer` };
+          this.#proxyAuth = response.status === 407;
           continue;
         }
         // @implements RFC3261 P63L12-P63L16
         const minExpires = Number(response.headers.get('Min-Expires'));
-        if (response.status === 423 && Number.isInteger(minExpires) && minExpires > 0) {
-          const raised = this.build((r) => {
+        if (response.status === 423 && Number.isInteger(minExpires) && minExpires > 0 && /;\s*expires=/i.test(request.headers.get('Contact') ?? '')) {
+          contactHook = (r) => {
             addContact(r);
-            for (const f of r.headers.lines('Contact')) {
-              f.value = f.value.replace(/;\s*expires=\d+/i, `;expires=${minExpires}`);
-            }
-          });
-          if (raised.headers.get('Contact')?.includes(`expires=${minExpires}`) !== true) return { ok: false, response, reason: '423 without a Contact expires to raise' };
-          request = raised;
-          challenged = 0;
+            for (const f of r.headers.lines('Contact')) f.value = f.value.replace(/;\s*expires=\d+/i, `;expires=${minExpires}`);
+          };
           continue;
         }
         return { ok: false, response, reason: `${response.status} ${response.reason}` };
       }
+      return { ok: false, reason: 'REGISTER: too many retries' };
     } finally {
       this.#busy = false;
     }
   }
 
-  /** §10.2: the REGISTER's header fields. */
+  /** §10.2: the REGISTER's header fields, and credentials once a challenge has been answered. */
   private build(addContact: (request: Request) => void): Request {
-    // @implements RFC3261 P58L14-P58L16
+    // @implements RFC3261 P58L14-P58L16, P196L45-P196L48
     this.seq += 1;
     // @implements RFC3261 P57L42-P57L46, P58L1-P58L4
     const from: Address = { uri: this.options.aor, params: new Map([['tag', this.#fromTag]]), nameAddr: true };
@@ -192,6 +193,10 @@ export class RegisterClient {
     // @implements RFC3261 P57L37-P57L40
     request.requestUri = this.options.registrar;
     addContact(request);
+    // Credentials are kept and sent with every later REGISTER (the nonce count goes up).
+    // @implements RFC3261 P196L13-P196L18, P196L24-P196L28
+    const authorization = this.#session?.authorize({ method: 'REGISTER', uri: formatUri(this.options.registrar) });
+    if (authorization !== undefined) request.headers.append(this.#proxyAuth ? 'Proxy-Authorization' : 'Authorization', authorization.header);
     return request;
   }
 

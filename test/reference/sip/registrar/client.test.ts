@@ -15,7 +15,8 @@ import { formatUri, parseUri } from '../../../../reference/sip/syntax/uri.ts';
 import { until } from '../transport/net.ts';
 
 async function setup(serverOptions: Partial<Parameters<typeof SipServer.start>[0]> = {}, clientOptions: { expires?: number; user?: string; password?: string } = {}) {
-  const server = await SipServer.start({ listen: { host: '127.0.0.1', port: 0 }, users: { alice: 'pw-a' }, ...serverOptions });
+  const log: string[] = [];
+  const server = await SipServer.start({ listen: { host: '127.0.0.1', port: 0 }, users: { alice: 'pw-a' }, log: (l) => log.push(l), ...serverOptions });
   const clock = new FakeClock();
   const transport = await TransportLayer.start({ host: '127.0.0.1', port: 0 }, { receiveRequest() {}, receiveResponse() {} });
   const transactions = new TransactionLayer(transport, { receiveRequest() {}, receiveStrayResponse() {} }, { clock });
@@ -39,7 +40,8 @@ async function setup(serverOptions: Partial<Parameters<typeof SipServer.start>[0
     await server.close();
   };
   // The registrar indexes the AoR without its own port.
-  return { server, client, clock, close, key: 'sip:alice@127.0.0.1' };
+  const registers = () => log.filter((l) => l.startsWith('REGISTER')).map((l) => l.replace(/^.*: /, ''));
+  return { server, client, clock, close, registers, key: 'sip:alice@127.0.0.1' };
 }
 
 const ok = (r: RegisterResult) => {
@@ -47,9 +49,9 @@ const ok = (r: RegisterResult) => {
   return r as Extract<RegisterResult, { ok: true }>;
 };
 
-// @tests RFC3261 P58L6-P58L8, P58L14-P58L16, P62L10-P62L11, P196L45-P196L48, P66L16-P66L17
-test('one Call-ID for every REGISTER of the client; CSeq up by one for each, the digest retry included', async () => {
-  const { server, client, close, key } = await setup({}, { expires: 300 });
+// @tests RFC3261 P58L6-P58L8, P58L14-P58L16, P62L10-P62L11, P196L45-P196L48, P66L16-P66L17, P196L13-P196L18
+test('one Call-ID for every REGISTER of the client; CSeq up by one for each, the digest retry included; credentials reused', async () => {
+  const { server, client, close, key, registers } = await setup({}, { expires: 300 });
   try {
     const first = ok(await client.register());
     assert.is(first.ours, 300);
@@ -57,11 +59,13 @@ test('one Call-ID for every REGISTER of the client; CSeq up by one for each, the
     let b = server.location.lookup(key)[0];
     assert.is(b?.callId, client.callId);
     assert.is(b?.cseq, 2);
+    // The next REGISTER carries the cached credentials (nonce count 2): no new challenge.
     ok(await client.register());
-    assert.is(client.seq, 4);
+    assert.is(client.seq, 3);
+    assert.equal(registers(), ['401 Unauthorized', '200 OK', '200 OK']);
     b = server.location.lookup(key)[0];
     assert.is(b?.callId, client.callId);
-    assert.is(b?.cseq, 4);
+    assert.is(b?.cseq, 3);
     assert.is(server.location.lookup(key).length, 1);
   } finally {
     await close();
@@ -81,7 +85,7 @@ test('refresh: the client registers again before its binding expires', async () 
     await until(() => refreshed.length === 1, 'the refresh', 5000);
     assert.ok(refreshed[0]?.ok);
     assert.is(server.location.lookup(key)[0]?.cseq, client.seq);
-    assert.is(client.seq, 4);
+    assert.is(client.seq, 3);
   } finally {
     await close();
   }
