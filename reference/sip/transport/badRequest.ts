@@ -7,6 +7,7 @@
  * dropped, and so is a malformed ACK (nothing ever answers an ACK).
  */
 import { badRequestReason } from '../syntax/error.ts';
+import { callId, cseq, from, to, topVia, type Message } from '../syntax/message.ts';
 
 /** The header names a response copies, with their compact forms. */
 const COPIED: Readonly<Record<string, string>> = {
@@ -57,3 +58,32 @@ function unfold(lines: string[]): string[] {
   }
   return out;
 }
+
+/**
+ * What a parsed message lacks for the transaction layer to handle it: the
+ * header fields it matches on and a response copies. Undefined when all are
+ * there and readable; else a reason phrase such as "Missing Call-ID header field".
+ */
+// @implements RFC3261 P35L7-P35L10, P185L38-P185L40
+export function missingEssentials(message: Message): string | undefined {
+  const views: [string, () => unknown][] = [
+    ['Via', () => topVia(message) ?? fail()],
+    ['From', () => from(message)],
+    ['To', () => to(message)],
+    ['Call-ID', () => callId(message)],
+    ['CSeq', () => cseq(message)],
+  ];
+  for (const [name, read] of views) {
+    if (!message.headers.has(name)) return `Missing ${name} header field`;
+    try {
+      read();
+    } catch (error) {
+      return `Bad ${name} header field: ${error instanceof Error ? error.message : String(error)}`.replace(/[\x00-\x1f\x7f]/g, ' ').slice(0, 200);
+    }
+  }
+  return undefined;
+}
+
+const fail = (): never => {
+  throw new Error('no value');
+};
