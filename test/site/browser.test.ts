@@ -2,17 +2,19 @@
  * The fixture site in a real browser (Debian's Chromium driven by
  * playwright-core), opened from file://: index → module → a quote box's link
  * to the RFC line → the backlink to the code → collapse all → search. No
- * console error, no request leaving the site. Screenshots of the module and
- * RFC pages go to /tmp for a person to look at.
+ * console error, no request leaving the site. Then `rfcdoc serve` in the
+ * same browser: an edit reloads the page, a broken edit shows diagnostics.
+ * Screenshots of the module and RFC pages go to /tmp for a person to look at.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { tempDir } from '../helpers.ts';
-import { build, FIXTURE } from './common.ts';
+import { serve } from '../../tools/site/serve.ts';
+import { build, FIXTURE, realStore } from './common.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
@@ -150,6 +152,38 @@ test('without JavaScript: boxes open, no search box or toggle button shown', asy
     assert.is(p.url(), base + 'rfc/rfc3261.html#P39L25');
   } finally {
     await plain.close();
+  }
+});
+
+test('rfcdoc serve: an edit reloads the open page; a broken edit shows its diagnostics over the last good page', async () => {
+  const root = tempDir('rfcdoc-serve-browser-');
+  cpSync(FIXTURE, root, { recursive: true });
+  const server = await serve({ root, store: realStore(), port: 0, log: () => {}, debounceMs: 30 });
+  const p = await context.newPage();
+  const outside: string[] = [];
+  p.on('request', (r) => {
+    if (!r.url().startsWith(server.url)) outside.push(r.url());
+  });
+  p.on('pageerror', (e) => problems.push(`page error (serve): ${e.message}`));
+  try {
+    const via = join(root, 'reference/sip/via.ts');
+    const text = readFileSync(via, 'utf8');
+    await p.goto(server.url + 'reference/sip/via.ts.html');
+    // live.js marks the page once its event stream is open.
+    await p.waitForSelector('html[data-live="open"]');
+    await Promise.all([p.waitForEvent('load'), Promise.resolve().then(() => writeFileSync(via, text.replace('P143L14-P143L17', 'P143L14-P143L19')))]);
+    assert.ok((await p.textContent('#L16 .ref'))!.includes('P143L14-P143L19'), 'reloaded with the edit');
+    await p.waitForSelector('html[data-live="open"]');
+    writeFileSync(via, text.replace('P143L14-P143L17', 'P143L14-P143L99'));
+    await p.waitForSelector('.rfcdoc-diagnostics');
+    const shown = (await p.textContent('.rfcdoc-diagnostics'))!;
+    assert.match(shown, /reference\/sip\/via\.ts:16:\d+: error: /);
+    assert.ok((await p.textContent('#L16 .ref'))!.includes('P143L14-P143L19'), 'last good page still shown');
+    await p.screenshot({ path: '/tmp/rfcdoc-site-serve-broken.png' });
+    assert.equal(outside, []);
+  } finally {
+    await p.close();
+    await server.close();
   }
 });
 

@@ -41,6 +41,7 @@ const LIVE_JS = `// rfcdoc serve: reload on rebuild, show a broken build's diagn
     box.textContent = 'The last edit does not build; showing the last good site.\\n\\n' + lines.join('\\n');
   }
   var es = new EventSource('${LIVE_PREFIX}events');
+  es.onopen = function () { document.documentElement.setAttribute('data-live', 'open'); };
   es.addEventListener('reload', function () { location.reload(); });
   es.addEventListener('diagnostics', function (e) { show(JSON.parse(e.data)); });
 })();
