@@ -37,16 +37,48 @@ interface Heading {
 }
 
 export function parseHeading(text: string): { number: string; parts: Parts; title: string } | undefined {
-  if (text === '' || text.charCodeAt(0) <= 32) return undefined;
-  const m = APPENDIX.exec(text) ?? LETTERED.exec(text) ?? NUMBERED.exec(text);
+  const c = text.charCodeAt(0);
+  if (text === '' || c <= 32) return undefined;
+  // Only NUMBERED starts with a digit; APPENDIX and LETTERED start with a letter.
+  const m = c >= 48 && c <= 57 ? NUMBERED.exec(text) : (APPENDIX.exec(text) ?? LETTERED.exec(text));
   if (!m) return undefined;
   const title = (m[2] ?? '').trim();
-  if (TOC_ENTRY.test(text)) return undefined;
+  if (mayBeTocEntry(text) && TOC_ENTRY.test(text)) return undefined;
   const number = m[1]!.replace(/\.$/, '');
-  const parts = number.split('.').map((p) => (/^[A-Z]$/.test(p) ? APPENDIX_BASE + p.charCodeAt(0) - 65 : Number(p)));
+  const parts = toParts(number);
   // Some RFCs number top-level sections "1.0", "2.0" and their children "2.1".
   if (parts.length === 2 && parts[1] === 0) parts.pop();
   return { number, parts, title };
+}
+
+/**
+ * "17.1.1.2" → [17, 1, 1, 2], "A.8" → [1000, 8]. The heading patterns only
+ * let through dot-separated parts of 1-3 digits, or a single capital letter.
+ */
+function toParts(number: string): Parts {
+  const parts: Parts = [];
+  let value = 0;
+  for (let i = 0; i < number.length; i++) {
+    const c = number.charCodeAt(i);
+    if (c === 46) {
+      parts.push(value);
+      value = 0;
+    } else if (c >= 65 && c <= 90) value = APPENDIX_BASE + c - 65;
+    else value = value * 10 + (c - 48);
+  }
+  parts.push(value);
+  return parts;
+}
+
+/**
+ * TOC_ENTRY can only match a line whose last character other than a space or
+ * tab is a digit or a dot; most headings end in a letter and skip the regex.
+ */
+function mayBeTocEntry(text: string): boolean {
+  let i = text.length - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  const c = text.charCodeAt(i);
+  return c === 46 || (c >= 48 && c <= 57);
 }
 
 /** Can `next` follow `prev` in a document's outline? Allows one missed number. */
