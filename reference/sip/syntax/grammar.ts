@@ -26,6 +26,26 @@ export const TOKEN = table("-.!%*_+`'~", ALNUM);
 // @implements RFC3261 P221L23-P221L26
 export const WORD = table("-.!%*_+`'~()<>:\\\"/[]?{}", ALNUM);
 
+// hostname characters; the shape (labels, no leading "-") is checked by isHostname
+export const HOSTCHAR = table('-.', ALNUM);
+
+/**
+ * hostname = *( domainlabel "." ) toplabel [ "." ], or an IPv4address: the
+ * characters are alphanum, "-" and "."; it starts with alphanum and does
+ * not end in "-".
+ */
+// @implements RFC3261 P222L37-P223L1
+export function isHostname(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (!(c < 128 && HOSTCHAR[c] === 1)) return false;
+  }
+  const first = s.charCodeAt(0);
+  return first !== 0x2d && first !== 0x2e && s.charCodeAt(n - 1) !== 0x2d;
+}
+
 /** True when code (a UTF-16 unit) is in the table; non-ASCII is never in one. */
 export const isIn = (t: Uint8Array, code: number): boolean => code < 128 && t[code] === 1;
 

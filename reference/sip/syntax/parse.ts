@@ -36,6 +36,7 @@ export interface ParseOptions {
 const CRLF = '\r\n';
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8');
+const EMPTY = new Uint8Array(0);
 
 /**
  * Parse one message from a datagram or a framed piece of a stream.
@@ -48,7 +49,7 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
     const end = input.indexOf('\r\n\r\n', start);
     if (end >= 0) {
       head = input.slice(start, end);
-      rest = enc.encode(input.slice(end + 4));
+      rest = end + 4 === input.length ? EMPTY : enc.encode(input.slice(end + 4));
     } else {
       head = headWithoutEmptyLine(input.slice(start), options);
       rest = new Uint8Array(0);
@@ -148,35 +149,42 @@ interface Located extends HeaderField {
  */
 // @implements RFC3261 P30L29-P30L35
 function parseHead(head: string, strict: boolean): Message {
-  const lines: Array<{ text: string; offset: number }> = [];
-  for (let start = 0; start <= head.length; ) {
-    let end = head.indexOf(CRLF, start);
-    if (end < 0) end = head.length;
-    lines.push({ text: head.slice(start, end), offset: start });
-    start = end + 2;
+  // CR and LF appear only as the CRLF ending a line.
+  const lone = loneCrOrLf(head);
+  if (lone >= 0) {
+    const line = head.slice(0, lone).split(CRLF).length;
+    throw new SipParseError('CRLF', 'CR or LF alone inside a line', lone, line, lone - head.lastIndexOf(CRLF, lone - 1) - 1);
   }
-  for (let i = 0; i < lines.length; i++) {
-    const bad = lines[i].text.search(/[\r\n]/);
-    if (bad >= 0) throw new SipParseError('CRLF', 'CR or LF alone inside a line', lines[i].offset + bad, i + 1, bad + 1);
-  }
-  const message = startLine(lines[0].text);
+  let end = head.indexOf(CRLF);
+  if (end < 0) end = head.length;
+  const message = startLine(head.slice(0, end));
   const fields: Located[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const { text, offset } = lines[i];
-    const c = text.charCodeAt(0);
+  let line = 1;
+  for (let start = end + 2; start < head.length; start = end + 2) {
+    end = head.indexOf(CRLF, start);
+    if (end < 0) end = head.length;
+    line++;
+    const c = head.charCodeAt(start);
     if (c === 0x20 || c === 0x09) {
       // LWS = [*WSP CRLF] 1*WSP: a folded line is one SP of the field value.
       const last = fields[fields.length - 1];
-      if (last === undefined) throw new SipParseError('message-header', 'a continuation line before any header field', offset, i + 1, 1);
-      const more = text.trim();
+      if (last === undefined) throw new SipParseError('message-header', 'a continuation line before any header field', start, line, 1);
+      const more = head.slice(start, end).trim();
       if (more.length > 0) last.value = last.value.length > 0 ? last.value + ' ' + more : more;
       continue;
     }
-    fields.push(headerLine(text, offset, i + 1));
+    fields.push(headerLine(head.slice(start, end), start, line));
   }
   for (const f of fields) message.headers.fields.push({ name: f.name, key: f.key, value: f.value });
   checkFields(message, fields, strict);
   return message;
+}
+
+/** Where a CR not followed by LF, or an LF not preceded by CR, is; -1 if none. */
+function loneCrOrLf(head: string): number {
+  for (let i = head.indexOf('\n'); i >= 0; i = head.indexOf('\n', i + 1)) if (head.charCodeAt(i - 1) !== 0x0d) return i;
+  for (let i = head.indexOf('\r'); i >= 0; i = head.indexOf('\r', i + 1)) if (head.charCodeAt(i + 1) !== 0x0a) return i;
+  return -1;
 }
 
 /** field-name HCOLON field-value; HCOLON = *( SP / HTAB ) ":" SWS. */
@@ -205,28 +213,29 @@ function startLine(line: string): Request | Response {
 /** Request-Line = Method SP Request-URI SP SIP-Version CRLF */
 // @implements RFC3261 P27L34-P27L38
 function requestLine(line: string): Request {
-  const fail = (detail: string, at: number): never => {
-    throw new SipParseError('Request-Line', detail, at, 1, at + 1);
-  };
-  if (line.length === 0) fail('empty start line', 0);
-  if (line.endsWith(' ') || line.endsWith('\t')) fail('SP characters at the end of the Request-Line', line.length - 1);
+  if (line.length === 0) throw lineError('empty start line', 0);
+  if (line.endsWith(' ') || line.endsWith('\t')) throw lineError('SP characters at the end of the Request-Line', line.length - 1);
   const sp1 = line.indexOf(' ');
   const sp2 = line.lastIndexOf(' ');
-  if (sp1 < 0 || sp1 === sp2) fail(`expected "Method SP Request-URI SP SIP-Version", found ${JSON.stringify(line.slice(0, 40))}`, 0);
+  if (sp1 < 0 || sp1 === sp2) throw lineError(`expected "Method SP Request-URI SP SIP-Version", found ${JSON.stringify(line.slice(0, 40))}`, 0);
+  for (let i = 0; i < sp1; i++) if (!isIn(TOKEN, line.charCodeAt(i))) throw lineError(`Method must be a token, found ${JSON.stringify(line.slice(0, sp1))}`, i);
   const method = line.slice(0, sp1);
-  for (let i = 0; i < method.length; i++) if (!isIn(TOKEN, method.charCodeAt(i))) fail(`Method must be a token, found ${JSON.stringify(method)}`, i);
   const uriText = line.slice(sp1 + 1, sp2);
   // @implements RFC3261 P27L39-P27L42
-  if (uriText.startsWith(' ') || uriText.endsWith(' ')) fail('more than one SP separating Request-Line elements', uriText.startsWith(' ') ? sp1 + 1 : sp2 - 1);
+  if (uriText.startsWith(' ') || uriText.endsWith(' ')) throw lineError('more than one SP separating Request-Line elements', uriText.startsWith(' ') ? sp1 + 1 : sp2 - 1);
   const ws = uriText.search(/[ \t]/);
-  if (ws >= 0) fail('whitespace inside the Request-URI', sp1 + 1 + ws);
-  if (uriText.startsWith('<')) fail('the Request-URI must not be enclosed in "<>"', sp1 + 1);
+  if (ws >= 0) throw lineError('whitespace inside the Request-URI', sp1 + 1 + ws);
+  if (uriText.startsWith('<')) throw lineError('the Request-URI must not be enclosed in "<>"', sp1 + 1);
   const version = line.slice(sp2 + 1);
   checkVersion(version, sp2 + 1, 'Request-Line');
   const requestUri = parseUri(uriText, { s: new Scanner(line, 'Request-URI', 0, 1, 1), offset: sp1 + 1 }, 'Request-URI');
   // @implements RFC3261 P152L17
   if (requestUri.headers.length > 0) throw new SipParseError('Request-URI', 'headers ("?") are not allowed in a Request-URI', sp1 + 1 + uriText.indexOf('?'), 1, sp1 + 2 + uriText.indexOf('?'));
-  return { type: 'request', method, requestUri, version, headers: new Headers(), body: new Uint8Array(0) };
+  return { type: 'request', method, requestUri, version, headers: new Headers(), body: EMPTY };
+}
+
+function lineError(detail: string, at: number): SipParseError {
+  return new SipParseError('Request-Line', detail, at, 1, at + 1);
 }
 
 /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is understood (505 otherwise). */
@@ -254,11 +263,13 @@ function statusLine(line: string): Response {
   const reason = line.length > sp1 + 4 ? line.slice(sp1 + 5) : '';
   const bad = reason.search(/[\x00-\x08\x0a-\x1f\x7f]/);
   if (bad >= 0) throw new SipParseError('Reason-Phrase', 'control character in the reason phrase', sp1 + 5 + bad, 1, sp1 + 6 + bad);
-  return { type: 'response', status: Number(code), reason, version: line.slice(0, sp1), headers: new Headers(), body: new Uint8Array(0) };
+  return { type: 'response', status: Number(code), reason, version: line.slice(0, sp1), headers: new Headers(), body: EMPTY };
 }
 
 /** A scanner over a field's value placed at its position in the message. */
-const scannerOf = (f: Located, rule: string) => new Scanner(f.value, rule, f.offset, f.line, f.col);
+function scannerOf(f: Located, rule: string): Scanner {
+  return new Scanner(f.value, rule, f.offset, f.line, f.col);
+}
 
 /**
  * Check the fields the core depends on; with `strict`, also the others this
@@ -321,7 +332,11 @@ function checkFields(m: Message, fields: Located[], strict: boolean): void {
   }
 }
 
-const isTokenString = (v: string) => v.length > 0 && [...v].every((ch) => isIn(TOKEN, ch.charCodeAt(0)));
+function isTokenString(v: string): boolean {
+  if (v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) if (!isIn(TOKEN, v.charCodeAt(i))) return false;
+  return true;
+}
 
 /** callid = word [ "@" word ] */
 function checkCallId(f: Located): void {

@@ -6,7 +6,7 @@
  *
  * @implements RFC3261 (SIP)
  */
-import { Scanner, UNRESERVED, RESERVED, isIn } from './grammar.ts';
+import { Scanner, UNRESERVED, RESERVED, HOSTCHAR, isHostname, isIn } from './grammar.ts';
 import { SipParseError } from './error.ts';
 import { formatParams, type Params } from './params.ts';
 
@@ -42,8 +42,6 @@ const PARAMCHAR = extend(UNRESERVED, '[]/:&+$');
 const HNV = extend(UNRESERVED, '[]/?:+$');
 // @implements RFC3261 P224L2-P224L4
 const URIC = extend(UNRESERVED, ';/?:@&=+$,');
-// @implements RFC3261 P222L37-P222L41
-const HOSTNAME = extend(UNRESERVED, '');
 const HEX = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 
 /**
@@ -111,11 +109,11 @@ function parseSipUri(s: Scanner, scheme: string, start: number): URI {
     if (close < 0 || !/^\[[0-9A-Fa-f:.]+\]$/.test(text.slice(p, close + 1))) s.fail('malformed IPv6reference in host', s.rule, p);
     s.pos = close + 1;
   } else {
-    s.run(HOSTNAME);
+    s.run(HOSTCHAR);
   }
   uri.host = text.slice(p, s.pos);
   if (uri.host.length === 0) s.fail(`expected a host, found ${s.found()}`);
-  if (uri.host[0] !== '[' && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9.])?$/.test(uri.host)) s.fail(`malformed host ${JSON.stringify(uri.host)}`, s.rule, p);
+  if (uri.host.charCodeAt(0) !== 0x5b && !isHostname(uri.host)) s.fail(`malformed host ${JSON.stringify(uri.host)}`, s.rule, p);
   if (s.eat(':')) {
     const digits = s.run(DIGITS);
     if (digits.length === 0 || digits.length > 5 || Number(digits) > 65535) s.fail(`port must be 1 to 65535, found ${JSON.stringify(digits || s.found())}`);

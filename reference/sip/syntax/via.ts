@@ -6,7 +6,7 @@
  * @implements RFC3261 (SIP)
  * @implements RFC3581 (rport)
  */
-import { Scanner, TOKEN } from './grammar.ts';
+import { Scanner, HOSTCHAR, isHostname, isToken } from './grammar.ts';
 import { genValue, formatParams, paramValue, type Params } from './params.ts';
 
 export class Via {
@@ -91,11 +91,11 @@ export function parseViaAt(s: Scanner): Via {
     if (close < 0) s.fail('unterminated IPv6 reference in the sent-by of Via');
     s.pos = close + 1;
   } else {
-    while (isHostChar(s.peek())) s.pos++;
+    s.run(HOSTCHAR);
   }
   const host = s.text.slice(hostStart, s.pos);
   if (host.length === 0) s.fail(`expected the sent-by host of Via, found ${s.found()}`);
-  if (host[0] !== '[' && !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9.])?$/.test(host)) s.fail(`malformed sent-by host ${JSON.stringify(host)} in Via`, s.rule, hostStart);
+  if (host.charCodeAt(0) !== 0x5b && !isHostname(host)) s.fail(`malformed sent-by host ${JSON.stringify(host)} in Via`, s.rule, hostStart);
   let port: number | undefined;
   if (s.sep(':')) {
     const start = s.pos;
@@ -115,7 +115,6 @@ export function parseViaAt(s: Scanner): Via {
   return new Via(name, version, transport, host, port, params);
 }
 
-const isHostChar = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2e;
 
 /** The via-params whose values the grammar constrains. */
 function checkViaParam(s: Scanner, name: string, value: string | null): void {
@@ -130,7 +129,7 @@ function checkViaParam(s: Scanner, name: string, value: string | null): void {
       return;
     // @implements RFC3261 P233L9
     case 'branch':
-      if (value === null || !TOKEN_RE.test(value)) s.fail('Via branch must be a token');
+      if (value === null || !isToken(value)) s.fail('Via branch must be a token');
       return;
     // @implements RFC3581 P4L3-P4L6
     case 'rport':
@@ -138,8 +137,6 @@ function checkViaParam(s: Scanner, name: string, value: string | null): void {
       return;
   }
 }
-const TOKEN_RE = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
-void TOKEN;
 
 /** One Via value (a single via-parm), e.g. from `vias(message)[0]`. */
 export function parseVia(value: string): Via {
