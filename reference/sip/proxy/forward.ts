@@ -105,6 +105,7 @@ export function nextHop(copy: Request, strictRewrite = false): Destination {
  * A URI to an address, port and transport: maddr or host, the explicit port
  * or 5060, the transport parameter or UDP.
  */
+// @exception RFC3261 P104L41-P104L47: one tuple per target; without RFC 3263 there is no ordered set of tuples to fall back on (a failure is a 408/503 for that target).
 // @exception RFC3261 P104L34-P104L35: RFC 3263 NAPTR/SRV lookups are not done; a host name is resolved by the operating system (A/AAAA) and only its first address is tried.
 export function destinationOf(uri: URI): Destination {
   const maddr = uri.params.get('maddr');

@@ -22,8 +22,12 @@ export function isMine(uri: URI, me: ProxyIdentity): boolean {
   return me.hosts.includes(host) && (uri.port ?? 5060) === me.port;
 }
 
-/** The URI this proxy places in Record-Route (a SIP URI with lr). */
-// @implements RFC3261 P101L35-P101L37, P113L21-P113L23
+/**
+ * The URI this proxy places in Record-Route (a SIP URI with lr): its own
+ * listening address, so later requests reach it, and no transport parameter.
+ */
+// @implements RFC3261 P101L35-P101L37, P113L21-P113L23, P101L38-P101L42, P102L1-P102L4
+// @exception RFC3261 P102L4-P102L10: no TLS transport, so no SIPS Record-Route is ever needed.
 export function recordRouteUri(me: ProxyIdentity): URI {
   const host = me.hosts[0] ?? '127.0.0.1';
   return sipUri({ user: `rr.${me.instance}`, host: host.includes(':') ? `[${host}]` : host, port: me.port, params: { lr: null } });

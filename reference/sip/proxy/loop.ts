@@ -24,7 +24,7 @@ import { unbracket } from '../transport/via.ts';
  * with a different one).
  */
 // @implements RFC5393 P8L27-P8L35, P8L37-P8L41
-// @implements RFC3261 P105L41-P106L3
+// @implements RFC3261 P105L41-P106L3, P106L5-P106L11, P106L13-P106L18
 export function loopHash(request: Request): string {
   const parts = [
     formatUri(request.requestUri),
@@ -41,7 +41,7 @@ export function loopHash(request: Request): string {
 
 /** A branch for one forwarded copy: cookie + unique part + "." + loop hash. */
 // @implements RFC5393 P8L3-P8L8, P8L12-P8L15, P8L23-P8L25
-// @implements RFC3261 P105L16-P105L23
+// @implements RFC3261 P105L16-P105L23, P105L25-P105L31
 export function proxyBranch(received: Request): string {
   return `${MAGIC_COOKIE}${randomBytes(8).toString('hex')}.${loopHash(received)}`;
 }

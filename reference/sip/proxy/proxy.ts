@@ -80,6 +80,8 @@ export interface ResponseContext {
 /** Timer C default: a little above the 3-minute floor. */
 export const TIMER_C = 181_000;
 
+// Forking means state: every request is proxied through server and client transactions.
+// @implements RFC3261 P92L15-P92L17
 export class StatefulProxy {
   readonly contexts = new Map<ServerTransaction, ResponseContext>();
   readonly #timerC: number;
@@ -97,7 +99,12 @@ export class StatefulProxy {
     this.options.log?.(line);
   }
 
-  /** A new request from the transaction layer (ACK for a 2xx comes without a transaction). */
+  /**
+   * A new request from the transaction layer (ACK for a 2xx comes without a
+   * transaction). The server transaction was created by the layer, which also
+   * sends the 100 (Trying) for INVITE and none for other methods.
+   */
+  // @implements RFC3261 P93L9-P93L15, P93L21-P93L22
   receiveRequest(request: Request, server: ServerTransaction | undefined, origin: Origin): void {
     if (server === undefined) {
       this.forwardAckStatelessly(request, origin);
@@ -107,7 +114,8 @@ export class StatefulProxy {
       this.receiveCancel(request, server, origin);
       return;
     }
-    // §16.3
+    // §16.3. Merged requests are not looked for: they are not an error here.
+    // @implements RFC3261 P94L25-P94L26
     const invalid = validateRequest(request, {
       sentBy: this.layers.transport.sentBy,
       ...(this.options.proxyRequireSupported !== undefined && { proxyRequireSupported: this.options.proxyRequireSupported }),
@@ -207,8 +215,9 @@ export class StatefulProxy {
     response.headers.removeFirst('Via');
     if (!response.headers.has('Via')) return;
 
-    // 4. Final responses are kept in the context.
+    // 4. Final responses are kept in the context; 3xx and 416 are not recursed on.
     // @implements RFC3261 P108L35-P108L40
+    // @exception RFC3261 P108L42-P108L46, P109L14-P109L19: no recursion on 3xx Contacts or on a 416 (the proxy never changes a SIP scheme); they compete for best response as they are.
     if (response.status >= 200) {
       if (b.final !== undefined) return; // a second final on one branch: the transaction would not pass it
       b.final = response;
@@ -259,7 +268,12 @@ export class StatefulProxy {
     this.forwardResponse(context, best);
   }
 
-  /** Steps 7-10 for a response that is forwarded. */
+  /**
+   * Steps 7-10 for a response that is forwarded, whether at once or as the
+   * best one. The To tag of a forwarded response is never touched (only the
+   * responses the proxy generates itself get one).
+   */
+  // @implements RFC3261 P110L20-P110L22, P111L14-P111L16, P111L25-P111L28, P111L47-P111L48
   forwardResponse(context: ResponseContext, selected: Response): void {
     // 7. Aggregate challenges.
     const response = aggregateChallenges(selected, context.finals);

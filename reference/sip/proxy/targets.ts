@@ -28,7 +28,7 @@ export function determineTargets(request: Request, domains: Domains, location: L
   const uri = request.requestUri;
   // @implements RFC3261 P97L16-P97L18
   if (uri.params.has('maddr')) return { targets: [{ uri }] };
-  // @implements RFC3261 P97L20-P97L23
+  // @implements RFC3261 P97L20-P97L23, P98L19-P98L21
   if (!domains.isResponsibleFor(uri)) return { targets: [{ uri }] };
 
   // @implements RFC3261 P97L38-P97L41
@@ -36,9 +36,11 @@ export function determineTargets(request: Request, domains: Domains, location: L
   // @implements RFC3261 P99L5-P99L6
   if (!location.knows(aor)) return { status: 404 };
 
+  // @exception RFC3261 P98L34-P98L37: the target set is taken once, when the request arrives; bindings registered while it is being forwarded are not added.
+  // @exception RFC3261 P97L44-P97L47: no 485: a Request-URI names one address-of-record of the location service, never several.
   const targets: Target[] = [];
   for (const binding of location.lookup(aor)) {
-    // @implements RFC3261 P98L13-P98L17
+    // @implements RFC3261 P98L13-P98L17, P98L37-P98L38
     if (targets.some((t) => uriEquals(t.uri, binding.contact.uri))) continue;
     targets.push({ uri: binding.contact.uri, ...(binding.q !== undefined && { q: binding.q }) });
   }

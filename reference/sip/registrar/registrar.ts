@@ -78,8 +78,12 @@ export class Registrar {
     return canonicalAoR(uri, this.#o.port);
   }
 
-  /** Processes one REGISTER, start to end (the caller runs them one at a time, in arrival order). */
-  // @implements RFC3261 P63L40-P63L45
+  /**
+   * Processes one REGISTER, start to end (the caller runs them one at a time,
+   * in arrival order). Its answers are 200, 400, 401, 403, 404, 420, 423 and
+   * 500: never a 6xx.
+   */
+  // @implements RFC3261 P63L40-P63L45, P63L24
   handle(request: Request): RegistrarResult {
     if (request.method !== 'REGISTER') throw new Error(`a registrar accepts only REGISTER, got ${request.method} (RFC 3261 §10.3)`);
     try {

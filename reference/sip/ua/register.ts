@@ -187,7 +187,8 @@ export class RegisterClient {
   private build(addContact: (request: Request) => void): Request {
     // @implements RFC3261 P58L14-P58L16, P196L45-P196L48
     this.seq += 1;
-    // @implements RFC3261 P57L42-P57L46, P58L1-P58L4
+    // No deprecated "action" parameter is ever added to Contact.
+    // @implements RFC3261 P57L42-P57L46, P58L1-P58L4, P59L29-P59L30
     const from: Address = { uri: this.options.aor, params: new Map([['tag', this.#fromTag]]), nameAddr: true };
     const request = createUacRequest({ method: 'REGISTER', target: this.options.aor, from, callId: this.callId, seq: this.seq }, this.layers.sentBy);
     // @implements RFC3261 P57L37-P57L40

@@ -161,6 +161,27 @@ test('forking to three contacts: 486 from one, 200 from another: the 200 is forw
   }, [busy, answers, ringing, caller]);
 });
 
+// @tests RFC3261 P109L36-P109L38, P114L21-P114L30
+test('forking to two contacts: one would answer 486, the other answers 200 first: the 200 is forwarded, the other branch CANCELled', async () => {
+  const late486 = await ua((request, tx) => {
+    ring(request, tx, undefined as never);
+    answer(486, 800)(request, tx, undefined as never);
+  });
+  const quick200 = await ua(answer(200, 100));
+  const caller = await ua();
+  await withServer({}, async (server) => {
+    bind(server, 'bob', late486);
+    bind(server, 'bob', quick200);
+    const c = call(caller, server, invite(server.address.port));
+    await until(() => c.finals().length === 1, 'the 200');
+    assert.is(c.finals()[0]?.status, 200);
+    await until(() => late486.requests.some((r) => r.method === 'CANCEL'), 'the CANCEL to the other branch');
+    await sleep(1000);
+    // The cancelled branch ended with 487 before its 486 was due; the caller saw one final response, the 200.
+    assert.equal(c.finals().map((r) => r.status), [200]);
+  }, [late486, quick200, caller]);
+});
+
 // @tests RFC3261 P115L36-P115L43, P115L24-P115L26
 test('CANCEL from the caller: 200 to the CANCEL at once, every ringing branch CANCELled, the 487 forwarded', async () => {
   const a = await ua(ring);
