@@ -25,7 +25,7 @@ export const tagOf = (a: Address): string | undefined => paramValue(a.params, 't
 /**
  * Parse one address at the cursor, up to the end or a top-level comma.
  */
-// @implements RFC3261 P230L9-P230L16
+// @implements RFC3261 P228L34-P228L36, P167L14-P167L18, P167L22-P167L23
 export function parseAddressAt(s: Scanner, what: string): Address {
   s.sws();
   const start = s.pos;
@@ -55,7 +55,7 @@ export function parseAddressAt(s: Scanner, what: string): Address {
     }
     if (words.length > 0) displayName = words.join(' ');
   }
-  // @implements RFC3261 P222L6-P222L9
+  // @implements RFC3261 P221L38-P221L39
   s.pos++; // "<"
   const uriStart = s.pos;
   const close = s.text.indexOf('>', uriStart);
@@ -71,7 +71,7 @@ export function parseAddressAt(s: Scanner, what: string): Address {
  * addr-spec without <>: the URI ends at the first ";" "," or whitespace, and
  * what follows ";" are header parameters, not URI parameters.
  */
-// @implements RFC3261 P230L29-P230L35
+// @implements RFC3261 P161L26-P161L31
 function addrSpec(s: Scanner, what: string): Address {
   const start = s.pos;
   let c: number;
@@ -97,7 +97,7 @@ export function parseAddress(value: string, rule = 'Address'): Address {
  * The address as header text. A URI holding ',', ';' or '?' must be
  * enclosed in <>, and so must any address with a display name.
  */
-// @implements RFC3261 P230L29-P230L35
+// @implements RFC3261 P167L20-P167L23, P161L26-P161L29
 export function formatAddress(a: Address): string {
   const uri = formatUri(a.uri);
   let out: string;

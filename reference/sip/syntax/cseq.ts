@@ -14,7 +14,7 @@ export interface CSeq {
  * CSeq = "CSeq" HCOLON 1*DIGIT LWS Method. A sender keeps the number below
  * 2**31; a receiver accepts any 32-bit unsigned value.
  */
-// @implements RFC3261 P228L36, P211L20-P211L23
+// @implements RFC3261 P229L33, P170L29-P170L31
 export function parseCSeqAt(s: Scanner): CSeq {
   s.sws();
   const start = s.pos;

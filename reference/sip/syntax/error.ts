@@ -35,7 +35,7 @@ export class SipParseError extends Error {
  * A reason phrase for the 400 response to a message that did not parse.
  * Kept on one line and free of control characters, as Reason-Phrase requires.
  */
-// @implements RFC3261 P46L34-P46L41
+// @implements RFC3261 P185L38-P185L40
 export function badRequestReason(error: unknown): string {
   if (!(error instanceof SipParseError)) return 'Bad Request';
   const where = error.line > 0 ? ` at line ${error.line} column ${error.column}` : '';

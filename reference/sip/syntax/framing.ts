@@ -49,7 +49,7 @@ export class StreamFramer {
   }
 
   /** The next whole message's octets, or undefined when more must arrive. */
-  // @implements RFC3261 P34L8-P34L12, P167L7-P167L12, P33L41-P33L45
+  // @implements RFC3261 P34L8-P34L14, P147L18-P147L20
   private nextFrame(): Uint8Array | undefined {
     let start = 0;
     // CRLFs between messages (keep-alives) are skipped

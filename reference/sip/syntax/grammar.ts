@@ -23,7 +23,7 @@ export const UNRESERVED = table("-_.!~*'()", ALNUM);
 export const RESERVED = table(';/?:@&=+$,');
 // @implements RFC3261 P221L17-P221L18
 export const TOKEN = table("-.!%*_+`'~", ALNUM);
-// @implements RFC3261 P221L23-P221L26
+// @implements RFC3261 P221L23-P221L28
 export const WORD = table("-.!%*_+`'~()<>:\\\"/[]?{}", ALNUM);
 
 // hostname characters; the shape (labels, no leading "-") is checked by isHostname
@@ -190,11 +190,4 @@ export class Scanner {
 export function quote(s: string): string {
   if (/[\r\n]/.test(s)) throw new SipParseError('quoted-string', 'CR and LF cannot appear in a quoted-string');
   return '"' + s.replace(/["\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, (m) => '\\' + m) + '"';
-}
-
-/** gen-value: emitted bare when it is a token or a host, else quoted. */
-// @implements RFC3261 P227L16-P227L17
-export function formatGenValue(v: string): string {
-  if (isToken(v) || /^\[[0-9A-Fa-f:.]+\]$/.test(v)) return v;
-  return quote(v);
 }

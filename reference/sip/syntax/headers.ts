@@ -7,7 +7,7 @@
  */
 
 /** Compact form → full name. */
-// @implements RFC3261 P32L40-P33L4
+// @implements RFC3261 P32L46-P33L3
 export const COMPACT_FORMS: Readonly<Record<string, string>> = {
   i: 'Call-ID',
   m: 'Contact',
@@ -47,7 +47,7 @@ for (const n of [
  * The key a header name is looked up by: its full name, lowercased.
  * `v`, `V`, `via` and `VIA` all give `via`.
  */
-// @implements RFC3261 P30L1-P30L6, P32L40-P33L4
+// @implements RFC3261 P32L5-P32L6, P32L46-P33L3
 export function headerKey(name: string): string {
   const lower = name.toLowerCase();
   if (lower.length === 1) {
@@ -69,7 +69,7 @@ export function canonicalName(name: string): string {
  * split into several. Others (Date, the authentication headers, Call-ID, …)
  * contain commas that do not separate values.
  */
-// @implements RFC3261 P31L21-P31L30
+// @implements RFC3261 P30L40-P31L3
 export const LIST_HEADERS: ReadonlySet<string> = new Set([
   'accept', 'accept-encoding', 'accept-language', 'alert-info', 'allow', 'call-info', 'contact',
   'content-encoding', 'content-language', 'error-info', 'in-reply-to', 'proxy-require', 'record-route',
@@ -82,7 +82,7 @@ export const LIST_HEADERS: ReadonlySet<string> = new Set([
  * Split a header value at commas that separate values: not inside a
  * quoted-string, not inside <> (a URI may hold commas). Each part is trimmed.
  */
-// @implements RFC3261 P31L21-P31L30
+// @implements RFC3261 P30L43-P30L46
 export function splitList(value: string): string[] {
   const parts: string[] = [];
   let start = 0;
@@ -136,7 +136,7 @@ export class Headers {
   }
 
   /** Every value in order: list headers split into their elements. */
-  // @implements RFC3261 P31L21-P31L30
+  // @implements RFC3261 P31L5-P31L7
   getAll(name: string): string[] {
     const key = headerKey(name);
     const out: string[] = [];

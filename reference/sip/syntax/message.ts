@@ -47,7 +47,7 @@ export const isResponse = (m: Message): m is Response => m.type === 'response';
 // ---- Typed views of header fields ----
 
 /** All Via values, top first. */
-// @implements RFC3261 P232L37-P233L12
+// @implements RFC3261 P232L1-P232L2
 export function vias(m: Message): Via[] {
   const out: Via[] = [];
   for (const f of m.headers.fields) {
@@ -140,7 +140,7 @@ export function createRequest(method: string, requestUri: URI | string, headers?
  * The response to a request per §8.2.6: Via values in order, From, To,
  * Call-ID and CSeq copied; a To tag added when given and the To has none.
  */
-// @implements RFC3261 P49L34-P49L40, P50L10-P50L14, P50L16-P50L20
+// @implements RFC3261 P50L10-P50L15, P50L17-P50L23
 export function createResponse(
   request: Request,
   status: number,

@@ -106,7 +106,7 @@ export function indexOfCrlfCrlf(b: Uint8Array, from: number): number {
 /**
  * The body: Content-Length octets of what follows the empty line.
  */
-// @implements RFC3261 P33L37-P33L48, P167L7-P167L16
+// @implements RFC3261 P33L37-P33L38, P147L7-P147L20
 function bodyOf(m: Message, rest: Uint8Array, transport: 'datagram' | 'stream'): Uint8Array {
   const cl = contentLength(m.headers);
   if (cl === undefined) {
@@ -123,7 +123,7 @@ function bodyOf(m: Message, rest: Uint8Array, transport: 'datagram' | 'stream'):
  * The Content-Length value, undefined when absent. Several fields with
  * different values, or a value that is not 1*DIGIT, are errors.
  */
-// @implements RFC3261 P228L33
+// @implements RFC3261 P229L17, P169L38-P169L39
 export function contentLength(h: Headers): number | undefined {
   let value: number | undefined;
   for (const f of h.fields) {
@@ -147,7 +147,7 @@ interface Located extends HeaderField {
  * Start line and header fields. Lines end in CRLF; a line starting with SP
  * or HTAB continues the previous field (folding).
  */
-// @implements RFC3261 P30L29-P30L35
+// @implements RFC3261 P27L35-P27L36, P30L23-P30L26
 function parseHead(head: string, strict: boolean): Message {
   // CR and LF appear only as the CRLF ending a line.
   const lone = loneCrOrLf(head);
@@ -188,7 +188,7 @@ function loneCrOrLf(head: string): number {
 }
 
 /** field-name HCOLON field-value; HCOLON = *( SP / HTAB ) ":" SWS. */
-// @implements RFC3261 P30L1-P30L6, P220L28
+// @implements RFC3261 P232L31-P232L32, P220L28
 function headerLine(text: string, offset: number, line: number): Located {
   let i = 0;
   let c: number;
@@ -211,7 +211,7 @@ function startLine(line: string): Request | Response {
 }
 
 /** Request-Line = Method SP Request-URI SP SIP-Version CRLF */
-// @implements RFC3261 P27L34-P27L38
+// @implements RFC3261 P27L31-P27L37, P223L43
 function requestLine(line: string): Request {
   if (line.length === 0) throw lineError('empty start line', 0);
   if (line.endsWith(' ') || line.endsWith('\t')) throw lineError('SP characters at the end of the Request-Line', line.length - 1);
@@ -221,7 +221,7 @@ function requestLine(line: string): Request {
   for (let i = 0; i < sp1; i++) if (!isIn(TOKEN, line.charCodeAt(i))) throw lineError(`Method must be a token, found ${JSON.stringify(line.slice(0, sp1))}`, i);
   const method = line.slice(0, sp1);
   const uriText = line.slice(sp1 + 1, sp2);
-  // @implements RFC3261 P27L39-P27L42
+  // @implements RFC3261 P27L32-P27L33, P28L4-P28L5
   if (uriText.startsWith(' ') || uriText.endsWith(' ')) throw lineError('more than one SP separating Request-Line elements', uriText.startsWith(' ') ? sp1 + 1 : sp2 - 1);
   const ws = uriText.search(/[ \t]/);
   if (ws >= 0) throw lineError('whitespace inside the Request-URI', sp1 + 1 + ws);
@@ -239,7 +239,7 @@ function lineError(detail: string, at: number): SipParseError {
 }
 
 /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is understood (505 otherwise). */
-// @implements RFC3261 P224L16, P28L1-P28L7
+// @implements RFC3261 P224L16, P28L17-P28L20
 function checkVersion(version: string, at: number, rule: string): void {
   if (!/^SIP\/\d+\.\d+$/i.test(version)) throw new SipParseError(rule, `expected SIP-Version ("SIP/2.0"), found ${JSON.stringify(version.slice(0, 20))}`, at, 1, at + 1);
   if (version.toUpperCase() !== SIP_VERSION) {
@@ -250,7 +250,7 @@ function checkVersion(version: string, at: number, rule: string): void {
 }
 
 /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF */
-// @implements RFC3261 P28L27-P28L31, P225L31, P225L39
+// @implements RFC3261 P28L27-P28L30, P225L31, P225L39-P225L41
 function statusLine(line: string): Response {
   const sp1 = line.indexOf(' ');
   if (sp1 < 0) throw new SipParseError('Status-Line', 'expected "SIP-Version SP Status-Code SP Reason-Phrase"', 0, 1, 1);
@@ -278,7 +278,7 @@ function scannerOf(f: Located, rule: string): Scanner {
 function checkFields(m: Message, fields: Located[], strict: boolean): void {
   for (const f of fields) {
     switch (f.key) {
-      // @implements RFC3261 P232L37-P233L12
+      // @implements RFC3261 P232L1-P232L18
       case 'via': {
         const s = scannerOf(f, 'Via');
         do parseViaAt(s);
@@ -286,7 +286,7 @@ function checkFields(m: Message, fields: Located[], strict: boolean): void {
         s.end('Via');
         break;
       }
-      // @implements RFC3261 P230L1-P230L8, P233L32-P233L35
+      // @implements RFC3261 P230L4-P230L8, P231L38-P231L40
       case 'from':
       case 'to': {
         const rule = f.key === 'to' ? 'To' : 'From';
@@ -297,31 +297,31 @@ function checkFields(m: Message, fields: Located[], strict: boolean): void {
         if (tag !== undefined && !isTokenString(tag)) s.fail(`the tag of ${rule} must be a token`);
         break;
       }
-      // @implements RFC3261 P228L20-P228L21, P222L28-P222L30
+      // @implements RFC3261 P228L23-P228L24
       case 'call-id':
         checkCallId(f);
         break;
-      // @implements RFC3261 P228L36
+      // @implements RFC3261 P229L33
       case 'cseq': {
         const c = parseCSeqAt(scannerOf(f, 'CSeq'));
-        // @implements RFC3261 P38L33-P38L36
+        // @implements RFC3261 P38L28-P38L29
         if (m.type === 'request' && c.method !== m.method) {
           throw new SipParseError('CSeq', `method ${c.method} does not match the request method ${m.method}`, f.offset, f.line, f.col);
         }
         break;
       }
-      // @implements RFC3261 P230L12, P237L19-P237L22
+      // @implements RFC3261 P230L12, P173L13
       case 'max-forwards':
         if (!/^\d+$/.test(f.value) || Number(f.value) > 255) throw new SipParseError('Max-Forwards', `must be an integer from 0 to 255, found ${JSON.stringify(f.value)}`, f.offset, f.line, f.col);
         break;
       case 'content-length':
         if (!/^\d{1,10}$/.test(f.value)) throw new SipParseError('Content-Length', `must be a number of octets, found ${JSON.stringify(f.value)}`, f.offset, f.line, f.col);
         break;
-      // @implements RFC3261 P228L10-P228L19
+      // @implements RFC3261 P228L31-P228L43
       case 'contact':
         checkContact(f);
         break;
-      // @implements RFC3261 P231L31-P231L32, P231L15-P231L17
+      // @implements RFC3261 P231L5-P231L6, P231L21-P231L22
       case 'route':
       case 'record-route':
         checkRoute(f);
@@ -353,7 +353,7 @@ function checkContact(f: Located): void {
   do {
     const a = parseAddressAt(s, 'Contact');
     const expires = paramValue(a.params, 'expires');
-    // @implements RFC3261 P228L16-P228L17
+    // @implements RFC3261 P228L41-P228L43
     if (expires !== undefined && !/^\d+$/.test(expires)) s.fail(`expires must be delta-seconds, found ${JSON.stringify(expires)}`);
     const q = paramValue(a.params, 'q');
     // @implements RFC3261 P227L14-P227L15
@@ -376,18 +376,18 @@ function checkRoute(f: Located): void {
 /** With `strict`: the fields not needed for processing. */
 function checkOther(f: Located): void {
   switch (f.key) {
-    // @implements RFC3261 P229L7-P229L14
+    // @implements RFC3261 P229L35-P229L46
     case 'date':
       if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(f.value)) {
         throw new SipParseError('Date', `must be an rfc1123-date in GMT, found ${JSON.stringify(f.value)}`, f.offset, f.line, f.col);
       }
       return;
-    // @implements RFC3261 P229L31
+    // @implements RFC3261 P230L3, P230L16, P228L43
     case 'expires':
     case 'min-expires':
       if (!/^\d+$/.test(f.value)) throw new SipParseError(f.key === 'expires' ? 'Expires' : 'Min-Expires', `must be delta-seconds, found ${JSON.stringify(f.value)}`, f.offset, f.line, f.col);
       return;
-    // @implements RFC3261 P233L36-P233L46
+    // @implements RFC3261 P232L20-P232L26
     case 'warning':
       for (const w of f.value.split(/,(?=\s*\d)/)) {
         if (!/^\s*\d{3} \S+ ".*"\s*$/.test(w)) throw new SipParseError('Warning', `warning-value must be 3DIGIT SP agent SP "text", found ${JSON.stringify(w.trim())}`, f.offset, f.line, f.col);

@@ -4,7 +4,7 @@
  * @implements RFC3261 (SIP)
  */
 
-// @implements RFC3261 section 21
+// @implements RFC3261 P225L43-P227L4
 export const REASON_PHRASES: Readonly<Record<number, string>> = {
   100: 'Trying',
   180: 'Ringing',

@@ -10,7 +10,7 @@ import type { Message } from './message.ts';
 const CRLF = '\r\n';
 
 /** The start line and header fields, ending with the empty line. */
-// @implements RFC3261 P27L34-P27L38, P28L27-P28L31, P30L1-P30L6
+// @implements RFC3261 P223L43, P225L31, P30L3-P30L5
 export function serializeHead(m: Message): string {
   let out = m.type === 'request'
     ? `${m.method} ${formatUri(m.requestUri)} ${m.version}${CRLF}`
@@ -26,7 +26,7 @@ export function serializeHead(m: Message): string {
     }
     out += `${f.name}: ${f.value}${CRLF}`;
   }
-  // @implements RFC3261 P33L41-P33L45
+  // @implements RFC3261 P169L40-P169L43, P169L47-P169L48
   if (!sawLength) out += `Content-Length: ${m.body.length}${CRLF}`;
   return out + CRLF;
 }

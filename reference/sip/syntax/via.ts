@@ -54,7 +54,7 @@ export class Via {
    * rport: undefined when absent, true when present without a value (a
    * request asking for it), the port number when filled in.
    */
-  // @implements RFC3581 P4L3-P4L6
+  // @implements RFC3581 P5L5
   get rport(): number | true | undefined {
     const v = this.params.get('rport');
     if (v === undefined) return undefined;
@@ -74,7 +74,7 @@ export class Via {
 /**
  * via-parm = sent-protocol LWS sent-by *( SEMI via-params ), from the cursor.
  */
-// @implements RFC3261 P232L37-P233L12
+// @implements RFC3261 P232L1-P232L2, P232L11-P232L17
 export function parseViaAt(s: Scanner): Via {
   s.sws();
   // sent-protocol = protocol-name SLASH protocol-version SLASH transport
@@ -119,19 +119,19 @@ export function parseViaAt(s: Scanner): Via {
 /** The via-params whose values the grammar constrains. */
 function checkViaParam(s: Scanner, name: string, value: string | null): void {
   switch (name) {
-    // @implements RFC3261 P233L5
+    // @implements RFC3261 P232L6, P232L18
     case 'ttl':
       if (value === null || !/^\d{1,3}$/.test(value) || Number(value) > 255) s.fail(`Via ttl must be 0 to 255, found ${JSON.stringify(value)}`);
       return;
-    // @implements RFC3261 P233L7-P233L8
+    // @implements RFC3261 P232L8
     case 'received':
       if (value === null || !/^(\d{1,3}(\.\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|\[[0-9A-Fa-f:.]+\])$/.test(value)) s.fail(`Via received must be an IP address, found ${JSON.stringify(value)}`);
       return;
-    // @implements RFC3261 P233L9
+    // @implements RFC3261 P232L9
     case 'branch':
       if (value === null || !isToken(value)) s.fail('Via branch must be a token');
       return;
-    // @implements RFC3581 P4L3-P4L6
+    // @implements RFC3581 P5L5, P5L10-P5L12
     case 'rport':
       if (value !== null && (!/^\d{1,5}$/.test(value) || Number(value) > 65535)) s.fail(`Via rport must be empty or a port, found ${JSON.stringify(value)}`);
       return;

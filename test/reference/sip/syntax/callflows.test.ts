@@ -43,7 +43,7 @@ test('RFC 3665 §2 and §3 hold the expected number of messages', () => {
   assert.is(all.length - messages.length, 12, '"Same as Message" placeholders');
 });
 
-// @tests RFC3261 P27L34-P27L38, P28L27-P28L31, P30L29-P30L35, P33L37-P33L48
+// @tests RFC3261 P223L43, P225L31, P30L23-P30L26, P147L7-P147L16
 for (const m of messages) {
   const misprint = MISPRINTS[m.label];
   if (misprint) {
@@ -71,7 +71,8 @@ for (const m of messages) {
   });
 }
 
-// @tests RFC3665 P7L25-P8L5, RFC3261 P228L10-P228L14
+// @tests RFC3665 P7L25-P8L5
+// @tests RFC3261 P228L31-P228L33
 test('RFC3665 §2.2: Contact with a mailto: URI and several Contact fields', () => {
   const f2 = messages.find((m) => m.label === '2.2 F2 200 OK SIP Server -> Bob')!;
   const c = contacts(parse(f2.text)) as Address[];
