@@ -116,6 +116,7 @@ test('READMEs render in the layout with links to module pages and each other', (
   assert.ok(readme.includes('<a href="reference/auth/nonce.ts.html">nonce module</a>'));
   assert.ok(readme.includes('<a href="reference/sip/via.ts.html#L10">Via rules</a>'));
   assert.ok(readme.includes('<a href="reference/README.html">reference notes</a>'));
+  assert.ok(readme.includes('<h1 id="fixture-project">Fixture project</h1>'), 'headings carry GitHub-style anchors');
   const notes = site.get('reference/README.html')!;
   assert.ok(notes.includes('<a href="../README.html">project README</a>'));
   assert.ok(notes.includes('<a href="auth/nonce.ts.html">nonce</a>'));

@@ -106,7 +106,7 @@ test('a fixture module and RFC full of markup build into pages that show it as t
   assert.ok(rfc.includes('<a href="#page-2">page 2</a> prints [Page 3]'), 'warning summary');
   const readme = site.get('README.html')!;
   // remark drops raw HTML and keeps the text around it, escaped by rehype-stringify.
-  assert.ok(readme.includes('<h1>alert("md") &#x26; readme</h1>'), 'markdown heading: raw HTML dropped, text kept');
+  assert.ok(readme.includes('<h1 id="alertmd--readme">alert("md") &#x26; readme</h1>'), 'markdown heading: raw HTML dropped, text kept');
   assert.ok(readme.includes('text &#x26; "quotes" stay'), 'markdown text escaped');
   assert.ok(readme.includes('href="reference/esc.ts.html"'), 'markdown link rewritten');
   // The search index cannot close a script element.

@@ -43,14 +43,30 @@ function splitFragment(t: string): [string, string | undefined] {
   return i < 0 ? [t, undefined] : [t.slice(0, i), t.slice(i + 1)];
 }
 
-function rewriteLinks(node: Root | Element, from: string, pages: ReadonlySet<string>): void {
+/** The text of a hast subtree. */
+function textOf(node: Element | ElementContent): string {
+  if (node.type === 'text') return node.value;
+  if (node.type === 'element') return node.children.map(textOf).join('');
+  return '';
+}
+
+/** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
+export function slug(text: string, used: Map<string, number>): string {
+  const base = text.toLowerCase().trim().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  const n = used.get(base) ?? 0;
+  used.set(base, n + 1);
+  return n ? `${base}-${n}` : base;
+}
+
+function rewriteLinks(node: Root | Element, from: string, pages: ReadonlySet<string>, slugs = new Map<string, number>()): void {
   for (const child of node.children as (RootContent | ElementContent)[]) {
     if (child.type !== 'element') continue;
+    if (/^h[1-6]$/.test(child.tagName)) child.properties.id = slug(textOf(child), slugs);
     if (child.tagName === 'a' && typeof child.properties.href === 'string') {
       const to = rewriteLink(from, child.properties.href, pages);
       if (to) child.properties.href = to;
     }
-    rewriteLinks(child, from, pages);
+    rewriteLinks(child, from, pages, slugs);
   }
 }
 

@@ -79,7 +79,8 @@ export async function buildSite(opts: BuildOptions): Promise<BuildResult> {
     await writeSite(out, files);
   }
   const ms = performance.now() - started;
-  return { ok: true, diagnostics, project, files, stats, ms, summary: summaryLine(project, shownPath(opts.root, out), ms) };
+  const where = opts.write === false ? 'in memory' : `${shownPath(opts.root, out)}/`;
+  return { ok: true, diagnostics, project, files, stats, ms, summary: summaryLine(project, where, ms) };
 }
 
 /** The output directory as the summary shows it: relative when inside the root. */
@@ -92,5 +93,5 @@ export function summaryLine(project: Project, out: string, ms: number): string {
   const { sources } = pageFiles(project);
   const modules = sources.filter((f) => f.role === 'module').length;
   const f = figures([...project.requirements.values()].flat());
-  return `build: ${modules} modules, ${project.citations.length} citations, ${project.docs.size} docs, requirements ${pct(f.implemented, f.total)} implemented / ${pct(f.tested, f.total)} tested of ${f.total}; ${out}/ in ${Math.round(ms)} ms`;
+  return `build: ${modules} modules, ${project.citations.length} citations, ${project.docs.size} docs, requirements ${pct(f.implemented, f.total)} implemented / ${pct(f.tested, f.total)} tested of ${f.total}; ${out} in ${Math.round(ms)} ms`;
 }
