@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { DigestServer, passwords } from '../../auth/digest.ts';
 import { LocationService } from '../registrar/location.ts';
 import { Registrar } from '../registrar/registrar.ts';
-import type { Request, Response } from '../syntax/message.ts';
+import { createResponse, type Request, type Response } from '../syntax/message.ts';
 import type { Clock } from '../transaction/clock.ts';
 import { TransactionLayer, type ServerTransaction } from '../transaction/layer.ts';
 import { TransportLayer, type Origin } from '../transport/layer.ts';
@@ -94,6 +94,20 @@ export class SipServer {
   }
 
   receiveRequest(request: Request, tx: ServerTransaction | undefined, origin: Origin): void {
+    try {
+      this.route(request, tx, origin);
+    } catch (e) {
+      // One bad request must not stop the server: it is logged and answered 500 if it still can be.
+      this.log(`error on ${request.method}: ${(e as Error).stack ?? e}`);
+      if (tx !== undefined && (tx.state === 'Proceeding' || tx.state === 'Trying')) {
+        try {
+          tx.respond(createResponse(request, 500, `Server Internal Error (${(e as Error).message})`, { toTag: 'error' }));
+        } catch {}
+      }
+    }
+  }
+
+  private route(request: Request, tx: ServerTransaction | undefined, origin: Origin): void {
     if (request.method === 'REGISTER' && tx !== undefined && this.registrar.isResponsibleFor(request.requestUri)) {
       const result = this.registrar.handle(request);
       if ('answer' in result) {

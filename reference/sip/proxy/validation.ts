@@ -5,7 +5,7 @@
  * the proxy sends as a UAS; `undefined` means the request is valid.
  */
 import { SipParseError } from '../syntax/error.ts';
-import { callId, createResponse, cseq, from, maxForwards, to, vias, type Request, type Response } from '../syntax/message.ts';
+import { callId, createResponse, cseq, from, maxForwards, routes, to, vias, type Request, type Response } from '../syntax/message.ts';
 import type { HostPort } from '../transport/via.ts';
 import { hasLooped } from './loop.ts';
 
@@ -43,7 +43,7 @@ export function reasonableSyntax(request: Request): Response | undefined {
     cseq(request);
     const mf = request.headers.get('Max-Forwards');
     if (mf !== undefined && !/^[0-9]{1,10}$/.test(mf.trim())) throw new SipParseError('Max-Forwards', `not a number: ${JSON.stringify(mf)}`);
-    request.headers.lines('Route');
+    routes(request);
     return undefined;
   } catch (e) {
     if (!(e instanceof Error)) throw e;

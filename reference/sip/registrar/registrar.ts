@@ -103,8 +103,10 @@ export class Registrar {
       if (step7 !== undefined) return { answer: step7 };
       return { answer: this.ok(request, step5.aor) };
     } catch (e) {
-      // A header field this processing depends on is malformed.
-      if (e instanceof SipParseError) return { answer: respond(request, 400, `Bad Request (${e.message})`) };
+      // A header field this processing depends on is malformed or missing.
+      if (e instanceof SipParseError || (e instanceof Error && /^no [A-Za-z-]+ header field$/.test(e.message))) {
+        return { answer: respond(request, 400, `Bad Request (${e.message})`) };
+      }
       throw e;
     }
   }

@@ -354,4 +354,35 @@ test('a 2xx retransmitted after the client transaction ended is forwarded statel
   }
 });
 
+// @tests RFC3261 P94L32-P94L36, P94L22-P94L23
+test('malformed requests over the wire get 400 and the server keeps serving', async () => {
+  const raw = await rawUdp();
+  try {
+    await withServer({}, async (server) => {
+      const port = server.address.port;
+      const base = (method: string, uri: string, extra: string[]) => [
+        `${method} ${uri} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${raw.port};branch=z9hG4bK${method}${extra.length}`,
+        'From: <sip:alice@127.0.0.1>;tag=x',
+        'Call-ID: bad-1@test',
+        `CSeq: 1 ${method}`,
+        'Max-Forwards: 70',
+        ...extra,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
+      // REGISTER without To, INVITE with a Route that does not parse.
+      await raw.send(base('REGISTER', 'sip:127.0.0.1', ['Contact: <sip:alice@127.0.0.1:9>']), port);
+      await raw.send(base('INVITE', 'sip:bob@127.0.0.1', ['To: <sip:bob@127.0.0.1>', 'Route: <<<not a uri']), port);
+      await until(() => raw.received.filter((m) => m.text.startsWith('SIP/2.0 400')).length === 2, 'two 400 responses');
+      // Still alive: an OPTIONS for an unknown user gets its 404.
+      await raw.send(base('OPTIONS', 'sip:nobody@127.0.0.1', ['To: <sip:nobody@127.0.0.1>']), port);
+      await until(() => raw.received.some((m) => m.text.startsWith('SIP/2.0 404')), 'the 404');
+    });
+  } finally {
+    await raw.close();
+  }
+});
+
 test.run();
