@@ -218,6 +218,7 @@ function requestLine(line: string): Request {
   const sp1 = line.indexOf(' ');
   const sp2 = line.lastIndexOf(' ');
   if (sp1 < 0 || sp1 === sp2) throw lineError(`expected "Method SP Request-URI SP SIP-Version", found ${JSON.stringify(line.slice(0, 40))}`, 0);
+  if (sp1 === 0) throw lineError('Method must be a token, found nothing before the first SP', 0);
   for (let i = 0; i < sp1; i++) if (!isIn(TOKEN, line.charCodeAt(i))) throw lineError(`Method must be a token, found ${JSON.stringify(line.slice(0, sp1))}`, i);
   const method = line.slice(0, sp1);
   const uriText = line.slice(sp1 + 1, sp2);
