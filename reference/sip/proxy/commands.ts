@@ -17,7 +17,7 @@ import { parseUsersFile, UsersFileError } from '../registrar/users.ts';
 import { formatAddress } from '../syntax/address.ts';
 import { createResponse } from '../syntax/message.ts';
 import { newTag } from '../ua/ids.ts';
-import { formatUri, parseUri, sipUri } from '../syntax/uri.ts';
+import { formatUri, parseUri, sipUri, type URI } from '../syntax/uri.ts';
 import { SipParseError } from '../syntax/error.ts';
 import { TransactionLayer } from '../transaction/layer.ts';
 import { TransportLayer } from '../transport/layer.ts';
@@ -46,6 +46,18 @@ function printResult(result: RegisterResult): number {
   if (bindings.length === 0) process.stdout.write('no bindings\n');
   for (const b of bindings) process.stdout.write(`binding ${formatUri(b.contact.uri)} expires=${b.expires ?? '?'}\n`);
   return 0;
+}
+
+/** "--bind <aor>=<contact>": two SIP URIs. */
+function parseBind(text: string): { aor: URI; contact: URI } {
+  const eq = text.indexOf('=sip');
+  if (eq < 0) throw new UsageError(`--bind wants <aor>=<contact>, got ${JSON.stringify(text)}`);
+  try {
+    return { aor: parseUri(text.slice(0, eq)), contact: parseUri(text.slice(eq + 1)) };
+  } catch (e) {
+    if (e instanceof SipParseError) throw new UsageError(`--bind ${text}: ${e.message}`);
+    throw e;
+  }
 }
 
 export const registerCommand: Command = {
@@ -132,7 +144,8 @@ export const serverCommand: Command = {
   --algorithms   digest algorithms to challenge with, most preferred first (default SHA-256,SHA-512-256,MD5)
   --domain       another domain the registrar and proxy are responsible for (repeatable)
   --record-route insert Record-Route into forwarded requests
-  --min-expires  shortest registration accepted, seconds (default 60; shorter gets 423)`,
+  --min-expires  shortest registration accepted, seconds (default 60; shorter gets 423)
+  --bind         a static binding <aor>=<contact>, e.g. sip:bob@127.0.0.1=sip:bob@127.0.0.1:5062 (repeatable)`,
   options: {
     listen: { type: 'string' },
     users: { type: 'string' },
@@ -141,9 +154,11 @@ export const serverCommand: Command = {
     domain: { type: 'string', multiple: true },
     'record-route': { type: 'boolean' },
     'min-expires': { type: 'string' },
+    bind: { type: 'string', multiple: true },
   },
   async run(values, positionals) {
     if (positionals.length !== 0) throw new UsageError('server takes no positional arguments');
+    const statics = ((values.bind as string[] | undefined) ?? []).map(parseBind);
     if (values.listen === undefined) throw new UsageError('--listen is required');
     const listen = parseListen(values.listen as string);
     let users: Record<string, string> | undefined;
@@ -178,6 +193,10 @@ export const serverCommand: Command = {
       ...(minExpires !== undefined && { minExpires }),
       log,
     });
+    for (const { aor, contact } of statics) {
+      // A static binding never expires; it sits beside the registered ones.
+      server.location.bind(server.registrar.aorOf(aor), { contact: { uri: contact, params: new Map(), nameAddr: true }, callId: 'static', cseq: 0, expiresAt: Number.POSITIVE_INFINITY });
+    }
     const { host, port } = server.address;
     process.stdout.write(`listening on ${host}:${port} (UDP and TCP)\n`);
     await new Promise<void>((resolve) => {

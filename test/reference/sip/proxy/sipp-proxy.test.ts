@@ -1,0 +1,70 @@
+/**
+ * Our proxy between two real SIP peers: `sipp -sn uas` bound statically in
+ * the location service (`--bind`), and `sipp -sn uac` calling its AoR through
+ * `npm run sip -- server`. INVITE, 180, 200, ACK and BYE all cross the proxy
+ * (SIPp sends everything to its remote host); every call must succeed.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sipServer, start, type Child } from './processes.ts';
+
+function requireSipp(): void {
+  try {
+    execFileSync('sipp', ['-v'], { stdio: 'ignore' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('sipp is not installed: apt-get install -y sip-tester (CI installs it in .ci/run)');
+  }
+}
+
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+const counters = (screen: string) => ({
+  successful: Number(/Successful call\s+\|\s+\d+\s+\|\s+(\d+)/.exec(screen)?.[1] ?? NaN),
+  failed: Number(/Failed call\s+\|\s+\d+\s+\|\s+(\d+)/.exec(screen)?.[1] ?? NaN),
+});
+
+// @tests RFC3261 P97L38-P97L41, P106L29-P106L32, P109L36-P109L38, P110L9-P110L12, P116L24-P116L28
+test('sipp uac → our proxy → sipp uas (static binding): 50 calls, 0 failed, on both sides', async () => {
+  requireSipp();
+  const dir = mkdtempSync(join(tmpdir(), 'sipp-proxy-'));
+  let uas: Child | undefined;
+  let uac: Child | undefined;
+  let server: Child | undefined;
+  try {
+    const uasPort = await freeUdpPort();
+    uas = start('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-m', '50', '-nostdin', '-timeout', '60s', '-trace_err', '-error_file', join(dir, 'uas-errors.log')]);
+    const started = await sipServer(['--bind', `sip:service@127.0.0.1=sip:service@127.0.0.1:${uasPort}`]);
+    server = started.child;
+    const uacPort = await freeUdpPort();
+    uac = start('sipp', [`127.0.0.1:${started.port}`, '-sn', 'uac', '-s', 'service', '-i', '127.0.0.1', '-p', String(uacPort), '-m', '50', '-r', '25', '-l', '25',
+      '-nostdin', '-timeout', '60s', '-trace_err', '-error_file', join(dir, 'uac-errors.log')]);
+    const code = await uac.exited;
+    const errors = existsSync(join(dir, 'uac-errors.log')) ? readFileSync(join(dir, 'uac-errors.log'), 'utf8').slice(0, 2000) : '';
+    assert.equal(counters(uac.stdout()), { successful: 50, failed: 0 }, `uac screen:\n${uac.stdout().slice(-2000)}\nerrors:\n${errors}\nproxy:\n${server.stderr().slice(-2000)}`);
+    assert.is(code, 0);
+    const uasCode = await Promise.race([uas.exited, new Promise<number>((r) => setTimeout(() => r(-2), 15000))]);
+    assert.is(uasCode, 0, `sipp uas exit ${uasCode}:\n${uas.stdout().slice(-2000)}`);
+    assert.equal(counters(uas.stdout()), { successful: 50, failed: 0 });
+    // Each call's INVITE and BYE went through a client transaction of the proxy.
+    assert.is(server.stderr().match(/^INVITE forwarded to /gm)?.length, 50);
+    assert.is(server.stderr().match(/^BYE forwarded to /gm)?.length, 50);
+  } finally {
+    await uac?.kill();
+    await uas?.kill();
+    await server?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
