@@ -160,6 +160,17 @@ test('a failing build leaves the previous site untouched and no temporary direct
   assert.equal(readdirSync(root).sort(), ['README.md', 'reference', 'site', 'test']);
 });
 
+test('a build that cannot write says so in its diagnostics and summary line', async () => {
+  const root = tempDir('rfcdoc-site-unwritable-');
+  cpSync(FIXTURE, root, { recursive: true });
+  // The output's parent is a file: nothing can be written there.
+  const result = await build(root, 'README.md/site');
+  assert.not.ok(result.ok);
+  assert.match(result.summary, /^build: failed: cannot write the site to .*README\.md\/site: .*; .*left as it was \(\d+ ms\)$/);
+  assert.is(result.diagnostics.filter((d) => d.severity === 'error').length, 1);
+  assert.equal(readdirSync(root).sort(), ['README.md', 'reference', 'test']);
+});
+
 test('a write that fails half way leaves the previous site and no temporary directory', async () => {
   const parent = tempDir('rfcdoc-site-write-');
   const out = join(parent, 'site');

@@ -10,7 +10,6 @@ import { dirname, join, basename } from 'node:path';
 import type { Citation, Project, SourceFile } from '../annotate/model.ts';
 import { mapEntries } from '../annotate/project.ts';
 import { parseDocName } from '../spec/docname.ts';
-import type { SpecDoc } from '../spec/document.ts';
 import { createSiteHighlighter, type Highlighter } from './highlight.ts';
 import { renderSourcePage } from './source-page.ts';
 import { renderDocPage } from './rfc-page.ts';
@@ -154,4 +153,3 @@ export async function writeSite(out: string, files: SiteFiles): Promise<void> {
   }
 }
 
-export type { SpecDoc };

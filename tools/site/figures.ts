@@ -15,8 +15,6 @@ export interface Figures {
   missing: number;
 }
 
-export const STATUSES: RequirementStatus[] = ['tested', 'implemented', 'exception', 'todo', 'missing'];
-
 export function emptyFigures(): Figures {
   return { total: 0, implemented: 0, tested: 0, exception: 0, todo: 0, missing: 0 };
 }

@@ -13,7 +13,7 @@ export interface PageOptions {
   path: string;
   title: string;
   body: string;
-  /** Site paths of the top-level README page, when there is one. */
+  /** Whether the site has a top-level README page to link from the banner. */
   readme?: boolean;
 }
 

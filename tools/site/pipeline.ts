@@ -3,11 +3,12 @@
  * document), stop on any error, render, write atomically, and say what was
  * built in one line.
  */
+import { stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { analyzeProject } from '../annotate/project.ts';
 import type { Project } from '../annotate/model.ts';
 import type { StoreOptions } from '../spec/store.ts';
-import { hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { error, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { createSiteRenderer, pageFiles, writeSite, type RenderStats, type SiteFiles, type SiteRenderer } from './build.ts';
 import { figures } from './figures.ts';
 import { pct } from './html.ts';
@@ -45,7 +46,6 @@ export interface BuildResult {
 
 /** Paths that exist among SITE_PATHS (a tree without README.md or test/ is fine). */
 export async function existing(root: string, paths: readonly string[]): Promise<string[]> {
-  const { stat } = await import('node:fs/promises');
   const out: string[] = [];
   for (const p of paths) {
     try {
@@ -72,11 +72,20 @@ export async function buildSite(opts: BuildOptions): Promise<BuildResult> {
     return { ok: false, diagnostics, project, ms, summary: `build: failed with ${n} error${n === 1 ? '' : 's'}; ${shownPath(opts.root, out)} left as it was (${Math.round(ms)} ms)` };
   }
   opts.onStage?.('highlighting and rendering pages');
-  const renderer = opts.renderer ?? (await createSiteRenderer());
-  const { files, stats } = await renderer.render(project);
-  if (opts.write !== false) {
-    opts.onStage?.(`writing ${files.size} files`);
-    await writeSite(out, files);
+  let files: SiteFiles;
+  let stats: RenderStats;
+  try {
+    const renderer = opts.renderer ?? (await createSiteRenderer());
+    ({ files, stats } = await renderer.render(project));
+    if (opts.write !== false) {
+      opts.onStage?.(`writing ${files.size} files`);
+      await writeSite(out, files);
+    }
+  } catch (e) {
+    // A disk that refuses the write: said as a diagnostic, with the summary line, old site kept (writeSite's promise).
+    const ms = performance.now() - started;
+    const failure = error(`cannot write the site to ${out}: ${(e as Error).message}`);
+    return { ok: false, diagnostics: [...diagnostics, failure], project, ms, summary: `build: failed: ${failure.message}; ${shownPath(opts.root, out)} left as it was (${Math.round(ms)} ms)` };
   }
   const ms = performance.now() - started;
   const where = opts.write === false ? 'in memory' : `${shownPath(opts.root, out)}/`;

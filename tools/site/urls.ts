@@ -11,8 +11,6 @@
  *   map.json                          the spec-to-code map
  */
 import { posix } from 'node:path';
-import type { SpecDoc } from '../spec/document.ts';
-import { lineId, type PagedLine } from '../spec/paginate.ts';
 
 /** Site path (relative to the site root) of a project file's page. */
 export function filePage(path: string): string {
@@ -22,7 +20,6 @@ export function filePage(path: string): string {
 export const docPage = (doc: { name: { id: string } } | string) =>
   `rfc/${typeof doc === 'string' ? doc.toLowerCase() : doc.name.id}.html`;
 
-export const lineAnchor = (l: PagedLine) => lineId(l);
 export const sectionAnchor = (number: string) => `section-${number}`;
 export const pageAnchor = (page: number) => `page-${page}`;
 
@@ -37,8 +34,4 @@ export function href(from: string, to: string, fragment?: string): string {
 export function rootOf(from: string): string {
   const depth = from.split('/').length - 1;
   return '../'.repeat(depth);
-}
-
-export function docLineLink(from: string, doc: SpecDoc, index: number): string {
-  return href(from, docPage(doc), lineAnchor(doc.lines[index]!));
 }
