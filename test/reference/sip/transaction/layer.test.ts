@@ -9,7 +9,7 @@ import { serialize } from '../../../../reference/sip/syntax/serialize.ts';
 import { rawUdp, requestText, sleep, until } from '../transport/net.ts';
 
 /** A SIP element: real transport on loopback, transaction layer on a fake clock, and a TU that records. */
-async function element(answer?: (request: Request, tx: ServerTransaction) => void, rfc6026 = false) {
+async function element(answer?: (request: Request, tx: ServerTransaction) => void, rfc6026 = false, tuAnswersInviteWithin200ms = false) {
   const clock = new FakeClock();
   const seen = {
     requests: [] as { request: Request; tx: ServerTransaction | undefined }[],
@@ -25,7 +25,7 @@ async function element(answer?: (request: Request, tx: ServerTransaction) => voi
       },
       receiveStrayResponse: (response) => seen.strays.push(response),
     },
-    { clock, rfc6026 },
+    { clock, rfc6026, tuAnswersInviteWithin200ms },
   );
   transport.user = transactions;
   const close = async () => {
@@ -222,6 +222,61 @@ test('server, RFC 2543 client (no magic cookie): the INVITE retransmission and t
   await until(() => st?.state === 'Confirmed', 'the ACK absorbed by the transaction');
   assert.is(uas.seen.requests.length, 1);
   await peer.close();
+  await uas.close();
+});
+
+// @tests RFC3261 P126L43-P126L45, P137L3-P137L5, P146L18-P146L21
+test('INVITE over TCP end to end: no retransmissions, 486 and ACK on the connection, Timer D and Timer I are zero', async () => {
+  let st: ServerTransaction | undefined;
+  const uas = await element((request, tx) => {
+    st = tx;
+    tx.respond(createResponse(request, 486, undefined, { toTag: 'tcp1' }));
+  });
+  const uac = await element();
+  const { log, callbacks } = client();
+  const dest = { host: '127.0.0.1', port: uas.transport.local.tcp.port, transport: 'TCP' as const };
+  const ct = uac.transactions.sendRequest(newRequest('INVITE', dest.port), dest, callbacks);
+  await until(() => log.responses.some((r) => r.status === 486), 'the 486');
+  await until(() => st?.state === 'Confirmed', 'the ACK');
+  assert.is(uas.seen.requests[0].tx?.origin.transport, 'TCP');
+  assert.is(ct.state, 'Completed');
+  uac.clock.advance(0);
+  uas.clock.advance(0);
+  assert.is(ct.state, 'Terminated');
+  assert.is(st?.state, 'Terminated');
+  await uac.close();
+  await uas.close();
+});
+
+// @tests RFC3261 P142L32-P142L37, P125L40-P125L41
+test('a request the size rule moves to TCP runs its transaction with reliable timers (no Timer A)', async () => {
+  // No 100 (Trying): the client stays in Calling, where Timer A would retransmit.
+  const uas = await element(undefined, false, true);
+  // Count every INVITE that arrives, before the server transaction absorbs retransmissions.
+  let arrivals = 0;
+  const tl = uas.transactions;
+  uas.transport.user = {
+    receiveRequest: (r, o) => {
+      arrivals++;
+      tl.receiveRequest(r, o);
+    },
+    receiveResponse: (r, o) => tl.receiveResponse(r, o),
+  };
+  const uac = await element();
+  const { callbacks } = client();
+  const dest = { host: '127.0.0.1', port: uas.transport.local.udp.port, transport: 'UDP' as const };
+  const big = newRequest('INVITE', dest.port);
+  big.headers.append('Subject', 'z'.repeat(1400));
+  const ct = uac.transactions.sendRequest(big, dest, callbacks);
+  assert.is(ct.destination.transport, 'TCP');
+  assert.is(topVia(big)?.transport, 'TCP');
+  await until(() => uas.seen.requests.length === 1, 'the INVITE over TCP');
+  uac.clock.advance(4000);
+  await sleep(50);
+  assert.is(arrivals, 1);
+  assert.is(uas.seen.requests.length, 1);
+  assert.is(uas.seen.requests[0].tx?.origin.transport, 'TCP');
+  await uac.close();
   await uas.close();
 });
 
