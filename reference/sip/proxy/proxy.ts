@@ -228,13 +228,13 @@ export class StatefulProxy {
 
     // 5. Forward at once: before a final was sent, provisionals but 100 and any 2xx.
     if (!context.finalForwarded) {
-      // @implements RFC3261 P109L33-P109L38
+      // A 100 (Trying) and the other finals are held back.
+      // @implements RFC3261 P109L33-P109L38, P110L14-P110L16
       if ((response.status > 100 && response.status < 200) || (response.status >= 200 && response.status < 300)) {
         this.forwardResponse(context, response);
-        if (response.status >= 200) this.generateCancels(context);
         return;
       }
-      // @implements RFC3261 P109L40-P109L43
+      // @implements RFC3261 P109L40-P109L43, P114L23-P114L26
       if (response.status >= 600) {
         context.sixxx = true;
         this.generateCancels(context);
@@ -244,7 +244,6 @@ export class StatefulProxy {
       this.forwardResponse(context, response);
       return;
     }
-    // @implements RFC3261 P110L14-P110L16
     // 6. Every branch has its final response and none was forwarded: the best one goes.
     // @implements RFC3261 P107L30-P107L33, P110L31-P110L34
     if (!context.finalForwarded && context.branches.every((x) => x.final !== undefined)) this.chooseAndForward(context);
