@@ -43,6 +43,11 @@ test('sip server + sip register: 401 challenge, retry with digest credentials, 2
     assert.is(await again.exited, 0, again.stderr());
     assert.is(again.stdout().match(/^binding /gm)?.length, 2);
 
+    // Over TCP (the registrar listens on both): the same exchange.
+    const tcp = sip(['register', `sip:127.0.0.1:${port};transport=tcp`, '--user', 'bob', '--password', 'secret-b']);
+    assert.is(await tcp.exited, 0, tcp.stderr());
+    assert.match(tcp.stdout(), /^200 OK\nbinding sip:bob@127\.0\.0\.1:\d+ expires=3600\n$/);
+
     const wrong = sip(['register', `sip:127.0.0.1:${port}`, '--user', 'alice', '--password', 'nope']);
     assert.is(await wrong.exited, 1);
     assert.match(wrong.stderr(), /401 Unauthorized: credentials refused/);
