@@ -14,7 +14,7 @@ import { UdpTransport } from './udp.ts';
 import { TcpTransport, type TcpConnection } from './tcp.ts';
 import { transportForSize } from './sizeRule.ts';
 import { badRequestResponse, missingEssentials } from './badRequest.ts';
-import { insertSentBy, responseRoute, sentByIsOurs, stampReceived, type HostPort, type TransportName } from './via.ts';
+import { insertSentBy, requestRport, responseRoute, sentByIsOurs, stampReceived, type HostPort, type TransportName } from './via.ts';
 
 export interface TransportConfig {
   /** The address to listen on (UDP and TCP), e.g. '127.0.0.1' or '::'. */
@@ -64,6 +64,10 @@ export class TransportLayer {
   }
 
   static async start(config: TransportConfig, user: TransportUser): Promise<TransportLayer> {
+    // sent-by must name an address peers can reach; "any address" is not one.
+    if (config.sentByHost === undefined && (config.host === '0.0.0.0' || config.host === '::')) {
+      throw new Error(`listening on ${config.host} (all interfaces): give sentByHost, the address or name peers reach this element at, for Via sent-by (RFC 3261 §18.1.1)`);
+    }
     const holder: { layer?: TransportLayer } = {};
     const onDatagram = (bytes: Uint8Array, source: HostPort) => holder.layer?.receive(bytes, { transport: 'UDP', source });
     const handlers = {
@@ -120,10 +124,7 @@ export class TransportLayer {
     const sentBy = this.sentBy;
     insertSentBy(request, destination.transport, sentBy);
     // @implements RFC3581 P3L22-P3L26
-    if (this.config.rport !== false && destination.transport === 'UDP') {
-      const via = request.headers.get('Via') ?? '';
-      if (!/;\s*rport\b/i.test(via)) addRportFlag(request);
-    }
+    if (this.config.rport !== false && destination.transport === 'UDP') requestRport(request);
     const size = serializeBytes(request).length;
     // @implements RFC3261 P142L32-P142L37
     const transport = transportForSize(destination.transport, size, this.config.pathMtu);
@@ -247,11 +248,4 @@ export class TransportLayer {
   async close(): Promise<void> {
     await Promise.all([this.udp.close(), this.tcp.close()]);
   }
-}
-
-/** Adds a valueless rport to the top Via (RFC 3581 §3: the client asks for symmetric response routing). */
-function addRportFlag(request: Request): void {
-  const top = request.headers.removeFirst('Via');
-  if (top === undefined) return;
-  request.headers.prepend('Via', `${top};rport`);
 }

@@ -54,6 +54,15 @@ export function insertSentBy(request: Message, transport: TransportName, sentBy:
   setTopVia(request, via);
 }
 
+/** Client side: ask the server for symmetric response routing, a valueless rport in the top Via. */
+// @implements RFC3581 P3L22-P3L26
+export function requestRport(request: Message): void {
+  const via = requireTopVia(request);
+  if (via.rport !== undefined) return;
+  via.rport = true;
+  setTopVia(request, via);
+}
+
 /**
  * Client side, on receipt: a response whose top Via sent-by is not one this
  * transport inserts was not for us.

@@ -254,6 +254,18 @@ test('a request missing a mandatory header field gets 400 "Missing … header fi
   await layer.close();
 });
 
+test('listening on all interfaces without a sentByHost is refused with a clear error', async () => {
+  try {
+    await TransportLayer.start({ host: '0.0.0.0', port: 0 }, { receiveRequest() {}, receiveResponse() {} });
+    assert.unreachable('start should have failed');
+  } catch (error) {
+    assert.match((error as Error).message, /sentByHost/);
+  }
+  const layer = await TransportLayer.start({ host: '0.0.0.0', port: 0, sentByHost: '127.0.0.1' }, { receiveRequest() {}, receiveResponse() {} });
+  assert.equal(layer.sentBy, { host: '127.0.0.1', port: layer.local.udp.port });
+  await layer.close();
+});
+
 const handles = () => {
   const counts: Record<string, number> = {};
   for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
