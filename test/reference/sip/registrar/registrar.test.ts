@@ -83,6 +83,28 @@ test('step 3: digest authentication: 401 with a challenge, then 200 with correct
   assert.equal(boundUris(ok), ['sip:alice@192.0.2.4 expires=3600']);
 });
 
+// @tests RFC3261 P64L14-P64L19
+test('step 3: credentials on a nonce past its lifetime get a new challenge marked stale; a replayed nonce count too', () => {
+  let ms = 1_000_000;
+  const digest = new DigestServer({ realm: 'example.com', lookup: passwords('example.com', { alice: 'secret' }), userhash: false, algorithms: ['MD5'], nonceLifetimeMs: 60_000, now: () => ms });
+  const { handle } = setup({ digest });
+  const www = handle(register({ contact: '<sip:alice@192.0.2.4>' })).headers.get('WWW-Authenticate') as string;
+  const withCredentials = (seq: number, nc: number) => {
+    const r = register({ contact: '<sip:alice@192.0.2.4>', seq });
+    r.headers.append('Authorization', buildAuthorization({ challenge: parseChallenge(www), username: 'alice', password: 'secret', method: 'REGISTER', uri: formatUri(r.requestUri), nc, cnonce: 'c' }).header);
+    return r;
+  };
+  assert.is(handle(withCredentials(2, 1)).status, 200);
+  const replay = handle(withCredentials(3, 1));
+  assert.is(replay.status, 401);
+  assert.match(replay.headers.get('WWW-Authenticate') as string, /stale=true/i);
+  assert.is(handle(withCredentials(4, 2)).status, 200);
+  ms += 61_000;
+  const stale = handle(withCredentials(5, 3));
+  assert.is(stale.status, 401);
+  assert.match(stale.headers.get('WWW-Authenticate') as string, /stale=true/i);
+});
+
 // @tests RFC3261 P64L17-P64L19, P64L21-P64L28
 test('step 4: without digest the From user is the identity; registering another user\'s AoR is 403', () => {
   const { handle } = setup();
