@@ -121,7 +121,7 @@ ${mismatchNote}
 ${keywordRows}
 <tr class="total"><th scope="row">All</th>${figuresCells(all)}</tr>
 </tbody></table></div>
-<p class="legend">Requirement sentences in the text are marked: <mark class="kw s-tested">tested</mark> <mark class="kw s-implemented">implemented</mark> <mark class="kw s-exception">exception</mark> <mark class="kw s-todo">to do</mark> <mark class="kw s-missing">missing</mark>. Cited lines are shaded, with links to the code that cites them.</p>
+<p class="legend">Requirement sentences in the text are marked: <mark class="kw s-tested">tested</mark> <mark class="kw s-implemented">implemented</mark> <mark class="kw s-exception">exception</mark> <mark class="kw s-todo">to do</mark> <mark class="kw s-missing">missing</mark>. Cited lines are shaded, with links to the code that cites them; lines of requirements nobody cites have a red edge.</p>
 </section>
 <section aria-labelledby="sections"><h2 id="sections">Sections</h2>
 <details class="toc"><summary>${doc.sections.length} sections with their coverage</summary>
