@@ -128,4 +128,12 @@ test('a broken edit shows diagnostics and keeps serving the last good site; fixi
   assert.equal(server.lastDiagnostics.filter((d) => d.severity === 'error'), []);
 });
 
+test('a port in use is a clear error, and nothing is left running', async () => {
+  const port = Number(new URL(server.url).port);
+  await serve({ root, store: realStore(), port, log: () => {} }).then(
+    () => assert.unreachable('the port is taken'),
+    (e: Error) => assert.is(e.message, `port ${port} is in use (--port 0 picks a free one)`),
+  );
+});
+
 test.run();

@@ -183,10 +183,17 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   watchers.push(watch(opts.root, (_e, name) => name === 'README.md' && changed(name)));
   for (const w of watchers) w.on('error', (e) => log(`watch: ${e.message}`));
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (e) {
+    clearTimeout(timer);
+    for (const w of watchers) w.close();
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'EADDRINUSE' ? `port ${opts.port} is in use (--port 0 picks a free one)` : `cannot listen on port ${opts.port}: ${(e as Error).message}`);
+  }
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
 
