@@ -42,8 +42,13 @@ export function isHostname(s: string): boolean {
     const c = s.charCodeAt(i);
     if (!(c < 128 && HOSTCHAR[c] === 1)) return false;
   }
+  return hostnameEnds(s);
+}
+
+/** The ends of a run of HOSTCHAR that make it a hostname: not "-" or "." first, not "-" last. */
+export function hostnameEnds(s: string): boolean {
   const first = s.charCodeAt(0);
-  return first !== 0x2d && first !== 0x2e && s.charCodeAt(n - 1) !== 0x2d;
+  return s.length > 0 && first !== 0x2d && first !== 0x2e && s.charCodeAt(s.length - 1) !== 0x2d;
 }
 
 /** True when code (a UTF-16 unit) is in the table; non-ASCII is never in one. */
@@ -54,6 +59,8 @@ export function isToken(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (!isIn(TOKEN, s.charCodeAt(i))) return false;
   return true;
 }
+
+export const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 
 const SP = 0x20, HTAB = 0x09, DQUOTE = 0x22, BACKSLASH = 0x5c;
 
@@ -128,10 +135,41 @@ export class Scanner {
 
   /** The longest run of characters in table t (ASCII only). */
   run(t: Uint8Array): string {
+    const text = this.text;
     const start = this.pos;
-    let c: number;
-    while ((c = this.text.charCodeAt(this.pos)) < 128 && t[c] === 1) this.pos++;
-    return this.text.slice(start, this.pos);
+    const n = text.length;
+    let p = start;
+    while (p < n) {
+      const c = text.charCodeAt(p);
+      if (c >= 128 || t[c] !== 1) break;
+      p++;
+    }
+    this.pos = p;
+    return text.slice(start, p);
+  }
+
+  /**
+   * Like run, but "%" must start an escape ("%" HEX HEX), which counts as
+   * one character of the set: the characters of a URI component.
+   */
+  // @implements RFC3261 P220L9
+  runEscaped(t: Uint8Array, what: string): string {
+    const text = this.text;
+    const start = this.pos;
+    const n = text.length;
+    let p = start;
+    while (p < n) {
+      const c = text.charCodeAt(p);
+      if (c === 0x25) {
+        if (!(isHex(text.charCodeAt(p + 1)) && isHex(text.charCodeAt(p + 2)))) this.fail(`"%" not followed by two hex digits in ${what}`, this.rule, p);
+        p += 3;
+        continue;
+      }
+      if (c >= 128 || t[c] !== 1) break;
+      p++;
+    }
+    this.pos = p;
+    return text.slice(start, p);
   }
 
   // @implements RFC3261 P221L17-P221L18

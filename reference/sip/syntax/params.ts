@@ -7,7 +7,7 @@
  *
  * @implements RFC3261 (SIP)
  */
-import { TOKEN, isIn, type Scanner } from './grammar.ts';
+import { TOKEN, type Scanner } from './grammar.ts';
 
 export type Params = Map<string, string | null>;
 
@@ -52,11 +52,9 @@ export function genValue(s: Scanner, what: string): string {
     return s.text.slice(start, s.pos);
   }
   // token covers hostname and IPv4address characters too
-  const start = s.pos;
-  let ch: number;
-  while ((ch = s.peek()) >= 0 && isIn(TOKEN, ch)) s.pos++;
-  if (s.pos === start) s.fail(`expected a value for ${what}, found ${s.found()}`);
-  return s.text.slice(start, s.pos);
+  const v = s.run(TOKEN);
+  if (v.length === 0) s.fail(`expected a value for ${what}, found ${s.found()}`);
+  return v;
 }
 
 /** `;name=value;flag` in insertion order. */

@@ -35,7 +35,7 @@ export interface ParseOptions {
 
 const CRLF = '\r\n';
 const enc = new TextEncoder();
-const dec = new TextDecoder('utf-8');
+const dec = new TextDecoder('utf-8', { fatal: true });
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -58,16 +58,42 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
     const start = skipLeadingCrlf(input);
     const end = indexOfCrlfCrlf(input, start);
     if (end >= 0) {
-      head = dec.decode(input.subarray(start, end));
+      head = decodeHead(input.subarray(start, end), start);
       rest = input.subarray(end + 4);
     } else {
-      head = headWithoutEmptyLine(dec.decode(input.subarray(start)), options);
+      head = headWithoutEmptyLine(decodeHead(input.subarray(start), start), options);
       rest = new Uint8Array(0);
     }
   }
   const message = parseHead(head, options.strict === true);
   message.body = bodyOf(message, rest, options.transport ?? 'datagram');
   return message;
+}
+
+/**
+ * The start line and header fields as text. SIP text is UTF-8 (TEXT-UTF8char,
+ * UTF8-NONASCII); octets that are not UTF-8 are a fault, not replaced.
+ */
+// @implements RFC3261 P220L38-P220L45
+function decodeHead(bytes: Uint8Array, at: number): string {
+  try {
+    return dec.decode(bytes);
+  } catch {
+    const i = firstBadUtf8(bytes);
+    throw new SipParseError('UTF8-NONASCII', `octet 0x${bytes[i].toString(16)} at offset ${at + i} of the header section is not UTF-8`, at + i);
+  }
+}
+
+/** Where the first octet sequence that is not UTF-8 starts (lead octet, then its continuation octets). */
+function firstBadUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return 0;
 }
 
 /**
@@ -173,7 +199,7 @@ function parseHead(head: string, strict: boolean): Message {
       if (more.length > 0) last.value = last.value.length > 0 ? last.value + ' ' + more : more;
       continue;
     }
-    fields.push(headerLine(head.slice(start, end), start, line));
+    fields.push(headerLine(head, start, end, line));
   }
   for (const f of fields) message.headers.fields.push({ name: f.name, key: f.key, value: f.value });
   checkFields(message, fields, strict);
@@ -189,19 +215,21 @@ function loneCrOrLf(head: string): number {
 
 /** field-name HCOLON field-value; HCOLON = *( SP / HTAB ) ":" SWS. */
 // @implements RFC3261 P232L31-P232L32, P220L28
-function headerLine(text: string, offset: number, line: number): Located {
-  let i = 0;
+function headerLine(head: string, start: number, end: number, line: number): Located {
+  let i = start;
   let c: number;
-  while ((c = text.charCodeAt(i)) < 128 && TOKEN[c] === 1) i++;
-  if (i === 0) throw new SipParseError('message-header', `expected a header field name, found ${JSON.stringify(text.slice(0, 20))}`, offset, line, 1);
-  const name = text.slice(0, i);
-  while ((c = text.charCodeAt(i)) === 0x20 || c === 0x09) i++;
-  if (c !== 0x3a) throw new SipParseError('HCOLON', `expected ":" after header field name ${name}, found ${JSON.stringify(text.slice(i, i + 12) || 'the end of the line')}`, offset + i, line, i + 1);
+  while (i < end && (c = head.charCodeAt(i)) < 128 && TOKEN[c] === 1) i++;
+  if (i === start) throw new SipParseError('message-header', `expected a header field name, found ${JSON.stringify(head.slice(start, Math.min(end, start + 20)))}`, start, line, 1);
+  const name = head.slice(start, i);
+  while (i < end && ((c = head.charCodeAt(i)) === 0x20 || c === 0x09)) i++;
+  if (i === end || head.charCodeAt(i) !== 0x3a) {
+    throw new SipParseError('HCOLON', `expected ":" after header field name ${name}, found ${JSON.stringify(head.slice(i, Math.min(end, i + 12)) || 'the end of the line')}`, i, line, i - start + 1);
+  }
   i++;
-  while ((c = text.charCodeAt(i)) === 0x20 || c === 0x09) i++;
-  let end = text.length;
-  while (end > i && ((c = text.charCodeAt(end - 1)) === 0x20 || c === 0x09)) end--;
-  return { name, key: headerKey(name), value: text.slice(i, end), offset: offset + i, line, col: i + 1 };
+  while (i < end && ((c = head.charCodeAt(i)) === 0x20 || c === 0x09)) i++;
+  let last = end;
+  while (last > i && ((c = head.charCodeAt(last - 1)) === 0x20 || c === 0x09)) last--;
+  return { name, key: headerKey(name), value: head.slice(i, last), offset: i, line, col: i - start + 1 };
 }
 
 /** Request-Line or Status-Line. */

@@ -6,7 +6,7 @@
  *
  * @implements RFC3261 (SIP)
  */
-import { Scanner, UNRESERVED, RESERVED, HOSTCHAR, isHostname, isIn } from './grammar.ts';
+import { Scanner, UNRESERVED, RESERVED, HOSTCHAR, hostnameEnds, isHex, isIn } from './grammar.ts';
 import { SipParseError } from './error.ts';
 import { formatParams, type Params } from './params.ts';
 
@@ -42,7 +42,8 @@ const PARAMCHAR = extend(UNRESERVED, '[]/:&+$');
 const HNV = extend(UNRESERVED, '[]/?:+$');
 // @implements RFC3261 P224L2-P224L4
 const URIC = extend(UNRESERVED, ';/?:@&=+$,');
-const HEX = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+const HEX = isHex;
+const ALNUM_SET = extend(new Uint8Array(128), 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789');
 
 /**
  * Check that text[from, to) holds only characters of the set or escapes, and
@@ -72,7 +73,7 @@ export function parseUri(text: string, at?: { s: Scanner; offset: number }, rule
     : new Scanner(text, rule);
   const colon = text.indexOf(':');
   // @implements RFC3261 P224L10
-  if (colon <= 0 || !/^[A-Za-z][A-Za-z0-9+.-]*$/.test(text.slice(0, colon))) s.fail(`expected "scheme:" at the start of ${JSON.stringify(text.slice(0, 40))}`);
+  if (colon <= 0 || !isScheme(text, colon)) s.fail(`expected "scheme:" at the start of ${JSON.stringify(text.slice(0, 40))}`);
   const scheme = text.slice(0, colon).toLowerCase();
   if (scheme === 'sip' || scheme === 'sips') return parseSipUri(s, scheme, colon + 1);
   if (scheme === 'tel') return parseTelUri(s, colon + 1);
@@ -82,6 +83,15 @@ export function parseUri(text: string, at?: { s: Scanner; offset: number }, rule
   checkChars(s, colon + 1, text.length, URIC, `a ${scheme} URI`);
   return { scheme, host: '', params: new Map(), headers: [], opaque };
 }
+
+/** scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), the text before `end`. */
+function isScheme(text: string, end: number): boolean {
+  const c0 = text.charCodeAt(0) | 0x20;
+  if (c0 < 0x61 || c0 > 0x7a) return false;
+  for (let i = 1; i < end; i++) if (!isIn(SCHEMECHAR, text.charCodeAt(i))) return false;
+  return true;
+}
+const SCHEMECHAR = extend(ALNUM_SET, '+-.');
 
 // @implements RFC3261 P222L27-P222L31
 function parseSipUri(s: Scanner, scheme: string, start: number): URI {
@@ -94,11 +104,13 @@ function parseSipUri(s: Scanner, scheme: string, start: number): URI {
     const colon = text.indexOf(':', start);
     const userEnd = colon >= 0 && colon < at ? colon : at;
     if (userEnd === start) s.fail('empty user part before "@"', s.rule, start);
-    checkChars(s, start, userEnd, USER, 'the user part');
-    uri.user = text.slice(start, userEnd);
+    s.pos = start;
+    uri.user = s.runEscaped(USER, 'the user part');
+    if (s.pos !== userEnd) s.fail(`character ${JSON.stringify(text[s.pos])} not allowed in the user part`);
     if (userEnd < at) {
-      checkChars(s, userEnd + 1, at, PASSWORD, 'the password');
-      uri.password = text.slice(userEnd + 1, at);
+      s.pos = userEnd + 1;
+      uri.password = s.runEscaped(PASSWORD, 'the password');
+      if (s.pos !== at) s.fail(`character ${JSON.stringify(text[s.pos])} not allowed in the password`);
     }
     p = at + 1;
   }
@@ -113,7 +125,7 @@ function parseSipUri(s: Scanner, scheme: string, start: number): URI {
   }
   uri.host = text.slice(p, s.pos);
   if (uri.host.length === 0) s.fail(`expected a host, found ${s.found()}`);
-  if (uri.host.charCodeAt(0) !== 0x5b && !isHostname(uri.host)) s.fail(`malformed host ${JSON.stringify(uri.host)}`, s.rule, p);
+  if (uri.host.charCodeAt(0) !== 0x5b && !hostnameEnds(uri.host)) s.fail(`malformed host ${JSON.stringify(uri.host)}`, s.rule, p);
   if (s.eat(':')) {
     const digits = s.run(DIGITS);
     if (digits.length === 0 || digits.length > 5 || Number(digits) > 65535) s.fail(`port must be 1 to 65535, found ${JSON.stringify(digits || s.found())}`);
@@ -121,44 +133,29 @@ function parseSipUri(s: Scanner, scheme: string, start: number): URI {
   }
   // @implements RFC3261 P223L13-P223L30
   while (s.eat(';')) {
-    const nameStart = s.pos;
-    s.run(PARAMCHAR_NOESC);
-    const name = text.slice(nameStart, s.pos);
+    const name = s.runEscaped(PARAMCHAR, 'a uri-parameter name');
     if (name.length === 0) s.fail(`empty uri-parameter name`);
-    checkChars(s, nameStart, s.pos, PARAMCHAR, 'a uri-parameter name');
     let value: string | null = null;
     if (s.eat('=')) {
-      const vStart = s.pos;
-      s.run(PARAMCHAR_NOESC);
-      if (s.pos === vStart) s.fail(`empty value of uri-parameter ${name}`);
-      checkChars(s, vStart, s.pos, PARAMCHAR, `the value of uri-parameter ${name}`);
-      value = text.slice(vStart, s.pos);
+      value = s.runEscaped(PARAMCHAR, `the value of uri-parameter ${name}`);
+      if (value.length === 0) s.fail(`empty value of uri-parameter ${name}`);
     }
     uri.params.set(name.toLowerCase(), value);
   }
   // @implements RFC3261 P223L32-P223L36
   if (s.eat('?')) {
     do {
-      const hStart = s.pos;
-      s.run(HNV_NOESC);
-      const hname = text.slice(hStart, s.pos);
+      const hname = s.runEscaped(HNV, 'a URI header name');
       if (hname.length === 0) s.fail('empty header name in URI headers');
-      checkChars(s, hStart, s.pos, HNV, 'a URI header name');
       if (!s.eat('=')) s.fail(`expected "=" after URI header ${hname}, found ${s.found()}`);
-      const vStart = s.pos;
-      s.run(HNV_NOESC);
-      checkChars(s, vStart, s.pos, HNV, `the value of URI header ${hname}`);
-      uri.headers.push([hname, text.slice(vStart, s.pos)]);
+      uri.headers.push([hname, s.runEscaped(HNV, `the value of URI header ${hname}`)]);
     } while (s.eat('&'));
   }
   if (!s.atEnd()) s.fail(`unexpected ${s.found()} in ${scheme} URI`);
   return uri;
 }
 
-// Scanning sets that also take '%' (escapes are checked separately).
 const DIGITS = extend(new Uint8Array(128), '0123456789');
-const PARAMCHAR_NOESC = extend(PARAMCHAR, '%');
-const HNV_NOESC = extend(HNV, '%');
 
 /**
  * tel URIs appear in SIP as Request-URIs and in To/From. The number goes in

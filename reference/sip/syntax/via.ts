@@ -6,7 +6,7 @@
  * @implements RFC3261 (SIP)
  * @implements RFC3581 (rport)
  */
-import { Scanner, HOSTCHAR, isHostname, isToken } from './grammar.ts';
+import { Scanner, HOSTCHAR, hostnameEnds, isToken } from './grammar.ts';
 import { genValue, formatParams, paramValue, type Params } from './params.ts';
 
 export class Via {
@@ -95,7 +95,7 @@ export function parseViaAt(s: Scanner): Via {
   }
   const host = s.text.slice(hostStart, s.pos);
   if (host.length === 0) s.fail(`expected the sent-by host of Via, found ${s.found()}`);
-  if (host.charCodeAt(0) !== 0x5b && !isHostname(host)) s.fail(`malformed sent-by host ${JSON.stringify(host)} in Via`, s.rule, hostStart);
+  if (host.charCodeAt(0) !== 0x5b && !hostnameEnds(host)) s.fail(`malformed sent-by host ${JSON.stringify(host)} in Via`, s.rule, hostStart);
   let port: number | undefined;
   if (s.sep(':')) {
     const start = s.pos;

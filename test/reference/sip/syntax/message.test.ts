@@ -249,6 +249,15 @@ test('faults in the header section name the line', () => {
   at(' ' + INVITE, /Request-Line: Method must be a token/);
 });
 
+// @tests RFC3261 P220L38-P220L45
+test('octets that are not UTF-8 in the header section are a fault, not replaced', () => {
+  const bytes = Buffer.from(INVITE.replace('To: Bob', 'To: "B\u00e9b"'));
+  const at = bytes.indexOf(0xc3);
+  bytes[at + 1] = 0x28; // a lead octet without its continuation
+  assert.throws(() => parse(bytes), new RegExp(`^UTF8-NONASCII: octet 0xc3 at offset ${at} of the header section is not UTF-8`));
+  assert.is(to(parse(Buffer.from(INVITE.replace('To: Bob', 'To: "B\u00e9b"')))).displayName, 'Béb');
+});
+
 // @tests RFC3261 P228L31-P228L33
 test('Contact: * and lists', () => {
   const star = parse(INVITE.replace('Contact: <sip:alice@pc33.atlanta.com>', 'Contact: *'));
