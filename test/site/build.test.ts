@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpSync, readdirSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { realDoc, tempDir } from '../helpers.ts';
 import { resolveRef, parseRef, spanText } from '../../tools/spec/refs.ts';
 import { esc } from '../../tools/site/html.ts';
@@ -133,6 +133,24 @@ test('self-contained: CSP on every page, only relative links, no inline script o
     assert.ok(html.includes('<a class="skip" href="#main">') && html.includes('<main id="main"'), p);
   }
   for (const css of [site.get('assets/site.css')!, site.get('assets/code.css')!]) assert.not.match(css, /url\(|@import|@font-face/);
+});
+
+test('every local link lands on a page of the site, and every fragment on an id there; ids are unique', () => {
+  const ids = new Map<string, string[]>();
+  for (const [p, html] of site) if (p.endsWith('.html')) ids.set(p, [...html.matchAll(/\sid="([^"]*)"/g)].map((m) => m[1]!));
+  for (const [p, list] of ids) assert.is(new Set(list).size, list.length, `duplicate ids in ${p}`);
+  let links = 0;
+  for (const [p, html] of site) {
+    if (!p.endsWith('.html')) continue;
+    for (const [, href] of html.matchAll(/\shref="([^"]*)"/g)) {
+      const [path, fragment] = href!.split('#') as [string, string | undefined];
+      const target = path ? posix.normalize(posix.join(posix.dirname(p), path)) : p;
+      assert.ok(site.has(target), `${p}: ${href} goes nowhere`);
+      if (fragment && target.endsWith('.html')) assert.ok(ids.get(target)!.includes(fragment), `${p}: ${href}: no such anchor`);
+      links++;
+    }
+  }
+  assert.ok(links > 100, `${links} links`);
 });
 
 test('search index: modules, exported symbols and sections', () => {
