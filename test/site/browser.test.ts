@@ -130,6 +130,17 @@ test('search for "nonce" finds the module and its symbols, and goes there', asyn
   assert.is(await targetId(page), 'L8');
 });
 
+test('light and dark themes follow prefers-color-scheme, code colours included', async () => {
+  await page.goto(base + 'reference/sip/via.ts.html');
+  const colours = () =>
+    page.evaluate(() => [getComputedStyle(document.documentElement).backgroundColor, getComputedStyle(document.querySelector('#L11 .c span')!).color]);
+  await page.emulateMedia({ colorScheme: 'light' });
+  assert.equal(await colours(), ['rgb(255, 255, 255)', 'rgb(215, 58, 73)']);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  assert.equal(await colours(), ['rgb(13, 17, 23)', 'rgb(249, 117, 131)']);
+  await page.emulateMedia({ colorScheme: 'light' });
+});
+
 test('keyboard: the skip link comes first and moves focus to the main content', async () => {
   await page.goto(base + 'index.html');
   await page.keyboard.press('Tab');
