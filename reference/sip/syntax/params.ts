@@ -24,15 +24,19 @@ function unquoteRaw(v: string): string {
 
 /**
  * generic-param = token [ EQUAL gen-value ]; gen-value = token / host /
- * quoted-string. Parses `*( SEMI generic-param )` from the cursor.
+ * quoted-string. Parses `*( SEMI generic-param )` from the cursor; a name
+ * may appear once.
  */
-// @implements RFC3261 P227L16-P227L17
+// @implements RFC3261 P227L16-P227L17, P32L1-P32L3
 export function parseGenericParams(s: Scanner, params: Params, what: string): void {
   while (s.sep(';')) {
+    const at = s.pos;
     const name = s.token(`a ${what} parameter name`);
     let value: string | null = null;
     if (s.sep('=')) value = genValue(s, `the ${name} parameter of ${what}`);
-    params.set(name.toLowerCase(), value);
+    const key = name.toLowerCase();
+    if (params.has(key)) s.fail(`parameter ${name} appears twice in ${what}`, s.rule, at);
+    params.set(key, value);
   }
 }
 

@@ -106,10 +106,13 @@ export function parseViaAt(s: Scanner): Via {
   }
   const params: Params = new Map();
   while (s.sep(';')) {
+    const at = s.pos;
     const pname = s.token('a Via parameter name').toLowerCase();
     let value: string | null = null;
     if (s.sep('=')) value = genValue(s, `the ${pname} parameter of Via`);
     checkViaParam(s, pname, value);
+    // @implements RFC3261 P32L1-P32L3
+    if (params.has(pname)) s.fail(`parameter ${pname} appears twice in Via`, s.rule, at);
     params.set(pname, value);
   }
   return new Via(name, version, transport, host, port, params);

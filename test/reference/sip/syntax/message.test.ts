@@ -247,6 +247,9 @@ test('faults in the header section name the line', () => {
   at(INVITE.replace('Contact: <sip:alice@pc33.atlanta.com>', 'Contact: <sip:alice@pc33.atlanta.com>;q=2'), /Contact: q must be a qvalue from 0 to 1/);
   at(INVITE.replace('Contact: <sip:alice@pc33.atlanta.com>', 'Route: sip:p1.example.com'), /Route: values of Route must be name-addr/);
   at(' ' + INVITE, /Request-Line: Method must be a token/);
+  // @tests RFC3261 P32L1-P32L3
+  at(INVITE.replace(';tag=1928301774', ';tag=1;TAG=2'), /From: parameter TAG appears twice in From \(line 5, column 45\)/);
+  at(INVITE.replace(';rport', ';rport;branch=x'), /Via: parameter branch appears twice in Via/);
 });
 
 // @tests RFC3261 P220L38-P220L45
