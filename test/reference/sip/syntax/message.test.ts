@@ -248,7 +248,7 @@ test('faults in the header section name the line', () => {
   at(INVITE.replace('Contact: <sip:alice@pc33.atlanta.com>', 'Route: sip:p1.example.com'), /Route: values of Route must be name-addr/);
   at(' ' + INVITE, /Request-Line: Method must be a token/);
   // @tests RFC3261 P32L1-P32L3
-  at(INVITE.replace(';tag=1928301774', ';tag=1;TAG=2'), /From: parameter TAG appears twice in From \(line 5, column 45\)/);
+  at(INVITE.replace(';tag=1928301774', ';tag=1;TAG=2'), /From: parameter TAG appears twice in From \(line 5, column 43\)/);
   at(INVITE.replace(';rport', ';rport;branch=x'), /Via: parameter branch appears twice in Via/);
 });
 
