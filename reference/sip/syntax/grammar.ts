@@ -35,6 +35,7 @@ export const HOSTCHAR = table('-.', ALNUM);
  * not end in "-".
  */
 // @implements RFC3261 P222L37-P223L1
+// @exception RFC3261 P222L39-P222L41: labels are not checked one by one (a toplabel starting with a digit, or 1*3DIGIT IPv4 octets, pass)
 export function isHostname(s: string): boolean {
   const n = s.length;
   if (n === 0) return false;

@@ -403,6 +403,7 @@ function checkRoute(f: Located): void {
 }
 
 /** With `strict`: the fields not needed for processing. */
+// @exception RFC3261 P232L31-P232L33: other header values (Accept, Allow, Content-Type, the authentication fields, extensions) are kept as text without a grammar check
 function checkOther(f: Located): void {
   switch (f.key) {
     // @implements RFC3261 P229L35-P229L46

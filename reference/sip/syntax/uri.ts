@@ -116,6 +116,7 @@ function parseSipUri(s: Scanner, scheme: string, start: number): URI {
   }
   // @implements RFC3261 P222L36-P223L7
   s.pos = p;
+  // @exception RFC3261 P223L2-P223L6: an IPv6reference is checked for its characters, not for the hexpart structure
   if (s.peek() === 0x5b) {
     const close = text.indexOf(']', p);
     if (close < 0 || !/^\[[0-9A-Fa-f:.]+\]$/.test(text.slice(p, close + 1))) s.fail('malformed IPv6reference in host', s.rule, p);
