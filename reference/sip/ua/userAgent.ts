@@ -160,6 +160,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
 
   /** Sizes of every table, to show they do not grow with finished calls. */
   stats(): Record<string, number> {
+    this.#sweep();
     return {
       calls: this.calls.size,
       awaitingAck: this.awaitingAck.size,
@@ -266,6 +267,10 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
     this.ongoing.set(legKey(request), transaction);
     // Ended transactions are swept out now and then so the table stays small.
     if (--this.#sweepCountdown > 0) return;
+    this.#sweep();
+  }
+
+  #sweep(): void {
     this.#sweepCountdown = 256;
     for (const [key, t] of this.ongoing) if (t.state === 'Terminated') this.ongoing.delete(key);
   }

@@ -107,11 +107,14 @@ export async function startOurUas(port: number, extra: string[] = [], nodeFlags:
 }
 
 /** SIPp's final counters as printed on its screen at the end of a run. */
-export function sippCounters(screen: string): { successful: number; failed: number } {
+export function sippCounters(screen: string): { successful: number; failed: number; callRate: number } {
   const pick = (label: string) => {
     const rows = [...screen.matchAll(new RegExp(`${label}\\s*\\|\\s*(\\d+)\\s*\\|\\s*(\\d+)`, 'g'))];
     const last = rows.at(-1);
     return last === undefined ? NaN : Number(last[2]);
   };
-  return { successful: pick('Successful call'), failed: pick('Failed call') };
+  // "Call Rate | 0.000 cps | 34.877 cps": the cumulative column is the rate achieved over the run.
+  const rates = [...screen.matchAll(/Call Rate\s*\|\s*([\d.]+) cps\s*\|\s*([\d.]+) cps/g)];
+  const callRate = rates.length > 0 ? Number(rates.at(-1)?.[2]) : NaN;
+  return { successful: pick('Successful call'), failed: pick('Failed call'), callRate };
 }
