@@ -11,9 +11,15 @@ export const ROOT = join(import.meta.dirname, '..');
 /** RFC_MIRROR as set for the run; without it, documents come from the network. */
 export const MIRROR = process.env.RFC_MIRROR || undefined;
 
+const tempDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed when the test process exits. */
 export function tempDir(prefix = 'rfcdoc-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
 }
 
