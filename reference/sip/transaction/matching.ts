@@ -66,6 +66,16 @@ export function requestMatchesServer(original: Request, request: Request, sentTo
  * of the request with those of the request that created the transaction.
  */
 function matches2543(original: Request, request: Request, sentToTag: string | undefined): boolean {
+  try {
+    return matches2543Fields(original, request, sentToTag);
+  } catch {
+    // A header field the rule compares is missing or unreadable in the new
+    // request: it cannot be a retransmission (the TU will reject it).
+    return false;
+  }
+}
+
+function matches2543Fields(original: Request, request: Request, sentToTag: string | undefined): boolean {
   const same =
     uriEquals(request.requestUri, original.requestUri) &&
     tagOf(from(request)) === tagOf(from(original)) &&

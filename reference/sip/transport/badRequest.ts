@@ -60,11 +60,11 @@ function unfold(lines: string[]): string[] {
 }
 
 /**
- * What a parsed message lacks for the transaction layer to handle it: the
- * header fields it matches on and a response copies. Undefined when all are
- * there and readable; else a reason phrase such as "Missing Call-ID header field".
+ * What a parsed message lacks of the header fields every message carries
+ * (those transactions match on and responses copy). Undefined when all are
+ * there and readable; else a phrase such as "Missing Call-ID header field".
  */
-// @implements RFC3261 P35L7-P35L10, P185L38-P185L40
+// @implements RFC3261 P35L7-P35L10
 export function missingEssentials(message: Message): string | undefined {
   const views: [string, () => unknown][] = [
     ['Via', () => topVia(message) ?? fail()],

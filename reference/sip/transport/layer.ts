@@ -8,7 +8,7 @@
  */
 import { parse } from '../syntax/parse.ts';
 import { serializeBytes } from '../syntax/serialize.ts';
-import { createResponse, isRequest, type Message, type Request, type Response } from '../syntax/message.ts';
+import { isRequest, type Message, type Request, type Response } from '../syntax/message.ts';
 import { badRequestReason, SipParseError } from '../syntax/error.ts';
 import { UdpTransport } from './udp.ts';
 import { TcpTransport, type TcpConnection } from './tcp.ts';
@@ -183,11 +183,6 @@ export class TransportLayer {
   }
 
   private deliver(message: Message, origin: Origin, raw?: Uint8Array): void {
-    const missing = missingEssentials(message);
-    if (missing !== undefined) {
-      this.rejectIncomplete(message, missing, origin);
-      return;
-    }
     if (isRequest(message)) {
       try {
         // @implements RFC3261 P145L25-P145L31
@@ -199,6 +194,14 @@ export class TransportLayer {
       }
       // @implements RFC3261 P146L1-P146L6
       this.user.receiveRequest(message, origin);
+      return;
+    }
+    // A response without the fields transactions match on cannot be handled
+    // by anyone; a request lacking them is left to the TU, which validates
+    // requests (§8.2, §16.3) and answers 400.
+    const missing = missingEssentials(message);
+    if (missing !== undefined) {
+      this.user.dropped?.(`incomplete response dropped: ${missing}`, origin);
       return;
     }
     // @implements RFC3261 P144L31-P144L35
@@ -227,21 +230,6 @@ export class TransportLayer {
     this.user.dropped?.(`malformed request answered with 400: ${reason}`, origin);
     const sent = origin.connection !== undefined ? origin.connection.send(response) : this.udp.send(response, origin.source);
     sent.catch(() => {});
-  }
-
-  /**
-   * A message that parsed but lacks a header field every request needs: a
-   * request (not ACK) with a usable Via gets 400 with the reason; the rest is dropped.
-   */
-  // @implements RFC3261 P185L38-P185L40
-  private rejectIncomplete(message: Message, reason: string, origin: Origin): void {
-    if (!isRequest(message) || message.method === 'ACK' || reason.includes(' Via ')) {
-      this.user.dropped?.(`incomplete message dropped: ${reason}`, origin);
-      return;
-    }
-    this.user.dropped?.(`incomplete request answered with 400: ${reason}`, origin);
-    stampReceived(message, origin.source);
-    this.sendResponse(createResponse(message, 400, reason), origin).catch(() => {});
   }
 
   /** Closes the UDP socket, the TCP listener and every TCP connection. */

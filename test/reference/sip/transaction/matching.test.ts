@@ -74,6 +74,9 @@ test('RFC 2543 requests (no magic cookie): Request-URI, tags, Call-ID, CSeq and 
   ]) as Request;
   assert.ok(requestMatchesServer(inv, ack, '99sa0xk'));
   assert.not.ok(requestMatchesServer(inv, ack, 'other'));
+  // A request lacking a compared field is no retransmission (and no crash).
+  const noFrom = msg(['INVITE sip:bob@biloxi.com SIP/2.0', `Via: ${OLD}`, 'To: Bob <sip:bob@biloxi.com>', 'Call-ID: 987asjd97y7atg', 'CSeq: 986759 INVITE']) as Request;
+  assert.not.ok(requestMatchesServer(inv, noFrom));
   const reg = request('REGISTER', OLD);
   assert.ok(requestMatchesServer(reg, request('REGISTER', OLD)));
   assert.not.ok(requestMatchesServer(reg, request('OPTIONS', OLD, [], 'OPTIONS')));
