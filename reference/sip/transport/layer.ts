@@ -73,11 +73,11 @@ export class TransportLayer {
     const handlers = {
       onMessage: (message: Message, connection: TcpConnection) =>
         holder.layer?.deliver(message, { transport: 'TCP', source: connection.remote, connection }),
-      onMalformed: (error: SipParseError, connection: TcpConnection) =>
-        // A malformed request on TCP is dropped, not answered: the framer does not
-        // hand back the frame, and the 400 needs its Via, From, To, Call-ID, CSeq.
-        // @todo RFC3261 P147L13-P147L14
-        holder.layer?.user.dropped?.(`malformed message on TCP: ${error.message}`, { transport: 'TCP', source: connection.remote, connection }),
+      onMalformed: (error: SipParseError, connection: TcpConnection, _fatal: boolean, frame?: Uint8Array) => {
+        const origin: Origin = { transport: 'TCP', source: connection.remote, connection };
+        if (frame !== undefined) holder.layer?.rejectMalformed(frame, error, origin);
+        else holder.layer?.user.dropped?.(`unframable stream on TCP, connection closed: ${error.message}`, origin);
+      },
     };
     const idleTimeout = config.idleTimeout ?? 32000;
     // UDP first (it may pick the port), then TCP on the very same address and port.

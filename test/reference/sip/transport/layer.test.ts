@@ -119,6 +119,21 @@ test('TCP: two messages in one segment and one split over three are framed; resp
   await layer.close();
 });
 
+// @tests RFC3261 P147L11-P147L14, P147L18-P147L20
+test('TCP: a framed request that does not parse gets 400 on the connection; the stream goes on', async () => {
+  const { layer, seen } = await element({}, () => 200);
+  const peer = await rawTcp(layer.local.tcp.port);
+  const bad = requestText({ via: 'SIP/2.0/TCP a.example.invalid;branch=z9hG4bKtb1', cseq: 'x OPTIONS', body: 'abc' });
+  const good = requestText({ via: 'SIP/2.0/TCP a.example.invalid;branch=z9hG4bKtb2', cseq: '2 OPTIONS' });
+  peer.socket.write('\r\n' + bad + good);
+  await until(() => /SIP\/2\.0 400 Bad CSeq/.test(peer.data()) && /SIP\/2\.0 200 OK/.test(peer.data()), 'the 400 and the 200');
+  assert.is(seen.requests.length, 1);
+  assert.is(topVia(seen.requests[0].request)?.branch, 'z9hG4bKtb2');
+  assert.ok(peer.data().indexOf('400 Bad CSeq') < peer.data().indexOf('200 OK'));
+  peer.close();
+  await layer.close();
+});
+
 // @tests RFC3261 P147L18-P147L20
 test('TCP: a message without Content-Length cannot be framed; the connection is closed', async () => {
   const { layer, seen } = await element({}, () => 200);
