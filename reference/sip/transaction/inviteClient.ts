@@ -120,6 +120,7 @@ export function inviteClientStep<M>(
         case 'TimerA': // retransmissions stopped on leaving Calling
           // @implements RFC3261 P126L9-P126L10, P126L28-P126L30
           // @exception RFC3581 P3L45-P3L47: this is RFC 3261's Figure 5, which stops retransmitting in Proceeding; refreshing a NAT binding during a long INVITE is left to the TU
+          // @exception RFC3581 P4L1-P4L7: no binding-lifetime discovery (RFC 3489 §10.2), so the retransmission intervals stay those of RFC 3261
           return stay;
         case 'TimerB':
         case 'TimerD':
