@@ -54,7 +54,8 @@ export function start(command: string, args: string[], options: { cwd?: string; 
     err += d.toString();
     if (err.length > 1 << 20) err = err.slice(-(1 << 19));
   });
-  const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
+  // 'close' comes after 'exit' once the output pipes are drained too, so nothing is left open.
+  const exited = new Promise<number>((resolve) => child.once('close', (code) => resolve(code ?? -1)));
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
@@ -82,7 +83,11 @@ export function alive(pid: number | undefined): boolean {
 export async function stop(running: Running | undefined, graceMs = 3000): Promise<void> {
   if (running === undefined) return;
   const pid = running.child.pid;
-  if (pid === undefined || running.child.exitCode !== null || running.child.signalCode !== null) return;
+  if (pid === undefined || running.child.exitCode !== null || running.child.signalCode !== null) {
+    await running.exited;
+    await new Promise((r) => setTimeout(r, 20));
+    return;
+  }
   try {
     process.kill(-pid, 'SIGTERM');
   } catch {
@@ -97,6 +102,8 @@ export async function stop(running: Running | undefined, graceMs = 3000): Promis
   }, graceMs);
   await running.exited;
   clearTimeout(timer);
+  // The child's handle leaves the event loop on a later turn.
+  await new Promise((r) => setTimeout(r, 20));
 }
 
 /** Our UAS: `npm run sip -- uas --listen 127.0.0.1:<port>`, ready when it says it listens. */

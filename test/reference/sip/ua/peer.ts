@@ -67,6 +67,9 @@ export class Peer {
   }
 }
 
+/** Lets closed sockets leave the event loop (their handles go on the next turn). */
+export const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
+
 export function describe(m: Message): string {
   return m.type === 'request' ? m.method : `${m.status} ${m.headers.get('CSeq') ?? ''}`;
 }

@@ -7,12 +7,12 @@ import * as assert from 'uvu/assert';
 import { DigestServer, passwords } from '../../../../reference/auth/digest.ts';
 import { formatUri, tagOf, to, from, topVia, type Request } from '../../../../reference/sip/syntax/index.ts';
 import { UserAgent, type Call } from '../../../../reference/sip/ua/index.ts';
-import { Peer, responseTo, SDP } from './peer.ts';
+import { settle, Peer, responseTo, SDP } from './peer.ts';
 
 async function setup() {
   const ua = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
   const peer = await Peer.open();
-  return { ua, peer, target: `sip:bob@127.0.0.1:${peer.port}`, close: async () => { await peer.close(); await ua.close(); } };
+  return { ua, peer, target: `sip:bob@127.0.0.1:${peer.port}`, close: async () => { await peer.close(); await ua.close(); await settle(); } };
 }
 
 // @tests RFC3261 P35L7-P35L10, P36L40-P36L42, P37L26-P37L27, P39L9-P39L10, P39L25-P39L28, P39L43-P39L44, P40L14-P40L17, P35L24-P35L25
@@ -235,5 +235,7 @@ test('an INVITE with Expires that is not answered in time gets 487', async () =>
     await ua.close();
   }
 });
+
+test.after(settle);
 
 test.run();

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { formatUri, from, tagOf, to } from '../../../../reference/sip/syntax/index.ts';
 import { FakeClock } from '../../../../reference/sip/transaction/clock.ts';
 import { UserAgent, type Call } from '../../../../reference/sip/ua/index.ts';
-import { Peer, request, SDP } from './peer.ts';
+import { settle, Peer, request, SDP } from './peer.ts';
 
 async function setup(options: { clock?: FakeClock; answer?: 'accept' | 'ring' | 'none' } = {}) {
   const ua = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 }, clock: options.clock });
@@ -19,7 +19,7 @@ async function setup(options: { clock?: FakeClock; answer?: 'accept' | 'ring' | 
   });
   const peer = await Peer.open();
   const port = ua.sentBy.port;
-  return { ua, peer, port, calls, close: async () => { await peer.close(); await ua.close(); } };
+  return { ua, peer, port, calls, close: async () => { await peer.close(); await ua.close(); await settle(); } };
 }
 
 // @tests RFC3261 P46L24-P46L29
