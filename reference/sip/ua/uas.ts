@@ -40,6 +40,7 @@ const SINGLE = ['To', 'From', 'Call-ID', 'CSeq'] as const;
  * To field of the response (§8.2.6.2). `isMerged` answers §8.2.2.2 (the UA
  * core knows the ongoing transactions).
  */
+// @exception RFC3261 P46L15-P46L18: no authentication step (§22.2) before the checks: this UAS answers anyone (the registrar in reference/sip/registrar challenges).
 export function inspectRequest(
   request: Request,
   capabilities: Capabilities,
@@ -108,6 +109,7 @@ export function inspectRequest(
  * understood (and the body is not optional), else undefined.
  */
 // @implements RFC3261 P48L28-P48L40
+// @exception RFC3261 P48L40-P48L43: Content-Language is not checked; any language is accepted.
 export function unsupportedContent(request: Request, capabilities: Capabilities): [string, string][] | undefined {
   if (request.body.length === 0) return undefined;
   // A body part marked handling=optional may be ignored.

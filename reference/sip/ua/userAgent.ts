@@ -209,7 +209,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
     }
 
     // §8.2: the general checks, in order.
-    // @implements RFC3261 P46L20-P46L22, P83L15-P83L17, P91L7-P91L8
+    // @implements RFC3261 P46L15-P46L18, P83L15-P83L17, P91L7-P91L8
     const rejection = inspectRequest(request, this.capabilities, toTag, (r) => this.#isMerged(r, transaction));
     if (rejection !== undefined) {
       this.#respond(transaction, rejection);
@@ -553,7 +553,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
       },
       this.sentBy,
     );
-    // @implements RFC3261 P85L26-P85L27
+    // @implements RFC3261 P78L38-P78L40, P78L45-P78L46
     request.headers.append('Allow', this.capabilities.methods.join(', '));
     request.headers.append('Supported', this.capabilities.extensions.join(', '));
     const call = new Call('UAC', request, undefined, this);
