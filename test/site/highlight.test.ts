@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHighlighter } from 'shiki';
 import { ROOT } from '../helpers.ts';
-import { sourceFiles } from '../../tools/annotate/cited.ts';
+import { listFiles } from '../../tools/annotate/project.ts';
 import { createSiteHighlighter, dualColours, exportedSymbols } from '../../tools/site/highlight.ts';
 
 const test = suite('site highlight');
@@ -27,8 +27,9 @@ function runs(tokens: [string, string][]): string {
 
 test('one pass with the merged theme gives the colours of shiki two-theme tokenization', async () => {
   // The site's own code and the ten largest reference modules: every construct they use.
-  const reference = (await sourceFiles(join(ROOT, 'reference'))).map((f) => readFileSync(f, 'utf8')).sort((a, b) => b.length - a.length);
-  const codes = [...(await sourceFiles(join(ROOT, 'tools', 'site'))).map((f) => readFileSync(f, 'utf8')), ...reference.slice(0, 10)];
+  const tsFiles = async (dir: string) => (await listFiles(ROOT, [dir])).files.filter((f) => f.endsWith('.ts')).map((f) => readFileSync(join(ROOT, f), 'utf8'));
+  const reference = (await tsFiles('reference')).sort((a, b) => b.length - a.length);
+  const codes = [...(await tsFiles('tools/site')), ...reference.slice(0, 10)];
   assert.ok(codes.length > 10);
   const ours = await dualColours(codes);
   const shiki = await createHighlighter({ themes: ['github-light', 'github-dark'], langs: ['typescript'] });

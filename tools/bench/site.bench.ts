@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHighlighter } from 'shiki';
 import { analyzeProject } from '../annotate/project.ts';
-import { sourceFiles } from '../annotate/cited.ts';
+import { listFiles } from '../annotate/project.ts';
 import { createSiteRenderer, writeSite } from '../site/build.ts';
 import { createAnalyzer } from '../site/incremental.ts';
 import type { StoreOptions } from '../spec/store.ts';
@@ -62,7 +62,7 @@ const work = mkdtempSync(join(tmpdir(), 'rfcdoc-bench-site-'));
 try {
   const root = join(work, 'tree');
   cpSync(join(ROOT, 'reference'), join(root, 'reference'), { recursive: true });
-  const paths = (await sourceFiles(join(root, 'reference'))).filter((f) => f.endsWith('.ts'));
+  const paths = (await listFiles(root, ['reference'])).files.filter((f) => f.endsWith('.ts')).map((f) => join(root, f));
   const texts = paths.map((p) => readFileSync(p, 'utf8'));
   const loc = texts.reduce((n, t) => n + t.split('\n').length, 0);
 
