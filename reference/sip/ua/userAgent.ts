@@ -514,16 +514,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
 
   /** Passes a response to its server transaction and logs the transaction. */
   #respond(transaction: ServerTransaction, response: Response): void {
-    if (response.headers.has('To')) {
-      transaction.respond(response);
-    } else {
-      // A 400 to a request without To: the transaction layer cannot take it
-      // (it reads the To tag of every final response), so it goes statelessly
-      // (§8.2.7) and the transaction is dropped.
-      // @implements RFC3261 P50L31-P50L36
-      void this.transport.sendResponse(response, transaction.origin).catch(() => {});
-      transaction.abandon();
-    }
+    transaction.respond(response);
     if (this.listenerCount('response') > 0) this.emit('response', response, transaction.request);
     if (response.status >= 200) {
       const request = transaction.request;
