@@ -55,8 +55,9 @@ if (files.length === 0 || total === 0) {
 }
 // The verdict is in: a socket or timer some test failed to close must not
 // keep the run alive (CI would hang), but it is reported so it gets fixed.
+const stdio: unknown[] = [process.stdin, process.stdout, process.stderr];
 const handles = (process as unknown as { _getActiveHandles(): { constructor: { name: string } }[] })
   ._getActiveHandles()
-  .filter((h) => !['WriteStream', 'ReadStream'].includes(h.constructor.name));
+  .filter((h) => !stdio.includes(h));
 if (handles.length) console.error(`warning: ${handles.length} open handle(s) left by tests: ${[...new Set(handles.map((h) => h.constructor.name))].join(', ')}`);
 process.exit(process.exitCode ?? 0);
