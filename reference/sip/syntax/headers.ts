@@ -49,6 +49,17 @@ for (const n of [
  */
 // @implements RFC3261 P32L5-P32L6, P32L46-P33L3
 export function headerKey(name: string): string {
+  const known = KEYS.get(name);
+  if (known !== undefined) return known;
+  const key = keyOf(name);
+  if (KEYS.size < 1024) KEYS.set(name, key);
+  return key;
+}
+
+/** Names as written → keys; messages repeat the same few spellings. */
+const KEYS = new Map<string, string>();
+
+function keyOf(name: string): string {
   const lower = name.toLowerCase();
   if (lower.length === 1) {
     const full = COMPACT_FORMS[lower];

@@ -96,7 +96,8 @@ const SCHEMECHAR = extend(ALNUM_SET, '+-.');
 // @implements RFC3261 P222L27-P222L31
 function parseSipUri(s: Scanner, scheme: string, start: number): URI {
   const text = s.text;
-  const uri: URI = { scheme, host: '', params: new Map(), headers: [] };
+  // every field present from the start, so all URIs share one object shape
+  const uri: URI = { scheme, user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: [] };
   // userinfo ends at the last '@': '@' is in no later component's character set.
   const at = text.lastIndexOf('@');
   let p = start;
