@@ -61,7 +61,13 @@ export class StreamFramer {
       return undefined;
     }
     const head = Buffer.from(this.buffer.buffer, this.buffer.byteOffset, end).toString('latin1');
-    const length = contentLengthOf(head);
+    let length: number | undefined;
+    try {
+      length = contentLengthOf(head);
+    } catch (e) {
+      if (e instanceof SipParseError) this.break(e);
+      throw e;
+    }
     if (length === undefined) this.break(new SipParseError('Content-Length', 'required on stream transports but absent; the stream cannot be framed'));
     const total = end + 4 + length;
     if (this.buffer.length < total) return undefined;
@@ -76,13 +82,20 @@ export class StreamFramer {
   }
 }
 
-/** Content-Length (or `l`) of a raw header section, folding included. */
+/**
+ * Content-Length (or `l`) of a raw header section, folding included. Two
+ * different values leave the end of the message unknown: the stream cannot
+ * be framed.
+ */
 function contentLengthOf(head: string): number | undefined {
-  const m = /\r\n(?:content-length|l)[ \t]*:[ \t]*(?:\r\n[ \t]+)?([^\r\n]*)/i.exec(head);
-  if (!m) return undefined;
-  const v = m[1].trim();
-  if (!/^\d{1,10}$/.test(v)) throw new SipParseError('Content-Length', `must be a number of octets, found ${JSON.stringify(v)}; the stream cannot be framed`);
-  return Number(v);
+  let length: number | undefined;
+  for (const m of head.matchAll(/\r\n(?:content-length|l)[ \t]*:[ \t]*(?:\r\n[ \t]+)?([^\r\n]*)/gi)) {
+    const v = m[1].trim();
+    if (!/^\d{1,10}$/.test(v)) throw new SipParseError('Content-Length', `must be a number of octets, found ${JSON.stringify(v)}; the stream cannot be framed`);
+    if (length !== undefined && length !== Number(v)) throw new SipParseError('Content-Length', `appears twice with different values (${length}, ${v}); the stream cannot be framed`);
+    length = Number(v);
+  }
+  return length;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

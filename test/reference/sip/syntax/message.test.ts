@@ -217,6 +217,12 @@ test('StreamFramer: a message without Content-Length breaks the stream for good'
   assert.throws(() => framer.push(Buffer.from(INVITE)), /required on stream transports/);
 });
 
+// @tests RFC4475 P40L1-P40L12
+test('StreamFramer: two different Content-Length values break the stream', () => {
+  const framer = new StreamFramer();
+  assert.throws(() => framer.push(Buffer.from(INVITE.replace('Content-Length: 4', 'Content-Length: 4\r\nl: 5'))), /appears twice with different values \(4, 5\); the stream cannot be framed/);
+});
+
 test('StreamFramer: a framed message that does not parse is reported, the stream goes on', () => {
   const framer = new StreamFramer();
   const bad = INVITE.replace('CSeq: 314159 INVITE', 'CSeq: x INVITE');
