@@ -167,4 +167,17 @@ test('fetch --json; a document missing from the mirror fails with exit 1', async
   assert.not.ok(existsSync(join(CACHE, 'rfc9999.txt')));
 });
 
+test('the package bin runs from any working directory', async () => {
+  const run = await new Promise<Run>((resolve) => {
+    execFile(
+      join(ROOT, 'tools', 'rfcdoc.mjs'),
+      ['quote', 'RFC3261', 'P143L14', '--cache', CACHE],
+      { cwd: tempDir('rfcdoc-cwd-'), env: { ...process.env, RFC_MIRROR: MIRROR ?? '', NO_COLOR: '1' }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    );
+  });
+  assert.is(run.code, 0, run.stderr);
+  assert.is(run.stdout, MULTICAST.split('\n')[0] + '\n');
+});
+
 test.run();
