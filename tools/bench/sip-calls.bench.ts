@@ -4,7 +4,7 @@
  * loopback, next to SIPp's own built-in UAS on the same machine in the same
  * run.
  *
- * 1. Throughput: the call rate is stepped up (4 s of calls per step, one UAS
+ * 1. Throughput: the call rate is stepped up (3 s of calls per step, one UAS
  *    process for all steps) until a step fails twice or the cap is reached;
  *    the highest rate with 0 failed calls is reported for both UASs, and
  *    their ratio.
@@ -20,9 +20,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, requireSipp, sippCounters, start, startOurUas, stop, waitFor, type Running } from '../../test/reference/sip/sipp/peers.ts';
 
-const STEP_SECONDS = 4;
-const OUR_RATES = [100, 200, 300, 400, 600, 800, 1200, 1600];
-const SIPP_RATES = [200, 800, 1600, 3200, 6400];
+const STEP_SECONDS = 3;
+const OUR_RATES = [100, 300, 600, 1000, 1600, 2400];
+const SIPP_RATES = [300, 1000, 1600, 2400, 3200, 6400];
 
 interface StepResult {
   rate: number;
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
     console.log(`ratio our/sipp: ${theirs > 0 ? (ours / theirs).toFixed(3) : 'n/a'} (if SIPp passed its last step, its figure is a lower bound and the ratio an upper one)`);
 
     // The memory run goes at the rate our UAS sustained (capped, so it stays short).
-    const rate = Math.round(Math.min(200, Math.max(50, ours)));
+    const rate = Math.round(Math.min(300, Math.max(50, ours)));
     console.log(`\nmemory: our uas (--expose-gc, T1=250 ms so transactions end within 16 s), ${rate} calls/s`);
     const port = await freePort();
     const uas = await startOurUas(port, ['--t1', '250', '--t2', '1000', '--t4', '1250'], ['--expose-gc']);
