@@ -14,7 +14,7 @@
  */
 import { SipParseError } from './error.ts';
 import { Scanner, TOKEN, WORD, isIn } from './grammar.ts';
-import { Headers, headerKey, canonicalName, type HeaderField } from './headers.ts';
+import { Headers, headerKey, type HeaderField } from './headers.ts';
 import { parseUri } from './uri.ts';
 import { parseAddressAt } from './address.ts';
 import { parseViaAt } from './via.ts';
@@ -305,14 +305,7 @@ function scannerOf(f: Located, rule: string): Scanner {
  * module knows the grammar of.
  */
 function checkFields(m: Message, fields: Located[], strict: boolean): void {
-  let seen = 0;
   for (const f of fields) {
-    const once = SINGLE.get(f.key);
-    if (once !== undefined) {
-      // @implements RFC3261 P30L40-P30L43
-      if ((seen & once) !== 0) throw new SipParseError(canonicalName(f.key), 'appears more than once, but it is not a comma-separated list', f.offset, f.line, f.col);
-      seen |= once;
-    }
     switch (f.key) {
       // @implements RFC3261 P232L1-P232L18
       case 'via': {
@@ -367,9 +360,6 @@ function checkFields(m: Message, fields: Located[], strict: boolean): void {
     }
   }
 }
-
-/** The single-valued fields every element reads, one bit each. */
-const SINGLE = new Map([['to', 1], ['from', 2], ['call-id', 4], ['cseq', 8], ['max-forwards', 16]]);
 
 function isTokenString(v: string): boolean {
   if (v.length === 0) return false;
