@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tortureMessages, callFlowMessages } from './fixtures-rfc.ts';
 import { semantic } from './semantic.ts';
-import { parse, serializeBytes, SipParseError, StreamFramer, vias, contacts, from, to, cseq } from '../../../../reference/sip/syntax/index.ts';
+import { parse, serializeBytes, SipParseError, StreamFramer, vias, contacts, from, to, cseq, type Message } from '../../../../reference/sip/syntax/index.ts';
 
 /** xorshift32: small, seeded, deterministic. */
 function rng(seed: number): () => number {
@@ -55,18 +55,19 @@ test('mutated messages: parsed and round-tripped, or rejected with SipParseError
     for (let i = 0; i < 150; i++) {
       const input = mutate(src.bytes, r);
       const label = `${src.name} mutation ${i} (seed ${0x5eed + k})`;
-      let m;
+      let m: Message;
       try {
         m = parse(input);
       } catch (e) {
         if (!(e instanceof SipParseError)) assert.unreachable(`${label}: ${(e as Error).stack}`);
-        assert.ok(e.rule.length > 0 && e.detail.length > 0, label);
+        const pe = e as SipParseError;
+        assert.ok(pe.rule.length > 0 && pe.detail.length > 0, label);
         rejected++;
         continue;
       }
       accepted++;
       // the views a transaction layer reads either work or report a SipParseError
-      for (const view of [vias, contacts, from, to, cseq] as Array<(x: typeof m) => unknown>) {
+      for (const view of [vias, contacts, from, to, cseq] as Array<(x: Message) => unknown>) {
         try {
           view(m);
         } catch (e) {
