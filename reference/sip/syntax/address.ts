@@ -82,7 +82,7 @@ function addrSpec(s: Scanner, what: string): Address {
   const uri = parseUri(s.text.slice(start, s.pos), { s, offset: start }, s.rule);
   const params: Params = new Map();
   parseGenericParams(s, params, what);
-  return { uri, params, nameAddr: false };
+  return { displayName: undefined, uri, params, nameAddr: false };
 }
 
 /** One whole header value holding a single address (To, From, Reply-To). */

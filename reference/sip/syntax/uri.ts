@@ -81,7 +81,7 @@ export function parseUri(text: string, at?: { s: Scanner; offset: number }, rule
   const opaque = text.slice(colon + 1);
   if (opaque.length === 0) s.fail(`empty ${scheme} URI`);
   checkChars(s, colon + 1, text.length, URIC, `a ${scheme} URI`);
-  return { scheme, host: '', params: new Map(), headers: [], opaque };
+  return { scheme, user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: [], opaque };
 }
 
 /** scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), the text before `end`. */
@@ -174,7 +174,7 @@ function parseTelUri(s: Scanner, start: number): URI {
     const eq = part.indexOf('=');
     params.set((eq < 0 ? part : part.slice(0, eq)).toLowerCase(), eq < 0 ? null : part.slice(eq + 1));
   }
-  return { scheme: 'tel', user: parts[0], host: '', params, headers: [] };
+  return { scheme: 'tel', user: parts[0], password: undefined, host: '', port: undefined, params, headers: [] };
 }
 
 /** The URI as text, components as stored (escapes as received). */
@@ -280,6 +280,7 @@ export function sipUri(parts: { scheme?: 'sip' | 'sips'; user?: string; host: st
   return {
     scheme: parts.scheme ?? 'sip',
     user: parts.user === undefined ? undefined : escape(parts.user, 'user'),
+    password: undefined,
     host: parts.host,
     port: parts.port,
     params,
