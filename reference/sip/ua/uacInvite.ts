@@ -1,0 +1,220 @@
+// @implements RFC3261 (SIP)
+/**
+ * The UAC side of an INVITE (RFC 3261 §13.2): place the call, follow its
+ * responses (early dialog on 1xx, one authentication retry, failure), ACK
+ * every 2xx and hang up the 2xx of extra forks (§13.2.2.4), and cancel it
+ * while it has no final response (§9.1).
+ */
+import { parseAddress } from '../syntax/address.ts';
+import { callId, cseq, type Request, type Response } from '../syntax/message.ts';
+import { parseUri, type URI } from '../syntax/uri.ts';
+import type { Origin } from '../transport/layer.ts';
+import { retryWithCredentials, type Credentials } from './auth.ts';
+import { Call } from './call.ts';
+import { later, type Core } from './core.ts';
+import { createsDialog, Dialog, dialogKey, uacDialogId } from './dialog.ts';
+import { buildAck2xx, buildCancel, createUacRequest, nextHop } from './uac.ts';
+import { bye, sendBye } from './uacCore.ts';
+
+export interface InviteOptions {
+  from?: string;
+  body?: string;
+  credentials?: Credentials;
+}
+
+/** §13.2.1: place a call. Listen on the returned Call for 'answered', 'failed', 'ended'. */
+export function invite(core: Core, target: string | URI, options: InviteOptions = {}): Call {
+  const uri = typeof target === 'string' ? parseUri(target, undefined, 'target URI') : target;
+  const fromAddress = options.from !== undefined ? parseAddress(options.from.includes('<') ? options.from : `<${options.from}>`, 'From') : core.identity;
+  // @implements RFC3261 P78L33-P78L35
+  const request = createUacRequest(
+    {
+      method: 'INVITE',
+      target: uri,
+      from: fromAddress,
+      contact: core.contact,
+      routeSet: core.routeSet,
+      body: options.body ?? core.sdp(),
+      contentType: 'application/sdp',
+    },
+    core.sentBy,
+  );
+  // @implements RFC3261 P78L38-P78L40, P78L45-P78L46
+  request.headers.append('Allow', core.capabilities.methods.join(', '));
+  request.headers.append('Supported', core.capabilities.extensions.join(', '));
+  const call = new Call('UAC', request, undefined, core.owner);
+  sendInvite(core, call, request, options.credentials);
+  return call;
+}
+
+function sendInvite(core: Core, call: Call, request: Request, credentials: Credentials | undefined): void {
+  call.invite = request;
+  core.uacCalls.set(callId(request), call);
+  // @implements RFC3261 P81L1-P81L4
+  const transaction = core.transactions.sendRequest(request, nextHop(request), {
+    response: (response) => inviteResponse(core, call, request, response, credentials),
+    failure: (failure) => {
+      // @implements RFC3261 P81L8-P81L12, P42L29-P42L34
+      inviteFailed(core, call, failure === 'timeout' ? 408 : 503);
+    },
+  });
+  core.inviteDestination.set(call, transaction.destination);
+}
+
+// @exception RFC3261 P43L12-P43L16: a 3xx is not recursed on (no new request to its Contacts); the call fails with the 3xx status.
+// @exception RFC3261 P43L3-P43L4: a response with more than one Via is not discarded here; the transaction layer has already matched it by its branch.
+function inviteResponse(core: Core, call: Call, request: Request, response: Response, credentials: Credentials | undefined): void {
+  const status = response.status;
+  if (status < 200) {
+    call.provisionalReceived = true;
+    // @implements RFC3261 P81L18-P81L21
+    if (createsDialog(request, response) && call.dialog === undefined) {
+      call.dialog = Dialog.asUac(request, response);
+      core.calls.set(call.dialog.key, call);
+    }
+    call.emit('progress', response);
+    // A CANCEL asked for before any provisional response can go now (§9.1).
+    if (call.cancelRequested) void sendCancel(core, call);
+    return;
+  }
+  if (status < 300) {
+    inviteAnswered(core, call, request, response);
+    return;
+  }
+  core.owner.log(`INVITE ${callId(request)} -> ${status} ${response.reason}`);
+  // §8.1.3.5: a challenge is answered once.
+  if ((status === 401 || status === 407) && credentials !== undefined && !call.cancelRequested) {
+    const retried = retryWithCredentials(request, response, credentials);
+    if (retried !== undefined) {
+      dropEarlyDialog(core, call);
+      sendInvite(core, call, retried, undefined);
+      return;
+    }
+  }
+  // @implements RFC3261 P81L46-P81L47, P82L1-P82L4
+  inviteFailed(core, call, status, response);
+}
+
+function dropEarlyDialog(core: Core, call: Call): void {
+  if (call.dialog === undefined) return;
+  call.dialog.terminate();
+  core.calls.delete(call.dialog.key);
+  call.dialog = undefined;
+}
+
+function inviteFailed(core: Core, call: Call, status: number, response?: Response): void {
+  core.uacCalls.delete(callId(call.invite));
+  if (call.state !== 'Calling') return;
+  dropEarlyDialog(core, call);
+  call.state = 'Failed';
+  call.status = status;
+  call.emit('failed', status, response);
+}
+
+/** §13.2.2.4: a 2xx — confirm the dialog, ACK it; a 2xx of another fork is ACKed and hung up. */
+function inviteAnswered(core: Core, call: Call, request: Request, response: Response): void {
+  const id = uacDialogId(response);
+  const key = dialogKey(id);
+  // @implements RFC3261 P82L13-P82L18
+  let dialog = call.dialog !== undefined && call.dialog.key === key ? call.dialog : undefined;
+  const otherFork = call.state !== 'Calling' && dialog === undefined;
+  if (dialog === undefined || dialog.state === 'Early') {
+    // A new confirmed dialog; for an early one only the route set is recomputed,
+    // which building it again from the 2xx does (no request was sent in it).
+    const fresh = Dialog.asUac(request, response);
+    if (dialog !== undefined) fresh.localSeq = dialog.localSeq;
+    dialog = fresh;
+  }
+  dialog.confirm(response);
+  // @implements RFC3261 P82L29-P82L35
+  const ack = buildAck2xx(dialog, request, core.sentBy);
+  // @implements RFC3261 P82L41-P82L45
+  const destination = nextHop(ack);
+  void core.transactions.sendAck(ack, destination).catch(() => {});
+  core.acks.set(key, { ack, destination });
+  // @implements RFC3261 P83L1-P83L5
+  later(core, 64 * core.timers.T1, () => core.acks.delete(key));
+  if (otherFork) {
+    // @implements RFC3261 P83L7-P83L9
+    void sendBye(core, dialog);
+    return;
+  }
+  if (call.dialog !== undefined && call.dialog !== dialog) core.calls.delete(call.dialog.key);
+  call.dialog = dialog;
+  core.calls.set(key, call);
+  call.state = 'Confirmed';
+  call.status = response.status;
+  call.remoteBody = response.body.length > 0 ? response.body : undefined;
+  core.owner.log(`INVITE ${callId(request)} -> ${response.status} ${response.reason}, ACK sent`);
+  call.emit('answered', response);
+  // A CANCEL crossed the 2xx: the call is up but the user gave up on it (§15).
+  // @implements RFC3261 P90L11-P90L14
+  if (call.cancelRequested) void bye(core, call);
+}
+
+/**
+ * A response no client transaction claimed: with the RFC 3261 INVITE client
+ * machine, every 2xx after the first. Each gets the ACK again (§13.2.2.4);
+ * a 2xx of a new fork gets its own ACK and a BYE.
+ */
+export function receiveStrayResponse(core: Core, response: Response, _origin: Origin): void {
+  let method: string;
+  try {
+    method = cseq(response).method;
+  } catch {
+    return;
+  }
+  if (method !== 'INVITE' || response.status < 200 || response.status >= 300) return;
+  const key = dialogKey(uacDialogId(response));
+  const cached = core.acks.get(key);
+  if (cached !== undefined) {
+    // @implements RFC3261 P82L45-P82L48
+    void core.transactions.sendAck(cached.ack, cached.destination).catch(() => {});
+    return;
+  }
+  // A first 2xx from another fork, within 64*T1 of the first: ACK, then BYE.
+  const call = core.uacCalls.get(callId(response));
+  if (call !== undefined && call.state !== 'Ended') inviteAnswered(core, call, call.invite, response);
+}
+
+/** §9.1: cancel a call that has no final response yet. */
+export function cancel(core: Core, call: Call): Promise<number> {
+  if (call.role !== 'UAC') throw new Error('only the caller cancels an INVITE (RFC 3261 §9.1)');
+  // @implements RFC3261 P54L29-P54L31
+  if (call.state !== 'Calling') return Promise.resolve(0);
+  call.cancelRequested = true;
+  // @implements RFC3261 P54L26-P54L28
+  if (!call.provisionalReceived) {
+    return new Promise((resolve) => {
+      call.once('progress', () => resolve(cancelOutcome(core, call)));
+      call.once('failed', () => resolve(0));
+      call.once('answered', () => resolve(0));
+    });
+  }
+  return sendCancel(core, call);
+}
+
+function cancelOutcome(core: Core, call: Call): Promise<number> {
+  return core.cancels.get(call) ?? sendCancel(core, call);
+}
+
+function sendCancel(core: Core, call: Call): Promise<number> {
+  const existing = core.cancels.get(call);
+  if (existing !== undefined) return existing;
+  const request = buildCancel(call.invite);
+  // @implements RFC3261 P54L32-P54L36
+  const destination = core.inviteDestination.get(call) ?? nextHop(call.invite);
+  const sent = new Promise<number>((resolve) => {
+    core.transactions.sendRequest(request, destination, {
+      response: (response) => {
+        if (response.status >= 200) resolve(response.status);
+      },
+      failure: (failure) => resolve(failure === 'timeout' ? 408 : 503),
+    });
+  });
+  // With no final response to the INVITE within 64*T1, it counts as cancelled.
+  // @implements RFC3261 P54L46-P55L3
+  later(core, 64 * core.timers.T1, () => inviteFailed(core, call, 487));
+  core.cancels.set(call, sent);
+  return sent;
+}

@@ -1,0 +1,198 @@
+// @implements RFC3261 (SIP)
+/**
+ * The UAS side of an INVITE (RFC 3261 §13.3): a new call offered to the
+ * application, which rings, accepts or rejects it; the 2xx retransmitted
+ * until its ACK (§13.3.1.4); and a re-INVITE within the dialog (§14.2).
+ */
+import { formatAddress } from '../syntax/address.ts';
+import { callId, createResponse, cseq, type Request, type Response } from '../syntax/message.ts';
+import type { Failure } from '../transaction/actions.ts';
+import type { ServerTransaction } from '../transaction/layer.ts';
+import type { Origin } from '../transport/layer.ts';
+import { Accepted2xx } from './accepted.ts';
+import { Call } from './call.ts';
+import { later, legKey, respond, type Core } from './core.ts';
+import { Dialog, dialogKey, uasDialogId } from './dialog.ts';
+import { setBody } from './uac.ts';
+import { bye } from './uacCore.ts';
+
+/** A new INVITE outside any dialog: a new call, offered to the application. */
+export function receiveInvite(core: Core, request: Request, transaction: ServerTransaction, origin: Origin, toTag: string): void {
+  const call = new Call('UAS', request, toTag, core.owner, transaction, origin);
+  call.remoteBody = request.body.length > 0 ? request.body : undefined;
+  core.callOf.set(transaction, call);
+  // A failure of the server transaction (no ACK for a non-2xx, transport error) ends the call.
+  transaction.onFailure = (failure: Failure) => core.owner.log(`INVITE ${callId(request)} server transaction failed: ${failure}`);
+  if (core.owner.listenerCount('invite') === 0) {
+    call.reject(480);
+    return;
+  }
+  // @implements RFC3261 P83L22-P83L27
+  const expires = Number(request.headers.get('Expires'));
+  if (request.headers.has('Expires') && Number.isFinite(expires) && expires >= 0) {
+    later(core, expires * 1000, () => {
+      if (call.state !== 'Calling' || call.transaction === undefined) return;
+      respond(core, call.transaction, createResponse(request, 487, undefined, { toTag }));
+      endUasAttempt(core, call, 487);
+    });
+  }
+  core.owner.emit('invite', call);
+}
+
+export function ring(core: Core, call: Call): void {
+  if (call.role !== 'UAS' || call.state !== 'Calling' || call.transaction === undefined) return;
+  const response = dialogResponse(core, call, 180);
+  // A 180 with a To tag creates an early dialog (§13.3.1.1).
+  // @implements RFC3261 P84L22-P84L26
+  if (call.dialog === undefined) {
+    call.dialog = Dialog.asUas(call.invite, response);
+    core.calls.set(call.dialog.key, call);
+  }
+  respond(core, call.transaction, response);
+}
+
+export function accept(core: Core, call: Call, body?: string): void {
+  if (call.role !== 'UAS' || call.state !== 'Calling' || call.transaction === undefined) return;
+  // @implements RFC3261 P85L22-P85L24, P85L32-P85L35
+  const response = dialogResponse(core, call, 200, body ?? core.sdp());
+  if (call.dialog === undefined) {
+    call.dialog = Dialog.asUas(call.invite, response);
+    core.calls.set(call.dialog.key, call);
+  }
+  call.dialog.confirm();
+  call.state = 'Answered';
+  call.status = 200;
+  call.answer = response;
+  // @implements RFC3261 P85L37-P85L40
+  respond(core, call.transaction, response);
+  const origin = call.origin as Origin;
+  const leg = legKey(call.invite);
+  core.awaitingAck.set(leg, call);
+  // @implements RFC3261 P85L40-P85L42
+  call.accepted = new Accepted2xx(
+    core.clock,
+    core.timers,
+    () => void core.transport.sendResponse(response, origin).catch(() => {}),
+    () => {
+      // No ACK within 64*T1: the dialog counts as confirmed, but the session ends with a BYE.
+      // @implements RFC3261 P86L6-P86L9, P89L5-P89L6
+      core.awaitingAck.delete(leg);
+      call.state = 'Confirmed';
+      core.owner.log(`INVITE ${callId(call.invite)}: no ACK for the 2xx within 64*T1, sending BYE`);
+      const waiting = call.byeAfterAck;
+      call.emit('ackTimeout');
+      if (!waiting) void bye(core, call);
+    },
+  );
+  call.emit('answered', response);
+}
+
+export function reject(core: Core, call: Call, status: number, reason?: string): void {
+  if (call.role !== 'UAS' || call.state !== 'Calling' || call.transaction === undefined) return;
+  if (status < 300) throw new Error(`reject takes a failure status (300-699), not ${status}`);
+  respond(core, call.transaction, createResponse(call.invite, status, reason, { toTag: call.localTag }));
+  endUasAttempt(core, call, status);
+}
+
+/** A non-2xx final response ends the attempt and any early dialog (§12.3). */
+// @implements RFC3261 P77L32-P77L35
+export function endUasAttempt(core: Core, call: Call, status: number): void {
+  call.state = 'Failed';
+  call.status = status;
+  if (call.dialog !== undefined) {
+    call.dialog.terminate();
+    core.calls.delete(call.dialog.key);
+  }
+  call.emit('failed', status);
+}
+
+/**
+ * A response to the INVITE that creates or belongs to the dialog (§12.1.1):
+ * our To tag, our Contact, the request's Record-Route copied in order, and
+ * Allow/Supported on the 2xx (§13.3.1.4).
+ */
+function dialogResponse(core: Core, call: Call, status: number, body?: string): Response {
+  const headers: [string, string][] = [];
+  // @implements RFC3261 P70L37-P70L42
+  for (const line of call.invite.headers.lines('Record-Route')) headers.push(['Record-Route', line.value]);
+  // @implements RFC3261 P70L42-P70L45
+  headers.push(['Contact', formatAddress(core.contact)]);
+  if (status >= 200) {
+    // @implements RFC3261 P85L26-P85L27
+    headers.push(['Allow', core.capabilities.methods.join(', ')]);
+    headers.push(['Supported', core.capabilities.extensions.join(', ')]);
+  }
+  const response = createResponse(call.invite, status, undefined, { toTag: call.localTag, headers });
+  if (body !== undefined) setBody(response, body, 'application/sdp');
+  return response;
+}
+
+/** An ACK for a 2xx we sent: retransmissions stop, the session is up. */
+export function receiveAck(core: Core, ack: Request): void {
+  let call: Call | undefined;
+  let key: string;
+  try {
+    key = dialogKey(uasDialogId(ack));
+    call = core.calls.get(key);
+  } catch {
+    return; // an ACK is never answered, not even when malformed
+  }
+  const reinvite = core.reinviteAcks.get(key);
+  if (reinvite !== undefined && reinvite.seq === cseq(ack).seq) {
+    reinvite.stop();
+    core.reinviteAcks.delete(key);
+    return;
+  }
+  if (call === undefined || call.role !== 'UAS' || call.accepted === undefined) return;
+  if (cseq(ack).seq !== cseq(call.invite).seq) return;
+  call.accepted.acknowledged();
+  core.awaitingAck.delete(legKey(call.invite));
+  if (call.state !== 'Answered') return;
+  call.state = 'Confirmed';
+  core.owner.log(`ACK ${callId(ack)} received`);
+  call.emit('confirmed', ack);
+}
+
+/** §14.2: a re-INVITE — accepted with the same session description, as a target refresh. */
+export function receiveReinvite(core: Core, request: Request, transaction: ServerTransaction, call: Call): void {
+  // @implements RFC3261 P88L33-P88L35
+  if (call.reinviting) {
+    respond(core, transaction, createResponse(request, 491));
+    return;
+  }
+  // @implements RFC3261 P88L27-P88L31
+  if (call.role === 'UAS' && call.state === 'Answered') {
+    const retryAfter = String(Math.floor(Math.random() * 11));
+    respond(core, transaction, createResponse(request, 500, undefined, { headers: [['Retry-After', retryAfter]] }));
+    return;
+  }
+  const dialog = call.dialog as Dialog;
+  // @implements RFC3261 P77L26-P77L28
+  dialog.refreshTarget(request);
+  // @exception RFC3261 P88L37-P88L42: the session description of a re-INVITE is not examined; this UA carries no media, so nothing changes and the same description is answered.
+  const response = createResponse(request, 200, undefined, {
+    headers: [['Contact', formatAddress(core.contact)], ['Allow', core.capabilities.methods.join(', ')]],
+  });
+  setBody(response, core.sdp(), 'application/sdp');
+  respond(core, transaction, response);
+  const leg = legKey(request);
+  const reinvite = new Call('UAS', request, dialog.id.localTag, core.owner);
+  reinvite.dialog = dialog;
+  reinvite.answer = response;
+  reinvite.state = 'Answered';
+  core.awaitingAck.set(leg, reinvite);
+  const origin = transaction.origin;
+  reinvite.accepted = new Accepted2xx(
+    core.clock,
+    core.timers,
+    () => void core.transport.sendResponse(response, origin).catch(() => {}),
+    () => core.awaitingAck.delete(leg),
+  );
+  // The ACK of a re-INVITE carries the dialog ID and the re-INVITE's CSeq number.
+  const stop = () => {
+    reinvite.accepted?.acknowledged();
+    core.awaitingAck.delete(leg);
+  };
+  call.once('ended', stop);
+  core.reinviteAcks.set(dialog.key, { seq: cseq(request).seq, stop });
+}
