@@ -8,41 +8,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, sipServer, start, type Child } from './proxy/processes.ts';
+import { alive, freePort, requireSipp } from './sipp/peers.ts';
 
 const SCENARIO = join(ROOT, 'test/reference/sip/scenarios/register-digest.xml');
-
-function requireSipp(): void {
-  try {
-    execFileSync('sipp', ['-v'], { stdio: 'ignore' });
-  } catch (e) {
-    // sipp -v exits non-zero on some builds; only a missing binary is fatal.
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('sipp is not installed: apt-get install -y sip-tester (CI installs it in .ci/run)');
-  }
-}
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-const alive = (pid: number | undefined): boolean => {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 // @tests RFC3261 P64L14-P64L19, P195L38-P195L42, P196L24-P196L31, P66L26-P66L30
 test('SIPp REGISTER with digest against our server: 401, REGISTER with [authentication], 200 with the binding', async () => {
@@ -54,7 +26,7 @@ test('SIPp REGISTER with digest against our server: 401, REGISTER with [authenti
   try {
     const started = await sipServer(['--users', join(dir, 'users.txt'), '--algorithms', 'MD5', '--realm', 'sipp.test']);
     server = started.child;
-    const sippPort = await freeUdpPort();
+    const sippPort = await freePort();
     sipp = start('sipp', [
       `127.0.0.1:${started.port}`, '-sf', SCENARIO, '-i', '127.0.0.1', '-p', String(sippPort), '-m', '1', '-nostdin', '-timeout', '20s',
       '-trace_err', '-error_file', join(dir, 'errors.log'), '-trace_logs', '-log_file', join(dir, 'log.txt'),

@@ -6,33 +6,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sipServer, start, type Child } from './processes.ts';
+import { freePort, requireSipp, sippCounters } from '../sipp/peers.ts';
 
-function requireSipp(): void {
-  try {
-    execFileSync('sipp', ['-v'], { stdio: 'ignore' });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('sipp is not installed: apt-get install -y sip-tester (CI installs it in .ci/run)');
-  }
-}
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
-const counters = (screen: string) => ({
-  successful: Number(/Successful call\s+\|\s+\d+\s+\|\s+(\d+)/.exec(screen)?.[1] ?? NaN),
-  failed: Number(/Failed call\s+\|\s+\d+\s+\|\s+(\d+)/.exec(screen)?.[1] ?? NaN),
-});
+const counters = (screen: string) => {
+  const { successful, failed } = sippCounters(screen);
+  return { successful, failed };
+};
 
 // @tests RFC3261 P97L38-P97L41, P106L29-P106L32, P109L36-P109L38, P110L9-P110L12, P116L24-P116L28
 test('sipp uac → our proxy → sipp uas (static binding): 50 calls, 0 failed, on both sides', async () => {
@@ -42,11 +25,11 @@ test('sipp uac → our proxy → sipp uas (static binding): 50 calls, 0 failed, 
   let uac: Child | undefined;
   let server: Child | undefined;
   try {
-    const uasPort = await freeUdpPort();
+    const uasPort = await freePort();
     uas = start('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-m', '50', '-nostdin', '-timeout', '60s', '-trace_err', '-error_file', join(dir, 'uas-errors.log')]);
     const started = await sipServer(['--bind', `sip:service@127.0.0.1=sip:service@127.0.0.1:${uasPort}`]);
     server = started.child;
-    const uacPort = await freeUdpPort();
+    const uacPort = await freePort();
     uac = start('sipp', [`127.0.0.1:${started.port}`, '-sn', 'uac', '-s', 'service', '-i', '127.0.0.1', '-p', String(uacPort), '-m', '50', '-r', '25', '-l', '25',
       '-nostdin', '-timeout', '60s', '-trace_err', '-error_file', join(dir, 'uac-errors.log')]);
     const code = await uac.exited;
