@@ -48,16 +48,16 @@ const passed = num('Passed');
 const skipped = num('Skipped');
 const failed = total - passed - skipped;
 process.stdout.write = write;
-console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-if (files.length === 0 || total === 0) {
-  console.error('no tests ran');
-  process.exitCode = 1;
-}
-// The verdict is in: a socket or timer some test failed to close must not
-// keep the run alive (CI would hang), but it is reported so it gets fixed.
+// A socket or timer some test failed to close must not keep the run alive
+// (CI would hang); it is named, before the closing line, so it gets fixed.
 const stdio: unknown[] = [process.stdin, process.stdout, process.stderr];
 const handles = (process as unknown as { _getActiveHandles(): { constructor: { name: string } }[] })
   ._getActiveHandles()
   .filter((h) => !stdio.includes(h));
 if (handles.length) console.error(`warning: ${handles.length} open handle(s) left by tests: ${[...new Set(handles.map((h) => h.constructor.name))].join(', ')}`);
+if (files.length === 0 || total === 0) {
+  console.error('no tests ran');
+  process.exitCode = 1;
+}
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(process.exitCode ?? 0);
