@@ -97,7 +97,7 @@ export function parseAddress(value: string, rule = 'Address'): Address {
  * The address as header text. A URI holding ',', ';' or '?' must be
  * enclosed in <>, and so must any address with a display name.
  */
-// @implements RFC3261 P167L20-P167L23, P161L26-P161L29
+// @implements RFC3261 P167L20-P167L23, P161L26-P161L29, P172L14-P172L16, P176L15-P176L17
 export function formatAddress(a: Address): string {
   const uri = formatUri(a.uri);
   let out: string;

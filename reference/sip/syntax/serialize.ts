@@ -10,7 +10,7 @@ import type { Message } from './message.ts';
 const CRLF = '\r\n';
 
 /** The start line and header fields, ending with the empty line. */
-// @implements RFC3261 P223L43, P225L31, P30L3-P30L5
+// @implements RFC3261 P223L43, P225L31, P30L3-P30L5, P27L18-P27L19
 export function serializeHead(m: Message): string {
   let out = m.type === 'request'
     ? `${m.method} ${formatUri(m.requestUri)} ${m.version}${CRLF}`
@@ -26,8 +26,12 @@ export function serializeHead(m: Message): string {
     }
     out += `${f.name}: ${f.value}${CRLF}`;
   }
-  // @implements RFC3261 P169L40-P169L43, P169L47-P169L48
+  // The body is always framed by Content-Length (also on TCP), never by a
+  // transfer encoding.
+  // @implements RFC3261 P169L40-P169L43, P169L47-P169L48, P160L47-P160L48, P33L41
   if (!sawLength) out += `Content-Length: ${m.body.length}${CRLF}`;
+  // The empty line, with or without a body.
+  // @implements RFC3261 P27L19-P27L20
   return out + CRLF;
 }
 

@@ -75,6 +75,7 @@ export function parseUri(text: string, at?: { s: Scanner; offset: number }, rule
   // @implements RFC3261 P224L10
   if (colon <= 0 || !isScheme(text, colon)) s.fail(`expected "scheme:" at the start of ${JSON.stringify(text.slice(0, 40))}`);
   const scheme = text.slice(0, colon).toLowerCase();
+  // @implements RFC3261 P36L9
   if (scheme === 'sip' || scheme === 'sips') return parseSipUri(s, scheme, colon + 1);
   if (scheme === 'tel') return parseTelUri(s, colon + 1);
   // @implements RFC3261 P224L1-P224L4
