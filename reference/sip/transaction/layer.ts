@@ -374,7 +374,7 @@ export class TransactionLayer {
     if (request.method === 'INVITE') {
       // The 100 (Trying) gets no To tag: adding one is downgraded to SHOULD NOT.
       // @implements RFC3261 P134L28-P134L31
-      const trying = this.options.tuAnswersInviteWithin200ms ? undefined : createResponse(request, 100);
+      const trying = this.options.tuAnswersInviteWithin200ms ? undefined : tryingFor(request);
       driver = new TransactionDriver(startInviteServer<Message>(request, trying, options), inviteServerStep<Message>, env, true);
     } else {
       driver = new TransactionDriver(startNonInviteServer<Message>(request, options), nonInviteServerStep<Message>, env, true);
@@ -434,4 +434,17 @@ export class TransactionLayer {
     for (const guard of this.#cancelGuards) this.clock.clearTimer(guard);
     this.#cancelGuards.clear();
   }
+}
+
+/**
+ * The 100 (Trying) the server transaction sends for an INVITE: no To tag,
+ * and the request's Timestamp echoed. No delay value is added, the 100
+ * leaving as the INVITE arrives.
+ */
+function tryingFor(request: Request): Response {
+  const trying = createResponse(request, 100);
+  // @implements RFC3261 P50L1-P50L3
+  const timestamp = request.headers.get('Timestamp');
+  if (timestamp !== undefined) trying.headers.append('Timestamp', timestamp);
+  return trying;
 }

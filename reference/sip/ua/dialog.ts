@@ -208,12 +208,13 @@ export class Dialog {
     const request = createRequest(method, requestUri, [
       ['To', formatAddress(toAddress)],
       ['From', formatAddress(fromAddress)],
-      // @implements RFC3261 P73L36
+      // @implements RFC3261 P73L36, P37L39-P37L40
       ['Call-ID', this.id.callId],
       ['CSeq', `${seq} ${method}`],
     ]);
     if (route.length > 0) request.headers.append('Route', route.map(formatAddress).join(', '));
     if (options.body !== undefined) {
+      // @implements RFC3261 P33L17-P33L18, P170L15-P170L16
       request.headers.append('Content-Type', options.contentType ?? 'application/sdp');
       request.body = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body;
     }

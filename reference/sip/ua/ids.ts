@@ -21,7 +21,7 @@ export function newCallId(host?: string): string {
 }
 
 /** A branch unique across space and time, starting with the magic cookie. */
-// @implements RFC3261 P39L32-P39L33, P39L43-P39L44
+// @implements RFC3261 P39L32-P39L33, P39L43-P39L44, P180L1-P180L3
 export function newBranch(): string {
   return `${MAGIC_COOKIE}${random(10)}`;
 }

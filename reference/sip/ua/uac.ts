@@ -57,6 +57,7 @@ export function createUacRequest(spec: NewRequest, sentBy: HostPort, transport: 
     ['Call-ID', spec.callId ?? newCallId()],
     ['CSeq', `${seq} ${spec.method}`],
   ];
+  // @exception RFC3261 P40L23-P40L24: the Contact is the one configured, SIPS or not; without TLS (see uriDestination) this UA has no SIPS Contact to give.
   if (spec.contact !== undefined) headers.push(['Contact', formatAddress(spec.contact)]);
   // With a pre-existing route set the Request-URI and Route follow §12.2.1.1,
   // with the target as remote target.
@@ -105,7 +106,14 @@ export function createDialogRequest(
   return request;
 }
 
+/**
+ * A body and its type. Bodies are sent as given, never compressed or
+ * otherwise encoded, so no Content-Encoding is added.
+ */
+// @implements RFC3261 P33L18-P33L20
+// @exception RFC3261 P33L25-P33L28: this UA never sends multipart bodies; its only body is a single session description.
 export function setBody(message: Request | Response, body: string | Uint8Array, contentType: string): void {
+  // @implements RFC3261 P33L17-P33L18, P170L15-P170L16
   message.headers.set('Content-Type', contentType);
   message.body = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 }
@@ -124,6 +132,7 @@ export function nextHop(request: Request): Destination {
   return uriDestination(uri);
 }
 
+// @exception RFC3261 P36L9-P36L10, P41L31-P41L34, P41L37-P41L38: no TLS transport; a SIPS URI is routed like a SIP URI, over UDP or TCP.
 export function uriDestination(uri: URI): Destination {
   if (uri.scheme !== 'sip' && uri.scheme !== 'sips') throw new Error(`cannot send a request to a ${uri.scheme}: URI (${formatUri(uri)}); only SIP and SIPS URIs are routable here`);
   const param = uri.params.get('transport');
@@ -167,7 +176,8 @@ export function buildCancel(request: Request): Request {
 export function buildAck2xx(dialog: Dialog, invite: Request, sentBy: HostPort): Request {
   // @implements RFC3261 P82L29-P82L35
   const ack = createDialogRequest(dialog, 'ACK', sentBy, { seq: cseq(invite).seq });
-  // @implements RFC3261 P82L35
+  // Each credentials line copied as its own line, never combined into one.
+  // @implements RFC3261 P82L35, P165L41-P165L44, P175L19-P175L22
   for (const name of ['Authorization', 'Proxy-Authorization']) {
     for (const line of invite.headers.lines(name)) ack.headers.append(name, line.value);
   }

@@ -61,10 +61,14 @@ function sendInvite(core: Core, call: Call, request: Request, credentials: Crede
   core.inviteDestination.set(call, transaction.destination);
 }
 
-// @exception RFC3261 P43L12-P43L16: a 3xx is not recursed on (no new request to its Contacts); the call fails with the 3xx status.
+// @exception RFC3261 P43L12-P43L16, P43L22-P43L24, P44L12-P44L15, P44L43-P44L45: a 3xx is not recursed on (no target set, no new request to its Contacts); the call fails with the 3xx status.
 // @exception RFC3261 P43L3-P43L4: a response with more than one Via is not discarded here; the transaction layer has already matched it by its branch.
 function inviteResponse(core: Core, call: Call, request: Request, response: Response, credentials: Credentials | undefined): void {
   const status = response.status;
+  // Responses are handled by class: any 1xx as a provisional (100, 183 and
+  // codes not known alike), any 2xx as an answer, any other final as a
+  // failure of the call, so an unknown code acts as the x00 of its class.
+  // @implements RFC3261 P42L38-P42L40, P42L43-P42L45, P42L45-P42L46
   if (status < 200) {
     call.provisionalReceived = true;
     // @implements RFC3261 P81L18-P81L21
@@ -104,6 +108,8 @@ function dropEarlyDialog(core: Core, call: Call): void {
 
 function inviteFailed(core: Core, call: Call, status: number, response?: Response): void {
   core.uacCalls.delete(callId(call.invite));
+  // A final response after the first changes nothing.
+  // @implements RFC3261 P81L43-P81L44
   if (call.state !== 'Calling') return;
   dropEarlyDialog(core, call);
   call.state = 'Failed';

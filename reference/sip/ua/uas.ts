@@ -24,6 +24,7 @@ export interface Capabilities {
   schemes: readonly string[];
 }
 
+// @implements RFC3261 P78L28-P78L29
 export const defaultCapabilities: Capabilities = {
   methods: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS'],
   extensions: [],
@@ -71,9 +72,11 @@ export function inspectRequest(
   // @implements RFC3261 P39L32-P39L33
   if (topVia(request)?.branch === MAGIC_COOKIE) return reject(400, 'Missing transaction identifier in Via branch');
 
-  // §8.2.1 Method inspection.
-  // @implements RFC3261 P46L24-P46L29
+  // §8.2.1 Method inspection. The list that decides what is understood is
+  // the list Allow states, so Allow names every method handled here.
+  // @implements RFC3261 P46L22-P46L23, P46L24-P46L29
   if (!capabilities.methods.includes(request.method)) {
+    // @implements RFC3261 P165L6-P165L8
     return reject(405, undefined, [['Allow', capabilities.methods.join(', ')]]);
   }
 
@@ -86,7 +89,7 @@ export function inspectRequest(
   if (tagOf(to(request)) === undefined && isMerged(request)) return reject(482);
 
   // §8.2.2.3 Require — ignored in CANCEL and in ACK.
-  // @implements RFC3261 P47L44-P47L48, P48L1-P48L3
+  // @implements RFC3261 P47L44-P47L48, P48L1-P48L3, P176L27-P176L28, P176L31-P176L32
   if (request.method !== 'CANCEL' && request.method !== 'ACK') {
     const required = request.headers.getAll('Require').flatMap(splitList).map((t) => t.trim()).filter((t) => t !== '');
     const unsupported = required.filter((tag) => !capabilities.extensions.some((e) => e.toLowerCase() === tag.toLowerCase()));

@@ -37,7 +37,10 @@ export function receiveRequest(core: Core, request: Request, transaction: Server
   }
 }
 
+// @exception RFC3261 P51L7, P51L9, P51L11, P51L13, P51L15-P51L17: this UAS is never stateless (§8.2.7): every request it answers has a server transaction.
 function dispatch(core: Core, request: Request, transaction: ServerTransaction, origin: Origin): void {
+  // One To tag per request: every response to it, provisional or final, carries it.
+  // @implements RFC3261 P50L24-P50L26
   const toTag = newTag();
   // A retransmitted INVITE whose 2xx already ended the server transaction:
   // the 2xx goes out again (the INVITE must not become a second call).

@@ -202,6 +202,24 @@ test('server: a retransmitted INVITE is absorbed and answered with the last prov
   await uas.close();
 });
 
+// @tests RFC3261 P50L1-P50L3
+test('server: the 100 (Trying) echoes the INVITE\'s Timestamp; without one it carries none', async () => {
+  const uas = await element();
+  const peer = await rawUdp();
+  await peer.send(requestText({ method: 'INVITE', via: `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKstamp`, extra: ['Timestamp: 54.25'] }), uas.transport.local.udp.port);
+  await until(() => peer.received.length === 1, 'the 100 Trying');
+  const trying = parse(peer.received[0].text) as Response;
+  assert.is(trying.status, 100);
+  assert.is(trying.headers.get('Timestamp'), '54.25');
+  await peer.send(requestText({ method: 'INVITE', via: `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bKnostamp`, cseq: '2 INVITE' }), uas.transport.local.udp.port);
+  await until(() => peer.received.length === 2, 'the second 100 Trying');
+  const plain = parse(peer.received[1].text) as Response;
+  assert.is(plain.status, 100);
+  assert.is(plain.headers.get('Timestamp'), undefined);
+  await peer.close();
+  await uas.close();
+});
+
 // @tests RFC3261 P138L32-P138L48
 test('server, RFC 2543 client (no magic cookie): the INVITE retransmission and the ACK for the 486 are matched', async () => {
   let st: ServerTransaction | undefined;
