@@ -47,6 +47,8 @@ export class Call extends EventEmitter {
   provisionalReceived = false;
   /** UAC: the user asked to cancel before any provisional response. */
   cancelRequested = false;
+  /** UAS: a 180 is due again in a minute while the INVITE is unanswered (§13.3.1.1). */
+  ringAgain = false;
   /** UAS: the 2xx being retransmitted until the ACK (§13.3.1.4). */
   accepted: Accepted2xx | undefined;
   /** UAS: the 2xx response, resent on a retransmitted INVITE. */

@@ -19,6 +19,7 @@ export interface SessionOptions {
   username?: string;
 }
 
+// @exception RFC3261 P80L34-P80L37: SDP is written, never parsed, and offers and answers do not follow RFC 3264 (the same description is used for both).
 export function minimalSdp(options: SessionOptions): string {
   const addrtype = options.address.includes(':') ? 'IP6' : 'IP4';
   const id = options.sessionId ?? String(Date.now());

@@ -34,6 +34,8 @@ export function invite(core: Core, target: string | URI, options: InviteOptions 
       from: fromAddress,
       contact: core.contact,
       routeSet: core.routeSet,
+      // The initial offer always goes in the INVITE.
+      // @implements RFC3261 P79L43-P79L45
       body: options.body ?? core.sdp(),
       contentType: 'application/sdp',
     },
@@ -150,6 +152,8 @@ function inviteAnswered(core: Core, call: Call, request: Request, response: Resp
   core.calls.set(key, call);
   call.state = 'Confirmed';
   call.status = response.status;
+  // @exception RFC3261 P80L6-P80L9: bodies of provisional responses are not read (no reliable provisionals here); the 2xx's session description is taken as the answer.
+  // @exception RFC3261 P82L37-P82L39, P80L11-P80L14: the 2xx's session description is not examined (this UA carries no media), and as this UAC always offers in the INVITE the ACK carries no answer.
   call.remoteBody = response.body.length > 0 ? response.body : undefined;
   core.owner.log(`INVITE ${callId(request)} -> ${response.status} ${response.reason}, ACK sent`);
   call.emit('answered', response);

@@ -41,6 +41,9 @@ export function receiveInvite(core: Core, request: Request, transaction: ServerT
 
 export function ring(core: Core, call: Call): void {
   if (call.role !== 'UAS' || call.state !== 'Calling' || call.transaction === undefined) return;
+  // No session description in a provisional: the one offer or answer of the
+  // initial INVITE is the 2xx's.
+  // @implements RFC3261 P80L22-P80L24
   const response = dialogResponse(core, call, 180);
   // A 180 with a To tag creates an early dialog (§13.3.1.1).
   // @implements RFC3261 P84L22-P84L26
@@ -49,11 +52,23 @@ export function ring(core: Core, call: Call): void {
     core.calls.set(call.dialog.key, call);
   }
   respond(core, call.transaction, response);
+  // A proxy may cancel after 3 minutes without a response: while the INVITE
+  // is unanswered the 180 goes again every minute (ring() does nothing once
+  // the call is answered, rejected or cancelled).
+  // @implements RFC3261 P84L33-P84L35
+  if (call.ringAgain) return;
+  call.ringAgain = true;
+  later(core, 60_000, () => {
+    call.ringAgain = false;
+    ring(core, call);
+  });
 }
 
 export function accept(core: Core, call: Call, body?: string): void {
   if (call.role !== 'UAS' || call.state !== 'Calling' || call.transaction === undefined) return;
-  // @implements RFC3261 P85L22-P85L24, P85L32-P85L35
+  // The 2xx carries the answer to the INVITE's offer, or the offer when the
+  // INVITE had none.
+  // @implements RFC3261 P85L22-P85L24, P85L32-P85L35, P80L1-P80L3, P84L9-P84L10
   const response = dialogResponse(core, call, 200, body ?? core.sdp());
   if (call.dialog === undefined) {
     call.dialog = Dialog.asUas(call.invite, response);

@@ -202,6 +202,33 @@ test('no ACK within 64*T1: retransmissions stop and the UAS sends BYE', async ()
   }
 });
 
+// @tests RFC3261 P84L33-P84L35, P50L24-P50L26
+test('an INVITE left ringing gets its 180 again every minute, with the same To tag, until it is answered', async () => {
+  const clock = new FakeClock();
+  const { peer, port, close, calls } = await setup({ clock, answer: 'ring' });
+  try {
+    await peer.send(request('INVITE', peer.port, port, { callId: 'long@peer', fromTag: 'l1', body: SDP }), port);
+    const first = await peer.response(180);
+    clock.advance(59_999);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(peer.received.filter((m) => m.type === 'response' && m.status === 180), [], 'nothing before a minute');
+    clock.advance(1);
+    const second = await peer.response(180);
+    clock.advance(60_000);
+    const third = await peer.response(180);
+    assert.is(tagOf(to(second)), tagOf(to(first)));
+    assert.is(tagOf(to(third)), tagOf(to(first)));
+    calls[0].accept();
+    const ok = await peer.response(200, 'INVITE');
+    assert.is(tagOf(to(ok)), tagOf(to(first)));
+    clock.advance(60_000);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(peer.received.filter((m) => m.type === 'response' && m.status === 180), [], 'no 180 after the 200');
+  } finally {
+    await close();
+  }
+});
+
 // @tests RFC3261 P91L18-P91L26, P77L7-P77L10
 test('BYE in the dialog gets 200 and ends the call; an out-of-order request gets 500', async () => {
   const { peer, port, close, calls, ua } = await setup();
