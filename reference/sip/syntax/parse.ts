@@ -355,6 +355,9 @@ function checkFields(m: Message, fields: Located[], strict: boolean): void {
       case 'record-route':
         checkRoute(f);
         break;
+      // Any other field, and every unknown one, is kept as text: not
+      // understanding it never stops the message from being processed.
+      // @implements RFC3261 P46L36-P46L39
       default:
         if (strict) checkOther(f);
     }

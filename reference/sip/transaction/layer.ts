@@ -441,6 +441,7 @@ export class TransactionLayer {
  * and the request's Timestamp echoed. No delay value is added, the 100
  * leaving as the INVITE arrives.
  */
+// @exception RFC3261 P50L5-P50L6: no delay value is added to the echoed Timestamp.
 function tryingFor(request: Request): Response {
   const trying = createResponse(request, 100);
   // @implements RFC3261 P50L1-P50L3

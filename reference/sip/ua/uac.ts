@@ -39,6 +39,7 @@ export interface NewRequest {
  * (To, From, CSeq, Call-ID, Max-Forwards, Via), and Contact when given.
  */
 // @implements RFC3261 P35L7-P35L10
+// @exception RFC3261 P40L44-P41L3: this UAC applies no extension to its requests, so it never inserts Require or Proxy-Require.
 export function createUacRequest(spec: NewRequest, sentBy: HostPort, transport: TransportName = 'UDP'): Request {
   // @implements RFC3261 P40L14-P40L17
   if (spec.method === 'INVITE' && spec.contact === undefined) throw new Error('an INVITE must carry a Contact (RFC 3261 §8.1.1.8)');
@@ -174,7 +175,9 @@ export function buildCancel(request: Request): Request {
  * but with the INVITE's CSeq number and the INVITE's credentials.
  */
 export function buildAck2xx(dialog: Dialog, invite: Request, sentBy: HostPort): Request {
-  // @implements RFC3261 P82L29-P82L35
+  // Built from the dialog, the ACK carries no Require or Proxy-Require of its
+  // own: never a value the INVITE did not have.
+  // @implements RFC3261 P82L29-P82L35, P48L5-P48L6
   const ack = createDialogRequest(dialog, 'ACK', sentBy, { seq: cseq(invite).seq });
   // Each credentials line copied as its own line, never combined into one.
   // @implements RFC3261 P82L35, P165L41-P165L44, P175L19-P175L22

@@ -113,6 +113,7 @@ export function inspectRequest(
  */
 // @implements RFC3261 P48L28-P48L40
 // @exception RFC3261 P48L40-P48L43: Content-Language is not checked; any language is accepted.
+// @exception RFC3261 P169L4-P169L7: no content coding is decoded; a coded body is refused with 415 and Accept-Encoding: identity.
 export function unsupportedContent(request: Request, capabilities: Capabilities): [string, string][] | undefined {
   if (request.body.length === 0) return undefined;
   // A body part marked handling=optional may be ignored.

@@ -126,6 +126,7 @@ export function endUasAttempt(core: Core, call: Call, status: number): void {
  * our To tag, our Contact, the request's Record-Route copied in order, and
  * Allow/Supported on the 2xx (§13.3.1.4).
  */
+// @exception RFC3261 P49L3-P49L5, P49L11-P49L13, P49L16-P49L17, P49L17-P49L19: this UAS applies no extension to its responses, so it puts no Require in them.
 function dialogResponse(core: Core, call: Call, status: number, body?: string): Response {
   const headers: [string, string][] = [];
   // @implements RFC3261 P70L37-P70L42

@@ -93,6 +93,8 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
     this.clock = transactions.clock;
     const host = formatHost(sentBy.host);
     this.identity = parseAddress(options.identity ?? `<sip:ua@${host}>`, 'identity');
+    // The Contact is the address this UA listens on, good inside a dialog or out.
+    // @implements RFC3261 P40L18-P40L21
     this.contact = parseAddress(`<sip:${options.contactUser ?? 'ua'}@${host}:${sentBy.port}>`, 'Contact');
     this.routeSet = (options.routeSet ?? []).map((r) => parseAddress(r.startsWith('<') ? r : `<${r}>`, 'route set'));
     const sdp = options.sdp ?? (() => minimalSdp({ address: sentBy.host, port: options.mediaPort ?? 49170 }));

@@ -35,6 +35,18 @@ test('405 with Allow for a method the UAS does not support', async () => {
   }
 });
 
+// @tests RFC3261 P46L36-P46L39
+test('header fields the UAS does not understand are ignored: the OPTIONS is answered 200', async () => {
+  const { peer, port, close } = await setup();
+  try {
+    await peer.send(request('OPTIONS', peer.port, port, { extra: ['X-Nonsense: ;;; <not a uri', 'Foo-Bar: 1, 2, "three"'] }), port);
+    const r = await peer.response(200, 'OPTIONS');
+    assert.is(r.headers.get('X-Nonsense'), undefined, 'not echoed either');
+  } finally {
+    await close();
+  }
+});
+
 // @tests RFC3261 P47L44-P47L48
 test('420 with Unsupported listing the unknown Require option tags', async () => {
   const { peer, port, close } = await setup();
