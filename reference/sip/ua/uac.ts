@@ -111,7 +111,7 @@ export function createDialogRequest(
  * A body and its type. Bodies are sent as given, never compressed or
  * otherwise encoded, so no Content-Encoding is added.
  */
-// @implements RFC3261 P33L18-P33L20
+// @implements RFC3261 P33L18-P33L20, P169L20-P169L22
 // @exception RFC3261 P33L25-P33L28: this UA never sends multipart bodies; its only body is a single session description.
 export function setBody(message: Request | Response, body: string | Uint8Array, contentType: string): void {
   // @implements RFC3261 P33L17-P33L18, P170L15-P170L16

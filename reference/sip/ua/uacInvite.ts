@@ -153,7 +153,7 @@ function inviteAnswered(core: Core, call: Call, request: Request, response: Resp
   call.state = 'Confirmed';
   call.status = response.status;
   // @exception RFC3261 P80L6-P80L9: bodies of provisional responses are not read (no reliable provisionals here); the 2xx's session description is taken as the answer.
-  // @exception RFC3261 P82L37-P82L39, P80L11-P80L14: the 2xx's session description is not examined (this UA carries no media), and as this UAC always offers in the INVITE the ACK carries no answer.
+  // @exception RFC3261 P82L37-P82L39, P80L11-P80L14, P80L32: the 2xx's session description is not examined (this UA carries no media), and as this UAC always offers in the INVITE it never takes part in the offer-in-2xx exchange: its ACK carries no answer.
   call.remoteBody = response.body.length > 0 ? response.body : undefined;
   core.owner.log(`INVITE ${callId(request)} -> ${response.status} ${response.reason}, ACK sent`);
   call.emit('answered', response);

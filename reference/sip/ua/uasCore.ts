@@ -55,6 +55,8 @@ function dispatch(core: Core, request: Request, transaction: ServerTransaction, 
   // §8.2: the general checks, in order.
   // @implements RFC3261 P46L15-P46L18, P83L15-P83L17, P91L7-P91L8
   const rejection = inspectRequest(request, core.capabilities, toTag, (r) => isMerged(core, r, transaction));
+  // The checks only read: a rejected request leaves no state behind.
+  // @implements RFC3261 P46L12-P46L13
   if (rejection !== undefined) {
     respond(core, transaction, rejection);
     return;
