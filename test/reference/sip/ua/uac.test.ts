@@ -16,6 +16,7 @@ async function setup() {
 }
 
 // @tests RFC3261 P35L7-P35L10, P36L40-P36L42, P37L26-P37L27, P39L9-P39L10, P39L25-P39L28, P39L43-P39L44, P40L14-P40L17, P35L24-P35L25
+// @tests RFC3261 P180L1-P180L3, P79L43-P79L45, P33L17-P33L18, P170L15-P170L16, P33L18-P33L20
 test('INVITE outside a dialog: the six mandatory fields, From tag, no To tag, Max-Forwards 70, z9hG4bK branch, Contact', async () => {
   const { ua, peer, target, close } = await setup();
   try {
@@ -33,6 +34,10 @@ test('INVITE outside a dialog: the six mandatory fields, From tag, no To tag, Ma
     assert.ok(Number((invite.headers.get('CSeq') as string).split(' ')[0]) < 2 ** 31);
     assert.is(formatUri(invite.requestUri).startsWith('sip:'), true);
     assert.match(invite.headers.get('Contact') as string, new RegExp(`^<sip:ua@127\\.0\\.0\\.1:${ua.sentBy.port}>$`));
+    // The offer is in the INVITE, typed by Content-Type, not encoded.
+    assert.match(Buffer.from(invite.body).toString('utf8'), /^v=0\r\n/);
+    assert.is(invite.headers.get('Content-Type'), 'application/sdp');
+    assert.is(invite.headers.get('Content-Encoding'), undefined);
   } finally {
     await close();
   }
@@ -147,6 +152,30 @@ test('a non-2xx final response fails the call with its status; a timeout counts 
   } finally {
     await silent.close();
     await quick.close();
+  }
+});
+
+// @tests RFC3261 P42L38-P42L40, P42L43-P42L45, P42L45-P42L46
+test('unknown response codes count as the x00 of their class: 199 as a provisional, 499 as a failure', async () => {
+  const { ua, peer, target, close } = await setup();
+  try {
+    const call = ua.invite(target);
+    const progress: number[] = [];
+    call.on('progress', (r: { status: number }) => progress.push(r.status));
+    const invite = await peer.request('INVITE');
+    await peer.send(responseTo(invite, 100, 'Trying'), ua.sentBy.port);
+    await peer.send(responseTo(invite, 183, 'Session Progress', { toTag: 'u1' }), ua.sentBy.port);
+    await peer.send(responseTo(invite, 199, 'Something New', { toTag: 'u1' }), ua.sentBy.port);
+    await peer.send(responseTo(invite, 499, 'Something Wrong', { toTag: 'u1' }), ua.sentBy.port);
+    assert.is(await call.answered(), false);
+    assert.is(call.status, 499);
+    assert.is(call.state, 'Failed');
+    assert.ok(progress.includes(183) && progress.includes(199), `progress seen: ${progress.join(', ')}`);
+    // The failure is ACKed like any non-2xx final response.
+    const ack = await peer.request('ACK');
+    assert.is(ack.headers.get('CSeq'), `${(invite.headers.get('CSeq') as string).split(' ')[0]} ACK`);
+  } finally {
+    await close();
   }
 });
 
