@@ -22,7 +22,7 @@ async function setup(options: { clock?: FakeClock; answer?: 'accept' | 'ring' | 
   return { ua, peer, port, calls, close: async () => { await peer.close(); await ua.close(); await settle(); } };
 }
 
-// @tests RFC3261 P46L24-P46L29
+// @tests RFC3261 P46L24-P46L29, P46L22-P46L23, P165L6-P165L8, P78L28-P78L29
 test('405 with Allow for a method the UAS does not support', async () => {
   const { peer, port, close } = await setup();
   try {
@@ -193,7 +193,7 @@ test('2xx retransmitted after T1, 2T1, 4T1 … capped at T2 until the ACK, then 
   }
 });
 
-// @tests RFC3261 P86L6-P86L9
+// @tests RFC3261 P86L6-P86L9, P37L39-P37L40
 test('no ACK within 64*T1: retransmissions stop and the UAS sends BYE', async () => {
   const clock = new FakeClock();
   const { peer, port, close } = await setup({ clock });
