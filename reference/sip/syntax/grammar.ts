@@ -29,6 +29,9 @@ export const WORD = table("-.!%*_+`'~()<>:\\\"/[]?{}", ALNUM);
 // hostname characters; the shape (labels, no leading "-") is checked by isHostname
 export const HOSTCHAR = table('-.', ALNUM);
 
+// The characters of an IPv4address, an IPv6address or an IPv6reference.
+export const IPCHAR = table(':.[]', [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]]);
+
 /**
  * hostname = *( domainlabel "." ) toplabel [ "." ], or an IPv4address: the
  * characters are alphanum, "-" and "."; it starts with alphanum and does

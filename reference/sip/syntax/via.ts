@@ -6,7 +6,7 @@
  * @implements RFC3261 (SIP)
  * @implements RFC3581 (rport)
  */
-import { Scanner, HOSTCHAR, hostnameEnds, isToken } from './grammar.ts';
+import { Scanner, HOSTCHAR, IPCHAR, TOKEN, hostnameEnds, isIn, isToken } from './grammar.ts';
 import { genValue, formatParams, paramValue, type Params } from './params.ts';
 
 export class Via {
@@ -109,7 +109,7 @@ export function parseViaAt(s: Scanner): Via {
     const at = s.pos;
     const pname = s.token('a Via parameter name').toLowerCase();
     let value: string | null = null;
-    if (s.sep('=')) value = genValue(s, `the ${pname} parameter of Via`);
+    if (s.sep('=')) value = pname === 'received' ? receivedValue(s) : genValue(s, `the ${pname} parameter of Via`);
     checkViaParam(s, pname, value);
     // @implements RFC3261 P32L1-P32L3
     if (params.has(pname)) s.fail(`parameter ${pname} appears twice in Via`, s.rule, at);
@@ -118,6 +118,17 @@ export function parseViaAt(s: Scanner): Via {
   return new Via(name, version, transport, host, port, params);
 }
 
+
+/**
+ * A bare IPv6address holds colons, which a gen-value cannot: read the address
+ * characters first, then anything token-like after them, so that a host name
+ * is reported whole by checkViaParam.
+ */
+// @implements RFC3261 P232L8
+function receivedValue(s: Scanner): string {
+  const ip = s.run(IPCHAR);
+  return isIn(TOKEN, s.peek()) ? ip + genValue(s, 'the received parameter of Via') : ip;
+}
 
 /** The via-params whose values the grammar constrains. */
 function checkViaParam(s: Scanner, name: string, value: string | null): void {

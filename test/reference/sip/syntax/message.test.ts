@@ -115,6 +115,13 @@ test('Via: sent-protocol, sent-by, branch, received, maddr, ttl', () => {
   assert.is(formatVia(v), 'SIP/2.0/TCP [2001:db8::9]:5062;branch=z9hG4bKx;received=192.0.2.4;maddr=239.1.1.1;ttl=16');
   assert.throws(() => parseVia('SIP/2.0/UDP host;ttl=300'), /Via ttl must be 0 to 255/);
   assert.throws(() => parseVia('SIP/2.0/UDP host;received=example.com'), /Via received must be an IP address/);
+  // via-received takes a bare IPv6address (RFC 5118 §4.5 sends one): colons and all.
+  for (const ip of ['2001:db8::9:255', '::1', '[2001:db8::9]']) {
+    const v6 = parseVia(`SIP/2.0/UDP [2001:db8::9:1];received=${ip};branch=z9hG4bKas3`);
+    assert.is(v6.received, ip);
+    assert.is(formatVia(v6), `SIP/2.0/UDP [2001:db8::9:1];received=${ip};branch=z9hG4bKas3`);
+  }
+  assert.throws(() => parseVia('SIP/2.0/UDP host;received=2001:db8::zz'), /Via received must be an IP address, found "2001:db8::zz"/);
   assert.throws(() => parseVia('SIP/2.0/UDP'), /expected whitespace between the sent-protocol and sent-by/);
 });
 
