@@ -39,6 +39,10 @@ export function badRequestResponse(raw: Uint8Array, error: unknown): Uint8Array 
     if (colon <= 0) continue;
     const name = COPIED[line.slice(0, colon).trim().toLowerCase()];
     if (name === undefined) continue;
+    // Every Via value, in order; of the single-valued fields only the first,
+    // so that the 400 itself parses even when the request repeated one.
+    // @implements RFC3261 P50L10-P50L15
+    if (name !== 'Via' && seen.has(name)) continue;
     copied.push(`${name}: ${line.slice(colon + 1).trim()}`);
     seen.add(name);
   }

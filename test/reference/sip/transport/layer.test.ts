@@ -201,7 +201,7 @@ test('client: a response whose top Via sent-by is not ours is silently discarded
   await layer.close();
 });
 
-// @tests RFC3261 P147L11-P147L14, P185L38-P185L40
+// @tests RFC3261 P147L11-P147L14, P185L38-P185L40, P50L10-P50L15
 test('malformed datagrams: a request gets 400 saying what is wrong; an ACK or a response is dropped', async () => {
   const { layer, seen } = await element({}, () => 200);
   const peer = await rawUdp();
@@ -213,13 +213,18 @@ test('malformed datagrams: a request gets 400 saying what is wrong; an ACK or a 
   assert.match(answer, /^SIP\/2\.0 400 Bad CSeq: [^\r\n]*"one OPTIONS"[^\r\n]*\r\n/);
   assert.match(answer, /\r\nCall-ID: call-1@example.com\r\n/);
   assert.match(answer, /\r\nVia: SIP\/2\.0\/UDP 127\.0\.0\.1:9;rport;branch=z9hG4bKm1\r\n/);
+  // A repeated single-valued field is copied once, so that the 400 itself is well formed.
+  await peer.send(requestText({ via, cseq: 'one OPTIONS' }).replace('\r\nCall-ID:', '\r\nTo: <sip:other@example.com>\r\nCall-ID:'), layer.local.udp.port);
+  await until(() => peer.received.length === 2, 'the 400 to a request with two To fields');
+  assert.is(peer.received[1].text.split('\r\n').filter((l: string) => /^To:/i.test(l)).length, 1);
+  peer.received.pop();
   // Body shorter than Content-Length (§18.3).
   await peer.send(requestText({ via, body: 'abc' }).replace('Content-Length: 3', 'Content-Length: 30'), layer.local.udp.port);
   await until(() => peer.received.length === 2, 'the second 400');
   assert.match((parse(peer.received[1].text) as Response).reason, /Content-Length/);
   await peer.send(requestText({ method: 'ACK', via, cseq: 'one ACK' }), layer.local.udp.port);
   await peer.send('SIP/2.0 200 OK\r\nVia: nonsense\r\n\r\n', layer.local.udp.port);
-  await until(() => seen.dropped.length === 4, 'two drops');
+  await until(() => seen.dropped.length === 5, 'two drops (after three malformed requests)');
   await sleep(30);
   assert.is(peer.received.length, 2);
   assert.is(seen.requests.length, 0);
