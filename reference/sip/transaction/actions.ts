@@ -28,6 +28,14 @@ export interface Transition<T, M> {
   actions: Action<M>[];
 }
 
+/**
+ * A retransmission timer fired: send the message again and restart the timer
+ * with its next interval (the "Timer X fires / send" arrows of Figures 5-7).
+ */
+export function retransmit<T, M>(next: T, message: M, timer: TimerName, ms: number): Transition<T, M> {
+  return { next, actions: [{ do: 'send', message }, { do: 'startTimer', timer, ms }] };
+}
+
 /** Sorts a status code into the response classes the figures label their arrows with. */
 export function statusClass(status: number): '1xx' | '2xx' | '300-699' {
   if (!Number.isInteger(status) || status < 100 || status > 699) {

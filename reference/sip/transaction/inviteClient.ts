@@ -10,7 +10,7 @@
  * instead: a 2xx leads to "Accepted", where further 2xx responses are passed
  * up until Timer M fires.
  */
-import type { Action, Transition } from './actions.ts';
+import { retransmit, type Action, type Transition } from './actions.ts';
 import { initialTimerA, nextTimerA, timerB, timerD, timerM, type TimerValues } from './timers.ts';
 
 export type InviteClientState = 'Calling' | 'Proceeding' | 'Completed' | 'Accepted' | 'Terminated';
@@ -70,13 +70,7 @@ export function inviteClientStep<M>(
         case 'TimerA': {
           // @implements RFC3261 P125L45-P126L3, P126L5-P126L8
           const timerA = nextTimerA(tx.timerA);
-          return {
-            next: { ...tx, timerA },
-            actions: [
-              { do: 'send', message: tx.request },
-              { do: 'startTimer', timer: 'A', ms: timerA },
-            ],
-          };
+          return retransmit({ ...tx, timerA }, tx.request, 'A', timerA);
         }
         case 'TimerB':
           // @implements RFC3261 P126L21-P126L23

@@ -10,7 +10,7 @@
  * absorbs INVITE retransmissions, sends the TU's 2xx retransmissions, passes
  * ACKs up, and ends when Timer L fires.
  */
-import type { Action, Transition } from './actions.ts';
+import { retransmit, type Action, type Transition } from './actions.ts';
 import { initialTimerG, nextTimerG, timerH, timerI, timerL, type TimerValues } from './timers.ts';
 
 export type InviteServerState = 'Proceeding' | 'Completed' | 'Confirmed' | 'Accepted' | 'Terminated';
@@ -126,13 +126,7 @@ export function inviteServerStep<M>(
         case 'TimerG': {
           // @implements RFC3261 P135L19-P135L25
           const timerG = nextTimerG(tx.timers, tx.timerG);
-          return {
-            next: { ...tx, timerG },
-            actions: [
-              { do: 'send', message: tx.final as M },
-              { do: 'startTimer', timer: 'G', ms: timerG },
-            ],
-          };
+          return retransmit({ ...tx, timerG }, tx.final as M, 'G', timerG);
         }
         case 'INVITE':
           // @implements RFC3261 P135L26-P135L29

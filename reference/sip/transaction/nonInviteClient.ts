@@ -4,7 +4,7 @@
  * state × event function. States: Trying, Proceeding, Completed, Terminated.
  * Used for every method except INVITE and ACK (ACK has no client transaction).
  */
-import type { Action, Transition } from './actions.ts';
+import { retransmit, type Action, type Transition } from './actions.ts';
 import { initialTimerE, nextTimerE, proceedingTimerE, timerF, timerK, type TimerValues } from './timers.ts';
 
 export type NonInviteClientState = 'Trying' | 'Proceeding' | 'Completed' | 'Terminated';
@@ -58,13 +58,7 @@ export function nonInviteClientStep<M>(
         case 'TimerE': {
           // @implements RFC3261 P131L15-P131L19
           const timerE = nextTimerE(tx.timers, tx.timerE);
-          return {
-            next: { ...tx, timerE },
-            actions: [
-              { do: 'send', message: tx.request },
-              { do: 'startTimer', timer: 'E', ms: timerE },
-            ],
-          };
+          return retransmit({ ...tx, timerE }, tx.request, 'E', timerE);
         }
         case 'TimerF':
           // @implements RFC3261 P131L25-P131L27
@@ -92,13 +86,7 @@ export function nonInviteClientStep<M>(
         case 'TimerE': {
           // @implements RFC3261 P131L35-P131L37
           const timerE = proceedingTimerE(tx.timers);
-          return {
-            next: { ...tx, timerE },
-            actions: [
-              { do: 'send', message: tx.request },
-              { do: 'startTimer', timer: 'E', ms: timerE },
-            ],
-          };
+          return retransmit({ ...tx, timerE }, tx.request, 'E', timerE);
         }
         case 'TimerF':
           // @implements RFC3261 P131L37-P131L39
