@@ -261,10 +261,6 @@ function joinSectionWords(args: string[]): string[] {
   return out;
 }
 
-export function registerCommand(name: string, command: Command): void {
-  commands[name] = command;
-}
-
 function mainHelp(): string {
   const width = Math.max(...Object.keys(commands).map((k) => k.length));
   return `rfcdoc — RFCs paginated, quoted, and tied to the code that implements them

@@ -10,7 +10,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
-import { type DocName, displayName } from './docname.ts';
+import type { DocName } from './docname.ts';
 import { buildDoc, sha256, type SpecDoc } from './document.ts';
 import { findLine, lineId, type PagedLine } from './paginate.ts';
 import { type Lock, readLock, writeLock } from './lock.ts';
@@ -206,4 +206,3 @@ export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item:
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-export { displayName };
