@@ -159,3 +159,9 @@ export function findLine(doc: { lines: readonly PagedLine[] }, page: number, lin
 }
 
 export const lineId = (l: { page: number; line: number }) => `P${l.page}L${l.line}`;
+
+/** The page and line of an id written by `lineId`, or undefined when `id` is not one. */
+export function parseLineId(id: string): { page: number; line: number } | undefined {
+  const m = /^P(\d+)L(\d+)$/.exec(id);
+  return m ? { page: Number(m[1]), line: Number(m[2]) } : undefined;
+}

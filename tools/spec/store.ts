@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import type { DocName } from './docname.ts';
 import { buildDoc, sha256, type SpecDoc } from './document.ts';
-import { findLine, lineId, type PagedLine } from './paginate.ts';
+import { findLine, lineId, parseLineId, type PagedLine } from './paginate.ts';
 import { type Lock, readLock, writeLock } from './lock.ts';
 import { fetchText, type SourceOptions } from './sources.ts';
 import { error, warning, type Diagnostic } from '../diagnostics.ts';
@@ -167,8 +167,8 @@ async function readDerived(name: DocName, p: ReturnType<typeof paths>, hash: str
   const lines = parsePaged(pagedText.toString('utf8'));
   if (!lines || lines.length !== index.lines) return undefined;
   const at = (id: string) => {
-    const m = /^P(\d+)L(\d+)$/.exec(id)!;
-    return findLine({ lines }, Number(m[1]), Number(m[2]));
+    const l = parseLineId(id)!;
+    return findLine({ lines }, l.page, l.line);
   };
   return {
     name,
@@ -190,9 +190,9 @@ function parsePaged(text: string): PagedLine[] | undefined {
   if (rows[rows.length - 1] === '') rows.pop();
   for (const row of rows) {
     const tab = row.indexOf('\t');
-    const m = /^P(\d+)L(\d+)$/.exec(row.slice(0, tab));
-    if (tab < 0 || !m) return undefined;
-    out.push({ page: Number(m[1]), line: Number(m[2]), text: row.slice(tab + 1) });
+    const at = tab < 0 ? undefined : parseLineId(row.slice(0, tab));
+    if (!at) return undefined;
+    out.push({ ...at, text: row.slice(tab + 1) });
   }
   return out;
 }
