@@ -19,6 +19,8 @@ export class SipParseError extends Error {
   readonly detail: string;
   /** The response a UAS answers with: 400, or 505 for an unsupported SIP-Version. */
   status = 400;
+  /** The octets of the message that failed, when a StreamFramer framed it (so a server can still answer it). */
+  frame?: Uint8Array;
 
   constructor(rule: string, detail: string, offset = -1, line = 0, column = 0) {
     super(`${rule}: ${detail}${line > 0 ? ` (line ${line}, column ${column})` : offset >= 0 ? ` (at ${offset})` : ''}`);

@@ -32,15 +32,16 @@ export class StreamFramer {
       try {
         out.push(parse(frame, { transport: 'stream' }));
       } catch (e) {
-        // the frame was delimited, so the stream stays in step: report and go on
-        if (e instanceof SipParseError) this.errors.push(e);
-        else throw e;
+        // the frame was delimited, so the stream stays in step: report it with its octets and go on
+        if (!(e instanceof SipParseError)) throw e;
+        e.frame = frame;
+        this.errors.push(e);
       }
     }
     return out;
   }
 
-  /** Messages that were framed but did not parse, since the last take. */
+  /** Messages that were framed but did not parse (each error's `frame` holds its octets), since the last take. */
   errors: SipParseError[] = [];
 
   /** Octets received but not yet part of a whole message. */

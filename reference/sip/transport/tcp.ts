@@ -7,7 +7,6 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { StreamFramer } from '../syntax/framing.ts';
-import { indexOfCrlfCrlf, parse } from '../syntax/parse.ts';
 import type { Message } from '../syntax/message.ts';
 import type { SipParseError } from '../syntax/error.ts';
 import { plainAddress, type HostPort } from './via.ts';
@@ -23,8 +22,6 @@ export interface TcpHandlers {
 
 export class TcpConnection {
   readonly framer = new StreamFramer();
-  /** The octets the framer holds, kept here too so a frame that fails to parse can be answered. */
-  unframed: Uint8Array = new Uint8Array(0);
   #idle: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -147,7 +144,6 @@ export class TcpTransport {
 
   private receive(connection: TcpConnection, chunk: Uint8Array): void {
     connection.touch();
-    connection.unframed = Buffer.concat([connection.unframed, chunk]);
     let messages: Message[];
     try {
       messages = connection.framer.push(chunk);
@@ -159,20 +155,8 @@ export class TcpTransport {
       connection.close();
       return;
     }
-    // What the framer consumed is whole frames; it keeps the rest.
-    const consumed = connection.unframed.subarray(0, connection.unframed.length - connection.framer.pending);
-    connection.unframed = connection.unframed.subarray(consumed.length);
-    if (connection.framer.errors.splice(0).length > 0) {
-      // The framer reports the errors but not their frames: find them again
-      // (see /work/notes-for-syntax.md; this goes when the framer returns them).
-      for (const frame of framesOf(consumed)) {
-        try {
-          parse(frame, { transport: 'stream' });
-        } catch (error) {
-          this.handlers.onMalformed(error as SipParseError, connection, false, frame);
-        }
-      }
-    }
+    // Framed messages that did not parse: the stream stays in step, each is answered on its own.
+    for (const error of connection.framer.errors.splice(0)) this.handlers.onMalformed(error, connection, false, error.frame);
     for (const message of messages) this.handlers.onMessage(message, connection);
   }
 
@@ -181,25 +165,5 @@ export class TcpTransport {
     for (const connection of this.connections.values()) connection.close();
     this.connections.clear();
     return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-/**
- * Splits octets the StreamFramer has already framed back into its frames:
- * CRLFs between messages skipped, then a header section up to the empty line
- * and Content-Length octets of body.
- */
-// @implements RFC3261 P147L18-P147L20
-function framesOf(bytes: Uint8Array): Uint8Array[] {
-  const frames: Uint8Array[] = [];
-  let start = 0;
-  for (;;) {
-    while (start + 1 < bytes.length && bytes[start] === 0x0d && bytes[start + 1] === 0x0a) start += 2;
-    const end = indexOfCrlfCrlf(bytes, start);
-    if (end < 0) return frames;
-    const head = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
-    const length = Number(/\r\n(?:content-length|l)[ \t]*:[ \t]*(?:\r\n[ \t]+)?(\d+)/i.exec(head)?.[1] ?? 0);
-    frames.push(bytes.subarray(start, end + 4 + length));
-    start = end + 4 + length;
   }
 }
