@@ -7,16 +7,11 @@
  * dropped, and so is a malformed ACK (nothing ever answers an ACK).
  */
 import { badRequestReason } from '../syntax/error.ts';
+import { canonicalName } from '../syntax/headers.ts';
 import { callId, cseq, from, to, topVia, type Message } from '../syntax/message.ts';
 
-/** The header names a response copies, with their compact forms. */
-const COPIED: Readonly<Record<string, string>> = {
-  via: 'Via', v: 'Via',
-  from: 'From', f: 'From',
-  to: 'To', t: 'To',
-  'call-id': 'Call-ID', i: 'Call-ID',
-  cseq: 'CSeq',
-};
+/** The header fields a response copies (§8.2.6.2). */
+const COPIED: readonly string[] = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
 
 /**
  * The octets of the 400 response to the malformed message `raw`, or
@@ -37,8 +32,9 @@ export function badRequestResponse(raw: Uint8Array, error: unknown): Uint8Array 
   for (const line of lines.slice(1)) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    const name = COPIED[line.slice(0, colon).trim().toLowerCase()];
-    if (name === undefined) continue;
+    // canonicalName knows the compact forms (v, f, t, i).
+    const name = canonicalName(line.slice(0, colon).trim());
+    if (!COPIED.includes(name)) continue;
     // Every Via value, in order; of the single-valued fields only the first,
     // so that the 400 itself parses even when the request repeated one.
     // @implements RFC3261 P50L10-P50L15
@@ -47,7 +43,7 @@ export function badRequestResponse(raw: Uint8Array, error: unknown): Uint8Array 
     seen.add(name);
   }
   // Without these a response cannot be matched or routed at the client.
-  for (const name of ['Via', 'From', 'To', 'Call-ID', 'CSeq']) if (!seen.has(name)) return undefined;
+  for (const name of COPIED) if (!seen.has(name)) return undefined;
   // @implements RFC3261 P147L13-P147L14, P185L38-P185L40
   const reason = badRequestReason(error);
   return Buffer.from(`SIP/2.0 400 ${reason}\r\n${copied.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`, 'utf8');
