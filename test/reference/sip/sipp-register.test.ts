@@ -11,8 +11,8 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, sipServer, start, type Child } from './proxy/processes.ts';
-import { alive, freePort, requireSipp } from './sipp/peers.ts';
+import { sipServer } from './proxy/processes.ts';
+import { alive, freePort, requireSipp, ROOT, start, stop, type Running } from './sipp/peers.ts';
 
 const SCENARIO = join(ROOT, 'test/reference/sip/scenarios/register-digest.xml');
 
@@ -21,8 +21,8 @@ test('SIPp REGISTER with digest against our server: 401, REGISTER with [authenti
   requireSipp();
   const dir = mkdtempSync(join(tmpdir(), 'sipp-register-'));
   writeFileSync(join(dir, 'users.txt'), 'sippuser:sipp-secret\n');
-  let server: Child | undefined;
-  let sipp: Child | undefined;
+  let server: Running | undefined;
+  let sipp: Running | undefined;
   try {
     const started = await sipServer(['--users', join(dir, 'users.txt'), '--algorithms', 'MD5', '--realm', 'sipp.test']);
     server = started.child;
@@ -40,12 +40,12 @@ test('SIPp REGISTER with digest against our server: 401, REGISTER with [authenti
     const lines = server.stderr().split('\n').filter((l) => l.startsWith('REGISTER'));
     assert.equal(lines, ['REGISTER <sip:sippuser@127.0.0.1:' + started.port + '>: 401 Unauthorized', 'REGISTER <sip:sippuser@127.0.0.1:' + started.port + '>: 200 OK']);
   } finally {
-    await sipp?.kill();
-    await server?.kill();
+    await stop(sipp);
+    await stop(server);
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.not.ok(alive(sipp?.process.pid), 'sipp is gone');
-  assert.not.ok(alive(server?.process.pid), 'the server is gone');
+  assert.not.ok(alive(sipp?.child.pid), 'sipp is gone');
+  assert.not.ok(alive(server?.child.pid), 'the server is gone');
 });
 
 test.run();

@@ -13,7 +13,8 @@ import { UserAgent } from '../../../../reference/sip/ua/userAgent.ts';
 import type { Call } from '../../../../reference/sip/ua/call.ts';
 import { RegisterClient } from '../../../../reference/sip/ua/register.ts';
 import { parseUri } from '../../../../reference/sip/syntax/uri.ts';
-import { sip, sipServer, waitFor } from './processes.ts';
+import { sip, sipServer } from './processes.ts';
+import { stop, waitFor } from '../sipp/peers.ts';
 
 function usersFile(): { file: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sip-users-'));
@@ -33,7 +34,7 @@ test('sip server + sip register: 401 challenge, retry with digest credentials, 2
     assert.match(reg.stdout(), /^200 OK\n/);
     assert.match(reg.stdout(), /binding sip:alice@127\.0\.0\.1:\d+ expires=600\n/);
     // The server saw the REGISTER twice: challenged, then accepted.
-    await waitFor(() => /REGISTER .*: 200 OK/.test(server.stderr()), 'the 200 in the server log');
+    await waitFor('the 200 in the server log', () => /REGISTER .*: 200 OK/.test(server.stderr()), 15000, server);
     const lines = server.stderr().split('\n').filter((l) => l.startsWith('REGISTER'));
     assert.match(lines[0] ?? '', /: 401 Unauthorized$/);
     assert.match(lines[1] ?? '', /: 200 OK$/);
@@ -58,7 +59,8 @@ test('sip server + sip register: 401 challenge, retry with digest credentials, 2
     assert.match(all.stdout(), /200 OK\nno bindings\n/);
   } finally {
     // A clean shutdown on SIGINT: exit code 0.
-    assert.is(await server.kill('SIGINT'), 0);
+    await stop(server, 3000, 'SIGINT');
+    assert.is(await server.exited, 0);
     assert.match(server.stdout(), /stopped\n$/);
     rmSync(dir, { recursive: true, force: true });
   }
@@ -110,7 +112,7 @@ test('a call through the proxy between two UAs registered with digest: INVITE, 2
     });
     const call = alice.invite(`sip:bob@127.0.0.1:${port}`);
     assert.ok(await call.answered());
-    await waitFor(() => incoming?.state === 'Confirmed', 'the ACK at bob');
+    await waitFor('the ACK at bob', () => incoming?.state === 'Confirmed', 15000);
     // The INVITE went through the proxy: its Via and Record-Route are in what bob got.
     const got = incoming?.invite;
     assert.ok(got !== undefined);
@@ -122,7 +124,7 @@ test('a call through the proxy between two UAs registered with digest: INVITE, 2
   } finally {
     await alice.close();
     await bob.close();
-    await server.kill();
+    await stop(server);
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -9,8 +9,8 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sipServer, start, type Child } from './processes.ts';
-import { freePort, requireSipp, sippCounters } from '../sipp/peers.ts';
+import { sipServer } from './processes.ts';
+import { freePort, requireSipp, sippCounters, start, stop, type Running } from '../sipp/peers.ts';
 
 const counters = (screen: string) => {
   const { successful, failed } = sippCounters(screen);
@@ -21,9 +21,9 @@ const counters = (screen: string) => {
 test('sipp uac → our proxy → sipp uas (static binding): 50 calls, 0 failed, on both sides', async () => {
   requireSipp();
   const dir = mkdtempSync(join(tmpdir(), 'sipp-proxy-'));
-  let uas: Child | undefined;
-  let uac: Child | undefined;
-  let server: Child | undefined;
+  let uas: Running | undefined;
+  let uac: Running | undefined;
+  let server: Running | undefined;
   try {
     const uasPort = await freePort();
     uas = start('sipp', ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort), '-m', '50', '-nostdin', '-timeout', '60s', '-trace_err', '-error_file', join(dir, 'uas-errors.log')]);
@@ -43,9 +43,9 @@ test('sipp uac → our proxy → sipp uas (static binding): 50 calls, 0 failed, 
     assert.is(server.stderr().match(/^INVITE forwarded to /gm)?.length, 50);
     assert.is(server.stderr().match(/^BYE forwarded to /gm)?.length, 50);
   } finally {
-    await uac?.kill();
-    await uas?.kill();
-    await server?.kill();
+    await stop(uac);
+    await stop(uas);
+    await stop(server);
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -79,8 +79,8 @@ export function alive(pid: number | undefined): boolean {
   }
 }
 
-/** Stops a process group: SIGTERM, then SIGKILL after `graceMs`; resolves when the leader is gone. */
-export async function stop(running: Running | undefined, graceMs = 3000): Promise<void> {
+/** Stops a process group: `signal` (SIGTERM), then SIGKILL after `graceMs`; resolves when the leader is gone. */
+export async function stop(running: Running | undefined, graceMs = 3000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (running === undefined) return;
   const pid = running.child.pid;
   if (pid === undefined || running.child.exitCode !== null || running.child.signalCode !== null) {
@@ -89,7 +89,7 @@ export async function stop(running: Running | undefined, graceMs = 3000): Promis
     return;
   }
   try {
-    process.kill(-pid, 'SIGTERM');
+    process.kill(-pid, signal);
   } catch {
     return;
   }
