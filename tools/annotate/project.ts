@@ -18,7 +18,7 @@ import type { Progress } from '../progress.ts';
 import { applyCoverage } from './coverage.ts';
 import type { MapEntry, Project, Requirement, SourceFile } from './model.ts';
 import { extractRequirements } from './requirements.ts';
-import { resolveTags } from './resolve.ts';
+import { docId, resolveTags } from './resolve.ts';
 import { scanSource } from './scan.ts';
 
 export const DEFAULT_PATHS = ['reference', 'test'];
@@ -117,7 +117,7 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
 /** One row per citation, for site/map.json: sorted by document, then position in it, then file and line. */
 export function mapEntries(project: Project): MapEntry[] {
   const rows = project.citations.map((c) => {
-    const doc = project.docs.get(parseDocName(c.tag.doc).id)!;
+    const doc = project.docs.get(docId(c.tag.doc))!;
     return {
       entry: {
         doc: c.tag.doc,

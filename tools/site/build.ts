@@ -9,7 +9,7 @@ import { readFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import type { Citation, Project, SourceFile } from '../annotate/model.ts';
 import { mapEntries } from '../annotate/project.ts';
-import { parseDocName } from '../spec/docname.ts';
+import { docId } from '../annotate/resolve.ts';
 import { createSiteHighlighter, type Highlighter } from './highlight.ts';
 import { renderSourcePage } from './source-page.ts';
 import { renderDocPage } from './rfc-page.ts';
@@ -36,9 +36,6 @@ export interface SiteRenderer {
 }
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
-
-/** The doc a tag's label names, by id. */
-export const docIdOf = (label: string) => parseDocName(label).id;
 
 /** Files that get a page: modules, test files that carry tags, READMEs. */
 export function pageFiles(project: Project): { sources: SourceFile[]; readmes: SourceFile[] } {
@@ -74,12 +71,12 @@ export async function createSiteRenderer(highlighter?: Highlighter): Promise<Sit
       const byDoc = new Map<string, Citation[]>();
       for (const c of project.citations) {
         push(byFile, c.tag.file, c);
-        push(byDoc, docIdOf(c.tag.doc), c);
+        push(byDoc, docId(c.tag.doc), c);
       }
 
       for (const f of sources) {
         const cs = byFile.get(f.path) ?? [];
-        const docsKey = [...new Set(cs.map((c) => docIdOf(c.tag.doc)))].map((id) => project.docs.get(id)?.sha256).join();
+        const docsKey = [...new Set(cs.map((c) => docId(c.tag.doc)))].map((id) => project.docs.get(id)?.sha256).join();
         const key = sha1(`${hasReadme}\0${f.text}\0${JSON.stringify(f.tags)}\0${docsKey}\0${f.description}\0${f.sloc}`);
         const path = filePage(f.path);
         files.set(path, cached(path, key, () => renderSourcePage({ file: f, lines: hl.lines(f.text.replace(/\n$/, '')), citations: cs, docs: project.docs, readme: hasReadme })));

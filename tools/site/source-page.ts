@@ -6,6 +6,7 @@ import type { Citation, SourceFile, Tag } from '../annotate/model.ts';
 import type { SpecDoc } from '../spec/document.ts';
 import { spanText } from '../spec/refs.ts';
 import { lineId } from '../spec/paginate.ts';
+import { docId } from '../annotate/resolve.ts';
 import { esc } from './html.ts';
 import { citationHeading, docName } from './docinfo.ts';
 import { docPage, filePage, href } from './urls.ts';
@@ -25,7 +26,7 @@ export const tagKey = (t: Pick<Tag, 'file' | 'line' | 'col'>) => `${t.file}:${t.
 
 /** Finds a doc by the label tags use (`RFC3261`, a draft name). */
 export function docByLabel(docs: ReadonlyMap<string, SpecDoc>, label: string): SpecDoc | undefined {
-  return docs.get(label.toLowerCase()) ?? [...docs.values()].find((d) => d.label.toLowerCase() === label.toLowerCase());
+  return docs.get(docId(label));
 }
 
 const KIND_LABEL: Record<Tag['kind'], string> = { implements: 'implements', tests: 'tests', exception: 'exception', todo: 'to do' };
