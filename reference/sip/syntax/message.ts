@@ -60,8 +60,18 @@ export function vias(m: Message): Via[] {
   return out;
 }
 
+/**
+ * The top Via: the first value of the first Via field. Only that value is
+ * parsed (parse() has already checked the others), since transports and
+ * transactions ask for it on every message.
+ */
 export function topVia(m: Message): Via | undefined {
-  return vias(m)[0];
+  const field = m.headers.fields.find((f) => f.key === 'via');
+  if (field === undefined) return undefined;
+  const s = new Scanner(field.value, 'Via');
+  const via = parseViaAt(s);
+  if (!s.sep(',')) s.end('Via');
+  return via;
 }
 
 function single(m: Message, name: string): string {
