@@ -10,9 +10,8 @@
  * ignored; the first `:` ends the name (see registrar/users.ts).
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import type { Command } from '../cli.ts';
-import { UsageError } from '../cli.ts';
+import { parseListen, UsageError } from '../cli.ts';
 import { parseUsersFile, UsersFileError } from '../registrar/users.ts';
 import { formatAddress } from '../syntax/address.ts';
 import { createResponse } from '../syntax/message.ts';
@@ -21,20 +20,8 @@ import { formatUri, parseUri, sipUri, type URI } from '../syntax/uri.ts';
 import { SipParseError } from '../syntax/error.ts';
 import { TransactionLayer } from '../transaction/layer.ts';
 import { TransportLayer } from '../transport/layer.ts';
-import type { HostPort } from '../transport/via.ts';
 import { RegisterClient, type RegisterResult } from '../ua/register.ts';
 import { SipServer } from './server.ts';
-
-/** "ip:port" or "[v6]:port" → HostPort; the port is required (0 = any free one). */
-export function parseListen(text: string): HostPort {
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
-  if (m === null) throw new UsageError(`--listen wants ip:port (e.g. 127.0.0.1:5070), got ${JSON.stringify(text)}`);
-  const host = m[1] as string;
-  const port = Number(m[2]);
-  if (isIP(host) === 0) throw new UsageError(`--listen wants an IP address, got ${JSON.stringify(host)}`);
-  if (port > 65535) throw new UsageError(`--listen port ${port} is out of range`);
-  return { host, port };
-}
 
 function printResult(result: RegisterResult): number {
   if (!result.ok) {

@@ -11,23 +11,11 @@
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { Command } from '../cli.ts';
-import { UsageError } from '../cli.ts';
+import { parseListen, UsageError } from '../cli.ts';
 import { parseUri } from '../syntax/uri.ts';
 import type { TimerValues } from '../transaction/timers.ts';
-import type { HostPort } from '../transport/via.ts';
 import { uriDestination } from './uac.ts';
 import { UserAgent } from './userAgent.ts';
-
-/** "ip:port" or "[v6]:port"; port 0 picks a free one. */
-function parseHostPort(text: string, flag: string): HostPort {
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
-  if (m === null) throw new UsageError(`${flag} wants ip:port (e.g. 127.0.0.1:5070), got ${JSON.stringify(text)}`);
-  const host = m[1] as string;
-  const port = Number(m[2]);
-  if (isIP(host) === 0) throw new UsageError(`${flag} wants an IP address, got ${JSON.stringify(host)}`);
-  if (port > 65535) throw new UsageError(`${flag} port ${port} is out of range`);
-  return { host, port };
-}
 
 function number(values: Record<string, unknown>, name: string): number | undefined {
   const v = values[name];
@@ -70,7 +58,7 @@ export const uasCommand: Command = {
   },
   async run(values) {
     if (typeof values.listen !== 'string') throw new UsageError('uas needs --listen <ip:port>');
-    const listen = parseHostPort(values.listen, '--listen');
+    const listen = parseListen(values.listen);
     const ua = await UserAgent.start({
       listen,
       sentByHost: values['sent-by'] as string | undefined,
@@ -142,7 +130,7 @@ export const callCommand: Command = {
     const duration = number(values, 'duration') ?? 1;
     const listen =
       typeof values.listen === 'string'
-        ? parseHostPort(values.listen, '--listen')
+        ? parseListen(values.listen)
         : { host: await localAddressFor(uriDestination(target).host), port: 0 };
     const ua = await UserAgent.start({ listen, timers: timerFlags(values) });
     const log = (line: string) => {
