@@ -5,7 +5,7 @@
  *
  * @implements RFC3261 (SIP)
  */
-import { Scanner, TOKEN, isIn, quote, isToken } from './grammar.ts';
+import { Scanner, TOKEN, quote, isToken } from './grammar.ts';
 import { parseUri, formatUri, type URI } from './uri.ts';
 import { parseGenericParams, formatParams, paramValue, type Params } from './params.ts';
 
@@ -109,5 +109,3 @@ export function formatAddress(a: Address): string {
   }
   return out + formatParams(a.params);
 }
-
-export const isAddressTokenChar = (c: number): boolean => isIn(TOKEN, c);

@@ -26,7 +26,7 @@ export const TOKEN = table("-.!%*_+`'~", ALNUM);
 // @implements RFC3261 P221L23-P221L28
 export const WORD = table("-.!%*_+`'~()<>:\\\"/[]?{}", ALNUM);
 
-// hostname characters; the shape (labels, no leading "-") is checked by isHostname
+// hostname characters; the shape (no leading "-" or ".", no trailing "-") is checked by hostnameEnds
 export const HOSTCHAR = table('-.', ALNUM);
 
 // The characters of an IPv4address, an IPv6address or an IPv6reference.
@@ -34,22 +34,11 @@ export const IPCHAR = table(':.[]', [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]]);
 
 /**
  * hostname = *( domainlabel "." ) toplabel [ "." ], or an IPv4address: the
- * characters are alphanum, "-" and "."; it starts with alphanum and does
- * not end in "-".
+ * caller has scanned a run of HOSTCHAR (alphanum, "-" and "."); these are the
+ * ends that make it a hostname: it starts with alphanum and does not end in "-".
  */
 // @implements RFC3261 P222L37-P223L1
 // @exception RFC3261 P222L39-P222L41: labels are not checked one by one (a toplabel starting with a digit, or 1*3DIGIT IPv4 octets, pass)
-export function isHostname(s: string): boolean {
-  const n = s.length;
-  if (n === 0) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (!(c < 128 && HOSTCHAR[c] === 1)) return false;
-  }
-  return hostnameEnds(s);
-}
-
-/** The ends of a run of HOSTCHAR that make it a hostname: not "-" or "." first, not "-" last. */
 export function hostnameEnds(s: string): boolean {
   const first = s.charCodeAt(0);
   return s.length > 0 && first !== 0x2d && first !== 0x2e && s.charCodeAt(s.length - 1) !== 0x2d;
