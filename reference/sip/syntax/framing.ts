@@ -6,7 +6,7 @@
  * @implements RFC3261 (SIP)
  */
 import { SipParseError } from './error.ts';
-import { parse, indexOfCrlfCrlf } from './parse.ts';
+import { parse, indexOfCrlfCrlf, skipLeadingCrlf } from './parse.ts';
 import type { Message } from './message.ts';
 
 /** Most octets a header section may take before the stream is given up. */
@@ -52,9 +52,8 @@ export class StreamFramer {
   /** The next whole message's octets, or undefined when more must arrive. */
   // @implements RFC3261 P34L8-P34L14, P147L18-P147L20
   private nextFrame(): Uint8Array | undefined {
-    let start = 0;
     // CRLFs between messages (keep-alives) are skipped
-    while (start + 1 < this.buffer.length && this.buffer[start] === 0x0d && this.buffer[start + 1] === 0x0a) start += 2;
+    const start = skipLeadingCrlf(this.buffer);
     if (start > 0) this.buffer = this.buffer.subarray(start);
     const end = indexOfCrlfCrlf(this.buffer, 0);
     if (end < 0) {

@@ -111,7 +111,7 @@ function headWithoutEmptyLine(text: string, options: ParseOptions): string {
 
 /** Implementations ignore CRLFs before the start line (§7.5). */
 // @implements RFC3261 P34L8-P34L12
-function skipLeadingCrlf(b: Uint8Array): number {
+export function skipLeadingCrlf(b: Uint8Array): number {
   let i = 0;
   while (i + 1 < b.length && b[i] === 0x0d && b[i + 1] === 0x0a) i += 2;
   return i;
