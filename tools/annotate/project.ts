@@ -16,7 +16,7 @@ import { lineId } from '../spec/paginate.ts';
 import { loadDocs, type StoreEvent, type StoreOptions } from '../spec/store.ts';
 import type { Progress } from '../progress.ts';
 import { applyCoverage } from './coverage.ts';
-import type { MapEntry, Project, Requirement, SourceFile } from './model.ts';
+import type { MapEntry, Project, Requirement, SourceFile, Tag } from './model.ts';
 import { extractRequirements } from './requirements.ts';
 import { docId, resolveTags } from './resolve.ts';
 import { scanSource } from './scan.ts';
@@ -81,11 +81,7 @@ export async function analyzeProject(opts: AnalyzeOptions): Promise<Project> {
   });
 
   const tags = files.flatMap((f) => f.tags);
-  const names = new Map<string, DocName>();
-  for (const t of tags) {
-    const n = parseDocName(t.doc);
-    names.set(n.id, n);
-  }
+  const names = citedDocNames(tags);
   for (const n of opts.extraDocs ?? []) names.set(n.id, n);
   const progress = names.size ? opts.progress?.(names.size) : undefined;
   const store = progress ? { ...opts.store, onEvent: (e: StoreEvent) => progress.event(e) } : opts.store;
@@ -101,6 +97,16 @@ export async function analyzeProject(opts: AnalyzeOptions): Promise<Project> {
     requirements.set(id, applyCoverage(extractRequirements(doc), resolved.citations));
   }
   return { root, files, docs: loaded.docs, citations: resolved.citations, requirements, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** The documents the tags cite, by id. */
+export function citedDocNames(tags: readonly Tag[]): Map<string, DocName> {
+  const names = new Map<string, DocName>();
+  for (const t of tags) {
+    const n = parseDocName(t.doc);
+    names.set(n.id, n);
+  }
+  return names;
 }
 
 /** Unlocated diagnostics first, then by file, line, column. */

@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listFiles } from '../annotate/project.ts';
+import { citedDocNames, listFiles } from '../annotate/project.ts';
 import { extractRequirements } from '../annotate/requirements.ts';
 import { resolveTags } from '../annotate/resolve.ts';
 import { scanTags } from '../annotate/scan.ts';
@@ -50,7 +50,7 @@ const scan = best(() => {
 const TAG_WORD = /@(?:implements|tests|exception|todo)\s+(\S+)/g;
 const scanFloor = best(() => sources.reduce((n, s) => n + [...s.text.matchAll(TAG_WORD)].length, 0));
 
-const names = [...new Map(tags.map((t) => [t.doc, parseDocName(t.doc)])).values()];
+const names = [...citedDocNames(tags).values()];
 const { docs, diagnostics } = await loadDocs(names, { cacheDir: join(ROOT, 'rfc-cache'), mirror: MIRROR });
 if (diagnostics.length) console.error(diagnostics.map((d) => d.message).join('\n'));
 const refs = tags.reduce((n, t) => n + t.refs.length, 0);

@@ -9,13 +9,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listFiles, sortDiagnostics, DEFAULT_PATHS } from '../annotate/project.ts';
+import { citedDocNames, listFiles, sortDiagnostics, DEFAULT_PATHS } from '../annotate/project.ts';
 import { scanSource } from '../annotate/scan.ts';
 import { resolveTags } from '../annotate/resolve.ts';
 import { extractRequirements } from '../annotate/requirements.ts';
 import { applyCoverage } from '../annotate/coverage.ts';
 import type { Project, Requirement, SourceFile } from '../annotate/model.ts';
-import { parseDocName, type DocName } from '../spec/docname.ts';
 import type { SpecDoc } from '../spec/document.ts';
 import { loadDocs, type StoreOptions } from '../spec/store.ts';
 import type { Diagnostic } from '../diagnostics.ts';
@@ -59,11 +58,7 @@ export function createAnalyzer(opts: AnalyzerOptions): Analyzer {
     for (const p of [...scans.keys()]) if (!seen.has(p)) scans.delete(p);
 
     const tags = files.flatMap((f) => f.tags);
-    const names = new Map<string, DocName>();
-    for (const t of tags) {
-      const n = parseDocName(t.doc);
-      names.set(n.id, n);
-    }
+    const names = citedDocNames(tags);
     const missing = [...names.values()].filter((n) => !docs.has(n.id));
     if (missing.length) {
       // A document that fails to load is tried again on the next run.
