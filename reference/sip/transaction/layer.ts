@@ -89,7 +89,6 @@ export class ClientTransaction {
     readonly request: Request,
     /** Where the request went, after the transport's size rule. */
     readonly destination: Destination,
-    readonly key: string,
     readonly callbacks: ClientCallbacks,
   ) {}
 
@@ -246,7 +245,7 @@ export class TransactionLayer {
     const key = clientTransactionKey(request) as string;
     if (this.clients.has(key)) throw new Error(`a client transaction with branch ${branch} for ${request.method} already exists`);
     const reliable = isReliable(used.transport);
-    const transaction = new ClientTransaction(request, used, key, callbacks);
+    const transaction = new ClientTransaction(request, used, callbacks);
     const env: DriverEnv<Message> = {
       clock: this.clock,
       send: (message) => this.transport.sendRequest(message as Request, used),
@@ -280,15 +279,16 @@ export class TransactionLayer {
   cancel(invite: ClientTransaction, callbacks: ClientCallbacks): 'sent' | 'waiting for a provisional response' | 'not sent: the INVITE has a final response' {
     const request = buildCancel(invite.request);
     // @implements RFC3261 P54L28-P54L31
-    if (invite.finalReceived || invite.state === 'Terminated') return 'not sent: the INVITE has a final response';
+    const answered = () => invite.finalReceived || invite.state === 'Terminated';
+    if (answered()) return 'not sent: the INVITE has a final response';
     const send = () => {
-      if (invite.finalReceived || invite.state === 'Terminated') return;
+      if (answered()) return;
       // @implements RFC3261 P54L31-P54L36
       this.sendRequest(request, invite.destination, callbacks);
       // @implements RFC3261 P54L46-P55L3
       const guard = this.clock.setTimer(64 * this.timers.T1, () => {
         this.#cancelGuards.delete(guard);
-        if (invite.finalReceived || invite.state === 'Terminated') return;
+        if (answered()) return;
         invite.abandon();
         invite.callbacks.failure('timeout');
       });
