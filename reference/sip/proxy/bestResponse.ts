@@ -6,7 +6,7 @@
  */
 import { tagOf } from '../syntax/address.ts';
 import { createResponse, to, type Request, type Response } from '../syntax/message.ts';
-import { randomBytes } from 'node:crypto';
+import { newTag } from '../ua/ids.ts';
 
 /** 4xx responses that tell the client how to resubmit, most useful first. */
 // @implements RFC3261 P110L48-P111L3
@@ -57,8 +57,4 @@ export function aggregateChallenges(selected: Response, finals: readonly Respons
     }
   }
   return { ...selected, headers };
-}
-
-function newTag(): string {
-  return randomBytes(6).toString('hex');
 }

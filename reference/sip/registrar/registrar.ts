@@ -11,10 +11,10 @@ import type { DigestServer } from '../../auth/digest.ts';
 import { formatAddress, type Address } from '../syntax/address.ts';
 import { SipParseError } from '../syntax/error.ts';
 import { callId, contacts, createResponse, cseq, to, type HeaderInit, type Request, type Response } from '../syntax/message.ts';
-import { randomBytes } from 'node:crypto';
 import { paramValue } from '../syntax/params.ts';
 import { formatUri, unescape, uriEquals, type URI } from '../syntax/uri.ts';
 import { canonicalAoR, type Binding, type LocationService } from './location.ts';
+import { newTag } from '../ua/ids.ts';
 
 export interface RegistrarOptions {
   location: LocationService;
@@ -274,7 +274,7 @@ export function parseExpires(value: string): number {
 /** The registrar answers as a UAS: every response carries a To tag. */
 // @implements RFC3261 P50L19-P50L23
 function respond(request: Request, status: number, reason?: string, options: { headers?: HeaderInit } = {}): Response {
-  return createResponse(request, status, reason, { ...options, toTag: randomBytes(6).toString('hex') });
+  return createResponse(request, status, reason, { ...options, toTag: newTag() });
 }
 
 function fromUser(request: Request): string {
