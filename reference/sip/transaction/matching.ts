@@ -106,7 +106,7 @@ export function cancelMatchesServer(original: Request, cancel: Request): boolean
   if (original.method === 'CANCEL' || original.method === 'ACK') return false;
   const asOriginal: Request = { ...cancel, method: original.method };
   // Under RFC 2543 rules the CSeq method is compared too; give it the original's.
-  if (!cancel.headers.get('Via')?.includes(MAGIC_COOKIE)) {
+  if (!topVia(cancel)?.branch?.startsWith(MAGIC_COOKIE)) {
     const headers = cancel.headers.clone();
     headers.set('CSeq', `${cseq(cancel).seq} ${original.method}`);
     asOriginal.headers = headers;
