@@ -141,7 +141,7 @@ function parseTag(
   let doc: string;
   try {
     const name = parseDocName(docMatch[2]!);
-    doc = name.kind === 'rfc' ? name.label : name.id;
+    doc = name.label;
   } catch (e) {
     if (!(e instanceof DocNameError)) throw e;
     return { message: `@${kind} must be followed by a document name (RFC3261 or draft-name-NN): ${e.message}` };
@@ -208,7 +208,7 @@ function parseTag(
       if (other && (si > 0 || ii > 0)) {
         try {
           const name = parseDocName(other[1]!);
-          groups.push({ doc: name.kind === 'rfc' ? name.label : name.id, refs: [], refAt: [] });
+          groups.push({ doc: name.label, refs: [], refAt: [] });
         } catch (e) {
           if (!(e instanceof DocNameError)) throw e;
           return { message: `@${kind} ${doc}: ${e.message}` };
