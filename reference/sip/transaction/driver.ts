@@ -64,11 +64,6 @@ export class TransactionDriver<T extends { state: string }, E extends MachineEve
     return this.#destroyed ? ('Terminated' as T['state']) : this.#tx.state;
   }
 
-  /** The machine's current data (state, messages, timer intervals), read-only. */
-  get machine(): Readonly<T> {
-    return this.#tx;
-  }
-
   /**
    * Feeds one event. Events raised while a step is being carried out (a TU
    * answering synchronously, a send failing at once) are queued and run after
