@@ -10,7 +10,7 @@
 import type { DigestServer } from '../../auth/digest.ts';
 import { formatAddress, type Address } from '../syntax/address.ts';
 import { SipParseError } from '../syntax/error.ts';
-import { callId, contacts, createResponse, cseq, to, type HeaderInit, type Request, type Response } from '../syntax/message.ts';
+import { callId, contacts, createResponse, cseq, from, to, type HeaderInit, type Request, type Response } from '../syntax/message.ts';
 import { paramValue } from '../syntax/params.ts';
 import { formatUri, unescape, uriEquals, type URI } from '../syntax/uri.ts';
 import { canonicalAoR, type Binding, type LocationService } from './location.ts';
@@ -134,8 +134,8 @@ export class Registrar {
     if (digest === undefined) {
       // No mechanism configured: the From address is the asserted identity.
       // @implements RFC3261 P64L17-P64L19
-      const user = request.headers.has('From') ? fromUser(request) : '';
-      return { identity: user };
+      const user = request.headers.has('From') ? from(request).uri.user : undefined;
+      return { identity: user === undefined ? '' : unescape(user) };
     }
     const verdict = digest.verify({
       authorization: request.headers.lines('Authorization').map((f) => f.value),
@@ -275,12 +275,6 @@ export function parseExpires(value: string): number {
 // @implements RFC3261 P50L19-P50L23
 function respond(request: Request, status: number, reason?: string, options: { headers?: HeaderInit } = {}): Response {
   return createResponse(request, status, reason, { ...options, toTag: newTag() });
-}
-
-function fromUser(request: Request): string {
-  const value = request.headers.get('From') ?? '';
-  const m = /sips?:([^@;>]+)@/i.exec(value);
-  return m?.[1] === undefined ? '' : unescape(m[1]);
 }
 
 function qOf(contact: Address): { q?: number } {
