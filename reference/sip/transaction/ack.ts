@@ -12,7 +12,7 @@ export function buildAck(original: Request, response: Response): Request {
   if (response.status < 300) throw new Error(`the transaction ACKs only 300-699 responses; a ${response.status} is ACKed by the UA core (RFC 3261 §13.2.2.4)`);
   const headers = new Headers();
   // @implements RFC3261 P129L34-P129L36
-  const topVia = original.headers.getAll('Via')[0];
+  const topVia = original.headers.get('Via');
   if (topVia === undefined) throw new Error('the original request has no Via');
   headers.append('Via', topVia);
   // @implements RFC3261 P130L1-P130L4

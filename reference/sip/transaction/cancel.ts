@@ -12,7 +12,7 @@ export function buildCancel(original: Request): Request {
   if (original.method !== 'INVITE') throw new Error(`a CANCEL should only cancel an INVITE, not ${original.method} (RFC 3261 §9.1)`);
   const headers = new Headers();
   // @implements RFC3261 P54L4-P54L6
-  const topVia = original.headers.getAll('Via')[0];
+  const topVia = original.headers.get('Via');
   if (topVia === undefined) throw new Error('the request being cancelled has no Via');
   headers.append('Via', topVia);
   // @implements RFC3261 P54L13-P54L14
