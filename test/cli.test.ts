@@ -4,38 +4,18 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { MIRROR, ROOT, tempDir } from './helpers.ts';
+import { ROOT, runRfcdoc, tempDir, type CliRun } from './helpers.ts';
 
 const test = suite('cli');
 
 const CACHE = tempDir('rfcdoc-cli-');
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function rfcdoc(args: string[], cache = CACHE): Promise<Run> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, RFC_MIRROR: MIRROR ?? '', NO_COLOR: '1' };
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'tools', 'cli.ts'), ...args, ...(cache ? ['--cache', cache] : [])],
-      { cwd: ROOT, env, timeout: 60_000 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const rfcdoc = (args: string[], cache = CACHE): Promise<CliRun> => runRfcdoc(args, { cache });
 
 /** Only progress lines ("fetched X from Y") may appear on stderr of a good run. */
-const quietStderr = (r: Run) => r.stderr.split('\n').filter((l) => l !== '' && !/^fetched \S+ from /.test(l));
+const quietStderr = (r: CliRun) => r.stderr.split('\n').filter((l) => l !== '' && !/^fetched \S+ from /.test(l));
 
 const MULTICAST = [
   '   A client that sends a request to a multicast address MUST add the',
@@ -168,14 +148,7 @@ test('fetch --json; a document missing from the mirror fails with exit 1', async
 });
 
 test('the package bin runs from any working directory', async () => {
-  const run = await new Promise<Run>((resolve) => {
-    execFile(
-      join(ROOT, 'tools', 'rfcdoc.mjs'),
-      ['quote', 'RFC3261', 'P143L14', '--cache', CACHE],
-      { cwd: tempDir('rfcdoc-cwd-'), env: { ...process.env, RFC_MIRROR: MIRROR ?? '', NO_COLOR: '1' }, timeout: 60_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-    );
-  });
+  const run = await runRfcdoc(['quote', 'RFC3261', 'P143L14'], { cache: CACHE, cwd: tempDir('rfcdoc-cwd-'), bin: join(ROOT, 'tools', 'rfcdoc.mjs') });
   assert.is(run.code, 0, run.stderr);
   assert.is(run.stdout, MULTICAST.split('\n')[0] + '\n');
 });

@@ -1,4 +1,5 @@
 /** Shared test fixtures: a temporary spec cache fed from RFC_MIRROR. */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,4 +44,26 @@ export function realDoc(name: string): Promise<SpecDoc> {
     loaded.set(doc.id, p);
   }
   return p;
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the rfcdoc command line as a user does (`node --import tsx tools/cli.ts`,
+ * or `bin` such as tools/rfcdoc.mjs), RFC_MIRROR set, NO_COLOR, `--cache` when given.
+ */
+export function runRfcdoc(args: string[], opts: { cache?: string; cwd?: string; bin?: string } = {}): Promise<CliRun> {
+  const argv = [...args, ...(opts.cache ? ['--cache', opts.cache] : [])];
+  const [file, fileArgs] = opts.bin ? [opts.bin, argv] : [process.execPath, ['--import', 'tsx', join(ROOT, 'tools', 'cli.ts'), ...argv]];
+  const env = { ...process.env, RFC_MIRROR: MIRROR ?? '', NO_COLOR: '1' };
+  return new Promise((resolve) => {
+    execFile(file, fileArgs, { cwd: opts.cwd ?? ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

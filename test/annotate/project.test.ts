@@ -3,13 +3,12 @@
 // commands run as a user runs them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { cpSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeProject, mapEntries } from '../../tools/annotate/project.ts';
 import { formatDiagnostic } from '../../tools/diagnostics.ts';
 import { lineId } from '../../tools/spec/paginate.ts';
-import { MIRROR, ROOT, tempDir, testCache } from '../helpers.ts';
+import { MIRROR, ROOT, runRfcdoc, tempDir, testCache } from '../helpers.ts';
 
 const FIXTURES = join(ROOT, 'test/annotate/fixtures');
 const TREE = join(FIXTURES, 'tree');
@@ -23,14 +22,7 @@ function badTree(): string {
   return dir;
 }
 
-function rfcdoc(args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'tools/cli.ts'), ...args, '--cache', testCache()], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const rfcdoc = (args: string[]) => runRfcdoc(args, { cache: testCache() });
 
 test('the fixture tree: files, roles, descriptions, tags, no diagnostics', async () => {
   const p = await analyzeProject({ root: TREE, store: store() });
@@ -87,34 +79,34 @@ test('paths: a single file, and a missing path', async () => {
   assert.equal(p.diagnostics.map((d) => formatDiagnostic(d)), ['error: nowhere: no such file or directory']);
 });
 
-test('rfcdoc check: exit 0 on the fixture tree, exit 1 with compiler-style errors, --json', () => {
-  const ok = rfcdoc(['check', 'test/annotate/fixtures/tree']);
+test('rfcdoc check: exit 0 on the fixture tree, exit 1 with compiler-style errors, --json', async () => {
+  const ok = await rfcdoc(['check', 'test/annotate/fixtures/tree']);
   assert.is(ok.code, 0, ok.stderr);
   assert.match(ok.stderr, /^check: 3 files \(0 modules, 2 tests, 1 readme\), 5 tags, 4 citations of 1 document: 0 errors, 0 warnings/m);
 
   const dir = badTree();
-  const bad = rfcdoc(['check', dir]);
+  const bad = await rfcdoc(['check', dir]);
   assert.is(bad.code, 1);
   const lines = bad.stderr.trim().split('\n');
   assert.equal(lines.slice(0, 5).map((l) => l.replace(/^.*?reference\//, 'reference/')), BAD);
   assert.match(lines[5]!, /^check: 4 files .*: 5 errors, 0 warnings/);
 
-  const json = rfcdoc(['check', dir, '--json']);
+  const json = await rfcdoc(['check', dir, '--json']);
   assert.is(json.code, 1);
   const out = JSON.parse(json.stdout);
   assert.equal([out.errors, out.warnings, out.files, out.tags, out.citations, out.documents], [5, 0, 4, 7, 4, 1]);
   assert.equal(out.diagnostics[2], { file: out.diagnostics[2].file, line: 6, col: 19, severity: 'error', message: 'RFC3261 has no page 300 (it has 269 pages)' });
 });
 
-test('rfcdoc coverage RFC3261: tables and --json over the project tree', () => {
-  const text = rfcdoc(['coverage', 'RFC3261']);
+test('rfcdoc coverage RFC3261: tables and --json over the project tree', async () => {
+  const text = await rfcdoc(['coverage', 'RFC3261']);
   assert.is(text.code, 0, text.stderr);
   assert.match(text.stdout, /^RFC3261 — SIP: Session Initiation Protocol\n\d+ requirements, \d+ covered/);
   assert.match(text.stdout, /^MUST NOT +\d+/m);
   assert.match(text.stdout, /^17 Transactions +\d+/m);
   assert.match(text.stdout, /^total +\d+/m);
 
-  const json = rfcdoc(['coverage', 'RFC3261', '--json', '--sections', '17', '--keywords', 'MUST,MUST NOT']);
+  const json = await rfcdoc(['coverage', 'RFC3261', '--json', '--sections', '17', '--keywords', 'MUST,MUST NOT']);
   assert.is(json.code, 0, json.stderr);
   const out = JSON.parse(json.stdout);
   assert.is(out.doc, 'RFC3261');
@@ -126,8 +118,8 @@ test('rfcdoc coverage RFC3261: tables and --json over the project tree', () => {
   assert.ok(/^P\d+L\d+$/.test(r.begin) && /^P\d+L\d+$/.test(r.end) && r.section.startsWith('17'), JSON.stringify(r));
   assert.ok(['MUST', 'MUST NOT'].includes(r.keyword));
 
-  assert.is(rfcdoc(['coverage']).code, 2);
-  assert.is(rfcdoc(['coverage', 'RFC32x61']).code, 2);
+  assert.is((await rfcdoc(['coverage'])).code, 2);
+  assert.is((await rfcdoc(['coverage', 'RFC32x61'])).code, 2);
 });
 
 test.run();
