@@ -28,6 +28,9 @@ export class Via {
   get protocol(): string {
     return `${this.protocolName}/${this.protocolVersion}`;
   }
+  get sentBy(): { host: string; port: number | undefined } {
+    return { host: this.host, port: this.port };
+  }
   get branch(): string | undefined {
     return paramValue(this.params, 'branch');
   }
