@@ -117,12 +117,12 @@ export function cancelMatchesServer(original: Request, cancel: Request): boolean
 // ---- Header comparison rules used above ----
 
 /** sent-by: host (case-insensitive, it is a host name or address) and port. */
-export function sentByEquals(a: Via, b: Via): boolean {
+function sentByEquals(a: Via, b: Via): boolean {
   return a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port;
 }
 
 // @implements RFC3261 P180L34-P180L36
-export function viaEquals(a: Via, b: Via): boolean {
+function viaEquals(a: Via, b: Via): boolean {
   if (a.protocol.toUpperCase() !== b.protocol.toUpperCase() || a.transport !== b.transport) return false;
   if (!sentByEquals(a, b)) return false;
   if (a.params.size !== b.params.size) return false;
