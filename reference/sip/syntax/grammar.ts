@@ -165,6 +165,16 @@ export class Scanner {
     return text.slice(start, p);
   }
 
+  /** port = 1*DIGIT; more than 65535 cannot be a port. */
+  // @implements RFC3261 P223L7
+  port(what: string): number {
+    const start = this.pos;
+    while (this.peek() >= 0x30 && this.peek() <= 0x39) this.pos++;
+    const digits = this.text.slice(start, this.pos);
+    if (digits.length === 0 || digits.length > 5 || Number(digits) > 65535) this.fail(`${what} must be 1 to 65535, found ${JSON.stringify(digits || this.found())}`, this.rule, start);
+    return Number(digits);
+  }
+
   // @implements RFC3261 P221L17-P221L18
   token(what: string, rule = this.rule): string {
     const t = this.run(TOKEN);

@@ -129,11 +129,7 @@ function parseSipUri(s: Scanner, scheme: string, start: number): URI {
   uri.host = text.slice(p, s.pos);
   if (uri.host.length === 0) s.fail(`expected a host, found ${s.found()}`);
   if (uri.host.charCodeAt(0) !== 0x5b && !hostnameEnds(uri.host)) s.fail(`malformed host ${JSON.stringify(uri.host)}`, s.rule, p);
-  if (s.eat(':')) {
-    const digits = s.run(DIGITS);
-    if (digits.length === 0 || digits.length > 5 || Number(digits) > 65535) s.fail(`port must be 1 to 65535, found ${JSON.stringify(digits || s.found())}`);
-    uri.port = Number(digits);
-  }
+  if (s.eat(':')) uri.port = s.port('port');
   // @implements RFC3261 P223L13-P223L30
   while (s.eat(';')) {
     const name = s.runEscaped(PARAMCHAR, 'a uri-parameter name');
@@ -157,8 +153,6 @@ function parseSipUri(s: Scanner, scheme: string, start: number): URI {
   if (!s.atEnd()) s.fail(`unexpected ${s.found()} in ${scheme} URI`);
   return uri;
 }
-
-const DIGITS = extend(new Uint8Array(128), '0123456789');
 
 /**
  * tel URIs appear in SIP as Request-URIs and in To/From. The number goes in

@@ -97,13 +97,7 @@ export function parseViaAt(s: Scanner): Via {
   if (host.length === 0) s.fail(`expected the sent-by host of Via, found ${s.found()}`);
   if (host.charCodeAt(0) !== 0x5b && !hostnameEnds(host)) s.fail(`malformed sent-by host ${JSON.stringify(host)} in Via`, s.rule, hostStart);
   let port: number | undefined;
-  if (s.sep(':')) {
-    const start = s.pos;
-    while (s.peek() >= 0x30 && s.peek() <= 0x39) s.pos++;
-    const digits = s.text.slice(start, s.pos);
-    if (digits.length === 0 || digits.length > 5 || Number(digits) > 65535) s.fail(`the sent-by port of Via must be 1 to 65535, found ${JSON.stringify(digits || s.found())}`, s.rule, start);
-    port = Number(digits);
-  }
+  if (s.sep(':')) port = s.port('the sent-by port of Via');
   const params: Params = new Map();
   while (s.sep(';')) {
     const at = s.pos;
