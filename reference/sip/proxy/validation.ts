@@ -7,6 +7,7 @@
 import { SipParseError } from '../syntax/error.ts';
 import { callId, createResponse, cseq, from, maxForwards, routes, to, vias, type Request, type Response } from '../syntax/message.ts';
 import type { HostPort } from '../transport/via.ts';
+import { unsupportedOptionTags } from '../ua/uas.ts';
 import { hasLooped } from './loop.ts';
 
 export interface ValidationOptions {
@@ -79,8 +80,7 @@ export function proxyRequire(request: Request, supported: readonly string[]): Re
   // Proxy-Require is ignored in CANCEL and in ACK.
   // @implements RFC3261 P48L1-P48L3
   if (request.method === 'CANCEL' || request.method === 'ACK') return undefined;
-  const tags = request.headers.getAll('Proxy-Require').map((t) => t.trim()).filter((t) => t !== '');
-  const unknown = tags.filter((t) => !supported.includes(t.toLowerCase()));
+  const unknown = unsupportedOptionTags(request, 'Proxy-Require', supported);
   if (unknown.length === 0) return undefined;
   return createResponse(request, 420, undefined, { headers: [['Unsupported', unknown.join(', ')]] });
 }

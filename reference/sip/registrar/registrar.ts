@@ -15,6 +15,7 @@ import { paramValue } from '../syntax/params.ts';
 import { formatUri, unescape, uriEquals, type URI } from '../syntax/uri.ts';
 import { canonicalAoR, type Binding, type LocationService } from './location.ts';
 import { newTag } from '../ua/ids.ts';
+import { unsupportedOptionTags } from '../ua/uas.ts';
 
 export interface RegistrarOptions {
   location: LocationService;
@@ -121,8 +122,7 @@ export class Registrar {
   // ---- Step 2: Require ----
   // @implements RFC3261 P64L10-P64L12, P47L44-P47L48
   checkRequire(request: Request): Response | undefined {
-    const required = request.headers.getAll('Require').map((t) => t.trim()).filter((t) => t !== '');
-    const unsupported = required.filter((t) => !this.#o.supported.includes(t.toLowerCase()));
+    const unsupported = unsupportedOptionTags(request, 'Require', this.#o.supported);
     if (unsupported.length === 0) return undefined;
     return respond(request, 420, undefined, { headers: [['Unsupported', unsupported.join(', ')]] });
   }

@@ -9,7 +9,6 @@
  */
 import { tagOf } from '../syntax/address.ts';
 import { createResponse, cseq, from, to, topVia, type Request, type Response } from '../syntax/message.ts';
-import { splitList } from '../syntax/headers.ts';
 import { MAGIC_COOKIE } from '../transaction/matching.ts';
 
 /** What this UAS supports: it is also what its Allow, Accept and Supported headers say. */
@@ -91,8 +90,7 @@ export function inspectRequest(
   // §8.2.2.3 Require — ignored in CANCEL and in ACK.
   // @implements RFC3261 P47L44-P47L48, P48L1-P48L3, P176L27-P176L28, P176L31-P176L32
   if (request.method !== 'CANCEL' && request.method !== 'ACK') {
-    const required = request.headers.getAll('Require').flatMap(splitList).map((t) => t.trim()).filter((t) => t !== '');
-    const unsupported = required.filter((tag) => !capabilities.extensions.some((e) => e.toLowerCase() === tag.toLowerCase()));
+    const unsupported = unsupportedOptionTags(request, 'Require', capabilities.extensions);
     if (unsupported.length > 0) return reject(420, undefined, [['Unsupported', unsupported.join(', ')]]);
   }
 
@@ -121,9 +119,19 @@ export function unsupportedContent(request: Request, capabilities: Capabilities)
   if (/;\s*handling\s*=\s*optional/i.test(disposition)) return undefined;
   const type = (request.headers.get('Content-Type') ?? '').split(';')[0].trim().toLowerCase();
   if (!capabilities.accept.includes(type)) return [['Accept', capabilities.accept.join(', ')]];
-  const encodings = request.headers.getAll('Content-Encoding').flatMap(splitList).map((e) => e.trim().toLowerCase());
+  const encodings = request.headers.getAll('Content-Encoding').map((e) => e.toLowerCase());
   if (encodings.some((e) => e !== '' && e !== 'identity')) return [['Accept-Encoding', 'identity']];
   return undefined;
+}
+
+/**
+ * The option tags in Require (UAS, registrar) or Proxy-Require (proxy) that
+ * are not among `supported`, compared case-insensitively. getAll() has
+ * already split the lists and trimmed their elements.
+ */
+export function unsupportedOptionTags(request: Request, header: 'Require' | 'Proxy-Require', supported: readonly string[]): string[] {
+  const known = supported.map((t) => t.toLowerCase());
+  return request.headers.getAll(header).filter((t) => t !== '' && !known.includes(t.toLowerCase()));
 }
 
 /** INVITE and OPTIONS are answered with a session description. */
@@ -138,7 +146,6 @@ export function acceptsType(request: Request, type: string): boolean {
   const [major] = type.split('/');
   return request.headers
     .getAll('Accept')
-    .flatMap(splitList)
     .map((range) => range.split(';')[0].trim().toLowerCase())
     .some((range) => range === type || range === `${major}/*` || range === '*/*');
 }
