@@ -29,8 +29,8 @@ export function sha256(bytes: Uint8Array): string {
 
 const decoder = new TextDecoder('utf-8');
 
-/** Decodes, paginates and indexes a document's source bytes. */
-export function buildDoc(name: DocName, bytes: Uint8Array): SpecDoc {
+/** Decodes, paginates and indexes a document's source bytes (`hash`: their sha256, when the caller has it). */
+export function buildDoc(name: DocName, bytes: Uint8Array, hash = sha256(bytes)): SpecDoc {
   const paged = paginate(decoder.decode(bytes));
   return {
     name,
@@ -41,7 +41,7 @@ export function buildDoc(name: DocName, bytes: Uint8Array): SpecDoc {
     lines: paged.lines,
     sections: indexSections(paged.lines),
     footerMismatches: paged.footerMismatches,
-    sha256: sha256(bytes),
+    sha256: hash,
     size: bytes.length,
   };
 }

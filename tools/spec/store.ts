@@ -95,7 +95,7 @@ async function loadOne(name: DocName, opts: StoreOptions, lock: Lock, diagnostic
   if (cached) {
     const hash = sha256(cached);
     if (!locked || hash === locked.sha256) {
-      const doc = (await readDerived(name, p, hash)) ?? (await storeDerived(name, cached, p));
+      const doc = (await readDerived(name, p, hash)) ?? (await storeDerived(name, cached, hash, p));
       lock[name.id] ??= { sha256: doc.sha256, size: doc.size, pages: doc.pages };
       return { doc, from: 'cache' };
     }
@@ -112,7 +112,7 @@ async function loadOne(name: DocName, opts: StoreOptions, lock: Lock, diagnostic
         `lock.json has ${locked.sha256.slice(0, 12)}…, ${locked.size} bytes). Not accepted: review it, then run \`rfcdoc fetch --update-lock ${name.label}\``,
     );
   }
-  const doc = await storeDerived(name, fetched.bytes, p);
+  const doc = await storeDerived(name, fetched.bytes, hash, p);
   await writeFileAtomic(p.text, fetched.bytes);
   lock[name.id] = { sha256: doc.sha256, size: doc.size, pages: doc.pages };
   return { doc, from: fetched.source };
@@ -128,8 +128,8 @@ async function readIfExists(path: string): Promise<Buffer | undefined> {
 }
 
 /** Paginates and writes `.paged` and `.json`; returns the document. */
-async function storeDerived(name: DocName, bytes: Uint8Array, p: ReturnType<typeof paths>): Promise<SpecDoc> {
-  const doc = buildDoc(name, bytes);
+async function storeDerived(name: DocName, bytes: Uint8Array, hash: string, p: ReturnType<typeof paths>): Promise<SpecDoc> {
+  const doc = buildDoc(name, bytes, hash);
   const paged = doc.lines.map((l) => `${lineId(l)}\t${l.text}\n`).join('');
   const index: IndexFile = {
     format: CACHE_FORMAT,
