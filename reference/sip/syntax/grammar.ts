@@ -27,19 +27,19 @@ export const TOKEN = table("-.!%*_+`'~", ALNUM);
 export const WORD = table("-.!%*_+`'~()<>:\\\"/[]?{}", ALNUM);
 
 // hostname characters; the shape (no leading "-" or ".", no trailing "-") is checked by hostnameEnds
-export const HOSTCHAR = table('-.', ALNUM);
+const HOSTCHAR = table('-.', ALNUM);
 
 // The characters of an IPv4address, an IPv6address or an IPv6reference.
 export const IPCHAR = table(':.[]', [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]]);
 
 /**
  * hostname = *( domainlabel "." ) toplabel [ "." ], or an IPv4address: the
- * caller has scanned a run of HOSTCHAR (alphanum, "-" and "."); these are the
+ * caller (Scanner.host) has scanned a run of HOSTCHAR (alphanum, "-" and "."); these are the
  * ends that make it a hostname: it starts with alphanum and does not end in "-".
  */
 // @implements RFC3261 P222L37-P223L1
 // @exception RFC3261 P222L39-P222L41: labels are not checked one by one (a toplabel starting with a digit, or 1*3DIGIT IPv4 octets, pass)
-export function hostnameEnds(s: string): boolean {
+function hostnameEnds(s: string): boolean {
   const first = s.charCodeAt(0);
   return s.length > 0 && first !== 0x2d && first !== 0x2e && s.charCodeAt(s.length - 1) !== 0x2d;
 }
@@ -163,6 +163,25 @@ export class Scanner {
     }
     this.pos = p;
     return text.slice(start, p);
+  }
+
+  /**
+   * host = hostname / IPv4address / IPv6reference: a bracketed reference, or
+   * a run of HOSTCHAR with a hostname's ends. `what` names it in errors.
+   */
+  // @exception RFC3261 P223L2-P223L6: an IPv6reference is checked for its characters, not for the hexpart structure
+  host(what: string): string {
+    const start = this.pos;
+    if (this.peek() === 0x5b) {
+      const close = this.text.indexOf(']', start);
+      if (close < 0 || !/^\[[0-9A-Fa-f:.]+\]$/.test(this.text.slice(start, close + 1))) this.fail(`malformed IPv6reference in ${what}`, this.rule, start);
+      this.pos = close + 1;
+      return this.text.slice(start, this.pos);
+    }
+    const host = this.run(HOSTCHAR);
+    if (host.length === 0) this.fail(`expected ${what}, found ${this.found()}`);
+    if (!hostnameEnds(host)) this.fail(`malformed ${what}: ${JSON.stringify(host)}`, this.rule, start);
+    return host;
   }
 
   /** port = 1*DIGIT; more than 65535 cannot be a port. */

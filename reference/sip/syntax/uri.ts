@@ -6,7 +6,7 @@
  *
  * @implements RFC3261 (SIP)
  */
-import { Scanner, UNRESERVED, RESERVED, HOSTCHAR, hostnameEnds, isHex, isIn } from './grammar.ts';
+import { Scanner, UNRESERVED, RESERVED, isHex, isIn } from './grammar.ts';
 import { SipParseError } from './error.ts';
 import { formatParams, type Params } from './params.ts';
 
@@ -118,17 +118,7 @@ function parseSipUri(s: Scanner, scheme: string, start: number): URI {
   }
   // @implements RFC3261 P222L36-P223L7
   s.pos = p;
-  // @exception RFC3261 P223L2-P223L6: an IPv6reference is checked for its characters, not for the hexpart structure
-  if (s.peek() === 0x5b) {
-    const close = text.indexOf(']', p);
-    if (close < 0 || !/^\[[0-9A-Fa-f:.]+\]$/.test(text.slice(p, close + 1))) s.fail('malformed IPv6reference in host', s.rule, p);
-    s.pos = close + 1;
-  } else {
-    s.run(HOSTCHAR);
-  }
-  uri.host = text.slice(p, s.pos);
-  if (uri.host.length === 0) s.fail(`expected a host, found ${s.found()}`);
-  if (uri.host.charCodeAt(0) !== 0x5b && !hostnameEnds(uri.host)) s.fail(`malformed host ${JSON.stringify(uri.host)}`, s.rule, p);
+  uri.host = s.host('a host');
   if (s.eat(':')) uri.port = s.port('port');
   // @implements RFC3261 P223L13-P223L30
   while (s.eat(';')) {

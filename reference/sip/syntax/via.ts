@@ -6,7 +6,7 @@
  * @implements RFC3261 (SIP)
  * @implements RFC3581 (rport)
  */
-import { Scanner, HOSTCHAR, IPCHAR, TOKEN, hostnameEnds, isIn, isToken } from './grammar.ts';
+import { Scanner, IPCHAR, TOKEN, isIn, isToken } from './grammar.ts';
 import { genValue, formatParams, paramValue, type Params } from './params.ts';
 
 export class Via {
@@ -85,17 +85,7 @@ export function parseViaAt(s: Scanner): Via {
   const transport = s.token('the transport of Via').toUpperCase();
   s.lws('between the sent-protocol and sent-by of Via');
   // sent-by = host [ COLON port ]
-  const hostStart = s.pos;
-  if (s.peek() === 0x5b) {
-    const close = s.text.indexOf(']', hostStart);
-    if (close < 0) s.fail('unterminated IPv6 reference in the sent-by of Via');
-    s.pos = close + 1;
-  } else {
-    s.run(HOSTCHAR);
-  }
-  const host = s.text.slice(hostStart, s.pos);
-  if (host.length === 0) s.fail(`expected the sent-by host of Via, found ${s.found()}`);
-  if (host.charCodeAt(0) !== 0x5b && !hostnameEnds(host)) s.fail(`malformed sent-by host ${JSON.stringify(host)} in Via`, s.rule, hostStart);
+  const host = s.host('the sent-by host of Via');
   let port: number | undefined;
   if (s.sep(':')) port = s.port('the sent-by port of Via');
   const params: Params = new Map();
