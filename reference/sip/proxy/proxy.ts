@@ -18,6 +18,7 @@ import type { TimerHandle } from '../transaction/clock.ts';
 import type { Destination, Origin } from '../transport/layer.ts';
 import { unbracket, type HostPort } from '../transport/via.ts';
 import { createHash } from 'node:crypto';
+import { newTag } from '../ua/ids.ts';
 import { aggregateChallenges, chooseBestResponse } from './bestResponse.ts';
 import { buildCancel } from './cancel.ts';
 import { forwardedRequest } from './forward.ts';
@@ -386,12 +387,13 @@ function orderByQ(targets: readonly Target[]): Target[] {
 
 /**
  * A response the proxy generates itself, as a UAS, gets a To tag when the
- * request had none.
+ * request had none. Added to the raw To value (not via createResponse's
+ * toTag) because the 400 for a malformed To must still get one.
  */
 // @implements RFC3261 P50L19-P50L23
 function withToTag(response: Response, request: Request): Response {
   if (/;\s*tag=/i.test(request.headers.get('To') ?? '')) return response;
-  const tag = createHash('md5').update(`${request.headers.get('Call-ID')}|${topVia(request)?.branch}`).digest('hex').slice(0, 12);
+  const tag = newTag();
   const toValue = response.headers.get('To');
   if (toValue !== undefined && !/;\s*tag=/i.test(toValue)) response.headers.set('To', `${toValue};tag=${tag}`);
   return response;
