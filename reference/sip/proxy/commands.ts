@@ -20,6 +20,7 @@ import { formatUri, parseUri, sipUri, type URI } from '../syntax/uri.ts';
 import { SipParseError } from '../syntax/error.ts';
 import { TransactionLayer } from '../transaction/layer.ts';
 import { TransportLayer } from '../transport/layer.ts';
+import { formatHost } from '../transport/via.ts';
 import { RegisterClient, type RegisterResult } from '../ua/register.ts';
 import { SipServer } from './server.ts';
 
@@ -92,7 +93,7 @@ export const registerCommand: Command = {
     transport.user = transactions;
     const sentBy = transport.sentBy;
     const aor = sipUri({ user, host: registrar.host, ...(registrar.port !== undefined && { port: registrar.port }) });
-    const contact = { uri: sipUri({ user, host: sentBy.host.includes(':') ? `[${sentBy.host}]` : sentBy.host, port: sentBy.port }), params: new Map(), nameAddr: true };
+    const contact = { uri: sipUri({ user, host: formatHost(sentBy.host), port: sentBy.port }), params: new Map(), nameAddr: true };
     const password = values.password as string | undefined;
     const client = new RegisterClient(
       { transactions, sentBy },

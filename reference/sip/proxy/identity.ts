@@ -5,7 +5,7 @@
  * merely addresses the proxy's host.
  */
 import { type URI, sipUri } from '../syntax/uri.ts';
-import { unbracket } from '../transport/via.ts';
+import { formatHost, unbracket } from '../transport/via.ts';
 
 export interface ProxyIdentity {
   /** Host names and addresses this proxy answers to (lowercase). */
@@ -30,7 +30,7 @@ export function isMine(uri: URI, me: ProxyIdentity): boolean {
 // @exception RFC3261 P102L4-P102L10: no TLS transport, so no SIPS Record-Route is ever needed.
 export function recordRouteUri(me: ProxyIdentity): URI {
   const host = me.hosts[0] ?? '127.0.0.1';
-  return sipUri({ user: `rr.${me.instance}`, host: host.includes(':') ? `[${host}]` : host, port: me.port, params: { lr: null } });
+  return sipUri({ user: `rr.${me.instance}`, host: formatHost(host), port: me.port, params: { lr: null } });
 }
 
 /** Is this a value this proxy placed in a Record-Route header field? */
