@@ -24,7 +24,7 @@
  *    section holding its first line. Section headings are never requirements.
  */
 import type { PagedLine } from '../spec/paginate.ts';
-import type { Section } from '../spec/sections.ts';
+import { sectionOfLine, type Section } from '../spec/sections.ts';
 import type { Requirement } from './model.ts';
 
 export const KEYWORDS = [
@@ -180,23 +180,7 @@ function upperBound(a: readonly number[], x: number): number {
   return lo;
 }
 
-/**
- * The innermost section holding kept line `index`: the last heading at or
- * before it (a section runs to the next heading of its depth or above, so
- * the last heading before a line always holds it).
- */
+/** The number of the innermost section holding kept line `index`. */
 export function sectionAt(sections: readonly Section[], index: number): string | undefined {
-  let lo = 0;
-  let hi = sections.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (sections[mid]!.begin <= index) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  if (found < 0) return undefined;
-  const s = sections[found]!;
-  return s.end >= index ? s.number : undefined;
+  return sectionOfLine(sections, index)?.number;
 }

@@ -151,6 +151,26 @@ function sectionEnd(headings: Heading[], i: number, lineCount: number): number {
   return lineCount - 1;
 }
 
+/**
+ * The innermost section holding kept line `index`: the last heading at or
+ * before it (a section runs to the next heading of its depth or above, so
+ * the last heading before a line always holds it).
+ */
+export function sectionOfLine(sections: readonly Section[], index: number): Section | undefined {
+  let lo = 0;
+  let hi = sections.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sections[mid]!.begin <= index) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const s = sections[found];
+  return s && s.end >= index ? s : undefined;
+}
+
 export function findSection(sections: readonly Section[], number: string): Section | undefined {
   const wanted = number.replace(/\.$/, '').toUpperCase();
   return sections.find((s) => s.number.toUpperCase() === wanted);
