@@ -19,7 +19,7 @@ import type { Destination } from '../transport/layer.ts';
 import type { HostPort } from '../transport/via.ts';
 import { DigestSession } from '../../auth/digest.ts';
 import type { Credentials } from './auth.ts';
-import { newCallId } from './ids.ts';
+import { newCallId, newTag } from './ids.ts';
 import { createUacRequest, uriDestination } from './uac.ts';
 
 export interface RegistrationOptions {
@@ -59,7 +59,7 @@ export class RegisterClient {
   seq = 0;
   #refresh: TimerHandle | undefined;
   #busy = false;
-  readonly #fromTag: string;
+  readonly #fromTag = newTag();
   /** The digest session: the challenge answered last and its nonce count. */
   readonly #session: DigestSession | undefined;
   #proxyAuth = false;
@@ -72,7 +72,6 @@ export class RegisterClient {
     if (options.registrar.user !== undefined) throw new Error(`the registrar Request-URI must not have a user part (RFC 3261 §10.2), got ${formatUri(options.registrar)}`);
     // @implements RFC3261 P57L45-P57L46
     if (options.aor.scheme !== 'sip' && options.aor.scheme !== 'sips') throw new Error(`the address-of-record must be a SIP or SIPS URI (RFC 3261 §10.2), got ${formatUri(options.aor)}`);
-    this.#fromTag = newCallId().slice(0, 12);
     this.#session = options.credentials === undefined ? undefined : new DigestSession(options.credentials.username, options.credentials.password);
   }
 
