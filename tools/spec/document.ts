@@ -34,7 +34,7 @@ export function buildDoc(name: DocName, bytes: Uint8Array, hash = sha256(bytes))
   const paged = paginate(decoder.decode(bytes));
   return {
     name,
-    label: name.kind === 'rfc' ? name.label : name.id,
+    label: name.label,
     title: findTitle(paged.lines) ?? displayName(name),
     pages: paged.pages,
     virtual: paged.virtual,
