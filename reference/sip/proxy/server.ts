@@ -15,6 +15,7 @@ import type { Clock } from '../transaction/clock.ts';
 import { TransactionLayer, type ServerTransaction } from '../transaction/layer.ts';
 import { TransportLayer, type Origin } from '../transport/layer.ts';
 import type { HostPort } from '../transport/via.ts';
+import { newTag } from '../ua/ids.ts';
 import { StatefulProxy } from './proxy.ts';
 
 export interface ServerOptions {
@@ -101,7 +102,7 @@ export class SipServer {
       this.log(`error on ${request.method}: ${(e as Error).stack ?? e}`);
       if (tx !== undefined && (tx.state === 'Proceeding' || tx.state === 'Trying')) {
         try {
-          tx.respond(createResponse(request, 500, `Server Internal Error (${(e as Error).message})`, { toTag: 'error' }));
+          tx.respond(createResponse(request, 500, `Server Internal Error (${(e as Error).message})`, { toTag: newTag() }));
         } catch {}
       }
     }
