@@ -16,7 +16,7 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { SpecDoc } from './spec/document.ts';
 import { CHECK_USAGE, COVERAGE_USAGE, runCheck, runCoverage, type CommandEnv } from './annotate/commands.ts';
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 class UsageError extends Error {}
 
@@ -77,7 +77,7 @@ function docNames(args: string[]): DocName[] {
 }
 
 /** Fetches (as needed) and paginates docs, printing progress and diagnostics. */
-export async function fetchDocs(names: DocName[], opts: StoreOptions) {
+async function fetchDocs(names: DocName[], opts: StoreOptions) {
   const progress = fetchProgress(process.stderr, names.length);
   const result = await loadDocs(names, { ...opts, onEvent: (e) => progress.event(e) });
   progress.done();
