@@ -1,7 +1,8 @@
 /**
  * Test runner: runs every `*.test.ts` under test/ (or those whose path
  * matches the arguments) with uvu, then prints the closing line
- * `N passed, N failed` that CI reads.
+ * `N passed, N failed[, N skipped]` that CI reads. A suite that needs a
+ * missing peer (test/peers.ts) is skipped, and the peers are named here.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -33,6 +34,8 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
 
 (globalThis as Record<string, unknown>).UVU_DEFER = 1;
 const uvu = await import('uvu');
+// After UVU_DEFER: peers.ts imports uvu, which reads it once, when first loaded.
+const { missingPeersReport } = await import('./peers.ts');
 const queue = (globalThis as unknown as { UVU_QUEUE: unknown[][] }).UVU_QUEUE;
 for (const [i, file] of files.entries()) {
   (globalThis as Record<string, unknown>).UVU_INDEX = i;
@@ -46,7 +49,8 @@ const num = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(pla
 const total = num('Total');
 const passed = num('Passed');
 const skipped = num('Skipped');
-const failed = total - passed - skipped;
+// uvu's Total counts the tests that ran; a skipped test is counted apart.
+const failed = total - passed;
 process.stdout.write = write;
 // A socket or timer some test failed to close must not keep the run alive
 // (CI would hang); it is named, before the closing line, so it gets fixed.
@@ -55,7 +59,10 @@ const handles = (process as unknown as { _getActiveHandles(): { constructor: { n
   ._getActiveHandles()
   .filter((h) => !stdio.includes(h));
 if (handles.length) console.error(`warning: ${handles.length} open handle(s) left by tests: ${[...new Set(handles.map((h) => h.constructor.name))].join(', ')}`);
-if (files.length === 0 || total === 0) {
+// Peers some suites needed and did not find, named once, with how to get them.
+const report = missingPeersReport();
+if (report.length) console.error(`\n${report.join('\n')}`);
+if (files.length === 0 || total + skipped === 0) {
   console.error('no tests ran');
   process.exitCode = 1;
 }
