@@ -6,20 +6,19 @@
  * same browser: an edit reloads the page, a broken edit shows diagnostics.
  * Screenshots of the module and RFC pages go to /tmp for a person to look at.
  */
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { tempDir } from '../helpers.ts';
+import { peerPath, peerSuite } from '../peers.ts';
 import { serve } from '../../tools/site/serve.ts';
 import { build, FIXTURE, realStore } from './common.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
 
-const test = suite('site in a browser');
+const test = peerSuite('site in a browser', ['chromium']);
 
 let base: string;
 let context: BrowserContext;
@@ -27,9 +26,8 @@ let page: Page;
 const problems: string[] = [];
 
 async function launch(javaScriptEnabled = true): Promise<BrowserContext> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   return chromium.launchPersistentContext(tempDir('rfcdoc-chromium-'), {
-    executablePath: CHROMIUM,
+    executablePath: peerPath('chromium'),
     headless: true,
     args: ARGS,
     javaScriptEnabled,

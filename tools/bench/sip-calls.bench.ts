@@ -18,7 +18,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, requireSipp, sippCounters, start, startOurUas, stop, waitFor, type Running } from '../../test/reference/sip/sipp/peers.ts';
+import { peerPath } from '../../test/peers.ts';
+import { freePort, sippCounters, start, startOurUas, stop, waitFor, type Running } from '../../test/reference/sip/sipp/peers.ts';
 
 const STEP_SECONDS = 3;
 const OUR_RATES = [100, 300, 600, 1000, 1600, 2400];
@@ -121,7 +122,7 @@ async function drained(uas: Running, ms: number): Promise<Stats> {
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 async function main(): Promise<void> {
-  requireSipp();
+  peerPath('sipp'); // a clear error naming the package when SIPp is missing
   const dir = mkdtempSync(join(tmpdir(), 'sip-calls-bench-'));
   try {
     console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);

@@ -6,19 +6,20 @@
  * binding. SIPp 3.6 computes MD5 only and answers the first challenge, so the
  * server is told to challenge with MD5 alone (--algorithms MD5).
  */
-import { test } from 'uvu';
+import { peerSuite } from '../../peers.ts';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sipServer } from './proxy/processes.ts';
-import { alive, freePort, requireSipp, ROOT, start, stop, type Running } from './sipp/peers.ts';
+import { alive, freePort, ROOT, start, stop, type Running } from './sipp/peers.ts';
+
+const test = peerSuite('SIPp REGISTER', ['sipp']);
 
 const SCENARIO = join(ROOT, 'test/reference/sip/scenarios/register-digest.xml');
 
 // @tests RFC3261 P64L14-P64L19, P195L38-P195L42, P196L24-P196L31, P66L26-P66L30
 test('SIPp REGISTER with digest against our server: 401, REGISTER with [authentication], 200 with the binding', async () => {
-  requireSipp();
   const dir = mkdtempSync(join(tmpdir(), 'sipp-register-'));
   writeFileSync(join(dir, 'users.txt'), 'sippuser:sipp-secret\n');
   let server: Running | undefined;

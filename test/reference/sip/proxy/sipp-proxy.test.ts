@@ -4,13 +4,15 @@
  * `npm run sip -- server`. INVITE, 180, 200, ACK and BYE all cross the proxy
  * (SIPp sends everything to its remote host); every call must succeed.
  */
-import { test } from 'uvu';
+import { peerSuite } from '../../../peers.ts';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sipServer } from './processes.ts';
-import { freePort, requireSipp, sippCounters, start, stop, type Running } from '../sipp/peers.ts';
+import { freePort, sippCounters, start, stop, type Running } from '../sipp/peers.ts';
+
+const test = peerSuite('SIPp through our proxy', ['sipp']);
 
 const counters = (screen: string) => {
   const { successful, failed } = sippCounters(screen);
@@ -19,7 +21,6 @@ const counters = (screen: string) => {
 
 // @tests RFC3261 P97L38-P97L41, P106L29-P106L32, P109L36-P109L38, P110L9-P110L12, P116L24-P116L28
 test('sipp uac → our proxy → sipp uas (static binding): 50 calls, 0 failed, on both sides', async () => {
-  requireSipp();
   const dir = mkdtempSync(join(tmpdir(), 'sipp-proxy-'));
   let uas: Running | undefined;
   let uac: Running | undefined;

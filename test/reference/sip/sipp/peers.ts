@@ -3,19 +3,13 @@
  * SIPp (Debian package sip-tester) and our own `npm run sip` commands, each in
  * its own process group so that stopping it stops everything it started.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CLI = 'reference/sip/cli.ts';
-
-/** Throws a clear error when SIPp is not installed (CI installs sip-tester). */
-export function requireSipp(): void {
-  const probe = spawnSync('sipp', ['-v'], { encoding: 'utf8' });
-  if (probe.error !== undefined) throw new Error('sipp is not installed: apt-get install -y sip-tester (.ci/run does it)');
-}
 
 /** A port free for both UDP and TCP on 127.0.0.1 right now. */
 export async function freePort(): Promise<number> {

@@ -6,16 +6,17 @@
  *   and must exit 0 (answered, BYE answered 200).
  * Each test starts and stops its peers, in their own process groups.
  */
-import { test } from 'uvu';
+import { peerSuite } from '../../../peers.ts';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alive, CLI, freePort, requireSipp, sippCounters, start, startOurUas, stop, type Running } from './peers.ts';
+import { alive, CLI, freePort, sippCounters, start, startOurUas, stop, type Running } from './peers.ts';
+
+const test = peerSuite('SIPp interop', ['sipp']);
 
 // @tests RFC3261 P83L15-P83L17, P85L22-P85L24, P91L18-P91L26
 test('sipp -sn uac: 500 calls against our UAS, 0 failed', async () => {
-  requireSipp();
   const dir = mkdtempSync(join(tmpdir(), 'sipp-uac-'));
   let uas: Running | undefined;
   let sipp: Running | undefined;
@@ -47,7 +48,6 @@ test('sipp -sn uac: 500 calls against our UAS, 0 failed', async () => {
 
 // @tests RFC3261 P78L33-P78L35, P82L29-P82L35, P90L37-P90L44
 test('npm run sip -- call against sipp -sn uas: answered, BYE answered 200, exit 0', async () => {
-  requireSipp();
   const dir = mkdtempSync(join(tmpdir(), 'sipp-uas-'));
   let sipp: Running | undefined;
   let call: Running | undefined;
