@@ -1,5 +1,6 @@
 /**
- * Pagination throughput on the 991-RFC sample corpus, against its floor.
+ * Pagination throughput on the corpus RFC_CORPUS names (a tarball or a
+ * directory of RFC texts; CI's is the 991-RFC sample), against its floor.
  *
  *   measured: decode + paginate + indexSections of every file
  *   floor:    decode + split('\n') of the same bytes (the least any line-based
@@ -8,30 +9,18 @@
  * Both read the same in-memory bytes; each is timed as the best of RUNS
  * passes. Prints MB/s for both and the ratio (time / floor time).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { paginate } from '../spec/paginate.ts';
 import { indexSections } from '../spec/sections.ts';
+import { readCorpus } from '../spec/corpus.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ARCHIVE = join(ROOT, '..', 'shared', 'corpus', 'rfc-sample.tar.xz');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-const dir = mkdtempSync(join(tmpdir(), 'rfcdoc-bench-'));
-let files: Uint8Array[];
-try {
-  execFileSync('tar', ['-xJf', ARCHIVE, '-C', dir]);
-  const names = readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.txt'))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
-  files = names.map((f) => new Uint8Array(readFileSync(f)));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+const corpus = process.env.RFC_CORPUS;
+if (!corpus) {
+  console.error('paginate bench: set RFC_CORPUS to a tarball or directory of RFC texts (e.g. the 991-RFC sample)');
+  process.exit(1);
 }
+const files = readCorpus(corpus).map((f) => f.bytes);
 const bytes = files.reduce((n, b) => n + b.length, 0);
 const decoder = new TextDecoder('utf-8');
 

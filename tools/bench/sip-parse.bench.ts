@@ -15,11 +15,7 @@
  * parse+serialize column is empty.
  */
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-process.env.RFC_MIRROR ||= join(ROOT, '..', 'shared', 'rfc');
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
 

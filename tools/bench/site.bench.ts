@@ -34,7 +34,7 @@ import type { StoreOptions } from '../spec/store.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const store: StoreOptions = { cacheDir: join(ROOT, 'rfc-cache'), mirror: process.env.RFC_MIRROR || join(ROOT, '..', 'shared', 'rfc') };
+const store: StoreOptions = { cacheDir: join(ROOT, 'rfc-cache'), mirror: process.env.RFC_MIRROR || undefined };
 const PATHS = ['reference'];
 
 /** One cold build of `root`'s reference/ into `out`; returns the pieces' times. */
