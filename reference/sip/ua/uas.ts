@@ -71,13 +71,9 @@ export function inspectRequest(
   // @implements RFC3261 P39L32-P39L33
   if (topVia(request)?.branch === MAGIC_COOKIE) return reject(400, 'Missing transaction identifier in Via branch');
 
-  // §8.2.1 Method inspection. The list that decides what is understood is
-  // the list Allow states, so Allow names every method handled here.
-  // @implements RFC3261 P46L22-P46L23, P46L24-P46L29
-  if (!capabilities.methods.includes(request.method)) {
-    // @implements RFC3261 P165L6-P165L8
-    return reject(405, undefined, [['Allow', capabilities.methods.join(', ')]]);
-  }
+  // §8.2.1 Method inspection: the list that decides what is supported is the list Allow states.
+  // @implements RFC3261 P46L22-P46L24
+  if (!capabilities.methods.includes(request.method)) return unsupportedMethod(request, capabilities, toTag);
 
   // §8.2.2.1 To and Request-URI: any To is accepted, but not any Request-URI scheme.
   // @implements RFC3261 P47L1-P47L5, P47L9-P47L12
@@ -103,6 +99,38 @@ export function inspectRequest(
     return reject(406, undefined, [['Warning', '399 - "cannot answer in any type listed in Accept"']]);
   }
   return undefined;
+}
+
+/**
+ * The methods this UA recognises: RFC 3261's six and those the
+ * standards-track extensions define. A recognised method the UA does not
+ * support gets 405; any other method is not recognised and gets 501.
+ */
+// @implements RFC3261 P27L41-P27L46
+// @implements RFC3262 P12L32
+// @implements RFC3311 P7L12
+// @implements RFC3428 P9L38
+// @implements RFC3515 P3L3
+// @implements RFC3903 P21L8
+// @implements RFC6086 P19L35
+// @implements RFC6665 P44L35-P44L36
+export const RECOGNISED_METHODS: readonly string[] = [
+  'REGISTER', 'INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS',
+  'PRACK', 'UPDATE', 'MESSAGE', 'REFER', 'PUBLISH', 'INFO', 'SUBSCRIBE', 'NOTIFY',
+];
+
+/**
+ * The answer to a request whose method this UAS does not support, the one
+ * place that chooses it: 405 with Allow when the method is recognised (an
+ * RFC defines it, or capabilities list it but no handler implements it), 501
+ * when it is not. Methods are case-sensitive (§7.1): "invite" is unknown.
+ */
+export function unsupportedMethod(request: Request, capabilities: Capabilities, toTag?: string): Response {
+  const recognised = capabilities.methods.includes(request.method) || RECOGNISED_METHODS.includes(request.method);
+  // @implements RFC3261 P191L3-P191L6
+  if (!recognised) return createResponse(request, 501, undefined, { toTag });
+  // @implements RFC3261 P46L24-P46L29, P165L6-P165L8, P191L8-P191L10
+  return createResponse(request, 405, undefined, { toTag, headers: [['Allow', capabilities.methods.join(', ')]] });
 }
 
 /**

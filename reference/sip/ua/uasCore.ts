@@ -13,7 +13,7 @@ import type { Call } from './call.ts';
 import { endCall, legKey, respond, type Core } from './core.ts';
 import { dialogKey, uasDialogId, type Dialog } from './dialog.ts';
 import { newTag } from './ids.ts';
-import { inspectRequest, optionsResponse } from './uas.ts';
+import { inspectRequest, optionsResponse, unsupportedMethod } from './uas.ts';
 import { endUasAttempt, receiveAck, receiveInvite, receiveReinvite } from './uasInvite.ts';
 
 /** A request from the transaction layer (an ACK for a 2xx comes without a transaction). */
@@ -98,8 +98,7 @@ function dispatch(core: Core, request: Request, transaction: ServerTransaction, 
       return;
     default:
       // A method listed in capabilities that this core does not implement.
-      // @implements RFC3261 P46L24-P46L27
-      respond(core, transaction, createResponse(request, 405, undefined, { toTag, headers: [['Allow', core.capabilities.methods.join(', ')]] }));
+      respond(core, transaction, unsupportedMethod(request, core.capabilities, toTag));
   }
 }
 
@@ -172,6 +171,7 @@ function receiveInDialog(core: Core, request: Request, transaction: ServerTransa
       receiveReinvite(core, request, transaction, call);
       return;
     default:
-      respond(core, transaction, createResponse(request, 405, undefined, { headers: [['Allow', core.capabilities.methods.join(', ')]] }));
+      // A method listed in capabilities that no in-dialog handler implements.
+      respond(core, transaction, unsupportedMethod(request, core.capabilities));
   }
 }

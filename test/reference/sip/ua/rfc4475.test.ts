@@ -95,6 +95,15 @@ test('3.3.4 unksm2, 3.3.7 regaut01, 3.3.12-14 REGISTERs: an endpoint that is no 
   }
 });
 
+// @tests RFC4475 P8L45-P8L46, P11L38-P11L39
+test('3.1.1.2 intmeth, 3.1.1.5 esc02: a method the endpoint does not recognise gets 501 (not 405)', async () => {
+  for (const name of ['intmeth', 'esc02']) {
+    const seen = await deliver(name);
+    assert.is(final(seen).status, 501, name);
+    await seen.peer.close();
+  }
+});
+
 // @tests RFC4475 P37L29-P37L32
 test('3.3.5 bext01: 420 with Unsupported listing the Require option tags (a UAS ignores Proxy-Require)', async () => {
   const seen = await deliver('bext01');

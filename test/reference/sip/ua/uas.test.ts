@@ -35,6 +35,26 @@ test('405 with Allow for a method the UAS does not support', async () => {
   }
 });
 
+// @tests RFC3261 P191L3-P191L10, P46L23-P46L24
+test('501 for a method no RFC defines (FOO, or "invite" in lower case); 405 only for one it recognises', async () => {
+  const { peer, port, close } = await setup();
+  try {
+    await peer.send(request('FOO', peer.port, port), port);
+    const foo = await peer.response(501, 'FOO');
+    assert.is(foo.reason, 'Not Implemented');
+    assert.ok(tagOf(to(foo)) !== undefined, 'a To tag is added');
+    // Methods are case-sensitive: "invite" is not INVITE.
+    await peer.send(request('invite', peer.port, port), port);
+    await peer.response(501, 'invite');
+    // REGISTER is an RFC 3261 method this UAS does not support: 405, never 501.
+    await peer.send(request('REGISTER', peer.port, port), port);
+    const register = await peer.response(405, 'REGISTER');
+    assert.is(register.headers.getAll('Allow').join(', '), 'INVITE, ACK, BYE, CANCEL, OPTIONS');
+  } finally {
+    await close();
+  }
+});
+
 // @tests RFC3261 P46L36-P46L39
 test('header fields the UAS does not understand are ignored: the OPTIONS is answered 200', async () => {
   const { peer, port, close } = await setup();
