@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parse, SipParseError, badRequestReason, StreamFramer, formatUri, type Message } from './syntax/index.ts';
+import { parse, SipParseError, badRequestReason, rejectionStatus, StreamFramer, formatUri, type Message } from './syntax/index.ts';
 import { registerCommand, serverCommand } from './proxy/commands.ts';
 import { callCommand, uasCommand } from './ua/commands.ts';
 import type { HostPort } from './transport/via.ts';
@@ -58,7 +58,7 @@ export const COMMANDS: Record<string, Command> = {
         return 0;
       } catch (e) {
         if (!(e instanceof SipParseError)) throw e;
-        process.stderr.write(`${positionals[0]}: ${e.message}\n  answer: ${e.status} ${badRequestReason(e)}\n`);
+        process.stderr.write(`${positionals[0]}: ${e.message}\n  answer: ${rejectionStatus(e)} ${badRequestReason(e)}\n`);
         return 1;
       }
     },

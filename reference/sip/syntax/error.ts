@@ -17,8 +17,12 @@ export class SipParseError extends Error {
   readonly column: number;
   /** What was found wrong, without the position. */
   readonly detail: string;
-  /** The response a UAS answers with: 400, or 505 for an unsupported SIP-Version. */
-  status = 400;
+  /**
+   * The response a server answers with: 400, 505 for an unsupported
+   * SIP-Version, 513 for a message over a size limit. Read it through
+   * rejectionStatus(), the one place that decides.
+   */
+  status: 400 | 505 | 513 = 400;
   /** The octets of the message that failed, when a StreamFramer framed it (so a server can still answer it). */
   frame?: Uint8Array;
 
@@ -34,13 +38,23 @@ export class SipParseError extends Error {
 }
 
 /**
- * A reason phrase for the 400 response to a message that did not parse.
- * Kept on one line and free of control characters, as Reason-Phrase requires.
+ * The status of the response to a message that did not parse: what the
+ * error calls for (505 for the SIP-Version, 513 for a size limit), else 400.
+ */
+// @implements RFC3261 P185L38-P185L40, P191L44-P191L47, P192L3-P192L4
+export function rejectionStatus(error: unknown): 400 | 505 | 513 {
+  return error instanceof SipParseError ? error.status : 400;
+}
+
+/**
+ * A reason phrase for the response to a message that did not parse (status
+ * from rejectionStatus). Kept on one line and free of control characters,
+ * as Reason-Phrase requires.
  */
 // @implements RFC3261 P185L38-P185L40
 export function badRequestReason(error: unknown): string {
   if (!(error instanceof SipParseError)) return 'Bad Request';
   const where = error.line > 0 ? ` at line ${error.line} column ${error.column}` : '';
-  const text = `Bad ${error.rule}: ${error.detail}${where}`;
+  const text = error.status === 513 ? `Message Too Large: ${error.detail}` : `Bad ${error.rule}: ${error.detail}${where}`;
   return text.replace(/[\x00-\x1f\x7f]/g, ' ').slice(0, 200);
 }

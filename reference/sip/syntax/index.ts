@@ -4,7 +4,7 @@
  *
  * @implements RFC3261 (SIP)
  */
-export { SipParseError, badRequestReason } from './error.ts';
+export { SipParseError, badRequestReason, rejectionStatus } from './error.ts';
 export { Headers, headerKey, canonicalName, splitList, COMPACT_FORMS, LIST_HEADERS, type HeaderField } from './headers.ts';
 export { parseUri, formatUri, uriEquals, unescape, escape, sipUri, type URI } from './uri.ts';
 export { parseAddress, formatAddress, tagOf, type Address } from './address.ts';

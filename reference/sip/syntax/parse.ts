@@ -51,8 +51,7 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
       head = input.slice(start, end);
       rest = end + 4 === input.length ? EMPTY : enc.encode(input.slice(end + 4));
     } else {
-      head = headWithoutEmptyLine(input.slice(start), options);
-      rest = new Uint8Array(0);
+      missingEmptyLine(input.slice(start), options.strict === true);
     }
   } else {
     const start = skipLeadingCrlf(input);
@@ -61,8 +60,7 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
       head = decodeHead(input.subarray(start, end), start);
       rest = input.subarray(end + 4);
     } else {
-      head = headWithoutEmptyLine(decodeHead(input.subarray(start), start), options);
-      rest = new Uint8Array(0);
+      missingEmptyLine(decodeHead(input.subarray(start), start), options.strict === true);
     }
   }
   const message = parseHead(head, options.strict === true);
@@ -97,16 +95,18 @@ function firstBadUtf8(b: Uint8Array): number {
 }
 
 /**
- * A datagram whose last header line ends in CRLF but lacks the empty line:
- * the end of the datagram ends the header section (liberal in what is
- * accepted; RFC 2543 implementations send this). On a stream the empty line
- * is what frames the message, so there it is an error.
+ * No empty line ends the header fields. The empty line is required on every
+ * transport, whether or not a body follows, so a datagram that lacks it is
+ * rejected exactly like one whose last line lacks its CRLF, on a datagram and
+ * on a stream alike. The lines there are are checked first, so that a fault
+ * in them (the more specific one) is the one named.
  */
-function headWithoutEmptyLine(text: string, options: ParseOptions): string {
-  if (options.transport === 'stream' || !text.endsWith(CRLF)) {
-    throw new SipParseError('message-header', 'no empty line (CRLF CRLF) ends the header fields', text.length);
-  }
-  return text.slice(0, -2);
+// @implements RFC3261 P27L18-P27L20
+function missingEmptyLine(text: string, strict: boolean): never {
+  const complete = text.endsWith(CRLF);
+  parseHead(complete ? text.slice(0, -2) : text, strict);
+  const detail = complete ? 'the empty line (CRLF) after the last header field is missing' : 'the last header line lacks its CRLF and no empty line follows';
+  throw new SipParseError('message-header', `${detail}; the empty line MUST be present even without a body`, text.length);
 }
 
 /** Implementations ignore CRLFs before the start line (§7.5). */

@@ -1,12 +1,13 @@
 // @implements RFC3261 (SIP)
 /**
- * The 400 (Bad Request) a server transport sends for a request it could not
- * parse. Since the request did not parse, the fields a response copies
+ * The 400 (Bad Request) — or 505 (Version Not Supported), or 513 (Message
+ * Too Large), as the fault calls for — a server transport sends for a
+ * request it could not parse. Since the request did not parse, the fields a response copies
  * (§8.2.6.2: Via, From, To, Call-ID, CSeq) are taken from the raw header
  * lines, leniently, exactly as they were written. Malformed responses are
  * dropped, and so is a malformed ACK (nothing ever answers an ACK).
  */
-import { badRequestReason } from '../syntax/error.ts';
+import { badRequestReason, rejectionStatus } from '../syntax/error.ts';
 import { canonicalName } from '../syntax/headers.ts';
 import { callId, cseq, from, to, topVia, type Message } from '../syntax/message.ts';
 
@@ -14,7 +15,7 @@ import { callId, cseq, from, to, topVia, type Message } from '../syntax/message.
 const COPIED: readonly string[] = ['Via', 'From', 'To', 'Call-ID', 'CSeq'];
 
 /**
- * The octets of the 400 response to the malformed message `raw`, or
+ * The octets of the response (400, 505 or 513) to the malformed message `raw`, or
  * undefined when none may or can be sent.
  */
 export function badRequestResponse(raw: Uint8Array, error: unknown): Uint8Array | undefined {
@@ -44,9 +45,11 @@ export function badRequestResponse(raw: Uint8Array, error: unknown): Uint8Array 
   }
   // Without these a response cannot be matched or routed at the client.
   for (const name of COPIED) if (!seen.has(name)) return undefined;
-  // @implements RFC3261 P147L13-P147L14, P185L38-P185L40
+  // 400, or what the fault calls for: 505 for another SIP-Version, 513 over a size limit.
+  // @implements RFC3261 P147L13-P147L14, P185L38-P185L40, P28L17-P28L19, P191L44-P191L47, P192L3-P192L4
+  const status = rejectionStatus(error);
   const reason = badRequestReason(error);
-  return Buffer.from(`SIP/2.0 400 ${reason}\r\n${copied.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`, 'utf8');
+  return Buffer.from(`SIP/2.0 ${status} ${reason}\r\n${copied.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`, 'utf8');
 }
 
 /** Header lines may be folded over several lines (leading whitespace continues a line). */

@@ -9,7 +9,7 @@
 import { parse } from '../syntax/parse.ts';
 import { serializeBytes } from '../syntax/serialize.ts';
 import { isRequest, type Message, type Request, type Response } from '../syntax/message.ts';
-import { badRequestReason, SipParseError } from '../syntax/error.ts';
+import { badRequestReason, rejectionStatus, SipParseError } from '../syntax/error.ts';
 import { UdpTransport } from './udp.ts';
 import { TcpTransport, type TcpConnection } from './tcp.ts';
 import { transportForSize } from './sizeRule.ts';
@@ -214,8 +214,8 @@ export class TransportLayer {
   }
 
   /**
-   * A datagram that did not parse: a request (other than ACK) gets a 400 whose
-   * reason phrase says what was wrong; anything else is dropped. The 400 goes
+   * A message that did not parse: a request (other than ACK) gets a 400 (or
+   * the 505 or 513 its fault calls for) whose reason phrase says what was wrong; anything else is dropped. The 400 goes
    * back to the packet's source: the Via it would be routed by may be the very
    * field that is malformed.
    */
@@ -223,11 +223,12 @@ export class TransportLayer {
   private rejectMalformed(raw: Uint8Array, error: unknown, origin: Origin): void {
     const response = badRequestResponse(raw, error);
     const reason = error instanceof SipParseError ? badRequestReason(error) : String(error);
+    const status = rejectionStatus(error);
     if (response === undefined) {
       this.user.dropped?.(`malformed message dropped: ${reason}`, origin);
       return;
     }
-    this.user.dropped?.(`malformed request answered with 400: ${reason}`, origin);
+    this.user.dropped?.(`malformed request answered with ${status}: ${reason}`, origin);
     const sent = origin.connection !== undefined ? origin.connection.send(response) : this.udp.send(response, origin.source);
     sent.catch(() => {});
   }

@@ -2,30 +2,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { TransportLayer, type Origin } from '../../../../reference/sip/transport/layer.ts';
-import { createRequest, createResponse, topVia, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
+import { TransportLayer } from '../../../../reference/sip/transport/layer.ts';
+import { createRequest, createResponse, topVia, type Response } from '../../../../reference/sip/syntax/message.ts';
 import { parse } from '../../../../reference/sip/syntax/parse.ts';
-import { rawTcp, rawUdp, requestText, sleep, until } from './net.ts';
-
-interface Seen {
-  requests: { request: Request; origin: Origin }[];
-  responses: { response: Response; origin: Origin }[];
-  dropped: string[];
-}
-
-async function element(config: Partial<Parameters<typeof TransportLayer.start>[0]> = {}, answer?: (r: Request) => number) {
-  const seen: Seen = { requests: [], responses: [], dropped: [] };
-  const layer: TransportLayer = await TransportLayer.start({ host: '127.0.0.1', port: 0, ...config }, {
-    receiveRequest(request, origin) {
-      seen.requests.push({ request, origin });
-      const status = answer?.(request);
-      if (status !== undefined) layer.sendResponse(createResponse(request, status), origin);
-    },
-    receiveResponse: (response, origin) => seen.responses.push({ response, origin }),
-    dropped: (reason) => seen.dropped.push(reason),
-  });
-  return { layer, seen };
-}
+import { element, rawTcp, rawUdp, requestText, sleep, until } from './net.ts';
 
 const options = (uri: string) =>
   createRequest('OPTIONS', uri, {

@@ -1,6 +1,8 @@
 /** Test helpers: plain loopback sockets acting as a remote SIP element, and waiting for conditions. */
 import { createSocket, type Socket as Udp } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
+import { TransportLayer, type Origin } from '../../../../reference/sip/transport/layer.ts';
+import { createResponse, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
 
 export async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
@@ -68,4 +70,25 @@ export function requestText(opts: { method?: string; via: string; body?: string;
     '',
     body,
   ].join('\r\n');
+}
+
+export interface Seen {
+  requests: { request: Request; origin: Origin }[];
+  responses: { response: Response; origin: Origin }[];
+  dropped: string[];
+}
+
+/** A transport layer on 127.0.0.1 that records what it receives; `answer` gives the status to respond with. */
+export async function element(config: Partial<Parameters<typeof TransportLayer.start>[0]> = {}, answer?: (r: Request) => number) {
+  const seen: Seen = { requests: [], responses: [], dropped: [] };
+  const layer: TransportLayer = await TransportLayer.start({ host: '127.0.0.1', port: 0, ...config }, {
+    receiveRequest(request, origin) {
+      seen.requests.push({ request, origin });
+      const status = answer?.(request);
+      if (status !== undefined) layer.sendResponse(createResponse(request, status), origin);
+    },
+    receiveResponse: (response, origin) => seen.responses.push({ response, origin }),
+    dropped: (reason) => seen.dropped.push(reason),
+  });
+  return { layer, seen };
 }
