@@ -2,7 +2,8 @@
 /**
  * The SIP reference implementation's command line: `npm run sip -- <command>`.
  * Each command is one entry of COMMANDS; add new ones (uas, call, register,
- * server, ...) there. Exit codes: 0 success, 1 errors, 2 bad usage.
+ * server, ...) there. Exit codes: 0 success, 1 errors (an address that cannot be
+ * listened on included: one line naming it and why), 2 bad usage.
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -10,6 +11,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parse, SipParseError, badRequestReason, rejectionStatus, StreamFramer, formatUri, type Message } from './syntax/index.ts';
 import { registerCommand, serverCommand } from './proxy/commands.ts';
 import { callCommand, uasCommand } from './ua/commands.ts';
+import { ListenError } from './transport/layer.ts';
 import type { HostPort } from './transport/via.ts';
 
 export class UsageError extends Error {}
@@ -121,6 +123,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await command.run(values, positionals);
   } catch (e) {
+    // A port in use, an address not on this machine: one line, exit 1.
+    if (e instanceof ListenError) {
+      process.stderr.write(`sip ${name}: ${e.message}\n`);
+      return 1;
+    }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${(e as Error).message}\nusage: ${command.usage}\n`);
       return 2;

@@ -14,7 +14,7 @@ import { UdpTransport } from './udp.ts';
 import { TcpTransport, type TcpConnection } from './tcp.ts';
 import { transportForSize } from './sizeRule.ts';
 import { badRequestResponse, missingEssentials } from './badRequest.ts';
-import { insertSentBy, requestRport, responseRoute, sentByIsOurs, stampReceived, type HostPort, type TransportName } from './via.ts';
+import { formatHost, insertSentBy, requestRport, responseRoute, sentByIsOurs, stampReceived, type HostPort, type TransportName } from './via.ts';
 
 export interface TransportConfig {
   /** The address to listen on (UDP and TCP), e.g. '127.0.0.1' or '::'. */
@@ -49,6 +49,32 @@ export interface TransportUser {
   receiveResponse(response: Response, origin: Origin): void;
   /** A message the transport dropped, and why (for logs and tests). */
   dropped?(reason: string, origin: Origin): void;
+}
+
+/** Why the operating system refused an address, in words, by error code. */
+const BIND_REASONS: Record<string, string> = {
+  EADDRINUSE: 'address already in use',
+  EADDRNOTAVAIL: 'address not available',
+  EACCES: 'permission denied',
+  EINVAL: 'invalid address',
+};
+
+/** The transport could not bind or listen on its configured address: one line naming the address and the reason. */
+export class ListenError extends Error {
+  constructor(
+    readonly address: HostPort,
+    readonly transport: 'udp' | 'tcp',
+    readonly code: string | undefined,
+    reason: string,
+  ) {
+    super(`cannot listen on ${formatHost(address.host)}:${address.port}/${transport}: ${reason}${code !== undefined ? ` (${code})` : ''}`);
+    this.name = 'ListenError';
+  }
+
+  static of(error: unknown, address: HostPort, transport: 'udp' | 'tcp'): ListenError {
+    const code = (error as { code?: string }).code;
+    return new ListenError(address, transport, code, (code !== undefined && BIND_REASONS[code]) || (error as Error).message);
+  }
 }
 
 export class TransportLayer {
@@ -90,15 +116,18 @@ export class TransportLayer {
     // @exception RFC3261 P142L14-P142L15: TLS and SCTP are not implemented, only the mandatory UDP and TCP
     // @exception RFC3581 P6L15-P6L17: no TLS transport here, so rport-bearing requests cannot be protected by it
     for (let attempt = 0; ; attempt++) {
-      const udp = await UdpTransport.bind({ host: config.host, port: config.port }, onDatagram);
+      const udp = await UdpTransport.bind({ host: config.host, port: config.port }, onDatagram).catch((error: unknown) => {
+        throw ListenError.of(error, { host: config.host, port: config.port }, 'udp');
+      });
+      const port = udp.local.port;
       try {
-        const tcp = await TcpTransport.listen({ host: config.host, port: udp.local.port }, handlers, { idleTimeout });
+        const tcp = await TcpTransport.listen({ host: config.host, port }, handlers, { idleTimeout });
         holder.layer = new TransportLayer(config, udp, tcp, user);
         return holder.layer;
       } catch (error) {
         await udp.close();
         // An ephemeral UDP port may be taken for TCP; try another.
-        if (config.port !== 0 || attempt >= 5) throw error;
+        if (config.port !== 0 || attempt >= 5) throw ListenError.of(error, { host: config.host, port }, 'tcp');
       }
     }
   }
