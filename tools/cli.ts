@@ -2,10 +2,11 @@
 /**
  * rfcdoc command line. Every command is a thin edge around the pipeline's
  * pure stages: it parses arguments, runs stages, and prints their values and
- * diagnostics once. Exit codes: 0 success, 1 errors found, 2 bad usage.
+ * diagnostics once. Exit codes: 0 success, 1 errors found, 2 bad usage,
+ * 3 an internal error (a bug: the stack is printed).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocName, type DocName } from './spec/docname.ts';
 import { loadDocs, type StoreOptions } from './spec/store.ts';
@@ -14,6 +15,7 @@ import { lineId } from './spec/paginate.ts';
 import { fetchProgress } from './progress.ts';
 import { formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { SpecDoc } from './spec/document.ts';
+import { checkOutput, OutputRefused } from './outputs.ts';
 import { CHECK_USAGE, COVERAGE_USAGE, runCheck, runCoverage, type CommandEnv } from './annotate/commands.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,6 +34,7 @@ const COMMON: ParseArgsConfig['options'] = {
   cache: { type: 'string' },
   offline: { type: 'boolean' },
   timeout: { type: 'string' },
+  force: { type: 'boolean' },
   json: { type: 'boolean' },
 };
 
@@ -39,6 +42,8 @@ const COMMON_HELP = `Common options:
   --cache DIR     the spec cache (default: rfc-cache/ of this project)
   --offline       never fetch from the RFC Editor; use the cache and RFC_MIRROR only
   --timeout MS    network timeout per request (default 30000)
+  --force         write into a non-empty directory rfcdoc did not write (what it
+                  holds is kept, never deleted); never into the project's sources
   --json          machine-readable output
   -h, --help      this help
 Environment:
@@ -52,11 +57,24 @@ function printDiagnostics(ds: readonly Diagnostic[]): void {
   for (const d of ds) process.stderr.write(formatDiagnostic(d, color()) + '\n');
 }
 
+/** The longest timer Node keeps (a larger delay fires at once). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** A whole number written in decimal digits, within [min, max]; undefined when absent. */
+function integerOption(values: Record<string, unknown>, name: string, min: number, max: number, what: string): number | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`--${name} takes ${what}, not "${v}"`);
+  return n;
+}
+
 function storeOptions(values: Record<string, unknown>): StoreOptions {
-  const timeout = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`--timeout takes a number of milliseconds, not "${values.timeout}"`);
+  const timeout = integerOption(values, 'timeout', 1, MAX_TIMEOUT_MS, `a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
+  const cacheDir = (values.cache as string | undefined) ?? join(ROOT, 'rfc-cache');
+  checkOutput(ROOT, cacheDir, 'cache', values.force === true);
   return {
-    cacheDir: (values.cache as string | undefined) ?? join(ROOT, 'rfc-cache'),
+    cacheDir,
     mirror: process.env.RFC_MIRROR || undefined,
     offline: values.offline === true,
     timeoutMs: timeout,
@@ -106,7 +124,7 @@ A text that differs from rfc-cache/lock.json is refused unless --update-lock.`,
       const { docs, diagnostics } = await fetchDocs(names, storeOptions(values));
       const rows = names.filter((n) => docs.has(n.id)).map((n) => docs.get(n.id)!);
       if (values.json) {
-        const json = rows.map((d) => ({ doc: d.label, title: d.title, pages: d.pages, virtual: d.virtual, sha256: d.sha256, size: d.size, sections: d.sections.length }));
+        const json = rows.map((d) => ({ doc: d.label, title: d.title, ...d.relations, pages: d.pages, virtual: d.virtual, sha256: d.sha256, size: d.size, sections: d.sections.length, strays: d.strays.length }));
         process.stdout.write(JSON.stringify(json, null, 2) + '\n');
       } else {
         for (const d of rows) process.stdout.write(`${d.label}\t${d.pages} pages\t${d.sections.length} sections\t${d.title}\n`);
@@ -153,14 +171,26 @@ Fetches (cache, RFC_MIRROR, RFC Editor) every document a tag under reference/
 or test/ cites, resolves every tag, and writes the site (default: site/): an
 index, a page per source file with each tag shown as the text it cites, a page
 per cited document, map.json and a search index. Any error stops the build and
-leaves the previous site as it was.`,
+leaves the previous site as it was.
+
+A relative DIR is relative to the working directory. The site is marked
+(.rfcdoc-site, listing the files it wrote) so that a later build may replace
+it. Refused (exit 2): the project's root or sources (reference/, tools/,
+test/, ...), anything containing them, a file, and a non-empty directory
+rfcdoc did not write unless --force; with --force what is there is kept
+(never deleted), and only what an earlier build wrote is replaced.`,
     options: { 'update-lock': { type: 'boolean' }, out: { type: 'string' } },
-    async run(values) {
+    async run(values, args) {
+      noPositionals('build', args, '--out DIR');
+      // Checked here too (buildSite checks it again) to name the directory as the user wrote it.
+      if (values.out !== undefined) checkOutput(ROOT, values.out as string, 'site', values.force === true);
       const { buildSite } = await import('./site/pipeline.ts');
       const tty = process.stderr.isTTY === true;
       const result = await buildSite({
         root: ROOT,
-        out: (values.out as string | undefined) ?? 'site',
+        // A relative --out is relative to where the user is, as --cache is.
+        out: values.out === undefined ? join(ROOT, 'site') : resolve(values.out as string),
+        force: values.force === true,
         store: storeOptions(values),
         onStage: tty ? (s) => process.stderr.write(`\r\x1b[Kbuild: ${s}…`) : undefined,
         progress: tty ? (total) => fetchProgress(process.stderr, total) : undefined,
@@ -184,8 +214,14 @@ leaves the previous site as it was.`,
     options: { sections: { type: 'string' }, keywords: { type: 'string' } },
     async run(values, args) {
       if (args.length !== 1) throw new UsageError('coverage takes exactly one document');
-      const list = (v: unknown) => (typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
-      return runCoverage(docNames(args)[0]!, { sections: list(values.sections), keywords: list(values.keywords) }, annotateEnv(values));
+      const list = (name: string) => {
+        const v = values[name];
+        if (v === undefined) return undefined;
+        const items = String(v).split(',').map((x) => x.trim());
+        if (items.some((x) => x === '')) throw new UsageError(`--${name} takes a comma-separated list with nothing empty in it, not "${v}"`);
+        return items;
+      };
+      return runCoverage(docNames(args)[0]!, { sections: list('sections'), keywords: list('keywords') }, annotateEnv(values));
     },
   },
   serve: {
@@ -198,11 +234,19 @@ what it touches (only changed files are highlighted again) and reloads the
 page. A broken edit shows its diagnostics over the page and here, and the last
 good site stays served. Ctrl-C stops.`,
     options: { port: { type: 'string' } },
-    async run(values) {
-      const port = values.port === undefined ? 8080 : Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number (0 for any free one), not "${values.port}"`);
-      const { serve } = await import('./site/serve.ts');
-      const server = await serve({ root: ROOT, store: storeOptions(values), port });
+    async run(values, args) {
+      noPositionals('serve', args, '--port N');
+      const port = integerOption(values, 'port', 0, 65535, 'a port number from 0 (any free one) to 65535') ?? 8080;
+      const { serve, ListenError } = await import('./site/serve.ts');
+      let server;
+      try {
+        server = await serve({ root: ROOT, store: storeOptions(values), port });
+      } catch (e) {
+        // A port in use is the machine's state, not a bug: said plainly, exit 1.
+        if (!(e instanceof ListenError)) throw e;
+        process.stderr.write(`rfcdoc serve: ${(e as Error).message}\n`);
+        return 1;
+      }
       process.stdout.write(`serving ${server.url}\n`);
       await new Promise<void>((resolve) => {
         const stop = () => void server.close().then(resolve);
@@ -238,6 +282,11 @@ Prints one section a line: number, range (PnLm-PnLm) and title. --json: an array
     },
   },
 };
+
+/** A command that takes no positional arguments says so (a stray word is often a forgotten option name). */
+function noPositionals(command: string, args: string[], hint: string): void {
+  if (args.length) throw new UsageError(`${command} takes no arguments, not "${args[0]}" (options: ${hint}; see rfcdoc ${command} --help)`);
+}
 
 function annotateEnv(values: Record<string, unknown>): CommandEnv {
   return {
@@ -297,12 +346,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await command.run(values, positionals);
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (e instanceof UsageError || e instanceof OutputRefused || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`rfcdoc ${name}: ${(e as Error).message}\n`);
       return 2;
     }
-    process.stderr.write(`rfcdoc ${name}: ${(e as Error).stack ?? e}\n`);
-    return 1;
+    process.stderr.write(`rfcdoc ${name}: internal error: ${(e as Error).stack ?? e}\n`);
+    return 3;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, readdirSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { cpSync, readdirSync, writeFileSync, readFileSync, mkdirSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { realDoc, tempDir } from '../helpers.ts';
 import { resolveRef, parseRef, spanText } from '../../tools/spec/refs.ts';
@@ -30,6 +30,7 @@ test.before(async () => {
 test('pages: index, one per module and tagged test, one per cited doc, READMEs, assets, map', () => {
   const paths = [...site.keys()].sort();
   assert.equal(paths, [
+    '.rfcdoc-site',
     'README.html',
     'assets/code.css',
     'assets/search-index.js',
@@ -44,6 +45,12 @@ test('pages: index, one per module and tagged test, one per cited doc, READMEs, 
     'rfc/rfc3261.html',
     'test/auth/nonce.test.ts.html',
   ]);
+});
+
+test('the marker .rfcdoc-site lists every other file the build wrote', () => {
+  const marker = JSON.parse(site.get('.rfcdoc-site')!);
+  assert.is(marker.rfcdoc, 'site');
+  assert.equal(marker.files, [...site.keys()].filter((p) => p !== '.rfcdoc-site').sort());
 });
 
 test('a box holds the exact quoted text, headed with doc, section, title and page, linking to the line', async () => {
@@ -198,13 +205,23 @@ test('a write that fails half way leaves the previous site and no temporary dire
     () => assert.unreachable('write should fail'),
     (e: Error) => assert.ok(e instanceof Error),
   );
-  assert.equal(readTree(out), new Map([['index.html', 'old'], ['a/b.html', 'old b']]));
+  assert.equal(siteFiles(out), new Map([['index.html', 'old'], ['a/b.html', 'old b']]));
   assert.equal(readdirSync(parent), ['site']);
-  // And a good write replaces the whole tree.
-  mkdirSync(join(out, 'stale'));
-  await writeSite(out, new Map([['index.html', 'new']]));
-  assert.equal(readTree(out), new Map([['index.html', 'new']]));
+  // And a good write replaces what the last one wrote (a/b.html goes) and keeps what it did not.
+  mkdirSync(join(out, 'mine'));
+  writeFileSync(join(out, 'a', 'notes.txt'), 'not rfcdoc\'s');
+  const { kept } = await writeSite(out, new Map([['index.html', 'new']]));
+  assert.equal(kept.sort(), ['a/notes.txt', 'mine']);
+  assert.equal(siteFiles(out), new Map([['index.html', 'new'], ['a/notes.txt', "not rfcdoc's"]]));
+  assert.ok(statSync(join(out, 'mine')).isDirectory());
   assert.equal(readdirSync(parent), ['site']);
 });
+
+/** A written site's files, the marker left out. */
+const siteFiles = (dir: string) => {
+  const t = readTree(dir);
+  t.delete('.rfcdoc-site');
+  return t;
+};
 
 test.run();

@@ -3,12 +3,12 @@
  * They print values and diagnostics once and return the exit code; tools/cli.ts
  * registers them and supplies the environment (store options, printing).
  */
-import { hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { error, hasErrors, type Diagnostic } from '../diagnostics.ts';
 import type { DocName } from '../spec/docname.ts';
 import { lineId } from '../spec/paginate.ts';
 import type { StoreOptions } from '../spec/store.ts';
 import type { Progress } from '../progress.ts';
-import { coverageFigures, selectRequirements, STATUSES, type CoverageFigures, type FigureFilter, type Figures } from './coverage.ts';
+import { coverageFigures, filterErrors, selectRequirements, STATUSES, type CoverageFigures, type FigureFilter, type Figures } from './coverage.ts';
 import type { Project, Requirement } from './model.ts';
 import { analyzeProject, DEFAULT_PATHS } from './project.ts';
 
@@ -71,11 +71,22 @@ export function checkSummary(project: Project) {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export async function runCoverage(name: DocName, filter: FigureFilter, env: CommandEnv): Promise<number> {
+export async function runCoverage(name: DocName, asked: FigureFilter, env: CommandEnv): Promise<number> {
+  // Key words are known without the document: a wrong one costs no fetch.
+  const early = filterErrors(name.label, [], { keywords: asked.keywords }).errors;
+  if (early.length) {
+    env.printDiagnostics(early.map((m) => error(m)));
+    return 1;
+  }
   const project = await analyzeProject({ root: env.root, store: env.store, extraDocs: [name], progress: env.progress });
   const doc = project.docs.get(name.id);
   if (!doc) {
     env.printDiagnostics(project.diagnostics.filter((d) => d.file === undefined));
+    return 1;
+  }
+  const { filter, errors: unknown } = filterErrors(doc.label, doc.sections.map((s) => s.number), asked);
+  if (unknown.length) {
+    env.printDiagnostics(unknown.map((m) => error(m)));
     return 1;
   }
   const errors = project.diagnostics.filter((d) => d.severity === 'error').length;

@@ -14,7 +14,7 @@
  * is done or consciously decided against.
  */
 import type { Citation, Requirement, RequirementStatus, TagKind } from './model.ts';
-import type { Keyword } from './requirements.ts';
+import { KEYWORDS, type Keyword } from './requirements.ts';
 
 export const STATUSES: readonly RequirementStatus[] = ['tested', 'implemented', 'exception', 'todo', 'missing'];
 
@@ -97,6 +97,24 @@ export function inSections(section: string | undefined, prefixes: readonly strin
     const q = p.replace(/\.$/, '').toUpperCase();
     return s === q || s.startsWith(q + '.');
   });
+}
+
+/**
+ * What in a filter names nothing in the document: a section number no
+ * section of it is or lies below, a word that is not a BCP 14 key word.
+ * Key words are compared in capitals with single spaces (`must  not` is
+ * MUST NOT), which is how the filter is returned.
+ */
+export function filterErrors(label: string, sectionNumbers: readonly string[], filter: FigureFilter): { filter: FigureFilter; errors: string[] } {
+  const errors: string[] = [];
+  const keywords = filter.keywords?.map((k) => k.trim().replace(/\s+/g, ' ').toUpperCase());
+  keywords?.forEach((k, i) => {
+    if (!(KEYWORDS as readonly string[]).includes(k)) errors.push(`--keywords: "${filter.keywords![i]}" is not a BCP 14 key word (${ORDER.join(', ')})`);
+  });
+  for (const p of filter.sections ?? []) {
+    if (!sectionNumbers.some((n) => inSections(n, [p]))) errors.push(`--sections: ${label} has no section ${p}`);
+  }
+  return { filter: { ...filter, ...(keywords ? { keywords } : {}) }, errors };
 }
 
 /** The requirements a filter keeps. */

@@ -9,6 +9,7 @@ import { analyzeProject } from '../annotate/project.ts';
 import type { Project } from '../annotate/model.ts';
 import type { StoreOptions } from '../spec/store.ts';
 import { error, hasErrors, type Diagnostic } from '../diagnostics.ts';
+import { checkOutput, OutputRefused, someEntries } from '../outputs.ts';
 import { createSiteRenderer, pageFiles, writeSite, type RenderStats, type SiteFiles, type SiteRenderer } from './build.ts';
 import { figures } from './figures.ts';
 import { pct } from './html.ts';
@@ -29,6 +30,8 @@ export interface BuildOptions {
   analyze?: Analyzer;
   /** Render only; do not write (rfcdoc serve keeps the site in memory). */
   write?: boolean;
+  /** Write into a non-empty directory rfcdoc did not write; what it holds is kept (tools/outputs.ts). */
+  force?: boolean;
   onStage?: (stage: string) => void;
   /** Fetch progress (a terminal's rewritten line), handed to analyzeProject. */
   progress?: (total: number) => Progress;
@@ -61,11 +64,13 @@ export async function existing(root: string, paths: readonly string[]): Promise<
 export async function buildSite(opts: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
   const out = resolve(opts.root, opts.out);
+  // Refused before anything is fetched: the sources, a file, a directory not rfcdoc's (OutputRefused).
+  if (opts.write !== false) checkOutput(opts.root, out, 'site', opts.force === true);
   opts.onStage?.('analysing sources and fetching cited documents');
   const project = opts.analyze
     ? await opts.analyze()
     : await analyzeProject({ root: opts.root, paths: opts.paths ?? (await existing(opts.root, SITE_PATHS)), store: opts.store, progress: opts.progress });
-  const diagnostics = project.diagnostics;
+  const diagnostics = [...project.diagnostics];
   if (hasErrors(diagnostics)) {
     const ms = performance.now() - started;
     const n = diagnostics.filter((d) => d.severity === 'error').length;
@@ -79,9 +84,11 @@ export async function buildSite(opts: BuildOptions): Promise<BuildResult> {
     ({ files, stats } = await renderer.render(project));
     if (opts.write !== false) {
       opts.onStage?.(`writing ${files.size} files`);
-      await writeSite(out, files);
+      const { kept } = await writeSite(out, files, { root: opts.root, force: opts.force });
+      if (kept.length) diagnostics.push({ severity: 'note', message: `${shownPath(opts.root, out)}: kept ${someEntries(kept)} not written by rfcdoc` });
     }
   } catch (e) {
+    if (e instanceof OutputRefused) throw e;
     // A disk that refuses the write: said as a diagnostic, with the summary line, old site kept (writeSite's promise).
     const ms = performance.now() - started;
     const failure = error(`cannot write the site to ${out}: ${(e as Error).message}`);

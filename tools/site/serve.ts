@@ -47,6 +47,9 @@ const LIVE_JS = `// rfcdoc serve: reload on rebuild, show a broken build's diagn
 })();
 `;
 
+/** The port cannot be had (in use, not allowed): the machine's state, not a bug. */
+export class ListenError extends Error {}
+
 export interface ServeOptions {
   root: string;
   store: StoreOptions;
@@ -192,7 +195,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
     clearTimeout(timer);
     for (const w of watchers) w.close();
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'EADDRINUSE' ? `port ${opts.port} is in use (--port 0 picks a free one)` : `cannot listen on port ${opts.port}: ${(e as Error).message}`);
+    throw new ListenError(code === 'EADDRINUSE' ? `port ${opts.port} is in use (--port 0 picks a free one)` : `cannot listen on port ${opts.port}: ${(e as Error).message}`);
   }
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
