@@ -14,8 +14,16 @@ import { createHash } from 'node:crypto';
 import { MIRROR, tempDir } from '../helpers.ts';
 
 const ROOT_DIR = tempDir('rfcdoc-faults-');
-/** A fresh, empty cache directory. */
-const cacheDir = () => mkdtempSync(join(ROOT_DIR, 'cache-'));
+/**
+ * A fresh cache directory holding only the mirror's rfc-index.txt: these
+ * scenarios are about the document's own transfer (the index's sources are
+ * tested in rfcindex.test.ts).
+ */
+const cacheDir = () => {
+  const dir = mkdtempSync(join(ROOT_DIR, 'cache-'));
+  copyFileSync(join(MIRROR!, 'rfc-index.txt'), join(dir, 'rfc-index.txt'));
+  return dir;
+};
 import { parseDocName } from '../../tools/spec/docname.ts';
 import { loadDocs, type StoreOptions } from '../../tools/spec/store.ts';
 
@@ -159,7 +167,7 @@ test('a text that differs from lock.json is refused, naming the doc and --update
   assert.match(diagnostics[0]!.message, /^RFC8760: /);
   assert.match(diagnostics[0]!.message, /--update-lock RFC8760/);
   const left = readdirSync(dir);
-  assert.equal(left, ['lock.json'], 'no text, no derived files, no temporary files');
+  assert.equal(left.sort(), ['lock.json', 'rfc-index.txt'], 'no text, no derived files, no temporary files');
   assert.equal(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).docs.rfc8760, other, 'the lock is unchanged');
 });
 

@@ -4,15 +4,27 @@
  */
 import { createHash } from 'node:crypto';
 import { type DocName, displayName } from './docname.ts';
-import { paginate, type FooterMismatch, type PagedLine } from './paginate.ts';
+import { locate, paginate, type FooterMismatch, type PagedLine } from './paginate.ts';
+import { type IndexEntry, type Relations, relationsOf } from './rfcindex.ts';
 import { indexSections, type Section } from './sections.ts';
+import { removeStrays, type Stray } from './strays.ts';
+
+/** A run of stray control bytes, with the page and line number of its physical line (kept or not). */
+export interface LocatedStray extends Stray {
+  page: number;
+  line: number;
+}
 
 export interface SpecDoc {
   name: DocName;
   /** `RFC3261` or the draft's name, as written in tags. */
   label: string;
-  /** Title as printed on the first page. */
+  /** Title from rfc-index.txt for an RFC it lists, else as printed on the first page. */
   title: string;
+  /** Status and relations to other RFCs, from rfc-index.txt (an RFC it lists). */
+  relations?: Relations;
+  /** Stray control bytes taken out of the text (`strays.ts`), in order. */
+  strays: LocatedStray[];
   pages: number;
   virtual: boolean;
   lines: PagedLine[];
@@ -29,13 +41,20 @@ export function sha256(bytes: Uint8Array): string {
 
 const decoder = new TextDecoder('utf-8');
 
-/** Decodes, paginates and indexes a document's source bytes (`hash`: their sha256, when the caller has it). */
-export function buildDoc(name: DocName, bytes: Uint8Array, hash = sha256(bytes)): SpecDoc {
-  const paged = paginate(decoder.decode(bytes));
+/**
+ * Decodes, paginates and indexes a document's source bytes (`hash`: their
+ * sha256, when the caller has it; `entry`: the RFC's rfc-index.txt entry,
+ * which gives the title and relations).
+ */
+export function buildDoc(name: DocName, bytes: Uint8Array, hash = sha256(bytes), entry?: IndexEntry): SpecDoc {
+  const { text, strays } = removeStrays(decoder.decode(bytes));
+  const paged = paginate(text);
   return {
     name,
     label: name.label,
-    title: findTitle(paged.lines) ?? displayName(name),
+    title: entry?.title ?? findTitle(paged.lines) ?? displayName(name),
+    ...(entry ? { relations: relationsOf(entry) } : {}),
+    strays: locateStrays(text, strays),
     pages: paged.pages,
     virtual: paged.virtual,
     lines: paged.lines,
@@ -44,6 +63,13 @@ export function buildDoc(name: DocName, bytes: Uint8Array, hash = sha256(bytes))
     sha256: hash,
     size: bytes.length,
   };
+}
+
+function locateStrays(text: string, strays: readonly Stray[]): LocatedStray[] {
+  if (strays.length === 0) return [];
+  const physical = [...new Set(strays.map((s) => s.physical))];
+  const at = new Map(locate(text, physical).map((a, i) => [physical[i]!, a]));
+  return strays.map((s) => ({ ...s, ...at.get(s.physical)! }));
 }
 
 /**

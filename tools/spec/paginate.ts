@@ -142,6 +142,33 @@ function checkFooter(page: number, footer: string | undefined, out: FooterMismat
   if (m && Number(m[1]) !== page) out.push({ page, printed: Number(m[1]) });
 }
 
+/**
+ * The page and line number of physical lines (1-based, ascending), kept or
+ * not: the same walk as `paginate`, for the few lines a caller asks about.
+ * A line before L1 (the running header) has a line number of 0 or less.
+ */
+export function locate(text: string, physical: readonly number[]): { page: number; line: number }[] {
+  const lines = splitLines(text);
+  const formFed = lines.length > 0 && (isPageBreak(lines[0]!) || text.includes('\n\f'));
+  const out: { page: number; line: number }[] = [];
+  let page = 1;
+  let first = 0; // index of the current page's first physical line
+  let next = 0; // index into `physical`
+  for (let i = 0; next < physical.length; i++) {
+    while (next < physical.length && physical[next]! - 1 === i) {
+      const at = formFed ? { page, line: i - first - HEADER_LINES + 1 } : { page: Math.floor(i / LINES_PER_PAGE) + 1, line: (i % LINES_PER_PAGE) + 1 };
+      out.push(at);
+      next++;
+    }
+    if (i >= lines.length) break;
+    if (formFed && isPageBreak(lines[i]!)) {
+      page++;
+      first = i + 1;
+    }
+  }
+  return out;
+}
+
 /** Index of the kept line PnLm, or -1 when it is not quotable. */
 export function findLine(doc: { lines: readonly PagedLine[] }, page: number, line: number): number {
   const { lines } = doc;

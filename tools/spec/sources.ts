@@ -9,6 +9,7 @@ import fetch from 'node-fetch';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DocName } from './docname.ts';
+import { notText } from './strays.ts';
 
 export interface SourceOptions {
   /** RFC_MIRROR: a directory or an http(s) base URL. */
@@ -59,8 +60,31 @@ export function candidates(doc: DocName, opts: SourceOptions): string[] {
 
 /** Fetches a document's text from the first source that has it. */
 export async function fetchText(doc: DocName, opts: SourceOptions): Promise<Fetched> {
+  return fetchFirst(doc.label, candidates(doc, opts), opts, 'offline and no RFC_MIRROR');
+}
+
+export const RFC_INDEX = 'rfc-index.txt';
+
+/**
+ * The places the RFC Editor's index is looked for: RFC_MIRROR when it is a
+ * directory (the rsync module holds it), then the RFC Editor.
+ */
+export function indexCandidates(opts: SourceOptions): string[] {
+  const out: string[] = [];
+  if (opts.mirror && !isUrl(opts.mirror)) out.push(join(resolve(opts.mirror), RFC_INDEX));
+  if (!opts.offline) out.push(joinUrl(opts.rfcEditor ?? DEFAULT_RFC_EDITOR, RFC_INDEX));
+  return out;
+}
+
+/** Fetches `rfc-index.txt` from the first source that has it. */
+export async function fetchIndexText(opts: SourceOptions): Promise<Fetched> {
+  return fetchFirst(RFC_INDEX, indexCandidates(opts), opts, 'offline, and RFC_MIRROR is not a directory');
+}
+
+/** The text from the first of `sources` that gives one; `none` says why there is no source at all. */
+async function fetchFirst(what: string, sources: string[], opts: SourceOptions, none: string): Promise<Fetched> {
   const failures: string[] = [];
-  for (const source of candidates(doc, opts)) {
+  for (const source of sources) {
     try {
       const bytes = isUrl(source) ? await getUrl(source, opts) : await readMirrorFile(source);
       checkText(bytes);
@@ -69,8 +93,8 @@ export async function fetchText(doc: DocName, opts: SourceOptions): Promise<Fetc
       failures.push(`${source}: ${(e as Error).message}`);
     }
   }
-  if (failures.length === 0) throw new FetchError(`${doc.label}: no source to fetch from (offline and no RFC_MIRROR)`);
-  throw new FetchError(`${doc.label}: could not fetch: ${failures.join('; ')}`);
+  if (failures.length === 0) throw new FetchError(`${what}: no source to fetch from (${none})`);
+  throw new FetchError(`${what}: could not fetch: ${failures.join('; ')}`);
 }
 
 async function readMirrorFile(path: string): Promise<Uint8Array> {
@@ -82,12 +106,10 @@ async function readMirrorFile(path: string): Promise<Uint8Array> {
   }
 }
 
-/** A document is plain text: an HTML page or binary data is refused. */
+/** A document is plain text: empty, binary and HTML files are refused (`notText` says why). */
 function checkText(bytes: Uint8Array): void {
-  if (bytes.length === 0) throw new Attempt('empty document', true);
-  if (bytes.includes(0)) throw new Attempt('not a text document (NUL byte)', true);
-  const head = new TextDecoder().decode(bytes.subarray(0, 256)).trimStart().toLowerCase();
-  if (head.startsWith('<!doctype html') || head.startsWith('<html')) throw new Attempt('an HTML page, not the plain-text document', true);
+  const problem = notText(bytes);
+  if (problem) throw new Attempt(problem, true);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

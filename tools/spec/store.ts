@@ -11,14 +11,20 @@ import { readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import type { DocName } from './docname.ts';
-import { buildDoc, sha256, type SpecDoc } from './document.ts';
+import { buildDoc, sha256, type LocatedStray, type SpecDoc } from './document.ts';
 import { findLine, lineId, parseLineId, type PagedLine } from './paginate.ts';
 import { type Lock, readLock, writeLock } from './lock.ts';
-import { fetchText, type SourceOptions } from './sources.ts';
+import { type IndexEntry, parseRfcIndex, type Relations } from './rfcindex.ts';
+import { fetchIndexText, fetchText, RFC_INDEX, type SourceOptions } from './sources.ts';
+import { strayWarnings } from './strays.ts';
 import { error, warning, type Diagnostic } from '../diagnostics.ts';
 
-/** Bumped whenever the `.paged` / `.json` layout or the pagination changes. */
-export const CACHE_FORMAT = 1;
+/**
+ * Bumped whenever the `.paged` / `.json` layout or the pagination changes; a
+ * `.json` of another format is rebuilt from the cached text. 2: titles and
+ * relations from rfc-index.txt, stray control bytes.
+ */
+export const CACHE_FORMAT = 2;
 
 export interface StoreOptions extends SourceOptions {
   cacheDir: string;
@@ -45,6 +51,8 @@ interface IndexFile {
   format: number;
   doc: string;
   title: string;
+  relations?: Relations;
+  strays: LocatedStray[];
   pages: number;
   virtual: boolean;
   sha256: string;
@@ -71,10 +79,11 @@ export async function loadDocs(names: readonly DocName[], opts: StoreOptions): P
   }
   const before = JSON.stringify(lock);
   const unique = [...new Map(names.map((n) => [n.id, n])).values()];
+  const index = rfcIndex(opts, diagnostics);
   await mapLimit(unique, opts.concurrency ?? 4, async (name) => {
     opts.onEvent?.({ doc: name.label, state: 'start' });
     try {
-      const { doc, from } = await loadOne(name, opts, lock, diagnostics);
+      const { doc, from } = await loadOne(name, opts, lock, diagnostics, index);
       docs.set(name.id, doc);
       opts.onEvent?.({ doc: name.label, state: 'done', from });
     } catch (e) {
@@ -88,14 +97,22 @@ export async function loadDocs(names: readonly DocName[], opts: StoreOptions): P
   return { docs, diagnostics };
 }
 
-async function loadOne(name: DocName, opts: StoreOptions, lock: Lock, diagnostics: Diagnostic[]) {
+/** The rfc-index.txt entry of an RFC, when the index is at hand (drafts have none). */
+type IndexLookup = (name: DocName) => Promise<IndexEntry | undefined>;
+
+async function loadOne(name: DocName, opts: StoreOptions, lock: Lock, diagnostics: Diagnostic[], index: IndexLookup) {
   const p = paths(opts.cacheDir, name.id);
+  const build = async (bytes: Uint8Array, hash: string) => {
+    const doc = await storeDerived(name, bytes, hash, p, await index(name));
+    diagnostics.push(...strayWarnings(name.label, relative('.', p.text), doc.strays, (physical) => strayPlace(doc, physical)));
+    return doc;
+  };
   const locked = lock[name.id];
   const cached = await readIfExists(p.text);
   if (cached) {
     const hash = sha256(cached);
     if (!locked || hash === locked.sha256) {
-      const doc = (await readDerived(name, p, hash)) ?? (await storeDerived(name, cached, hash, p));
+      const doc = (await readDerived(name, p, hash)) ?? (await build(cached, hash));
       lock[name.id] ??= { sha256: doc.sha256, size: doc.size, pages: doc.pages };
       return { doc, from: 'cache' };
     }
@@ -112,7 +129,7 @@ async function loadOne(name: DocName, opts: StoreOptions, lock: Lock, diagnostic
         `lock.json has ${locked.sha256.slice(0, 12)}…, ${locked.size} bytes). Not accepted: review it, then run \`rfcdoc fetch --update-lock ${name.label}\``,
     );
   }
-  const doc = await storeDerived(name, fetched.bytes, hash, p);
+  const doc = await build(fetched.bytes, hash);
   await writeFileAtomic(p.text, fetched.bytes);
   lock[name.id] = { sha256: doc.sha256, size: doc.size, pages: doc.pages };
   return { doc, from: fetched.source };
@@ -127,14 +144,62 @@ async function readIfExists(path: string): Promise<Buffer | undefined> {
   }
 }
 
+/** Where a physical line sits: `P2L5`, or why it cannot be quoted. */
+function strayPlace(doc: SpecDoc, physical: number): string {
+  const s = doc.strays.find((x) => x.physical === physical)!;
+  const id = lineId(s);
+  if (s.line < 1) return `page ${s.page}, in the running header before L1`;
+  return findLine(doc, s.page, s.line) >= 0 ? id : `${id}, a line that is not kept`;
+}
+
+/**
+ * The lookup of RFCs in rfc-index.txt for one `loadDocs`: read from the cache
+ * (`<cacheDir>/rfc-index.txt`), else fetched (`indexCandidates`) and cached, at
+ * most once, and only when a document is paginated. A cached index that
+ * predates the RFC asked for is fetched again. Without an index, titles come
+ * from the first page and one note says why.
+ */
+function rfcIndex(opts: StoreOptions, diagnostics: Diagnostic[]): IndexLookup {
+  const file = join(opts.cacheDir, RFC_INDEX);
+  const parse = (bytes: Uint8Array) => {
+    const entries = parseRfcIndex(new TextDecoder().decode(bytes));
+    let newest = 0;
+    for (const n of entries.keys()) newest = Math.max(newest, n);
+    return { entries, newest };
+  };
+  type Parsed = ReturnType<typeof parse>;
+  let cached: Promise<Parsed | undefined> | undefined;
+  let fetched: Promise<Parsed | undefined> | undefined;
+  const fetchIndex = () =>
+    (fetched ??= fetchIndexText(opts).then(
+      async ({ bytes }) => {
+        await writeFileAtomic(file, bytes);
+        return parse(bytes);
+      },
+      (e) => {
+        diagnostics.push({ severity: 'note', message: `${(e as Error).message}: without it an RFC's title is taken from its first page, and its relations are not known` });
+        return undefined;
+      },
+    ));
+  return async (name) => {
+    if (name.kind !== 'rfc') return undefined;
+    cached ??= readIfExists(file).then((b) => (b ? parse(b) : undefined));
+    let index = await cached;
+    if (!index || name.number > index.newest) index = (await fetchIndex()) ?? index;
+    return index?.entries.get(name.number);
+  };
+}
+
 /** Paginates and writes `.paged` and `.json`; returns the document. */
-async function storeDerived(name: DocName, bytes: Uint8Array, hash: string, p: ReturnType<typeof paths>): Promise<SpecDoc> {
-  const doc = buildDoc(name, bytes, hash);
+async function storeDerived(name: DocName, bytes: Uint8Array, hash: string, p: ReturnType<typeof paths>, entry?: IndexEntry): Promise<SpecDoc> {
+  const doc = buildDoc(name, bytes, hash, entry);
   const paged = doc.lines.map((l) => `${lineId(l)}\t${l.text}\n`).join('');
   const index: IndexFile = {
     format: CACHE_FORMAT,
     doc: doc.label,
     title: doc.title,
+    ...(doc.relations ? { relations: doc.relations } : {}),
+    strays: doc.strays,
     pages: doc.pages,
     virtual: doc.virtual,
     sha256: doc.sha256,
@@ -174,6 +239,8 @@ async function readDerived(name: DocName, p: ReturnType<typeof paths>, hash: str
     name,
     label: index.doc,
     title: index.title,
+    ...(index.relations ? { relations: index.relations } : {}),
+    strays: index.strays,
     pages: index.pages,
     virtual: index.virtual,
     lines,
