@@ -1,0 +1,91 @@
+/**
+ * Our side of the baresip interop tests: `npm run sip -- uas` with its
+ * per-transaction log (startOurUas in ../sipp/peers.ts runs it --quiet), a
+ * UDP socket standing for the media port our SDP names, and the dialog a
+ * trace shows, in one line per message.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { sip } from '../proxy/processes.ts';
+import { stop, waitFor, type Running } from '../sipp/peers.ts';
+import { callId, cseq, isRequest } from '../../../../reference/sip/syntax/index.ts';
+import { parseTraced, type Traced } from './baresip.ts';
+
+/** `sip uas --listen 127.0.0.1:<port>` with its log on stderr, once it listens. */
+export async function startLoggingUas(port: number, extra: string[] = []): Promise<Running> {
+  const uas = sip(['uas', '--listen', `127.0.0.1:${port}`, ...extra]);
+  try {
+    await waitFor('our uas to listen', () => uas.stderr().includes('uas listening on') || uas.child.exitCode !== null, 20000, uas);
+  } catch (e) {
+    await stop(uas, 0, 'SIGKILL');
+    throw e;
+  }
+  if (uas.child.exitCode !== null) throw new Error(`our uas exited ${uas.child.exitCode}: ${uas.stderr()}`);
+  return uas;
+}
+
+/** The log lines of our UA (after the "HH:MM:SS.mmm " stamp) that name `id`. */
+export function logFor(stderr: string, id: string): string[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line.includes(` ${id} `))
+    .map((line) => line.replace(/^\d\d:\d\d:\d\d\.\d{3} /, ''));
+}
+
+/**
+ * An RTP receiver on 127.0.0.1: counts the packets that look like RTP
+ * version 2 with payload type `pt` (RFC 3550 §5.1 fixed header).
+ */
+export class RtpSink {
+  packets = 0;
+  private constructor(private readonly socket: Socket, readonly port: number, pt: number) {
+    socket.on('message', (packet: Buffer) => {
+      if (packet.length >= 12 && packet[0]! >> 6 === 2 && (packet[1]! & 0x7f) === pt) this.packets++;
+    });
+  }
+
+  static async open(pt = 0): Promise<RtpSink> {
+    const socket = createSocket('udp4');
+    const port = await new Promise<number>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(0, '127.0.0.1', () => resolve(socket.address().port));
+    });
+    return new RtpSink(socket, port, pt);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+/**
+ * The messages of one Call-ID in a trace, one word each: a request's method,
+ * a response's "status/CSeq-method" ("200/INVITE"); `retransmissions` kept or not.
+ */
+export function dialogOf(trace: Traced[], id: string): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const t of trace) {
+    const m = parseTraced(t);
+    if (callId(m) !== id) continue;
+    // A retransmission repeats the octets of an earlier message.
+    if (seen.has(t.text)) continue;
+    seen.add(t.text);
+    out.push(isRequest(m) ? m.method : `${m.status}/${cseq(m).method}`);
+  }
+  return out;
+}
+
+/** An INVITE dialog as one line: INVITE, 100?, 180?, 200, ACK, BYE, 200 (retransmissions dropped). */
+export const COMPLETE_DIALOG = /^INVITE( 100\/INVITE)?( 180\/INVITE)? 200\/INVITE ACK BYE 200\/BYE$/;
+
+/**
+ * Waits until `trace()` shows the whole dialog of `id` (baresip's stdout can
+ * lag behind its ctrl_tcp events); throws with what it showed after `ms`.
+ */
+export async function waitForDialog(trace: () => Traced[], id: string, ms = 10000): Promise<void> {
+  try {
+    await waitFor(`the dialog ${id} in baresip's trace`, () => COMPLETE_DIALOG.test(dialogOf(trace(), id).join(' ')), ms);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; it shows: ${dialogOf(trace(), id).join(' ')}`);
+  }
+}
