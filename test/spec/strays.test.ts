@@ -81,8 +81,9 @@ test('NUL fill before a form feed: the form feed still begins the line and ends 
     const bytes = mirrorBytes(`rfc${n}.txt`);
     // Counted here from the raw text: a printer ignores NUL, so pages end at lines whose first other byte is a form feed.
     const physical = bytes.toString('latin1').split('\n');
-    const breaks = physical.filter((l) => l.replace(/\0/g, '').startsWith('\f')).length;
-    const tail = physical.slice(physical.findLastIndex((l) => l.replace(/\0/g, '').startsWith('\f')) + 1);
+    const isBreak = physical.map((l) => l.replace(/\0/g, '').startsWith('\f'));
+    const breaks = isBreak.filter(Boolean).length;
+    const tail = physical.slice(isBreak.lastIndexOf(true) + 1);
     const pages = breaks + (tail.some((l) => l.replace(/\0/g, '').trim() !== '') ? 1 : 0);
     const doc = buildDoc(parseDocName(`RFC${n}`), bytes);
     assert.is(doc.virtual, false, `RFC${n} is paginated by its form feeds`);
