@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseDocName } from '../tools/spec/docname.ts';
 import { loadDocs } from '../tools/spec/store.ts';
 import type { SpecDoc } from '../tools/spec/document.ts';
@@ -59,7 +59,9 @@ export interface CliRun {
 export function runRfcdoc(args: string[], opts: { cache?: string; cwd?: string; bin?: string } = {}): Promise<CliRun> {
   const argv = [...args, ...(opts.cache ? ['--cache', opts.cache] : [])];
   const [file, fileArgs] = opts.bin ? [opts.bin, argv] : [process.execPath, ['--import', 'tsx', join(ROOT, 'tools', 'cli.ts'), ...argv]];
-  const env = { ...process.env, RFC_MIRROR: MIRROR ?? '', NO_COLOR: '1' };
+  // A mirror directory given relative to this run's cwd still names it from the child's cwd.
+  const mirror = MIRROR && !/^https?:/i.test(MIRROR) ? resolve(MIRROR) : (MIRROR ?? '');
+  const env = { ...process.env, RFC_MIRROR: mirror, NO_COLOR: '1' };
   return new Promise((resolve) => {
     execFile(file, fileArgs, { cwd: opts.cwd ?? ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
