@@ -15,6 +15,7 @@ import { parseDocName } from '../../tools/spec/docname.ts';
 import { buildDoc, findTitle } from '../../tools/spec/document.ts';
 import { parseRfcIndex, type IndexEntry } from '../../tools/spec/rfcindex.ts';
 import { CACHE_FORMAT, loadDocs } from '../../tools/spec/store.ts';
+import { renderDocPage } from '../../tools/site/rfc-page.ts';
 
 const test = suite('rfc-index');
 
@@ -209,6 +210,16 @@ test('rfcdoc fetch --json shows title, status and relations', async () => {
   assert.is(row.status, index.get(3261)!.status);
   assert.equal(row.obsoletes, ['RFC2543']);
   assert.equal(row.updatedBy, index.get(3261)!.updatedBy);
+});
+
+test("the RFC's page on the site shows its status and relations under the title", async () => {
+  const { docs } = await loadDocs([parseDocName('RFC3261')], { cacheDir: tempDir('rfcdoc-index-'), mirror: MIRROR, offline: true });
+  const doc = docs.get('rfc3261')!;
+  const html = renderDocPage({ doc, citations: [], requirements: [] });
+  const start = html.indexOf('<header class="pagehead">');
+  const header = html.slice(start, html.indexOf('</header>', start));
+  assert.match(header, `<h1>RFC 3261: SIP: Session Initiation Protocol</h1>`);
+  assert.match(header, `<p class="meta">Status proposed standard · Obsoletes RFC2543 · Updated by ${doc.relations!.updatedBy.join(', ')}</p>`);
 });
 
 test.run();

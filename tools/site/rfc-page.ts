@@ -108,12 +108,20 @@ export function renderDocPage({ doc, citations, requirements, readme }: DocPageI
         .map((m) => `<a href="#${pageAnchor(m.page)}">page ${m.page}</a> prints [Page ${m.printed}]`)
         .join(', ')}. Tags count pages by position.</p></div>`
     : '';
+  const r = doc.relations;
+  const related = r
+    ? ([['Status', r.status ? [r.status.toLowerCase()] : []], ['Obsoletes', r.obsoletes], ['Obsoleted by', r.obsoletedBy], ['Updates', r.updates], ['Updated by', r.updatedBy]] as const)
+        .filter(([, list]) => list.length > 0)
+        .map(([what, list]) => `${what} ${esc(list.join(', '))}`)
+        .join(' · ')
+    : '';
 
   const body = `<article class="doc">
 <header class="pagehead">
 <p class="crumbs">${esc(doc.label)}</p>
 <h1>${esc(docName(doc))}: ${esc(doc.title)}</h1>
 <p class="meta">${doc.pages} pages${doc.virtual ? ' (no page breaks in the source: cut into pages of 48 lines)' : ''} · ${citations.length} citation${citations.length === 1 ? '' : 's'} · ${all.total} requirements, ${pct(all.implemented, all.total)} implemented, ${pct(all.tested, all.total)} tested</p>
+${related ? `<p class="meta">${related}</p>` : ''}
 </header>
 ${mismatchNote}
 <section aria-labelledby="coverage"><h2 id="coverage">Coverage by key word</h2>
