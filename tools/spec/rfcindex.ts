@@ -36,6 +36,14 @@ const AUTHOR = /^(?:[A-Z][a-z]?\.[ -]?)+ ?[^,.\s][^,.]*(?: Jr\.)?$/;
 /** Words whose period does not end a title: single initials (`S.`, `U.S.`) and a few abbreviations. */
 const ABBREVIATION = /(?:^|\s)(?:(?:[A-Za-z]\.)*[A-Za-z]|No|Inc|Vol|Corp|Ltd|Co|St|vs|etc|Dr|Jr|Mr)$/;
 
+/** The fields that list documents, and where they go. */
+const LISTS: Record<string, 'obsoletes' | 'obsoletedBy' | 'updates' | 'updatedBy'> = {
+  Obsoletes: 'obsoletes',
+  'Obsoleted by': 'obsoletedBy',
+  Updates: 'updates',
+  'Updated by': 'updatedBy',
+};
+
 /** Parses the index; entries `Not Issued` are left out. */
 export function parseRfcIndex(text: string): Map<number, IndexEntry> {
   const out = new Map<number, IndexEntry>();
@@ -70,23 +78,9 @@ function parseEntry(citation: string): IndexEntry | undefined {
     firstField = Math.min(firstField, f.index);
     const value = f[2]!.trim();
     const docs = () => value.split(/\s*,\s*/).filter(Boolean).map((d) => d.replace(/^RFC\s*0*(\d+)$/i, 'RFC$1'));
-    switch (f[1]) {
-      case 'Obsoletes':
-        entry.obsoletes = docs();
-        break;
-      case 'Obsoleted by':
-        entry.obsoletedBy = docs();
-        break;
-      case 'Updates':
-        entry.updates = docs();
-        break;
-      case 'Updated by':
-        entry.updatedBy = docs();
-        break;
-      case 'Status:':
-        entry.status = value;
-        break;
-    }
+    const key = f[1]!;
+    if (key === 'Status:') entry.status = value;
+    else if (key in LISTS) entry[LISTS[key]!] = docs();
   }
   const cited = rest.slice(0, firstField).trim();
   const date = DATE.exec(cited);
