@@ -196,11 +196,13 @@ export interface Baresip {
 }
 
 /**
- * Starts baresip with one account line (e.g. `<sip:alice@127.0.0.1>;regint=0`)
- * in a fresh config directory; resolves once its ctrl_tcp is connected.
- * `-t` bounds its life even if the test never stops it.
+ * Starts baresip with one account line (e.g. `<sip:alice@127.0.0.1>;regint=0`),
+ * or none ('': add it later with the `uanew` command, so that the events of
+ * its registration come after ctrl_tcp is connected), in a fresh config
+ * directory; resolves once its ctrl_tcp is connected. `-t` bounds its life
+ * even if the test never stops it.
  */
-export async function startBaresip(account: string, options: { toneSeconds?: number; lifeSeconds?: number } = {}): Promise<Baresip> {
+export async function startBaresip(account = '', options: { toneSeconds?: number; lifeSeconds?: number } = {}): Promise<Baresip> {
   const dir = mkdtempSync(join(tmpdir(), 'baresip-'));
   let running: Running | undefined;
   try {
@@ -226,7 +228,7 @@ export async function startBaresip(account: string, options: { toneSeconds?: num
         '',
       ].join('\n'),
     );
-    writeFileSync(join(dir, 'accounts'), `${account}\n`);
+    writeFileSync(join(dir, 'accounts'), account === '' ? '' : `${account}\n`);
     writeFileSync(join(dir, 'contacts'), '');
     running = start(peerPath('baresip'), ['-f', dir, '-s', '-t', String(options.lifeSeconds ?? 60)], { env: { ...process.env, NO_COLOR: '1' } });
     const r = running;

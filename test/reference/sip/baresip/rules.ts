@@ -21,27 +21,56 @@ export interface Breach {
 
 /** What a peer sent that RFC 3261 forbids: `sent` are its messages, `trace` every message it saw (for dialog state). */
 export function breaches(sent: Traced[], trace: Traced[]): Breach[] {
-  const out: Breach[] = [];
-  const parsed = new Map<Traced, Message>();
-  for (const t of trace) {
+  // By octets: the two lists may come from separate reads of the trace.
+  const parsed = new Map<string, Message | SipParseError>();
+  for (const t of [...trace, ...sent]) {
+    if (parsed.has(t.text)) continue;
     try {
-      parsed.set(t, parseTraced(t));
+      parsed.set(t.text, parseTraced(t));
     } catch (e) {
       if (!(e instanceof SipParseError)) throw e;
-      // @tests RFC3261 P35L7-P35L10
-      if (sent.includes(t)) out.push({ rule: `§25 grammar / §8.1.1: ${e.message}`, message: startLine(t), evidence: t.text });
+      parsed.set(t.text, e);
     }
   }
+  const seen = [...parsed.values()].filter((m): m is Message => !(m instanceof SipParseError));
+  const out: Breach[] = [];
   for (const t of sent) {
-    const m = parsed.get(t);
-    if (m === undefined) continue;
+    const m = parsed.get(t.text) as Message | SipParseError;
     const breach = (rule: string) => out.push({ rule, message: startLine(t), evidence: t.text });
+    if (m instanceof SipParseError) {
+      // @tests RFC3261 P35L7-P35L10
+      breach(`§25 grammar / §8.1.1: ${m.message}`);
+      continue;
+    }
+    // @tests RFC3261 P149L41-P149L43
+    for (const rule of repeatedUriParams(m, t.text)) breach(rule);
     if (isRequest(m)) {
-      for (const rule of requestBreaches(m, [...parsed.values()])) breach(rule);
+      for (const rule of requestBreaches(m, seen)) breach(rule);
     } else if (m.status >= 200 && m.status < 300 && cseq(m).method === 'INVITE') {
-      const invite = [...parsed.values()].find((r): r is Request => isRequest(r) && r.method === 'INVITE' && callId(r) === callId(m) && cseq(r).seq === cseq(m).seq);
+      const invite = seen.find((r): r is Request => isRequest(r) && r.method === 'INVITE' && callId(r) === callId(m) && cseq(r).seq === cseq(m).seq);
       for (const rule of dialogResponseBreaches(m, invite)) breach(rule);
     }
+  }
+  return out;
+}
+
+/**
+ * URI parameter names written more than once in the SIP URIs of a message:
+ * the Request-URI and every <URI> of To, From, Contact, Route, Record-Route.
+ * Read from the text, since a parsed URI keeps one value per name.
+ */
+function repeatedUriParams(message: Message, text: string): string[] {
+  const uris: string[] = [];
+  if (isRequest(message)) uris.push(text.slice(0, text.indexOf('\r\n')).split(' ')[1] ?? '');
+  for (const name of ['To', 'From', 'Contact', 'Route', 'Record-Route']) {
+    for (const value of message.headers.getAll(name)) for (const m of value.matchAll(/<([^>]*)>/g)) uris.push(m[1] as string);
+  }
+  const out: string[] = [];
+  for (const uri of uris) {
+    // After the userinfo (a user part may hold ';'), before the headers.
+    const names = uri.slice(uri.lastIndexOf('@') + 1).split('?')[0]!.split(';').slice(1).map((p) => p.split('=')[0]!.toLowerCase());
+    const twice = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+    if (twice.length > 0) out.push(`§19.1.1: a URI parameter MUST NOT appear more than once: ${twice.join(', ')} in ${uri}`);
   }
   return out;
 }
