@@ -6,7 +6,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { ROOT, runRfcdoc, tempDir, type CliRun } from './helpers.ts';
+import { projectCopy, rfcdocIn } from './copy.ts';
 
 const test = suite('cli');
 
@@ -145,6 +147,69 @@ test('fetch --json; a document missing from the mirror fails with exit 1', async
   assert.is(missing.code, 1);
   assert.match(missing.stderr, /RFC9999: could not fetch/);
   assert.not.ok(existsSync(join(CACHE, 'rfc9999.txt')));
+});
+
+test('numbers in options are decimal digits within range', async () => {
+  const root = projectCopy();
+  const ports = ['99999', 'abc', '', '1e3', '-1', '0x50', '80.5'];
+  const timeouts = ['1e999', '', '0x10', '0', '2147483648'];
+  const runs = await Promise.all([
+    ...ports.map((p) => rfcdocIn(root, ['serve', `--port=${p}`])),
+    ...timeouts.map((t) => rfcdoc(['quote', 'RFC3261', 'P1L1', `--timeout=${t}`])),
+  ]);
+  runs.forEach((r, i) => {
+    const [name, value] = i < ports.length ? ['port', ports[i]] : ['timeout', timeouts[i - ports.length]];
+    assert.is(r.code, 2, `--${name} "${value}": ${r.stderr}`);
+    assert.ok(r.stderr.includes(`--${name} takes `) && r.stderr.includes(`not "${value}"`), r.stderr);
+    assert.is(r.stdout, '');
+  });
+});
+
+test('build and serve take no arguments: a stray word is an error, not ignored', async () => {
+  const root = projectCopy();
+  const [build, serve] = await Promise.all([rfcdocIn(root, ['build', 'out']), rfcdocIn(root, ['serve', '8080'])]);
+  assert.is(build.code, 2, build.stderr);
+  assert.match(build.stderr, /^rfcdoc build: build takes no arguments, not "out" \(options: --out DIR/);
+  assert.is(serve.code, 2, serve.stderr);
+  assert.match(serve.stderr, /^rfcdoc serve: serve takes no arguments, not "8080" \(options: --port N/);
+  assert.not.ok(existsSync(join(root, 'site')), 'nothing was built');
+});
+
+test('serve on a port in use: said plainly, exit 1 (not an internal error)', async () => {
+  const root = projectCopy();
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  const port = (busy.address() as AddressInfo).port;
+  const r = await rfcdocIn(root, ['serve', '--port', String(port)]);
+  await new Promise((done) => busy.close(done));
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`rfcdoc serve: port ${port} is in use \\(--port 0 picks a free one\\)`));
+  assert.not.match(r.stderr, /internal error|\n\s+at /);
+});
+
+test('coverage: an unknown section, key word or document is an error naming it (exit 1)', async () => {
+  const root = projectCopy();
+  const [section, keyword, doc, empty, good] = await Promise.all([
+    rfcdocIn(root, ['coverage', 'RFC3261', '--sections', '999,17,8.1.1.7']),
+    rfcdocIn(root, ['coverage', 'RFC3261', '--keywords', 'MUST,MUSTN,must  not']),
+    rfcdocIn(root, ['coverage', 'RFC9999', '--offline']),
+    rfcdocIn(root, ['coverage', 'RFC3261', '--sections', '17,']),
+    rfcdocIn(root, ['coverage', 'RFC3261', '--sections', '8.1.1.7', '--keywords', 'must,MUST  NOT', '--json']),
+  ]);
+  assert.is(section.code, 1, section.stderr);
+  assert.is(section.stdout, '');
+  assert.equal(section.stderr.trim().split('\n'), ['error: --sections: RFC3261 has no section 999']);
+  assert.is(keyword.code, 1, keyword.stderr);
+  assert.match(keyword.stderr, /^error: --keywords: "MUSTN" is not a BCP 14 key word \(MUST, MUST NOT, /);
+  assert.not.match(keyword.stderr, /must {2}not/, 'a key word in other case and spacing is the same key word');
+  assert.is(doc.code, 1, doc.stderr);
+  assert.match(doc.stderr, /RFC9999: could not fetch/);
+  assert.is(empty.code, 2, empty.stderr);
+  assert.match(empty.stderr, /--sections takes a comma-separated list with nothing empty in it, not "17,"/);
+  assert.is(good.code, 0, good.stderr);
+  const json = JSON.parse(good.stdout);
+  assert.equal(json.filter, { sections: ['8.1.1.7'], keywords: ['MUST', 'MUST NOT'] });
+  assert.ok(json.requirements.length > 0 && json.requirements.every((r: { section: string }) => r.section.startsWith('8.1.1.7')));
 });
 
 test('the package bin runs from any working directory', async () => {

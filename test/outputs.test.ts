@@ -11,24 +11,13 @@ import * as assert from 'uvu/assert';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkOutput, inspectOutput, OutputRefused, planSiteWrite, protectedReason, realTarget, siteMarker, SITE_MARKER } from '../tools/outputs.ts';
-import { ROOT, runRfcdoc, tempDir, testCache, type CliRun } from './helpers.ts';
+import { ROOT, tempDir } from './helpers.ts';
+import { projectCopy, rfcdocIn } from './copy.ts';
 import { readTree } from './site/common.ts';
 
 const test = suite('outputs');
 
-/** A project to point rfcdoc at: the site fixture, this repository's tools/, package.json and node_modules/. */
-function projectCopy(): string {
-  const root = join(tempDir('rfcdoc-outputs-'), 'project');
-  cpSync(join(ROOT, 'test/site/fixtures/project'), root, { recursive: true });
-  cpSync(join(ROOT, 'tools'), join(root, 'tools'), { recursive: true });
-  cpSync(join(ROOT, 'package.json'), join(root, 'package.json'));
-  symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
-  return root;
-}
-
-/** rfcdoc of the copy at `root` (its tools/rfcdoc.mjs), from `cwd` (default the copy). */
-const rfcdoc = (root: string, args: string[], cwd = root, cache = testCache()): Promise<CliRun> =>
-  runRfcdoc(args, { cache, cwd, bin: join(root, 'tools', 'rfcdoc.mjs') });
+const rfcdoc = rfcdocIn;
 
 const refused = (f: () => unknown, pattern: RegExp) => {
   try {

@@ -2,7 +2,7 @@
 // status precedence and the figures, through scan → resolve → requirements.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyCoverage, coverageFigures, inSections, statusOf } from '../../tools/annotate/coverage.ts';
+import { applyCoverage, coverageFigures, filterErrors, inSections, statusOf } from '../../tools/annotate/coverage.ts';
 import { extractRequirements } from '../../tools/annotate/requirements.ts';
 import { resolveTags } from '../../tools/annotate/resolve.ts';
 import { scanTags } from '../../tools/annotate/scan.ts';
@@ -133,6 +133,21 @@ test('section prefixes match whole numbers', () => {
   assert.not.ok(inSections('1.7', ['17']));
   assert.ok(inSections('a.1', ['A']));
   assert.not.ok(inSections(undefined, ['1']));
+});
+
+test('a filter naming nothing in the document is an error naming it; key words in any case and spacing', async () => {
+  const doc = await realDoc('RFC3261');
+  const numbers = doc.sections.map((s) => s.number);
+  const ok = filterErrors(doc.label, numbers, { sections: ['17', '8.1.1.7', '28.'], keywords: ['must', 'MUST  NOT', ' may '] });
+  assert.equal(ok, { filter: { sections: ['17', '8.1.1.7', '28.'], keywords: ['MUST', 'MUST NOT', 'MAY'] }, errors: [] });
+  const bad = filterErrors(doc.label, numbers, { sections: ['999', '17', '170', '8.1.1.99'], keywords: ['MUSTN', 'MUST'] });
+  assert.equal(bad.errors, [
+    '--keywords: "MUSTN" is not a BCP 14 key word (MUST, MUST NOT, REQUIRED, SHALL, SHALL NOT, SHOULD, SHOULD NOT, RECOMMENDED, NOT RECOMMENDED, MAY, OPTIONAL)',
+    '--sections: RFC3261 has no section 999',
+    '--sections: RFC3261 has no section 170',
+    '--sections: RFC3261 has no section 8.1.1.99',
+  ]);
+  assert.equal(filterErrors('RFC3261', numbers, {}), { filter: {}, errors: [] });
 });
 
 test.run();
