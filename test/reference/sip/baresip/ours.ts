@@ -8,7 +8,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { sip } from '../proxy/processes.ts';
 import { stop, waitFor, type Running } from '../sipp/peers.ts';
 import { callId, cseq, isRequest } from '../../../../reference/sip/syntax/index.ts';
-import { parseTraced, type Traced } from './baresip.ts';
+import { parseTraced, type Baresip, type BaresipEvent, type Traced } from './baresip.ts';
 
 /** `sip uas --listen 127.0.0.1:<port>` with its log on stderr, once it listens. */
 export async function startLoggingUas(port: number, extra: string[] = []): Promise<Running> {
@@ -88,4 +88,27 @@ export async function waitForDialog(trace: () => Traced[], id: string, ms = 1000
   } catch (e) {
     throw new Error(`${(e as Error).message}; it shows: ${dialogOf(trace(), id).join(' ')}`);
   }
+}
+
+/**
+ * baresip dials `target` (which our uas answers, directly or through our
+ * proxy), `whileUp` runs once the call is established, then baresip hangs
+ * up. Resolves with the CALL_ESTABLISHED event once baresip's trace shows the
+ * whole dialog and our uas logged INVITE -> 200, the ACK and BYE -> 200 for it.
+ */
+export async function baresipCallsOurUas(b: Baresip, target: string, uas: Running, whileUp: () => Promise<void> = async () => {}): Promise<BaresipEvent> {
+  await b.control.command('dial', target);
+  const established = await b.control.event('CALL_ESTABLISHED', 15000, (e) => e.direction === 'outgoing');
+  await whileUp();
+  await b.control.command('hangup');
+  const closed = await b.control.event('CALL_CLOSED', 15000, (e) => e.id === established.id);
+  // baresip's words for a call it ended itself.
+  if (closed.param !== 'Connection reset by user') throw new Error(`baresip closed the call with ${closed.param}`);
+  const id = established.id ?? '';
+  await waitForDialog(b.trace, id);
+  await waitFor('our uas to log the BYE', () => logFor(uas.stderr(), id).some((l) => l.startsWith('BYE')), 10000, uas);
+  const ours = logFor(uas.stderr(), id).map((l) => l.replace(/ from 127\.0\.0\.1:\d+/, ''));
+  const expected = [`INVITE ${id} -> 200 OK`, `ACK ${id} received`, `BYE ${id} -> 200 OK`];
+  if (ours.join('\n') !== expected.join('\n')) throw new Error(`our uas logged:\n${ours.join('\n')}\ninstead of:\n${expected.join('\n')}`);
+  return established;
 }
