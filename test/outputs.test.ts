@@ -116,6 +116,12 @@ test('a file not rfcdoc\'s at a path the site writes is refused, even with --for
   writeFileSync(join(dir, 'rfc'), 'a file where the site needs a folder');
   refused(() => planSiteWrite(undefined, dir, ['index.html', 'rfc/rfc3261.html', 'map.json'], true), /2 entries \(index\.html, rfc\) not written by rfcdoc would be replaced by the site's own; move them away first/);
   assert.is(readFileSync(join(dir, 'index.html'), 'utf8'), 'my own page');
+  // A file of its owner inside a folder of an earlier site that the new one writes as a file.
+  const site = tempDir('rfcdoc-outputs-clash-site-');
+  mkdirSync(join(site, 'a'));
+  writeFileSync(join(site, SITE_MARKER), siteMarker(['a/b.html']));
+  writeFileSync(join(site, 'a', 'notes.txt'), 'mine');
+  refused(() => planSiteWrite(undefined, site, ['a'], false), /1 entry \(a\/notes\.txt\) not written by rfcdoc would be replaced/);
 });
 
 test('rfcdoc build refuses the sources, whatever the path says, and leaves them as they were (exit 2)', async () => {

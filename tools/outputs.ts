@@ -238,6 +238,8 @@ export function planSiteWrite(root: string | undefined, given: string, next: Ite
     }
   };
   walk('');
+  // An entry kept inside a directory the new site writes as a file has nowhere to go.
+  for (const k of keep) for (let d = posixDir(k); d !== ''; d = posixDir(d)) if (nextFiles.has(d)) clash.push(k);
   if (clash.length) {
     throw new OutputRefused(
       `refusing to write the site to ${shownAt(given, dir.path)}: ${someEntries(clash)} not written by rfcdoc would be replaced by the site's own; ` +

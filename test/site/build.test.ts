@@ -13,6 +13,7 @@ import { resolveRef, parseRef, spanText } from '../../tools/spec/refs.ts';
 import { esc } from '../../tools/site/html.ts';
 import { CSP } from '../../tools/site/layout.ts';
 import { writeSite } from '../../tools/site/build.ts';
+import { OutputRefused } from '../../tools/outputs.ts';
 import { build, FIXTURE, lineWithId, readTree } from './common.ts';
 
 const test = suite('site build');
@@ -215,6 +216,35 @@ test('a write that fails half way leaves the previous site and no temporary dire
   assert.equal(siteFiles(out), new Map([['index.html', 'new'], ['a/notes.txt', "not rfcdoc's"]]));
   assert.ok(statSync(join(out, 'mine')).isDirectory());
   assert.equal(readdirSync(parent), ['site']);
+});
+
+test('a failed write into a site holding files of its owner leaves those files and the old site where they were', async () => {
+  const out = join(tempDir('rfcdoc-site-keep-'), 'site');
+  await writeSite(out, new Map([['index.html', 'old'], ['rfc/a.html', 'a']]));
+  writeFileSync(join(out, 'rfc', 'notes.txt'), 'mine');
+  const before = readTree(out);
+  await writeSite(out, new Map([['index.html', 'new'], ['x', 'file'], ['x/y.html', 'under a file']])).then(
+    () => assert.unreachable('write should fail'),
+    (e: Error) => assert.ok(e instanceof Error),
+  );
+  assert.equal(readTree(out), before);
+  assert.equal(readdirSync(join(out, '..')), ['site']);
+});
+
+test('buildSite refuses the project itself before fetching anything', async () => {
+  const root = tempDir('rfcdoc-site-self-');
+  cpSync(FIXTURE, root, { recursive: true });
+  const before = readTree(root);
+  for (const out of ['.', 'reference', 'test/auth']) {
+    await build(root, out, { cacheDir: join(root, 'never') }).then(
+      () => assert.unreachable(out),
+      (e: Error) => {
+        assert.instance(e, OutputRefused);
+        assert.match(e.message, /refusing to write the site to /);
+      },
+    );
+  }
+  assert.equal(readTree(root), before);
 });
 
 /** A written site's files, the marker left out. */
