@@ -102,6 +102,8 @@ test('usage errors: missing arguments, unknown command or option', async () => {
   assert.is(option.code, 2);
   assert.match(option.stderr, /--bogus/);
   assert.is(none.code, 2);
+  assert.is(none.stdout, '', 'no command: the help is an error message, on stderr');
+  assert.match(none.stderr, /^rfcdoc — .*\n\nUsage: rfcdoc <command>/);
 });
 
 test('--help: exit 0 for the program and for every command it lists', async () => {

@@ -329,9 +329,14 @@ ${COMMON_HELP}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    // No command is a usage error: the help goes where errors go.
+    process.stderr.write(mainHelp());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(mainHelp());
-    return name ? 0 : 2;
+    return 0;
   }
   const command = commands[name];
   if (!command) {
