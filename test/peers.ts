@@ -32,7 +32,8 @@ export interface Peer {
 export const PEERS = {
   sipp: { title: 'SIPp', command: 'sipp', packages: ['sip-tester'], install: 'apt-get install -y sip-tester (or: npm run peers)' },
   chromium: { title: 'Chromium', command: 'chromium', packages: ['chromium'], install: 'apt-get install -y chromium (or: npm run peers)' },
-  baresip: { title: 'baresip', command: 'baresip', packages: ['baresip'], install: 'apt-get install -y baresip (or: npm run peers)' },
+  // baresip-core has the binary and every module the tests load (g711, aufile, ctrl_tcp); the baresip metapackage adds GUI and video ones.
+  baresip: { title: 'baresip', command: 'baresip', packages: ['baresip-core'], install: 'apt-get install -y baresip-core (or: npm run peers)' },
   corpus: {
     title: 'the RFC sample corpus',
     env: 'RFC_CORPUS',
