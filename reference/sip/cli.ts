@@ -51,6 +51,7 @@ export const COMMANDS: Record<string, Command> = {
           const framer = new StreamFramer();
           messages = framer.push(bytes);
           if (framer.errors.length > 0) throw framer.errors[0];
+          if (framer.failure !== undefined) throw framer.failure;
           if (framer.pending > 0) throw new SipParseError('Content-Length', `${framer.pending} octets at the end of the stream are not a whole message`);
         } else {
           messages = [parse(bytes, { strict: values.strict === true })];

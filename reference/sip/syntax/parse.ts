@@ -13,6 +13,7 @@
  * @implements RFC3261 (SIP)
  */
 import { SipParseError } from './error.ts';
+import { checkSize, messageLimits, type MessageLimits } from './limits.ts';
 import { Scanner, TOKEN, WORD, isIn } from './grammar.ts';
 import { Headers, headerKey, type HeaderField } from './headers.ts';
 import { parseUri } from './uri.ts';
@@ -31,6 +32,8 @@ export interface ParseOptions {
   transport?: 'datagram' | 'stream';
   /** Also check Date, Expires and the other fields the core does not need. */
   strict?: boolean;
+  /** Size limits (513 over them); default DEFAULT_LIMITS. */
+  limits?: Partial<MessageLimits>;
 }
 
 const CRLF = '\r\n';
@@ -44,9 +47,11 @@ const EMPTY = new Uint8Array(0);
 export function parse(input: Uint8Array | string, options: ParseOptions = {}): Message {
   let head: string;
   let rest: Uint8Array;
+  const limits = messageLimits(options.limits);
   if (typeof input === 'string') {
     const start = skipLeadingCrlfString(input);
     const end = input.indexOf('\r\n\r\n', start);
+    checkSize('header', end >= 0 ? end + 4 - start : input.length - start, limits);
     if (end >= 0) {
       head = input.slice(start, end);
       rest = end + 4 === input.length ? EMPTY : enc.encode(input.slice(end + 4));
@@ -56,6 +61,7 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
   } else {
     const start = skipLeadingCrlf(input);
     const end = indexOfCrlfCrlf(input, start);
+    checkSize('header', end >= 0 ? end + 4 - start : input.length - start, limits);
     if (end >= 0) {
       head = decodeHead(input.subarray(start, end), start);
       rest = input.subarray(end + 4);
@@ -64,7 +70,7 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
     }
   }
   const message = parseHead(head, options.strict === true);
-  message.body = bodyOf(message, rest, options.transport ?? 'datagram');
+  message.body = bodyOf(message, rest, options.transport ?? 'datagram', limits);
   return message;
 }
 
@@ -133,8 +139,9 @@ export function indexOfCrlfCrlf(b: Uint8Array, from: number): number {
  * The body: Content-Length octets of what follows the empty line.
  */
 // @implements RFC3261 P33L37-P33L38, P147L7-P147L20
-function bodyOf(m: Message, rest: Uint8Array, transport: 'datagram' | 'stream'): Uint8Array {
+function bodyOf(m: Message, rest: Uint8Array, transport: 'datagram' | 'stream', limits: MessageLimits): Uint8Array {
   const cl = contentLength(m.headers);
+  checkSize('body', cl ?? rest.length, limits);
   if (cl === undefined) {
     if (transport === 'stream') throw new SipParseError('Content-Length', 'required on stream transports but absent');
     return rest;

@@ -11,7 +11,8 @@ import { serializeBytes } from '../syntax/serialize.ts';
 import { isRequest, type Message, type Request, type Response } from '../syntax/message.ts';
 import { badRequestReason, rejectionStatus, SipParseError } from '../syntax/error.ts';
 import { UdpTransport } from './udp.ts';
-import { TcpTransport, type TcpConnection } from './tcp.ts';
+import { DEFAULT_CONNECTION_LIMITS, TcpTransport, type TcpConnection, type TcpOptions } from './tcp.ts';
+import { messageLimits, type MessageLimits } from '../syntax/limits.ts';
 import { transportForSize } from './sizeRule.ts';
 import { badRequestResponse, missingEssentials } from './badRequest.ts';
 import { formatHost, insertSentBy, requestRport, responseRoute, sentByIsOurs, stampReceived, type HostPort, type TransportName } from './via.ts';
@@ -25,8 +26,16 @@ export interface TransportConfig {
   sentByHost?: string;
   /** The path MTU in bytes if known; unknown means the 1300-byte rule of §18.1.1. */
   pathMtu?: number;
-  /** How long an idle TCP connection is kept, ms; default 64*T1 = 32 s. */
+  /** How long a TCP connection with no message either way is kept, ms; default 64*T1 = 32 s. */
   idleTimeout?: number;
+  /** Longest time from the first octet of a message on TCP to its last, ms; default 10 s. */
+  messageTimeout?: number;
+  /** Most TCP connections accepted at once; default 512. */
+  maxConnections?: number;
+  /** Most octets of a header section, on UDP and TCP (513 over it); default 64 KiB. */
+  maxHeaderBytes?: number;
+  /** Most octets of a body, on UDP and TCP (513 over it); default 256 KiB. */
+  maxBodyBytes?: number;
   /** Ask servers for rport (RFC 3581 §3) in the requests this transport sends; default true. */
   rport?: boolean;
 }
@@ -49,6 +58,22 @@ export interface TransportUser {
   receiveResponse(response: Response, origin: Origin): void;
   /** A message the transport dropped, and why (for logs and tests). */
   dropped?(reason: string, origin: Origin): void;
+}
+
+/** The configured limits with their defaults; a bad value is a RangeError naming it. */
+function transportLimits(config: TransportConfig): TcpOptions {
+  const connection = { ...DEFAULT_CONNECTION_LIMITS };
+  for (const name of ['idleTimeout', 'messageTimeout', 'maxConnections'] as const) {
+    const value = config[name];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+    connection[name] = value;
+  }
+  const sizes = messageLimits({
+    ...(config.maxHeaderBytes !== undefined && { maxHeaderBytes: config.maxHeaderBytes }),
+    ...(config.maxBodyBytes !== undefined && { maxBodyBytes: config.maxBodyBytes }),
+  });
+  return { ...connection, messageLimits: sizes };
 }
 
 /** Why the operating system refused an address, in words, by error code. */
@@ -85,6 +110,8 @@ export class TransportLayer {
     private readonly udp: UdpTransport,
     private readonly tcp: TcpTransport,
     user: TransportUser,
+    /** The size limits, the same for datagrams and for messages on TCP. */
+    private readonly messageLimits: MessageLimits,
   ) {
     this.user = user;
   }
@@ -104,8 +131,9 @@ export class TransportLayer {
         if (frame !== undefined) holder.layer?.rejectMalformed(frame, error, origin);
         else holder.layer?.user.dropped?.(`unframable stream on TCP, connection closed: ${error.message}`, origin);
       },
+      onLimit: (why: string, remote: HostPort) => holder.layer?.user.dropped?.(why, { transport: 'TCP', source: remote }),
     };
-    const idleTimeout = config.idleTimeout ?? 32000;
+    const limits = transportLimits(config);
     // UDP first (it may pick the port), then TCP on the very same address and port.
     // The TCP listener on the sent-by port is also where a server that lost
     // our connection opens a new one to send its response.
@@ -121,8 +149,8 @@ export class TransportLayer {
       });
       const port = udp.local.port;
       try {
-        const tcp = await TcpTransport.listen({ host: config.host, port }, handlers, { idleTimeout });
-        holder.layer = new TransportLayer(config, udp, tcp, user);
+        const tcp = await TcpTransport.listen({ host: config.host, port }, handlers, limits);
+        holder.layer = new TransportLayer(config, udp, tcp, user, limits.messageLimits);
         return holder.layer;
       } catch (error) {
         await udp.close();
@@ -203,7 +231,7 @@ export class TransportLayer {
   private receive(bytes: Uint8Array, origin: Origin): void {
     let message: Message;
     try {
-      message = parse(bytes, { transport: 'datagram' });
+      message = parse(bytes, { transport: 'datagram', limits: this.messageLimits });
     } catch (error) {
       this.rejectMalformed(bytes, error, origin);
       return;
