@@ -79,6 +79,12 @@ test('paths: a single file, and a missing path', async () => {
   assert.equal(p.diagnostics.map((d) => formatDiagnostic(d)), ['error: nowhere: no such file or directory']);
 });
 
+test('paths: one below a file is an error naming it, not a crash', async () => {
+  const p = await analyzeProject({ root: TREE, paths: ['test/via.check.ts/x'], store: store() });
+  assert.equal(p.files, []);
+  assert.equal(p.diagnostics.map((d) => formatDiagnostic(d)), ['error: test/via.check.ts/x: no such file or directory']);
+});
+
 test('rfcdoc check: exit 0 on the fixture tree, exit 1 with compiler-style errors, --json', async () => {
   const ok = await rfcdoc(['check', 'test/annotate/fixtures/tree']);
   assert.is(ok.code, 0, ok.stderr);

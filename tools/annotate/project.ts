@@ -56,7 +56,9 @@ export async function listFiles(root: string, paths: readonly string[]): Promise
     try {
       s = await stat(abs);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      // ENOTDIR: a path below a file (`via.ts/x`) is as missing as one that is not there.
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
       diagnostics.push(error(`${path}: no such file or directory`));
       continue;
     }
