@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from '../cli.ts';
 import { parseListen, UsageError } from '../cli.ts';
+import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUsersFile, UsersFileError } from '../registrar/users.ts';
 import { formatAddress } from '../syntax/address.ts';
 import { createResponse } from '../syntax/message.ts';
@@ -50,12 +51,13 @@ function parseBind(text: string): { aor: URI; contact: URI } {
 
 export const registerCommand: Command = {
   summary: 'register an address-of-record with a registrar (answering digest challenges) and print the bindings',
-  usage: `sip register <registrar-uri> --user <u> --password <p> [--expires <s>] [--listen ip:port] [--unregister-all] [--stay]
+  usage: `sip register <registrar-uri> --user <u> --password <p> [--expires <s>] [--listen ip:port] [--unregister-all] [--stay] [limits]
   <registrar-uri>   e.g. sip:127.0.0.1:5070 (no user part); the AoR is sip:<user>@<its host:port>
   --listen          local address for our transport and Contact (default 127.0.0.1:0, any free port)
   --expires         expiration to ask for, seconds
   --unregister-all  remove every binding of the AoR (Contact: *, Expires: 0)
-  --stay            keep the registration refreshed until SIGINT/SIGTERM, then remove it`,
+  --stay            keep the registration refreshed until SIGINT/SIGTERM, then remove it
+${limitUsage}`,
   options: {
     user: { type: 'string' },
     password: { type: 'string' },
@@ -63,6 +65,7 @@ export const registerCommand: Command = {
     listen: { type: 'string' },
     'unregister-all': { type: 'boolean' },
     stay: { type: 'boolean' },
+    ...limitOptions,
   },
   async run(values, positionals) {
     if (positionals.length !== 1) throw new UsageError('register takes one registrar URI');
@@ -84,7 +87,7 @@ export const registerCommand: Command = {
     }
     const listen = parseListen((values.listen as string | undefined) ?? '127.0.0.1:0');
 
-    const transport = await TransportLayer.start({ host: listen.host, port: listen.port }, { receiveRequest: () => {}, receiveResponse: () => {} });
+    const transport = await TransportLayer.start({ host: listen.host, port: listen.port, ...limitFlags(values) }, { receiveRequest: () => {}, receiveResponse: () => {} });
     const transactions = new TransactionLayer(transport, {
       // A UA that only registers: requests to it get nothing here (a full UA is ua/).
       receiveRequest: (request, tx) => tx?.respond(createResponse(request, 480, 'Temporarily Unavailable (register-only client)', { toTag: newTag() })),
@@ -124,7 +127,7 @@ export const registerCommand: Command = {
 
 export const serverCommand: Command = {
   summary: 'run a registrar and stateful proxy (RFC 3261 §10.3, §16) until SIGINT/SIGTERM',
-  usage: `sip server --listen <ip:port> [--users <file>] [--realm <r>] [--algorithms <a,b>] [--domain <d>]... [--record-route] [--min-expires <s>]
+  usage: `sip server --listen <ip:port> [--users <file>] [--realm <r>] [--algorithms <a,b>] [--domain <d>]... [--record-route] [--min-expires <s>] [limits]
   --listen       address and port for UDP and TCP (port 0 = any free one; the chosen one is printed)
   --users        file with one "user:password" per line (# comments, blank lines ignored);
                  without it REGISTER is not authenticated
@@ -133,7 +136,8 @@ export const serverCommand: Command = {
   --domain       another domain the registrar and proxy are responsible for (repeatable)
   --record-route insert Record-Route into forwarded requests
   --min-expires  shortest registration accepted, seconds (default 60; shorter gets 423)
-  --bind         a static binding <aor>=<contact>, e.g. sip:bob@127.0.0.1=sip:bob@127.0.0.1:5062 (repeatable)`,
+  --bind         a static binding <aor>=<contact>, e.g. sip:bob@127.0.0.1=sip:bob@127.0.0.1:5062 (repeatable)
+${limitUsage}`,
   options: {
     listen: { type: 'string' },
     users: { type: 'string' },
@@ -143,6 +147,7 @@ export const serverCommand: Command = {
     'record-route': { type: 'boolean' },
     'min-expires': { type: 'string' },
     bind: { type: 'string', multiple: true },
+    ...limitOptions,
   },
   async run(values, positionals) {
     if (positionals.length !== 0) throw new UsageError('server takes no positional arguments');
@@ -179,6 +184,7 @@ export const serverCommand: Command = {
       ...(values.domain !== undefined && { domains: values.domain as string[] }),
       recordRoute: values['record-route'] === true,
       ...(minExpires !== undefined && { minExpires }),
+      limits: limitFlags(values),
       log,
     });
     for (const { aor, contact } of statics) {

@@ -13,7 +13,7 @@ import { Registrar } from '../registrar/registrar.ts';
 import { createResponse, type Request, type Response } from '../syntax/message.ts';
 import type { Clock } from '../transaction/clock.ts';
 import { TransactionLayer, type ServerTransaction } from '../transaction/layer.ts';
-import { TransportLayer, type Origin } from '../transport/layer.ts';
+import { TransportLayer, type Origin, type TransportLimits } from '../transport/layer.ts';
 import type { HostPort } from '../transport/via.ts';
 import { newTag } from '../ua/ids.ts';
 import { StatefulProxy } from './proxy.ts';
@@ -30,6 +30,8 @@ export interface ServerOptions {
   domains?: readonly string[];
   recordRoute?: boolean;
   minExpires?: number;
+  /** Transport limits (sizes, TCP timeouts, connections); defaults in transport/README.md. */
+  limits?: TransportLimits;
   /** Clock for transaction timers and Timer C (tests pass a FakeClock). */
   clock?: Clock;
   log?: (line: string) => void;
@@ -52,13 +54,17 @@ export class SipServer {
       receiveRequest: (request: Request, tx: ServerTransaction | undefined, origin: Origin) => holder.server?.receiveRequest(request, tx, origin),
       receiveStrayResponse: (response: Response) => holder.server?.proxy.receiveStrayResponse(response),
     };
-    const transport = await TransportLayer.start({ host: options.listen.host, port: options.listen.port }, {
+    const transport = await TransportLayer.start({ host: options.listen.host, port: options.listen.port, ...options.limits }, {
       receiveRequest: () => {},
       receiveResponse: () => {},
-      dropped: (reason) => log(`dropped: ${reason}`),
     });
     const transactions = new TransactionLayer(transport, tu, options.clock === undefined ? {} : { clock: options.clock });
-    transport.user = transactions;
+    // The transaction layer takes what arrives; what the transport drops (and why: a limit, a bad message) is logged.
+    transport.user = {
+      receiveRequest: (request, origin) => transactions.receiveRequest(request, origin),
+      receiveResponse: (response, origin) => transactions.receiveResponse(response, origin),
+      dropped: (reason, origin) => log(`dropped from ${origin.source.host}:${origin.source.port}: ${reason}`),
+    };
 
     const port = transport.sentBy.port;
     const domains = [options.listen.host, ...(options.domains ?? [])].map((d) => d.toLowerCase());

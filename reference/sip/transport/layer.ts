@@ -40,6 +40,9 @@ export interface TransportConfig {
   rport?: boolean;
 }
 
+/** The limits a command line or an element may set (each has a default, see transport/README.md). */
+export type TransportLimits = Pick<TransportConfig, 'idleTimeout' | 'messageTimeout' | 'maxConnections' | 'maxHeaderBytes' | 'maxBodyBytes'>;
+
 /** Where to send a request: an address, port and transport. */
 export interface Destination extends HostPort {
   transport: TransportName;

@@ -1,7 +1,7 @@
 /**
  * The `uas` and `call` commands of `npm run sip`.
  *
- *   uas --listen <ip:port> [--sent-by <host>] [--quiet] [--t1 ms] [--t2 ms] [--t4 ms] [--media-port n]
+ *   uas --listen <ip:port> [--sent-by <host>] [--quiet] [--t1 ms] [--t2 ms] [--t4 ms] [--media-port n] [limits]
  *       answers every INVITE with 200 OK and a minimal SDP, handles ACK, BYE, CANCEL, OPTIONS; one log line
  *       per transaction on stderr; SIGUSR2 prints a stats line (memory and table sizes) on stderr;
  *       SIGINT/SIGTERM close the sockets and exit 0.
@@ -12,6 +12,7 @@ import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { Command } from '../cli.ts';
 import { parseListen, UsageError } from '../cli.ts';
+import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUri } from '../syntax/uri.ts';
 import type { TimerValues } from '../transaction/timers.ts';
 import { uriDestination } from './uac.ts';
@@ -44,10 +45,11 @@ const stamp = () => new Date().toISOString().slice(11, 23);
 
 export const uasCommand: Command = {
   summary: 'a user agent server: answers INVITE with 200 OK + SDP, handles ACK, BYE, CANCEL, OPTIONS',
-  usage: `sip uas --listen <ip:port> [--sent-by <host>] [--quiet] [--t1 ms] [--t2 ms] [--t4 ms] [--media-port n]
+  usage: `sip uas --listen <ip:port> [--sent-by <host>] [--quiet] [--t1 ms] [--t2 ms] [--t4 ms] [--media-port n] [limits]
   --listen      address and port for UDP and TCP (port 0: any free one; the chosen one is printed)
   --sent-by     host for Via and Contact (default: the listen address)
   --quiet       no per-transaction log lines
+${limitUsage}
   SIGUSR2 prints "stats {json}" (memory, table sizes) on stderr; SIGINT/SIGTERM stop it cleanly.`,
   options: {
     listen: { type: 'string' },
@@ -55,6 +57,7 @@ export const uasCommand: Command = {
     quiet: { type: 'boolean' },
     'media-port': { type: 'string' },
     ...timerOptions,
+    ...limitOptions,
   },
   async run(values) {
     if (typeof values.listen !== 'string') throw new UsageError('uas needs --listen <ip:port>');
@@ -63,6 +66,7 @@ export const uasCommand: Command = {
       listen,
       sentByHost: values['sent-by'] as string | undefined,
       timers: timerFlags(values),
+      limits: limitFlags(values),
       mediaPort: number(values, 'media-port'),
     });
     if (values.quiet !== true) ua.on('log', (line: string) => process.stderr.write(`${stamp()} ${line}\n`));
@@ -104,10 +108,11 @@ function localAddressFor(host: string): Promise<string> {
 
 export const callCommand: Command = {
   summary: 'place a call: INVITE (answering a digest challenge), hold, BYE; exit 0 when answered and ended cleanly',
-  usage: `sip call <sip-uri> [--from <uri>] [--duration <s>] [--listen <ip:port>] [--user <u> --password <p>] [--t1 ms] [--t2 ms] [--t4 ms]
+  usage: `sip call <sip-uri> [--from <uri>] [--duration <s>] [--listen <ip:port>] [--user <u> --password <p>] [--t1 ms] [--t2 ms] [--t4 ms] [limits]
   --duration    seconds to hold the call before the BYE (default 1)
   --listen      local address and port (default: the address that routes to the target, any free port)
-  --user/--password  credentials for a 401/407 challenge`,
+  --user/--password  credentials for a 401/407 challenge
+${limitUsage}`,
   options: {
     from: { type: 'string' },
     duration: { type: 'string' },
@@ -116,6 +121,7 @@ export const callCommand: Command = {
     password: { type: 'string' },
     quiet: { type: 'boolean' },
     ...timerOptions,
+    ...limitOptions,
   },
   async run(values, positionals) {
     if (positionals.length !== 1) throw new UsageError('call takes one target SIP URI');
@@ -132,7 +138,7 @@ export const callCommand: Command = {
       typeof values.listen === 'string'
         ? parseListen(values.listen)
         : { host: await localAddressFor(uriDestination(target).host), port: 0 };
-    const ua = await UserAgent.start({ listen, timers: timerFlags(values) });
+    const ua = await UserAgent.start({ listen, timers: timerFlags(values), limits: limitFlags(values) });
     const log = (line: string) => {
       if (values.quiet !== true) process.stderr.write(`${stamp()} ${line}\n`);
     };

@@ -24,7 +24,7 @@ import type { URI } from '../syntax/uri.ts';
 import { systemClock, type Clock } from '../transaction/clock.ts';
 import { TransactionLayer, type ServerTransaction, type TransactionUser } from '../transaction/layer.ts';
 import { timerValues, type TimerValues } from '../transaction/timers.ts';
-import { TransportLayer, type Destination, type Origin } from '../transport/layer.ts';
+import { TransportLayer, type Destination, type Origin, type TransportLimits } from '../transport/layer.ts';
 import { formatHost, type HostPort } from '../transport/via.ts';
 import type { Credentials } from './auth.ts';
 import type { Call, CallDriver } from './call.ts';
@@ -53,6 +53,8 @@ export interface UserAgentOptions {
   /** A pre-existing route set (outbound proxy) for requests outside a dialog. */
   routeSet?: string[];
   timers?: Partial<TimerValues>;
+  /** Transport limits (sizes, TCP timeouts, connections); defaults in transport/README.md. */
+  limits?: TransportLimits;
   clock?: Clock;
   capabilities?: Partial<Capabilities>;
   /** The session description we offer and answer with. */
@@ -128,7 +130,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
     const timers = timerValues(options.timers);
     const holder: { ua?: UserAgent } = {};
     const transport = await TransportLayer.start(
-      { host: options.listen.host, port: options.listen.port, sentByHost: options.sentByHost },
+      { host: options.listen.host, port: options.listen.port, sentByHost: options.sentByHost, ...options.limits },
       { receiveRequest() {}, receiveResponse() {} },
     );
     const tu: TransactionUser = {
