@@ -10,7 +10,7 @@
  * without a transaction go straight to the transport.
  */
 import type { LocationService } from '../registrar/location.ts';
-import { createResponse, topVia, type Request, type Response } from '../syntax/message.ts';
+import { addToTag, createResponse, topVia, type Request, type Response } from '../syntax/message.ts';
 import type { URI } from '../syntax/uri.ts';
 import { MAGIC_COOKIE } from '../transaction/matching.ts';
 import type { ClientTransaction, ServerTransaction, TransactionLayer } from '../transaction/layer.ts';
@@ -123,7 +123,7 @@ export class StatefulProxy {
     });
     if (invalid !== undefined) {
       this.#log(`${request.method} rejected: ${invalid.status} ${invalid.reason}`);
-      server.respond(withToTag(invalid, request));
+      server.respond(withToTag(invalid));
       return;
     }
     // The loop hash is computed on the request as received, before any rewrite.
@@ -134,7 +134,7 @@ export class StatefulProxy {
     // §16.5
     const found = determineTargets(received, this.options.domains, this.options.location);
     if ('status' in found) {
-      server.respond(withToTag(createResponse(request, found.status), request));
+      server.respond(withToTag(createResponse(request, found.status)));
       return;
     }
     // §16.6: the response context exists before the first copy goes out.
@@ -341,7 +341,7 @@ export class StatefulProxy {
     preprocessRoute(received, this.options.identity, origin.transport);
     const found = determineTargets(received, this.options.domains, this.options.location);
     if ('status' in found) {
-      server.respond(withToTag(createResponse(cancel, found.status), cancel));
+      server.respond(withToTag(createResponse(cancel, found.status)));
       return;
     }
     const own: ResponseContext = { original: cancel, server, branches: [], finals: [], finalForwarded: false, sixxx: false };
@@ -387,15 +387,11 @@ function orderByQ(targets: readonly Target[]): Target[] {
 
 /**
  * A response the proxy generates itself, as a UAS, gets a To tag when the
- * request had none. Added to the raw To value (not via createResponse's
- * toTag) because the 400 for a malformed To must still get one.
+ * request had none (addToTag works on the raw To, so that the 400 for a
+ * malformed To gets one too).
  */
-// @implements RFC3261 P50L19-P50L23
-function withToTag(response: Response, request: Request): Response {
-  if (/;\s*tag=/i.test(request.headers.get('To') ?? '')) return response;
-  const tag = newTag();
-  const toValue = response.headers.get('To');
-  if (toValue !== undefined && !/;\s*tag=/i.test(toValue)) response.headers.set('To', `${toValue};tag=${tag}`);
+function withToTag(response: Response): Response {
+  addToTag(response.headers, newTag());
   return response;
 }
 

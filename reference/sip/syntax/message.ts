@@ -10,10 +10,9 @@
 import { Headers } from './headers.ts';
 import { Scanner } from './grammar.ts';
 import { parseUri, type URI } from './uri.ts';
-import { parseAddress, parseAddressAt, formatAddress, type Address } from './address.ts';
+import { parseAddress, parseAddressAt, type Address } from './address.ts';
 import { parseViaAt, type Via } from './via.ts';
 import { parseCSeq, type CSeq } from './cseq.ts';
-import { paramValue } from './params.ts';
 import { reasonPhrase } from './reason.ts';
 
 export const SIP_VERSION = 'SIP/2.0';
@@ -147,6 +146,31 @@ export function createRequest(method: string, requestUri: URI | string, headers?
 }
 
 /**
+ * Adds `tag` to the To of a response whose To has none. The tag is appended
+ * to the value as the request wrote it, not to a re-serialized parse: the
+ * URI must stay equal to the request's (a URI repeating a parameter, which
+ * the parser keeps once, would otherwise come back changed), and a To too
+ * malformed to parse still gets its tag (a proxy's 400 for it).
+ */
+// @implements RFC3261 P50L19-P50L23
+export function addToTag(headers: Headers, tag: string): void {
+  const toValue = headers.get('To');
+  if (toValue === undefined || hasTagParam(toValue)) return;
+  headers.set('To', `${toValue.trimEnd()};tag=${tag}`);
+}
+
+/**
+ * Does a raw From/To value carry a tag header parameter? In name-addr form
+ * header parameters follow the `>` (a URI cannot hold one unescaped); in
+ * addr-spec form every parameter is a header parameter (§20).
+ */
+// @implements RFC3261 P161L29-P161L31
+function hasTagParam(value: string): boolean {
+  const close = value.lastIndexOf('>');
+  return /;\s*tag\s*=/i.test(close < 0 ? value : value.slice(close + 1));
+}
+
+/**
  * The response to a request per §8.2.6: Via values in order, From, To,
  * Call-ID and CSeq copied; a To tag added when given and the To has none.
  */
@@ -164,16 +188,7 @@ export function createResponse(
     const v = request.headers.get(name);
     if (v !== undefined) headers.append(name, v);
   }
-  if (options.toTag !== undefined) {
-    const toValue = headers.get('To');
-    if (toValue !== undefined) {
-      const a = parseAddress(toValue, 'To');
-      if (paramValue(a.params, 'tag') === undefined) {
-        a.params.set('tag', options.toTag);
-        headers.set('To', formatAddress(a));
-      }
-    }
-  }
+  if (options.toTag !== undefined) addToTag(headers, options.toTag);
   for (const f of headersFrom(options.headers)) headers.append(f.name, f.value);
   return {
     type: 'response',

@@ -161,7 +161,7 @@ for (const transport of ['udp', 'tcp'] as const) {
   });
 }
 
-// @tests RFC3261 P149L41-P149L43
+// @tests RFC3261 P149L41-P149L43, P50L19-P50L23
 test("baresip repeats transport=tcp when the URI it dials names its account's transport (RFC 3261 §19.1.1 forbids it); our proxy and uas complete the call anyway", async () => {
   const serverArgs = (uasPort: number) => ['--record-route', '--bind', `sip:carol@127.0.0.1=sip:carol@127.0.0.1:${uasPort};transport=tcp`];
   await scene(serverArgs, async ({ uas, port, b }) => {
@@ -171,16 +171,17 @@ test("baresip repeats transport=tcp when the URI it dials names its account's tr
     // The wire evidence: the INVITE's Request-URI and To name the transport twice.
     const found = breaches(b.sent(), b.trace());
     const rule = `§19.1.1: a URI parameter MUST NOT appear more than once: transport in ${dialed};transport=tcp`;
-    assert.equal(found.map((x) => `${x.message.split(' ')[0]} ${x.rule}`), ['INVITE', 'INVITE'].map((m) => `${m} ${rule}`), describe(found));
+    // The INVITE (Request-URI and To), then the ACK and BYE, whose To is the 2xx's: the INVITE's To with our tag.
+    assert.equal(found.map((x) => `${x.message.split(' ')[0]} ${x.rule}`), ['INVITE', 'INVITE', 'ACK', 'BYE'].map((m) => `${m} ${rule}`), describe(found));
     const evidence = found[0]?.evidence ?? '';
     assert.ok(evidence.startsWith(`INVITE ${dialed};transport=tcp SIP/2.0\r\n`), evidence);
     assert.ok(evidence.includes(`\r\nTo: <${dialed};transport=tcp>\r\n`), evidence);
-    // Our proxy forwarded it to the binding (a new Request-URI); our uas's 2xx wrote the To it parsed,
-    // once, with its tag (createResponse re-serializes To to add the tag), and baresip's ACK and BYE reuse that To.
+    // Our proxy forwarded it to the binding (a new Request-URI); our uas's 2xx To equals the request's,
+    // repeated parameter and all, with its tag added (§8.2.6.2), and baresip's ACK and BYE reuse that To.
     const dialog = messages(b.trace()).filter(({ m }) => callId(m) === established.id);
     const ok = dialog.find(({ m }) => !isRequest(m) && m.status === 200);
-    assert.ok(ok?.t.text.includes(`\r\nTo: <${dialed}>;tag=`), ok?.t.text);
-    for (const method of ['ACK', 'BYE']) assert.ok(dialog.find(({ m }) => isRequest(m) && m.method === method)?.t.text.includes(`\r\nTo: <${dialed}>;tag=`), method);
+    assert.ok(ok?.t.text.includes(`\r\nTo: <${dialed};transport=tcp>;tag=`), ok?.t.text);
+    for (const method of ['ACK', 'BYE']) assert.ok(dialog.find(({ m }) => isRequest(m) && m.method === method)?.t.text.includes(`\r\nTo: <${dialed};transport=tcp>;tag=`), method);
   });
 });
 

@@ -190,6 +190,19 @@ test('createResponse copies Via (in order), From, To, Call-ID, CSeq; adds the To
   assert.is(tagOf(to(again)), 'xyz', 'an existing To tag is kept');
 });
 
+// @tests RFC3261 P50L19-P50L23, P161L29-P161L31
+test('createResponse adds the To tag to the To as the request wrote it: a repeated URI parameter, an addr-spec, a tag inside the URI', () => {
+  const withTo = (value: string) => parse(INVITE.replace(/^To: .*$/m, `To: ${value}`)) as Request;
+  const toOf = (value: string) => createResponse(withTo(value), 200, undefined, { toTag: 'xyz' }).headers.get('To');
+  // baresip sends such a To over TCP; the parser keeps one transport, a re-serialized To would lose the other.
+  assert.is(toOf('<sip:carol@127.0.0.1;transport=tcp;transport=tcp>'), '<sip:carol@127.0.0.1;transport=tcp;transport=tcp>;tag=xyz');
+  assert.is(toOf('"Bob"  <sip:bob@biloxi.com;Lr>'), '"Bob"  <sip:bob@biloxi.com;Lr>;tag=xyz');
+  assert.is(toOf('sip:bob@biloxi.com'), 'sip:bob@biloxi.com;tag=xyz');
+  // a URI parameter named tag is not the To tag
+  assert.is(toOf('<sip:bob@biloxi.com;tag=uri>'), '<sip:bob@biloxi.com;tag=uri>;tag=xyz');
+  assert.is(toOf('sip:bob@biloxi.com ; TAG = 1'), 'sip:bob@biloxi.com ; TAG = 1', 'an addr-spec with a tag keeps it');
+});
+
 test('createRequest builds a request that serializes and parses back', () => {
   const r = createRequest('OPTIONS', 'sip:carol@chicago.com', [
     ['Via', 'SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bKhjhs8ass877'],
