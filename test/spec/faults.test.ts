@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { MIRROR, tempDir } from '../helpers.ts';
@@ -25,7 +25,7 @@ const cacheDir = () => {
   return dir;
 };
 import { parseDocName } from '../../tools/spec/docname.ts';
-import { loadDocs, type StoreOptions } from '../../tools/spec/store.ts';
+import { CACHE_MARKER, loadDocs, type StoreOptions } from '../../tools/spec/store.ts';
 
 const test = suite('faults');
 
@@ -237,6 +237,28 @@ test('derived files from another text are not used: the doc is paginated again',
   assert.equal(doc.lines, fresh.lines);
   assert.equal(doc.sections, fresh.sections);
   assert.is(JSON.parse(readFileSync(join(dir, 'rfc8760.json'), 'utf8')).sha256, sha(body), 'the index was rewritten');
+});
+
+test('the store marks a directory it writes into as a cache, once, before its first file', async () => {
+  const dir = mkdtempSync(join(ROOT_DIR, 'marker-'));
+  const { docs, diagnostics } = await loadDocs([NAME], options('ok', dir));
+  assert.equal(diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.ok(docs.get('rfc8760'));
+  const marker = join(dir, CACHE_MARKER);
+  assert.ok(existsSync(marker), `${CACHE_MARKER} written`);
+  const firstWritten = statSync(marker).mtimeMs;
+  for (const f of readdirSync(dir)) assert.ok(statSync(join(dir, f)).mtimeMs >= firstWritten, `${f} written after the marker`);
+  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary files');
+  writeFileSync(marker, 'kept\n');
+  rmSync(join(dir, 'rfc8760.json'));
+  await loadDocs([NAME], options('ok', dir));
+  assert.is(readFileSync(marker, 'utf8'), 'kept\n', 'an existing marker is not rewritten');
+});
+
+test('a load that writes nothing leaves no marker', async () => {
+  const dir = mkdtempSync(join(ROOT_DIR, 'nomarker-'));
+  await loadDocs([NAME], options('missing', dir));
+  assert.not.ok(existsSync(join(dir, CACHE_MARKER)));
 });
 
 test('a cache path that cannot be written: an error, no text and no temporary file left', async () => {

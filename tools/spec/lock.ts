@@ -35,7 +35,8 @@ export async function readLock(cacheDir: string): Promise<Lock> {
   return docs as Lock;
 }
 
-export async function writeLock(cacheDir: string, lock: Lock): Promise<void> {
+/** Writes lock.json, through `write` (the store's, which marks the cache) when given. */
+export async function writeLock(cacheDir: string, lock: Lock, write: (path: string, data: string) => Promise<void> = writeFileAtomic): Promise<void> {
   const sorted = Object.fromEntries(Object.entries(lock).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
-  await writeFileAtomic(lockPath(cacheDir), JSON.stringify({ version: 1, docs: sorted }, null, 2) + '\n');
+  await write(lockPath(cacheDir), JSON.stringify({ version: 1, docs: sorted }, null, 2) + '\n');
 }

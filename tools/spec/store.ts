@@ -26,6 +26,30 @@ import { error, warning, type Diagnostic } from '../diagnostics.ts';
  */
 export const CACHE_FORMAT = 2;
 
+/**
+ * A file the store writes into a cache directory before anything else, so that
+ * a directory is recognisable as an rfcdoc cache (by this or `lock.json`) and
+ * what it holds as files rfcdoc wrote.
+ */
+export const CACHE_MARKER = '.rfcdoc-cache';
+
+/**
+ * Writes into one cache directory: the first write puts `CACHE_MARKER` there
+ * (once per writer, and only when it is not there yet), every write is atomic.
+ */
+export function cacheWriter(cacheDir: string): (path: string, data: string | Uint8Array) => Promise<void> {
+  let marked: Promise<void> | undefined;
+  const mark = () =>
+    (marked ??= (async () => {
+      const marker = join(cacheDir, CACHE_MARKER);
+      if (!(await readIfExists(marker))) await writeFileAtomic(marker, 'rfcdoc cache: the files here were written by rfcdoc\n');
+    })());
+  return async (path, data) => {
+    await mark();
+    await writeFileAtomic(path, data);
+  };
+}
+
 export interface StoreOptions extends SourceOptions {
   cacheDir: string;
   /** Accept a source text that differs from lock.json and record it. */
@@ -78,12 +102,13 @@ export async function loadDocs(names: readonly DocName[], opts: StoreOptions): P
     return { docs, diagnostics: [error((e as Error).message)] };
   }
   const before = JSON.stringify(lock);
+  const write = cacheWriter(opts.cacheDir);
   const unique = [...new Map(names.map((n) => [n.id, n])).values()];
-  const index = rfcIndex(opts, diagnostics);
+  const index = rfcIndex(opts, diagnostics, write);
   await mapLimit(unique, opts.concurrency ?? 4, async (name) => {
     opts.onEvent?.({ doc: name.label, state: 'start' });
     try {
-      const { doc, from } = await loadOne(name, opts, lock, diagnostics, index);
+      const { doc, from } = await loadOne(name, opts, lock, diagnostics, index, write);
       docs.set(name.id, doc);
       opts.onEvent?.({ doc: name.label, state: 'done', from });
     } catch (e) {
@@ -93,17 +118,18 @@ export async function loadDocs(names: readonly DocName[], opts: StoreOptions): P
       opts.onEvent?.({ doc: name.label, state: 'failed' });
     }
   });
-  if (JSON.stringify(lock) !== before) await writeLock(opts.cacheDir, lock);
+  if (JSON.stringify(lock) !== before) await writeLock(opts.cacheDir, lock, write);
   return { docs, diagnostics };
 }
 
 /** The rfc-index.txt entry of an RFC, when the index is at hand (drafts have none). */
 type IndexLookup = (name: DocName) => Promise<IndexEntry | undefined>;
+type Write = ReturnType<typeof cacheWriter>;
 
-async function loadOne(name: DocName, opts: StoreOptions, lock: Lock, diagnostics: Diagnostic[], index: IndexLookup) {
+async function loadOne(name: DocName, opts: StoreOptions, lock: Lock, diagnostics: Diagnostic[], index: IndexLookup, write: Write) {
   const p = paths(opts.cacheDir, name.id);
   const build = async (bytes: Uint8Array, hash: string) => {
-    const doc = await storeDerived(name, bytes, hash, p, await index(name));
+    const doc = await storeDerived(name, bytes, hash, p, write, await index(name));
     diagnostics.push(...strayWarnings(name.label, relative('.', p.text), doc.strays, (physical) => strayPlace(doc, physical)));
     return doc;
   };
@@ -130,7 +156,7 @@ async function loadOne(name: DocName, opts: StoreOptions, lock: Lock, diagnostic
     );
   }
   const doc = await build(fetched.bytes, hash);
-  await writeFileAtomic(p.text, fetched.bytes);
+  await write(p.text, fetched.bytes);
   lock[name.id] = { sha256: doc.sha256, size: doc.size, pages: doc.pages };
   return { doc, from: fetched.source };
 }
@@ -159,7 +185,7 @@ function strayPlace(doc: SpecDoc, physical: number): string {
  * predates the RFC asked for is fetched again. Without an index, titles come
  * from the first page and one note says why.
  */
-function rfcIndex(opts: StoreOptions, diagnostics: Diagnostic[]): IndexLookup {
+function rfcIndex(opts: StoreOptions, diagnostics: Diagnostic[], write: Write): IndexLookup {
   const file = join(opts.cacheDir, RFC_INDEX);
   const parse = (bytes: Uint8Array) => {
     const entries = parseRfcIndex(new TextDecoder().decode(bytes));
@@ -173,7 +199,7 @@ function rfcIndex(opts: StoreOptions, diagnostics: Diagnostic[]): IndexLookup {
   const fetchIndex = () =>
     (fetched ??= fetchIndexText(opts).then(
       async ({ bytes }) => {
-        await writeFileAtomic(file, bytes);
+        await write(file, bytes);
         return parse(bytes);
       },
       (e) => {
@@ -191,7 +217,7 @@ function rfcIndex(opts: StoreOptions, diagnostics: Diagnostic[]): IndexLookup {
 }
 
 /** Paginates and writes `.paged` and `.json`; returns the document. */
-async function storeDerived(name: DocName, bytes: Uint8Array, hash: string, p: ReturnType<typeof paths>, entry?: IndexEntry): Promise<SpecDoc> {
+async function storeDerived(name: DocName, bytes: Uint8Array, hash: string, p: ReturnType<typeof paths>, write: Write, entry?: IndexEntry): Promise<SpecDoc> {
   const doc = buildDoc(name, bytes, hash, entry);
   const paged = doc.lines.map((l) => `${lineId(l)}\t${l.text}\n`).join('');
   const index: IndexFile = {
@@ -213,8 +239,8 @@ async function storeDerived(name: DocName, bytes: Uint8Array, hash: string, p: R
     })),
     footerMismatches: doc.footerMismatches,
   };
-  await writeFileAtomic(p.paged, paged);
-  await writeFileAtomic(p.index, JSON.stringify(index, null, 1) + '\n');
+  await write(p.paged, paged);
+  await write(p.index, JSON.stringify(index, null, 1) + '\n');
   return doc;
 }
 
