@@ -6,11 +6,10 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { localServer, type LocalServer } from './http-server.ts';
 import { MIRROR, tempDir } from '../helpers.ts';
 
 const ROOT_DIR = tempDir('rfcdoc-faults-');
@@ -32,7 +31,7 @@ const test = suite('faults');
 const NAME = parseDocName('RFC8760');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-let server: Server;
+let server: LocalServer;
 let base = '';
 let body: Buffer;
 /** Requests seen per scenario (the first path segment). */
@@ -41,7 +40,7 @@ const hits = new Map<string, number>();
 test.before(async () => {
   assert.ok(MIRROR && !/^https?:/.test(MIRROR), 'these tests need RFC_MIRROR set to a directory');
   body = readFileSync(join(MIRROR, 'rfc8760.txt'));
-  server = createServer((req, res) => {
+  server = await localServer((req, res) => {
     const scenario = req.url!.split('/')[1]!;
     const n = (hits.get(scenario) ?? 0) + 1;
     hits.set(scenario, n);
@@ -71,14 +70,10 @@ test.before(async () => {
         return res.writeHead(400).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  base = server.base;
 });
 
-test.after(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+test.after(() => server.close());
 
 function options(scenario: string, cacheDir: string, extra: Partial<StoreOptions> = {}): StoreOptions {
   return { cacheDir, mirror: `${base}${scenario}/`, offline: true, timeoutMs: 300, backoffMs: 10, retries: 2, ...extra };

@@ -6,10 +6,9 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { localServer, type LocalServer } from './http-server.ts';
 import { MIRROR, runRfcdoc, tempDir } from '../helpers.ts';
 import { parseDocName } from '../../tools/spec/docname.ts';
 import { buildDoc, findTitle } from '../../tools/spec/document.ts';
@@ -159,24 +158,20 @@ test('without any index (offline, no mirror directory): the first-page title and
 });
 
 // An RFC Editor on 127.0.0.1: serves the mirror's texts and its index, and counts requests.
-let server: Server;
+let server: LocalServer;
 let base = '';
 const hits: string[] = [];
 test.before(async () => {
-  server = createServer((req, res) => {
+  server = await localServer((req, res) => {
     hits.push(req.url!);
     const file = req.url!.slice(1);
     if (!/^(rfc\d+|rfc-index)\.txt$/.test(file)) return res.writeHead(404).end();
     const body = readFileSync(join(MIRROR!, file));
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length }).end(body);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  base = server.base;
 });
-test.after(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+test.after(() => server.close());
 
 test('from the RFC Editor: fetched once, cached, fetched again only for an RFC newer than the cached index', async () => {
   const cacheDir = tempDir('rfcdoc-index-');
