@@ -90,6 +90,9 @@ function assertClean(dir: string, noLockEntry = true) {
   }
 }
 
+/** How many lines the cached .paged holds (one row per kept line). */
+const pagedRows = (dir: string) => readFileSync(join(dir, 'rfc8760.paged'), 'utf8').split('\n').length - 1;
+
 async function fails(scenario: string, expectHits: number, message: RegExp) {
   const dir = cacheDir();
   const { docs, diagnostics } = await loadDocs([NAME], options(scenario, dir));
@@ -121,7 +124,7 @@ test('500 then 200: fetched on the retry and stored', async () => {
   assert.equal(readFileSync(join(dir, 'rfc8760.txt')), body);
   assert.ok(existsSync(join(dir, 'rfc8760.paged')) && existsSync(join(dir, 'rfc8760.json')));
   const lock = JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8'));
-  assert.equal(lock.docs.rfc8760, { sha256: sha(body), size: body.length, pages: docs.get('rfc8760')!.pages });
+  assert.equal(lock.docs.rfc8760, { sha256: sha(body), size: body.length, pages: docs.get('rfc8760')!.pages, lines: pagedRows(dir) });
 });
 
 test('5xx every time: gives up after 1 + retries requests', async () => {
@@ -173,10 +176,10 @@ test('with updateLock the changed text is accepted and the lock rewritten', asyn
   const doc = docs.get('rfc8760')!;
   assert.is(doc.sha256, sha(body));
   assert.equal(readFileSync(join(dir, 'rfc8760.txt')), body);
-  assert.equal(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).docs.rfc8760, { sha256: sha(body), size: body.length, pages: doc.pages });
+  assert.equal(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).docs.rfc8760, { sha256: sha(body), size: body.length, pages: doc.pages, lines: pagedRows(dir) });
 });
 
-test('a cached text that does not match lock.json is reported and fetched again', async () => {
+test('a cached text that does not match lock.json: an error naming both hashes; fetched again, the cached text kept aside', async () => {
   const good = { sha256: sha(body), size: body.length, pages: 9 };
   const dir = lockedCache(good);
   const tampered = Buffer.concat([body, Buffer.from('tampered\n')]);
@@ -185,13 +188,19 @@ test('a cached text that does not match lock.json is reported and fetched again'
   const { docs, diagnostics } = await loadDocs([NAME], options('ok', dir));
   assert.is(hits.get('ok'), before + 1, 'fetched again');
   assert.is(diagnostics.length, 1);
-  assert.is(diagnostics[0]!.severity, 'warning');
-  assert.match(diagnostics[0]!.message, /^RFC8760: cached .*rfc8760\.txt does not match lock\.json/);
+  assert.is(diagnostics[0]!.severity, 'error');
+  const m = diagnostics[0]!.message;
+  assert.match(m, /^RFC8760: cached .*rfc8760\.txt does not match lock\.json/);
+  assert.ok(m.includes(sha(tampered).slice(0, 12)) && m.includes(good.sha256.slice(0, 12)), `both hashes named: ${m}`);
   assert.is(docs.get('rfc8760')?.sha256, good.sha256);
   assert.equal(readFileSync(join(dir, 'rfc8760.txt')), body);
+  const aside = readdirSync(dir).filter((f) => f.startsWith('rfc8760.txt.mismatch-'));
+  assert.is(aside.length, 1, `the cached text is kept: ${readdirSync(dir)}`);
+  assert.equal(readFileSync(join(dir, aside[0]!)), tampered, 'byte for byte');
+  assert.ok(m.includes(aside[0]!), 'the error says where it went');
   const index = JSON.parse(readFileSync(join(dir, 'rfc8760.json'), 'utf8'));
   assert.is(index.sha256, good.sha256);
-  assert.equal(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).docs.rfc8760, good);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).docs.rfc8760, { ...good, lines: pagedRows(dir) });
 });
 
 test('a cached text matching lock.json is used without any request', async () => {
@@ -204,13 +213,39 @@ test('a cached text matching lock.json is used without any request', async () =>
   assert.is(docs.get('rfc8760')?.pages, 9);
 });
 
-test('a tampered cached text whose fetch then fails is removed, not kept', async () => {
+test('a tampered cached text whose fetch then fails is left as it is, never deleted', async () => {
   const dir = lockedCache({ sha256: sha(body), size: body.length, pages: 9 });
-  writeFileSync(join(dir, 'rfc8760.txt'), Buffer.concat([body, Buffer.from('tampered\n')]));
+  const tampered = Buffer.concat([body, Buffer.from('tampered\n')]);
+  writeFileSync(join(dir, 'rfc8760.txt'), tampered);
   const { docs, diagnostics } = await loadDocs([NAME], options('missing', dir));
   assert.is(docs.size, 0);
-  assert.equal(diagnostics.map((d) => d.severity), ['warning', 'error']);
-  assertClean(dir, false);
+  assert.equal(diagnostics.map((d) => d.severity), ['error', 'error']);
+  assert.match(diagnostics[0]!.message, /does not match lock\.json .*; left as it is/);
+  assert.match(diagnostics[1]!.message, /HTTP 404/);
+  assert.equal(readFileSync(join(dir, 'rfc8760.txt')), tampered);
+  assert.equal(readdirSync(dir).filter((f) => f.includes('mismatch') || f.endsWith('.tmp')), []);
+});
+
+test('the pagination contract: a locked text whose page or line count changed is an error, not new numbers', async () => {
+  for (const [field, wrong] of [['pages', 10], ['lines', 1]] as const) {
+    const entry = { sha256: sha(body), size: body.length, pages: 9, [field]: wrong };
+    const dir = lockedCache(entry);
+    writeFileSync(join(dir, 'rfc8760.txt'), body);
+    const { docs, diagnostics } = await loadDocs([NAME], options('missing', dir));
+    assert.is(docs.size, 0, `${field}: the document is not served`);
+    assert.is(diagnostics.length, 1);
+    assert.is(diagnostics[0]!.severity, 'error');
+    assert.match(diagnostics[0]!.message, /^RFC8760: the numbering of the locked text .* changed: .*lock\.json has .*pagination contract/);
+    assert.ok(diagnostics[0]!.message.includes(`lock.json has ${wrong}`), diagnostics[0]!.message);
+    assert.equal(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).docs.rfc8760, entry, 'the lock is unchanged');
+    // A second run reads the .json the first one wrote: still refused.
+    const again = await loadDocs([NAME], options('missing', dir));
+    assert.is(again.docs.size, 0);
+    // --update-lock accepts the numbering.
+    const accepted = await loadDocs([NAME], options('missing', dir, { updateLock: true }));
+    assert.equal(accepted.diagnostics, []);
+    assert.equal(JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8')).docs.rfc8760, { sha256: sha(body), size: body.length, pages: 9, lines: pagedRows(dir) });
+  }
 });
 
 test('derived files from another text are not used: the doc is paginated again', async () => {

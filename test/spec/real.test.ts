@@ -175,7 +175,7 @@ test('cache files: .paged rows, .json index and lock.json entries', async () => 
   );
 
   const lock = JSON.parse(readFileSync(join(dir, 'lock.json'), 'utf8'));
-  assert.equal(lock.docs.rfc3261, { sha256: sha, size: bytes.length, pages: 269 });
+  assert.equal(lock.docs.rfc3261, { sha256: sha, size: bytes.length, pages: 269, lines: rows.length });
   assert.equal(readFileSync(join(dir, 'rfc3261.txt')), bytes, 'the cached text is the source, byte for byte');
 });
 

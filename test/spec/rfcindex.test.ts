@@ -28,6 +28,13 @@ test.before(() => {
   index = parseRfcIndex(mirrorText('rfc-index.txt'));
 });
 
+/** An RFC's citation in an index text, as its lines are: from its number at a line start to the blank line. */
+function citationBlock(text: string, n: number): string {
+  const start = text.search(new RegExp(`\\n0*${n} `)) + 1;
+  assert.ok(start > 0, `RFC ${n} is in the index`);
+  return text.slice(start, text.indexOf('\n\n', start));
+}
+
 /** An RFC's citation in the index, found here by text search: from its number at a line start to the blank line. */
 function citation(n: number): string {
   const text = mirrorText('rfc-index.txt');
@@ -155,6 +162,34 @@ test('without any index (offline, no mirror directory): the first-page title and
   assert.is(docs.get('rfc3261')!.relations, undefined);
   assert.equal(diagnostics.map((d) => d.severity), ['note']);
   assert.match(diagnostics[0]!.message, /^rfc-index\.txt: could not fetch: .*rfc-index\.txt: no such file: without it an RFC's title is taken from its first page/);
+});
+
+test('titles and relations come from the index at hand when a document is loaded, not frozen in its .json', async () => {
+  const mirror = tempDir('rfcdoc-index-mirror-');
+  for (const f of ['rfc652.txt', 'rfc3261.txt']) writeFileSync(join(mirror, f), readFileSync(join(MIRROR!, f)));
+  const cacheDir = tempDir('rfcdoc-index-');
+  const names = [parseDocName('RFC652'), parseDocName('RFC3261')];
+  const load = async () => (await loadDocs(names, { cacheDir, mirror, offline: true })).docs;
+  // Paginated without any index: first-page titles, no relations.
+  const first = await load();
+  assert.is(first.get('rfc652')!.title, 'RFC 652', 'RFC 652 has no first-page title a program can find');
+  assert.is(first.get('rfc3261')!.relations, undefined);
+  // An older index: the real one without RFC 8760 in RFC 3261's "Updated by".
+  const real = mirrorText('rfc-index.txt');
+  const older = real.replace(citationBlock(real, 3261), (block) => block.replace(/RFC8760,\s*/, ''));
+  assert.not.ok(citationBlock(older, 3261).includes('RFC8760'), 'RFC 8760 left out of the older index');
+  writeFileSync(join(cacheDir, 'rfc-index.txt'), older, 'latin1');
+  const second = await load();
+  const titleIn = (text: string, n: number) => parseRfcIndex(text).get(n)!.title;
+  assert.is(second.get('rfc652')!.title, titleIn(older, 652), 'the index title once an index is there');
+  assert.not.ok(second.get('rfc3261')!.relations!.updatedBy.includes('RFC8760'));
+  // The newer index: its updated-by reaches the cached RFC 3261.
+  writeFileSync(join(cacheDir, 'rfc-index.txt'), real, 'latin1');
+  const third = await load();
+  assert.ok(third.get('rfc3261')!.relations!.updatedBy.includes('RFC8760'));
+  const json = JSON.parse(readFileSync(join(cacheDir, 'rfc3261.json'), 'utf8'));
+  assert.equal(json.relations, third.get('rfc3261')!.relations, 'and the .json says so too');
+  assert.is(JSON.parse(readFileSync(join(cacheDir, 'rfc652.json'), 'utf8')).title, titleIn(real, 652));
 });
 
 // An RFC Editor on 127.0.0.1: serves the mirror's texts and its index, and counts requests.

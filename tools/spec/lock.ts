@@ -10,6 +10,8 @@ export interface LockEntry {
   sha256: string;
   size: number;
   pages: number;
+  /** How many lines are kept (quotable); recorded from the first load that knows it. */
+  lines?: number;
 }
 
 export type Lock = Record<string, LockEntry>;

@@ -7,17 +7,18 @@
  * diagnostics out. Nothing half-written is ever left: each file is written
  * aside and renamed, and a text that disagrees with the lock is not stored.
  */
-import { readFile, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { writeFileAtomic } from './atomic.ts';
 import type { DocName } from './docname.ts';
 import { buildDoc, sha256, type LocatedStray, type SpecDoc } from './document.ts';
 import { findLine, lineId, parseLineId, type PagedLine } from './paginate.ts';
-import { type Lock, readLock, writeLock } from './lock.ts';
-import { type IndexEntry, parseRfcIndex, type Relations } from './rfcindex.ts';
+import { type Lock, type LockEntry, readLock, writeLock } from './lock.ts';
+import { type IndexEntry, parseRfcIndex, type Relations, relationsOf } from './rfcindex.ts';
 import { fetchIndexText, fetchText, RFC_INDEX, type SourceOptions } from './sources.ts';
 import { strayWarnings } from './strays.ts';
-import { error, warning, type Diagnostic } from '../diagnostics.ts';
+import { error, type Diagnostic } from '../diagnostics.ts';
 
 /**
  * Bumped whenever the `.paged` / `.json` layout or the pagination changes; a
@@ -135,30 +136,77 @@ async function loadOne(name: DocName, opts: StoreOptions, lock: Lock, diagnostic
   };
   const locked = lock[name.id];
   const cached = await readIfExists(p.text);
-  if (cached) {
-    const hash = sha256(cached);
-    if (!locked || hash === locked.sha256) {
-      const doc = (await readDerived(name, p, hash)) ?? (await build(cached, hash));
-      lock[name.id] ??= { sha256: doc.sha256, size: doc.size, pages: doc.pages };
-      return { doc, from: 'cache' };
+  const cachedHash = cached && sha256(cached);
+  let doc: SpecDoc;
+  let from: string;
+  if (cached && (!locked || cachedHash === locked.sha256)) {
+    doc = (await readDerived(name, p, cachedHash!)) ?? (await build(cached, cachedHash!));
+    doc = await withIndexEntry(doc, await index(name), p, write);
+    from = 'cache';
+  } else {
+    const mismatch = cached && `${name.label}: cached ${relative('.', p.text)} does not match lock.json (sha256 ${cachedHash!.slice(0, 12)}…, lock has ${locked!.sha256.slice(0, 12)}…)`;
+    try {
+      const fetched = await fetchText(name, opts);
+      const hash = sha256(fetched.bytes);
+      if (locked && hash !== locked.sha256 && !opts.updateLock) {
+        throw new Error(
+          `${name.label}: the text from ${fetched.source} changed upstream (sha256 ${hash.slice(0, 12)}…, ${fetched.bytes.length} bytes; ` +
+            `lock.json has ${locked.sha256.slice(0, 12)}…, ${locked.size} bytes). Not accepted: review it, then run \`rfcdoc fetch --update-lock ${name.label}\``,
+        );
+      }
+      doc = await build(fetched.bytes, hash);
+      // The text that disagreed may be someone's own file: it is kept, beside.
+      if (mismatch) {
+        const aside = relative('.', await setAside(p.text));
+        diagnostics.push(error(`${mismatch}; fetched again from ${fetched.source}, the cached text kept as ${aside}`));
+      }
+      await write(p.text, fetched.bytes);
+      from = fetched.source;
+    } catch (e) {
+      if (mismatch && !diagnostics.some((d) => d.message.startsWith(mismatch))) {
+        diagnostics.push(error(`${mismatch}; left as it is, since no text to replace it could be had`));
+      }
+      throw e;
     }
-    diagnostics.push(
-      warning(`${name.label}: cached ${relative('.', p.text)} does not match lock.json (sha256 ${hash.slice(0, 12)}…, lock has ${locked.sha256.slice(0, 12)}…); fetching it again`),
-    );
-    await Promise.all([rm(p.text, { force: true }), rm(p.paged, { force: true }), rm(p.index, { force: true })]);
   }
-  const fetched = await fetchText(name, opts);
-  const hash = sha256(fetched.bytes);
-  if (locked && hash !== locked.sha256 && !opts.updateLock) {
-    throw new Error(
-      `${name.label}: the text from ${fetched.source} changed upstream (sha256 ${hash.slice(0, 12)}…, ${fetched.bytes.length} bytes; ` +
-        `lock.json has ${locked.sha256.slice(0, 12)}…, ${locked.size} bytes). Not accepted: review it, then run \`rfcdoc fetch --update-lock ${name.label}\``,
-    );
+  if (locked?.sha256 === doc.sha256) checkNumbering(name, doc, locked, opts.updateLock === true);
+  lock[name.id] = { sha256: doc.sha256, size: doc.size, pages: doc.pages, lines: doc.lines.length };
+  return { doc, from };
+}
+
+/**
+ * The pagination contract (README "Pagination"): the same text gets the same
+ * numbers. A page or line count that differs from lock.json for the locked
+ * text means a change of the tool moved every citation after it.
+ */
+function checkNumbering(name: DocName, doc: SpecDoc, locked: LockEntry, accept: boolean): void {
+  const changed = [
+    locked.pages !== doc.pages ? `${doc.pages} pages, lock.json has ${locked.pages}` : '',
+    locked.lines !== undefined && locked.lines !== doc.lines.length ? `${doc.lines.length} kept lines, lock.json has ${locked.lines}` : '',
+  ].filter(Boolean);
+  if (changed.length === 0 || accept) return;
+  throw new Error(
+    `${name.label}: the numbering of the locked text (sha256 ${doc.sha256.slice(0, 12)}…) changed: ${changed.join('; ')}. ` +
+      `A change of rfcdoc broke the pagination contract (README "Pagination"): every PnLm after the change would cite other text. ` +
+      `Fix the pagination; \`rfcdoc fetch --update-lock ${name.label}\` accepts the new numbering`,
+  );
+}
+
+/**
+ * Moves a cached text aside, to `<doc>.txt.mismatch-<time>` (never over an
+ * existing file), and returns where it went.
+ */
+async function setAside(path: string): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  for (let n = 0; ; n++) {
+    const aside = `${path}.mismatch-${stamp}${n ? `-${n}` : ''}`;
+    try {
+      await copyFile(path, aside, constants.COPYFILE_EXCL);
+      return aside;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
   }
-  const doc = await build(fetched.bytes, hash);
-  await write(p.text, fetched.bytes);
-  lock[name.id] = { sha256: doc.sha256, size: doc.size, pages: doc.pages };
-  return { doc, from: fetched.source };
 }
 
 async function readIfExists(path: string): Promise<Buffer | undefined> {
@@ -219,7 +267,12 @@ function rfcIndex(opts: StoreOptions, diagnostics: Diagnostic[], write: Write): 
 /** Paginates and writes `.paged` and `.json`; returns the document. */
 async function storeDerived(name: DocName, bytes: Uint8Array, hash: string, p: ReturnType<typeof paths>, write: Write, entry?: IndexEntry): Promise<SpecDoc> {
   const doc = buildDoc(name, bytes, hash, entry);
-  const paged = doc.lines.map((l) => `${lineId(l)}\t${l.text}\n`).join('');
+  await write(p.paged, doc.lines.map((l) => `${lineId(l)}\t${l.text}\n`).join(''));
+  await writeIndexFile(p, write, doc);
+  return doc;
+}
+
+async function writeIndexFile(p: ReturnType<typeof paths>, write: Write, doc: SpecDoc): Promise<void> {
   const index: IndexFile = {
     format: CACHE_FORMAT,
     doc: doc.label,
@@ -239,9 +292,21 @@ async function storeDerived(name: DocName, bytes: Uint8Array, hash: string, p: R
     })),
     footerMismatches: doc.footerMismatches,
   };
-  await write(p.paged, paged);
   await write(p.index, JSON.stringify(index, null, 1) + '\n');
-  return doc;
+}
+
+/**
+ * A cached document with the title and relations of the index at hand now:
+ * a `.json` written before the index was there, or from an older one, is
+ * brought up to date (title, relations) without paginating again.
+ */
+async function withIndexEntry(doc: SpecDoc, entry: IndexEntry | undefined, p: ReturnType<typeof paths>, write: Write): Promise<SpecDoc> {
+  if (!entry) return doc;
+  const relations = relationsOf(entry);
+  if (doc.title === entry.title && JSON.stringify(doc.relations) === JSON.stringify(relations)) return doc;
+  const current = { ...doc, title: entry.title, relations };
+  await writeIndexFile(p, write, current);
+  return current;
 }
 
 /** Reads `.paged` and `.json` when they are current for this source text. */
