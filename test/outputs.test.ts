@@ -8,12 +8,14 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkOutput, inspectOutput, OutputRefused, planSiteWrite, protectedReason, realTarget, siteMarker, SITE_MARKER } from '../tools/outputs.ts';
-import { ROOT, tempDir } from './helpers.ts';
+import { checkApart, checkOutput, inspectOutput, OutputRefused, planSiteWrite, protectedReason, realTarget, siteMarker, SITE_MARKER } from '../tools/outputs.ts';
+import { CACHE_MARKER, loadDocs } from '../tools/spec/store.ts';
+import { parseDocName } from '../tools/spec/docname.ts';
+import { MIRROR, ROOT, tempDir } from './helpers.ts';
 import { projectCopy, rfcdocIn } from './copy.ts';
-import { readTree } from './site/common.ts';
+import { readTree, writeTree } from './site/common.ts';
 
 const test = suite('outputs');
 
@@ -83,31 +85,80 @@ test('absent and empty directories are fine; a non-empty one rfcdoc did not writ
   assert.equal([...checkOutput(root, notes, 'site', false).written], ['notes.txt']);
 });
 
-test('a site written before the marker existed is recognised by its layout, and only its layout is rfcdoc\'s', () => {
-  const dir = tempDir('rfcdoc-outputs-legacy-');
-  for (const f of ['index.html', 'map.json', 'assets/site.js', 'assets/site.css', 'rfc/rfc3261.html', 'reference/a.ts.html', 'reference/mine.txt', 'todo.txt']) {
-    mkdirSync(join(dir, f, '..'), { recursive: true });
-    writeFileSync(join(dir, f), f);
-  }
-  const old = inspectOutput(undefined, dir, 'site');
+test('a site written before the marker existed is recognised only as the project\'s own site/, and only its layout is rfcdoc\'s', () => {
+  const root = projectCopy();
+  const layout = ['index.html', 'map.json', 'assets/site.js', 'assets/site.css', 'rfc/rfc3261.html', 'reference/a.ts.html', 'reference/mine.txt', 'todo.txt'];
+  const own = join(root, 'site');
+  const elsewhere = join(tempDir('rfcdoc-outputs-legacy-'), 'site');
+  for (const dir of [own, elsewhere]) writeTree(dir, Object.fromEntries(layout.map((f) => [f, f])));
+  const old = inspectOutput(root, own, 'site');
   assert.ok(old.ours);
   assert.equal([...old.written].sort(), ['assets/site.css', 'assets/site.js', 'index.html', 'map.json', 'reference/a.ts.html', 'rfc/rfc3261.html']);
-  const plan = planSiteWrite(undefined, dir, ['index.html', 'reference/b.ts.html'], false);
+  const plan = planSiteWrite(root, own, ['index.html', 'reference/b.ts.html'], false);
   assert.equal(plan.keep.sort(), ['reference/mine.txt', 'todo.txt']);
+  // The same three files anywhere else are someone's: a folder that happens to hold them is not replaced without --force.
+  refused(() => checkOutput(root, elsewhere, 'site', false), /it holds 6 entries \(assets, index\.html, map\.json, …\) not written by rfcdoc/);
+  refused(() => planSiteWrite(undefined, own, ['index.html'], false), /not written by rfcdoc/);
+  assert.equal(planSiteWrite(root, elsewhere, ['other.html'], true).keep.sort(), ['assets', 'index.html', 'map.json', 'reference', 'rfc', 'todo.txt']);
 });
 
-test('the cache: recognised by lock.json (rfc-cache/ as committed) or by holding only cache files', () => {
+test('the cache: recognised by lock.json (rfc-cache/ as committed) or by the store\'s marker, never by file names', async () => {
   const root = projectCopy();
   const committed = join(root, 'rfc-cache');
   cpSync(join(ROOT, 'rfc-cache', 'lock.json'), join(committed, 'lock.json'));
   cpSync(join(ROOT, 'rfc-cache', 'README.md'), join(committed, 'README.md'));
   assert.ok(checkOutput(root, committed, 'cache', false).ours);
-  const crashed = tempDir('rfcdoc-outputs-cache-');
-  for (const f of ['rfc3261.txt', 'rfc3261.paged', 'draft-ietf-sipcore-foo-02.json', 'rfc2617.txt.123.ab.tmp']) writeFileSync(join(crashed, f), '');
-  assert.ok(checkOutput(root, crashed, 'cache', false).ours);
-  writeFileSync(join(crashed, 'thesis.tex'), '');
-  refused(() => checkOutput(root, crashed, 'cache', false), /spec cache to "[^"]*": it holds 5 entries \(.*\) not written by rfcdoc \(an rfcdoc cache holds lock\.json\); --force uses it anyway/);
+  // A cache the store began and never finished (no lock.json yet): its marker says it is rfcdoc's.
+  const interrupted = tempDir('rfcdoc-outputs-cache-');
+  const { docs } = await loadDocs([parseDocName('RFC2617')], { cacheDir: interrupted, mirror: MIRROR });
+  assert.ok(docs.has('rfc2617'), 'RFC 2617 from RFC_MIRROR');
+  rmSync(join(interrupted, 'lock.json'), { force: true });
+  writeFileSync(join(interrupted, 'rfc-index.txt'), readFileSync(join(MIRROR!, 'rfc-index.txt')));
+  assert.ok(existsSync(join(interrupted, CACHE_MARKER)), 'the store marked the cache');
+  assert.ok(checkOutput(root, interrupted, 'cache', false).ours);
+  // A user's mirror holds files named as the cache names them, and is still someone's.
+  const mirror = tempDir('rfcdoc-outputs-mirror-');
+  for (const f of ['rfc3261.txt', 'rfc2617.txt', 'rfc-index.txt']) cpSync(join(MIRROR!, f), join(mirror, f));
+  refused(() => checkOutput(root, mirror, 'cache', false), /spec cache to "[^"]*": it holds 3 entries \(rfc-index\.txt, rfc2617\.txt, rfc3261\.txt\) not written by rfcdoc \(an rfcdoc cache holds lock\.json or \.rfcdoc-cache\); --force uses it anyway/);
+  assert.not.ok(checkOutput(root, mirror, 'cache', true).ours);
   refused(() => checkOutput(root, join(root, 'reference'), 'cache', true), /is the project's reference\//);
+});
+
+test('a source folder that is a symbolic link is protected where it really is, and around it', () => {
+  const root = projectCopy();
+  const away = tempDir('rfcdoc-outputs-away-');
+  renameSync(join(root, 'reference'), join(away, 'ref'));
+  symlinkSync(join(away, 'ref'), join(root, 'reference'));
+  refused(() => checkOutput(root, join(root, 'reference'), 'site', true), /it is the project's reference\/ \([^)]*project\/reference is a link to it\)/);
+  refused(() => checkOutput(root, join(root, 'reference', 'x'), 'site', true), /it lies inside the project's reference\//);
+  refused(() => checkOutput(root, join(away, 'ref'), 'cache', true), /it is the project's reference\//);
+  refused(() => checkOutput(root, join(away, 'ref', 'sip', 'new'), 'site', true), /it lies inside the project's reference\//);
+  refused(() => checkOutput(root, away, 'site', true), /it contains the project's reference\//);
+  // The copy's node_modules/ is a link to this repository's (test/copy.ts): protected there too.
+  refused(() => checkOutput(root, join(ROOT, 'node_modules', 'rfcdoc-out'), 'site', true), /it lies inside the project's node_modules\//);
+  assert.is(checkOutput(root, join(away, 'elsewhere'), 'site', false).exists, false);
+});
+
+test('a symbolic link to nowhere anywhere on the path is refused, not written through', () => {
+  const root = projectCopy();
+  const outside = tempDir('rfcdoc-outputs-dangling-');
+  symlinkSync(join(root, 'reference', 'missing'), join(outside, 'dangl'));
+  refused(() => checkOutput(root, join(outside, 'dangl', 'sub'), 'site', true), /goes through [^ ]*dangl, a symbolic link to nowhere \([^)]*reference\/missing\)/);
+  refused(() => checkOutput(root, join(outside, 'dangl', 'sub', 'deeper'), 'cache', true), /a symbolic link to nowhere/);
+  refused(() => checkOutput(root, join(outside, 'dangl'), 'site', true), /it is a symbolic link to nowhere/);
+  assert.not.ok(existsSync(join(root, 'reference', 'missing')));
+});
+
+test('the site and the cache are never the same directory, nor one inside the other', () => {
+  const dir = tempDir('rfcdoc-outputs-apart-');
+  assert.throws(() => checkApart(join(dir, 'x'), join(dir, 'x')), /they are the same directory/);
+  assert.throws(() => checkApart(join(dir, 'x', 'site'), join(dir, 'x')), /the site would lie inside the cache/);
+  assert.throws(() => checkApart(join(dir, 'x'), join(dir, 'x', 'cache')), /the cache would lie inside the site; give --out and --cache directories apart/);
+  symlinkSync(join(dir, 'x'), join(dir, 'link'));
+  mkdirSync(join(dir, 'x'));
+  assert.throws(() => checkApart(join(dir, 'link', 'site'), join(dir, 'x')), /the site would lie inside the cache/);
+  checkApart(join(dir, 'site'), join(dir, 'cache'));
+  checkApart(join(dir, 'x', 'site'), join(dir, 'x', 'site-cache'));
 });
 
 test('a file not rfcdoc\'s at a path the site writes is refused, even with --force', () => {

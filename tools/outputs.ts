@@ -4,24 +4,53 @@
  *
  * - Never the project's sources: not the root itself, nothing that contains
  *   it (`..`, `/`), nothing at or below reference/, tools/, test/, .ci/,
- *   node_modules/ or .git/. Paths are compared as the file system sees them
- *   (symbolic links and `..` resolved), so a link to reference/ is refused.
+ *   node_modules/ or .git/, nor at, below or around where such a folder
+ *   really is when it is a symbolic link. Paths are compared as the file
+ *   system sees them (symbolic links and `..` resolved), so a link to
+ *   reference/ is refused, and so is a path through a link to nowhere.
  * - A directory that does not exist, or is empty, is fine.
  * - A directory rfcdoc wrote is fine: a site carries a marker (`.rfcdoc-site`,
  *   listing the files that build wrote); a cache is recognised by its
- *   lock.json (the store reads it before it writes anything, and refuses one
- *   it cannot read) or by holding only files named as the cache names them.
+ *   lock.json or by the marker the store writes first (CACHE_MARKER).
  * - Anything else is refused unless `--force`; even then the files found
  *   there are kept (carried into the new site), never deleted, and a file at
  *   a path the site itself writes is refused outright.
+ * - The site and the cache are never the same directory, nor one inside the other.
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, type Dirent } from 'node:fs';
+import { constants } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Diagnostic } from './diagnostics.ts';
+import { CACHE_MARKER } from './spec/store.ts';
+import { lockPath } from './spec/lock.ts';
 
 export type OutputKind = 'site' | 'cache';
 
-/** A directory rfcdoc may not write there: the CLI reports it as a usage error (exit 2). */
-export class OutputRefused extends Error {}
+/**
+ * A directory rfcdoc may not write there: the CLI reports it as a usage error
+ * (exit 2), after `diagnostics`, what the build had found before it was refused.
+ */
+export class OutputRefused extends Error {
+  diagnostics: Diagnostic[] = [];
+}
+
+/**
+ * SIGINT or SIGTERM arrived while a site was being written: the write was
+ * rolled back (`completed` false, the previous site as it was) or, once the
+ * swap had begun, finished (`completed` true). The CLI exits 128 + the
+ * signal's number (130, 143), as a shell reports a process the signal ended.
+ */
+export class Interrupted extends Error {
+  constructor(
+    readonly signal: NodeJS.Signals,
+    readonly completed: boolean,
+  ) {
+    super(`interrupted by ${signal}: ${completed ? 'the new site had been swapped in, and was finished' : 'the write was rolled back; the previous site is as it was'}`);
+  }
+  get exitCode(): number {
+    return 128 + constants.signals[this.signal];
+  }
+}
 
 /** The site's marker: `{"rfcdoc": "site", "format": 1, "files": [...]}`. */
 export const SITE_MARKER = '.rfcdoc-site';
@@ -48,7 +77,9 @@ export interface OutputDir {
 /**
  * The absolute path as the file system sees it: `path` resolved against the
  * cwd (as a shell user means it), then symbolic links resolved in the part
- * that exists. A path whose tail does not exist yet keeps that tail.
+ * that exists. A path whose tail does not exist yet keeps that tail. A
+ * symbolic link to nowhere on the way is refused (OutputRefused, the reason
+ * alone): a write would create wherever it points.
  */
 export function realTarget(path: string): string {
   const abs = resolve(path);
@@ -58,10 +89,31 @@ export function realTarget(path: string): string {
       return join(realpathSync(head), ...rest.reverse());
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new OutputRefused(`cannot use "${path}": ${(e as Error).message}`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new OutputRefused((e as Error).message);
     }
+    const to = linkTarget(head);
+    if (to !== undefined) throw new OutputRefused(rest.length ? `it goes through ${head}, a symbolic link to nowhere (${to})` : `it is a symbolic link to nowhere (${to})`);
     if (dirname(head) === head) return abs;
     rest.push(basename(head));
+  }
+}
+
+/** What the symbolic link at `path` says, or undefined when no link is there. */
+function linkTarget(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where `path` really is when it exists and differs (a link), else undefined. */
+function realPlace(path: string): string | undefined {
+  try {
+    const real = realpathSync(path);
+    return real === path ? undefined : real;
+  } catch {
+    return undefined;
   }
 }
 
@@ -81,8 +133,25 @@ export function protectedReason(root: string, dir: string): string | undefined {
     const p = join(root, s);
     if (dir === p) return `it is the project's ${s}/`;
     if (inside(dir, p)) return `it lies inside the project's ${s}/`;
+    // A source folder that is a link (a shared node_modules/, a reference/ kept elsewhere) is protected where it really is.
+    const real = realPlace(p);
+    if (real === undefined) continue;
+    if (dir === real) return `it is the project's ${s}/ (${p} is a link to it)`;
+    if (inside(dir, real)) return `it lies inside the project's ${s}/ (${p} is a link to ${real})`;
+    if (inside(real, dir)) return `it contains the project's ${s}/ (${p} is a link to ${real})`;
   }
   return undefined;
+}
+
+/**
+ * The site and the cache must be apart: neither the same directory nor one
+ * inside the other (a build would replace the cache's files, or the cache
+ * write into the site). Throws OutputRefused naming both.
+ */
+export function checkApart(site: string, cache: string): void {
+  const [a, b] = [realTarget(site), realTarget(cache)];
+  const why = a === b ? 'they are the same directory' : inside(a, b) ? 'the site would lie inside the cache' : inside(b, a) ? 'the cache would lie inside the site' : undefined;
+  if (why) throw new OutputRefused(`refusing to write the site to ${shownAt(site, a)} with the spec cache at ${shownAt(cache, b)}: ${why}; give --out and --cache directories apart`);
 }
 
 /**
@@ -93,9 +162,15 @@ export function protectedReason(root: string, dir: string): string | undefined {
  */
 export function inspectOutput(root: string | undefined, given: string, kind: OutputKind): OutputDir {
   if (given === '') throw new OutputRefused(`${kind === 'site' ? '--out' : '--cache'} needs a directory, not an empty string`);
-  const path = realTarget(given);
+  let path: string;
+  try {
+    path = realTarget(given);
+  } catch (e) {
+    throw new OutputRefused(`refusing to write ${WHAT[kind]} to "${given}": ${(e as Error).message}`);
+  }
   const shown = shownAt(given, path);
-  const why = root === undefined ? undefined : protectedReason(realTarget(root), path);
+  const realRoot = root === undefined ? undefined : realTarget(root);
+  const why = realRoot === undefined ? undefined : protectedReason(realRoot, path);
   if (why) throw new OutputRefused(`refusing to write ${WHAT[kind]} to ${shown}: ${why}; choose a directory outside the sources`);
   let stat;
   try {
@@ -106,8 +181,6 @@ export function inspectOutput(root: string | undefined, given: string, kind: Out
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind, path, exists: false, entries: [], ours: true, written: new Set() };
     throw new OutputRefused(`cannot use ${shown} for ${WHAT[kind]}: ${(e as Error).message}`);
   }
-  // realTarget resolved every link that leads somewhere: a link left is dangling.
-  if (stat.isSymbolicLink()) throw new OutputRefused(`refusing to write ${WHAT[kind]} to ${shown}: it is a symbolic link to nowhere`);
   if (!stat.isDirectory()) throw new OutputRefused(`refusing to write ${WHAT[kind]} to ${shown}: it is a file, not a directory`);
   let names: string[];
   try {
@@ -116,8 +189,9 @@ export function inspectOutput(root: string | undefined, given: string, kind: Out
     throw new OutputRefused(`cannot use ${shown} for ${WHAT[kind]}: ${(e as Error).message}`);
   }
   const entries = names.filter((e) => e !== SITE_MARKER || kind !== 'site').sort();
-  if (kind === 'cache') return { kind, path, exists: true, entries, ours: entries.length === 0 || isCache(entries), written: new Set() };
-  const written = siteWritten(path);
+  if (kind === 'cache') return { kind, path, exists: true, entries, ours: entries.length === 0 || isCache(path, entries), written: new Set() };
+  // A site built before the marker existed can only be this project's own site/ (every build rewrote it).
+  const written = siteWritten(path, realRoot !== undefined && path === join(realRoot, 'site'));
   return { kind, path, exists: true, entries, ours: entries.length === 0 || written !== undefined, written: written ?? new Set() };
 }
 
@@ -129,7 +203,7 @@ export function checkOutput(root: string, given: string, kind: OutputKind, force
 }
 
 function foreignMessage(dir: OutputDir, given: string, foreign: readonly string[]): string {
-  const mark = dir.kind === 'site' ? `rfcdoc marks the sites it writes with ${SITE_MARKER}` : 'an rfcdoc cache holds lock.json';
+  const mark = dir.kind === 'site' ? `rfcdoc marks the sites it writes with ${SITE_MARKER}` : `an rfcdoc cache holds lock.json or ${CACHE_MARKER}`;
   const keeps = dir.kind === 'site' ? 'writes the site there and keeps them' : 'uses it anyway (the cache deletes nothing it did not write)';
   return `refusing to write ${WHAT[dir.kind]} to ${shownAt(given, dir.path)}: it holds ${someEntries(foreign)} not written by rfcdoc (${mark}); --force ${keeps}`;
 }
@@ -141,11 +215,13 @@ export const someEntries = (names: readonly string[]) =>
 /** The path as given, and where it really is when that differs. */
 const shownAt = (given: string, real: string) => (resolve(given) === real ? `"${given}"` : `"${given}" (${real})`);
 
-/** The names the store gives its files (tools/spec/store.ts), lock.json and its temporary files. */
-const CACHE_FILE = /^(?:rfc\d+|draft-[a-z0-9-]+)\.(?:txt|paged|json)$|^lock\.json$|\.tmp$/;
-
-function isCache(entries: readonly string[]): boolean {
-  return entries.includes('lock.json') || entries.every((e) => CACHE_FILE.test(e));
+/**
+ * A cache rfcdoc wrote: its lock.json (rfc-cache/ as committed) or the marker
+ * the store writes before anything else, so an interrupted cache is one too.
+ * File names alone prove nothing: a mirror of rfcNNNN.txt is someone's.
+ */
+function isCache(path: string, entries: readonly string[]): boolean {
+  return entries.includes(CACHE_MARKER) || entries.some((e) => join(path, e) === lockPath(path));
 }
 
 /** The marker's text for a site made of `files`. */
@@ -155,17 +231,17 @@ export function siteMarker(files: Iterable<string>): string {
 
 /**
  * The files an earlier build wrote into `dir`, or undefined when it is not a
- * site rfcdoc wrote: from the marker; for a site written before the marker
- * existed (index.html, map.json and assets/site.js, no marker), the files
- * in the layout the site has always had.
+ * site rfcdoc wrote: from the marker; when `legacy` (the project's own site/,
+ * which builds wrote before the marker existed: index.html, map.json and
+ * assets/site.js, no marker), the files in the layout the site has always had.
  */
-function siteWritten(dir: string): Set<string> | undefined {
+export function siteWritten(dir: string, legacy = false): Set<string> | undefined {
   let text: string;
   try {
     text = readFileSync(join(dir, SITE_MARKER), 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    return legacySite(dir);
+    return legacy ? legacySite(dir) : undefined;
   }
   try {
     const m = JSON.parse(text) as { rfcdoc?: unknown; files?: unknown };
