@@ -63,9 +63,13 @@ export function runRfcdoc(args: string[], opts: { cache?: string; cwd?: string; 
   const mirror = MIRROR && !/^https?:/i.test(MIRROR) ? resolve(MIRROR) : (MIRROR ?? '');
   const env = { ...process.env, RFC_MIRROR: mirror, NO_COLOR: '1' };
   return new Promise((resolve) => {
-    execFile(file, fileArgs, { cwd: opts.cwd ?? ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => {
+    const child = execFile(file, fileArgs, { cwd: opts.cwd ?? ROOT, env, timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
+      // The child's handles close in the event loop's next close phase, after this callback:
+      // resolving on the next timer lets them go, so a suite ending on a run leaves none open.
+      setTimeout(() => resolve({ code, stdout, stderr }), 0);
     });
+    // Nothing is typed at the child: its stdin is closed at once, not left open beside it.
+    child.stdin?.end();
   });
 }
