@@ -31,10 +31,20 @@ const FIELD = /\((Obsoleted by|Obsoletes|Updated by|Updates|Status:|Format:|Also
 const MONTH = 'January|February|March|April|May|June|July|August|September|October|November|December';
 /** The issue date closes the title and authors: `. July 2002.` (some give a day: `1 April 1999`). */
 const DATE = new RegExp(`\\.\\s+(?:\\d{1,2}\\s+)?(?:${MONTH})\\s+\\d{4}\\.(?=\\s*(?:\\(|$))`);
-/** One author with initials: `J. Rosenberg`, `S.D. Crocker`, `A. de Vivo`, `D. Eastlake 3rd`. */
-const AUTHOR = /^(?:[A-Z][a-z]?\.[ -]?)+ ?[^,.\s][^,.]*(?: Jr\.)?$/;
+/**
+ * One person as the index names authors: initials, plain (`J.`), joined
+ * (`S.D.`, `E. M.`, `J.-M.`), hyphenated (`M-K.`), of several letters (`HF.`,
+ * `WCH.`) or bracketed (`Y(J).`), then a surname of one or more words
+ * (`Rosenberg`, `de Vivo`, `Tüxen`, `St. Johns`, `Reddy.K`, `Eastlake 3rd`,
+ * `Smith Jr.`).
+ */
+const PERSON = /^(?:\p{Lu}\p{L}{0,3}\.(?:[ -]?\p{Lu}\p{L}{0,2}\.)*|\p{Lu}\p{Ll}?-\p{Lu}\p{Ll}?\.|\p{Lu}\(\p{Lu}\)\.?) ?(?:St\. ?)?[\p{L}\p{N}'’-]+(?:\.\p{L}+)*(?: [\p{L}\p{N}'’-]+)*(?: Jr\.)?$/u;
+/** What follows a person as a list item of its own: `Ed.`, `II`, `et al.`. */
+const AFTER_PERSON = /^(?:Ed\.?|Jr\.?|I{2,3}|IV|et al\.?)$/;
 /** Words whose period does not end a title: single initials (`S.`, `U.S.`) and a few abbreviations. */
 const ABBREVIATION = /(?:^|\s)(?:(?:[A-Za-z]\.)*[A-Za-z]|No|Inc|Vol|Corp|Ltd|Co|St|vs|etc|Dr|Jr|Mr)$/;
+/** Of those, the ones whose period belongs to a title that ends there (`M.I.T.`, `…, etc.`), unlike a lone letter. */
+const OWN_PERIOD = /(?:(?:^|\s)(?:[A-Za-z]\.)+[A-Za-z]|(?:^|\s)etc)$/;
 
 /** The fields that list documents, and where they go. */
 const LISTS: Record<string, 'obsoletes' | 'obsoletedBy' | 'updates' | 'updatedBy'> = {
@@ -55,7 +65,7 @@ export function parseRfcIndex(text: string): Map<number, IndexEntry> {
     }
     block = [];
   };
-  for (const line of text.split('\n')) {
+  for (const line of text.split(/\r?\n/)) {
     if (ENTRY_START.test(line)) {
       flush();
       block.push(line);
@@ -90,22 +100,29 @@ function parseEntry(citation: string): IndexEntry | undefined {
 
 /**
  * `Title. Author, Author` → `Title`. A title may hold periods of its own
- * (`Report No. 1822`, `U.S. Government`), so the end of the title is the first
- * `. ` after which only authors with initials follow; failing that (authors
- * that are organisations), the first `. ` not after an initial or an
- * abbreviation; failing that, everything.
+ * (`Report No. 1822`, `U.S. Government`, `ITU-T Rec. H.263`), and authors
+ * may be organisations (`Network Information Center. Stanford Research
+ * Institute.`), so the end of the title is, in this order of preference:
+ *  1. the first `. ` not after an initial or abbreviation after which only
+ *     persons follow;
+ *  2. the first `. ` not after an initial or abbreviation (organisations);
+ *  3. the first `. ` after which only persons follow (a title ending in a
+ *     letter: `BCP 47 Extension U. M. Davis`);
+ *  4. failing all, everything.
  */
 function splitTitle(titleAndAuthors: string): string {
   const ends: number[] = [];
   for (let i = titleAndAuthors.indexOf('. '); i >= 0; i = titleAndAuthors.indexOf('. ', i + 1)) ends.push(i);
-  const authorsFollow = (end: number) =>
+  const personsFollow = (end: number) =>
     titleAndAuthors
       .slice(end + 2)
       .split(', ')
-      .filter((a) => a !== 'Ed.')
-      .every((a) => AUTHOR.test(a));
-  const end = ends.find(authorsFollow) ?? ends.find((e) => !ABBREVIATION.test(titleAndAuthors.slice(0, e)));
-  return (end === undefined ? titleAndAuthors : titleAndAuthors.slice(0, end)).trim();
+      .every((a, i) => PERSON.test(a) || (i > 0 && AFTER_PERSON.test(a)));
+  const abbreviated = (end: number) => ABBREVIATION.test(titleAndAuthors.slice(0, end));
+  const end = ends.find((e) => !abbreviated(e) && personsFollow(e)) ?? ends.find((e) => !abbreviated(e)) ?? ends.find(personsFollow);
+  if (end === undefined) return titleAndAuthors.trim();
+  const title = titleAndAuthors.slice(0, end);
+  return (OWN_PERIOD.test(title) ? `${title}.` : title).trim();
 }
 
 /** The index's relations of an entry, without its number and title. */

@@ -227,16 +227,29 @@ function strayPlace(doc: SpecDoc, physical: number): string {
 }
 
 /**
+ * The real index holds a citation per ~200 bytes; one that yields fewer than
+ * one per this many bytes is not parsed as the RFC Editor wrote it (a CRLF
+ * or otherwise damaged copy, another file under its name).
+ */
+const BYTES_PER_ENTRY_AT_MOST = 2000;
+
+/**
  * The lookup of RFCs in rfc-index.txt for one `loadDocs`: read from the cache
  * (`<cacheDir>/rfc-index.txt`), else fetched (`indexCandidates`) and cached, at
- * most once, and only when a document is paginated. A cached index that
+ * most once, and only when an RFC is loaded. A cached index that
  * predates the RFC asked for is fetched again. Without an index, titles come
  * from the first page and one note says why.
  */
 function rfcIndex(opts: StoreOptions, diagnostics: Diagnostic[], write: Write): IndexLookup {
   const file = join(opts.cacheDir, RFC_INDEX);
-  const parse = (bytes: Uint8Array) => {
+  const parse = (bytes: Uint8Array, from: string) => {
     const entries = parseRfcIndex(new TextDecoder().decode(bytes));
+    if (entries.size < bytes.length / BYTES_PER_ENTRY_AT_MOST) {
+      diagnostics.push({
+        severity: 'note',
+        message: `${from}: ${entries.size} RFC entr${entries.size === 1 ? 'y' : 'ies'} in ${bytes.length} bytes, not an rfc-index.txt as the RFC Editor writes it (one citation per RFC, blank lines between); the titles of RFCs it does not list are taken from their first page`,
+      });
+    }
     let newest = 0;
     for (const n of entries.keys()) newest = Math.max(newest, n);
     return { entries, newest };
@@ -246,9 +259,9 @@ function rfcIndex(opts: StoreOptions, diagnostics: Diagnostic[], write: Write): 
   let fetched: Promise<Parsed | undefined> | undefined;
   const fetchIndex = () =>
     (fetched ??= fetchIndexText(opts).then(
-      async ({ bytes }) => {
+      async ({ bytes, source }) => {
         await write(file, bytes);
-        return parse(bytes);
+        return parse(bytes, source);
       },
       (e) => {
         diagnostics.push({ severity: 'note', message: `${(e as Error).message}: without it an RFC's title is taken from its first page, and its relations are not known` });
@@ -257,7 +270,7 @@ function rfcIndex(opts: StoreOptions, diagnostics: Diagnostic[], write: Write): 
     ));
   return async (name) => {
     if (name.kind !== 'rfc') return undefined;
-    cached ??= readIfExists(file).then((b) => (b ? parse(b) : undefined));
+    cached ??= readIfExists(file).then((b) => (b ? parse(b, relative('.', file)) : undefined));
     let index = await cached;
     if (!index || name.number > index.newest) index = (await fetchIndex()) ?? index;
     return index?.entries.get(name.number);
