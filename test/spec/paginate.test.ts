@@ -5,7 +5,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findLine, lineId, paginate, type PagedDoc } from '../../tools/spec/paginate.ts';
+import { findLine, isKept, lineId, paginate, place, splitLines, type PagedDoc } from '../../tools/spec/paginate.ts';
 import { buildDoc } from '../../tools/spec/document.ts';
 import { parseDocName } from '../../tools/spec/docname.ts';
 
@@ -163,8 +163,32 @@ test('CRLF line ends give exactly the LF result', () => {
   assert.equal(paginate('a\r\nb\r\n'), paginate('a\nb\n'));
 });
 
+test('place: every physical line, header and dropped lines too, by the numbering its kept lines got', () => {
+  const p1 = page(fullBody(1));
+  const p2 = page(['only line']);
+  const physical = [...p1, ...p2, '   ', ''];
+  const doc = paginate(text(physical));
+  // Read off the construction: page 2 begins after page 1's form feed.
+  assert.equal(place(doc, 1), { page: 1, line: -2 }, 'the running header');
+  assert.equal(place(doc, 4), { page: 1, line: 1 });
+  assert.equal(place(doc, p1.length), { page: 1, line: p1.length - 3 }, 'the form-feed line ends its page');
+  assert.equal(place(doc, p1.length + 4), { page: 2, line: 1 });
+  assert.equal(place(doc, p1.length + p2.length + 1), { page: 3, line: -2 }, 'the blank text after the last form feed');
+  assert.is(doc.pages, 2);
+  // The kept lines are exactly the physical lines that place numbers as kept.
+  const lines = splitLines(text(physical));
+  const again = lines.flatMap((t, i) => {
+    const at = place(doc, i + 1);
+    return at.page <= doc.pages && isKept(at.line, t) ? [{ ...at, text: t }] : [];
+  });
+  assert.equal(again, doc.lines);
+  // Virtual pages: 48 lines each, no header.
+  const plain = paginate(text(Array.from({ length: 100 }, (_, i) => `line ${i + 1}`)));
+  assert.equal([place(plain, 1), place(plain, 48), place(plain, 49), place(plain, 100)], [{ page: 1, line: 1 }, { page: 1, line: 48 }, { page: 2, line: 1 }, { page: 3, line: 4 }]);
+});
+
 test('an empty file has no pages and no lines', () => {
-  assert.equal(paginate(''), { pages: 0, lines: [], virtual: true, footerMismatches: [] });
+  assert.equal(paginate(''), { pages: 0, lines: [], virtual: true, footerMismatches: [], pageStarts: [] });
   assert.equal(paginate('\uFEFF').pages, 0);
   const doc = buildDoc(parseDocName('RFC9999'), new Uint8Array());
   assert.is(doc.pages, 0);

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type DocName, displayName } from './docname.ts';
-import { locate, paginate, type FooterMismatch, type PagedLine } from './paginate.ts';
+import { paginate, place, type FooterMismatch, type PagedLine } from './paginate.ts';
 import { type IndexEntry, type Relations, relationsOf } from './rfcindex.ts';
 import { indexSections, type Section } from './sections.ts';
 import { removeStrays, type Stray } from './strays.ts';
@@ -54,7 +54,7 @@ export function buildDoc(name: DocName, bytes: Uint8Array, hash = sha256(bytes),
     label: name.label,
     title: entry?.title ?? findTitle(paged.lines) ?? displayName(name),
     ...(entry ? { relations: relationsOf(entry) } : {}),
-    strays: locateStrays(text, strays),
+    strays: strays.map((s) => ({ ...s, ...place(paged, s.physical) })),
     pages: paged.pages,
     virtual: paged.virtual,
     lines: paged.lines,
@@ -63,13 +63,6 @@ export function buildDoc(name: DocName, bytes: Uint8Array, hash = sha256(bytes),
     sha256: hash,
     size: bytes.length,
   };
-}
-
-function locateStrays(text: string, strays: readonly Stray[]): LocatedStray[] {
-  if (strays.length === 0) return [];
-  const physical = [...new Set(strays.map((s) => s.physical))];
-  const at = new Map(locate(text, physical).map((a, i) => [physical[i]!, a]));
-  return strays.map((s) => ({ ...s, ...at.get(s.physical)! }));
 }
 
 /**

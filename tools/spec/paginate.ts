@@ -34,6 +34,11 @@ export interface PagedDoc {
   virtual: boolean;
   /** Pages whose printed `[Page N]` disagrees with their position. */
   footerMismatches: FooterMismatch[];
+  /**
+   * Each page's first physical line (0-based), for `place`; after the last
+   * form feed also the start of the trailing blank text that is no page.
+   */
+  pageStarts: number[];
 }
 
 export const LINES_PER_PAGE = 48;
@@ -71,6 +76,36 @@ function hasText(text: string): boolean {
 
 const isPageBreak = (s: string) => s.charCodeAt(0) === 12;
 
+/**
+ * The numbering rule, in one place: the line number of the physical line
+ * `offset` lines after its page's first. A page of a form-fed text begins
+ * with its running header and spacing, so its 4th line is L1; a virtual page
+ * has none.
+ */
+const lineOnPage = (offset: number, virtual: boolean) => offset + 1 - (virtual ? 0 : HEADER_LINES);
+
+/**
+ * The page and line number of a physical line (1-based), kept or not, by the
+ * rule `paginate` numbered it with. A line of the running header, before L1,
+ * gets a line number of 0 or less.
+ */
+export function place(doc: Pick<PagedDoc, 'pageStarts' | 'virtual'>, physical: number): { page: number; line: number } {
+  const i = physical - 1;
+  if (doc.virtual) {
+    const page = Math.floor(i / LINES_PER_PAGE) + 1;
+    return { page, line: lineOnPage(i - (page - 1) * LINES_PER_PAGE, true) };
+  }
+  // The last page starting at or before the line (pageStarts ascends, pageStarts[0] is 0).
+  let lo = 0;
+  let hi = doc.pageStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (doc.pageStarts[mid]! <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return { page: lo + 1, line: lineOnPage(i - doc.pageStarts[lo]!, false) };
+}
+
 export function paginate(text: string): PagedDoc {
   const physical = splitLines(text);
   // A line begins with a form feed: the first one, or one after a newline.
@@ -81,10 +116,11 @@ export function paginate(text: string): PagedDoc {
 function paginateVirtually(physical: string[]): PagedDoc {
   const lines = physical.map((text, i) => ({
     page: Math.floor(i / LINES_PER_PAGE) + 1,
-    line: (i % LINES_PER_PAGE) + 1,
+    line: lineOnPage(i % LINES_PER_PAGE, true),
     text,
   }));
-  return { pages: Math.ceil(physical.length / LINES_PER_PAGE), lines, virtual: true, footerMismatches: [] };
+  const pages = Math.ceil(physical.length / LINES_PER_PAGE);
+  return { pages, lines, virtual: true, footerMismatches: [], pageStarts: Array.from({ length: pages }, (_, p) => p * LINES_PER_PAGE) };
 }
 
 /** Keeps L1..L48 always; later lines only if they carry text and are no footer. */
@@ -97,22 +133,22 @@ export function isKept(line: number, text: string): boolean {
 function paginateByFormFeed(physical: string[]): PagedDoc {
   const lines: PagedLine[] = [];
   const footerMismatches: FooterMismatch[] = [];
+  const pageStarts = [0];
   let page = 1;
-  let line = -HEADER_LINES + 1; // the 4th physical line of a page is L1
   let pageStart = 0; // index into `lines` where the current page begins
   let first = 0; // index into `physical` of the current page's first line
   let breakHasText = false; // text after the form feed that began this page
 
   for (let i = 0; i < physical.length; i++) {
     const text = physical[i]!;
+    const line = lineOnPage(i - first, false);
     if (isKept(line, text)) lines.push({ page, line, text });
-    line++;
     if (!isPageBreak(text)) continue;
     checkFooter(page, lastWithText(physical, first, i), footerMismatches);
     page++;
-    line = -HEADER_LINES + 1;
     pageStart = lines.length;
     first = i + 1;
+    pageStarts.push(first);
     breakHasText = hasText(text); // text after the form feed on its own line
   }
   // Text after the last form feed is a page only when it holds something.
@@ -123,7 +159,7 @@ function paginateByFormFeed(physical: string[]): PagedDoc {
   } else {
     checkFooter(page, footer, footerMismatches);
   }
-  return { pages: page, lines, virtual: false, footerMismatches };
+  return { pages: page, lines, virtual: false, footerMismatches, pageStarts };
 }
 
 /**
@@ -140,33 +176,6 @@ function checkFooter(page: number, footer: string | undefined, out: FooterMismat
   if (footer === undefined) return;
   const m = FOOTER_RE.exec(footer);
   if (m && Number(m[1]) !== page) out.push({ page, printed: Number(m[1]) });
-}
-
-/**
- * The page and line number of physical lines (1-based, ascending), kept or
- * not: the same walk as `paginate`, for the few lines a caller asks about.
- * A line before L1 (the running header) has a line number of 0 or less.
- */
-export function locate(text: string, physical: readonly number[]): { page: number; line: number }[] {
-  const lines = splitLines(text);
-  const formFed = lines.length > 0 && (isPageBreak(lines[0]!) || text.includes('\n\f'));
-  const out: { page: number; line: number }[] = [];
-  let page = 1;
-  let first = 0; // index of the current page's first physical line
-  let next = 0; // index into `physical`
-  for (let i = 0; next < physical.length; i++) {
-    while (next < physical.length && physical[next]! - 1 === i) {
-      const at = formFed ? { page, line: i - first - HEADER_LINES + 1 } : { page: Math.floor(i / LINES_PER_PAGE) + 1, line: (i % LINES_PER_PAGE) + 1 };
-      out.push(at);
-      next++;
-    }
-    if (i >= lines.length) break;
-    if (formFed && isPageBreak(lines[i]!)) {
-      page++;
-      first = i + 1;
-    }
-  }
-  return out;
 }
 
 /** Index of the kept line PnLm, or -1 when it is not quotable. */
