@@ -23,13 +23,27 @@ export interface MessageLimits {
  */
 export const DEFAULT_LIMITS: Readonly<MessageLimits> = { maxHeaderBytes: 64 * 1024, maxBodyBytes: 256 * 1024 };
 
-/** The limits with defaults filled in; each must be a positive integer. */
-export function messageLimits(given: Partial<MessageLimits> = {}): MessageLimits {
-  const limits = { ...DEFAULT_LIMITS, ...given };
-  for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive number of octets, got ${value}`);
+/** A limit's value: a whole number above zero (a count of octets, milliseconds or connections). */
+export const isPositiveInteger = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
+
+/**
+ * Limits with defaults filled in, each a positive integer: the one check for
+ * every set of limits (these, and the transport's connection limits); a bad
+ * value is a RangeError naming it.
+ */
+export function withDefaults<T extends object>(defaults: Readonly<T>, given: Partial<T>): T {
+  const limits = { ...defaults } as T;
+  for (const [name, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    if (!isPositiveInteger(value)) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+    (limits as Record<string, unknown>)[name] = value;
   }
   return limits;
+}
+
+/** The size limits with defaults filled in; each must be a positive integer. */
+export function messageLimits(given: Partial<MessageLimits> = {}): MessageLimits {
+  return withDefaults(DEFAULT_LIMITS, given);
 }
 
 /**

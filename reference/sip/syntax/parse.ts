@@ -136,19 +136,24 @@ export function indexOfCrlfCrlf(b: Uint8Array, from: number): number {
 }
 
 /**
- * The body: Content-Length octets of what follows the empty line.
+ * The body: Content-Length octets of what follows the empty line. On a
+ * datagram a body shorter than Content-Length says is truncated, a 400
+ * (§18.3), whatever the value; only then is the size of the body there
+ * checked against maxBodyBytes. On a stream the framer has already read
+ * exactly Content-Length octets, and checked their number.
  */
 // @implements RFC3261 P33L37-P33L38, P147L7-P147L20
 function bodyOf(m: Message, rest: Uint8Array, transport: 'datagram' | 'stream', limits: MessageLimits): Uint8Array {
   const cl = contentLength(m.headers);
-  checkSize('body', cl ?? rest.length, limits);
   if (cl === undefined) {
     if (transport === 'stream') throw new SipParseError('Content-Length', 'required on stream transports but absent');
+    checkSize('body', rest.length, limits);
     return rest;
   }
   if (cl > rest.length) {
     throw new SipParseError('Content-Length', `is ${cl} but only ${rest.length} octets of body follow`);
   }
+  checkSize('body', cl, limits);
   return cl === rest.length ? rest : rest.subarray(0, cl);
 }
 
@@ -156,14 +161,22 @@ function bodyOf(m: Message, rest: Uint8Array, transport: 'datagram' | 'stream', 
  * The Content-Length value, undefined when absent. Several fields with
  * different values, or a value that is not 1*DIGIT, are errors.
  */
-// @implements RFC3261 P229L17, P169L38-P169L39
 export function contentLength(h: Headers): number | undefined {
+  return contentLengthOf(h.fields.filter((f) => f.key === 'content-length').map((f) => f.value));
+}
+
+/**
+ * The one reading of Content-Length values, for a parsed message and for a
+ * raw header section on a stream (where `consequence` says what the fault
+ * does: the stream cannot be framed).
+ */
+// @implements RFC3261 P229L17, P169L38-P169L39
+export function contentLengthOf(values: Iterable<string>, consequence = ''): number | undefined {
   let value: number | undefined;
-  for (const f of h.fields) {
-    if (f.key !== 'content-length') continue;
-    if (!/^\d{1,10}$/.test(f.value)) throw new SipParseError('Content-Length', `must be a number of octets, found ${JSON.stringify(f.value)}`);
-    const n = Number(f.value);
-    if (value !== undefined && value !== n) throw new SipParseError('Content-Length', `appears twice with different values (${value}, ${n})`);
+  for (const v of values) {
+    if (!/^\d{1,10}$/.test(v)) throw new SipParseError('Content-Length', `must be a number of octets, found ${JSON.stringify(v)}${consequence}`);
+    const n = Number(v);
+    if (value !== undefined && value !== n) throw new SipParseError('Content-Length', `appears twice with different values (${value}, ${n})${consequence}`);
     value = n;
   }
   return value;
