@@ -6,33 +6,12 @@
  * listened on included: one line naming it and why), 2 bad usage.
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { parse, SipParseError, badRequestReason, rejectionStatus, StreamFramer, formatUri, type Message } from './syntax/index.ts';
 import { registerCommand, serverCommand } from './proxy/commands.ts';
 import { callCommand, uasCommand } from './ua/commands.ts';
 import { ListenError } from './transport/layer.ts';
-import type { HostPort } from './transport/via.ts';
-
-export class UsageError extends Error {}
-
-/** `--listen`'s "ip:port" or "[v6]:port" → HostPort; the port is required (0 = any free one). */
-export function parseListen(text: string): HostPort {
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
-  if (m === null) throw new UsageError(`--listen wants ip:port (e.g. 127.0.0.1:5070), got ${JSON.stringify(text)}`);
-  const host = m[1] as string;
-  const port = Number(m[2]);
-  if (isIP(host) === 0) throw new UsageError(`--listen wants an IP address, got ${JSON.stringify(host)}`);
-  if (port > 65535) throw new UsageError(`--listen port ${port} is out of range`);
-  return { host, port };
-}
-
-export interface Command {
-  summary: string;
-  usage: string;
-  options: ParseArgsConfig['options'];
-  run(values: Record<string, unknown>, positionals: string[]): Promise<number>;
-}
+import { UsageError, type Command } from './usage.ts';
 
 /** The commands, by name. Other layers add theirs here. */
 export const COMMANDS: Record<string, Command> = {

@@ -10,8 +10,7 @@
  * ignored; the first `:` ends the name (see registrar/users.ts).
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from '../cli.ts';
-import { parseListen, UsageError } from '../cli.ts';
+import { parseListen, UsageError, type Command } from '../usage.ts';
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUsersFile, UsersFileError } from '../registrar/users.ts';
 import { formatAddress } from '../syntax/address.ts';

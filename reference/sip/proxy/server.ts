@@ -11,7 +11,7 @@ import { DigestServer, passwords } from '../../auth/digest.ts';
 import { LocationService } from '../registrar/location.ts';
 import { Registrar } from '../registrar/registrar.ts';
 import { createResponse, type Request, type Response } from '../syntax/message.ts';
-import type { Clock } from '../transaction/clock.ts';
+import type { Clock } from '../clock.ts';
 import { TransactionLayer, type ServerTransaction } from '../transaction/layer.ts';
 import { TransportLayer, type Origin, type TransportLimits } from '../transport/layer.ts';
 import type { HostPort } from '../transport/via.ts';
@@ -54,7 +54,7 @@ export class SipServer {
       receiveRequest: (request: Request, tx: ServerTransaction | undefined, origin: Origin) => holder.server?.receiveRequest(request, tx, origin),
       receiveStrayResponse: (response: Response) => holder.server?.proxy.receiveStrayResponse(response),
     };
-    const transport = await TransportLayer.start({ host: options.listen.host, port: options.listen.port, ...options.limits }, {
+    const transport = await TransportLayer.start({ host: options.listen.host, port: options.listen.port, clock: options.clock, ...options.limits }, {
       receiveRequest: () => {},
       receiveResponse: () => {},
     });

@@ -7,7 +7,7 @@
  * destroys the transaction the instant it reaches Terminated.
  */
 import type { Action, Failure, Transition } from './actions.ts';
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '../clock.ts';
 import type { TimerName } from './timers.ts';
 
 export interface DriverEnv<M> {

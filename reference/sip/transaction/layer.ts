@@ -20,7 +20,7 @@ import { tagOf } from '../syntax/address.ts';
 import type { Destination, Origin } from '../transport/layer.ts';
 import { isReliable } from '../transport/via.ts';
 import { statusClass, type Failure } from './actions.ts';
-import { systemClock, type Clock, type TimerHandle } from './clock.ts';
+import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
 import { TransactionDriver, type DriverEnv } from './driver.ts';
 import { buildAck } from './ack.ts';
 import { buildCancel } from './cancel.ts';
@@ -356,6 +356,10 @@ export class TransactionLayer {
   // @implements RFC3261 P134L8-P134L12
   private createServerTransaction(request: Request, origin: Origin): ServerTransaction {
     const transaction = new ServerTransaction(request, origin);
+    // The connection the request came on is kept while the transaction
+    // lives, so its responses go back on it however long it takes (§18).
+    // @implements RFC3261 P142L3-P142L9
+    const release = origin.connection?.use();
     const env: DriverEnv<Message> = {
       clock: this.clock,
       send: (message) => this.transport.sendResponse(message as Response, origin),
@@ -367,7 +371,10 @@ export class TransactionLayer {
             : this.tu.receiveRequest(message as Request, undefined, transaction.ackOrigin ?? origin),
         failure: (failure) => transaction.onFailure(failure),
       },
-      terminated: () => this.#forget(transaction),
+      terminated: () => {
+        release?.();
+        this.#forget(transaction);
+      },
     };
     const options = { reliable: isReliable(origin.transport), timers: this.timers, rfc6026: this.options.rfc6026 };
     let driver: ServerDriver;

@@ -11,8 +11,9 @@ import { serializeBytes } from '../syntax/serialize.ts';
 import { isRequest, type Message, type Request, type Response } from '../syntax/message.ts';
 import { badRequestReason, rejectionStatus, SipParseError } from '../syntax/error.ts';
 import { UdpTransport } from './udp.ts';
-import { DEFAULT_CONNECTION_LIMITS, TcpTransport, type TcpConnection, type TcpOptions } from './tcp.ts';
-import { messageLimits, type MessageLimits } from '../syntax/limits.ts';
+import { DEFAULT_CONNECTION_LIMITS, DEFAULT_T1, TcpTransport, type TcpConnection, type TcpOptions } from './tcp.ts';
+import { messageLimits, withDefaults, type MessageLimits } from '../syntax/limits.ts';
+import type { Clock } from '../clock.ts';
 import { transportForSize } from './sizeRule.ts';
 import { badRequestResponse, missingEssentials } from './badRequest.ts';
 import { formatHost, insertSentBy, requestRport, responseRoute, sentByIsOurs, stampReceived, type HostPort, type TransportName } from './via.ts';
@@ -26,22 +27,31 @@ export interface TransportConfig {
   sentByHost?: string;
   /** The path MTU in bytes if known; unknown means the 1300-byte rule of §18.1.1. */
   pathMtu?: number;
-  /** How long a TCP connection with no message either way is kept, ms; default 64*T1 = 32 s. */
+  /**
+   * How long a TCP connection with no message either way and no transaction
+   * using it is kept, ms; default 64*T1 (32 s at the default T1).
+   */
   idleTimeout?: number;
-  /** Longest time from the first octet of a message on TCP to its last, ms; default 10 s. */
+  /** T1 of the transactions above, ms (default 500, §17.1.1.1): the idle timeout defaults to 64*T1. */
+  T1?: number;
+  /** Longest time from the first octet of a message on TCP to its last (and for a new connection's first message), ms; default 10 s. */
   messageTimeout?: number;
-  /** Most TCP connections accepted at once; default 512. */
+  /** Most TCP connections open at once, accepted and opened alike; default 512. */
   maxConnections?: number;
+  /** Most TCP connections accepted at once from one IP address; default 32. */
+  maxConnectionsPerAddress?: number;
   /** Most octets of a header section, on UDP and TCP (513 over it); default 64 KiB. */
   maxHeaderBytes?: number;
   /** Most octets of a body, on UDP and TCP (513 over it); default 256 KiB. */
   maxBodyBytes?: number;
   /** Ask servers for rport (RFC 3581 §3) in the requests this transport sends; default true. */
   rport?: boolean;
+  /** What TCP connection timers run on (the transaction layer's clock); default the event loop's. */
+  clock?: Clock;
 }
 
 /** The limits a command line or an element may set (each has a default, see transport/README.md). */
-export type TransportLimits = Pick<TransportConfig, 'idleTimeout' | 'messageTimeout' | 'maxConnections' | 'maxHeaderBytes' | 'maxBodyBytes'>;
+export type TransportLimits = Pick<TransportConfig, 'idleTimeout' | 'messageTimeout' | 'maxConnections' | 'maxConnectionsPerAddress' | 'maxHeaderBytes' | 'maxBodyBytes'>;
 
 /** Where to send a request: an address, port and transport. */
 export interface Destination extends HostPort {
@@ -63,20 +73,17 @@ export interface TransportUser {
   dropped?(reason: string, origin: Origin): void;
 }
 
-/** The configured limits with their defaults; a bad value is a RangeError naming it. */
+/** The configured limits with their defaults (idleTimeout: 64*T1); a bad value is a RangeError naming it. */
 function transportLimits(config: TransportConfig): TcpOptions {
-  const connection = { ...DEFAULT_CONNECTION_LIMITS };
-  for (const name of ['idleTimeout', 'messageTimeout', 'maxConnections'] as const) {
-    const value = config[name];
-    if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-    connection[name] = value;
-  }
-  const sizes = messageLimits({
-    ...(config.maxHeaderBytes !== undefined && { maxHeaderBytes: config.maxHeaderBytes }),
-    ...(config.maxBodyBytes !== undefined && { maxBodyBytes: config.maxBodyBytes }),
+  const { T1 } = withDefaults({ T1: DEFAULT_T1 }, { T1: config.T1 });
+  const connection = withDefaults({ ...DEFAULT_CONNECTION_LIMITS, idleTimeout: 64 * T1 }, {
+    idleTimeout: config.idleTimeout,
+    messageTimeout: config.messageTimeout,
+    maxConnections: config.maxConnections,
+    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
   });
-  return { ...connection, messageLimits: sizes };
+  const sizes = messageLimits({ maxHeaderBytes: config.maxHeaderBytes, maxBodyBytes: config.maxBodyBytes });
+  return { ...connection, messageLimits: sizes, clock: config.clock };
 }
 
 /** Why the operating system refused an address, in words, by error code. */
@@ -172,6 +179,11 @@ export class TransportLayer {
     return { udp: this.udp.local, tcp: this.tcp.local };
   }
 
+  /** TCP connections open or being opened now, accepted and opened alike (what maxConnections caps). */
+  get tcpConnections(): number {
+    return this.tcp.openConnections;
+  }
+
   // ---- Client side (§18.1) ----
 
   /**
@@ -219,7 +231,7 @@ export class TransportLayer {
     const route = responseRoute(response);
     if (route.kind === 'connection') {
       // @implements RFC3261 P146L18-P146L23
-      if (origin.connection?.open) return origin.connection.send(bytes);
+      if (origin.connection?.writable) return origin.connection.send(bytes);
       // @implements RFC3261 P146L23-P146L27
       const connection = await this.tcp.connect(route.fallback);
       return connection.send(bytes);

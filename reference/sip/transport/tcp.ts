@@ -4,20 +4,24 @@
  * set of open connections — accepted or opened — shared by the client and
  * server sides of the transport (§18). A stream carries many messages; the
  * syntax layer's StreamFramer splits it using Content-Length (§18.3).
+ * Connection timers run on a Clock (the transaction layer's), so tests can
+ * drive time.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { StreamFramer } from '../syntax/framing.ts';
 import type { MessageLimits } from '../syntax/limits.ts';
 import type { Message } from '../syntax/message.ts';
 import type { SipParseError } from '../syntax/error.ts';
+import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
 import { plainAddress, type HostPort } from './via.ts';
 
 export interface TcpHandlers {
   onMessage(message: Message, connection: TcpConnection): void;
   /**
    * A message that could not be parsed (`frame` holds its octets) or a stream
-   * that could not be framed (`fatal`: the connection is closed once the
-   * answer, if any, is sent; `frame` then holds the header section if known).
+   * that could not be framed (`fatal`: nothing more is read, and the
+   * connection is closed once the answer, if any, and the transactions it
+   * carries are done; `frame` then holds the header section if known).
    */
   onMalformed(error: SipParseError, connection: TcpConnection, fatal: boolean, frame?: Uint8Array): void;
   /** A connection closed or refused by a limit; `why` names the limit and its value. */
@@ -26,30 +30,54 @@ export interface TcpHandlers {
 
 /** How long connections live, and how many there may be. */
 export interface ConnectionLimits {
-  /** A connection with no message sent or received for this long is closed, ms. */
+  /**
+   * A connection with no whole message sent or received for this long, and
+   * no transaction using it, is closed, ms.
+   */
   idleTimeout: number;
-  /** From the first octet of a message to its last, at most this long, ms. */
+  /**
+   * From the first octet of a message to its last, at most this long, ms;
+   * a new connection has this long to carry its first whole message.
+   */
   messageTimeout: number;
-  /** Most connections accepted at once; one more is closed at once. */
+  /** Most connections open at once, accepted and opened alike. */
   maxConnections: number;
+  /** Most connections accepted at once from one IP address. */
+  maxConnectionsPerAddress: number;
 }
 
+/** T1's default (§17.1.1.1), ms: the idle timeout is 64*T1 unless the T1 in use says otherwise. */
+export const DEFAULT_T1 = 500;
+
 /**
- * 64*T1 = 32 s idle (§18: at least the life of a transaction); 10 s for one
- * message (320 KiB, the largest the default size limits let through, takes
- * a quarter of a second even at 10 Mbit/s); 512 accepted connections (under
- * the usual limit of 1024 open files, with room for everything else).
+ * 64*T1 idle (32 s at the default T1; §18 wants at least the life of a
+ * transaction, and a connection a transaction uses is kept for as long as it
+ * does, whatever this says); 10 s for one message (320 KiB, the largest the
+ * default size limits let through, takes a quarter of a second even at
+ * 10 Mbit/s); 512 connections in all (under the usual limit of 1024 open
+ * files, with room for everything else), 32 of them accepted from any one
+ * address (so one host cannot take them all).
  */
-export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = { idleTimeout: 32_000, messageTimeout: 10_000, maxConnections: 512 };
+export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = {
+  idleTimeout: 64 * DEFAULT_T1,
+  messageTimeout: 10_000,
+  maxConnections: 512,
+  maxConnectionsPerAddress: 32,
+};
 
 /** How long a connection closed after an answer keeps reading (and dropping) what still arrives, ms. */
 const LINGER = 1000;
 
 export class TcpConnection {
   readonly framer: StreamFramer;
-  #idle: ReturnType<typeof setTimeout> | undefined;
-  #deadline: ReturnType<typeof setTimeout> | undefined;
-  /** Closing after an answer: nothing more is read into the framer. */
+  #idle: TimerHandle | undefined;
+  #deadline: TimerHandle | undefined;
+  #linger: TimerHandle | undefined;
+  /** Has a whole message gone either way yet? Until one has, the connection runs against messageTimeout. */
+  #carried = false;
+  /** Transactions using the connection: while there are any, idleness does not close it. */
+  #users = 0;
+  /** Closing (a limit, a framing fault, the transport closing): nothing more is read into the framer. */
   closing = false;
 
   constructor(
@@ -59,17 +87,25 @@ export class TcpConnection {
     private readonly limits: ConnectionLimits,
     messageLimits: Partial<MessageLimits>,
     private readonly onLimit: (why: string) => void,
+    private readonly clock: Clock = systemClock,
   ) {
     this.framer = new StreamFramer(messageLimits);
-    this.touch();
+    this.#restartIdle();
+    this.#startDeadline(`no whole message within messageTimeout (${limits.messageTimeout} ms) of the connection opening`);
   }
 
   get key(): string {
     return connectionKey(this.remote);
   }
 
+  /** Open for new messages either way (a connection closing is not reused). */
   get open(): boolean {
-    return !this.socket.destroyed && this.socket.writable && !this.closing;
+    return this.writable && !this.closing;
+  }
+
+  /** Can still carry a response: true while closing after a framing fault, until the transactions it carries end. */
+  get writable(): boolean {
+    return !this.socket.destroyed && this.socket.writable;
   }
 
   get local(): HostPort {
@@ -77,41 +113,74 @@ export class TcpConnection {
   }
 
   /**
-   * Keep the connection for a while after the last message, so a transaction
-   * completes on the connection it started on. Only whole messages count:
-   * octets of an unfinished one are under the message deadline instead, and
-   * CRLFs between messages count for nothing, so a trickle extends neither.
+   * A transaction uses the connection: it is not closed for idleness until
+   * the returned release has been called (once per use), so a transaction
+   * (an INVITE ringing for minutes included) completes on it.
    */
-  // @implements RFC3261 P142L1-P142L9
-  touch(): void {
-    if (this.closing) return;
-    if (this.#idle !== undefined) clearTimeout(this.#idle);
-    this.#idle = setTimeout(() => this.#expire(`idle for idleTimeout (${this.limits.idleTimeout} ms)`), this.limits.idleTimeout);
+  // @implements RFC3261 P142L3-P142L9
+  use(): () => void {
+    this.#users++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.#users === 0 && this.closing) this.#endWhenDone();
+    };
+  }
+
+  /** Transactions using the connection now. */
+  get users(): number {
+    return this.#users;
   }
 
   /**
-   * After octets arrived: a message begun and not finished runs against the
-   * message deadline (started by its first octet, never moved), with the
-   * idle timer stopped; none pending, the deadline is off.
+   * A whole message went either way: the connection is kept for idleTimeout
+   * after it. Only whole messages count: octets of an unfinished one run
+   * against the message deadline instead, and CRLFs between messages count
+   * for nothing, so a trickle extends neither.
+   */
+  // @implements RFC3261 P142L1-P142L3
+  #restartIdle(): void {
+    if (this.closing) return;
+    if (this.#idle !== undefined) this.clock.clearTimer(this.#idle);
+    this.#idle = this.clock.setTimer(this.limits.idleTimeout, () => {
+      this.#idle = undefined;
+      // A transaction still uses it: look again after another idleTimeout.
+      if (this.#users > 0) return this.#restartIdle();
+      this.#expire(`idle for idleTimeout (${this.limits.idleTimeout} ms)`);
+    });
+  }
+
+  #startDeadline(why: string): void {
+    this.#deadline = this.clock.setTimer(this.limits.messageTimeout, () => {
+      this.#deadline = undefined;
+      this.#expire(why);
+    });
+  }
+
+  #stopDeadline(): void {
+    if (this.#deadline !== undefined) this.clock.clearTimer(this.#deadline);
+    this.#deadline = undefined;
+  }
+
+  /**
+   * After octets arrived and `messages` whole ones were framed: each restarts
+   * the idle timer; a message begun and not finished runs against the
+   * message deadline, started by its first octet and never moved. The idle
+   * timer keeps running meanwhile, so octets that never make a message
+   * (a lone CR, then its LF) cannot keep the connection either.
    */
   received(messages: number): void {
     if (messages > 0) {
-      if (this.#deadline !== undefined) clearTimeout(this.#deadline);
-      this.#deadline = undefined;
-      this.touch();
+      this.#carried = true;
+      this.#stopDeadline();
+      this.#restartIdle();
     }
     if (this.framer.pending === 0) {
-      if (this.#deadline !== undefined) clearTimeout(this.#deadline);
-      this.#deadline = undefined;
+      if (this.#carried) this.#stopDeadline();
       return;
     }
-    if (this.#deadline !== undefined) return;
-    if (this.#idle !== undefined) clearTimeout(this.#idle);
-    this.#idle = undefined;
-    this.#deadline = setTimeout(
-      () => this.#expire(`a message took longer than messageTimeout (${this.limits.messageTimeout} ms) to arrive`),
-      this.limits.messageTimeout,
-    );
+    if (this.#deadline === undefined) this.#startDeadline(`a message took longer than messageTimeout (${this.limits.messageTimeout} ms) to arrive`);
   }
 
   #expire(why: string): void {
@@ -119,27 +188,51 @@ export class TcpConnection {
     this.close();
   }
 
+  /** Sends a whole message; it restarts the idle timer. */
   send(bytes: Uint8Array): Promise<void> {
-    this.touch();
+    if (!this.closing) {
+      this.#carried = true;
+      if (this.framer.pending === 0) this.#stopDeadline();
+      this.#restartIdle();
+    }
+    return this.write(bytes);
+  }
+
+  /** Writes octets that are not a message (a keep-alive pong): no timer moves. */
+  write(bytes: Uint8Array | string): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.socket.destroyed || !this.socket.writable) return reject(new Error(`connection to ${this.key} is closed`));
+      if (!this.writable) return reject(new Error(`connection to ${this.key} is closed`));
       this.socket.write(bytes, (error) => (error ? reject(error) : resolve()));
     });
   }
 
   /**
-   * Closes once what was written (an answer) has gone out. What still
-   * arrives is read and dropped for a moment: unread octets would make the
-   * operating system reset the connection, and the answer could be lost.
+   * The stream cannot be read any further (a framing fault). Nothing more is
+   * read into the framer, but the connection stays open for writing until
+   * the transactions it carries have ended (at most idleTimeout), so the
+   * requests framed before the fault are answered on it (§18.2.2); then it
+   * closes once what was written has gone out.
    */
+  // @implements RFC3261 P142L3-P142L9, P146L18-P146L23
   closeAfterWrites(): void {
     if (this.closing) return;
     this.closing = true;
     this.#stopTimers();
-    this.socket.end();
+    // What still arrives is read and dropped: unread octets would make the
+    // operating system reset the connection, and an answer could be lost.
     this.socket.resume();
-    const linger = setTimeout(() => this.socket.destroy(), LINGER);
-    this.socket.once('close', () => clearTimeout(linger));
+    if (this.#users === 0) return this.#endWhenDone();
+    this.#linger = this.clock.setTimer(this.limits.idleTimeout, () => {
+      this.onLimit(`TCP connection from ${this.key} closed: its transactions outlived idleTimeout (${this.limits.idleTimeout} ms) after a framing fault`);
+      this.close();
+    });
+  }
+
+  /** Ends the connection once written octets have gone out; drops what arrives for a moment, then lets go. */
+  #endWhenDone(): void {
+    if (this.#linger !== undefined) this.clock.clearTimer(this.#linger);
+    this.socket.end();
+    this.#linger = this.clock.setTimer(LINGER, () => this.socket.destroy());
   }
 
   close(): void {
@@ -149,41 +242,62 @@ export class TcpConnection {
   }
 
   #stopTimers(): void {
-    if (this.#idle !== undefined) clearTimeout(this.#idle);
-    if (this.#deadline !== undefined) clearTimeout(this.#deadline);
-    this.#idle = this.#deadline = undefined;
+    for (const handle of [this.#idle, this.#deadline, this.#linger]) if (handle !== undefined) this.clock.clearTimer(handle);
+    this.#idle = this.#deadline = this.#linger = undefined;
   }
 }
 
 /** Connections are indexed by the far end's address, port (and transport: this map is TCP's). */
-// @implements RFC3261 P141L33-P141L39
+// @implements RFC3261 P141L33-P141L36
 export const connectionKey = (remote: HostPort): string => `${plainAddress(remote.host)}|${remote.port}`;
 
 export interface TcpOptions extends ConnectionLimits {
   messageLimits: MessageLimits;
+  clock?: Clock;
 }
+
+/** How often at most a refused connection is logged: one line, then one summary line per this many ms. */
+const REFUSAL_LOG_EVERY = 1000;
 
 export class TcpTransport {
   readonly connections = new Map<string, TcpConnection>();
-  /** Connections accepted (not opened by us) and still open: what maxConnections caps. */
-  #accepted = 0;
+  /** Connections open or being opened, accepted and opened alike: what maxConnections caps. */
+  #open = 0;
+  /** Accepted connections open, by the far end's IP address: what maxConnectionsPerAddress caps. */
+  readonly #fromAddress = new Map<string, number>();
+  readonly #clock: Clock;
+  /** Refusals since the last line logged, while a summary is due. */
+  #refusals = { since: 0, timer: undefined as TimerHandle | undefined, last: undefined as HostPort | undefined };
 
   private constructor(
     private readonly server: Server,
     private readonly handlers: TcpHandlers,
     private readonly options: TcpOptions,
   ) {
-    // @implements RFC3261 P141L37-P141L39
+    this.#clock = options.clock ?? systemClock;
     server.on('connection', (socket) => {
+      // @implements RFC3261 P141L37-P141L39
       const remote = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-      // Over the cap a connection is closed at once; those open go on.
-      if (this.#accepted >= options.maxConnections) {
+      // The caps are our policy against exhaustion, not an RFC rule: over
+      // one, the new connection is closed at once and those open go on.
+      const address = plainAddress(remote.host);
+      const fromThere = this.#fromAddress.get(address) ?? 0;
+      const full =
+        this.#open >= options.maxConnections ? `maxConnections (${options.maxConnections}) are open`
+        : fromThere >= options.maxConnectionsPerAddress ? `maxConnectionsPerAddress (${options.maxConnectionsPerAddress}) are open from ${address}`
+        : undefined;
+      if (full !== undefined) {
         socket.destroy();
-        handlers.onLimit(`TCP connection from ${connectionKey(remote)} refused: maxConnections (${options.maxConnections}) are open`, remote);
+        this.#refused(`TCP connection from ${connectionKey(remote)} refused: ${full}`, remote);
         return;
       }
-      this.#accepted++;
-      socket.once('close', () => this.#accepted--);
+      this.#fromAddress.set(address, fromThere + 1);
+      socket.once('close', () => {
+        const left = (this.#fromAddress.get(address) ?? 1) - 1;
+        if (left === 0) this.#fromAddress.delete(address);
+        else this.#fromAddress.set(address, left);
+      });
+      this.#count(socket);
       this.adopt(socket, remote);
     });
   }
@@ -205,6 +319,11 @@ export class TcpTransport {
     return { host: a.address, port: a.port };
   }
 
+  /** Connections open or being opened now, accepted and opened alike. */
+  get openConnections(): number {
+    return this.#open;
+  }
+
   /** The open connection to this far end, if there is one. */
   find(remote: HostPort): TcpConnection | undefined {
     const c = this.connections.get(connectionKey(remote));
@@ -213,13 +332,21 @@ export class TcpTransport {
 
   /**
    * A connection to `remote`: the open one if any, else a new one. The
-   * promise rejects when the connection cannot be established.
+   * promise rejects when the connection cannot be established, or when
+   * maxConnections are open (a Via can name any address: each response to
+   * a new one would otherwise open one more connection).
    */
   // @implements RFC3261 P144L19-P144L22, P141L36-P141L37
   async connect(remote: HostPort): Promise<TcpConnection> {
     const existing = this.find(remote);
     if (existing !== undefined) return existing;
+    if (this.#open >= this.options.maxConnections) {
+      const why = `cannot open a TCP connection to ${connectionKey(remote)}: maxConnections (${this.options.maxConnections}) are open`;
+      this.#refused(why, remote);
+      throw new Error(why);
+    }
     const socket = connect({ host: remote.host, port: remote.port });
+    this.#count(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.once('connect', () => {
@@ -230,8 +357,33 @@ export class TcpTransport {
     return this.adopt(socket, remote);
   }
 
+  /** Counts a socket against maxConnections until it closes. */
+  #count(socket: Socket): void {
+    this.#open++;
+    socket.once('close', () => this.#open--);
+  }
+
+  /** Logs a refusal: the first at once, then one summary line a second while they go on. */
+  #refused(why: string, remote: HostPort): void {
+    const r = this.#refusals;
+    r.last = remote;
+    if (r.timer !== undefined) {
+      r.since++;
+      return;
+    }
+    this.handlers.onLimit(why, remote);
+    const summary = () => {
+      r.timer = undefined;
+      if (r.since === 0) return;
+      this.handlers.onLimit(`${r.since} more TCP connections refused in the last ${REFUSAL_LOG_EVERY} ms (maxConnections ${this.options.maxConnections}, maxConnectionsPerAddress ${this.options.maxConnectionsPerAddress}); the last from or to ${connectionKey(r.last as HostPort)}`, r.last as HostPort);
+      r.since = 0;
+      r.timer = this.#clock.setTimer(REFUSAL_LOG_EVERY, summary);
+    };
+    r.timer = this.#clock.setTimer(REFUSAL_LOG_EVERY, summary);
+  }
+
   private adopt(socket: Socket, remote: HostPort): TcpConnection {
-    const connection = new TcpConnection(socket, remote, this.options, this.options.messageLimits, (why) => this.handlers.onLimit(why, remote));
+    const connection = new TcpConnection(socket, remote, this.options, this.options.messageLimits, (why) => this.handlers.onLimit(why, remote), this.#clock);
     this.connections.set(connection.key, connection);
     socket.on('data', (chunk) => this.receive(connection, chunk));
     socket.on('error', () => connection.close());
@@ -244,26 +396,30 @@ export class TcpTransport {
 
   private receive(connection: TcpConnection, chunk: Uint8Array): void {
     if (connection.closing) return;
-    let messages: Message[];
-    try {
-      messages = connection.framer.push(chunk);
-    } catch (error) {
-      this.unframable(connection, error as SipParseError);
-      return;
+    const framed = connection.framer.feed(chunk);
+    connection.received(framed.length);
+    // @implements RFC5626 P25L14-P25L16
+    if (connection.framer.pings > 0) {
+      connection.write('\r\n'.repeat(connection.framer.pings)).catch(() => {});
+      connection.framer.pings = 0;
     }
-    connection.received(messages.length + connection.framer.errors.length);
-    // Framed messages that did not parse: the stream stays in step, each is answered on its own.
-    for (const error of connection.framer.errors.splice(0)) this.handlers.onMalformed(error, connection, false, error.frame);
-    for (const message of messages) this.handlers.onMessage(message, connection);
-    // Messages before a fault in the same chunk went up first; now the fault.
+    // In the stream's order: messages, and framed ones that did not parse
+    // (the stream stays in step: each is answered on its own).
+    for (const { message, error } of framed) {
+      if (message !== undefined) this.handlers.onMessage(message, connection);
+      else this.handlers.onMalformed(error, connection, false, error.frame);
+    }
+    // Whatever came before the fault went up first; now the fault.
     const failure = connection.framer.failure;
     if (failure !== undefined) this.unframable(connection, failure);
   }
 
   /**
    * The stream lost its framing (no Content-Length, a bad one, a message over
-   * a size limit): it cannot be resynchronised. The request is answered if
-   * its header section is known, then the connection closed.
+   * a size limit): it cannot be resynchronised, since where the next message
+   * starts is unknown. The request is answered if its header section is
+   * known; nothing more is read, and the connection is closed once the
+   * transactions it carries are done.
    */
   // @implements RFC3261 P147L18-P147L20, P192L3-P192L4
   private unframable(connection: TcpConnection, error: SipParseError): void {
@@ -275,6 +431,8 @@ export class TcpTransport {
   close(): Promise<void> {
     for (const connection of this.connections.values()) connection.close();
     this.connections.clear();
+    if (this.#refusals.timer !== undefined) this.#clock.clearTimer(this.#refusals.timer);
+    this.#refusals.timer = undefined;
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -10,8 +10,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
-import type { Command } from '../cli.ts';
-import { parseListen, UsageError } from '../cli.ts';
+import { parseListen, UsageError, type Command } from '../usage.ts';
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUri } from '../syntax/uri.ts';
 import type { TimerValues } from '../transaction/timers.ts';

@@ -15,6 +15,7 @@ import { later, type Core } from './core.ts';
 import { createsDialog, Dialog, dialogKey, uacDialogId } from './dialog.ts';
 import { buildAck2xx, buildCancel, createUacRequest, nextHop } from './uac.ts';
 import { bye, sendBye } from './uacCore.ts';
+import { allowedMethods } from './uas.ts';
 
 export interface InviteOptions {
   from?: string;
@@ -42,7 +43,7 @@ export function invite(core: Core, target: string | URI, options: InviteOptions 
     core.sentBy,
   );
   // @implements RFC3261 P78L38-P78L40, P78L45-P78L46
-  request.headers.append('Allow', core.capabilities.methods.join(', '));
+  request.headers.append('Allow', allowedMethods(core.capabilities));
   request.headers.append('Supported', core.capabilities.extensions.join(', '));
   const call = new Call('UAC', request, undefined, core.owner);
   sendInvite(core, call, request, options.credentials);

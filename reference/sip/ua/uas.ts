@@ -31,6 +31,18 @@ export const defaultCapabilities: Capabilities = {
   schemes: ['sip', 'sips'],
 };
 
+/** The methods the UAS core (uasCore.ts) has a handler for; a method capabilities list beyond these is still refused. */
+export const HANDLED_METHODS: readonly string[] = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS'];
+
+/**
+ * What Allow says: the methods both listed in capabilities and handled, so
+ * Allow never names a method that would be refused (405 included).
+ */
+// @implements RFC3261 P46L28-P46L29
+export function allowedMethods(capabilities: Capabilities): string {
+  return capabilities.methods.filter((m) => HANDLED_METHODS.includes(m)).join(', ');
+}
+
 /** The header fields every request must carry exactly once (§8.1.1) and Max-Forwards at most once. */
 const SINGLE = ['To', 'From', 'Call-ID', 'CSeq'] as const;
 
@@ -130,7 +142,7 @@ export function unsupportedMethod(request: Request, capabilities: Capabilities, 
   // @implements RFC3261 P191L3-P191L6
   if (!recognised) return createResponse(request, 501, undefined, { toTag });
   // @implements RFC3261 P46L24-P46L29, P165L6-P165L8, P191L8-P191L10
-  return createResponse(request, 405, undefined, { toTag, headers: [['Allow', capabilities.methods.join(', ')]] });
+  return createResponse(request, 405, undefined, { toTag, headers: [['Allow', allowedMethods(capabilities)]] });
 }
 
 /**
@@ -185,7 +197,7 @@ export function acceptsType(request: Request, type: string): boolean {
 // @implements RFC3261 P68L27-P68L29, P68L36-P68L40
 export function optionsResponse(request: Request, capabilities: Capabilities, toTag: string, sdp?: string): Response {
   const headers: [string, string][] = [
-    ['Allow', capabilities.methods.join(', ')],
+    ['Allow', allowedMethods(capabilities)],
     ['Accept', capabilities.accept.join(', ')],
     ['Accept-Encoding', 'identity'],
     ['Accept-Language', 'en'],

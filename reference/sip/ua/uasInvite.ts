@@ -15,6 +15,7 @@ import { later, legKey, respond, type Core } from './core.ts';
 import { Dialog, dialogKey, uasDialogId } from './dialog.ts';
 import { setBody } from './uac.ts';
 import { bye } from './uacCore.ts';
+import { allowedMethods } from './uas.ts';
 
 /** A new INVITE outside any dialog: a new call, offered to the application. */
 export function receiveInvite(core: Core, request: Request, transaction: ServerTransaction, origin: Origin, toTag: string): void {
@@ -135,7 +136,7 @@ function dialogResponse(core: Core, call: Call, status: number, body?: string): 
   headers.push(['Contact', formatAddress(core.contact)]);
   if (status >= 200) {
     // @implements RFC3261 P85L26-P85L27
-    headers.push(['Allow', core.capabilities.methods.join(', ')]);
+    headers.push(['Allow', allowedMethods(core.capabilities)]);
     headers.push(['Supported', core.capabilities.extensions.join(', ')]);
   }
   const response = createResponse(call.invite, status, undefined, { toTag: call.localTag, headers });

@@ -21,7 +21,7 @@ import { EventEmitter } from 'node:events';
 import { parseAddress, type Address } from '../syntax/address.ts';
 import type { Request, Response } from '../syntax/message.ts';
 import type { URI } from '../syntax/uri.ts';
-import { systemClock, type Clock } from '../transaction/clock.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { TransactionLayer, type ServerTransaction, type TransactionUser } from '../transaction/layer.ts';
 import { timerValues, type TimerValues } from '../transaction/timers.ts';
 import { TransportLayer, type Destination, type Origin, type TransportLimits } from '../transport/layer.ts';
@@ -130,7 +130,8 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
     const timers = timerValues(options.timers);
     const holder: { ua?: UserAgent } = {};
     const transport = await TransportLayer.start(
-      { host: options.listen.host, port: options.listen.port, sentByHost: options.sentByHost, ...options.limits },
+      // TCP connections live 64*T1 unless told otherwise, on the transactions' clock.
+      { host: options.listen.host, port: options.listen.port, sentByHost: options.sentByHost, T1: timers.T1, clock: options.clock, ...options.limits },
       { receiveRequest() {}, receiveResponse() {} },
     );
     const tu: TransactionUser = {

@@ -52,8 +52,16 @@ test('server --max-connections 1: a second TCP connection is closed at once and 
 test('a limit option that is not a positive integer is a usage error (exit 2)', async () => {
   const port = await freePort();
   const uas = start(process.execPath, ['--import', 'tsx', CLI, 'uas', '--listen', `127.0.0.1:${port}`, '--max-header-bytes', '0']);
-  assert.is(await uas.exited, 2);
-  assert.match(uas.stderr(), /^--max-header-bytes wants a positive integer, got "0"\n/);
+  try {
+    // A uas that took the value would listen for ever: it gets 20 s to exit, then the test fails (and stop() ends it).
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const code = await Promise.race([uas.exited, new Promise<string>((r) => (timer = setTimeout(() => r('still running after 20 s'), 20000)))]);
+    clearTimeout(timer);
+    assert.is(code, 2);
+    assert.match(uas.stderr(), /^--max-header-bytes wants a positive integer, got "0"\n/);
+  } finally {
+    await stop(uas);
+  }
 });
 
 test.run();

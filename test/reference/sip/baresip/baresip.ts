@@ -125,8 +125,14 @@ export class Control {
     const json = JSON.stringify({ command, params, token });
     const answer = new Promise<{ ok: boolean; data: string }>((resolve) => this.waiting.set(token, resolve));
     this.socket.write(`${Buffer.byteLength(json)}:${json},`);
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`baresip: no answer to ${command} within ${ms} ms`)), ms).unref());
-    const { ok, data } = await Promise.race([answer, timeout]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`baresip: no answer to ${command} within ${ms} ms`)), ms);
+    });
+    const { ok, data } = await Promise.race([answer, timeout]).finally(() => {
+      clearTimeout(timer);
+      this.waiting.delete(token);
+    });
     if (!ok) throw new Error(`baresip refused ${command} ${params}: ${data}`);
     return data;
   }

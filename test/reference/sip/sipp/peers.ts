@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CLI = 'reference/sip/cli.ts';
 
-/** A port free for both UDP and TCP on 127.0.0.1 right now. */
+/** Ports freePort handed out in this process: never handed out twice, so two calls in a row cannot get the same one. */
+const handedOut = new Set<number>();
+
+/** A port free for both UDP and TCP on 127.0.0.1 right now, and not handed out before by this process. */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const udp = createSocket('udp4');
@@ -22,7 +25,10 @@ export async function freePort(): Promise<number> {
       server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
     await new Promise<void>((resolve) => udp.close(() => resolve()));
-    if (tcpFree) return port;
+    if (tcpFree && !handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error('no free UDP+TCP port found on 127.0.0.1');
 }

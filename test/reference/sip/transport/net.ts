@@ -2,6 +2,8 @@
 import { createSocket, type Socket as Udp } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { TransportLayer, type Origin } from '../../../../reference/sip/transport/layer.ts';
+import { TransactionLayer, type ServerTransaction } from '../../../../reference/sip/transaction/layer.ts';
+import { FakeClock } from '../../../../reference/sip/clock.ts';
 import { createResponse, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
 
 export async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {
@@ -53,6 +55,22 @@ export async function rawTcp(port: number): Promise<RawTcp> {
   return { socket, data: () => data, close: () => socket.destroy() };
 }
 
+/** Resolves when the far end has closed the connection; rejects if it has not within `ms` (a safety net). */
+export function closedIn(peer: RawTcp, ms = 5000): Promise<void> {
+  peer.socket.on('error', () => {});
+  return new Promise((resolve, reject) => {
+    if (peer.socket.destroyed) return resolve();
+    const timer = setTimeout(() => {
+      peer.close();
+      reject(new Error(`the connection is still open after ${ms} ms`));
+    }, ms);
+    peer.socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** A request as text. */
 export function requestText(opts: { method?: string; via: string; body?: string; extra?: string[]; cseq?: string }): string {
   const method = opts.method ?? 'OPTIONS';
@@ -85,10 +103,42 @@ export async function element(config: Partial<Parameters<typeof TransportLayer.s
     receiveRequest(request, origin) {
       seen.requests.push({ request, origin });
       const status = answer?.(request);
-      if (status !== undefined) layer.sendResponse(createResponse(request, status), origin);
+      if (status !== undefined) layer.sendResponse(createResponse(request, status), origin).catch((e: Error) => seen.dropped.push(`response not sent: ${e.message}`));
     },
     receiveResponse: (response, origin) => seen.responses.push({ response, origin }),
     dropped: (reason) => seen.dropped.push(reason),
   });
   return { layer, seen };
+}
+
+/**
+ * A transport with a transaction layer on it, both on one FakeClock, on
+ * 127.0.0.1: the TU keeps each server transaction unanswered, for the test
+ * to answer when it likes.
+ */
+export async function stack(config: Partial<Parameters<typeof TransportLayer.start>[0]> = {}) {
+  const clock = new FakeClock();
+  const seen: Seen & { transactions: ServerTransaction[] } = { requests: [], responses: [], dropped: [], transactions: [] };
+  const transport = await TransportLayer.start({ host: '127.0.0.1', port: 0, clock, ...config }, { receiveRequest() {}, receiveResponse() {} });
+  const transactions = new TransactionLayer(transport, {
+    receiveRequest(request, transaction, origin) {
+      seen.requests.push({ request, origin });
+      if (transaction !== undefined) seen.transactions.push(transaction);
+    },
+    receiveStrayResponse: (response, origin) => seen.responses.push({ response, origin }),
+  }, { clock, tuAnswersInviteWithin200ms: true });
+  transport.user = {
+    receiveRequest: (request, origin) => transactions.receiveRequest(request, origin),
+    receiveResponse: (response, origin) => transactions.receiveResponse(response, origin),
+    dropped: (reason) => seen.dropped.push(reason),
+  };
+  return {
+    clock,
+    transport,
+    seen,
+    close: async () => {
+      transactions.close();
+      await transport.close();
+    },
+  };
 }
