@@ -1,12 +1,12 @@
 /**
  * The site: a Project (from analyzeProject) rendered to a map of site paths to
- * contents, then written all at once. Rendering is pure apart from the
+ * contents, then written all at once (write.ts). Rendering is pure apart from the
  * highlighter's cache; a renderer kept alive (rfcdoc serve) re-renders only
  * pages whose inputs changed.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { readFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Citation, Project, SourceFile } from '../annotate/model.ts';
 import { mapEntries } from '../annotate/project.ts';
 import { docId } from '../annotate/resolve.ts';
@@ -17,7 +17,6 @@ import { renderIndexPage } from './index-page.ts';
 import { renderReadmePage } from './markdown.ts';
 import { searchEntries, searchScript } from './search.ts';
 import { docPage, filePage } from './urls.ts';
-import { planSiteWrite, siteMarker, SITE_MARKER } from '../outputs.ts';
 
 const ASSETS = join(import.meta.dirname, 'assets');
 
@@ -114,73 +113,4 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
-export interface WriteOptions {
-  /** The project: a site is never written into its sources (tools/outputs.ts). */
-  root?: string;
-  /** Write into a non-empty directory rfcdoc did not write (what it holds is kept). */
-  force?: boolean;
-}
-
-export interface WriteResult {
-  /** Where the site is (real path, symbolic links resolved). */
-  path: string;
-  /** Entries found there that rfcdoc did not write, kept in the new site. */
-  kept: string[];
-}
-
-/**
- * Writes the whole site into a sibling temporary directory, then swaps it in
- * by rename: a reader sees the old site or the new one, never a mix, and a
- * failure leaves the old site as it was and no temporary directory behind.
- * Only what an earlier build wrote is replaced: anything else found there
- * is moved into the new site before the swap (and back if the swap fails),
- * and the new site's marker lists what this build wrote.
- */
-export async function writeSite(out: string, files: SiteFiles, opts: WriteOptions = {}): Promise<WriteResult> {
-  const { dir, keep } = planSiteWrite(opts.root, out, files.keys(), opts.force === true);
-  const target = dir.path;
-  const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
-  const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const tmp = join(parent, `.${basename(target)}.new-${tag}`);
-  const old = join(parent, `.${basename(target)}.old-${tag}`);
-  const moved: string[] = [];
-  let swapped = false;
-  try {
-    await mkdir(tmp);
-    const all = new Map(files).set(SITE_MARKER, siteMarker(files.keys()));
-    const dirs = new Set<string>();
-    for (const p of all.keys()) dirs.add(dirname(join(tmp, p)));
-    for (const d of [...dirs].sort()) await mkdir(d, { recursive: true });
-    await Promise.all([...all].map(([p, text]) => writeFile(join(tmp, p), text)));
-    for (const k of keep) {
-      await mkdir(dirname(join(tmp, k)), { recursive: true });
-      await rename(join(target, k), join(tmp, k));
-      moved.push(k);
-    }
-    let hadOld = true;
-    try {
-      await rename(target, old);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      hadOld = false;
-    }
-    try {
-      await rename(tmp, target);
-      swapped = true;
-    } catch (e) {
-      if (hadOld) await rename(old, target);
-      throw e;
-    }
-    // `old` now holds only files an earlier build wrote.
-    if (hadOld) await rm(old, { recursive: true, force: true });
-  } catch (e) {
-    if (!swapped) {
-      // What was carried over goes back where it was before the temporary directory goes.
-      for (const k of moved.reverse()) await rename(join(tmp, k), join(target, k));
-      await rm(tmp, { recursive: true, force: true });
-    }
-    throw e;
-  }
-  return { path: target, kept: keep };
-}
+export { writeSite, type WriteOptions, type WriteResult } from './write.ts';
