@@ -15,7 +15,7 @@ import { buildDoc } from '../../tools/spec/document.ts';
 import { findLine, lineId } from '../../tools/spec/paginate.ts';
 import { fetchText } from '../../tools/spec/sources.ts';
 import { loadDocs } from '../../tools/spec/store.ts';
-import { MAX_STRAY_WARNINGS, removeStrays } from '../../tools/spec/strays.ts';
+import { MAX_STRAY_WARNINGS, nonTextBytes, notText, removeStrays, strayWarnings } from '../../tools/spec/strays.ts';
 
 const test = suite('strays');
 
@@ -152,6 +152,62 @@ async function refusal(bytes: Uint8Array): Promise<string> {
   }
   return 'accepted';
 }
+
+/**
+ * RFC 3261 from the mirror with ill-formed UTF-8 put into three of its lines,
+ * at the column of a word found here: a Latin-1 byte, an overlong form of
+ * `/`, an encoded surrogate.
+ */
+const ILL_FORMED = [[0xe9], [0xc0, 0xaf], [0xed, 0xa0, 0x80]];
+function withIllFormed(): { bytes: Buffer; at: { physical: number; column: number; bytes: number[] }[]; original: Buffer } {
+  const original = mirrorBytes('rfc3261.txt');
+  const lines = original.toString('latin1').split('\n');
+  const at: { physical: number; column: number; bytes: number[] }[] = [];
+  const chunks: Buffer[] = [];
+  let from = 0;
+  for (const [k, bad] of ILL_FORMED.entries()) {
+    // The first line holding ' MUST ' after line 1000 * (k + 1): a body line of a page.
+    const i = lines.findIndex((l, j) => j >= 1000 * (k + 1) && l.includes(' MUST '));
+    const column = lines[i]!.indexOf(' MUST ') + 1;
+    const offset = lines.slice(0, i).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+    chunks.push(original.subarray(from, offset), Buffer.from(bad!));
+    from = offset;
+    at.push({ physical: i + 1, column, bytes: bad! });
+  }
+  chunks.push(original.subarray(from));
+  return { bytes: Buffer.concat(chunks), at, original };
+}
+
+test('bytes that are not UTF-8 (Latin-1, overlong, surrogate): a warning with line and column, shown as U+FFFD, no line moves', () => {
+  const { bytes, at, original } = withIllFormed();
+  const name = parseDocName('RFC3261');
+  const doc = buildDoc(name, bytes);
+  const clean = buildDoc(name, original);
+  assert.equal(doc.lines.map(lineId), clean.lines.map(lineId), 'the numbering does not move');
+  assert.is(doc.pages, clean.pages);
+  const changed = doc.lines.filter((l, i) => l.text !== clean.lines[i]!.text);
+  assert.is(changed.length, at.length);
+  for (const l of changed) assert.ok(l.text.includes('\uFFFD'), `${lineId(l)} shows U+FFFD where the bytes were`);
+  assert.equal(
+    doc.strays.map((s) => [s.physical, s.column, s.count, s.notUtf8]),
+    at.map((a) => [a.physical, a.column, a.bytes.length, true]),
+  );
+  const warnings = strayWarnings('RFC3261', 'rfc3261.txt', doc.strays, (p) => `line ${p}`);
+  assert.equal(warnings.map((w) => [w.line, w.col]), at.map((a) => [a.physical, a.column]));
+  assert.match(warnings[0]!.message, /^RFC3261: byte 0xE9 at column \d+ not UTF-8 \(shown as U\+FFFD\)/);
+  assert.match(warnings[2]!.message, /bytes 0xED ×3 at column/);
+  // A real U+FFFD in well-formed text is text.
+  assert.equal(buildDoc(name, new TextEncoder().encode('a \uFFFD b\n')).strays, []);
+});
+
+test('overlong forms and surrogates are not text: a file of them is refused', () => {
+  for (const seq of [[0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80]]) {
+    const bytes = new Uint8Array(Array.from({ length: 400 }, () => seq).flat());
+    assert.is(nonTextBytes(bytes), bytes.length, seq.map((b) => b.toString(16)).join(' '));
+    assert.match(notText(bytes) ?? '', /not a text document/);
+  }
+  assert.is(nonTextBytes(new TextEncoder().encode('é € 𝄞')), 0, 'well-formed 2-, 3- and 4-byte forms are text');
+});
 
 test('refused: an empty file, a blank one, gzip data, UTF-16, an HTML page; accepted: RFC 734 (15% NUL)', async () => {
   const rfc = mirrorBytes('rfc3261.txt');

@@ -7,7 +7,7 @@ import { type DocName, displayName } from './docname.ts';
 import { paginate, place, type FooterMismatch, type PagedLine } from './paginate.ts';
 import { type IndexEntry, type Relations, relationsOf } from './rfcindex.ts';
 import { indexSections, type Section } from './sections.ts';
-import { removeStrays, type Stray } from './strays.ts';
+import { notUtf8, removeStrays, type Stray } from './strays.ts';
 
 /** A run of stray control bytes, with the page and line number of its physical line (kept or not). */
 export interface LocatedStray extends Stray {
@@ -23,7 +23,7 @@ export interface SpecDoc {
   title: string;
   /** Status and relations to other RFCs, from rfc-index.txt (an RFC it lists). */
   relations?: Relations;
-  /** Stray control bytes taken out of the text (`strays.ts`), in order. */
+  /** Stray control bytes taken out of the text, and bytes that are not UTF-8 (`strays.ts`), in order. */
   strays: LocatedStray[];
   pages: number;
   virtual: boolean;
@@ -47,7 +47,9 @@ const decoder = new TextDecoder('utf-8');
  * which gives the title and relations).
  */
 export function buildDoc(name: DocName, bytes: Uint8Array, hash = sha256(bytes), entry?: IndexEntry): SpecDoc {
-  const { text, strays } = removeStrays(decoder.decode(bytes));
+  const decoded = decoder.decode(bytes);
+  const { text, strays: removed } = removeStrays(decoded);
+  const strays = [...removed, ...notUtf8(bytes, decoded)].sort((a, b) => a.physical - b.physical || a.column - b.column);
   const paged = paginate(text);
   return {
     name,

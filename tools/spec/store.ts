@@ -23,9 +23,10 @@ import { error, type Diagnostic } from '../diagnostics.ts';
 /**
  * Bumped whenever the `.paged` / `.json` layout or the pagination changes; a
  * `.json` of another format is rebuilt from the cached text. 2: titles and
- * relations from rfc-index.txt, stray control bytes.
+ * relations from rfc-index.txt, stray control bytes. 3: bytes that are not
+ * UTF-8 among the strays.
  */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 
 /**
  * A file the store writes into a cache directory before anything else, so that

@@ -26,6 +26,11 @@ export interface Stray {
   code: number;
   /** How many of it in a row. */
   count: number;
+  /**
+   * Bytes that are not UTF-8 (`code` is the first of them, `count` how many):
+   * they stay in the text as U+FFFD, as any UTF-8 decoder shows them.
+   */
+  notUtf8?: true;
 }
 
 /**
@@ -63,6 +68,7 @@ export function removeStrays(text: string): { text: string; strays: Stray[] } {
 }
 
 export const codePoint = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+const byteHex = (byte: number) => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 
 /** At most this many lines with stray bytes are warned about one by one; the rest are counted in one more warning. */
 export const MAX_STRAY_WARNINGS = 10;
@@ -85,8 +91,17 @@ export function strayWarnings(label: string, file: string, strays: readonly Stra
       out.push(warning(`${label}: stray control bytes on ${more} more line${more === 1 ? '' : 's'}, left out of the text as well`, { file }));
       break;
     }
-    const list = runs.map((r) => `${codePoint(r.code)}${r.count > 1 ? ` ×${r.count}` : ''} at column ${r.column}`).join(', ');
-    out.push(warning(`${label}: stray control byte${runs.length > 1 || runs[0]!.count > 1 ? 's' : ''} ${list} (${where(physical)}), left out of the text`, { file, line: physical, col: runs[0]!.column }));
+    const describe = (rs: Stray[], what: string, fate: string) => {
+      if (rs.length === 0) return [];
+      const list = rs.map((r) => `${r.notUtf8 ? byteHex(r.code) : codePoint(r.code)}${r.count > 1 ? ` ×${r.count}` : ''} at column ${r.column}`).join(', ');
+      return [`${what}${rs.length > 1 || rs[0]!.count > 1 ? 's' : ''} ${list}${fate}`];
+    };
+    const parts = [
+      ...describe(runs.filter((r) => !r.notUtf8), 'stray control byte', ''),
+      ...describe(runs.filter((r) => r.notUtf8), 'byte', ' not UTF-8 (shown as U+FFFD)'),
+    ];
+    const fate = runs.some((r) => !r.notUtf8) ? ', left out of the text' : '';
+    out.push(warning(`${label}: ${parts.join('; ')} (${where(physical)})${fate}`, { file, line: physical, col: runs[0]!.column }));
   }
   return out;
 }
@@ -99,26 +114,76 @@ export function strayWarnings(label: string, file: string, strays: readonly Stra
  */
 export const MAX_NON_TEXT_SHARE = 0.3;
 
-/** How many bytes are not text: stray control bytes, and bytes outside well-formed UTF-8 sequences. */
-export function nonTextBytes(bytes: Uint8Array): number {
-  let bad = 0;
-  for (let i = 0; i < bytes.length; ) {
+/**
+ * Walks UTF-8 as the WHATWG decoder (TextDecoder) does and calls `onError`
+ * for each ill-formed sequence (bytes `start..end`), which it decodes to one
+ * U+FFFD at `unit` of the decoded text. Overlong forms, surrogates and code
+ * points above U+10FFFF are ill-formed (Unicode Table 3-7). A leading BOM is
+ * not text.
+ */
+function walkUtf8(bytes: Uint8Array, onError: (start: number, end: number, unit: number) => void): void {
+  let unit = 0;
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length) {
     const c = bytes[i]!;
     if (c < 0x80) {
-      if (isStray(c)) bad++;
       i++;
+      unit++;
       continue;
     }
-    const more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
-    let ok = more > 0 && i + more < bytes.length;
-    for (let k = 1; ok && k <= more; k++) ok = (bytes[i + k]! & 0xc0) === 0x80;
-    if (ok) i += more + 1;
-    else {
-      bad++;
-      i++;
+    const more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    // The second byte's range excludes overlong forms, surrogates and > U+10FFFF.
+    const lower = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const upper = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    let k = 1;
+    for (; k <= more && i + k < bytes.length; k++) {
+      const b = bytes[i + k]!;
+      if (k === 1 ? b < lower || b > upper : (b & 0xc0) !== 0x80) break;
+    }
+    if (more > 0 && k > more) {
+      i += k;
+      unit += more === 3 ? 2 : 1;
+    } else {
+      onError(i, i + k, unit); // the bytes read so far; the one that broke the sequence is read again
+      i += k;
+      unit++;
     }
   }
+}
+
+/** How many bytes are not text: stray control bytes, and bytes that are not well-formed UTF-8. */
+export function nonTextBytes(bytes: Uint8Array): number {
+  let bad = 0;
+  for (const c of bytes) if (isStray(c)) bad++;
+  walkUtf8(bytes, (start, end) => (bad += end - start));
   return bad;
+}
+
+/**
+ * Where `bytes` are not UTF-8, as strays of the text they decode to
+ * (`text`, before `removeStrays`): line and column of each U+FFFD that stands
+ * for ill-formed bytes, never one the text really holds. Lines do not move:
+ * a newline byte is never part of an ill-formed sequence.
+ */
+export function notUtf8(bytes: Uint8Array, text: string): Stray[] {
+  const out: Stray[] = [];
+  if (!text.includes('\uFFFD')) return out; // the common case: one native scan
+  let physical = 1;
+  let lineStart = 0;
+  let counted = 0;
+  walkUtf8(bytes, (start, end, unit) => {
+    for (let n = text.indexOf('\n', counted); n !== -1 && n < unit; n = text.indexOf('\n', n + 1)) {
+      physical++;
+      lineStart = n + 1;
+    }
+    counted = unit;
+    const column = unit - lineStart + 1;
+    const last = out[out.length - 1];
+    // Ill-formed bytes in a row are one run.
+    if (last && last.physical === physical && last.column + last.count === column) last.count += end - start;
+    else out.push({ physical, column, code: bytes[start]!, count: end - start, notUtf8: true });
+  });
+  return out;
 }
 
 /** Why `bytes` is not a plain-text document, or undefined when it is one. */
