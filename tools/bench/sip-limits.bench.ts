@@ -25,6 +25,8 @@ import { performance } from 'node:perf_hooks';
 import { freePort, startOurUas, stop, type Running } from '../../test/reference/sip/sipp/peers.ts';
 import { parse } from '../../reference/sip/syntax/parse.ts';
 import { StreamFramer } from '../../reference/sip/syntax/framing.ts';
+import { DEFAULT_LIMITS } from '../../reference/sip/syntax/limits.ts';
+import { DEFAULT_CONNECTION_LIMITS } from '../../reference/sip/transport/tcp.ts';
 
 const STREAM_BYTES = 64 * 1024 * 1024;
 const TRICKLE_EVERY = Number(process.env.SIP_LIMITS_TRICKLE_EVERY ?? 5);
@@ -194,6 +196,8 @@ function framer(): { framed: number; parsed: number; messages: number } {
 }
 
 async function main(): Promise<void> {
+  // The limits the UAS runs with (its defaults: no limit flag is given).
+  console.log(`limits (defaults): ${Object.entries({ ...DEFAULT_LIMITS, ...DEFAULT_CONNECTION_LIMITS }).map(([k, v]) => `${k} ${v}`).join(', ')} (idleTimeout = 64*T1)`);
   const port = await freePort();
   const uas: Running = await startOurUas(port);
   const pid = uas.child.pid as number;

@@ -11,24 +11,28 @@ import { createServer, type Server } from 'node:net';
 import { FakeClock } from '../../../../reference/sip/clock.ts';
 import { createResponse } from '../../../../reference/sip/syntax/message.ts';
 import type { TcpConnection } from '../../../../reference/sip/transport/tcp.ts';
-import { closedIn, element, rawTcp, rawUdp, requestText, stack, until, type RawTcp, type Seen } from './net.ts';
+import { closedIn, element, rawTcp, rawUdp, requestText, stack, until, } from './net.ts';
 
 const via = (transport: string, branch: string, port = 9) => `SIP/2.0/${transport} 127.0.0.1:${port};branch=${branch}`;
 
-/** A whole request and its 200 on a fresh connection; the connection as the transport holds it. */
-async function oneExchange(port: number, seen: Seen): Promise<{ peer: RawTcp; connection: TcpConnection }> {
-  const peer = await rawTcp(port);
-  peer.socket.write(requestText({ via: via('TCP', `z9hG4bKx${seen.requests.length}`) }));
+/**
+ * An element on a FakeClock with `config`, and one connection to it that has
+ * carried a request and its 200: the peer, the connection as the transport
+ * holds it, and a promise of its close.
+ */
+async function afterOneExchange(config: Parameters<typeof element>[0]) {
+  const clock = new FakeClock();
+  const { layer, seen } = await element({ clock, ...config }, () => 200);
+  const peer = await rawTcp(layer.local.tcp.port);
+  peer.socket.write(requestText({ via: via('TCP', 'z9hG4bKx') }));
   await until(() => /200 OK/.test(peer.data()), 'the 200');
-  return { peer, connection: seen.requests.at(-1)!.origin.connection as TcpConnection };
+  const connection = seen.requests[0]!.origin.connection as TcpConnection;
+  return { clock, layer, seen, peer, connection, closed: closedIn(peer) };
 }
 
 // @tests RFC3261 P142L1-P142L3
 test('TCP: a lone CR, then its LF, after a message do not stop the idle timer: closed at idleTimeout after the message', async () => {
-  const clock = new FakeClock();
-  const { layer, seen } = await element({ clock, idleTimeout: 400, messageTimeout: 60_000 }, () => 200);
-  const { peer, connection } = await oneExchange(layer.local.tcp.port, seen);
-  const closed = closedIn(peer);
+  const { clock, layer, seen, peer, connection, closed } = await afterOneExchange({ idleTimeout: 400, messageTimeout: 60_000 });
   peer.socket.write('\r');
   await until(() => connection.framer.pending === 1, 'the CR read');
   peer.socket.write('\n');
@@ -42,10 +46,7 @@ test('TCP: a lone CR, then its LF, after a message do not stop the idle timer: c
 });
 
 test('TCP: a trickle of one octet every 50 ms is closed at messageTimeout, counted from its first octet', async () => {
-  const clock = new FakeClock();
-  const { layer, seen } = await element({ clock, messageTimeout: 400, idleTimeout: 60_000 }, () => 200);
-  const { peer, connection } = await oneExchange(layer.local.tcp.port, seen);
-  const closed = closedIn(peer);
+  const { clock, layer, seen, peer, connection, closed } = await afterOneExchange({ messageTimeout: 400, idleTimeout: 60_000 });
   const text = requestText({ via: via('TCP', 'z9hG4bKtr') });
   let elapsed = 0;
   for (let sent = 1; !connection.closing; sent++) {
@@ -62,10 +63,7 @@ test('TCP: a trickle of one octet every 50 ms is closed at messageTimeout, count
 
 // @tests RFC3261 P142L1-P142L3, RFC5626 P25L14-P25L16
 test('TCP: each double-CRLF ping gets a single-CRLF pong, and pings do not keep the connection: closed at idleTimeout', async () => {
-  const clock = new FakeClock();
-  const { layer, seen } = await element({ clock, idleTimeout: 400, messageTimeout: 60_000 }, () => 200);
-  const { peer, connection } = await oneExchange(layer.local.tcp.port, seen);
-  const closed = closedIn(peer);
+  const { clock, layer, seen, peer, connection, closed } = await afterOneExchange({ idleTimeout: 400, messageTimeout: 60_000 });
   const answered = peer.data().length;
   let pings = 0;
   while (!connection.closing) {
@@ -97,10 +95,7 @@ test('TCP: a connection that never carries a whole message is closed at messageT
 
 // @tests RFC3261 P142L3-P142L9
 test('TCP: the idle timeout defaults to 64*T1 of the T1 given (T1 = 100 ms: 6400 ms)', async () => {
-  const clock = new FakeClock();
-  const { layer, seen } = await element({ clock, T1: 100 }, () => 200);
-  const { peer, connection } = await oneExchange(layer.local.tcp.port, seen);
-  const closed = closedIn(peer);
+  const { clock, layer, seen, connection, closed } = await afterOneExchange({ T1: 100 });
   clock.advance(6399);
   assert.not.ok(connection.closing);
   clock.advance(1);
