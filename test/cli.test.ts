@@ -220,4 +220,25 @@ test('the package bin runs from any working directory', async () => {
   assert.is(run.stdout, MULTICAST.split('\n')[0] + '\n');
 });
 
+test('an option given twice is a usage error naming it (exit 2), never a value silently dropped; --json too says so on stderr only', async () => {
+  const root = projectCopy();
+  const [sections, out, cache, json] = await Promise.all([
+    rfcdocIn(root, ['coverage', 'RFC3261', '--sections', '999', '--sections', '17']),
+    rfcdocIn(root, ['build', '--out', 'a', '--out=b']),
+    rfcdoc(['quote', 'RFC3261', 'P1L1', '--cache', CACHE, '--cache', tempDir('rfcdoc-cli-twice-')], ''),
+    rfcdocIn(root, ['coverage', 'RFC3261', '--keywords', 'MUST', '--json', '--keywords', 'SHOULD', '--json']),
+  ]);
+  assert.is(sections.code, 2, sections.stderr);
+  assert.is(sections.stderr, 'rfcdoc coverage: --sections is given more than once (--sections and --sections); give it once, with a comma-separated list\n');
+  assert.is(out.code, 2, out.stderr);
+  assert.match(out.stderr, /^rfcdoc build: --out is given more than once \(--out and --out\); give it once\n$/);
+  assert.is(cache.code, 2, cache.stderr);
+  assert.match(cache.stderr, /--cache is given more than once/);
+  // Errors under --json go where every command's errors go, stderr, as text; stdout stays empty.
+  assert.is(json.code, 2, json.stderr);
+  assert.match(json.stderr, /^rfcdoc coverage: --keywords is given more than once/);
+  for (const r of [sections, out, cache, json]) assert.is(r.stdout, '');
+  assert.not.ok(existsSync(join(root, 'a')) || existsSync(join(root, 'b')), 'nothing was built');
+});
+
 test.run();

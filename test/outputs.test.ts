@@ -259,4 +259,44 @@ test('--cache follows the same rule, for every command', async () => {
   assert.equal(snapshot(join(root, 'reference')), before);
 });
 
+test('rfcdoc build: --out and --cache apart, no link to nowhere on the way, one build at a time; all refused before fetching (exit 2)', async () => {
+  const root = projectCopy();
+  const dir = tempDir('rfcdoc-outputs-cli-');
+  symlinkSync(join(root, 'reference', 'missing'), join(dir, 'dangl'));
+  writeFileSync(join(dir, '.held.lock'), JSON.stringify({ rfcdoc: 'site-lock', pid: process.pid }) + '\n');
+  const cases: [string[], RegExp][] = [
+    [['build', '--out', join(dir, 'x'), '--cache', join(dir, 'x')], /refusing to write the site to "[^"]*x" with the spec cache at "[^"]*x": they are the same directory/],
+    [['build', '--out', join(dir, 'x', 'site'), '--cache', join(dir, 'x')], /the site would lie inside the cache; give --out and --cache directories apart/],
+    [['build', '--out', join(dir, 'y'), '--cache', join(dir, 'y', 'cache')], /the cache would lie inside the site/],
+    [['build', '--out', join(dir, 'dangl', 'sub'), '--cache', join(dir, 'c1')], /refusing to write the site to "[^"]*dangl\/sub": it goes through [^ ]*dangl, a symbolic link to nowhere/],
+    [['quote', 'RFC3261', 'P1L1', '--cache', join(dir, 'dangl', 'sub')], /refusing to write the spec cache to "[^"]*dangl\/sub": it goes through/],
+    [['build', '--out', join(dir, 'held'), '--cache', join(dir, 'c2')], new RegExp(`another rfcdoc build \\(pid ${process.pid}\\) is writing it now`)],
+  ];
+  const runs = await Promise.all(cases.map(([args]) => rfcdoc(root, args, root, '')));
+  runs.forEach((r, i) => {
+    const [args, pattern] = cases[i]!;
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, pattern, args.join(' '));
+    assert.not.match(r.stderr, /fetched /, 'nothing fetched');
+  });
+  assert.equal(readdirSync(dir).sort(), ['.held.lock', 'dangl'], 'no site, no cache written');
+  assert.not.ok(existsSync(join(root, 'reference', 'missing')));
+});
+
+test('rfcdoc build refused late (a file of its owner where the site writes one) still prints what the build found', async () => {
+  const root = projectCopy();
+  // RFC 542 holds stray control bytes: loading it warns.
+  writeFileSync(join(root, 'test', 'old.test.ts'), '// @tests RFC542 P1L1\n');
+  const notes = join(root, 'notes');
+  mkdirSync(notes);
+  writeFileSync(join(notes, 'index.html'), 'my own page');
+  const r = await rfcdoc(root, ['build', '--out', 'notes', '--force']);
+  assert.is(r.code, 2, r.stderr);
+  const lines = r.stderr.trim().split('\n').filter((l) => !/^fetched /.test(l));
+  assert.match(lines[0]!, /warning: RFC542: stray control bytes/);
+  assert.match(lines[lines.length - 1]!, /^rfcdoc build: refusing to write the site to "[^"]*\/notes": 1 entry \(index\.html\) not written by rfcdoc would be replaced by the site's own/);
+  assert.is(readFileSync(join(notes, 'index.html'), 'utf8'), 'my own page');
+  assert.equal(readdirSync(root).sort(), ['README.md', 'node_modules', 'notes', 'package.json', 'reference', 'test', 'tools']);
+});
+
 test.run();

@@ -15,7 +15,7 @@ import { lineId } from './spec/paginate.ts';
 import { fetchProgress } from './progress.ts';
 import { formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { SpecDoc } from './spec/document.ts';
-import { checkOutput, OutputRefused } from './outputs.ts';
+import { checkOutput, Interrupted, OutputRefused } from './outputs.ts';
 import { CHECK_USAGE, COVERAGE_USAGE, runCheck, runCoverage, type CommandEnv } from './annotate/commands.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,8 +44,9 @@ const COMMON_HELP = `Common options:
   --timeout MS    network timeout per request (default 30000)
   --force         write into a non-empty directory rfcdoc did not write (what it
                   holds is kept, never deleted); never into the project's sources
-  --json          machine-readable output
+  --json          machine-readable output (errors still go to stderr, as text)
   -h, --help      this help
+Every option is given at most once; a list is one comma-separated value.
 Environment:
   RFC_MIRROR      a directory laid out like the RFC Editor's text-only rsync module
                   (rfcNNNN.txt), or an http(s) base URL, tried before the RFC Editor
@@ -178,7 +179,13 @@ A relative DIR is relative to the working directory. The site is marked
 it. Refused (exit 2): the project's root or sources (reference/, tools/,
 test/, ...), anything containing them, a file, and a non-empty directory
 rfcdoc did not write unless --force; with --force what is there is kept
-(never deleted), and only what an earlier build wrote is replaced.`,
+(never deleted), and only what an earlier build wrote is replaced. DIR and
+--cache are never the same directory nor one inside the other.
+
+One build at a time writes DIR (a lock beside it, .site.lock for site/; refused
+while another holds it); what a killed build left there is recovered first. Ctrl-C
+while the site is written rolls the write back, or, once the new site is
+being swapped in, finishes it; then exit 130 (SIGTERM: 143).`,
     options: { 'update-lock': { type: 'boolean' }, out: { type: 'string' } },
     async run(values, args) {
       noPositionals('build', args, '--out DIR');
@@ -283,6 +290,21 @@ Prints one section a line: number, range (PnLm-PnLm) and title. --json: an array
   },
 };
 
+/**
+ * Every option is given at most once: a second value would silently replace
+ * the first (`--sections 999 --sections 17` would ignore 999), so a repeat is
+ * a usage error naming the option. A list is one comma-separated value.
+ */
+function onceEach(tokens: { kind: string; name?: string; rawName?: string }[]): void {
+  const seen = new Map<string, string>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name === undefined) continue;
+    const first = seen.get(t.name);
+    if (first !== undefined) throw new UsageError(`--${t.name} is given more than once (${first} and ${t.rawName}); give it once${t.name === 'sections' || t.name === 'keywords' ? ', with a comma-separated list' : ''}`);
+    seen.set(t.name, t.rawName ?? `--${t.name}`);
+  }
+}
+
 /** A command that takes no positional arguments says so (a stray word is often a forgotten option name). */
 function noPositionals(command: string, args: string[], hint: string): void {
   if (args.length) throw new UsageError(`${command} takes no arguments, not "${args[0]}" (options: ${hint}; see rfcdoc ${command} --help)`);
@@ -344,13 +366,20 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: true, strict: true });
+    const { values, positionals, tokens } = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: true, strict: true, tokens: true });
+    onceEach(tokens);
     if (values.help) {
       process.stdout.write(`Usage: ${command.usage}\n\n${COMMON_HELP}\n`);
       return 0;
     }
     return await command.run(values, positionals);
   } catch (e) {
+    if (e instanceof Interrupted) {
+      process.stderr.write(`rfcdoc ${name}: ${e.message}\n`);
+      return e.exitCode;
+    }
+    // A build refused late has found things worth saying first (warnings, notes).
+    if (e instanceof OutputRefused) printDiagnostics(e.diagnostics);
     if (e instanceof UsageError || e instanceof OutputRefused || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`rfcdoc ${name}: ${(e as Error).message}\n`);
       return 2;

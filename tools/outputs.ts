@@ -319,7 +319,7 @@ export function planSiteWrite(root: string | undefined, given: string, next: Ite
   if (clash.length) {
     throw new OutputRefused(
       `refusing to write the site to ${shownAt(given, dir.path)}: ${someEntries(clash)} not written by rfcdoc would be replaced by the site's own; ` +
-        `move ${clash.length === 1 ? 'it' : 'them'} away first (--force never overwrites them)`,
+        `move ${clash.length === 1 ? 'it' : 'them'} away first (--force never overwrites a file rfcdoc did not write)`,
     );
   }
   return { dir, keep };

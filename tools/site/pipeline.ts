@@ -9,8 +9,9 @@ import { analyzeProject } from '../annotate/project.ts';
 import type { Project } from '../annotate/model.ts';
 import type { StoreOptions } from '../spec/store.ts';
 import { error, hasErrors, type Diagnostic } from '../diagnostics.ts';
-import { checkOutput, OutputRefused, someEntries } from '../outputs.ts';
-import { createSiteRenderer, pageFiles, writeSite, type RenderStats, type SiteFiles, type SiteRenderer } from './build.ts';
+import { checkApart, checkOutput, Interrupted, OutputRefused, someEntries } from '../outputs.ts';
+import { createSiteRenderer, pageFiles, type RenderStats, type SiteFiles, type SiteRenderer } from './build.ts';
+import { lockSite, writeSite, type SiteLock } from './write.ts';
 import { figures } from './figures.ts';
 import { pct } from './html.ts';
 import type { Analyzer } from './incremental.ts';
@@ -40,7 +41,8 @@ export interface BuildOptions {
 export interface BuildResult {
   ok: boolean;
   diagnostics: Diagnostic[];
-  project: Project;
+  /** Undefined only when the output directory could not even be locked. */
+  project?: Project;
   files?: SiteFiles;
   stats?: RenderStats;
   ms: number;
@@ -64,13 +66,41 @@ export async function existing(root: string, paths: readonly string[]): Promise<
 export async function buildSite(opts: BuildOptions): Promise<BuildResult> {
   const started = performance.now();
   const out = resolve(opts.root, opts.out);
-  // Refused before anything is fetched: the sources, a file, a directory not rfcdoc's (OutputRefused).
-  if (opts.write !== false) checkOutput(opts.root, out, 'site', opts.force === true);
+  const write = opts.write !== false;
+  let lock: SiteLock | undefined;
+  if (write) {
+    // Refused before anything is fetched: the sources, a file, a directory not rfcdoc's, the cache's (OutputRefused).
+    const dir = checkOutput(opts.root, out, 'site', opts.force === true);
+    checkApart(out, opts.store.cacheDir);
+    // Held for the whole build, so that a second build into the same directory is refused now, not after its fetch.
+    try {
+      lock = await lockSite(dir.path);
+    } catch (e) {
+      if (e instanceof OutputRefused) throw e;
+      return cannotWrite(opts.root, out, started, [], undefined, e);
+    }
+  }
+  try {
+    return await buildLocked(opts, out, lock, started);
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** A disk that refuses the write: said as a diagnostic, with the summary line, old site kept (writeSite's promise). */
+function cannotWrite(root: string, out: string, started: number, diagnostics: Diagnostic[], project: Project | undefined, e: unknown): BuildResult {
+  const ms = performance.now() - started;
+  const failure = error(`cannot write the site to ${out}: ${(e as Error).message}`);
+  return { ok: false, diagnostics: [...diagnostics, failure], project, ms, summary: `build: failed: ${failure.message}; ${shownPath(root, out)} left as it was (${Math.round(ms)} ms)` };
+}
+
+async function buildLocked(opts: BuildOptions, out: string, lock: SiteLock | undefined, started: number): Promise<BuildResult> {
   opts.onStage?.('analysing sources and fetching cited documents');
   const project = opts.analyze
     ? await opts.analyze()
     : await analyzeProject({ root: opts.root, paths: opts.paths ?? (await existing(opts.root, SITE_PATHS)), store: opts.store, progress: opts.progress });
-  const diagnostics = [...project.diagnostics];
+  // What recovering an interrupted build did comes first: it happened first.
+  const diagnostics = [...(lock?.notes ?? []), ...project.diagnostics];
   if (hasErrors(diagnostics)) {
     const ms = performance.now() - started;
     const n = diagnostics.filter((d) => d.severity === 'error').length;
@@ -82,20 +112,23 @@ export async function buildSite(opts: BuildOptions): Promise<BuildResult> {
   try {
     const renderer = opts.renderer ?? (await createSiteRenderer());
     ({ files, stats } = await renderer.render(project));
-    if (opts.write !== false) {
+    if (lock) {
       opts.onStage?.(`writing ${files.size} files`);
-      const { kept } = await writeSite(out, files, { root: opts.root, force: opts.force });
+      const { kept, notes } = await writeSite(out, files, { root: opts.root, force: opts.force, lock });
       if (kept.length) diagnostics.push({ severity: 'note', message: `${shownPath(opts.root, out)}: kept ${someEntries(kept)} not written by rfcdoc` });
+      diagnostics.push(...notes);
     }
   } catch (e) {
-    if (e instanceof OutputRefused) throw e;
-    // A disk that refuses the write: said as a diagnostic, with the summary line, old site kept (writeSite's promise).
-    const ms = performance.now() - started;
-    const failure = error(`cannot write the site to ${out}: ${(e as Error).message}`);
-    return { ok: false, diagnostics: [...diagnostics, failure], project, ms, summary: `build: failed: ${failure.message}; ${shownPath(opts.root, out)} left as it was (${Math.round(ms)} ms)` };
+    if (e instanceof OutputRefused) {
+      // Refused this late (a file of its owner where the site writes one): what the build found is still said.
+      e.diagnostics = diagnostics;
+      throw e;
+    }
+    if (e instanceof Interrupted) throw e;
+    return cannotWrite(opts.root, out, started, diagnostics, project, e);
   }
   const ms = performance.now() - started;
-  const where = opts.write === false ? 'in memory' : `${shownPath(opts.root, out)}/`;
+  const where = lock ? `${shownPath(opts.root, out)}/` : 'in memory';
   return { ok: true, diagnostics, project, files, stats, ms, summary: summaryLine(project, where, ms) };
 }
 
