@@ -20,7 +20,6 @@ import { unbracket, type HostPort } from '../transport/via.ts';
 import { createHash } from 'node:crypto';
 import { newTag } from '../ua/ids.ts';
 import { aggregateChallenges, chooseBestResponse } from './bestResponse.ts';
-import { buildCancel } from './cancel.ts';
 import { forwardedRequest } from './forward.ts';
 import { recordRouteUri, type ProxyIdentity } from './identity.ts';
 import { proxyBranch } from './loop.ts';
@@ -30,7 +29,7 @@ import { validateRequest } from './validation.ts';
 
 /** What the proxy needs below it: the transaction layer, and the transport for stateless sends. */
 export interface ProxyLayers {
-  transactions: Pick<TransactionLayer, 'sendRequest' | 'sendAck' | 'findCancelTarget' | 'clock'>;
+  transactions: Pick<TransactionLayer, 'sendRequest' | 'sendAck' | 'cancel' | 'findCancelTarget' | 'clock' | 'timers'>;
   transport: {
     readonly sentBy: HostPort;
     sendResponse(response: Response, origin: Origin): Promise<void>;
@@ -59,9 +58,8 @@ interface Branch {
   /** A provisional response arrived (so a CANCEL may be sent). */
   provisional: boolean;
   final?: Response;
+  /** A CANCEL was asked of the transaction layer (which sends it once a provisional response is in, §9.1). */
   cancelled: boolean;
-  /** A CANCEL is due as soon as a provisional response arrives. */
-  cancelWanted?: boolean;
   timerC?: TimerHandle;
 }
 
@@ -76,6 +74,8 @@ export interface ResponseContext {
   finalForwarded: boolean;
   /** A 6xx arrived: no new branches (§16.7 step 5). */
   sixxx: boolean;
+  /** The timer that drops the context once it is done (forgetWhenDone), set once. */
+  cleanup?: TimerHandle;
 }
 
 /** Timer C default: a little above the 3-minute floor. */
@@ -205,10 +205,7 @@ export class StatefulProxy {
     // 2. Timer C restarts on a provisional other than 100.
     // @implements RFC3261 P108L12-P108L16
     if (b.request.method === 'INVITE' && received.status > 100 && received.status < 200) this.startTimerC(context, b);
-    if (received.status < 200) {
-      b.provisional = true;
-      if (b.cancelWanted && b.final === undefined) this.cancelBranch(b);
-    }
+    if (received.status < 200) b.provisional = true;
 
     // 3. Remove the topmost Via (ours); none left means it was for this element.
     // @implements RFC3261 P108L20-P108L24
@@ -257,9 +254,19 @@ export class StatefulProxy {
    */
   // @implements RFC3261 P114L15-P114L17
   forgetWhenDone(context: ResponseContext): void {
-    if (!context.finalForwarded || !context.branches.every((b) => b.final !== undefined)) return;
+    if (context.cleanup !== undefined || !context.finalForwarded || !context.branches.every((b) => b.final !== undefined)) return;
     const clock = this.layers.transactions.clock;
-    clock.setTimer(64 * 500, () => this.contexts.delete(context.server));
+    context.cleanup = clock.setTimer(64 * this.layers.transactions.timers.T1, () => this.contexts.delete(context.server));
+  }
+
+  /** Stops the proxy's own timers (Timer C, context cleanup) and forgets every context. */
+  close(): void {
+    const clock = this.layers.transactions.clock;
+    for (const context of this.contexts.values()) {
+      if (context.cleanup !== undefined) clock.clearTimer(context.cleanup);
+      for (const b of context.branches) if (b.timerC !== undefined) clock.clearTimer(b.timerC);
+    }
+    this.contexts.clear();
   }
 
   // @implements RFC3261 P110L36-P110L37
@@ -307,19 +314,17 @@ export class StatefulProxy {
     }
   }
 
-  // @implements RFC3261 P54L26-P54L28, P54L32-P54L36
+  /** §16.10 as §9.1 has it: the transaction layer builds the CANCEL and sends it once the branch has a provisional response. */
   cancelBranch(b: Branch): void {
     if (b.transaction === undefined || b.cancelled) return;
-    if (!b.provisional) {
-      // No provisional response yet: the CANCEL goes when one arrives (receiveResponse).
-      b.cancelWanted = true;
-      return;
-    }
     b.cancelled = true;
-    const cancel = buildCancel(b.transaction.request);
-    this.#log(`CANCEL sent for branch ${topVia(cancel)?.branch}`);
+    const branch = topVia(b.request)?.branch;
     try {
-      this.layers.transactions.sendRequest(cancel, b.transaction.destination, { response: () => {}, failure: () => {} });
+      const outcome = this.layers.transactions.cancel(b.transaction, {
+        response: () => {},
+        failure: () => {},
+      });
+      this.#log(`CANCEL for branch ${branch}: ${outcome}`);
     } catch (e) {
       this.#log(`CANCEL not sent: ${(e as Error).message}`);
     }

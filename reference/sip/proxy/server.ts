@@ -12,6 +12,7 @@ import { LocationService } from '../registrar/location.ts';
 import { Registrar } from '../registrar/registrar.ts';
 import { createResponse, type Request, type Response } from '../syntax/message.ts';
 import type { Clock } from '../clock.ts';
+import type { TimerValues } from '../transaction/timers.ts';
 import { TransactionLayer, type ServerTransaction } from '../transaction/layer.ts';
 import { TransportLayer, type Origin, type TransportLimits } from '../transport/layer.ts';
 import type { HostPort } from '../transport/via.ts';
@@ -34,6 +35,8 @@ export interface ServerOptions {
   limits?: TransportLimits;
   /** Clock for transaction timers and Timer C (tests pass a FakeClock). */
   clock?: Clock;
+  /** T1, T2, T4 for the transactions and the proxy's own timers (defaults: §17.1.1.1). */
+  timers?: Partial<TimerValues>;
   log?: (line: string) => void;
 }
 
@@ -58,7 +61,10 @@ export class SipServer {
       receiveRequest: () => {},
       receiveResponse: () => {},
     });
-    const transactions = new TransactionLayer(transport, tu, options.clock === undefined ? {} : { clock: options.clock });
+    const transactions = new TransactionLayer(transport, tu, {
+      ...(options.clock !== undefined && { clock: options.clock }),
+      ...(options.timers !== undefined && { timers: options.timers }),
+    });
     // The transaction layer takes what arrives; what the transport drops (and why: a limit, a bad message) is logged.
     transport.user = {
       receiveRequest: (request, origin) => transactions.receiveRequest(request, origin),
@@ -127,6 +133,7 @@ export class SipServer {
   }
 
   async close(): Promise<void> {
+    this.proxy.close();
     this.transactions.close();
     await this.transport.close();
   }

@@ -55,6 +55,15 @@ export interface ClientCallbacks {
   failure(failure: Failure): void;
 }
 
+/** Where the responses of a CANCEL go (§9.1), and what the TU hears of one that is never sent. */
+export interface CancelCallbacks extends ClientCallbacks {
+  /** The INVITE got its final response while the CANCEL waited for a provisional one: no CANCEL goes. */
+  notSent?(): void;
+}
+
+/** What TransactionLayer.cancel did with the CANCEL. */
+export type CancelOutcome = 'sent' | 'waiting for a provisional response' | 'not sent: the INVITE has a final response';
+
 export interface TransactionLayerOptions {
   timers?: Partial<TimerValues>;
   clock?: Clock;
@@ -82,8 +91,12 @@ export class ClientTransaction {
   /** Whether a provisional / a final response has arrived (CANCEL waits for the first, §9.1). */
   provisionalReceived = false;
   finalReceived = false;
-  /** Run once at the first provisional response (a CANCEL waiting for it). */
-  onFirstProvisional: (() => void)[] = [];
+  /**
+   * Waiting for the first provisional response (a CANCEL, §9.1): each runs
+   * once, with 'provisional' when one arrives, or with 'final' when the
+   * transaction gets a final response or ends without any provisional one.
+   */
+  #awaitingProvisional: ((first: 'provisional' | 'final') => void)[] = [];
 
   constructor(
     readonly request: Request,
@@ -105,13 +118,28 @@ export class ClientTransaction {
     return this.#driver?.state ?? 'Calling';
   }
 
+  /** Runs `run` at the first provisional response, or with 'final' if none comes before the transaction's end. */
+  afterFirstProvisional(run: (first: 'provisional' | 'final') => void): void {
+    if (this.provisionalReceived) run('provisional');
+    else if (this.finalReceived || this.state === 'Terminated') run('final');
+    else this.#awaitingProvisional.push(run);
+  }
+
+  /** The transaction ended (a final response, a timeout, a transport error, abandoned): nobody waits any more. */
+  ended(): void {
+    for (const run of this.#awaitingProvisional.splice(0)) run('final');
+  }
+
   /** A response matched to this transaction by the layer. */
   receive(response: Response): void {
     const cls = statusClass(response.status);
-    if (cls !== '1xx') this.finalReceived = true;
-    else if (!this.provisionalReceived) {
+    if (cls !== '1xx') {
+      this.finalReceived = true;
+      this.ended();
+    } else if (!this.provisionalReceived) {
       this.provisionalReceived = true;
-      for (const run of this.onFirstProvisional.splice(0)) queueMicrotask(run);
+      // The TU sees the provisional response before what waited for it goes.
+      for (const run of this.#awaitingProvisional.splice(0)) queueMicrotask(() => run('provisional'));
     }
     if (this.request.method === 'INVITE') {
       (this.driver as InviteClientDriver).dispatch({ type: cls, response });
@@ -123,6 +151,7 @@ export class ClientTransaction {
 
   abandon(): void {
     this.#driver?.abandon();
+    this.ended();
   }
 }
 
@@ -257,6 +286,7 @@ export class TransactionLayer {
       },
       terminated: () => {
         if (this.clients.get(key) === transaction) this.clients.delete(key);
+        transaction.ended();
       },
     };
     const options = { reliable, timers: this.timers, rfc6026: this.options.rfc6026 };
@@ -271,18 +301,23 @@ export class TransactionLayer {
   }
 
   /**
-   * The TU wants to cancel a pending INVITE (§9.1). The CANCEL goes in its own
-   * client transaction to the INVITE's destination once a provisional response
-   * has arrived; its responses go to `callbacks`. If the INVITE is still not
-   * answered 64*T1 later, its transaction is destroyed and its TU told.
+   * The TU wants to cancel a pending INVITE (§9.1): the one owner of when a
+   * CANCEL goes, for the UA core and the proxy alike. The CANCEL is built at
+   * once and goes in its own client transaction to the INVITE's destination
+   * once a provisional response has arrived; its responses go to
+   * `callbacks`. If the INVITE is still not answered 64*T1 later, its
+   * transaction is destroyed and its TU told ('timeout').
    */
-  cancel(invite: ClientTransaction, callbacks: ClientCallbacks): 'sent' | 'waiting for a provisional response' | 'not sent: the INVITE has a final response' {
+  cancel(invite: ClientTransaction, callbacks: CancelCallbacks): CancelOutcome {
     const request = buildCancel(invite.request);
     // @implements RFC3261 P54L28-P54L31
     const answered = () => invite.finalReceived || invite.state === 'Terminated';
     if (answered()) return 'not sent: the INVITE has a final response';
     const send = () => {
-      if (answered()) return;
+      if (answered()) {
+        callbacks.notSent?.();
+        return;
+      }
       // @implements RFC3261 P54L31-P54L36
       this.sendRequest(request, invite.destination, callbacks);
       // @implements RFC3261 P54L46-P55L3
@@ -296,7 +331,7 @@ export class TransactionLayer {
     };
     // @implements RFC3261 P54L22-P54L28
     if (!invite.provisionalReceived) {
-      invite.onFirstProvisional.push(send);
+      invite.afterFirstProvisional((first) => (first === 'provisional' ? send() : callbacks.notSent?.()));
       return 'waiting for a provisional response';
     }
     send();

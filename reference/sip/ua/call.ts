@@ -43,8 +43,6 @@ export class Call extends EventEmitter {
   dialog: Dialog | undefined;
   /** The final status: 200 when answered, the failure status otherwise. */
   status: number | undefined;
-  /** UAC: a provisional response arrived (a CANCEL may be sent, §9.1). */
-  provisionalReceived = false;
   /** UAC: the user asked to cancel before any provisional response. */
   cancelRequested = false;
   /** UAS: a 180 is due again in a minute while the INVITE is unanswered (§13.3.1.1). */

@@ -9,7 +9,7 @@
 import { tagOf, type Address } from '../syntax/address.ts';
 import { callId, cseq, from, type Request, type Response } from '../syntax/message.ts';
 import type { Clock, TimerHandle } from '../clock.ts';
-import type { ServerTransaction, TransactionLayer } from '../transaction/layer.ts';
+import type { ClientTransaction, ServerTransaction, TransactionLayer } from '../transaction/layer.ts';
 import type { TimerValues } from '../transaction/timers.ts';
 import type { Destination, TransportLayer } from '../transport/layer.ts';
 import type { HostPort } from '../transport/via.ts';
@@ -58,8 +58,8 @@ export interface Core {
   readonly reinviteAcks: Map<string, { seq: number; stop: () => void }>;
   /** UAC: the CANCEL sent for a call, once. */
   readonly cancels: WeakMap<Call, Promise<number>>;
-  /** UAC: where each call's INVITE went (its CANCEL goes there too). */
-  readonly inviteDestination: WeakMap<Call, Destination>;
+  /** UAC: each call's INVITE client transaction (the one a CANCEL cancels). */
+  readonly inviteTransaction: WeakMap<Call, ClientTransaction>;
   /** The core's own timers (ACK cache expiry, CANCEL give-up, INVITE Expires), cleared on close. */
   readonly pending: Set<TimerHandle>;
   /** Requests left until the next sweep of ended transactions out of `ongoing`. */

@@ -8,7 +8,8 @@ export { UserAgent, type UserAgentOptions, type Outcome, type InviteOptions } fr
 export { Call, type CallState } from './call.ts';
 export { Dialog, dialogKey, uacDialogId, uasDialogId, createsDialog, initialSeq, type DialogId, type DialogState } from './dialog.ts';
 export { Accepted2xx } from './accepted.ts';
-export { createUacRequest, createDialogRequest, buildCancel, buildAck2xx, nextHop, uriDestination, viaValue, MAX_FORWARDS } from './uac.ts';
+export { createUacRequest, createDialogRequest, buildAck2xx, nextHop, uriDestination, viaValue, MAX_FORWARDS } from './uac.ts';
+export { buildCancel } from '../transaction/cancel.ts';
 export { inspectRequest, optionsResponse, acceptsType, defaultCapabilities, type Capabilities } from './uas.ts';
 export { retryWithCredentials, type Credentials } from './auth.ts';
 export { newTag, newCallId, newBranch } from './ids.ts';

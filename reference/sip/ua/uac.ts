@@ -3,7 +3,8 @@
  * General UAC behaviour (RFC 3261 §8.1) as functions on messages: generating
  * a request outside a dialog (§8.1.1), where to send it (§8.1.2), the headers
  * every request the UA sends gets (Via with a branch, Max-Forwards), the
- * CANCEL for a pending INVITE (§9.1) and the ACK for a 2xx (§13.2.2.4).
+ * ACK for a 2xx (§13.2.2.4); the CANCEL (§9.1) is the transaction layer's
+ * (transaction/cancel.ts).
  */
 import { formatAddress, type Address } from '../syntax/address.ts';
 import { createRequest, cseq, routes, type Request, type Response } from '../syntax/message.ts';
@@ -142,32 +143,6 @@ export function uriDestination(uri: URI): Destination {
   const host = typeof maddr === 'string' ? maddr : uri.host;
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   return { host: unescape(bare), port: uri.port ?? defaultPort(transport), transport };
-}
-
-/**
- * §9.1: the CANCEL for a pending request — same Request-URI, Call-ID, To,
- * From, CSeq number and Route, a single Via equal to the request's top Via,
- * CSeq method CANCEL, no Require or Proxy-Require.
- */
-export function buildCancel(request: Request): Request {
-  // @implements RFC3261 P53L41-P53L42
-  if (request.method !== 'INVITE') throw new Error(`a CANCEL should only cancel an INVITE (RFC 3261 §9.1), not ${request.method}`);
-  const topVia = request.headers.getAll('Via')[0];
-  if (topVia === undefined) throw new Error('the request to cancel has no Via');
-  const cancel = createRequest('CANCEL', request.requestUri, [
-    // @implements RFC3261 P54L4-P54L6
-    ['Via', topVia],
-    ['Max-Forwards', String(MAX_FORWARDS)],
-  ]);
-  // @implements RFC3261 P54L1-P54L4
-  for (const name of ['To', 'From', 'Call-ID']) cancel.headers.append(name, request.headers.get(name) as string);
-  // @implements RFC3261 P54L9-P54L11
-  cancel.headers.append('CSeq', `${cseq(request).seq} CANCEL`);
-  // @implements RFC3261 P54L13-P54L14
-  for (const line of request.headers.lines('Route')) cancel.headers.append('Route', line.value);
-  // (Require and Proxy-Require are simply not copied.)
-  // @implements RFC3261 P54L19-P54L20
-  return cancel;
 }
 
 /**

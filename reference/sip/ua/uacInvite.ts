@@ -13,7 +13,7 @@ import { retryWithCredentials, type Credentials } from './auth.ts';
 import { Call } from './call.ts';
 import { later, type Core } from './core.ts';
 import { createsDialog, Dialog, dialogKey, uacDialogId } from './dialog.ts';
-import { buildAck2xx, buildCancel, createUacRequest, nextHop } from './uac.ts';
+import { buildAck2xx, createUacRequest, nextHop } from './uac.ts';
 import { bye, sendBye } from './uacCore.ts';
 import { allowedMethods } from './uas.ts';
 
@@ -57,11 +57,18 @@ function sendInvite(core: Core, call: Call, request: Request, credentials: Crede
   const transaction = core.transactions.sendRequest(request, nextHop(request), {
     response: (response) => inviteResponse(core, call, request, response, credentials),
     failure: (failure) => {
+      // A timeout after a CANCEL went is the transaction layer giving the
+      // INVITE up 64*T1 later: the call counts as cancelled.
+      // @implements RFC3261 P54L46-P55L3
+      if (failure === 'timeout' && core.cancels.has(call) && core.inviteTransaction.get(call)?.provisionalReceived === true) {
+        inviteFailed(core, call, 487);
+        return;
+      }
       // @implements RFC3261 P81L8-P81L12, P42L29-P42L34
       inviteFailed(core, call, failure === 'timeout' ? 408 : 503);
     },
   });
-  core.inviteDestination.set(call, transaction.destination);
+  core.inviteTransaction.set(call, transaction);
 }
 
 // @exception RFC3261 P43L12-P43L16, P43L22-P43L24, P44L12-P44L15, P44L43-P44L45: a 3xx is not recursed on (no target set, no new request to its Contacts); the call fails with the 3xx status.
@@ -73,15 +80,12 @@ function inviteResponse(core: Core, call: Call, request: Request, response: Resp
   // failure of the call, so an unknown code acts as the x00 of its class.
   // @implements RFC3261 P42L38-P42L40, P42L43-P42L45, P42L45-P42L46
   if (status < 200) {
-    call.provisionalReceived = true;
     // @implements RFC3261 P81L18-P81L21
     if (createsDialog(request, response) && call.dialog === undefined) {
       call.dialog = Dialog.asUac(request, response);
       core.calls.set(call.dialog.key, call);
     }
     call.emit('progress', response);
-    // A CANCEL asked for before any provisional response can go now (§9.1).
-    if (call.cancelRequested) void sendCancel(core, call);
     return;
   }
   if (status < 300) {
@@ -188,44 +192,29 @@ export function receiveStrayResponse(core: Core, response: Response, _origin: Or
   if (call !== undefined && call.state !== 'Ended') inviteAnswered(core, call, call.invite, response);
 }
 
-/** §9.1: cancel a call that has no final response yet. */
+/**
+ * §9.1: cancel a call that has no final response yet. When the CANCEL goes
+ * (after a provisional response) and the 64*T1 give-up are the transaction
+ * layer's (TransactionLayer.cancel); resolves with the CANCEL's final status,
+ * or 0 when none was sent.
+ */
 export function cancel(core: Core, call: Call): Promise<number> {
   if (call.role !== 'UAC') throw new Error('only the caller cancels an INVITE (RFC 3261 §9.1)');
-  // @implements RFC3261 P54L29-P54L31
-  if (call.state !== 'Calling') return Promise.resolve(0);
-  call.cancelRequested = true;
-  // @implements RFC3261 P54L26-P54L28
-  if (!call.provisionalReceived) {
-    return new Promise((resolve) => {
-      call.once('progress', () => resolve(cancelOutcome(core, call)));
-      call.once('failed', () => resolve(0));
-      call.once('answered', () => resolve(0));
-    });
-  }
-  return sendCancel(core, call);
-}
-
-function cancelOutcome(core: Core, call: Call): Promise<number> {
-  return core.cancels.get(call) ?? sendCancel(core, call);
-}
-
-function sendCancel(core: Core, call: Call): Promise<number> {
   const existing = core.cancels.get(call);
   if (existing !== undefined) return existing;
-  const request = buildCancel(call.invite);
-  // @implements RFC3261 P54L32-P54L36
-  const destination = core.inviteDestination.get(call) ?? nextHop(call.invite);
+  const transaction = core.inviteTransaction.get(call);
+  if (call.state !== 'Calling' || transaction === undefined) return Promise.resolve(0);
+  call.cancelRequested = true;
   const sent = new Promise<number>((resolve) => {
-    core.transactions.sendRequest(request, destination, {
+    const outcome = core.transactions.cancel(transaction, {
       response: (response) => {
         if (response.status >= 200) resolve(response.status);
       },
       failure: (failure) => resolve(failure === 'timeout' ? 408 : 503),
+      notSent: () => resolve(0),
     });
+    if (outcome === 'not sent: the INVITE has a final response') resolve(0);
   });
-  // With no final response to the INVITE within 64*T1, it counts as cancelled.
-  // @implements RFC3261 P54L46-P55L3
-  later(core, 64 * core.timers.T1, () => inviteFailed(core, call, 487));
   core.cancels.set(call, sent);
   return sent;
 }

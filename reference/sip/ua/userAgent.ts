@@ -120,7 +120,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
       callOf: new WeakMap(),
       reinviteAcks: new Map(),
       cancels: new WeakMap(),
-      inviteDestination: new WeakMap(),
+      inviteTransaction: new WeakMap(),
       pending: new Set(),
       sweepCountdown: 256,
     };

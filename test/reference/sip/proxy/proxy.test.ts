@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SipServer } from '../../../../reference/sip/proxy/server.ts';
-import { buildCancel } from '../../../../reference/sip/proxy/cancel.ts';
+import { buildCancel } from '../../../../reference/sip/transaction/cancel.ts';
 import { parseAddress } from '../../../../reference/sip/syntax/address.ts';
 import { createRequest, createResponse, topVia, vias, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
 import { FakeClock } from '../../../../reference/sip/clock.ts';
@@ -312,6 +312,35 @@ test('Timer C: a branch ringing for more than 3 minutes is CANCELled, and its 48
     await until(() => c.finals().length === 1, 'the 487');
     assert.is(c.finals()[0]?.status, 487);
   }, [ringer, caller]);
+});
+
+// @tests RFC3261 P114L15-P114L17, P110L31-P110L34
+test('a context done on the best-response path is dropped 64*T1 later (the configured T1), by one timer that close() clears', async () => {
+  const busy = await ua(answer(486));
+  const caller = await ua();
+  const clock = new FakeClock();
+  const T1 = 100;
+  const server = await SipServer.start({ listen: { host: '127.0.0.1', port: 0 }, clock, timers: { T1 } });
+  try {
+    bind(server, 'bob', busy);
+    const first = call(caller, server, invite(server.address.port));
+    await until(() => first.finals().length === 1, 'the 486');
+    assert.is(first.finals()[0]?.status, 486);
+    assert.is(server.proxy.contexts.size, 1);
+    clock.advance(64 * T1 - 1);
+    assert.is(server.proxy.contexts.size, 1, 'kept for 64*T1');
+    clock.advance(1);
+    assert.is(server.proxy.contexts.size, 0, 'dropped at 64*T1 of the configured T1');
+    // A second call done the same way, then close(): no timer of the proxy's is left behind.
+    const second = call(caller, server, invite(server.address.port));
+    await until(() => second.finals().length === 1, 'the second 486');
+    assert.is(server.proxy.contexts.size, 1);
+  } finally {
+    await server.close();
+    await busy.close();
+    await caller.close();
+  }
+  assert.is(clock.pending, 0, 'no timer left on the clock after close()');
 });
 
 // @tests RFC3261 P109L40-P109L43, P110L43-P110L46

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { aggregateChallenges, chooseBestResponse } from '../../../../reference/sip/proxy/bestResponse.ts';
-import { buildCancel } from '../../../../reference/sip/proxy/cancel.ts';
+import { buildCancel } from '../../../../reference/sip/transaction/cancel.ts';
 import { forwardedRequest } from '../../../../reference/sip/proxy/forward.ts';
 import { recordRouteUri, type ProxyIdentity } from '../../../../reference/sip/proxy/identity.ts';
 import { loopHash, proxyBranch, secondPart } from '../../../../reference/sip/proxy/loop.ts';

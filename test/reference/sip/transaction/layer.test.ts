@@ -372,6 +372,28 @@ test('client CANCEL: waits for a provisional, goes to the INVITE destination wit
   await uac.close();
 });
 
+// @tests RFC3261 P54L22-P54L31
+test('client CANCEL waiting for a provisional: a final response first means no CANCEL, and the TU hears notSent', async () => {
+  const uac = await element();
+  const peer = await rawUdp();
+  const invite = client();
+  const dest = { host: '127.0.0.1', port: peer.port, transport: 'UDP' as const };
+  const ct = uac.transactions.sendRequest(newRequest('INVITE', peer.port), dest, invite.callbacks);
+  await until(() => peer.received.length === 1, 'the INVITE');
+  let notSent = 0;
+  const cancelled = client();
+  assert.is(uac.transactions.cancel(ct, { ...cancelled.callbacks, notSent: () => notSent++ }), 'waiting for a provisional response');
+  const inv = parse(peer.received[0].text) as Request;
+  await peer.send(serialize(createResponse(inv, 486, undefined, { toTag: 'p1' })), uac.transport.local.udp.port);
+  await until(() => invite.log.responses.length === 1, 'the 486');
+  assert.is(notSent, 1);
+  await until(() => peer.received.length === 2, 'the ACK for the 486');
+  await sleep(30);
+  assert.equal(peer.received.map((m) => (parse(m.text) as Request).method), ['INVITE', 'ACK'], 'no CANCEL after a final response');
+  await peer.close();
+  await uac.close();
+});
+
 // @tests RFC3261 P133L46-P134L3, P147L34-P147L36
 test('a TCP connection that cannot be opened is a transport error for the client transaction', async () => {
   const uac = await element();

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createResponse, formatUri, parse, serialize, type Request, type Response } from '../../../../reference/sip/syntax/index.ts';
 import { createsDialog, Dialog, formatRouteSet, uasDialogId } from '../../../../reference/sip/ua/dialog.ts';
-import { buildCancel } from '../../../../reference/sip/ua/uac.ts';
+import { buildCancel } from '../../../../reference/sip/transaction/cancel.ts';
 
 const invite = parse(
   [
