@@ -212,8 +212,8 @@ being swapped in, finishes it; then exit 130 (SIGTERM: 143).`,
   check: {
     summary: 'check every tag under reference/ and test/ (or the given paths)',
     usage: CHECK_USAGE,
-    options: {},
-    run: (values, args) => runCheck(args, annotateEnv(values)),
+    options: { strict: { type: 'boolean' } },
+    run: (values, args) => runCheck(args, annotateEnv(values), { strict: values.strict === true }),
   },
   coverage: {
     summary: "a doc's requirements (BCP 14 key words) and how the tags cover them",

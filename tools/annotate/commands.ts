@@ -10,7 +10,8 @@ import type { StoreOptions } from '../spec/store.ts';
 import type { Progress } from '../progress.ts';
 import { coverageFigures, filterErrors, selectRequirements, STATUSES, type CoverageFigures, type FigureFilter, type Figures } from './coverage.ts';
 import type { Project, Requirement } from './model.ts';
-import { analyzeProject, DEFAULT_PATHS } from './project.ts';
+import { analyzeProject, DEFAULT_PATHS, sortDiagnostics } from './project.ts';
+import { MAX_TAG_DISTANCE, MAX_UNTAGGED_LINES, strictDiagnostics } from './strict.ts';
 
 export interface CommandEnv {
   root: string;
@@ -22,12 +23,18 @@ export interface CommandEnv {
   err: (s: string) => void;
 }
 
-export const CHECK_USAGE = `rfcdoc check [path...]
+export const CHECK_USAGE = `rfcdoc check [path...] [--strict]
 
 Scans the .ts files under the paths (default: ${DEFAULT_PATHS.join('/ and ')}/) for
 @implements, @tests, @exception and @todo tags, loads every cited document, and
 resolves every ref. Prints each problem as file:line:col: error: message, then
 a summary. Exit 1 when there is any error.
+--strict also warns (file:line:col: warning: ... [rfcdoc:rule]) about the
+modules that name the document they implement: a run of more than
+${MAX_UNTAGGED_LINES} lines of rule code with no tag between them
+(rfcdoc:untagged-stretch), and an @implements tag more than ${MAX_TAG_DISTANCE} lines
+away from the code below it (rfcdoc:distant-tag). Warnings do not change the
+exit status. See tools/annotate/strict.ts for what counts.
 --json prints {diagnostics, errors, warnings, files, tags, citations, documents}
 on stdout instead.`;
 
@@ -41,9 +48,10 @@ implemented + exception. --sections and --keywords keep only those.
 --json prints {doc, title, filter, figures, requirements}; each requirement
 with its status, PnLm range and the tags citing it.`;
 
-export async function runCheck(paths: string[], env: CommandEnv): Promise<number> {
+export async function runCheck(paths: string[], env: CommandEnv, opts: { strict?: boolean } = {}): Promise<number> {
   const started = Date.now();
-  const project = await analyzeProject({ root: env.root, paths: paths.length ? paths : DEFAULT_PATHS, store: env.store, progress: env.progress });
+  const analyzed = await analyzeProject({ root: env.root, paths: paths.length ? paths : DEFAULT_PATHS, store: env.store, progress: env.progress });
+  const project = opts.strict ? { ...analyzed, diagnostics: sortDiagnostics([...analyzed.diagnostics, ...strictDiagnostics(analyzed.files)]) } : analyzed;
   const summary = checkSummary(project);
   if (env.json) {
     env.out(JSON.stringify({ diagnostics: project.diagnostics, ...summary }, null, 2) + '\n');

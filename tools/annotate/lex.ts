@@ -29,6 +29,13 @@ export interface Lexed {
   firstCode: number;
   /** Offsets where each line starts. */
   lineStarts: number[];
+  /**
+   * Per 0-based line: how many brackets (`{`, `(`, `[`, and `${` in a
+   * template) are open after its last code character; carried over lines with none.
+   */
+  nestAfter: Int32Array;
+  /** Per 0-based line: the char code of its last code character, 0 when it has none. */
+  lastChar: Int32Array;
 }
 
 const KEYWORDS_BEFORE_EXPRESSION = new Set([
@@ -65,6 +72,9 @@ export function lex(text: string): Lexed {
   const n = text.length;
   let firstCode = n;
   let comments = 0;
+  const nestAfter = new Int32Array(lineStarts.length);
+  const lastChar = new Int32Array(lineStarts.length);
+  let nest = 0;
 
   // Tokens come in file order, so the line of an offset is found by walking on.
   let cursor = 0;
@@ -78,6 +88,8 @@ export function lex(text: string): Lexed {
     const a = lineAt(from);
     const b = to - 1 > from ? lineAt(to - 1) : a;
     for (let k = a; k <= b; k++) code[k] = true;
+    lastChar[b] = text.charCodeAt(to - 1);
+    nestAfter[b] = nest;
   };
 
   /** Records a comment's body [from, to) line by line. */
@@ -134,6 +146,7 @@ export function lex(text: string): Lexed {
       }
       if (c === 36 && text.charCodeAt(j + 1) === 123) {
         depth++;
+        nest++;
         templates.push(depth);
         markCode(from, j + 2);
         return j + 2;
@@ -209,6 +222,8 @@ export function lex(text: string): Lexed {
       i = j;
       continue;
     }
+    if (c === 123 || c === 40 || c === 91) nest++;
+    else if (c === 125 || c === 41 || c === 93) nest--;
     markCode(i, i + 1);
     if (c === 123) {
       depth++;
@@ -238,7 +253,8 @@ export function lex(text: string): Lexed {
     regexOk = !(c === 41 || c === 93);
     i++;
   }
-  return { lines, code, firstCode, lineStarts };
+  for (let k = 1; k < lineStarts.length; k++) if (lastChar[k] === 0) nestAfter[k] = nestAfter[k - 1]!;
+  return { lines, code, firstCode, lineStarts, nestAfter, lastChar };
 }
 
 /** End offset of a regular-expression literal starting at `i`, or -1 when there is none on this line. */

@@ -1,0 +1,188 @@
+/**
+ * Strict stage (`rfcdoc check --strict`): no silent stretches. A pure
+ * function of the scanned files, returning warnings; it finds
+ *
+ *  - `rfcdoc:untagged-stretch`: more than 15 lines of rule code with no tag
+ *    among them, reported at the stretch's first line;
+ *  - `rfcdoc:distant-tag`: a tag more than 3 lines away from the code below
+ *    it, reported at the tag's `@`.
+ *
+ * Decisions:
+ *  - Only modules are looked at (not tests, not READMEs), and of those only
+ *    files that say which document they implement (a module-level
+ *    `@implements RFC3261 (SIP)`): a file that declares none is plumbing (a
+ *    command line, a clock) and has no rules to tag. Its tags are still
+ *    checked for distance.
+ *  - Rule code is a line holding code that is not part of an import, an
+ *    `export ... from` or `export { ... }` list, or a type-level declaration
+ *    at the top of the file (`interface`, `type`, `declare`), that is more
+ *    than closing brackets (`}`, `});`), and that is not a line of a table
+ *    (only literals and keys: `200: 'OK',`, `'Accept', 'Allow',`): a table
+ *    is one rule, tagged once above it. Blank lines, comments and those lines
+ *    neither count nor end a stretch: only a tag ends one.
+ *  - A tag is one that cites text (`@implements`, `@exception`, `@todo`,
+ *    `@tests` with refs); a module-level `@implements RFC3261 (SIP)` cites
+ *    none and ends no stretch. A tag on a line ends the stretch before it, and
+ *    that line (code with a trailing tag) starts the next.
+ *  - Distance is asked of `@implements` tags that cite text, the ones that
+ *    sit above code doing what they quote; an `@exception` or `@todo` says
+ *    what no code does, so it may stand anywhere (a file's header lists them).
+ *  - A tag's distance is the number of lines between its comment and the
+ *    first code below it that is not an import. The comment holding the tag
+ *    (a block comment, or a run of `//` lines with no blank line) is the tag's
+ *    own and is not counted: a tag may be followed by a paragraph saying why.
+ *    Blank lines and any further comment after a blank line do count. A tag
+ *    with code on its own line is at distance 0; one with no code below is
+ *    reported too.
+ */
+import type { Diagnostic } from '../diagnostics.ts';
+import { lex, type Lexed } from './lex.ts';
+import type { SourceFile, Tag } from './model.ts';
+
+/** More rule-code lines than this with no tag is a stretch. */
+export const MAX_UNTAGGED_LINES = 15;
+/** More lines than this between a tag and its code is too far. */
+export const MAX_TAG_DISTANCE = 3;
+
+export type StrictRule = 'untagged-stretch' | 'distant-tag';
+
+export interface StrictDiagnostic extends Diagnostic {
+  severity: 'warning';
+  source: 'rfcdoc';
+  rule: StrictRule;
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** The strict warnings of every module among `files`, in file order. */
+export function strictDiagnostics(files: readonly SourceFile[]): StrictDiagnostic[] {
+  return files.filter((f) => f.role === 'module').flatMap((f) => strictFile(f.path, f.text, f.tags));
+}
+
+/** The strict warnings of one module file (`path` is only used to locate them). */
+export function strictFile(path: string, text: string, tags: readonly Tag[]): StrictDiagnostic[] {
+  const lexed = lex(text);
+  const kinds = lineKinds(text, lexed);
+  const citing = tags.filter((t) => t.refs.length > 0);
+  const out: StrictDiagnostic[] = [];
+  for (const t of citing) {
+    if (t.kind !== 'implements') continue;
+    const d = distantTag(path, t, lexed, kinds);
+    if (d) out.push(d);
+  }
+  if (tags.some((t) => t.kind === 'implements' && t.refs.length === 0)) out.push(...untaggedStretches(path, text, lexed, citing, kinds));
+  return out.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/** What a line holds, for these two rules. */
+type LineKind = 'blank' | 'comment' | 'import' | 'declaration' | 'brackets' | 'data' | 'rule';
+
+/** A top-level statement that is no rule: an import, a re-export or export list, a type-level declaration. */
+const DECLARATION = /^(?:import\b(?!\s*[(.])|export\s+(?:\*|\{|type\s+\{)|(?:export\s+)?(?:declare\s+)?(?:interface|type)\s+[A-Za-z_$])/;
+const IMPORT = /^(?:import\b(?!\s*[(.])|export\s+(?:\*|\{[^}]*\}\s*from|type\s+\{[^}]*\}\s*from))/;
+/** A statement keyword at the top level starts a statement even when the previous one did not visibly end. */
+const STATEMENT_START = /^(?:import|export|function|async\s+function|const|let|var|class|interface|type|declare|enum|abstract)\b/;
+/** A string, number or constant literal; a key naming a value. */
+const LITERAL = String.raw`(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d[\w.]*|true|false|null|undefined)`;
+const KEY = String.raw`(?:[A-Za-z_$][\w$]*|${LITERAL}|\[[^\]]*\])\s*:\s*`;
+/** A line of a table: `200: 'OK',`, `'Accept', 'Allow',`, `i: 'Call-ID', // RFC 6665`. */
+const DATA = new RegExp(String.raw`^(?:${KEY})?${LITERAL}(?:\s*,\s*(?:${KEY})?${LITERAL})*\s*,?$`);
+/** Only closing brackets and separators. */
+const BRACKETS = /^[\s})\];,]*$/;
+const SEMICOLON = 59;
+const CLOSE_BRACE = 125;
+
+/**
+ * Per 0-based line, its kind. Top-level statements are followed from the
+ * lexer's bracket nesting: one ends on a line where nothing is open and the
+ * last code character is `;` or `}`.
+ */
+function lineKinds(text: string, lexed: Lexed): LineKind[] {
+  const { code, lineStarts, nestAfter, lastChar } = lexed;
+  const kinds: LineKind[] = [];
+  /** The kind of the top-level statement under way, if any. */
+  let statement: 'import' | 'declaration' | 'rule' | undefined;
+  for (let k = 0; k < lineStarts.length; k++) {
+    const raw = text.slice(lineStarts[k], k + 1 < lineStarts.length ? lineStarts[k + 1]! - 1 : text.length);
+    if (!code[k]) {
+      kinds.push(raw.trim() === '' ? 'blank' : 'comment');
+      continue;
+    }
+    const line = raw.trimStart();
+    const topLevel = (k === 0 ? 0 : nestAfter[k - 1]!) === 0;
+    if (topLevel && (statement === undefined || STATEMENT_START.test(line))) {
+      statement = IMPORT.test(line) ? 'import' : DECLARATION.test(line) ? 'declaration' : 'rule';
+    }
+    const kind = statement ?? 'rule';
+    const bare = kind === 'rule' ? withoutComment(line).trim() : '';
+    kinds.push(kind !== 'rule' ? kind : BRACKETS.test(bare) ? 'brackets' : DATA.test(bare) ? 'data' : 'rule');
+    if (nestAfter[k] === 0 && (lastChar[k] === SEMICOLON || lastChar[k] === CLOSE_BRACE)) statement = undefined;
+  }
+  return kinds;
+}
+
+/** A line's text before a trailing `//` comment (good enough for telling bracket-only lines). */
+const withoutComment = (line: string) => line.replace(/\/\/.*$/, '').replace(/\/\*.*?\*\//g, '');
+
+function untaggedStretches(path: string, text: string, lexed: Lexed, citing: readonly Tag[], kinds: readonly LineKind[]): StrictDiagnostic[] {
+  const tagLines = new Set(citing.map((t) => t.line - 1));
+  const out: StrictDiagnostic[] = [];
+  let run: number[] = [];
+  const flush = () => {
+    if (run.length > MAX_UNTAGGED_LINES) {
+      const first = run[0]!;
+      const last = run[run.length - 1]!;
+      out.push({
+        severity: 'warning',
+        source: 'rfcdoc',
+        rule: 'untagged-stretch',
+        file: path,
+        line: first + 1,
+        col: firstColumn(text, lexed.lineStarts[first]!),
+        message:
+          `${run.length} lines of rule code with no tag between them (lines ${first + 1}-${last + 1}; at most ${MAX_UNTAGGED_LINES}): ` +
+          `cite the text they implement (@implements), or say why not (@exception, @todo) [rfcdoc:untagged-stretch]`,
+      });
+    }
+    run = [];
+  };
+  for (let k = 0; k < kinds.length; k++) {
+    if (tagLines.has(k)) flush();
+    if (kinds[k] === 'rule') run.push(k);
+  }
+  flush();
+  return out;
+}
+
+function distantTag(path: string, tag: Tag, lexed: Lexed, kinds: readonly LineKind[]): StrictDiagnostic | undefined {
+  // The tag's last line: a ref list may go on over several comment lines.
+  const end = Math.max(tag.line, ...(tag.refAt ?? []).map((r) => r.line)) - 1;
+  if (lexed.code[tag.line - 1] || lexed.code[end]) return undefined;
+  let k = end + 1;
+  while (k < kinds.length && kinds[k] === 'comment') k++; // the tag's own comment
+  let between = 0;
+  while (k < kinds.length && (kinds[k] === 'blank' || kinds[k] === 'comment' || kinds[k] === 'import')) {
+    between++;
+    k++;
+  }
+  const label = `@${tag.kind} ${tag.doc} ${tag.refs.map((r) => r.text).join(', ')}`;
+  const at = { severity: 'warning', source: 'rfcdoc', rule: 'distant-tag', file: path, line: tag.line, col: tag.col } as const;
+  if (k >= kinds.length) {
+    return { ...at, message: `${label} sits above no code: put it directly above the code that does what it quotes [rfcdoc:distant-tag]` };
+  }
+  if (between <= MAX_TAG_DISTANCE) return undefined;
+  return {
+    ...at,
+    message:
+      `${label} is ${between} lines away from the code below it (line ${k + 1}; at most ${MAX_TAG_DISTANCE}): ` +
+      `put it directly above the code that does what it quotes [rfcdoc:distant-tag]`,
+  };
+}
+
+/** 1-based column of the first character that is not white space on the line starting at `start`. */
+function firstColumn(text: string, start: number): number {
+  let i = start;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i - start + 1;
+}
