@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse, SipParseError, badRequestReason, rejectionStatus, StreamFramer, formatUri, type Message } from './syntax/index.ts';
-import { registerCommand, serverCommand } from './proxy/commands.ts';
+import { serverCommand } from './proxy/commands.ts';
+import { registerCommand } from './ua/registerCommand.ts';
 import { callCommand, uasCommand } from './ua/commands.ts';
 import { ListenError } from './transport/layer.ts';
 import { UsageError, type Command } from './usage.ts';

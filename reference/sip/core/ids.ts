@@ -1,11 +1,13 @@
 // @implements RFC3261 (SIP)
 /**
- * The identifiers a user agent makes up: tags (§19.3), Call-IDs (§8.1.1.4)
- * and Via branches (§8.1.1.7). All come from the operating system's
- * cryptographic random source.
+ * The identifiers a SIP element makes up: tags (§19.3), Call-IDs (§8.1.1.4)
+ * and Via branches (§8.1.1.7), and the To-tag rule of every response an
+ * element generates as a UAS (§8.2.6.2). All come from the operating
+ * system's cryptographic random source.
  */
 import { randomBytes } from 'node:crypto';
-import { MAGIC_COOKIE } from '../transaction/matching.ts';
+import { addToTag, type Response } from '../syntax/message.ts';
+import { MAGIC_COOKIE } from '../syntax/via.ts';
 
 /** Random bits as a token (hex digits are token characters). */
 const random = (bytes: number): string => randomBytes(bytes).toString('hex');
@@ -24,4 +26,16 @@ export function newCallId(host?: string): string {
 // @implements RFC3261 P39L32-P39L33, P39L43-P39L44, P180L1-P180L3
 export function newBranch(): string {
   return `${MAGIC_COOKIE}${random(10)}`;
+}
+
+/**
+ * A response an element generates itself, as a UAS (the UA core, the
+ * registrar, the proxy answering on its own), gets a To tag of its own when
+ * the request had none. addToTag works on the raw To, so the 400 for a
+ * malformed To gets one too.
+ */
+// @implements RFC3261 P50L19-P50L23
+export function withToTag(response: Response): Response {
+  addToTag(response.headers, newTag());
+  return response;
 }

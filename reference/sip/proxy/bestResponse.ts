@@ -6,7 +6,7 @@
  */
 import { tagOf } from '../syntax/address.ts';
 import { createResponse, to, type Request, type Response } from '../syntax/message.ts';
-import { newTag } from '../ua/ids.ts';
+import { newTag, withToTag } from '../core/ids.ts';
 
 /** 4xx responses that tell the client how to resubmit, most useful first. */
 // @implements RFC3261 P110L48-P111L3
@@ -18,7 +18,7 @@ const RESUBMISSION_HINTS = [401, 407, 415, 420, 484];
  */
 export function chooseBestResponse(original: Request, finals: readonly Response[]): Response {
   // @implements RFC3261 P110L39-P110L41
-  if (finals.length === 0) return createResponse(original, 408, undefined, { toTag: newTag() });
+  if (finals.length === 0) return withToTag(createResponse(original, 408));
 
   // @implements RFC3261 P110L43-P110L46
   const sixxx = finals.find((r) => r.status >= 600);

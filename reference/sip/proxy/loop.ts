@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { tagOf } from '../syntax/address.ts';
 import { callId, cseq, from, to, vias, type Request } from '../syntax/message.ts';
 import { formatUri } from '../syntax/uri.ts';
-import { MAGIC_COOKIE } from '../transaction/matching.ts';
+import { MAGIC_COOKIE } from '../syntax/via.ts';
 import type { HostPort } from '../transport/via.ts';
 import { unbracket } from '../transport/via.ts';
 

@@ -9,16 +9,16 @@
  * (§16.10). It sits on a TransactionLayer; messages it answers or forwards
  * without a transaction go straight to the transport.
  */
-import type { LocationService } from '../registrar/location.ts';
-import { addToTag, createResponse, topVia, type Request, type Response } from '../syntax/message.ts';
+import type { LocationService } from '../core/location.ts';
+import { createResponse, topVia, type Request, type Response } from '../syntax/message.ts';
 import type { URI } from '../syntax/uri.ts';
-import { MAGIC_COOKIE } from '../transaction/matching.ts';
+import { MAGIC_COOKIE } from '../syntax/via.ts';
 import type { ClientTransaction, ServerTransaction, TransactionLayer } from '../transaction/layer.ts';
 import type { TimerHandle } from '../clock.ts';
 import type { Destination, Origin } from '../transport/layer.ts';
 import { unbracket, type HostPort } from '../transport/via.ts';
 import { createHash } from 'node:crypto';
-import { newTag } from '../ua/ids.ts';
+import { withToTag } from '../core/ids.ts';
 import { aggregateChallenges, chooseBestResponse } from './bestResponse.ts';
 import { forwardedRequest } from './forward.ts';
 import { recordRouteUri, type ProxyIdentity } from './identity.ts';
@@ -388,16 +388,6 @@ export class StatefulProxy {
 // @implements RFC3261 P99L22-P99L25, P99L17-P99L18
 function orderByQ(targets: readonly Target[]): Target[] {
   return [...targets].sort((a, b) => (b.q ?? 1) - (a.q ?? 1));
-}
-
-/**
- * A response the proxy generates itself, as a UAS, gets a To tag when the
- * request had none (addToTag works on the raw To, so that the 400 for a
- * malformed To gets one too).
- */
-function withToTag(response: Response): Response {
-  addToTag(response.headers, newTag());
-  return response;
 }
 
 export type { Destination };

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DigestServer, passwords } from '../../auth/digest.ts';
-import { LocationService } from '../registrar/location.ts';
+import { LocationService } from '../core/location.ts';
 import { Registrar } from '../registrar/registrar.ts';
 import { createResponse, type Request, type Response } from '../syntax/message.ts';
 import type { Clock } from '../clock.ts';
@@ -16,7 +16,7 @@ import type { TimerValues } from '../transaction/timers.ts';
 import { TransactionLayer, type ServerTransaction } from '../transaction/layer.ts';
 import { TransportLayer, type Origin, type TransportLimits } from '../transport/layer.ts';
 import type { HostPort } from '../transport/via.ts';
-import { newTag } from '../ua/ids.ts';
+import { withToTag } from '../core/ids.ts';
 import { StatefulProxy } from './proxy.ts';
 
 export interface ServerOptions {
@@ -114,7 +114,7 @@ export class SipServer {
       this.log(`error on ${request.method}: ${(e as Error).stack ?? e}`);
       if (tx !== undefined && (tx.state === 'Proceeding' || tx.state === 'Trying')) {
         try {
-          tx.respond(createResponse(request, 500, `Server Internal Error (${(e as Error).message})`, { toTag: newTag() }));
+          tx.respond(withToTag(createResponse(request, 500, `Server Internal Error (${(e as Error).message})`)));
         } catch {}
       }
     }

@@ -7,7 +7,7 @@
  */
 import type { Request } from '../syntax/message.ts';
 import { uriEquals, type URI } from '../syntax/uri.ts';
-import type { LocationService } from '../registrar/location.ts';
+import type { LocationService } from '../core/location.ts';
 
 export interface Target {
   uri: URI;

@@ -7,7 +7,7 @@
 import { SipParseError } from '../syntax/error.ts';
 import { callId, createResponse, cseq, from, maxForwards, routes, to, vias, type Request, type Response } from '../syntax/message.ts';
 import type { HostPort } from '../transport/via.ts';
-import { unsupportedOptionTags } from '../ua/uas.ts';
+import { unsupportedOptionTags } from '../core/optionTags.ts';
 import { hasLooped } from './loop.ts';
 
 export interface ValidationOptions {

@@ -13,9 +13,9 @@ import { SipParseError } from '../syntax/error.ts';
 import { callId, contacts, createResponse, cseq, from, to, type HeaderInit, type Request, type Response } from '../syntax/message.ts';
 import { paramValue } from '../syntax/params.ts';
 import { formatUri, unescape, uriEquals, type URI } from '../syntax/uri.ts';
-import { canonicalAoR, type Binding, type LocationService } from './location.ts';
-import { newTag } from '../ua/ids.ts';
-import { unsupportedOptionTags } from '../ua/uas.ts';
+import { canonicalAoR, type Binding, type LocationService } from '../core/location.ts';
+import { withToTag } from '../core/ids.ts';
+import { unsupportedOptionTags } from '../core/optionTags.ts';
 
 export interface RegistrarOptions {
   location: LocationService;
@@ -271,10 +271,9 @@ export function parseExpires(value: string): number {
   return n > MAX_EXPIRES_VALUE ? MAX_EXPIRES_VALUE : n;
 }
 
-/** The registrar answers as a UAS: every response carries a To tag. */
-// @implements RFC3261 P50L19-P50L23
+/** The registrar answers as a UAS: every response carries a To tag (withToTag). */
 function respond(request: Request, status: number, reason?: string, options: { headers?: HeaderInit } = {}): Response {
-  return createResponse(request, status, reason, { ...options, toTag: newTag() });
+  return withToTag(createResponse(request, status, reason, options));
 }
 
 function qOf(contact: Address): { q?: number } {

@@ -9,6 +9,10 @@
 import { Scanner, IPCHAR, TOKEN, isIn, isToken } from './grammar.ts';
 import { genValue, formatParams, paramValue, type Params } from './params.ts';
 
+/** What begins every branch an RFC 3261 element makes up, telling it from an RFC 2543 branch (§8.1.1.7). */
+// @implements RFC3261 P39L43-P39L45
+export const MAGIC_COOKIE = 'z9hG4bK';
+
 export class Via {
   constructor(
     /** protocol-name, "SIP" for SIP. */

@@ -9,10 +9,7 @@
 import { callId, cseq, from, to, topVia, type Request, type Response } from '../syntax/message.ts';
 import { tagOf } from '../syntax/address.ts';
 import { uriEquals } from '../syntax/uri.ts';
-import type { Via } from '../syntax/via.ts';
-
-// @implements RFC3261 P39L43-P39L45
-export const MAGIC_COOKIE = 'z9hG4bK';
+import { MAGIC_COOKIE, type Via } from '../syntax/via.ts';
 
 // ---- §17.1.3: responses to client transactions ----
 

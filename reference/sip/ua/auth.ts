@@ -8,7 +8,7 @@
 import { buildAuthorization, chooseChallenge, parseChallenges } from '../../auth/digest.ts';
 import { formatUri } from '../syntax/uri.ts';
 import { cseq, type Request, type Response } from '../syntax/message.ts';
-import { newBranch } from './ids.ts';
+import { newBranch } from '../core/ids.ts';
 
 export interface Credentials {
   username: string;

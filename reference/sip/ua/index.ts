@@ -12,5 +12,5 @@ export { createUacRequest, createDialogRequest, buildAck2xx, nextHop, uriDestina
 export { buildCancel } from '../transaction/cancel.ts';
 export { inspectRequest, optionsResponse, acceptsType, defaultCapabilities, type Capabilities } from './uas.ts';
 export { retryWithCredentials, type Credentials } from './auth.ts';
-export { newTag, newCallId, newBranch } from './ids.ts';
+export { newTag, newCallId, newBranch } from '../core/ids.ts';
 export { minimalSdp } from './sdp.ts';

@@ -19,7 +19,7 @@ import type { Destination } from '../transport/layer.ts';
 import type { HostPort } from '../transport/via.ts';
 import { DigestSession } from '../../auth/digest.ts';
 import type { Credentials } from './auth.ts';
-import { newCallId, newTag } from './ids.ts';
+import { newCallId, newTag } from '../core/ids.ts';
 import { createUacRequest, uriDestination } from './uac.ts';
 
 export interface RegistrationOptions {

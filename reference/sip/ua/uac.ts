@@ -13,7 +13,7 @@ import type { Destination } from '../transport/layer.ts';
 import { defaultPort, formatHost, type HostPort, type TransportName } from '../transport/via.ts';
 import type { Dialog } from './dialog.ts';
 import { initialSeq } from './dialog.ts';
-import { newBranch, newCallId, newTag } from './ids.ts';
+import { newBranch, newCallId, newTag } from '../core/ids.ts';
 
 // @implements RFC3261 P39L9-P39L10
 export const MAX_FORWARDS = 70;

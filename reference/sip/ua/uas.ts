@@ -9,7 +9,8 @@
  */
 import { tagOf } from '../syntax/address.ts';
 import { createResponse, cseq, from, to, topVia, type Request, type Response } from '../syntax/message.ts';
-import { MAGIC_COOKIE } from '../transaction/matching.ts';
+import { MAGIC_COOKIE } from '../syntax/via.ts';
+import { unsupportedOptionTags } from '../core/optionTags.ts';
 
 /** What this UAS supports: it is also what its Allow, Accept and Supported headers say. */
 export interface Capabilities {
@@ -162,16 +163,6 @@ export function unsupportedContent(request: Request, capabilities: Capabilities)
   const encodings = request.headers.getAll('Content-Encoding').map((e) => e.toLowerCase());
   if (encodings.some((e) => e !== '' && e !== 'identity')) return [['Accept-Encoding', 'identity']];
   return undefined;
-}
-
-/**
- * The option tags in Require (UAS, registrar) or Proxy-Require (proxy) that
- * are not among `supported`, compared case-insensitively. getAll() has
- * already split the lists and trimmed their elements.
- */
-export function unsupportedOptionTags(request: Request, header: 'Require' | 'Proxy-Require', supported: readonly string[]): string[] {
-  const known = supported.map((t) => t.toLowerCase());
-  return request.headers.getAll(header).filter((t) => t !== '' && !known.includes(t.toLowerCase()));
 }
 
 /** INVITE and OPTIONS are answered with a session description. */

@@ -12,7 +12,7 @@ import type { Origin } from '../transport/layer.ts';
 import type { Call } from './call.ts';
 import { endCall, legKey, respond, type Core } from './core.ts';
 import { dialogKey, uasDialogId, type Dialog } from './dialog.ts';
-import { newTag } from './ids.ts';
+import { newTag } from '../core/ids.ts';
 import { inspectRequest, optionsResponse, unsupportedMethod } from './uas.ts';
 import { endUasAttempt, receiveAck, receiveInvite, receiveReinvite } from './uasInvite.ts';
 

@@ -8,7 +8,7 @@ import { loopHash, proxyBranch, secondPart } from '../../../../reference/sip/pro
 import { preprocessRoute } from '../../../../reference/sip/proxy/routing.ts';
 import { determineTargets } from '../../../../reference/sip/proxy/targets.ts';
 import { validateRequest } from '../../../../reference/sip/proxy/validation.ts';
-import { LocationService, canonicalAoR } from '../../../../reference/sip/registrar/location.ts';
+import { LocationService, canonicalAoR } from '../../../../reference/sip/core/location.ts';
 import { parseAddress } from '../../../../reference/sip/syntax/address.ts';
 import { createRequest, createResponse, cseq, topVia, vias, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
 import { formatUri, parseUri } from '../../../../reference/sip/syntax/uri.ts';

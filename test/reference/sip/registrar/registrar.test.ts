@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DigestServer, buildAuthorization, parseChallenge, passwords } from '../../../../reference/auth/digest.ts';
-import { LocationService, canonicalAoR } from '../../../../reference/sip/registrar/location.ts';
+import { LocationService, canonicalAoR } from '../../../../reference/sip/core/location.ts';
 import { Registrar, parseExpires } from '../../../../reference/sip/registrar/registrar.ts';
 import { parseUsersFile, UsersFileError } from '../../../../reference/sip/registrar/users.ts';
 import { contacts, createRequest, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
