@@ -71,9 +71,14 @@ test('table lines, types and imports are no rule code; code in their place is', 
   // The same 20 lines as calls instead of table entries: a stretch from the TABLE line on.
   const calls = warnings('rule', edited((l) => l.splice(53, 20, ...Array.from({ length: 20 }, (_, i) => `  f${i}(),`))));
   assert.ok(calls.includes(STRETCH('rule.ts:53:1', 21, '53-73')), calls.join('\n'));
-  // The interface's fields as statements of a function: 18 rule lines with no tag before them.
-  const fn = warnings('rule', edited((l) => l.splice(8, 1, 'export function long() {')));
+  // The interface as a function of 18 statements: 19 rule lines with no tag before them.
+  const block = (head: string, f: (i: number) => string) => (l: string[]) => l.splice(8, 19, head, ...Array.from({ length: 18 }, (_, i) => f(i)));
+  const fn = warnings('rule', edited(block('export function long() {', (i) => `  call${i}();`)));
   assert.ok(fn.includes(STRETCH('rule.ts:9:1', 19, '9-27')), fn.join('\n'));
+  // A class's fields declared with no value are types; given values, they are code.
+  assert.equal(warnings('rule', edited(block('export class Long {', (i) => `  readonly field${i}?: number;`))), RULE);
+  const valued = warnings('rule', edited(block('export class Long {', (i) => `  field${i} = compute(${i});`)));
+  assert.ok(valued.includes(STRETCH('rule.ts:9:1', 19, '9-27')), valued.join('\n'));
 });
 
 test('a tag ends a stretch, a module-level tag does not', () => {

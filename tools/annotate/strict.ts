@@ -18,7 +18,8 @@
  *    at the top of the file (`interface`, `type`, `declare`), that is more
  *    than closing brackets (`}`, `});`), and that is not a line of a table
  *    (only literals and keys: `200: 'OK',`, `'Accept', 'Allow',`): a table
- *    is one rule, tagged once above it. Blank lines, comments and those lines
+ *    is one rule, tagged once above it. A class field declared with no value
+ *    (`readonly realm: string;`) is a type-level declaration too. Blank lines, comments and those lines
  *    neither count nor end a stretch: only a tag ends one.
  *  - A tag is one that cites text (`@implements`, `@exception`, `@todo`,
  *    `@tests` with refs); a module-level `@implements RFC3261 (SIP)` cites
@@ -88,6 +89,11 @@ const LITERAL = String.raw`(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d[\w.]*|tru
 const KEY = String.raw`(?:[A-Za-z_$][\w$]*|${LITERAL}|\[[^\]]*\])\s*:\s*`;
 /** A line of a table: `200: 'OK',`, `'Accept', 'Allow',`, `i: 'Call-ID', // RFC 6665`. */
 const DATA = new RegExp(String.raw`^(?:${KEY})?${LITERAL}(?:\s*,\s*(?:${KEY})?${LITERAL})*\s*,?$`);
+/**
+ * A class field declared with no value (`readonly realm: string;`) or a
+ * constructor's parameter property (`readonly rule: string,`): types, no rule.
+ */
+const FIELD = /^(?:(?:readonly|private|public|protected|static|declare|abstract|override)\s+)*#?[A-Za-z_$][\w$]*[?!]?\s*:[^=]*;$|^(?:(?:readonly|private|public|protected|override)\s+)+[A-Za-z_$][\w$]*\??\s*:[^=]*,?$/;
 /** Only closing brackets and separators. */
 const BRACKETS = /^[\s})\];,]*$/;
 const SEMICOLON = 59;
@@ -116,7 +122,7 @@ function lineKinds(text: string, lexed: Lexed): LineKind[] {
     }
     const kind = statement ?? 'rule';
     const bare = kind === 'rule' ? withoutComment(line).trim() : '';
-    kinds.push(kind !== 'rule' ? kind : BRACKETS.test(bare) ? 'brackets' : DATA.test(bare) ? 'data' : 'rule');
+    kinds.push(kind !== 'rule' ? kind : BRACKETS.test(bare) ? 'brackets' : DATA.test(bare) ? 'data' : FIELD.test(bare) ? 'declaration' : 'rule');
     if (nestAfter[k] === 0 && (lastChar[k] === SEMICOLON || lastChar[k] === CLOSE_BRACE)) statement = undefined;
   }
   return kinds;
