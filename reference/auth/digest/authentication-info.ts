@@ -56,6 +56,7 @@ export function authenticationInfoFor(request: ResponseInput, responseBody?: str
 }
 
 /** Parses the value: a bare comma-separated auth-param list, no scheme. */
+// @implements RFC7616 P14L9-P14L11
 export function parseAuthenticationInfo(value: string): AuthenticationInfo {
   // Reuse the challenge parser by giving the list a scheme to hang on.
   const [item] = parseAuthItems(`Info ${value}`);

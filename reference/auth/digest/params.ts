@@ -120,6 +120,7 @@ export function parseAuthItems(value: string): AuthItem[] {
       continue;
     }
     s.skipOWS();
+    // @implements RFC9110 P102L36-P102L42
     // Digest never uses token68, so "realm=," is a bad param, not a token68.
     const t68 = scheme.toLowerCase() === 'digest' ? null : token68.exec(value.slice(s.pos));
     if (t68 && endsElement(value, s.pos + t68[0].length)) {
@@ -141,6 +142,7 @@ function endsElement(text: string, pos: number): boolean {
 }
 
 /** Reads `name=value` pairs until the end or until the next challenge's scheme. */
+// @implements RFC9110 P102L48
 function parseParamList(s: Scanner, item: AuthItem): void {
   for (;;) {
     s.skipOWS();

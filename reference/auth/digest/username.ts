@@ -45,6 +45,7 @@ export function encodeExtValue(username: string): string {
 }
 
 /** Decodes `charset'[language]'pct-encoded`; UTF-8 and ISO-8859-1 as RFC 5987 requires. */
+// @implements RFC7616 P9L34-P9L37
 export function decodeExtValue(value: string): string {
   const m = /^([A-Za-z0-9!#$%&+\-^_`{}~]+)'[A-Za-z0-9-]*'(.*)$/.exec(value);
   if (!m) throw new DigestError(`username* ${JSON.stringify(value)} is not an RFC 5987 ext-value`, 'RFC7616 P9L34-P9L37');
