@@ -44,6 +44,7 @@ const EMPTY = new Uint8Array(0);
 /**
  * Parse one message from a datagram or a framed piece of a stream.
  */
+// @implements RFC3261 P27L8-P27L15
 export function parse(input: Uint8Array | string, options: ParseOptions = {}): Message {
   let head: string;
   let rest: Uint8Array;
@@ -52,6 +53,7 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
     const start = skipLeadingCrlfString(input);
     const end = input.indexOf('\r\n\r\n', start);
     checkSize('header', end >= 0 ? end + 4 - start : input.length - start, limits);
+    // @implements RFC3261 P27L18-P27L20
     if (end >= 0) {
       head = input.slice(start, end);
       rest = end + 4 === input.length ? EMPTY : enc.encode(input.slice(end + 4));
@@ -62,6 +64,7 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
     const start = skipLeadingCrlf(input);
     const end = indexOfCrlfCrlf(input, start);
     checkSize('header', end >= 0 ? end + 4 - start : input.length - start, limits);
+    // @implements RFC3261 P27L18-P27L20
     if (end >= 0) {
       head = decodeHead(input.subarray(start, end), start);
       rest = input.subarray(end + 4);
@@ -193,9 +196,9 @@ interface Located extends HeaderField {
  * Start line and header fields. Lines end in CRLF; a line starting with SP
  * or HTAB continues the previous field (folding).
  */
-// @implements RFC3261 P27L35-P27L36, P30L23-P30L26
 function parseHead(head: string, strict: boolean): Message {
   // CR and LF appear only as the CRLF ending a line.
+  // @implements RFC3261 P27L35-P27L36
   const lone = loneCrOrLf(head);
   if (lone >= 0) {
     const line = head.slice(0, lone).split(CRLF).length;
@@ -211,6 +214,7 @@ function parseHead(head: string, strict: boolean): Message {
     if (end < 0) end = head.length;
     line++;
     const c = head.charCodeAt(start);
+    // @implements RFC3261 P30L23-P30L26
     if (c === 0x20 || c === 0x09) {
       // LWS = [*WSP CRLF] 1*WSP: a folded line is one SP of the field value.
       const last = fields[fields.length - 1];
@@ -234,13 +238,14 @@ function loneCrOrLf(head: string): number {
 }
 
 /** field-name HCOLON field-value; HCOLON = *( SP / HTAB ) ":" SWS. */
-// @implements RFC3261 P232L31-P232L32, P220L28
+// @implements RFC3261 P232L31-P232L32
 function headerLine(head: string, start: number, end: number, line: number): Located {
   let i = start;
   let c: number;
   while (i < end && (c = head.charCodeAt(i)) < 128 && TOKEN[c] === 1) i++;
   if (i === start) throw new SipParseError('message-header', `expected a header field name, found ${JSON.stringify(head.slice(start, Math.min(end, start + 20)))}`, start, line, 1);
   const name = head.slice(start, i);
+  // @implements RFC3261 P220L28
   while (i < end && ((c = head.charCodeAt(i)) === 0x20 || c === 0x09)) i++;
   if (i === end || head.charCodeAt(i) !== 0x3a) {
     throw new SipParseError('HCOLON', `expected ":" after header field name ${name}, found ${JSON.stringify(head.slice(i, Math.min(end, i + 12)) || 'the end of the line')}`, i, line, i - start + 1);
@@ -299,16 +304,17 @@ function checkVersion(version: string, at: number, rule: string): void {
 }
 
 /** Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF */
-// @implements RFC3261 P28L27-P28L30, P225L31, P225L39-P225L41
+// @implements RFC3261 P28L27-P28L30, P225L31
 function statusLine(line: string): Response {
   const sp1 = line.indexOf(' ');
   if (sp1 < 0) throw new SipParseError('Status-Line', 'expected "SIP-Version SP Status-Code SP Reason-Phrase"', 0, 1, 1);
   checkVersion(line.slice(0, sp1), 0, 'Status-Line');
+  // @implements RFC3261 P225L32-P225L39
   const code = line.slice(sp1 + 1, sp1 + 4);
   if (!/^[1-6]\d\d$/.test(code) || (line.length > sp1 + 4 && line[sp1 + 4] !== ' ')) {
     throw new SipParseError('Status-Code', `must be three digits from 100 to 699, found ${JSON.stringify(line.slice(sp1 + 1, sp1 + 14))}`, sp1 + 1, 1, sp1 + 2);
   }
-  // Reason-Phrase = *(reserved / unreserved / escaped / UTF8-NONASCII / UTF8-CONT / SP / HTAB)
+  // @implements RFC3261 P225L40-P225L41
   const reason = line.length > sp1 + 4 ? line.slice(sp1 + 5) : '';
   const bad = reason.search(/[\x00-\x08\x0a-\x1f\x7f]/);
   if (bad >= 0) throw new SipParseError('Reason-Phrase', 'control character in the reason phrase', sp1 + 5 + bad, 1, sp1 + 6 + bad);
@@ -391,6 +397,7 @@ function isTokenString(v: string): boolean {
 }
 
 /** callid = word [ "@" word ] */
+// @implements RFC3261 P228L24
 function checkCallId(f: Located): void {
   const s = scannerOf(f, 'Call-ID');
   if (s.run(WORD).length === 0) s.fail(`must be a word, found ${s.found()}`);
