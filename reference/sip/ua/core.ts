@@ -87,14 +87,15 @@ export function respond(core: Core, transaction: ServerTransaction, response: Re
 }
 
 /** The session is over (BYE sent or received): the call leaves every table. */
-export function endCall(core: Core, call: Call, why: string): void {
+export function endCall(core: Core, call: Call, why: 'local BYE' | 'remote BYE'): void {
   if (call.state === 'Ended') return;
   call.state = 'Ended';
   call.accepted?.stop();
   core.awaitingAck.delete(legKey(call.invite));
   if (call.role === 'UAC') core.uacCalls.delete(callId(call.invite));
   if (call.dialog !== undefined) {
-    call.dialog.terminate();
+    // A local BYE ended the dialog as it went (sendBye).
+    if (why === 'remote BYE') call.dialog.dispatch({ type: 'BYE received' });
     core.calls.delete(call.dialog.key);
     core.reinviteAcks.delete(call.dialog.key);
   }

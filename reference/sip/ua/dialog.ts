@@ -19,6 +19,17 @@ import { formatUri, type URI } from '../syntax/uri.ts';
 // @implements RFC3261 P70L14-P70L18
 export type DialogState = 'Early' | 'Confirmed' | 'Terminated';
 
+/** What moves a dialog from one state to another (§12, §12.3, §15). */
+export type DialogEvent =
+  /** UAC: a 2xx to the INVITE arrived; its Contact, if any, is the remote target (§12.1.2). */
+  | { type: '2xx received'; response: Response }
+  /** UAS: this UA sent its 2xx to the INVITE (§12.1.1). */
+  | { type: '2xx sent' }
+  /** The INVITE that created the early dialog got a non-2xx final response, or none at all (§12.3). */
+  | { type: 'non-2xx final' }
+  | { type: 'BYE sent' }
+  | { type: 'BYE received' };
+
 export interface DialogId {
   callId: string;
   /** undefined stands for the "null" tag of an RFC 2543 peer. */
@@ -60,7 +71,9 @@ function contactUri(message: Request | Response): URI | undefined {
 }
 
 export class Dialog {
-  state: DialogState;
+  #state: DialogState;
+  /** Which side of the INVITE this UA was: the callee may not end an early dialog with BYE (§15). */
+  readonly side: 'UAC' | 'UAS';
   readonly id: DialogId;
   /** Sequence number of the last request this UA sent in the dialog; undefined = empty. */
   localSeq: number | undefined;
@@ -77,6 +90,7 @@ export class Dialog {
 
   private constructor(fields: {
     state: DialogState;
+    side: 'UAC' | 'UAS';
     id: DialogId;
     localSeq: number | undefined;
     remoteSeq: number | undefined;
@@ -87,7 +101,8 @@ export class Dialog {
     secure: boolean;
     localContact: Address;
   }) {
-    this.state = fields.state;
+    this.#state = fields.state;
+    this.side = fields.side;
     this.id = fields.id;
     this.localSeq = fields.localSeq;
     this.remoteSeq = fields.remoteSeq;
@@ -117,6 +132,7 @@ export class Dialog {
     const seq = cseq(request).seq;
     return new Dialog({
       state: response.status < 200 ? 'Early' : 'Confirmed',
+      side: 'UAS',
       // @implements RFC3261 P71L13-P71L14
       secure: (options.overTls ?? false) && request.requestUri.scheme === 'sips',
       // @implements RFC3261 P71L16-P71L19
@@ -145,6 +161,7 @@ export class Dialog {
     const remoteTarget = contactUri(response) ?? request.requestUri;
     return new Dialog({
       state: response.status < 200 ? 'Early' : 'Confirmed',
+      side: 'UAC',
       // @implements RFC3261 P72L5-P72L6
       secure: (options.overTls ?? false) && request.requestUri.scheme === 'sips',
       // @implements RFC3261 P72L8-P72L11
@@ -163,20 +180,75 @@ export class Dialog {
     });
   }
 
-  /**
-   * A 2xx confirms an early dialog. At the UAC it is the peer's response and
-   * may bring its Contact; the UAS passes nothing (its own 2xx carries its own Contact).
-   */
-  // @implements RFC3261 P70L14-P70L17
-  confirm(response?: Response): void {
-    if (this.state === 'Terminated') return;
-    if (response === undefined || (response.status >= 200 && response.status < 300)) this.state = 'Confirmed';
-    const target = response === undefined ? undefined : contactUri(response);
-    if (target !== undefined) this.remoteTarget = target;
+  get state(): DialogState {
+    return this.#state;
   }
 
-  terminate(): void {
-    this.state = 'Terminated';
+  /**
+   * The dialog's machine, state × event. An event the RFC does not allow in
+   * a state is refused with an error naming both; nothing is ignored.
+   */
+  dispatch(event: DialogEvent): void {
+    const refuse = (why: string) => new Error(`dialog ${this.id.callId}: ${event.type} in state ${this.#state}: ${why}`);
+    switch (this.#state) {
+      case 'Early':
+        switch (event.type) {
+          // @implements RFC3261 P70L14-P70L17
+          case '2xx received':
+            if (this.side !== 'UAC') throw refuse('only the UAC receives the 2xx to its INVITE');
+            this.#confirm(event.response);
+            return;
+          case '2xx sent':
+            if (this.side !== 'UAS') throw refuse('only the UAS sends the 2xx to the INVITE');
+            this.#state = 'Confirmed';
+            return;
+          // @implements RFC3261 P70L17-P70L18, P77L32-P77L35
+          case 'non-2xx final':
+            this.#state = 'Terminated';
+            return;
+          // @implements RFC3261 P89L46-P89L48
+          case 'BYE sent':
+            if (this.side === 'UAS') throw refuse('the callee MUST NOT send a BYE on an early dialog (RFC 3261 §15)');
+            this.#state = 'Terminated';
+            return;
+          case 'BYE received':
+            this.#state = 'Terminated';
+            return;
+          default:
+            return unreachable(event);
+        }
+      case 'Confirmed':
+        switch (event.type) {
+          // A 2xx again (a retransmission, or the 2xx rebuilt a confirmed dialog from): the dialog stays, its Contact is the target.
+          case '2xx received':
+            if (this.side !== 'UAC') throw refuse('only the UAC receives the 2xx to its INVITE');
+            this.#confirm(event.response);
+            return;
+          case '2xx sent':
+            throw refuse('the dialog is confirmed already');
+          case 'non-2xx final':
+            throw refuse('a non-2xx final response ends early dialogs only (RFC 3261 §12.3)');
+          // @implements RFC3261 P77L35-P77L37
+          case 'BYE sent':
+          case 'BYE received':
+            this.#state = 'Terminated';
+            return;
+          default:
+            return unreachable(event);
+        }
+      case 'Terminated':
+        throw refuse('the dialog is terminated (RFC 3261 §12.3)');
+      default:
+        return unreachable(this.#state);
+    }
+  }
+
+  /** A 2xx at the UAC confirms the dialog and may bring the peer's Contact. */
+  #confirm(response: Response): void {
+    if (!(response.status >= 200 && response.status < 300)) throw new Error(`a ${response.status} does not confirm a dialog (RFC 3261 §12): only a 2xx does`);
+    this.#state = 'Confirmed';
+    const target = contactUri(response);
+    if (target !== undefined) this.remoteTarget = target;
   }
 
   /**
@@ -265,6 +337,10 @@ export class Dialog {
   toString(): string {
     return `dialog ${this.id.callId} local=${this.id.localTag ?? 'null'} remote=${this.id.remoteTag ?? 'null'} (${this.state}) target ${formatUri(this.remoteTarget)}`;
   }
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unknown dialog state or event ${JSON.stringify(value)}`);
 }
 
 /**

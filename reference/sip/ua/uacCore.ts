@@ -94,7 +94,7 @@ export function bye(core: Core, call: Call): Promise<number> {
 export function sendBye(core: Core, dialog: Dialog): Promise<number> {
   // @implements RFC3261 P90L37-P90L38
   const request = createDialogRequest(dialog, 'BYE', core.sentBy);
-  dialog.terminate();
+  dialog.dispatch({ type: 'BYE sent' });
   return new Promise((resolve) => {
     core.transactions.sendRequest(request, nextHop(request), {
       response: (response) => {

@@ -108,7 +108,7 @@ function inviteResponse(core: Core, call: Call, request: Request, response: Resp
 
 function dropEarlyDialog(core: Core, call: Call): void {
   if (call.dialog === undefined) return;
-  call.dialog.terminate();
+  call.dialog.dispatch({ type: 'non-2xx final' });
   core.calls.delete(call.dialog.key);
   call.dialog = undefined;
 }
@@ -138,7 +138,7 @@ function inviteAnswered(core: Core, call: Call, request: Request, response: Resp
     if (dialog !== undefined) fresh.localSeq = dialog.localSeq;
     dialog = fresh;
   }
-  dialog.confirm(response);
+  dialog.dispatch({ type: '2xx received', response });
   // @implements RFC3261 P82L29-P82L35
   const ack = buildAck2xx(dialog, request, core.sentBy);
   // @implements RFC3261 P82L41-P82L45

@@ -71,11 +71,11 @@ export function accept(core: Core, call: Call, body?: string): void {
   // INVITE had none.
   // @implements RFC3261 P85L22-P85L24, P85L32-P85L35, P80L1-P80L3, P84L9-P84L10
   const response = dialogResponse(core, call, 200, body ?? core.sdp());
+  // Built from the 2xx, the dialog is confirmed at once; an early one is confirmed by it.
   if (call.dialog === undefined) {
     call.dialog = Dialog.asUas(call.invite, response);
     core.calls.set(call.dialog.key, call);
-  }
-  call.dialog.confirm();
+  } else call.dialog.dispatch({ type: '2xx sent' });
   call.state = 'Answered';
   call.status = 200;
   call.answer = response;
@@ -116,7 +116,7 @@ export function endUasAttempt(core: Core, call: Call, status: number): void {
   call.state = 'Failed';
   call.status = status;
   if (call.dialog !== undefined) {
-    call.dialog.terminate();
+    call.dialog.dispatch({ type: 'non-2xx final' });
     core.calls.delete(call.dialog.key);
   }
   call.emit('failed', status);

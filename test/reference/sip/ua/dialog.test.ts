@@ -136,6 +136,56 @@ test('a target refresh replaces the remote target with its Contact, if present',
   assert.is(formatUri(d.remoteTarget), 'sip:alice@10.0.0.9:5090');
 });
 
+// @tests RFC3261 P70L14-P70L18, P77L32-P77L37, P89L46-P89L48
+test('dialog machine: Early → Confirmed on a 2xx (received at the UAC, sent by the UAS), Early → Terminated on a non-2xx final or BYE, Confirmed → Terminated on BYE; every other arrow refused naming state and event', () => {
+  const withContact = (status: number, contact: string) => {
+    const r = ok(status);
+    r.headers.removeFirst('Contact');
+    r.headers.append('Contact', contact);
+    return r;
+  };
+  // UAC: the 2xx's Contact becomes the remote target.
+  const uac = Dialog.asUac(invite, ok(180));
+  assert.is(uac.state, 'Early');
+  uac.dispatch({ type: '2xx received', response: withContact(200, '<sip:bob@192.0.2.77>') });
+  assert.is(uac.state, 'Confirmed');
+  assert.is(formatUri(uac.remoteTarget), 'sip:bob@192.0.2.77');
+  // A 2xx again (retransmission) keeps it confirmed; a 2xx is never sent by the UAC.
+  uac.dispatch({ type: '2xx received', response: ok(200) });
+  assert.is(uac.state, 'Confirmed');
+  assert.throws(() => uac.dispatch({ type: 'non-2xx final' }), /non-2xx final in state Confirmed/);
+  assert.throws(() => uac.dispatch({ type: '2xx sent' }), /2xx sent in state Confirmed/);
+  uac.dispatch({ type: 'BYE sent' });
+  assert.is(uac.state, 'Terminated');
+  for (const event of [{ type: 'BYE received' }, { type: 'BYE sent' }, { type: 'non-2xx final' }, { type: '2xx sent' }] as const) {
+    assert.throws(() => uac.dispatch(event), new RegExp(`${event.type} in state Terminated`));
+  }
+  assert.throws(() => uac.dispatch({ type: '2xx received', response: ok(200) }), /2xx received in state Terminated/);
+  // UAS: its own 2xx confirms; it never receives one.
+  const uas = Dialog.asUas(invite, ok(180));
+  assert.is(uas.state, 'Early');
+  assert.throws(() => uas.dispatch({ type: '2xx received', response: ok(200) }), /2xx received in state Early: only the UAC/);
+  // The callee must not end an early dialog with BYE.
+  assert.throws(() => uas.dispatch({ type: 'BYE sent' }), /BYE sent in state Early: the callee MUST NOT/);
+  uas.dispatch({ type: '2xx sent' });
+  assert.is(uas.state, 'Confirmed');
+  uas.dispatch({ type: 'BYE received' });
+  assert.is(uas.state, 'Terminated');
+  // Early → Terminated: a non-2xx final (UAC and UAS), a BYE from the caller (either side of it).
+  for (const [make, event] of [
+    [() => Dialog.asUac(invite, ok(180)), { type: 'non-2xx final' }],
+    [() => Dialog.asUas(invite, ok(180)), { type: 'non-2xx final' }],
+    [() => Dialog.asUac(invite, ok(180)), { type: 'BYE sent' }],
+    [() => Dialog.asUas(invite, ok(180)), { type: 'BYE received' }],
+  ] as const) {
+    const d = make();
+    d.dispatch(event);
+    assert.is(d.state, 'Terminated', event.type);
+  }
+  // Only a 2xx confirms.
+  assert.throws(() => Dialog.asUac(invite, ok(180)).dispatch({ type: '2xx received', response: ok(486) }), /486 does not confirm a dialog/);
+});
+
 // @tests RFC3261 P54L1-P54L6, P54L9-P54L11, P54L13-P54L14, P54L19-P54L20
 test('CANCEL: same Request-URI, Call-ID, To, From, CSeq number, Route; one Via = the top Via; no Require', () => {
   const uacInvite = parse(serialize(invite).replace(/^Via: SIP\/2.0\/UDP proxy2[^\r]*\r\n/m, '')) as Request;
