@@ -37,6 +37,7 @@ export function parseAddressAt(s: Scanner, what: string): Address {
     if (s.peek() !== 0x3c) s.fail(`expected "<" after the quoted display name of ${what}, found ${s.found()}`);
   } else if (s.peek() !== 0x3c) {
     // Either *(token LWS) LAQUOT, or an addr-spec starting with "scheme:".
+    // @implements RFC3261 P228L35-P228L36
     const words: string[] = [];
     for (;;) {
       const w = s.run(TOKEN);

@@ -47,7 +47,7 @@ for (const n of [
  * The key a header name is looked up by: its full name, lowercased.
  * `v`, `V`, `via` and `VIA` all give `via`.
  */
-// @implements RFC3261 P32L5-P32L6, P32L46-P33L3
+// @implements RFC3261 P32L5-P32L6
 export function headerKey(name: string): string {
   const known = KEYS.get(name);
   if (known !== undefined) return known;
@@ -61,6 +61,7 @@ const KEYS = new Map<string, string>();
 
 function keyOf(name: string): string {
   const lower = name.toLowerCase();
+  // @implements RFC3261 P32L46-P33L3
   if (lower.length === 1) {
     const full = COMPACT_FORMS[lower];
     if (full !== undefined) return full.toLowerCase();

@@ -174,7 +174,7 @@ function hasTagParam(value: string): boolean {
  * The response to a request per §8.2.6: Via values in order, From, To,
  * Call-ID and CSeq copied; a To tag added when given and the To has none.
  */
-// @implements RFC3261 P50L10-P50L15, P50L17-P50L23
+// @implements RFC3261 P50L10-P50L15
 export function createResponse(
   request: Request,
   status: number,
@@ -188,6 +188,7 @@ export function createResponse(
     const v = request.headers.get(name);
     if (v !== undefined) headers.append(name, v);
   }
+  // @implements RFC3261 P50L17-P50L23
   if (options.toTag !== undefined) addToTag(headers, options.toTag);
   for (const f of headersFrom(options.headers)) headers.append(f.name, f.value);
   return {

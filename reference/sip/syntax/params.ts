@@ -62,6 +62,7 @@ export function genValue(s: Scanner, what: string): string {
 }
 
 /** `;name=value;flag` in insertion order. */
+// @implements RFC3261 P227L16
 export function formatParams(params: Params): string {
   let out = '';
   for (const [name, value] of params) out += value === null ? `;${name}` : `;${name}=${value}`;

@@ -94,12 +94,13 @@ function isScheme(text: string, end: number): boolean {
 }
 const SCHEMECHAR = extend(ALNUM_SET, '+-.');
 
-// @implements RFC3261 P222L27-P222L31
+// @implements RFC3261 P222L27-P222L30
 function parseSipUri(s: Scanner, scheme: string, start: number): URI {
   const text = s.text;
   // every field present from the start, so all URIs share one object shape
   const uri: URI = { scheme, user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: [] };
   // userinfo ends at the last '@': '@' is in no later component's character set.
+  // @implements RFC3261 P222L31-P222L35
   const at = text.lastIndexOf('@');
   let p = start;
   if (at >= start) {
