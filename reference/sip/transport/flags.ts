@@ -1,4 +1,3 @@
-// @implements RFC3261 (SIP)
 /**
  * The transport limits as command-line options, shared by every `npm run sip`
  * command that listens (uas, call, register, server): the options, their

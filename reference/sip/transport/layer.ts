@@ -128,6 +128,7 @@ export class TransportLayer {
 
   static async start(config: TransportConfig, user: TransportUser): Promise<TransportLayer> {
     // sent-by must name an address peers can reach; "any address" is not one.
+    // @implements RFC3261 P143L31-P143L33
     if (config.sentByHost === undefined && (config.host === '0.0.0.0' || config.host === '::')) {
       throw new Error(`listening on ${config.host} (all interfaces): give sentByHost, the address or name peers reach this element at, for Via sent-by (RFC 3261 §18.1.1)`);
     }
