@@ -10,6 +10,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { listFiles } from '../../tools/annotate/project.ts';
 import { parseDocName } from '../../tools/spec/docname.ts';
 import { readLock } from '../../tools/spec/lock.ts';
 import { MIRROR, realDoc, ROOT } from '../helpers.ts';
@@ -21,20 +22,11 @@ const DIR = join(ROOT, 'test/spec/snapshots');
 const UPDATE = process.env.RFCDOC_UPDATE_SNAPSHOTS === '1';
 const ACCEPT = 'RFCDOC_UPDATE_SNAPSHOTS=1 npx tsx test/run.ts spec/snapshots';
 
-/** Every `.ts` file under test/, fixtures and node_modules left out as the runner leaves them. */
-function testSources(dir = join(ROOT, 'test')): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'fixtures' || e.name === 'node_modules' ? [] : testSources(p);
-    return e.name.endsWith('.ts') ? [p] : [];
-  });
-}
-
 /** The documents: those lock.json pins, and those a test reads with realDoc(name); by id, sorted. */
 async function documents(): Promise<string[]> {
   const ids = new Set(Object.keys(await readLock(join(ROOT, 'rfc-cache'))));
-  for (const file of testSources()) {
-    for (const m of readFileSync(file, 'utf8').matchAll(/\brealDoc\(\s*'(RFC ?\d+|draft-[\w.-]+)'\s*\)/gi)) ids.add(parseDocName(m[1]!).id);
+  for (const file of (await listFiles(ROOT, ['test'])).files.filter((f) => f.endsWith('.ts'))) {
+    for (const m of readFileSync(join(ROOT, file), 'utf8').matchAll(/\brealDoc\(\s*'(RFC ?\d+|draft-[\w.-]+)'\s*\)/gi)) ids.add(parseDocName(m[1]!).id);
   }
   return [...ids].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
