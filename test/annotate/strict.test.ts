@@ -34,7 +34,7 @@ const RULE = [
 test('rule.ts: a 16-line stretch, a tag 4 lines away, a tag above nothing; nothing else', () => {
   // Not reported: the import and the 18-field interface, 15 lines after a tag
   // (with brackets in a string), a 20-line table, a tag 3 lines away, a tag
-  // followed by its own 3-line comment, a far @exception, a trailing tag.
+  // followed by its own 3-line comment, a far exception tag, a trailing tag.
   assert.equal(warnings('rule'), RULE);
 });
 
