@@ -50,32 +50,72 @@ export interface ProxyOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * Where one forwarded copy stands. Each state carries what it needs: the
+ * client transaction and Timer C (INVITE only) while the branch is pending,
+ * the final response once it has one.
+ */
+export type BranchState =
+  /** Sent; no response yet. */
+  | { name: 'Trying'; transaction: ClientTransaction; timerC: TimerHandle | undefined }
+  /** A provisional response arrived: a CANCEL would go at once (§9.1). */
+  | { name: 'Proceeding'; transaction: ClientTransaction; timerC: TimerHandle | undefined }
+  /** CANCEL asked for before any provisional response: the transaction layer sends it with the first one (§9.1). */
+  | { name: 'Cancel waiting'; transaction: ClientTransaction; timerC: TimerHandle | undefined }
+  /** CANCEL sent: waiting for the final response (a 487, or whatever crossed the CANCEL). */
+  | { name: 'Cancelled'; transaction: ClientTransaction; timerC: TimerHandle | undefined }
+  /** The final response: received, or made up (408 on Timer C, 503 when the copy could not be sent). */
+  | { name: 'Completed'; final: Response };
+
+export type BranchEvent =
+  | { type: '1xx'; response: Response }
+  | { type: 'final'; response: Response }
+  /** §16.7 step 10, §16.8, §16.10: the branch is to be CANCELled. */
+  | { type: 'cancel' }
+  | { type: 'Timer C' };
+
 /** One forwarded copy and what became of it. */
 interface Branch {
-  target: URI;
-  request: Request;
-  transaction?: ClientTransaction;
-  /** A provisional response arrived (so a CANCEL may be sent). */
-  provisional: boolean;
-  final?: Response;
-  /** A CANCEL was asked of the transaction layer (which sends it once a provisional response is in, §9.1). */
-  cancelled: boolean;
-  timerC?: TimerHandle;
+  readonly target: URI;
+  readonly request: Request;
+  state: BranchState;
 }
+
+/**
+ * Where a response context stands (§16.7). Only the last state holds a
+ * timer: the one that drops the context.
+ */
+export type ContextState =
+  /** Collecting responses; no final response forwarded yet. */
+  | { name: 'Collecting' }
+  /** A 6xx arrived: no new branches (§16.7 step 5); the best response is still to be chosen. */
+  | { name: 'No new branches' }
+  /** A final response went upstream; only later 2xx to an INVITE follow it (§16.7 step 5). */
+  | { name: 'Final forwarded' }
+  /** Final forwarded and every branch completed: the context is dropped when `cleanup` fires. */
+  | { name: 'Done'; cleanup: TimerHandle };
+
+export type ContextEvent = { type: '6xx received' } | { type: 'final forwarded' } | { type: 'every branch completed' };
 
 /** §16.6: the state kept per proxied request, keyed by its server transaction. */
 // @implements RFC3261 P99L27-P99L31
 export interface ResponseContext {
-  original: Request;
-  server: ServerTransaction;
-  branches: Branch[];
+  readonly original: Request;
+  readonly server: ServerTransaction;
+  readonly branches: Branch[];
   /** Final responses received (§16.7 step 4). */
-  finals: Response[];
-  finalForwarded: boolean;
-  /** A 6xx arrived: no new branches (§16.7 step 5). */
-  sixxx: boolean;
-  /** The timer that drops the context once it is done (forgetWhenDone), set once. */
-  cleanup?: TimerHandle;
+  readonly finals: Response[];
+  state: ContextState;
+}
+
+function newContext(original: Request, server: ServerTransaction): ResponseContext {
+  return { original, server, branches: [], finals: [], state: { name: 'Collecting' } };
+}
+
+const completed = (context: ResponseContext): boolean => context.branches.every((b) => b.state.name === 'Completed');
+
+function unreachable(value: never): never {
+  throw new Error(`unknown proxy state or event ${JSON.stringify(value)}`);
 }
 
 /** Timer C default: a little above the 3-minute floor. */
@@ -138,15 +178,16 @@ export class StatefulProxy {
       return;
     }
     // §16.6: the response context exists before the first copy goes out.
-    const context: ResponseContext = { original: request, server, branches: [], finals: [], finalForwarded: false, sixxx: false };
+    const context = newContext(request, server);
     this.contexts.set(server, context);
     server.onFailure = () => {};
     for (const target of orderByQ(found.targets)) {
       // @implements RFC3261 P109L42-P109L43
-      if (context.sixxx) break;
+      if (context.state.name === 'No new branches') break;
       this.forwardToTarget(context, received, target, branchFor());
     }
-    if (context.branches.every((b) => b.final !== undefined)) this.chooseAndForward(context);
+    // No copy could be sent: the best of the 503s goes.
+    if (completed(context)) this.chooseAndForward(context);
   }
 
   /** §16.6 steps 1-11 for one target. */
@@ -155,13 +196,13 @@ export class StatefulProxy {
       branch,
       ...(this.options.recordRoute && { recordRoute: recordRouteUri(this.options.identity) }),
     });
-    const b: Branch = { target: target.uri, request: copy, provisional: false, cancelled: false };
-    context.branches.push(b);
     this.#log(`${copy.method} forwarded to ${destination.host}:${destination.port} (${copy.requestUri.user ?? ''}@${copy.requestUri.host})`);
     // 10. Forward: a new client transaction.
     // @implements RFC3261 P106L29-P106L32
+    let transaction: ClientTransaction;
     try {
-      b.transaction = this.layers.transactions.sendRequest(copy, destination, {
+      // The callbacks run later, once `b` below exists.
+      transaction = this.layers.transactions.sendRequest(copy, destination, {
         response: (response) => this.receiveResponse(context, b, response),
         // §16.9 and §16.6 step 7: a transport error is a 503, a timeout a 408.
         // @implements RFC3261 P115L7-P115L9, P105L6-P105L12
@@ -169,43 +210,158 @@ export class StatefulProxy {
       });
     } catch (e) {
       this.#log(`forwarding failed: ${(e as Error).message}`);
-      b.final = createResponse(copy, 503);
-      b.final.headers.removeFirst('Via');
-      context.finals.push(b.final);
+      const final = createResponse(copy, 503);
+      final.headers.removeFirst('Via');
+      context.finals.push(final);
+      context.branches.push({ target: target.uri, request: copy, state: { name: 'Completed', final } });
       return;
     }
     // 11. Timer C for INVITE.
     // @implements RFC3261 P106L36-P106L40
-    if (copy.method === 'INVITE') this.startTimerC(context, b);
+    const timerC = copy.method === 'INVITE' ? this.#setTimerC(context, () => b) : undefined;
+    const b: Branch = { target: target.uri, request: copy, state: { name: 'Trying', transaction, timerC } };
+    context.branches.push(b);
   }
 
-  startTimerC(context: ResponseContext, b: Branch): void {
+  #setTimerC(context: ResponseContext, branch: () => Branch): TimerHandle {
+    return this.layers.transactions.clock.setTimer(this.#timerC, () => this.timerCFired(context, branch()));
+  }
+
+  /**
+   * The branch's machine, state × event (the arrows §16.7, §16.8 and §9.1
+   * describe); an event the RFC does not allow in a state throws.
+   */
+  branchEvent(context: ResponseContext, b: Branch, event: BranchEvent): void {
+    const s = b.state;
     const clock = this.layers.transactions.clock;
-    if (b.timerC !== undefined) clock.clearTimer(b.timerC);
-    b.timerC = clock.setTimer(this.#timerC, () => this.timerCFired(context, b));
+    const refuse = (why: string) => new Error(`proxy branch to ${b.request.requestUri.host}: ${event.type} in state ${s.name}: ${why}`);
+    switch (s.name) {
+      case 'Trying':
+      case 'Proceeding':
+      case 'Cancel waiting':
+      case 'Cancelled':
+        switch (event.type) {
+          case '1xx': {
+            // 2. Timer C restarts on a provisional other than 100.
+            // @implements RFC3261 P108L12-P108L16
+            let timerC = s.timerC;
+            if (timerC !== undefined && event.response.status > 100) {
+              clock.clearTimer(timerC);
+              timerC = this.#setTimerC(context, () => b);
+            }
+            const name = s.name === 'Trying' ? 'Proceeding' : s.name === 'Cancel waiting' ? 'Cancelled' : s.name;
+            b.state = { name, transaction: s.transaction, timerC };
+            return;
+          }
+          case 'final':
+            if (s.timerC !== undefined) clock.clearTimer(s.timerC);
+            b.state = { name: 'Completed', final: event.response };
+            return;
+          case 'cancel': {
+            if (s.name === 'Cancel waiting' || s.name === 'Cancelled') throw refuse('the CANCEL was asked for already');
+            // §9.1 is the transaction layer's: it holds the CANCEL until a provisional response is in.
+            try {
+              const outcome = this.layers.transactions.cancel(s.transaction, {
+                response: () => {},
+                failure: (failure) => this.#log(`CANCEL for branch ${topVia(b.request)?.branch} failed: ${failure}`),
+              });
+              this.#log(`CANCEL for branch ${topVia(b.request)?.branch}: ${outcome}`);
+            } catch (e) {
+              this.#log(`CANCEL not sent: ${(e as Error).message}`);
+            }
+            b.state = { name: s.name === 'Trying' ? 'Cancel waiting' : 'Cancelled', transaction: s.transaction, timerC: s.timerC };
+            return;
+          }
+          case 'Timer C':
+            // §16.8: a branch with a provisional response is CANCELled, one without acts as if it answered 408.
+            // @implements RFC3261 P114L42-P114L48
+            if (s.name === 'Proceeding') {
+              this.branchEvent(context, b, { type: 'cancel' });
+              return;
+            }
+            // A CANCEL went already: its own 64*T1 give-up covers the branch.
+            if (s.name === 'Cancelled') return;
+            s.transaction.abandon();
+            this.receiveResponse(context, b, createResponse(b.request, 408));
+            return;
+          default:
+            return unreachable(event);
+        }
+      case 'Completed':
+        switch (event.type) {
+          case 'final':
+            // A second final on one branch: the INVITE client transaction passes only 2xx again (RFC 6026), and it is dropped.
+            return;
+          case '1xx':
+          case 'cancel':
+          case 'Timer C':
+            throw refuse('the branch has its final response');
+          default:
+            return unreachable(event);
+        }
+      default:
+        return unreachable(s);
+    }
   }
 
-  /** §16.8: CANCEL a branch that had a provisional response, else act as if it answered 408. */
-  // @implements RFC3261 P114L42-P114L48
-  timerCFired(context: ResponseContext, b: Branch): void {
-    b.timerC = undefined;
-    if (b.final !== undefined) return;
-    if (b.provisional) {
-      this.cancelBranch(b);
-      return;
+  /** The response context's machine, state × event (§16.7 steps 5, 6 and 10). */
+  contextEvent(context: ResponseContext, event: ContextEvent): void {
+    const s = context.state;
+    const refuse = () => new Error(`proxy response context for ${context.original.method} ${context.original.headers.get('Call-ID')}: ${event.type} in state ${s.name}`);
+    switch (s.name) {
+      case 'Collecting':
+      case 'No new branches':
+        switch (event.type) {
+          // @implements RFC3261 P109L40-P109L43, P114L23-P114L26
+          case '6xx received':
+            context.state = { name: 'No new branches' };
+            this.generateCancels(context);
+            return;
+          case 'final forwarded':
+            context.state = { name: 'Final forwarded' };
+            return;
+          case 'every branch completed':
+            throw refuse();
+          default:
+            return unreachable(event);
+        }
+      case 'Final forwarded':
+        switch (event.type) {
+          // A 2xx to an INVITE after the final response (§16.7 step 5).
+          // @implements RFC3261 P110L9-P110L12
+          case 'final forwarded':
+            if (context.original.method !== 'INVITE') throw refuse();
+            return;
+          // The context is kept until its client transactions are over; then,
+          // after the time a late 2xx retransmission may still arrive, it is dropped.
+          // @implements RFC3261 P114L15-P114L17
+          case 'every branch completed': {
+            const cleanup = this.layers.transactions.clock.setTimer(64 * this.layers.transactions.timers.T1, () => this.contexts.delete(context.server));
+            context.state = { name: 'Done', cleanup };
+            return;
+          }
+          case '6xx received':
+            throw refuse();
+          default:
+            return unreachable(event);
+        }
+      case 'Done':
+        throw refuse();
+      default:
+        return unreachable(s);
     }
-    b.transaction?.abandon();
-    this.receiveResponse(context, b, createResponse(b.request, 408));
+  }
+
+  timerCFired(context: ResponseContext, b: Branch): void {
+    if (b.state.name !== 'Completed') b.state = { ...b.state, timerC: undefined };
+    this.branchEvent(context, b, { type: 'Timer C' });
   }
 
   /** §16.7: a response handed up by one of the context's client transactions. */
   receiveResponse(context: ResponseContext, b: Branch, received: Response): void {
     // 1. The context is the one this branch belongs to (closure).
     // @implements RFC3261 P108L5-P108L8
-    // 2. Timer C restarts on a provisional other than 100.
-    // @implements RFC3261 P108L12-P108L16
-    if (b.request.method === 'INVITE' && received.status > 100 && received.status < 200) this.startTimerC(context, b);
-    if (received.status < 200) b.provisional = true;
+    if (received.status < 200) this.branchEvent(context, b, { type: '1xx', response: received });
 
     // 3. Remove the topmost Via (ours); none left means it was for this element.
     // @implements RFC3261 P108L20-P108L24
@@ -217,54 +373,41 @@ export class StatefulProxy {
     // @implements RFC3261 P108L35-P108L40
     // @exception RFC3261 P108L42-P108L46, P109L14-P109L19: no recursion on 3xx Contacts or on a 416 (the proxy never changes a SIP scheme); they compete for best response as they are.
     if (response.status >= 200) {
-      if (b.final !== undefined) return; // a second final on one branch: the transaction would not pass it
-      b.final = response;
+      if (b.state.name === 'Completed') return;
+      this.branchEvent(context, b, { type: 'final', response });
       context.finals.push(response);
-      if (b.timerC !== undefined) this.layers.transactions.clock.clearTimer(b.timerC);
-      b.timerC = undefined;
     }
 
     // 5. Forward at once: before a final was sent, provisionals but 100 and any 2xx.
-    if (!context.finalForwarded) {
+    if (context.state.name === 'Collecting' || context.state.name === 'No new branches') {
       // A 100 (Trying) and the other finals are held back.
       // @implements RFC3261 P109L33-P109L38, P110L14-P110L16
       if ((response.status > 100 && response.status < 200) || (response.status >= 200 && response.status < 300)) {
         this.forwardResponse(context, response);
         return;
       }
-      // @implements RFC3261 P109L40-P109L43, P114L23-P114L26
-      if (response.status >= 600) {
-        context.sixxx = true;
-        this.generateCancels(context);
-      }
+      if (response.status >= 600) this.contextEvent(context, { type: '6xx received' });
+      // 6. Every branch has its final response and none was forwarded: the best one goes.
+      // @implements RFC3261 P107L30-P107L33, P110L31-P110L34
+      if (completed(context)) this.chooseAndForward(context);
     } else if (response.status >= 200 && response.status < 300 && context.original.method === 'INVITE') {
-      // @implements RFC3261 P110L9-P110L12
       this.forwardResponse(context, response);
       return;
     }
-    // 6. Every branch has its final response and none was forwarded: the best one goes.
-    // @implements RFC3261 P107L30-P107L33, P110L31-P110L34
-    if (!context.finalForwarded && context.branches.every((x) => x.final !== undefined)) this.chooseAndForward(context);
-    this.forgetWhenDone(context);
+    this.#endWhenCompleted(context);
   }
 
-  /**
-   * The context is kept until its client transactions are over; then, after
-   * the time a late 2xx retransmission may still arrive, it is dropped.
-   */
-  // @implements RFC3261 P114L15-P114L17
-  forgetWhenDone(context: ResponseContext): void {
-    if (context.cleanup !== undefined || !context.finalForwarded || !context.branches.every((b) => b.final !== undefined)) return;
-    const clock = this.layers.transactions.clock;
-    context.cleanup = clock.setTimer(64 * this.layers.transactions.timers.T1, () => this.contexts.delete(context.server));
+  /** A context whose final response went and whose branches all completed is done. */
+  #endWhenCompleted(context: ResponseContext): void {
+    if (context.state.name === 'Final forwarded' && completed(context)) this.contextEvent(context, { type: 'every branch completed' });
   }
 
   /** Stops the proxy's own timers (Timer C, context cleanup) and forgets every context. */
   close(): void {
     const clock = this.layers.transactions.clock;
     for (const context of this.contexts.values()) {
-      if (context.cleanup !== undefined) clock.clearTimer(context.cleanup);
-      for (const b of context.branches) if (b.timerC !== undefined) clock.clearTimer(b.timerC);
+      if (context.state.name === 'Done') clock.clearTimer(context.state.cleanup);
+      for (const b of context.branches) if (b.state.name !== 'Completed' && b.state.timerC !== undefined) clock.clearTimer(b.state.timerC);
     }
     this.contexts.clear();
   }
@@ -288,7 +431,7 @@ export class StatefulProxy {
     // @exception RFC3261 P112L41-P112L46: the proxy has no TLS transport, so no Record-Route needs a scheme rewrite.
     // 9. Forward: through the server transaction, or statelessly when it is gone.
     // @implements RFC3261 P113L44-P113L46, P114L3-P114L9
-    if (response.status >= 200) context.finalForwarded = true;
+    if (response.status >= 200) this.contextEvent(context, { type: 'final forwarded' });
     this.#log(`${response.status} ${response.reason} forwarded upstream`);
     if (context.server.state === 'Terminated') {
       this.layers.transport.sendResponse(response, context.server.origin).catch(() => {});
@@ -298,35 +441,19 @@ export class StatefulProxy {
     // 10. A final response forwarded: CANCEL the pending branches.
     // @implements RFC3261 P114L21-P114L23
     if (response.status >= 200) this.generateCancels(context);
-    this.forgetWhenDone(context);
+    this.#endWhenCompleted(context);
   }
 
   /**
-   * CANCEL every pending client transaction of the context: those with a
-   * provisional response, no final one, and no CANCEL yet. An INVITE branch
-   * without a provisional response is cancelled as soon as one arrives.
+   * CANCEL every pending client transaction of the context: INVITE branches
+   * with no final response and no CANCEL yet (one without a provisional
+   * response is cancelled as soon as one arrives, §9.1).
    */
   // @implements RFC3261 P114L26-P114L30
   generateCancels(context: ResponseContext): void {
     for (const b of context.branches) {
-      if (b.final !== undefined || b.cancelled || b.request.method !== 'INVITE') continue;
-      this.cancelBranch(b);
-    }
-  }
-
-  /** §16.10 as §9.1 has it: the transaction layer builds the CANCEL and sends it once the branch has a provisional response. */
-  cancelBranch(b: Branch): void {
-    if (b.transaction === undefined || b.cancelled) return;
-    b.cancelled = true;
-    const branch = topVia(b.request)?.branch;
-    try {
-      const outcome = this.layers.transactions.cancel(b.transaction, {
-        response: () => {},
-        failure: () => {},
-      });
-      this.#log(`CANCEL for branch ${branch}: ${outcome}`);
-    } catch (e) {
-      this.#log(`CANCEL not sent: ${(e as Error).message}`);
+      if (b.request.method !== 'INVITE') continue;
+      if (b.state.name === 'Trying' || b.state.name === 'Proceeding') this.branchEvent(context, b, { type: 'cancel' });
     }
   }
 
@@ -349,7 +476,7 @@ export class StatefulProxy {
       server.respond(withToTag(createResponse(cancel, found.status)));
       return;
     }
-    const own: ResponseContext = { original: cancel, server, branches: [], finals: [], finalForwarded: false, sixxx: false };
+    const own = newContext(cancel, server);
     this.contexts.set(server, own);
     this.forwardToTarget(own, received, found.targets[0] as Target, proxyBranch(cancel));
   }

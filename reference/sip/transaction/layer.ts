@@ -314,13 +314,20 @@ export class TransactionLayer {
     // @implements RFC3261 P54L28-P54L31
     const answered = () => invite.finalReceived || invite.state === 'Terminated';
     if (answered()) return 'not sent: the INVITE has a final response';
-    const send = () => {
+    const send = (later: boolean) => {
       if (answered()) {
         callbacks.notSent?.();
         return;
       }
-      // @implements RFC3261 P54L31-P54L36
-      this.sendRequest(request, invite.destination, callbacks);
+      try {
+        // @implements RFC3261 P54L31-P54L36
+        this.sendRequest(request, invite.destination, callbacks);
+      } catch (e) {
+        // Sent with the first provisional response, the CANCEL has no caller left to throw to.
+        if (!later) throw e;
+        callbacks.failure('transportError');
+        return;
+      }
       // @implements RFC3261 P54L46-P55L3
       const guard = this.clock.setTimer(64 * this.timers.T1, () => {
         this.#cancelGuards.delete(guard);
@@ -332,10 +339,10 @@ export class TransactionLayer {
     };
     // @implements RFC3261 P54L22-P54L28
     if (!invite.provisionalReceived) {
-      invite.afterFirstProvisional((first) => (first === 'provisional' ? send() : callbacks.notSent?.()));
+      invite.afterFirstProvisional((first) => (first === 'provisional' ? send(true) : callbacks.notSent?.()));
       return 'waiting for a provisional response';
     }
-    send();
+    send(false);
     return 'sent';
   }
 

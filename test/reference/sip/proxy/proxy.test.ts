@@ -343,6 +343,49 @@ test('a context done on the best-response path is dropped 64*T1 later (the confi
   assert.is(clock.pending, 0, 'no timer left on the clock after close()');
 });
 
+// @tests RFC3261 P54L26-P54L28, P108L35-P108L40, P109L33-P109L38, P114L15-P114L17, P114L21-P114L30
+test('the branch and response-context machines: Trying → Proceeding → Cancelled → Completed, Trying → Cancel waiting → Cancelled → Completed; Collecting → Final forwarded → Done; other arrows refused', async () => {
+  const silent = await rawUdp();
+  const ringer = await ua(ring);
+  const answers = await ua(answer(200, 150));
+  const caller = await ua();
+  await withServer({}, async (server) => {
+    server.location.bind('sip:bob@127.0.0.1', { contact: parseAddress(`<sip:bob@127.0.0.1:${silent.port}>`), callId: 'static', cseq: 1, expiresAt: Date.now() / 1000 + 3600 });
+    bind(server, 'bob', ringer);
+    bind(server, 'bob', answers);
+    const c = call(caller, server, invite(server.address.port));
+    const context = () => [...server.proxy.contexts.values()][0];
+    const states = () => context()?.branches.map((b) => [b.request.requestUri.port, b.state.name]);
+    await until(() => c.responses.some((r) => r.status === 180) && silent.received.length > 0, 'the 180 and the INVITE at the silent callee');
+    assert.is(context()?.state.name, 'Collecting');
+    assert.equal(states(), [[silent.port, 'Trying'], [ringer.port, 'Proceeding'], [answers.port, 'Proceeding']]);
+    // The 200 goes upstream: the ringing branch is CANCELled at once, the silent one once it sends a provisional.
+    await until(() => c.finals().length === 1, 'the 200');
+    await until(() => ringer.requests.some((r) => r.method === 'CANCEL'), 'the CANCEL to the ringing branch');
+    assert.is(context()?.state.name, 'Final forwarded');
+    assert.equal(states()?.[0], [silent.port, 'Cancel waiting']);
+    assert.equal(states()?.[2], [answers.port, 'Completed']);
+    await until(() => states()?.[1]?.[1] === 'Completed', 'the 487 of the ringing branch');
+    const inviteThere = parse(silent.received[0].text) as Request;
+    assert.not.ok(silent.received.some((m) => m.text.startsWith('CANCEL')), 'no CANCEL before a provisional response (§9.1)');
+    await silent.send(serialize(createResponse(inviteThere, 180, undefined, { toTag: 'quiet' })), server.address.port);
+    await until(() => silent.received.some((m) => m.text.startsWith('CANCEL')), 'the CANCEL after the provisional');
+    assert.equal(states()?.[0], [silent.port, 'Cancelled']);
+    await silent.send(serialize(createResponse(inviteThere, 487, undefined, { toTag: 'quiet' })), server.address.port);
+    await until(() => context()?.state.name === 'Done', 'the context done');
+    assert.equal(states(), [[silent.port, 'Completed'], [ringer.port, 'Completed'], [answers.port, 'Completed']]);
+    assert.equal(c.finals().map((r) => r.status), [200]);
+    // Arrows the RFC does not draw are refused, naming the state and the event.
+    const done = context() as NonNullable<ReturnType<typeof context>>;
+    assert.throws(() => server.proxy.contextEvent(done, { type: 'final forwarded' }), /final forwarded in state Done/);
+    assert.throws(() => server.proxy.contextEvent(done, { type: '6xx received' }), /6xx received in state Done/);
+    const branch = done.branches[0] as (typeof done.branches)[number];
+    assert.throws(() => server.proxy.branchEvent(done, branch, { type: 'cancel' }), /cancel in state Completed/);
+    assert.throws(() => server.proxy.branchEvent(done, branch, { type: 'Timer C' }), /Timer C in state Completed/);
+  }, [ringer, answers, caller]);
+  await silent.close();
+});
+
 // @tests RFC3261 P109L40-P109L43, P110L43-P110L46
 test('a 6xx is not forwarded at once: the ringing branch is CANCELled first, then the 603 goes upstream', async () => {
   const decline = await ua(answer(603, 100));
