@@ -209,11 +209,26 @@ export interface Baresip {
  * even if the test never stops it.
  */
 export async function startBaresip(account = '', options: { toneSeconds?: number; lifeSeconds?: number } = {}): Promise<Baresip> {
+  // baresip also listens for TLS on the port after sip_listen's, which freePort did not check and
+  // another process may hold: on "Address already in use" it exits, and is started again on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startBaresipOnce(account, options);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof PortInUse)) throw e;
+    }
+  }
+}
+
+class PortInUse extends Error {}
+
+async function startBaresipOnce(account: string, options: { toneSeconds?: number; lifeSeconds?: number }): Promise<Baresip> {
   const dir = mkdtempSync(join(tmpdir(), 'baresip-'));
   let running: Running | undefined;
   try {
     const port = await freePort();
-    const ctrlPort = await freePort();
+    let ctrlPort = await freePort();
+    while (ctrlPort === port + 1) ctrlPort = await freePort(); // port + 1 is baresip's TLS port
     writeFileSync(join(dir, 'tone.wav'), toneWav(options.toneSeconds ?? 30));
     writeFileSync(
       join(dir, 'config'),
@@ -239,7 +254,11 @@ export async function startBaresip(account = '', options: { toneSeconds?: number
     running = start(peerPath('baresip'), ['-f', dir, '-s', '-t', String(options.lifeSeconds ?? 60)], { env: { ...process.env, NO_COLOR: '1' } });
     const r = running;
     await waitFor('baresip to be ready', () => r.stdout().includes('baresip is ready.') || r.child.exitCode !== null, 15000, r);
-    if (r.child.exitCode !== null) throw new Error(`baresip exited ${r.child.exitCode}: ${r.stdout().slice(-2000)}${r.stderr().slice(-2000)}`);
+    if (r.child.exitCode !== null) {
+      const output = `${r.stdout().slice(-2000)}${r.stderr().slice(-2000)}`;
+      const Failure = /Address already in use/i.test(output) ? PortInUse : Error;
+      throw new Failure(`baresip exited ${r.child.exitCode}: ${output}`);
+    }
     const control = await Control.open(ctrlPort);
     const trace = () => sipTrace(r.stdout());
     return { running: r, control, port, dir, trace, sent: () => trace().filter((t) => sentBy(port, t)) };
