@@ -9,7 +9,9 @@ import { join, relative } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const filters = process.argv.slice(2);
+// `npm test -- --update-snapshots`: test/spec/snapshots.test.ts rewrites the snapshots it compares.
+if (process.argv.includes('--update-snapshots')) process.env.RFCDOC_UPDATE_SNAPSHOTS = '1';
+const filters = process.argv.slice(2).filter((a) => a !== '--update-snapshots');
 
 function walk(d: string): string[] {
   return readdirSync(d).flatMap((name) => {
