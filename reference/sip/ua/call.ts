@@ -5,6 +5,9 @@
  * holds the state and offers what an application does with a call —
  * answer or reject it (UAS), cancel it (UAC), hang up (both).
  *
+ * Its state is the machine `transition` (state × event, each state with its
+ * own fields); the cores drive it, the application reads `state`/`status`.
+ *
  * Events: 'progress' (1xx), 'answered' (2xx sent or received), 'confirmed'
  * (UAS: the ACK arrived), 'cancelled' (UAS: a CANCEL arrived), 'failed'
  * (a non-2xx final status, timeout as 408), 'ended' (BYE sent or received).
@@ -14,6 +17,7 @@ import type { Request, Response } from '../syntax/message.ts';
 import type { ServerTransaction } from '../transaction/layer.ts';
 import type { Origin } from '../transport/layer.ts';
 import type { Accepted2xx } from './accepted.ts';
+import type { TimerHandle } from '../clock.ts';
 import type { Dialog } from './dialog.ts';
 
 export type CallState =
@@ -38,23 +42,41 @@ export interface CallDriver {
   reinvite(call: Call, body?: string): Promise<number>;
 }
 
+/**
+ * Where a call stands, each state with what it needs (§13, §14, §15): the
+ * pending CANCEL of a caller, the 180 timer of a callee, the 2xx being
+ * retransmitted until the ACK, the pending re-INVITE of a session.
+ */
+export type CallPhase =
+  /** UAC: INVITE sent, no final response. `cancel`: the CANCEL's outcome, once the user asked for one (§9.1). */
+  | { name: 'Calling'; role: 'UAC'; cancel: Promise<number> | undefined }
+  /** UAS: INVITE received, not answered. `ringAgain`: the timer that sends the 180 again (§13.3.1.1). */
+  | { name: 'Calling'; role: 'UAS'; ringAgain: TimerHandle | undefined }
+  /** UAS: the 2xx is retransmitted until the ACK (§13.3.1.4); `bye`: a BYE asked for meanwhile waits for it (§15). */
+  | { name: 'Answered'; answer: Response; accepted: Accepted2xx; bye: Promise<number> | undefined }
+  /** The session is up. `reinvite`: a re-INVITE this UA sent that has no final response yet (§14.1). */
+  | { name: 'Confirmed'; status: number; reinvite: Promise<number> | undefined }
+  /** A non-2xx final response ended the attempt. */
+  | { name: 'Failed'; status: number }
+  /** BYE sent or received. */
+  | { name: 'Ended'; status: number | undefined };
+
+export type CallEvent =
+  | { type: 'cancel'; outcome: Promise<number> }
+  | { type: 'ring again'; timer: TimerHandle | undefined }
+  | { type: '2xx received'; status: number }
+  | { type: '2xx sent'; answer: Response; accepted: Accepted2xx }
+  | { type: 'non-2xx final'; status: number }
+  | { type: 'ACK' }
+  | { type: 'no ACK' }
+  | { type: 'BYE wanted'; outcome: Promise<number> }
+  | { type: 're-INVITE sent'; outcome: Promise<number> }
+  | { type: 're-INVITE done' }
+  | { type: 'BYE' };
+
 export class Call extends EventEmitter {
-  state: CallState = 'Calling';
+  #phase: CallPhase;
   dialog: Dialog | undefined;
-  /** The final status: 200 when answered, the failure status otherwise. */
-  status: number | undefined;
-  /** UAC: the user asked to cancel before any provisional response. */
-  cancelRequested = false;
-  /** UAS: a 180 is due again in a minute while the INVITE is unanswered (§13.3.1.1). */
-  ringAgain = false;
-  /** UAS: the 2xx being retransmitted until the ACK (§13.3.1.4). */
-  accepted: Accepted2xx | undefined;
-  /** UAS: the 2xx response, resent on a retransmitted INVITE. */
-  answer: Response | undefined;
-  /** UAS: a BYE was asked for before the ACK arrived (§15: wait for it). */
-  byeAfterAck = false;
-  /** A re-INVITE this UA sent has no final response yet (§14.1: no second one meanwhile). */
-  reinviting = false;
   /** The body of the other side's offer or answer. */
   remoteBody: Uint8Array | undefined;
 
@@ -70,6 +92,148 @@ export class Call extends EventEmitter {
     readonly origin?: Origin,
   ) {
     super();
+    this.#phase = role === 'UAC' ? { name: 'Calling', role, cancel: undefined } : { name: 'Calling', role, ringAgain: undefined };
+  }
+
+  get phase(): CallPhase {
+    return this.#phase;
+  }
+
+  get state(): CallState {
+    return this.#phase.name;
+  }
+
+  /** The final status: 200 when answered, the failure status otherwise. */
+  get status(): number | undefined {
+    const p = this.#phase;
+    switch (p.name) {
+      case 'Calling':
+        return undefined;
+      case 'Answered':
+        return 200;
+      case 'Confirmed':
+      case 'Failed':
+      case 'Ended':
+        return p.status;
+      default:
+        return unreachable(p);
+    }
+  }
+
+  /**
+   * The call's machine, state × event. An event the RFC does not allow in a
+   * state throws, naming both; the cores check what the RFC says to ignore
+   * (a second final response, §13.2.2.4) before they get here.
+   */
+  transition(event: CallEvent): void {
+    const p = this.#phase;
+    const refuse = () => new Error(`${this.role} call ${this.invite.headers.get('Call-ID')}: ${event.type} in state ${p.name}`);
+    switch (p.name) {
+      case 'Calling':
+        switch (event.type) {
+          case 'cancel':
+            if (p.role !== 'UAC' || p.cancel !== undefined) throw refuse();
+            this.#phase = { ...p, cancel: event.outcome };
+            return;
+          case 'ring again':
+            if (p.role !== 'UAS') throw refuse();
+            this.#phase = { ...p, ringAgain: event.timer };
+            return;
+          // @implements RFC3261 P82L13-P82L18
+          case '2xx received':
+            if (p.role !== 'UAC') throw refuse();
+            this.#phase = { name: 'Confirmed', status: event.status, reinvite: undefined };
+            return;
+          // @implements RFC3261 P85L37-P85L42
+          case '2xx sent':
+            if (p.role !== 'UAS') throw refuse();
+            this.#phase = { name: 'Answered', answer: event.answer, accepted: event.accepted, bye: undefined };
+            return;
+          // @implements RFC3261 P81L46-P81L47, P77L32-P77L35
+          case 'non-2xx final':
+            this.#phase = { name: 'Failed', status: event.status };
+            return;
+          // The caller may end an early dialog with BYE; the callee must not, but receives one (§15).
+          // @implements RFC3261 P89L46-P89L48
+          case 'BYE':
+            this.#phase = { name: 'Ended', status: undefined };
+            return;
+          case 'ACK':
+          case 'no ACK':
+          case 'BYE wanted':
+          case 're-INVITE sent':
+          case 're-INVITE done':
+            throw refuse();
+          default:
+            return unreachable(event);
+        }
+      case 'Answered':
+        switch (event.type) {
+          // @implements RFC3261 P85L45-P85L47
+          case 'ACK':
+            this.#phase = { name: 'Confirmed', status: 200, reinvite: undefined };
+            return;
+          // @implements RFC3261 P86L6-P86L9
+          case 'no ACK':
+            this.#phase = { name: 'Confirmed', status: 200, reinvite: undefined };
+            return;
+          // @implements RFC3261 P89L47-P90L3
+          case 'BYE wanted':
+            if (p.bye !== undefined) throw refuse();
+            this.#phase = { ...p, bye: event.outcome };
+            return;
+          // A BYE from the caller before its ACK.
+          case 'BYE':
+            this.#phase = { name: 'Ended', status: 200 };
+            return;
+          case 'cancel':
+          case 'ring again':
+          case '2xx received':
+          case '2xx sent':
+          case 'non-2xx final':
+          case 're-INVITE sent':
+          case 're-INVITE done':
+            throw refuse();
+          default:
+            return unreachable(event);
+        }
+      case 'Confirmed':
+        switch (event.type) {
+          // A retransmitted ACK (one per 2xx retransmission) changes nothing.
+          case 'ACK':
+            return;
+          // @implements RFC3261 P87L23-P87L25
+          case 're-INVITE sent':
+            if (p.reinvite !== undefined) throw refuse();
+            this.#phase = { ...p, reinvite: event.outcome };
+            return;
+          case 're-INVITE done':
+            this.#phase = { ...p, reinvite: undefined };
+            return;
+          // @implements RFC3261 P77L35-P77L37
+          case 'BYE':
+            this.#phase = { name: 'Ended', status: p.status };
+            return;
+          case 'cancel':
+          case 'ring again':
+          case '2xx received':
+          case '2xx sent':
+          case 'non-2xx final':
+          case 'no ACK':
+          case 'BYE wanted':
+            throw refuse();
+          default:
+            return unreachable(event);
+        }
+      case 'Ended':
+        // A re-INVITE's final response may come after the BYE that ended the call.
+        if (event.type === 're-INVITE done') return;
+        throw refuse();
+      case 'Failed':
+        throw refuse();
+      default:
+        return unreachable(p);
+    }
   }
 
   /** UAS: send 180 (Ringing). */
@@ -111,4 +275,8 @@ export class Call extends EventEmitter {
       this.once('failed', () => resolve(false));
     });
   }
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unknown call state or event ${JSON.stringify(value)}`);
 }

@@ -13,8 +13,15 @@ import type { ClientTransaction, ServerTransaction, TransactionLayer } from '../
 import type { TimerValues } from '../transaction/timers.ts';
 import type { Destination, TransportLayer } from '../transport/layer.ts';
 import type { HostPort } from '../transport/via.ts';
+import type { Accepted2xx } from './accepted.ts';
 import type { Call, CallDriver } from './call.ts';
 import type { Capabilities } from './uas.ts';
+
+/** UAS: a 2xx (to an INVITE or a re-INVITE) retransmitted until its ACK (§13.3.1.4). */
+export interface AwaitingAck {
+  answer: Response;
+  accepted: Accepted2xx;
+}
 
 /** UAC: the ACK sent for a 2xx and where it went, re-sent on 2xx retransmissions. */
 export interface AckCache {
@@ -45,7 +52,7 @@ export interface Core {
   /** Confirmed and early dialogs, by dialog ID, with their call. */
   readonly calls: Map<string, Call>;
   /** UAS: INVITEs answered 2xx and not yet ACKed, by Call-ID + From tag + CSeq (their retransmissions get the 2xx again). */
-  readonly awaitingAck: Map<string, Call>;
+  readonly awaitingAck: Map<string, AwaitingAck>;
   /** UAC: the ACK sent for each 2xx, re-sent on 2xx retransmissions for 64*T1 (§13.2.2.4). */
   readonly acks: Map<string, AckCache>;
   /** UAC: our calls by Call-ID, until they end (a 2xx from another fork finds its call here). */
@@ -56,8 +63,6 @@ export interface Core {
   readonly callOf: WeakMap<ServerTransaction, Call>;
   /** UAS: the 2xx of each answered re-INVITE by dialog, until its ACK (CSeq number) arrives. */
   readonly reinviteAcks: Map<string, { seq: number; stop: () => void }>;
-  /** UAC: the CANCEL sent for a call, once. */
-  readonly cancels: WeakMap<Call, Promise<number>>;
   /** UAC: each call's INVITE client transaction (the one a CANCEL cancels). */
   readonly inviteTransaction: WeakMap<Call, ClientTransaction>;
   /** The core's own timers (ACK cache expiry, CANCEL give-up, INVITE Expires), cleared on close. */
@@ -67,12 +72,13 @@ export interface Core {
 }
 
 /** Runs fire after ms on the core's clock; close() clears whatever has not fired. */
-export function later(core: Core, ms: number, fire: () => void): void {
+export function later(core: Core, ms: number, fire: () => void): TimerHandle {
   const handle = core.clock.setTimer(ms, () => {
     core.pending.delete(handle);
     fire();
   });
   core.pending.add(handle);
+  return handle;
 }
 
 /** Passes a response to its server transaction and logs the transaction. */
@@ -89,8 +95,8 @@ export function respond(core: Core, transaction: ServerTransaction, response: Re
 /** The session is over (BYE sent or received): the call leaves every table. */
 export function endCall(core: Core, call: Call, why: 'local BYE' | 'remote BYE'): void {
   if (call.state === 'Ended') return;
-  call.state = 'Ended';
-  call.accepted?.stop();
+  if (call.phase.name === 'Answered') call.phase.accepted.stop();
+  call.transition({ type: 'BYE' });
   core.awaitingAck.delete(legKey(call.invite));
   if (call.role === 'UAC') core.uacCalls.delete(callId(call.invite));
   if (call.dialog !== undefined) {

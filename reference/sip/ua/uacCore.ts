@@ -70,9 +70,10 @@ export function options(core: Core, target: string | URI): Promise<Outcome> {
 export function bye(core: Core, call: Call): Promise<number> {
   if (call.dialog === undefined || call.state === 'Ended' || call.state === 'Failed') return Promise.resolve(0);
   // @implements RFC3261 P89L47-P90L3
-  if (call.role === 'UAS' && call.state === 'Answered') {
-    call.byeAfterAck = true;
-    return new Promise((resolve) => {
+  const phase = call.phase;
+  if (phase.name === 'Answered') {
+    if (phase.bye !== undefined) return phase.bye;
+    const outcome = new Promise<number>((resolve) => {
       const go = () => {
         call.off('confirmed', go);
         call.off('ackTimeout', go);
@@ -81,6 +82,8 @@ export function bye(core: Core, call: Call): Promise<number> {
       call.on('confirmed', go);
       call.on('ackTimeout', go);
     });
+    call.transition({ type: 'BYE wanted', outcome });
+    return outcome;
   }
   if (call.role === 'UAS' && call.state === 'Calling') throw new Error('the callee must not send BYE on an early dialog (RFC 3261 §15); reject the INVITE instead');
   const dialog = call.dialog;
@@ -114,13 +117,12 @@ export function reinvite(core: Core, call: Call, body?: string): Promise<number>
   const dialog = call.dialog;
   if (dialog === undefined || call.state !== 'Confirmed') throw new Error('a re-INVITE needs a confirmed dialog (RFC 3261 §14)');
   // @implements RFC3261 P87L23-P87L25, P87L27-P87L29
-  if (call.reinviting) throw new Error('a re-INVITE is already in progress on this dialog (RFC 3261 §14.1)');
-  call.reinviting = true;
+  if (call.phase.name === 'Confirmed' && call.phase.reinvite !== undefined) throw new Error('a re-INVITE is already in progress on this dialog (RFC 3261 §14.1)');
   // @implements RFC3261 P87L9-P87L11
   const request = createDialogRequest(dialog, 'INVITE', core.sentBy, { body: body ?? core.sdp() });
-  return new Promise((resolve) => {
+  const outcome = new Promise<number>((resolve) => {
     const done = (status: number) => {
-      call.reinviting = false;
+      call.transition({ type: 're-INVITE done' });
       core.owner.log(`re-INVITE ${callId(request)} -> ${status}`);
       // @implements RFC3261 P76L1-P76L8, P87L41-P87L45
       if ((status === 481 || status === 408) && call.state === 'Confirmed') void bye(core, call);
@@ -148,4 +150,6 @@ export function reinvite(core: Core, call: Call, body?: string): Promise<number>
       failure: (failure) => done(failure === 'timeout' ? 408 : 503),
     });
   });
+  call.transition({ type: 're-INVITE sent', outcome });
+  return outcome;
 }

@@ -60,7 +60,7 @@ function sendInvite(core: Core, call: Call, request: Request, credentials: Crede
       // A timeout after a CANCEL went is the transaction layer giving the
       // INVITE up 64*T1 later: the call counts as cancelled.
       // @implements RFC3261 P54L46-P55L3
-      if (failure === 'timeout' && core.cancels.has(call) && core.inviteTransaction.get(call)?.provisionalReceived === true) {
+      if (failure === 'timeout' && cancelling(call) && core.inviteTransaction.get(call)?.provisionalReceived === true) {
         inviteFailed(core, call, 487);
         return;
       }
@@ -94,7 +94,7 @@ function inviteResponse(core: Core, call: Call, request: Request, response: Resp
   }
   core.owner.log(`INVITE ${callId(request)} -> ${status} ${response.reason}`);
   // §8.1.3.5: a challenge is answered once.
-  if ((status === 401 || status === 407) && credentials !== undefined && !call.cancelRequested) {
+  if ((status === 401 || status === 407) && credentials !== undefined && !cancelling(call)) {
     const retried = retryWithCredentials(request, response, credentials);
     if (retried !== undefined) {
       dropEarlyDialog(core, call);
@@ -119,8 +119,7 @@ function inviteFailed(core: Core, call: Call, status: number, response?: Respons
   // @implements RFC3261 P81L43-P81L44
   if (call.state !== 'Calling') return;
   dropEarlyDialog(core, call);
-  call.state = 'Failed';
-  call.status = status;
+  call.transition({ type: 'non-2xx final', status });
   call.emit('failed', status, response);
 }
 
@@ -155,8 +154,9 @@ function inviteAnswered(core: Core, call: Call, request: Request, response: Resp
   if (call.dialog !== undefined && call.dialog !== dialog) core.calls.delete(call.dialog.key);
   call.dialog = dialog;
   core.calls.set(key, call);
-  call.state = 'Confirmed';
-  call.status = response.status;
+  // (A 2xx of the same dialog again, its ACK cache gone, finds the call confirmed already.)
+  const cancelled = cancelling(call);
+  if (call.state === 'Calling') call.transition({ type: '2xx received', status: response.status });
   // @exception RFC3261 P80L6-P80L9: bodies of provisional responses are not read (no reliable provisionals here); the 2xx's session description is taken as the answer.
   // @exception RFC3261 P82L37-P82L39, P80L11-P80L14, P80L32: the 2xx's session description is not examined (this UA carries no media), and as this UAC always offers in the INVITE it never takes part in the offer-in-2xx exchange: its ACK carries no answer.
   call.remoteBody = response.body.length > 0 ? response.body : undefined;
@@ -164,7 +164,7 @@ function inviteAnswered(core: Core, call: Call, request: Request, response: Resp
   call.emit('answered', response);
   // A CANCEL crossed the 2xx: the call is up but the user gave up on it (§15).
   // @implements RFC3261 P90L11-P90L14
-  if (call.cancelRequested) void bye(core, call);
+  if (cancelled) void bye(core, call);
 }
 
 /**
@@ -200,11 +200,10 @@ export function receiveStrayResponse(core: Core, response: Response, _origin: Or
  */
 export function cancel(core: Core, call: Call): Promise<number> {
   if (call.role !== 'UAC') throw new Error('only the caller cancels an INVITE (RFC 3261 §9.1)');
-  const existing = core.cancels.get(call);
-  if (existing !== undefined) return existing;
+  const phase = call.phase;
+  if (phase.name === 'Calling' && phase.role === 'UAC' && phase.cancel !== undefined) return phase.cancel;
   const transaction = core.inviteTransaction.get(call);
   if (call.state !== 'Calling' || transaction === undefined) return Promise.resolve(0);
-  call.cancelRequested = true;
   const sent = new Promise<number>((resolve) => {
     const outcome = core.transactions.cancel(transaction, {
       response: (response) => {
@@ -215,6 +214,12 @@ export function cancel(core: Core, call: Call): Promise<number> {
     });
     if (outcome === 'not sent: the INVITE has a final response') resolve(0);
   });
-  core.cancels.set(call, sent);
+  call.transition({ type: 'cancel', outcome: sent });
   return sent;
+}
+
+/** The user asked to cancel this call, which has no final response yet. */
+function cancelling(call: Call): boolean {
+  const phase = call.phase;
+  return phase.name === 'Calling' && phase.role === 'UAC' && phase.cancel !== undefined;
 }

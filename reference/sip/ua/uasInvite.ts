@@ -57,12 +57,14 @@ export function ring(core: Core, call: Call): void {
   // is unanswered the 180 goes again every minute (ring() does nothing once
   // the call is answered, rejected or cancelled).
   // @implements RFC3261 P84L33-P84L35
-  if (call.ringAgain) return;
-  call.ringAgain = true;
-  later(core, 60_000, () => {
-    call.ringAgain = false;
+  const phase = call.phase;
+  if (phase.name === 'Calling' && phase.role === 'UAS' && phase.ringAgain !== undefined) return;
+  const timer = later(core, 60_000, () => {
+    if (call.state !== 'Calling') return;
+    call.transition({ type: 'ring again', timer: undefined });
     ring(core, call);
   });
+  call.transition({ type: 'ring again', timer });
 }
 
 export function accept(core: Core, call: Call, body?: string): void {
@@ -76,16 +78,10 @@ export function accept(core: Core, call: Call, body?: string): void {
     call.dialog = Dialog.asUas(call.invite, response);
     core.calls.set(call.dialog.key, call);
   } else call.dialog.dispatch({ type: '2xx sent' });
-  call.state = 'Answered';
-  call.status = 200;
-  call.answer = response;
-  // @implements RFC3261 P85L37-P85L40
-  respond(core, call.transaction, response);
   const origin = call.origin as Origin;
   const leg = legKey(call.invite);
-  core.awaitingAck.set(leg, call);
   // @implements RFC3261 P85L40-P85L42
-  call.accepted = new Accepted2xx(
+  const accepted = new Accepted2xx(
     core.clock,
     core.timers,
     () => void core.transport.sendResponse(response, origin).catch(() => {}),
@@ -93,13 +89,17 @@ export function accept(core: Core, call: Call, body?: string): void {
       // No ACK within 64*T1: the dialog counts as confirmed, but the session ends with a BYE.
       // @implements RFC3261 P86L6-P86L9, P89L5-P89L6
       core.awaitingAck.delete(leg);
-      call.state = 'Confirmed';
+      const waiting = call.phase.name === 'Answered' && call.phase.bye !== undefined;
+      call.transition({ type: 'no ACK' });
       core.owner.log(`INVITE ${callId(call.invite)}: no ACK for the 2xx within 64*T1, sending BYE`);
-      const waiting = call.byeAfterAck;
       call.emit('ackTimeout');
       if (!waiting) void bye(core, call);
     },
   );
+  call.transition({ type: '2xx sent', answer: response, accepted });
+  // @implements RFC3261 P85L37-P85L40
+  respond(core, call.transaction, response);
+  core.awaitingAck.set(leg, { answer: response, accepted });
   call.emit('answered', response);
 }
 
@@ -113,8 +113,7 @@ export function reject(core: Core, call: Call, status: number, reason?: string):
 /** A non-2xx final response ends the attempt and any early dialog (§12.3). */
 // @implements RFC3261 P77L32-P77L35
 export function endUasAttempt(core: Core, call: Call, status: number): void {
-  call.state = 'Failed';
-  call.status = status;
+  call.transition({ type: 'non-2xx final', status });
   if (call.dialog !== undefined) {
     call.dialog.dispatch({ type: 'non-2xx final' });
     core.calls.delete(call.dialog.key);
@@ -160,12 +159,15 @@ export function receiveAck(core: Core, ack: Request): void {
     core.reinviteAcks.delete(key);
     return;
   }
-  if (call === undefined || call.role !== 'UAS' || call.accepted === undefined) return;
+  if (call === undefined || call.role !== 'UAS') return;
   if (cseq(ack).seq !== cseq(call.invite).seq) return;
-  call.accepted.acknowledged();
+  // Retransmissions of the ACK (one per 2xx retransmission) find the call confirmed already.
+  const phase = call.phase;
+  if (phase.name !== 'Answered') return;
+  // @implements RFC3261 P85L45-P85L47
+  phase.accepted.acknowledged();
   core.awaitingAck.delete(legKey(call.invite));
-  if (call.state !== 'Answered') return;
-  call.state = 'Confirmed';
+  call.transition({ type: 'ACK' });
   core.owner.log(`ACK ${callId(ack)} received`);
   call.emit('confirmed', ack);
 }
@@ -173,7 +175,7 @@ export function receiveAck(core: Core, ack: Request): void {
 /** §14.2: a re-INVITE — accepted with the same session description, as a target refresh. */
 export function receiveReinvite(core: Core, request: Request, transaction: ServerTransaction, call: Call): void {
   // @implements RFC3261 P88L33-P88L35
-  if (call.reinviting) {
+  if (call.phase.name === 'Confirmed' && call.phase.reinvite !== undefined) {
     respond(core, transaction, createResponse(request, 491));
     return;
   }
@@ -193,21 +195,19 @@ export function receiveReinvite(core: Core, request: Request, transaction: Serve
   setBody(response, core.sdp(), 'application/sdp');
   respond(core, transaction, response);
   const leg = legKey(request);
-  const reinvite = new Call('UAS', request, dialog.id.localTag, core.owner);
-  reinvite.dialog = dialog;
-  reinvite.answer = response;
-  reinvite.state = 'Answered';
-  core.awaitingAck.set(leg, reinvite);
   const origin = transaction.origin;
-  reinvite.accepted = new Accepted2xx(
+  // @implements RFC3261 P85L40-P85L42
+  const accepted = new Accepted2xx(
     core.clock,
     core.timers,
     () => void core.transport.sendResponse(response, origin).catch(() => {}),
     () => core.awaitingAck.delete(leg),
   );
+  core.awaitingAck.set(leg, { answer: response, accepted });
   // The ACK of a re-INVITE carries the dialog ID and the re-INVITE's CSeq number.
   const stop = () => {
-    reinvite.accepted?.acknowledged();
+    // @implements RFC3261 P85L45-P85L47
+    accepted.acknowledged();
     core.awaitingAck.delete(leg);
   };
   call.once('ended', stop);

@@ -28,7 +28,7 @@ import { TransportLayer, type Destination, type Origin, type TransportLimits } f
 import { formatHost, type HostPort } from '../transport/via.ts';
 import type { Credentials } from './auth.ts';
 import type { Call, CallDriver } from './call.ts';
-import type { AckCache, Core } from './core.ts';
+import type { AckCache, AwaitingAck, Core } from './core.ts';
 import { minimalSdp } from './sdp.ts';
 import { defaultCapabilities, type Capabilities } from './uas.ts';
 import * as uac from './uacCore.ts';
@@ -73,7 +73,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
   /** Confirmed and early dialogs, by dialog ID, with their call. */
   readonly calls = new Map<string, Call>();
   /** UAS: INVITEs answered 2xx and not yet ACKed, by Call-ID + From tag + CSeq (their retransmissions get the 2xx again). */
-  readonly awaitingAck = new Map<string, Call>();
+  readonly awaitingAck = new Map<string, AwaitingAck>();
   /** UAC: the ACK sent for each 2xx, re-sent on 2xx retransmissions for 64*T1 (§13.2.2.4). */
   readonly acks = new Map<string, AckCache>();
   /** UAC: our calls by Call-ID, until they end (a 2xx from another fork finds its call here). */
@@ -119,7 +119,6 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
       ongoing: this.ongoing,
       callOf: new WeakMap(),
       reinviteAcks: new Map(),
-      cancels: new WeakMap(),
       inviteTransaction: new WeakMap(),
       pending: new Set(),
       sweepCountdown: 256,
@@ -154,7 +153,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
 
   /** Stops every timer and transaction and closes the sockets. */
   async close(): Promise<void> {
-    for (const call of this.awaitingAck.values()) call.accepted?.stop();
+    for (const waiting of this.awaitingAck.values()) waiting.accepted.stop();
     for (const handle of this.#core.pending) this.clock.clearTimer(handle);
     this.#core.pending.clear();
     this.awaitingAck.clear();
