@@ -47,6 +47,7 @@ export const MAX_TAG_DISTANCE = 3;
 
 export type StrictRule = 'untagged-stretch' | 'distant-tag';
 
+/** A strict warning: Diagnostic's source and rule, always set (printed as `[rfcdoc:rule]`). */
 export interface StrictDiagnostic extends Diagnostic {
   severity: 'warning';
   source: 'rfcdoc';
@@ -148,7 +149,7 @@ function untaggedStretches(path: string, text: string, lexed: Lexed, citing: rea
         col: firstColumn(text, lexed.lineStarts[first]!),
         message:
           `${run.length} lines of rule code with no tag between them (lines ${first + 1}-${last + 1}; at most ${MAX_UNTAGGED_LINES}): ` +
-          `cite the text they implement (@implements), or say why not (@exception, @todo) [rfcdoc:untagged-stretch]`,
+          `cite the text they implement (@implements), or say why not (@exception, @todo)`,
       });
     }
     run = [];
@@ -175,14 +176,14 @@ function distantTag(path: string, tag: Tag, lexed: Lexed, kinds: readonly LineKi
   const label = `@${tag.kind} ${tag.doc} ${tag.refs.map((r) => r.text).join(', ')}`;
   const at = { severity: 'warning', source: 'rfcdoc', rule: 'distant-tag', file: path, line: tag.line, col: tag.col } as const;
   if (k >= kinds.length) {
-    return { ...at, message: `${label} sits above no code: put it directly above the code that does what it quotes [rfcdoc:distant-tag]` };
+    return { ...at, message: `${label} sits above no code: put it directly above the code that does what it quotes` };
   }
   if (between <= MAX_TAG_DISTANCE) return undefined;
   return {
     ...at,
     message:
       `${label} is ${between} lines away from the code below it (line ${k + 1}; at most ${MAX_TAG_DISTANCE}): ` +
-      `put it directly above the code that does what it quotes [rfcdoc:distant-tag]`,
+      `put it directly above the code that does what it quotes`,
   };
 }
 

@@ -70,7 +70,12 @@ export interface StoreEvent {
 
 export interface LoadResult {
   docs: Map<string, SpecDoc>;
+  /** Every diagnostic of the load: each document's, in the order asked for, then the batch's. */
   diagnostics: Diagnostic[];
+  /** Each document's own diagnostics (its stray bytes, its cache mismatch, why it failed), by id. */
+  byDoc: Map<string, Diagnostic[]>;
+  /** The batch's own: about rfc-index.txt, which every RFC of the batch looked up. */
+  batch: Diagnostic[];
 }
 
 interface IndexFile {
@@ -95,47 +100,70 @@ const paths = (dir: string, id: string) => ({
 });
 
 export async function loadDocs(names: readonly DocName[], opts: StoreOptions): Promise<LoadResult> {
-  const diagnostics: Diagnostic[] = [];
   const docs = new Map<string, SpecDoc>();
+  const byDoc = new Map<string, Diagnostic[]>();
   let lock: Lock;
   try {
     lock = await readLock(opts.cacheDir);
   } catch (e) {
-    return { docs, diagnostics: [error((e as Error).message)] };
+    return { docs, diagnostics: [error((e as Error).message)], byDoc, batch: [] };
   }
-  const before = JSON.stringify(lock);
   const write = cacheWriter(opts.cacheDir);
   const unique = [...new Map(names.map((n) => [n.id, n])).values()];
-  const index = rfcIndex(opts, diagnostics, write);
-  await mapLimit(unique, opts.concurrency ?? 4, async (name) => {
-    opts.onEvent?.({ doc: name.label, state: 'start' });
-    try {
-      const { doc, from } = await loadOne(name, opts, lock, diagnostics, index, write);
-      docs.set(name.id, doc);
-      opts.onEvent?.({ doc: name.label, state: 'done', from });
-    } catch (e) {
-      // Every failure names its document, an I/O error from the cache too.
-      const message = (e as Error).message;
-      diagnostics.push(error(message.startsWith(`${name.label}:`) ? message : `${name.label}: ${message}`));
-      opts.onEvent?.({ doc: name.label, state: 'failed' });
+  const index = rfcIndex(opts, write);
+  // Each worker reads the lock as it was and returns what it found; only this caller merges.
+  const results = await mapLimit(unique, opts.concurrency ?? 4, (name) => loadEach(name, opts, lock, index, write));
+  const next: Lock = { ...lock };
+  const diagnostics: Diagnostic[] = [];
+  for (const r of results) {
+    if (r.loaded) {
+      docs.set(r.name.id, r.loaded.doc);
+      next[r.name.id] = r.loaded.entry;
     }
-  });
-  if (JSON.stringify(lock) !== before) await writeLock(opts.cacheDir, lock, write);
-  return { docs, diagnostics };
+    byDoc.set(r.name.id, r.diagnostics);
+    diagnostics.push(...r.diagnostics);
+  }
+  const batch = await index.notes();
+  diagnostics.push(...batch);
+  if (JSON.stringify(next) !== JSON.stringify(lock)) await writeLock(opts.cacheDir, next, write);
+  return { docs, diagnostics, byDoc, batch };
+}
+
+/** What one worker found for one document: the document and its lock entry, or nothing, and its own diagnostics. */
+interface Loaded {
+  name: DocName;
+  loaded?: { doc: SpecDoc; entry: LockEntry };
+  diagnostics: Diagnostic[];
+}
+
+async function loadEach(name: DocName, opts: StoreOptions, lock: Readonly<Lock>, index: RfcIndex, write: Write): Promise<Loaded> {
+  const diagnostics: Diagnostic[] = [];
+  opts.onEvent?.({ doc: name.label, state: 'start' });
+  try {
+    const { doc, from, entry } = await loadOne(name, opts, lock[name.id], diagnostics, index.lookup, write);
+    opts.onEvent?.({ doc: name.label, state: 'done', from });
+    return { name, loaded: { doc, entry }, diagnostics };
+  } catch (e) {
+    // Every failure names its document, an I/O error from the cache too.
+    const message = (e as Error).message;
+    diagnostics.push(error(message.startsWith(`${name.label}:`) ? message : `${name.label}: ${message}`));
+    opts.onEvent?.({ doc: name.label, state: 'failed' });
+    return { name, diagnostics };
+  }
 }
 
 /** The rfc-index.txt entry of an RFC, when the index is at hand (drafts have none). */
 type IndexLookup = (name: DocName) => Promise<IndexEntry | undefined>;
 type Write = ReturnType<typeof cacheWriter>;
 
-async function loadOne(name: DocName, opts: StoreOptions, lock: Lock, diagnostics: Diagnostic[], index: IndexLookup, write: Write) {
+/** One document; `diagnostics` is its worker's own list. */
+async function loadOne(name: DocName, opts: StoreOptions, locked: LockEntry | undefined, diagnostics: Diagnostic[], index: IndexLookup, write: Write) {
   const p = paths(opts.cacheDir, name.id);
   const build = async (bytes: Uint8Array, hash: string) => {
     const doc = await storeDerived(name, bytes, hash, p, write, await index(name));
     diagnostics.push(...strayWarnings(name.label, relative('.', p.text), doc.strays, (physical) => strayPlace(doc, physical)));
     return doc;
   };
-  const locked = lock[name.id];
   const cached = await readIfExists(p.text);
   const cachedHash = cached && sha256(cached);
   let doc: SpecDoc;
@@ -171,8 +199,8 @@ async function loadOne(name: DocName, opts: StoreOptions, lock: Lock, diagnostic
     }
   }
   if (locked?.sha256 === doc.sha256) checkNumbering(name, doc, locked, opts.updateLock === true);
-  lock[name.id] = { sha256: doc.sha256, size: doc.size, pages: doc.pages, lines: doc.lines.length };
-  return { doc, from };
+  const entry: LockEntry = { sha256: doc.sha256, size: doc.size, pages: doc.pages, lines: doc.lines.length };
+  return { doc, from, entry };
 }
 
 /**
@@ -241,40 +269,52 @@ const BYTES_PER_ENTRY_AT_MOST = 2000;
  * predates the RFC asked for is fetched again. Without an index, titles come
  * from the first page and one note says why.
  */
-function rfcIndex(opts: StoreOptions, diagnostics: Diagnostic[], write: Write): IndexLookup {
+interface RfcIndex {
+  lookup: IndexLookup;
+  /** What reading or fetching the index found, once each: read from the memoized results, after the lookups. */
+  notes(): Promise<Diagnostic[]>;
+}
+
+function rfcIndex(opts: StoreOptions, write: Write): RfcIndex {
   const file = join(opts.cacheDir, RFC_INDEX);
   const parse = (bytes: Uint8Array, from: string) => {
     const entries = parseRfcIndex(new TextDecoder().decode(bytes));
+    let note: Diagnostic | undefined;
     if (entries.size < bytes.length / BYTES_PER_ENTRY_AT_MOST) {
-      diagnostics.push({
+      note = {
         severity: 'note',
         message: `${from}: ${entries.size} RFC entr${entries.size === 1 ? 'y' : 'ies'} in ${bytes.length} bytes, not an rfc-index.txt as the RFC Editor writes it (one citation per RFC, blank lines between); the titles of RFCs it does not list are taken from their first page`,
-      });
+      };
     }
     let newest = 0;
     for (const n of entries.keys()) newest = Math.max(newest, n);
-    return { entries, newest };
+    return { entries, newest, note };
   };
   type Parsed = ReturnType<typeof parse>;
   let cached: Promise<Parsed | undefined> | undefined;
-  let fetched: Promise<Parsed | undefined> | undefined;
-  const fetchIndex = () =>
+  type Fetched = { parsed?: Parsed; note?: Diagnostic };
+  let fetched: Promise<Fetched> | undefined;
+  const fetchIndex = (): Promise<Fetched> =>
     (fetched ??= fetchIndexText(opts).then(
       async ({ bytes, source }) => {
         await write(file, bytes);
-        return parse(bytes, source);
+        return { parsed: parse(bytes, source) };
       },
-      (e) => {
-        diagnostics.push({ severity: 'note', message: `${(e as Error).message}: without it an RFC's title is taken from its first page, and its relations are not known` });
-        return undefined;
-      },
+      (e) => ({ note: { severity: 'note', message: `${(e as Error).message}: without it an RFC's title is taken from its first page, and its relations are not known` } }),
     ));
-  return async (name) => {
-    if (name.kind !== 'rfc') return undefined;
-    cached ??= readIfExists(file).then((b) => (b ? parse(b, relative('.', file)) : undefined));
-    let index = await cached;
-    if (!index || name.number > index.newest) index = (await fetchIndex()) ?? index;
-    return index?.entries.get(name.number);
+  return {
+    async lookup(name) {
+      if (name.kind !== 'rfc') return undefined;
+      cached ??= readIfExists(file).then((b) => (b ? parse(b, relative('.', file)) : undefined));
+      let index = await cached;
+      if (!index || name.number > index.newest) index = (await fetchIndex()).parsed ?? index;
+      return index?.entries.get(name.number);
+    },
+    async notes() {
+      const read = await cached;
+      const got = await fetched;
+      return [read?.note, got?.parsed?.note, got?.note].filter((d): d is Diagnostic => d !== undefined);
+    },
   };
 }
 
@@ -369,12 +409,16 @@ function parsePaged(text: string): PagedLine[] | undefined {
   return out;
 }
 
-/** Runs `fn` over items with at most `limit` at once. */
-export async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+/** Runs `fn` over items with at most `limit` at once; the results in the items' order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
-
