@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { locate, PEERS, type Peer, type PeerName } from './peers.ts';
+import { locate, PEERS, type Peer, type PeerName } from '../tools/testkit/peers.ts';
 
 const USAGE = `usage: npm run peers [-- --check] [--json]
 Installs the Debian packages of every test peer that is missing (as root, with apt-get).

@@ -1,7 +1,7 @@
 /**
- * The system peers the tests drive (SIPp, Chromium, baresip, ...) and the
- * data they read from outside the repository (the RFC sample corpus), in one
- * table: how to find each, and how to install it.
+ * Suites that need a system peer (SIPp, Chromium, baresip, ...) or data from
+ * outside the repository (the RFC sample corpus). The table of peers, how to
+ * find and install each, is tools/testkit/peers.ts (re-exported here).
  *
  * A suite that needs a peer is made with `peerSuite(name, [...needs])`. When
  * everything it needs is here, that is a plain uvu suite. When something is
@@ -12,82 +12,14 @@
  *
  * `npm run peers` (test/install-peers.ts) installs what this table names.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
 import { suite, type Callback, type Test } from 'uvu';
+import { locate, PEERS, peersRequired, whyMissing, type Peer, type PeerName } from '../tools/testkit/peers.ts';
 
-export interface Peer {
-  /** What a person calls it. */
-  title: string;
-  /** The executable looked for on PATH (commands), or undefined for data. */
-  command?: string;
-  /** Debian package(s) that provide it. */
-  packages?: string[];
-  /** For data: the environment variable naming it, and what it must be. */
-  env?: string;
-  /** How a person gets it, in one line. */
-  install: string;
-}
-
-export const PEERS = {
-  sipp: { title: 'SIPp', command: 'sipp', packages: ['sip-tester'], install: 'apt-get install -y sip-tester (or: npm run peers)' },
-  chromium: { title: 'Chromium', command: 'chromium', packages: ['chromium'], install: 'apt-get install -y chromium (or: npm run peers)' },
-  // baresip-core has the binary and every module the tests load (g711, aufile, ctrl_tcp); the baresip metapackage adds GUI and video ones.
-  baresip: { title: 'baresip', command: 'baresip', packages: ['baresip-core'], install: 'apt-get install -y baresip-core (or: npm run peers)' },
-  corpus: {
-    title: 'the RFC sample corpus',
-    env: 'RFC_CORPUS',
-    install: 'set RFC_CORPUS to a tarball (.tar, .tar.gz, .tar.xz) or a directory of RFC texts (rfcNNNN.txt)',
-  },
-} satisfies Record<string, Peer>;
-
-export type PeerName = keyof typeof PEERS;
-
-/** Is RFCDOC_PEERS=require set (CI), so that a missing peer fails? */
-export const peersRequired = (): boolean => process.env.RFCDOC_PEERS === 'require';
-
-/** The full path of an executable found on PATH, or undefined. */
-export function onPath(command: string, path = process.env.PATH ?? ''): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (dir === '' || !isAbsolute(dir)) continue;
-    const file = join(dir, command);
-    try {
-      accessSync(file, constants.X_OK);
-      if (statSync(file).isFile()) return file;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
-
-/** Where a peer is: its executable, or the file or directory its variable names; undefined when missing. */
-export function locate(name: PeerName): string | undefined {
-  const peer: Peer = PEERS[name];
-  if (peer.command !== undefined) return onPath(peer.command);
-  const value = peer.env === undefined ? undefined : process.env[peer.env];
-  if (value === undefined || value === '') return undefined;
-  return existsSync(value) ? value : undefined;
-}
-
-/** Why a peer is missing, in words for the closing summary. */
-function whyMissing(name: PeerName): string {
-  const peer: Peer = PEERS[name];
-  if (peer.command !== undefined) return `\`${peer.command}\` is not on PATH`;
-  const value = peer.env === undefined ? undefined : process.env[peer.env];
-  if (value === undefined || value === '') return `${peer.env} is not set`;
-  return `${peer.env}=${value} does not exist`;
-}
+// The table and its lookups live in tools/testkit/peers.ts (benchmarks use them too, without uvu).
+export { locate, onPath, peerPath, PEERS, peersRequired, type Peer, type PeerName } from '../tools/testkit/peers.ts';
 
 /** Peers found missing during this run, with the suites that needed them. */
 const missing = new Map<PeerName, string[]>();
-
-/** The path of a peer the caller has already checked for (peerSuite); throws naming it otherwise. */
-export function peerPath(name: PeerName): string {
-  const found = locate(name);
-  if (found === undefined) throw new Error(`${PEERS[name].title} is missing: ${whyMissing(name)}; ${PEERS[name].install}`);
-  return found;
-}
 
 /**
  * A uvu suite that needs `needs`. With all of them present it is a plain

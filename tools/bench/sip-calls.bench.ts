@@ -18,8 +18,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { peerPath } from '../../test/peers.ts';
-import { freePort, sippCounters, start, startOurUas, stop, waitFor, type Running } from '../../test/reference/sip/sipp/peers.ts';
+import { peerPath } from '../testkit/peers.ts';
+import { freePort, sippCounters, start, startOurUas, stop, waitFor, type Running } from '../testkit/processes.ts';
 
 const STEP_SECONDS = 3;
 const OUR_RATES = [100, 300, 600, 1000, 1600, 2400];

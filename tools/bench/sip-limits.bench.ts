@@ -22,7 +22,7 @@ import { createSocket, type Socket as Udp } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { freePort, startOurUas, stop, type Running } from '../../test/reference/sip/sipp/peers.ts';
+import { freePort, startOurUas, stop, type Running } from '../testkit/processes.ts';
 import { parse } from '../../reference/sip/syntax/parse.ts';
 import { StreamFramer } from '../../reference/sip/syntax/framing.ts';
 import { DEFAULT_LIMITS } from '../../reference/sip/syntax/limits.ts';

@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
 
-const { callFlowMessages, tortureMessages } = await import('../../test/reference/sip/syntax/fixtures-rfc.ts');
+const { callFlowMessages, tortureMessages } = await import('../testkit/rfcMessages.ts');
 const { parse, serialize } = await import('../../reference/sip/syntax/index.ts');
 
 const require = createRequire(import.meta.url);

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CLI, freePort, start, stop, waitFor, type Running } from './sipp/peers.ts';
+import { CLI, freePort, start, stop, waitFor, type Running } from '../../../tools/testkit/processes.ts';
 import { rawTcp, rawUdp, requestText, until } from './transport/net.ts';
 
 async function listening(command: 'uas' | 'server', port: number, flags: string[]): Promise<Running> {

@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { CLI, ROOT, freePort } from './sipp/peers.ts';
+import { CLI, ROOT, freePort } from '../../../tools/testkit/processes.ts';
 
 interface Run {
   code: number | null;

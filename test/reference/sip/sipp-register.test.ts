@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sipServer } from './proxy/processes.ts';
-import { alive, freePort, ROOT, start, stop, type Running } from './sipp/peers.ts';
+import { alive, freePort, ROOT, start, stop, type Running } from '../../../tools/testkit/processes.ts';
 
 const test = peerSuite('SIPp REGISTER', ['sipp']);
 

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { peerPath } from '../../../peers.ts';
-import { freePort, start, stop, waitFor, type Running } from '../sipp/peers.ts';
+import { freePort, start, stop, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
 import { parse, topVia, isRequest, type Message } from '../../../../reference/sip/syntax/index.ts';
 
 /**

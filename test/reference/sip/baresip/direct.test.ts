@@ -9,7 +9,7 @@
 import * as assert from 'uvu/assert';
 import { peerSuite } from '../../../peers.ts';
 import { sip } from '../proxy/processes.ts';
-import { freePort, stop, waitFor, type Running } from '../sipp/peers.ts';
+import { freePort, stop, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
 import { contacts } from '../../../../reference/sip/syntax/index.ts';
 import { parseTraced, startBaresip, stopBaresip, type Baresip } from './baresip.ts';
 import { baresipCallsOurUas, RtpSink, startLoggingUas, waitForDialog } from './ours.ts';

@@ -6,7 +6,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { sip } from '../proxy/processes.ts';
-import { stop, waitFor, type Running } from '../sipp/peers.ts';
+import { stop, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
 import { callId, cseq, isRequest } from '../../../../reference/sip/syntax/index.ts';
 import { parseTraced, type Baresip, type BaresipEvent, type Traced } from './baresip.ts';
 

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { peerSuite } from '../../../peers.ts';
 import { sip, sipServer } from '../proxy/processes.ts';
-import { freePort, stop, waitFor, type Running } from '../sipp/peers.ts';
+import { freePort, stop, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
 import { ALGORITHM_PREFERENCE, parseChallenges, parseCredentials } from '../../../../reference/auth/digest.ts';
 import { callId, isRequest, recordRoutes, routes, formatUri, type Message } from '../../../../reference/sip/syntax/index.ts';
 import { parseTraced, startBaresip, startLine, stopBaresip, type Baresip, type Traced } from './baresip.ts';

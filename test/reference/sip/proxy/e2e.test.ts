@@ -14,7 +14,7 @@ import type { Call } from '../../../../reference/sip/ua/call.ts';
 import { RegisterClient } from '../../../../reference/sip/ua/register.ts';
 import { parseUri } from '../../../../reference/sip/syntax/uri.ts';
 import { sip, sipServer } from './processes.ts';
-import { stop, waitFor } from '../sipp/peers.ts';
+import { stop, waitFor } from '../../../../tools/testkit/processes.ts';
 
 function usersFile(): { file: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'sip-users-'));

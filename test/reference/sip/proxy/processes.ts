@@ -2,7 +2,7 @@
  * Test helper: run `npm run sip -- <command>` as a child process, on the
  * process-group helpers of ../sipp/peers.ts (start, stop, waitFor).
  */
-import { CLI, start, stop, waitFor, type Running } from '../sipp/peers.ts';
+import { CLI, start, stop, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
 
 /** The SIP CLI, as `npm run sip` runs it (tsx), without npm's wrapper processes. */
 export function sip(args: string[]): Running {

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sipServer } from './processes.ts';
-import { freePort, sippCounters, start, stop, type Running } from '../sipp/peers.ts';
+import { freePort, sippCounters, start, stop, type Running } from '../../../../tools/testkit/processes.ts';
 
 const test = peerSuite('SIPp through our proxy', ['sipp']);
 

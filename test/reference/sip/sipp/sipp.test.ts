@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alive, CLI, freePort, sippCounters, start, startOurUas, stop, type Running } from './peers.ts';
+import { alive, CLI, freePort, sippCounters, start, startOurUas, stop, type Running } from '../../../../tools/testkit/processes.ts';
 
 const test = peerSuite('SIPp interop', ['sipp']);
 

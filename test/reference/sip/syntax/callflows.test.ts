@@ -4,7 +4,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { callFlowMessages } from './fixtures-rfc.ts';
+import { callFlowMessages } from '../../../../tools/testkit/rfcMessages.ts';
 import { semantic, reformatProblems } from './semantic.ts';
 import { parse, serialize, SipParseError, vias, cseq, contacts, type Address } from '../../../../reference/sip/syntax/index.ts';
 

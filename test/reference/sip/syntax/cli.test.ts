@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../../../helpers.ts';
-import { tortureMessages } from './fixtures-rfc.ts';
+import { tortureMessages } from '../../../../tools/testkit/rfcMessages.ts';
 
 const dir = tempDir('sip-cli-');
 const messages = await tortureMessages();

@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tortureMessages, callFlowMessages } from './fixtures-rfc.ts';
+import { tortureMessages, callFlowMessages } from '../../../../tools/testkit/rfcMessages.ts';
 import { semantic } from './semantic.ts';
 import { parse, serializeBytes, SipParseError, StreamFramer, vias, contacts, from, to, cseq, type Message } from '../../../../reference/sip/syntax/index.ts';
 

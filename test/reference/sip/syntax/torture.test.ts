@@ -3,7 +3,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tortureMessages, type TortureMessage } from './fixtures-rfc.ts';
+import { tortureMessages, type TortureMessage } from '../../../../tools/testkit/rfcMessages.ts';
 import { semantic, reformatProblems } from './semantic.ts';
 import {
   parse, serializeBytes, SipParseError, badRequestReason, vias, cseq, maxForwards, to, from, contacts, callId,

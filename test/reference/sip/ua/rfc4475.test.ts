@@ -13,7 +13,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Request, Response } from '../../../../reference/sip/syntax/index.ts';
 import { UserAgent, type Call } from '../../../../reference/sip/ua/index.ts';
-import { tortureMessages } from '../syntax/fixtures-rfc.ts';
+import { tortureMessages } from '../../../../tools/testkit/rfcMessages.ts';
 import { settle, Peer } from './peer.ts';
 
 interface Seen {

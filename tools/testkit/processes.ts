@@ -8,7 +8,7 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = 'reference/sip/cli.ts';
 
 /** Ports freePort handed out in this process: never handed out twice, so two calls in a row cannot get the same one. */

@@ -7,7 +7,7 @@
  *   after headings like "F1 REGISTER Bob -> SIP Server".
  */
 import { gunzipSync } from 'node:zlib';
-import { realDoc } from '../../../helpers.ts';
+import { realDoc } from './docs.ts';
 
 /** One member of a tar archive. */
 export interface TarEntry {
