@@ -4,17 +4,19 @@
  * highlighter's cache; a renderer kept alive (rfcdoc serve) re-renders only
  * pages whose inputs changed.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Citation, Project, SourceFile } from '../annotate/model.ts';
 import { mapEntries } from '../annotate/project.ts';
 import { docId } from '../annotate/resolve.ts';
 import { createSiteHighlighter, type Highlighter } from './highlight.ts';
-import { renderSourcePage } from './source-page.ts';
-import { renderDocPage } from './rfc-page.ts';
+import { renderSourcePage, type SourcePageInput } from './source-page.ts';
+import { renderDocPage, type DocPageInput } from './rfc-page.ts';
 import { renderIndexPage } from './index-page.ts';
-import { renderReadmePage } from './markdown.ts';
+import { renderReadmePage, type ReadmeInput } from './markdown.ts';
+import type { Frame } from './layout.ts';
+import { pageKey } from './page-key.ts';
+import type { SpecDoc } from '../spec/document.ts';
 import { searchEntries, searchScript } from './search.ts';
 import { docPage, filePage } from './urls.ts';
 
@@ -35,8 +37,6 @@ export interface SiteRenderer {
   highlighter: Highlighter;
 }
 
-const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
-
 /** Files that get a page: modules, test files that carry tags, READMEs. */
 export function pageFiles(project: Project): { sources: SourceFile[]; readmes: SourceFile[] } {
   const sources = project.files.filter((f) => f.role === 'module' || (f.role === 'test' && f.tags.length > 0));
@@ -44,8 +44,14 @@ export function pageFiles(project: Project): { sources: SourceFile[]; readmes: S
   return { sources, readmes };
 }
 
-export async function createSiteRenderer(highlighter?: Highlighter): Promise<SiteRenderer> {
-  const hl = highlighter ?? (await createSiteHighlighter());
+export interface RendererOptions {
+  highlighter?: Highlighter;
+  /** Render every page for `rfcdoc serve` (layout.ts: its CSP and live-reload script). */
+  live?: boolean;
+}
+
+export async function createSiteRenderer(opts: RendererOptions = {}): Promise<SiteRenderer> {
+  const hl = opts.highlighter ?? (await createSiteHighlighter());
   const pageCache = new Map<string, { key: string; html: string }>();
   let assets: [string, string][] | undefined;
 
@@ -56,7 +62,9 @@ export async function createSiteRenderer(highlighter?: Highlighter): Promise<Sit
       const files: SiteFiles = new Map(assets);
       const before = hl.misses;
       let rendered = 0;
-      const cached = (path: string, key: string, make: () => string) => {
+      // A page is rendered again only when its renderer's input changed (page-key.ts).
+      const cached = (path: string, input: object, make: () => string) => {
+        const key = pageKey(input);
         const hit = pageCache.get(path);
         if (hit && hit.key === key) return hit.html;
         rendered++;
@@ -66,7 +74,7 @@ export async function createSiteRenderer(highlighter?: Highlighter): Promise<Sit
       };
 
       const { sources, readmes } = pageFiles(project);
-      const hasReadme = readmes.some((r) => r.path === 'README.md');
+      const frame: Frame = { readme: readmes.some((r) => r.path === 'README.md'), live: opts.live === true };
       const byFile = new Map<string, Citation[]>();
       const byDoc = new Map<string, Citation[]>();
       for (const c of project.citations) {
@@ -75,36 +83,42 @@ export async function createSiteRenderer(highlighter?: Highlighter): Promise<Sit
       }
 
       for (const f of sources) {
-        const cs = byFile.get(f.path) ?? [];
-        const docsKey = [...new Set(cs.map((c) => docId(c.tag.doc)))].map((id) => project.docs.get(id)?.sha256).join();
-        const key = sha1(`${hasReadme}\0${f.text}\0${JSON.stringify(f.tags)}\0${docsKey}\0${f.description}\0${f.sloc}`);
+        const input: SourcePageInput = { file: f, citations: byFile.get(f.path) ?? [], docs: docsNamed(project, f), ...frame };
         const path = filePage(f.path);
-        files.set(path, cached(path, key, () => renderSourcePage({ file: f, lines: hl.lines(f.text.replace(/\n$/, '')), citations: cs, docs: project.docs, readme: hasReadme })));
+        files.set(path, cached(path, input, () => renderSourcePage(input, hl.lines(f.text.replace(/\n$/, '')))));
       }
 
       for (const [id, doc] of project.docs) {
-        const cs = byDoc.get(id) ?? [];
-        const reqs = project.requirements.get(id) ?? [];
-        const key = sha1(
-          `${hasReadme}\0${doc.sha256}\0${JSON.stringify(cs.map((c) => [c.tag.kind, c.tag.file, c.tag.line, c.span.begin, c.span.end]))}\0${reqs.map((r) => r.status[0]).join('')}`,
-        );
+        const input: DocPageInput = { doc, citations: byDoc.get(id) ?? [], requirements: project.requirements.get(id) ?? [], ...frame };
         const path = docPage(doc);
-        files.set(path, cached(path, key, () => renderDocPage({ doc, citations: cs, requirements: reqs, readme: hasReadme })));
+        files.set(path, cached(path, input, () => renderDocPage(input)));
       }
 
       const pagePaths = new Set([...sources, ...readmes].map((f) => f.path));
       for (const r of readmes) {
+        const input: ReadmeInput = { path: r.path, text: r.text, pages: pagePaths, ...frame };
         const path = filePage(r.path);
-        files.set(path, cached(path, sha1(`${r.text}\0${[...pagePaths].join()}`), () => renderReadmePage({ path: r.path, text: r.text, pages: pagePaths, readme: hasReadme })));
+        files.set(path, cached(path, input, () => renderReadmePage(input)));
       }
 
-      files.set('index.html', renderIndexPage(project, sources, hasReadme));
+      files.set('index.html', renderIndexPage(project, sources, frame));
       files.set('map.json', JSON.stringify(mapEntries(project), null, 1) + '\n');
       files.set('assets/search-index.js', searchScript(searchEntries(sources, project.docs.values(), readmes.map((r) => r.path))));
       files.set('assets/code.css', hl.css());
       return { files, stats: { pages: files.size, rendered: rendered + 1, highlighted: hl.misses - before } };
     },
   };
+}
+
+/** The documents a file's tags name (all a source page reads of project.docs), by id. */
+function docsNamed(project: Project, file: SourceFile): Map<string, SpecDoc> {
+  const docs = new Map<string, SpecDoc>();
+  for (const t of file.tags) {
+    const id = docId(t.doc);
+    const d = project.docs.get(id);
+    if (d) docs.set(id, d);
+  }
+  return docs;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

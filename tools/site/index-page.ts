@@ -6,9 +6,9 @@ import { figures } from './figures.ts';
 import { FIGURES_HEAD, figuresCells } from './rfc-page.ts';
 import { docByLabel, fileDocs } from './source-page.ts';
 import { docPage, filePage, href } from './urls.ts';
-import { layout } from './layout.ts';
+import { layout, type Frame } from './layout.ts';
 
-export function renderIndexPage(project: Project, pages: readonly SourceFile[], readme: boolean): string {
+export function renderIndexPage(project: Project, pages: readonly SourceFile[], { readme, live }: Frame): string {
   const path = 'index.html';
   const citationsOf = new Map<string, number>();
   const docCitations = new Map<string, Citation[]>();
@@ -68,5 +68,5 @@ ${docRows}
 <section aria-labelledby="h-tests"><h2 id="h-tests">Tests</h2>
 ${tests.length ? table(tests, 'Test files with tags') : '<p>No test file carries a tag yet.</p>'}
 </section>`;
-  return layout({ path, title: 'Index', body, readme });
+  return layout({ path, title: 'Index', body, readme, live });
 }

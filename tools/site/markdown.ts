@@ -12,15 +12,15 @@ import remarkRehype from 'remark-rehype';
 import rehypeStringify from 'rehype-stringify';
 import type { Root, Element, RootContent, ElementContent } from 'hast';
 import { filePage, href } from './urls.ts';
-import { layout } from './layout.ts';
+import { layout, type Frame } from './layout.ts';
 
-export interface ReadmeInput {
+/** What a README's page reads (its cache key is made of exactly this, tools/site/page-key.ts). */
+export interface ReadmeInput extends Frame {
   /** Project-relative path of the README. */
   path: string;
   text: string;
   /** Project paths that have a page (source files and READMEs). */
   pages: ReadonlySet<string>;
-  readme?: boolean;
 }
 
 /** Where a relative link from `from` (a project file) to `target` lands in the site, if anywhere. */
@@ -81,8 +81,8 @@ export function renderMarkdown(path: string, text: string, pages: ReadonlySet<st
   return String(processor.processSync({ value: text, data: { from: path, pages } }));
 }
 
-export function renderReadmePage({ path, text, pages, readme }: ReadmeInput): string {
+export function renderReadmePage({ path, text, pages, readme, live }: ReadmeInput): string {
   const html = renderMarkdown(path, text, pages);
   const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? path;
-  return layout({ path: filePage(path), title: path === 'README.md' ? title : path, body: `<article class="prose">\n${html}\n</article>`, readme });
+  return layout({ path: filePage(path), title: path === 'README.md' ? title : path, body: `<article class="prose">\n${html}\n</article>`, readme, live });
 }

@@ -11,14 +11,14 @@ import { esc, pct } from './html.ts';
 import { docName } from './docinfo.ts';
 import { byKeyword, bySection, figures, type Figures } from './figures.ts';
 import { docPage, filePage, href, pageAnchor, sectionAnchor } from './urls.ts';
-import { layout } from './layout.ts';
+import { layout, type Frame } from './layout.ts';
 
-export interface DocPageInput {
+/** What a document's page reads (its cache key is made of exactly this, tools/site/page-key.ts). */
+export interface DocPageInput extends Frame {
   doc: SpecDoc;
   /** Every citation of this doc. */
   citations: readonly Citation[];
   requirements: readonly Requirement[];
-  readme?: boolean;
 }
 
 const KIND_RANK: Record<TagKind, number> = { implements: 0, tests: 1, exception: 2, todo: 3 };
@@ -38,7 +38,7 @@ export function figuresCells(f: Figures): string {
 }
 export const FIGURES_HEAD = `<th scope="col" class="num">Requirements</th><th scope="col" class="num">Implemented</th><th scope="col" class="num">Tested</th><th scope="col" class="num">Exceptions</th><th scope="col" class="num">To do</th><th scope="col" class="num">Missing</th>`;
 
-export function renderDocPage({ doc, citations, requirements, readme }: DocPageInput): string {
+export function renderDocPage({ doc, citations, requirements, readme, live }: DocPageInput): string {
   const path = docPage(doc);
   const n = doc.lines.length;
 
@@ -144,7 +144,7 @@ ${out.join('\n')}
 </div>
 </section>
 </article>`;
-  return layout({ path, title: `${docName(doc)}: ${doc.title}`, body, readme });
+  return layout({ path, title: `${docName(doc)}: ${doc.title}`, body, readme, live });
 }
 
 function backlinks(from: string, cs: readonly Citation[]): string {

@@ -14,11 +14,7 @@ import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
 import { createSiteRenderer, type RenderStats, type SiteFiles } from './build.ts';
 import { buildSite, existing, SITE_PATHS, type BuildResult } from './pipeline.ts';
 import { createAnalyzer } from './incremental.ts';
-import { CSP } from './layout.ts';
-import { esc } from './html.ts';
-
-const LIVE_PREFIX = '/__rfcdoc/';
-const SERVE_CSP = `${CSP}; connect-src 'self'`;
+import { LIVE_PREFIX } from './layout.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -74,7 +70,8 @@ export interface Server {
 
 export async function serve(opts: ServeOptions): Promise<Server> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
-  const renderer = await createSiteRenderer();
+  // Every page rendered for serving: the CSP that lets it connect back, the live-reload script (layout.ts).
+  const renderer = await createSiteRenderer({ live: true });
   // SITE_PATHS as they exist at start; a README.md added later is picked up on restart.
   const analyze = createAnalyzer({ root: opts.root, paths: await existing(opts.root, SITE_PATHS), store: opts.store });
   let files: SiteFiles = new Map();
@@ -165,7 +162,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
     }
     const ext = posix.extname(path);
     res.writeHead(200, { 'content-type': TYPES[ext] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    res.end(ext === '.html' ? live(body) : body);
+    res.end(body);
   }
 
   const watchers: FSWatcher[] = [];
@@ -219,11 +216,4 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       await running;
     },
   };
-}
-
-/** A served page: its CSP also allows the event stream, and it loads the live-reload script. */
-function live(html: string): string {
-  return html
-    .replace(`content="${esc(CSP)}"`, `content="${esc(SERVE_CSP)}"`)
-    .replace('</body>', `<script src="${LIVE_PREFIX}live.js" defer></script>\n</body>`);
 }

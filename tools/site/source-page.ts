@@ -10,16 +10,15 @@ import { docId } from '../annotate/resolve.ts';
 import { esc } from './html.ts';
 import { citationHeading, docName } from './docinfo.ts';
 import { docPage, filePage, href } from './urls.ts';
-import { layout } from './layout.ts';
+import { layout, type Frame } from './layout.ts';
 
-export interface SourcePageInput {
+/** What a source page reads (its cache key is made of exactly this, tools/site/page-key.ts). */
+export interface SourcePageInput extends Frame {
   file: SourceFile;
-  /** Highlighted HTML per line. */
-  lines: string[];
   /** The citations of this file's tags. */
   citations: readonly Citation[];
+  /** The documents this file's tags name, by id. */
   docs: ReadonlyMap<string, SpecDoc>;
-  readme?: boolean;
 }
 
 export const tagKey = (t: Pick<Tag, 'file' | 'line' | 'col'>) => `${t.file}:${t.line}:${t.col}`;
@@ -63,7 +62,8 @@ function citationBox(path: string, c: Citation, docs: ReadonlyMap<string, SpecDo
 /** Is the line only a comment (so the box may take its place)? */
 const commentOnly = (text: string) => /^\s*(\/\/|\/\*|\*)/.test(text);
 
-export function renderSourcePage({ file, lines, citations, docs, readme }: SourcePageInput): string {
+/** `lines`: file.text highlighted, HTML per line (a function of the text alone). */
+export function renderSourcePage({ file, citations, docs, readme, live }: SourcePageInput, lines: readonly string[]): string {
   const path = filePage(file.path);
   const byTag = new Map<string, Citation[]>();
   for (const c of citations) {
@@ -122,5 +122,5 @@ ${moduleTags.length ? `<div class="modtags">${moduleTags.map((t) => moduleTagBox
 ${rows.join('\n')}
 </div>
 </article>`;
-  return layout({ path, title: file.path, body, readme });
+  return layout({ path, title: file.path, body, readme, live });
 }
