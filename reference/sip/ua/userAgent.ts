@@ -63,25 +63,21 @@ export interface UserAgentOptions {
   mediaPort?: number;
 }
 
+/**
+ * The UA's life: Running, with the Core (its settings and tables) that the
+ * UAS and UAC cores work on, until close(); then Closed, holding nothing.
+ */
+export type UserAgentState = { name: 'Running'; core: Core } | { name: 'Closed' };
+
 export class UserAgent extends EventEmitter implements TransactionUser, CallDriver {
+  /** Settings, fixed at start (the Core holds the same values for the cores). */
   readonly capabilities: Capabilities;
   readonly timers: TimerValues;
   readonly clock: Clock;
   readonly identity: Address;
   readonly contact: Address;
   readonly routeSet: Address[];
-  /** Confirmed and early dialogs, by dialog ID, with their call. */
-  readonly calls = new Map<string, Call>();
-  /** UAS: INVITEs answered 2xx and not yet ACKed, by Call-ID + From tag + CSeq (their retransmissions get the 2xx again). */
-  readonly awaitingAck = new Map<string, AwaitingAck>();
-  /** UAC: the ACK sent for each 2xx, re-sent on 2xx retransmissions for 64*T1 (§13.2.2.4). */
-  readonly acks = new Map<string, AckCache>();
-  /** UAC: our calls by Call-ID, until they end (a 2xx from another fork finds its call here). */
-  readonly uacCalls = new Map<string, Call>();
-  /** UAS: server transactions by Call-ID + From tag + CSeq, for §8.2.2.2 (swept of ended ones). */
-  readonly ongoing = new Map<string, ServerTransaction>();
-  /** What the UAS and UAC cores work on: these settings and tables, and the core's own. */
-  readonly #core: Core;
+  #state: UserAgentState;
 
   private constructor(
     readonly transport: TransportLayer,
@@ -99,8 +95,10 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
     // @implements RFC3261 P40L18-P40L21
     this.contact = parseAddress(`<sip:${options.contactUser ?? 'ua'}@${host}:${sentBy.port}>`, 'Contact');
     this.routeSet = (options.routeSet ?? []).map((r) => parseAddress(r.startsWith('<') ? r : `<${r}>`, 'route set'));
+    // The rest is settings and empty tables: the rules that read them carry
+    // their tags where they apply (uac.ts, uasCore.ts, uasInvite.ts, uacInvite.ts).
     const sdp = options.sdp ?? (() => minimalSdp({ address: sentBy.host, port: options.mediaPort ?? 49170 }));
-    this.#core = {
+    const core: Core = {
       owner: this,
       transport,
       transactions,
@@ -112,17 +110,50 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
       routeSet: this.routeSet,
       sentBy,
       sdp,
-      calls: this.calls,
-      awaitingAck: this.awaitingAck,
-      acks: this.acks,
-      uacCalls: this.uacCalls,
-      ongoing: this.ongoing,
+      calls: new Map<string, Call>(),
+      awaitingAck: new Map<string, AwaitingAck>(),
+      acks: new Map<string, AckCache>(),
+      uacCalls: new Map<string, Call>(),
+      ongoing: new Map<string, ServerTransaction>(),
       callOf: new WeakMap(),
       reinviteAcks: new Map(),
       inviteTransaction: new WeakMap(),
       pending: new Set(),
       sweepCountdown: 256,
     };
+    this.#state = { name: 'Running', core };
+  }
+
+  get state(): UserAgentState['name'] {
+    return this.#state.name;
+  }
+
+  /** The Core, for what only a running UA does; anything asked of a closed UA is refused, naming it. */
+  #core(what: string): Core {
+    const state = this.#state;
+    switch (state.name) {
+      case 'Running':
+        return state.core;
+      case 'Closed':
+        throw new Error(`UserAgent: ${what} in state Closed`);
+      default:
+        return unreachable(state);
+    }
+  }
+
+  /** A message from below while closing: refused, and said so (the sockets are going). */
+  #fromNetwork(what: string, handle: (core: Core) => void): void {
+    const state = this.#state;
+    switch (state.name) {
+      case 'Running':
+        handle(state.core);
+        return;
+      case 'Closed':
+        this.log(`${what} after close: dropped`);
+        return;
+      default:
+        unreachable(state);
+    }
   }
 
   static async start(options: UserAgentOptions): Promise<UserAgent> {
@@ -151,29 +182,29 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
     if (this.listenerCount('log') > 0) this.emit('log', line);
   }
 
-  /** Stops every timer and transaction and closes the sockets. */
+  /** Running → Closed: stops every timer and transaction, forgets every call and closes the sockets. */
   async close(): Promise<void> {
-    for (const waiting of this.awaitingAck.values()) waiting.accepted.stop();
-    for (const handle of this.#core.pending) this.clock.clearTimer(handle);
-    this.#core.pending.clear();
-    this.awaitingAck.clear();
-    this.calls.clear();
-    this.acks.clear();
-    this.uacCalls.clear();
-    this.ongoing.clear();
+    // A second close (SIGINT then SIGTERM) has nothing left to do.
+    if (this.#state.name === 'Closed') return;
+    const core = this.#core('close');
+    for (const waiting of core.awaitingAck.values()) waiting.accepted.stop();
+    for (const handle of core.pending) this.clock.clearTimer(handle);
+    this.#state = { name: 'Closed' };
     this.transactions.close();
     await this.transport.close();
   }
 
-  /** Sizes of every table, to show they do not grow with finished calls. */
+  /** Sizes of every table, to show they do not grow with finished calls (all 0 once closed). */
   stats(): Record<string, number> {
-    uas.sweep(this.#core);
+    const state = this.#state;
+    const core = state.name === 'Running' ? state.core : undefined;
+    if (core !== undefined) uas.sweep(core);
     return {
-      calls: this.calls.size,
-      awaitingAck: this.awaitingAck.size,
-      acks: this.acks.size,
-      uacCalls: this.uacCalls.size,
-      ongoing: this.ongoing.size,
+      calls: core?.calls.size ?? 0,
+      awaitingAck: core?.awaitingAck.size ?? 0,
+      acks: core?.acks.size ?? 0,
+      uacCalls: core?.uacCalls.size ?? 0,
+      ongoing: core?.ongoing.size ?? 0,
       clientTransactions: this.transactions.clients.size,
       serverTransactions: this.transactions.servers.size,
     };
@@ -182,60 +213,64 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
   // UAS (§8.2, §9.2, §11.2, §12.2.2, §13.3, §14.2, §15.1.2): uasCore.ts, uasInvite.ts
 
   receiveRequest(request: Request, transaction: ServerTransaction | undefined, origin: Origin): void {
-    uas.receiveRequest(this.#core, request, transaction, origin);
+    this.#fromNetwork(`${request.method} request`, (core) => uas.receiveRequest(core, request, transaction, origin));
   }
 
   ring(call: Call): void {
-    uasInvite.ring(this.#core, call);
+    uasInvite.ring(this.#core('ring'), call);
   }
 
   accept(call: Call, body?: string): void {
-    uasInvite.accept(this.#core, call, body);
+    uasInvite.accept(this.#core('accept'), call, body);
   }
 
   reject(call: Call, status: number, reason?: string): void {
-    uasInvite.reject(this.#core, call, status, reason);
+    uasInvite.reject(this.#core('reject'), call, status, reason);
   }
 
   // UAC (§8.1, §9.1, §11.1, §12.2.1, §13.2, §14.1, §15.1.1): uacInvite.ts, uacCore.ts
 
   /** §13.2.1: place a call. Listen on the returned Call for 'answered', 'failed', 'ended'. */
   invite(target: string | URI, options: InviteOptions = {}): Call {
-    return uacInvite.invite(this.#core, target, options);
+    return uacInvite.invite(this.#core('invite'), target, options);
   }
 
   /** A response no client transaction claimed: a retransmitted 2xx, or the 2xx of another fork. */
   receiveStrayResponse(response: Response, origin: Origin): void {
-    uacInvite.receiveStrayResponse(this.#core, response, origin);
+    this.#fromNetwork(`${response.status} response`, (core) => uacInvite.receiveStrayResponse(core, response, origin));
   }
 
   /** §9.1: cancel a call that has no final response yet. */
   cancel(call: Call): Promise<number> {
-    return uacInvite.cancel(this.#core, call);
+    return uacInvite.cancel(this.#core('cancel'), call);
   }
 
   /** §15.1.1: end the session with a BYE (the UAS waits for the ACK first). */
   bye(call: Call): Promise<number> {
-    return uac.bye(this.#core, call);
+    return uac.bye(this.#core('bye'), call);
   }
 
   /** §14.1: a re-INVITE within the dialog. */
   reinvite(call: Call, body?: string): Promise<number> {
-    return uac.reinvite(this.#core, call, body);
+    return uac.reinvite(this.#core('reinvite'), call, body);
   }
 
   /** §11.1: ask a UA for its capabilities. */
   options(target: string | URI): Promise<Outcome> {
-    return uac.options(this.#core, target);
+    return uac.options(this.#core('options'), target);
   }
 
   /** Sends any non-INVITE request in its own client transaction, answering one 401/407 when credentials are given. */
   request(request: Request, options: { destination?: Destination; credentials?: Credentials } = {}): Promise<Outcome> {
-    return uac.request(this.#core, request, options);
+    return uac.request(this.#core('request'), request, options);
   }
 
   /** A request outside a dialog with our identity, Contact and route set (§8.1.1), ready for request(). */
   createRequest(method: string, target: string | URI, options: { from?: string; body?: string; contentType?: string } = {}): Request {
-    return uac.createRequest(this.#core, method, target, options);
+    return uac.createRequest(this.#core('createRequest'), method, target, options);
   }
+}
+
+function unreachable(value: never): never {
+  throw new Error(`unknown UserAgent state ${JSON.stringify(value)}`);
 }
