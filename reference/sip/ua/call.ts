@@ -169,11 +169,9 @@ export class Call extends EventEmitter {
         }
       case 'Answered':
         switch (event.type) {
-          // @implements RFC3261 P85L45-P85L47
+          // The ACK confirms the session; with none after 64*T1 the dialog counts as confirmed all the same.
+          // @implements RFC3261 P85L45-P85L47, P86L6-P86L9
           case 'ACK':
-            this.#phase = { name: 'Confirmed', status: 200, reinvite: undefined };
-            return;
-          // @implements RFC3261 P86L6-P86L9
           case 'no ACK':
             this.#phase = { name: 'Confirmed', status: 200, reinvite: undefined };
             return;

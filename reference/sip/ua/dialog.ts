@@ -195,8 +195,7 @@ export class Dialog {
         switch (event.type) {
           // @implements RFC3261 P70L14-P70L17
           case '2xx received':
-            if (this.side !== 'UAC') throw refuse('only the UAC receives the 2xx to its INVITE');
-            this.#confirm(event.response);
+            this.#confirm(event.response, refuse);
             return;
           case '2xx sent':
             if (this.side !== 'UAS') throw refuse('only the UAS sends the 2xx to the INVITE');
@@ -221,8 +220,7 @@ export class Dialog {
         switch (event.type) {
           // A 2xx again (a retransmission, or the 2xx rebuilt a confirmed dialog from): the dialog stays, its Contact is the target.
           case '2xx received':
-            if (this.side !== 'UAC') throw refuse('only the UAC receives the 2xx to its INVITE');
-            this.#confirm(event.response);
+            this.#confirm(event.response, refuse);
             return;
           case '2xx sent':
             throw refuse('the dialog is confirmed already');
@@ -244,7 +242,8 @@ export class Dialog {
   }
 
   /** A 2xx at the UAC confirms the dialog and may bring the peer's Contact. */
-  #confirm(response: Response): void {
+  #confirm(response: Response, refuse: (why: string) => Error): void {
+    if (this.side !== 'UAC') throw refuse('only the UAC receives the 2xx to its INVITE');
     if (!(response.status >= 200 && response.status < 300)) throw new Error(`a ${response.status} does not confirm a dialog (RFC 3261 §12): only a 2xx does`);
     this.#state = 'Confirmed';
     const target = contactUri(response);
