@@ -1,16 +1,17 @@
 /**
- * The warm analyzer that rfcdoc serve uses gives the same Project as
- * analyzeProject, on the fixture tree and after edits: a changed tag, a new
- * cited document, a broken ref, a removed file.
+ * analyzeProject with a stage cache kept between runs, as rfcdoc serve runs
+ * it, gives the same Project as a cold analyzeProject, on the fixture tree and
+ * after edits: a changed tag, a new cited document, a broken ref, a removed
+ * file; and a document's load warnings stay with that document.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../helpers.ts';
-import { analyzeProject } from '../../tools/annotate/project.ts';
+import { MIRROR, tempDir } from '../helpers.ts';
+import type { Diagnostic } from '../../tools/diagnostics.ts';
+import { analyzeProject, createStageCache } from '../../tools/annotate/project.ts';
 import type { Project } from '../../tools/annotate/model.ts';
-import { createAnalyzer } from '../../tools/site/incremental.ts';
 import { SITE_PATHS } from '../../tools/site/pipeline.ts';
 import { FIXTURE, realStore } from './common.ts';
 
@@ -31,7 +32,8 @@ test('equals analyzeProject before and after each kind of edit', async () => {
   const root = tempDir('rfcdoc-incremental-');
   cpSync(FIXTURE, root, { recursive: true });
   const store = realStore();
-  const analyze = createAnalyzer({ root, paths: SITE_PATHS, store });
+  const cache = createStageCache();
+  const analyze = () => analyzeProject({ root, paths: SITE_PATHS, store, cache });
   const check = async (what: string) => {
     const warm = await analyze();
     const cold = await analyzeProject({ root, paths: SITE_PATHS, store });
@@ -55,6 +57,35 @@ test('equals analyzeProject before and after each kind of edit', async () => {
   const fewer = await check('removed test file');
   assert.is(fewer.citations.length, 6);
   assert.not.ok(fewer.docs.has('rfc3550'));
+});
+
+test("a document's load warnings go with that document only, not with another loaded in the same batch", async () => {
+  // RFC 652 carries stray control bytes (a warning each, when it is first
+  // paginated); RFC 2617 carries none. Both are loaded in one batch, into a
+  // fresh cache so that both are paginated now.
+  const root = tempDir('rfcdoc-incremental-');
+  cpSync(FIXTURE, root, { recursive: true });
+  const old = join(root, 'reference/old.ts');
+  const oldText = '/**\n * An old RFC.\n *\n * @implements RFC652 (Telnet output carriage-return disposition option)\n */\nexport const old = true;\n';
+  writeFileSync(old, oldText);
+  const cacheDir = tempDir('rfcdoc-incremental-cache-');
+  writeFileSync(join(cacheDir, 'lock.json'), '{"version": 1, "docs": {}}\n');
+  copyFileSync(join(MIRROR!, 'rfc-index.txt'), join(cacheDir, 'rfc-index.txt'));
+  const store = { cacheDir, mirror: MIRROR, offline: true };
+  const cache = createStageCache();
+  const analyze = () => analyzeProject({ root, paths: SITE_PATHS, store, cache });
+  const isRfc652 = (d: Diagnostic) => d.message.startsWith('RFC652: ');
+  const first = await analyze();
+  assert.ok(first.docs.has('rfc652') && first.docs.has('rfc2617'));
+  assert.ok(first.diagnostics.some(isRfc652), 'RFC652 warned about when loaded');
+  assert.ok(first.diagnostics.filter((d) => d.severity === 'warning').every(isRfc652), 'no other document has warnings');
+  rmSync(old);
+  const without = await analyze();
+  assert.not.ok(without.docs.has('rfc652'));
+  assert.equal(without.diagnostics.filter(isRfc652), [], 'RFC652 no longer cited: its warnings are gone');
+  writeFileSync(old, oldText);
+  const again = await analyze();
+  assert.ok(again.diagnostics.some(isRfc652), 'cited again (from the stage cache): its warnings again');
 });
 
 test.run();

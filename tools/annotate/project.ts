@@ -1,7 +1,10 @@
 /**
  * The whole annotate pipeline over a source tree: read files → scan → load
- * the cited documents → resolve → requirements → coverage. The only I/O is
- * reading the tree and loading documents; diagnostics are values.
+ * the cited documents (fetch, paginate) → resolve → requirements → coverage,
+ * the one pipeline under check, coverage, build and serve (which renders
+ * after it). The only I/O is reading the tree and loading documents;
+ * diagnostics are values. Given a StageCache, a stage whose input did not
+ * change gives its last result (serve's speed).
  *
  * Files: every `.ts` file and every `README.md` under the given paths
  * (directories are walked; `node_modules` and directories named `fixtures`
@@ -15,6 +18,7 @@ import { parseDocName, type DocName } from '../spec/docname.ts';
 import { lineId } from '../spec/paginate.ts';
 import { loadDocs, type StoreEvent, type StoreOptions } from '../spec/store.ts';
 import type { Progress } from '../progress.ts';
+import type { SpecDoc } from '../spec/document.ts';
 import { applyCoverage } from './coverage.ts';
 import type { MapEntry, Project, Requirement, SourceFile, Tag } from './model.ts';
 import { extractRequirements } from './requirements.ts';
@@ -70,25 +74,36 @@ export async function listFiles(root: string, paths: readonly string[]): Promise
 
 const toPosix = (p: string) => p.split(sep).join('/');
 
-export async function analyzeProject(opts: AnalyzeOptions): Promise<Project> {
+/**
+ * What analyzeProject keeps from one run to the next (rfcdoc serve keeps one;
+ * check, coverage and build start from an empty one): each stage's result,
+ * keyed on that stage's own input.
+ */
+export interface StageCache {
+  /** scan: a file's result while its text is the same. */
+  scans: Map<string, { text: string; file: SourceFile; diagnostics: Diagnostic[] }>;
+  /** load: a document by id, with the warnings and notes that came with loading it; one that failed is not kept, so it is tried again. */
+  docs: Map<string, { doc: SpecDoc; notes: Diagnostic[] }>;
+  /** requirements: a loaded document's requirement sentences (coverage is applied anew each run). */
+  requirements: WeakMap<SpecDoc, Requirement[]>;
+}
+
+export const createStageCache = (): StageCache => ({ scans: new Map(), docs: new Map(), requirements: new WeakMap() });
+
+export async function analyzeProject(opts: AnalyzeOptions & { cache?: StageCache }): Promise<Project> {
   const { root } = opts;
+  const cache = opts.cache ?? createStageCache();
   const listed = await listFiles(root, opts.paths ?? DEFAULT_PATHS);
   const diagnostics: Diagnostic[] = [...listed.diagnostics];
-  const files: SourceFile[] = [];
-  const texts = await Promise.all(listed.files.map((f) => readFile(join(root, f), 'utf8')));
-  listed.files.forEach((path, i) => {
-    const scanned = scanSource(path, texts[i]!);
-    files.push(scanned.file);
-    diagnostics.push(...scanned.diagnostics);
-  });
+
+  const scanned = await scanStage(root, listed.files, cache);
+  const files = scanned.map((s) => s.file);
+  for (const s of scanned) diagnostics.push(...s.diagnostics);
 
   const tags = files.flatMap((f) => f.tags);
   const names = citedDocNames(tags);
   for (const n of opts.extraDocs ?? []) names.set(n.id, n);
-  const progress = names.size ? opts.progress?.(names.size) : undefined;
-  const store = progress ? { ...opts.store, onEvent: (e: StoreEvent) => progress.event(e) } : opts.store;
-  const loaded = names.size ? await loadDocs([...names.values()], store) : { docs: new Map(), diagnostics: [] };
-  progress?.done();
+  const loaded = await loadStage([...names.values()], opts, cache);
   diagnostics.push(...loaded.diagnostics);
 
   const resolved = resolveTags(tags, loaded.docs);
@@ -96,9 +111,55 @@ export async function analyzeProject(opts: AnalyzeOptions): Promise<Project> {
 
   const requirements = new Map<string, Requirement[]>();
   for (const [id, doc] of [...loaded.docs].sort(([a], [b]) => a.localeCompare(b))) {
-    requirements.set(id, applyCoverage(extractRequirements(doc), resolved.citations));
+    let reqs = cache.requirements.get(doc);
+    if (!reqs) cache.requirements.set(doc, (reqs = extractRequirements(doc)));
+    requirements.set(id, applyCoverage(reqs, resolved.citations));
   }
   return { root, files, docs: loaded.docs, citations: resolved.citations, requirements, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** Reads and scans the listed files; a file whose text is unchanged is not scanned again. Files no longer listed leave the cache. */
+async function scanStage(root: string, paths: readonly string[], cache: StageCache) {
+  const texts = await Promise.all(paths.map((f) => readFile(join(root, f), 'utf8')));
+  const listed = new Set(paths);
+  for (const p of [...cache.scans.keys()]) if (!listed.has(p)) cache.scans.delete(p);
+  return paths.map((path, i) => {
+    const text = texts[i]!;
+    let s = cache.scans.get(path);
+    if (!s || s.text !== text) cache.scans.set(path, (s = { text, ...scanSource(path, text) }));
+    return s;
+  });
+}
+
+/**
+ * The documents asked for: loaded (fetched if need be) once, then from the
+ * cache. An error is said when it happens; a warning or note stays with its
+ * own document and is said whenever that document is asked for, never with
+ * another loaded beside it. A batch's notes about rfc-index.txt go with each
+ * document of that batch (each looked its title up there).
+ */
+async function loadStage(names: readonly DocName[], opts: AnalyzeOptions, cache: StageCache): Promise<{ docs: Map<string, SpecDoc>; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const missing = names.filter((n) => !cache.docs.has(n.id));
+  if (missing.length) {
+    const progress = opts.progress?.(missing.length);
+    const store = progress ? { ...opts.store, onEvent: (e: StoreEvent) => progress.event(e) } : opts.store;
+    const loaded = await loadDocs(missing, store);
+    progress?.done();
+    const isError = (d: Diagnostic) => d.severity === 'error';
+    diagnostics.push(...loaded.diagnostics.filter(isError));
+    const batch = loaded.batch.filter((d) => !isError(d));
+    for (const [id, doc] of loaded.docs) cache.docs.set(id, { doc, notes: [...(loaded.byDoc.get(id) ?? []).filter((d) => !isError(d)), ...batch] });
+  }
+  const docs = new Map<string, SpecDoc>();
+  const notes = new Set<Diagnostic>();
+  for (const n of names) {
+    const c = cache.docs.get(n.id);
+    if (!c) continue;
+    docs.set(n.id, c.doc);
+    for (const d of c.notes) notes.add(d);
+  }
+  return { docs, diagnostics: [...diagnostics, ...notes] };
 }
 
 /** The documents the tags cite, by id. */

@@ -9,7 +9,8 @@
  *                and dark, as the site shows them); and, the least shiki can
  *                do, with one theme
  *   incremental: what `rfcdoc serve` does after one module is touched:
- *                the warm analyzer (only changed files scanned, docs kept)
+ *                the same pipeline with its stage cache kept (only changed
+ *                files scanned, docs kept, requirements extracted once)
  *                and the warm renderer (only changed texts highlighted, only
  *                pages whose inputs changed rendered)
  *   peer:        TypeDoc generating HTML docs for the same tree
@@ -26,10 +27,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHighlighter } from 'shiki';
-import { analyzeProject } from '../annotate/project.ts';
-import { listFiles } from '../annotate/project.ts';
+import { analyzeProject, createStageCache, listFiles } from '../annotate/project.ts';
 import { createSiteRenderer, writeSite } from '../site/build.ts';
-import { createAnalyzer } from '../site/incremental.ts';
 import type { StoreOptions } from '../spec/store.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -98,7 +97,8 @@ try {
 
   // Incremental: touch one module, rebuild with the warm renderer (as serve does), best of RUNS touches.
   const renderer = cold.renderer;
-  const analyze = createAnalyzer({ root, paths: PATHS, store });
+  const cache = createStageCache();
+  const analyze = () => analyzeProject({ root, paths: PATHS, store, cache });
   await analyze();
   const touched = paths[Math.floor(paths.length / 2)]!;
   let bestInc = Infinity;

@@ -5,7 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { analyzeProject } from '../annotate/project.ts';
+import { analyzeProject, type StageCache } from '../annotate/project.ts';
 import type { Project } from '../annotate/model.ts';
 import type { StoreOptions } from '../spec/store.ts';
 import { error, hasErrors, type Diagnostic } from '../diagnostics.ts';
@@ -14,7 +14,6 @@ import { createSiteRenderer, pageFiles, type RenderStats, type SiteFiles, type S
 import { lockSite, writeSite, type SiteLock } from './write.ts';
 import { figures } from './figures.ts';
 import { pct } from './html.ts';
-import type { Analyzer } from './incremental.ts';
 import type { Progress } from '../progress.ts';
 
 /** What the site covers: the reference tree, the tests and the READMEs. */
@@ -27,8 +26,8 @@ export interface BuildOptions {
   store: StoreOptions;
   paths?: readonly string[];
   renderer?: SiteRenderer;
-  /** The analysis to run (default: analyzeProject; rfcdoc serve passes a warm incremental one). */
-  analyze?: Analyzer;
+  /** The stages' results kept from the last build (rfcdoc serve keeps one; tools/annotate/project.ts). */
+  cache?: StageCache;
   /** Render only; do not write (rfcdoc serve keeps the site in memory). */
   write?: boolean;
   /** Write into a non-empty directory rfcdoc did not write; what it holds is kept (tools/outputs.ts). */
@@ -96,9 +95,8 @@ function cannotWrite(root: string, out: string, started: number, diagnostics: Di
 
 async function buildLocked(opts: BuildOptions, out: string, lock: SiteLock | undefined, started: number): Promise<BuildResult> {
   opts.onStage?.('analysing sources and fetching cited documents');
-  const project = opts.analyze
-    ? await opts.analyze()
-    : await analyzeProject({ root: opts.root, paths: opts.paths ?? (await existing(opts.root, SITE_PATHS)), store: opts.store, progress: opts.progress });
+  const paths = opts.paths ?? (await existing(opts.root, SITE_PATHS));
+  const project = await analyzeProject({ root: opts.root, paths, store: opts.store, progress: opts.progress, cache: opts.cache });
   // What recovering an interrupted build did comes first: it happened first.
   const diagnostics = [...(lock?.notes ?? []), ...project.diagnostics];
   if (hasErrors(diagnostics)) {

@@ -1,8 +1,10 @@
 /**
  * `rfcdoc serve`: the site from memory on loopback, rebuilt when a source
- * changes and reloaded in the browser (Server-Sent Events). Only changed
+ * changes and reloaded in the browser (Server-Sent Events). It runs the
+ * pipeline of rfcdoc build, keeping each stage's results between rebuilds:
+ * only changed files are scanned, documents are loaded once, only changed
  * texts are highlighted again and only pages whose inputs changed are
- * rendered again (the renderer's caches). A broken edit shows its
+ * rendered again. A broken edit shows its
  * diagnostics over the page and on stderr while the last good site stays up.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,7 +15,7 @@ import type { StoreOptions } from '../spec/store.ts';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics.ts';
 import { createSiteRenderer, type RenderStats, type SiteFiles } from './build.ts';
 import { buildSite, existing, SITE_PATHS, type BuildResult } from './pipeline.ts';
-import { createAnalyzer } from './incremental.ts';
+import { createStageCache } from '../annotate/project.ts';
 import { LIVE_PREFIX } from './layout.ts';
 
 const TYPES: Record<string, string> = {
@@ -73,7 +75,9 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   // Every page rendered for serving: the CSP that lets it connect back, the live-reload script (layout.ts).
   const renderer = await createSiteRenderer({ live: true });
   // SITE_PATHS as they exist at start; a README.md added later is picked up on restart.
-  const analyze = createAnalyzer({ root: opts.root, paths: await existing(opts.root, SITE_PATHS), store: opts.store });
+  const paths = await existing(opts.root, SITE_PATHS);
+  // The same pipeline as rfcdoc build; its stages' results kept between rebuilds.
+  const cache = createStageCache();
   let files: SiteFiles = new Map();
   let stats: RenderStats | undefined;
   let version = 0;
@@ -89,7 +93,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   let again = false;
   async function buildOnce(): Promise<BuildResult | undefined> {
     try {
-      const result = await buildSite({ root: opts.root, out: 'site', store: opts.store, renderer, analyze, write: false });
+      const result = await buildSite({ root: opts.root, out: 'site', store: opts.store, paths, renderer, cache, write: false });
       lastDiagnostics = result.diagnostics;
       if (result.ok && result.files) {
         files = result.files;
