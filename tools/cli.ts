@@ -3,9 +3,10 @@
  * rfcdoc command line. Every command is a thin edge around the pipeline's
  * pure stages: it parses arguments, runs stages, and prints their values and
  * diagnostics once. Exit codes: 0 success, 1 errors found, 2 bad usage,
- * 3 an internal error (a bug: the stack is printed).
+ * 3 an internal error (a bug: one line; the stack under --debug). Parsing,
+ * --help and the exit codes are the shared rules of reference/cli/command.ts.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocName, type DocName } from './spec/docname.ts';
@@ -17,20 +18,11 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { SpecDoc } from './spec/document.ts';
 import { checkOutput, Interrupted, OutputRefused } from './outputs.ts';
 import { CHECK_USAGE, COVERAGE_USAGE, runCheck, runCoverage, type CommandEnv } from './annotate/commands.ts';
+import { DEBUG_HELP, runProgram, showProgress, UsageError, useColor, type Command, type Program } from './command.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-class UsageError extends Error {}
-
-interface Command {
-  summary: string;
-  usage: string;
-  options: ParseArgsConfig['options'];
-  run(values: Record<string, unknown>, positionals: string[]): Promise<number>;
-}
-
 const COMMON: ParseArgsConfig['options'] = {
-  help: { type: 'boolean', short: 'h' },
   cache: { type: 'string' },
   offline: { type: 'boolean' },
   timeout: { type: 'string' },
@@ -46,16 +38,15 @@ const COMMON_HELP = `Common options:
                   holds is kept, never deleted); never into the project's sources
   --json          machine-readable output (errors still go to stderr, as text)
   -h, --help      this help
+${DEBUG_HELP}
 Every option is given at most once; a list is one comma-separated value.
 Environment:
   RFC_MIRROR      a directory laid out like the RFC Editor's text-only rsync module
                   (rfcNNNN.txt), or an http(s) base URL, tried before the RFC Editor
   NO_COLOR        no colour in diagnostics`;
 
-const color = () => process.stderr.isTTY === true && !process.env.NO_COLOR;
-
 function printDiagnostics(ds: readonly Diagnostic[]): void {
-  for (const d of ds) process.stderr.write(formatDiagnostic(d, color()) + '\n');
+  for (const d of ds) process.stderr.write(formatDiagnostic(d, useColor(process.stderr)) + '\n');
 }
 
 /** The longest timer Node keeps (a larger delay fires at once). */
@@ -192,7 +183,7 @@ being swapped in, finishes it; then exit 130 (SIGTERM: 143).`,
       // Checked here too (buildSite checks it again) to name the directory as the user wrote it.
       if (values.out !== undefined) checkOutput(ROOT, values.out as string, 'site', values.force === true);
       const { buildSite } = await import('./site/pipeline.ts');
-      const tty = process.stderr.isTTY === true;
+      const tty = showProgress(process.stderr);
       const result = await buildSite({
         root: ROOT,
         // A relative --out is relative to where the user is, as --cache is.
@@ -290,21 +281,6 @@ Prints one section a line: number, range (PnLm-PnLm) and title. --json: an array
   },
 };
 
-/**
- * Every option is given at most once: a second value would silently replace
- * the first (`--sections 999 --sections 17` would ignore 999), so a repeat is
- * a usage error naming the option. A list is one comma-separated value.
- */
-function onceEach(tokens: { kind: string; name?: string; rawName?: string }[]): void {
-  const seen = new Map<string, string>();
-  for (const t of tokens) {
-    if (t.kind !== 'option' || t.name === undefined) continue;
-    const first = seen.get(t.name);
-    if (first !== undefined) throw new UsageError(`--${t.name} is given more than once (${first} and ${t.rawName}); give it once${t.name === 'sections' || t.name === 'keywords' ? ', with a comma-separated list' : ''}`);
-    seen.set(t.name, t.rawName ?? `--${t.name}`);
-  }
-}
-
 /** A command that takes no positional arguments says so (a stray word is often a forgotten option name). */
 function noPositionals(command: string, args: string[], hint: string): void {
   if (args.length) throw new UsageError(`${command} takes no arguments, not "${args[0]}" (options: ${hint}; see rfcdoc ${command} --help)`);
@@ -349,44 +325,32 @@ ${COMMON_HELP}
 `;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name) {
-    // No command is a usage error: the help goes where errors go.
-    process.stderr.write(mainHelp());
-    return 2;
-  }
-  if (name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(mainHelp());
-    return 0;
-  }
-  const command = commands[name];
-  if (!command) {
-    process.stderr.write(`rfcdoc: unknown command "${name}" (see rfcdoc --help)\n`);
-    return 2;
-  }
-  try {
-    const { values, positionals, tokens } = parseArgs({ args: rest, options: { ...COMMON, ...command.options }, allowPositionals: true, strict: true, tokens: true });
-    onceEach(tokens);
-    if (values.help) {
-      process.stdout.write(`Usage: ${command.usage}\n\n${COMMON_HELP}\n`);
-      return 0;
-    }
-    return await command.run(values, positionals);
-  } catch (e) {
+const program: Program = {
+  name: 'rfcdoc',
+  commands,
+  common: COMMON,
+  listOptions: ['sections', 'keywords'],
+  help: mainHelp,
+  commandHelp: (command) => `Usage: ${command.usage}\n\n${COMMON_HELP}\n`,
+  unknownCommand: (name) => `rfcdoc: unknown command "${name}" (see rfcdoc --help)\n`,
+  usageError: (name, _command, message) => `rfcdoc ${name}: ${message}\n`,
+  expected(e, name) {
     if (e instanceof Interrupted) {
       process.stderr.write(`rfcdoc ${name}: ${e.message}\n`);
       return e.exitCode;
     }
-    // A build refused late has found things worth saying first (warnings, notes).
-    if (e instanceof OutputRefused) printDiagnostics(e.diagnostics);
-    if (e instanceof UsageError || e instanceof OutputRefused || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`rfcdoc ${name}: ${(e as Error).message}\n`);
+    // A build refused late has found things worth saying first (warnings, notes); the refusal is a usage error.
+    if (e instanceof OutputRefused) {
+      printDiagnostics(e.diagnostics);
+      process.stderr.write(`rfcdoc ${name}: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`rfcdoc ${name}: internal error: ${(e as Error).stack ?? e}\n`);
-    return 3;
-  }
+    return undefined;
+  },
+};
+
+export function main(argv: string[]): Promise<number> {
+  return runProgram(program, argv);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -3,16 +3,17 @@
  * The SIP reference implementation's command line: `npm run sip -- <command>`.
  * Each command is one entry of COMMANDS; add new ones (uas, call, register,
  * server, ...) there. Exit codes: 0 success, 1 errors (an address that cannot be
- * listened on included: one line naming it and why), 2 bad usage.
+ * listened on included: one line naming it and why), 2 bad usage, 3 an
+ * internal error (one line; the stack under --debug). Parsing, --help and the
+ * exit codes are the shared rules of reference/cli/command.ts.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parse, SipParseError, badRequestReason, rejectionStatus, StreamFramer, formatUri, type Message } from './syntax/index.ts';
 import { serverCommand } from './proxy/commands.ts';
 import { registerCommand } from './ua/registerCommand.ts';
 import { callCommand, uasCommand } from './ua/commands.ts';
 import { ListenError } from './transport/layer.ts';
-import { UsageError, type Command } from './usage.ts';
+import { runProgram, UsageError, type Command, type Program } from '../../tools/command.ts';
 
 /** The commands, by name. Other layers add theirs here. */
 export const COMMANDS: Record<string, Command> = {
@@ -78,43 +79,26 @@ export function messageJson(m: Message): unknown {
 
 function help(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: npm run sip -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nnpm run sip -- <command> --help for a command's options`;
+  return `usage: npm run sip -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nnpm run sip -- <command> --help for a command's options (--debug: the stack of an internal error)\n`;
 }
 
-export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(help() + '\n');
-    return name === undefined ? 2 : 0;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    process.stderr.write(`unknown command "${name}"\n${help()}\n`);
-    return 2;
-  }
-  try {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-    });
-    if (values.help) {
-      process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
-      return 0;
-    }
-    return await command.run(values, positionals);
-  } catch (e) {
+const program: Program = {
+  name: 'sip',
+  commands: COMMANDS,
+  help,
+  commandHelp: (command) => `${command.summary}\n\nusage: ${command.usage}\n`,
+  unknownCommand: (name) => `unknown command "${name}"\n${help()}`,
+  usageError: (_name, command, message) => `${message}\nusage: ${command.usage}\n`,
+  expected(e, name) {
     // A port in use, an address not on this machine: one line, exit 1.
-    if (e instanceof ListenError) {
-      process.stderr.write(`sip ${name}: ${e.message}\n`);
-      return 1;
-    }
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`${(e as Error).message}\nusage: ${command.usage}\n`);
-      return 2;
-    }
-    throw e;
-  }
+    if (!(e instanceof ListenError)) return undefined;
+    process.stderr.write(`sip ${name}: ${e.message}\n`);
+    return 1;
+  },
+};
+
+export function main(argv: string[]): Promise<number> {
+  return runProgram(program, argv);
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

@@ -1,22 +1,15 @@
 /**
  * What every `npm run sip` command shares and the command table in cli.ts
- * builds on: the Command shape, UsageError (exit 2) and `--listen`'s
- * address. It imports no layer and no command, so the commands and the
- * layers' flag modules can all import it without a cycle through cli.ts.
+ * builds on: `--listen`'s address, and (from reference/cli/command.ts, the
+ * plumbing every CLI of the project shares) the Command shape and
+ * UsageError (exit 2). It imports no command, so the commands can all import
+ * it without a cycle through cli.ts.
  */
 import { isIP } from 'node:net';
-import type { ParseArgsConfig } from 'node:util';
 import type { HostPort } from './transport/via.ts';
+import { UsageError } from '../../tools/command.ts';
 
-/** A bad command line: printed with the command's usage, exit status 2. */
-export class UsageError extends Error {}
-
-export interface Command {
-  summary: string;
-  usage: string;
-  options: ParseArgsConfig['options'];
-  run(values: Record<string, unknown>, positionals: string[]): Promise<number>;
-}
+export { UsageError, type Command } from '../../tools/command.ts';
 
 /** `--listen`'s "ip:port" or "[v6]:port" → HostPort; the port is required (0 = any free one). */
 export function parseListen(text: string): HostPort {

@@ -4,7 +4,7 @@
  * usage text, and their values as transport configuration. A bad value is a
  * UsageError (exit 2) naming the option.
  */
-import { UsageError } from '../usage.ts';
+import { UsageError } from '../../../tools/command.ts';
 import { DEFAULT_LIMITS, isPositiveInteger } from '../syntax/limits.ts';
 import type { TransportLimits } from './layer.ts';
 import { DEFAULT_CONNECTION_LIMITS } from './tcp.ts';
