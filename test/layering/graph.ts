@@ -41,14 +41,15 @@ export function specifiers(text: string): { specifier: string; line: number }[] 
   return found.map(({ specifier, offset }) => ({ specifier, line: code.slice(0, offset).split('\n').length }));
 }
 
-/** Every .ts file under `dirs` (relative to root), with `/` separators. */
-export function tsFiles(root: string, dirs: readonly string[]): string[] {
+/** Every module (.ts, .mjs) under `dirs` (relative to root), with `/` separators. */
+export function moduleFiles(root: string, dirs: readonly string[]): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts')) out.push(relative(root, p).split(sep).join('/'));
+      // Installed packages (tools/bench/typedoc/node_modules) are not this project's layers.
+      if (e.isDirectory() && e.name !== 'node_modules') walk(p);
+      else if (e.isFile() && /\.(ts|mjs)$/.test(e.name)) out.push(relative(root, p).split(sep).join('/'));
     }
   };
   for (const d of dirs) walk(join(root, d));
