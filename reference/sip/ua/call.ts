@@ -131,10 +131,13 @@ export class Call extends EventEmitter {
     switch (p.name) {
       case 'Calling':
         switch (event.type) {
+          // Only the caller cancels, once; the CANCEL itself waits in the transaction layer.
+          // @implements RFC3261 P53L41-P53L42, P54L26-P54L28
           case 'cancel':
             if (p.role !== 'UAC' || p.cancel !== undefined) throw refuse();
             this.#phase = { ...p, cancel: event.outcome };
             return;
+          // @implements RFC3261 P84L33-P84L35
           case 'ring again':
             if (p.role !== 'UAS') throw refuse();
             this.#phase = { ...p, ringAgain: event.timer };

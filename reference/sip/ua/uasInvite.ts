@@ -148,11 +148,14 @@ export function receiveAck(core: Core, ack: Request): void {
   let call: Call | undefined;
   let key: string;
   try {
+    // @implements RFC3261 P76L20-P76L23
     key = dialogKey(uasDialogId(ack));
     call = core.calls.get(key);
   } catch {
     return; // an ACK is never answered, not even when malformed
   }
+  // The ACK carries the CSeq number of the INVITE it acknowledges: a re-INVITE's, or the call's.
+  // @implements RFC3261 P82L33-P82L35
   const reinvite = core.reinviteAcks.get(key);
   if (reinvite !== undefined && reinvite.seq === cseq(ack).seq) {
     reinvite.stop();
