@@ -394,6 +394,30 @@ test('client CANCEL waiting for a provisional: a final response first means no C
   await uac.close();
 });
 
+// @tests RFC3261 P54L31-P54L36
+test('client CANCEL sent with the first provisional but refused by the layer (a second CANCEL of the same INVITE) is a transportError to its callbacks, not an exception thrown in a microtask', async () => {
+  const uac = await element();
+  const peer = await rawUdp();
+  const invite = client();
+  const dest = { host: '127.0.0.1', port: peer.port, transport: 'UDP' as const };
+  const ct = uac.transactions.sendRequest(newRequest('INVITE', peer.port), dest, invite.callbacks);
+  await until(() => peer.received.length === 1, 'the INVITE');
+  const first = client();
+  const second = client();
+  assert.is(uac.transactions.cancel(ct, first.callbacks), 'waiting for a provisional response');
+  assert.is(uac.transactions.cancel(ct, second.callbacks), 'waiting for a provisional response');
+  const inv = parse(peer.received[0].text) as Request;
+  await peer.send(serialize(createResponse(inv, 180, undefined, { toTag: 'p1' })), uac.transport.local.udp.port);
+  await until(() => second.log.failures.length === 1, 'the second CANCEL refused');
+  assert.equal(second.log.failures, ['transportError']);
+  await until(() => peer.received.length === 2, 'the one CANCEL');
+  await sleep(30);
+  assert.equal(peer.received.map((m) => (parse(m.text) as Request).method), ['INVITE', 'CANCEL']);
+  assert.equal(first.log.failures, []);
+  await peer.close();
+  await uac.close();
+});
+
 // @tests RFC3261 P133L46-P134L3, P147L34-P147L36
 test('a TCP connection that cannot be opened is a transport error for the client transaction', async () => {
   const uac = await element();
