@@ -8,17 +8,40 @@
  */
 import { createHash } from 'node:crypto';
 import type { SpecDoc } from '../spec/document.ts';
+import type { SourceFile, Tag } from '../annotate/model.ts';
 
 const isDoc = (v: object): v is SpecDoc => 'sha256' in v && 'lines' in v && Array.isArray((v as SpecDoc).lines);
+const isScanned = (v: object): v is SourceFile | Tag => ('path' in v && 'text' in v && 'tags' in v) || ('kind' in v && 'doc' in v && 'refs' in v && 'file' in v);
+
+const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
+
+/**
+ * A loaded document, a scanned file and its tags are values, never changed in
+ * place (the stage cache hands out the same object while the stage's input is
+ * the same, and a new one otherwise): the part of a key each makes is worked
+ * out once, not on every page and every rebuild that reads it.
+ */
+const digests = new WeakMap<object, string>();
+
+function digestOf(v: object, data: () => object): { value: string } {
+  let d = digests.get(v);
+  if (d === undefined) {
+    const own = data();
+    // The object itself is taken field by field; what it holds, as anywhere.
+    digests.set(v, (d = sha1(JSON.stringify(own, (k, x: unknown) => (k === '' && x === own ? x : asData(k, x))))));
+  }
+  return { value: d };
+}
 
 function asData(_key: string, v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (v instanceof Map) return { map: [...v] };
   if (v instanceof Set) return { set: [...v] };
-  if (isDoc(v)) return { ...v, lines: `text ${v.sha256}` };
+  if (isDoc(v)) return digestOf(v, () => ({ ...v, lines: `text ${v.sha256}` }));
+  if (isScanned(v)) return digestOf(v, () => ({ ...v }));
   return v;
 }
 
 export function pageKey(input: object): string {
-  return createHash('sha1').update(JSON.stringify(input, asData)).digest('hex');
+  return sha1(JSON.stringify(input, asData));
 }
