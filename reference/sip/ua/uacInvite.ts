@@ -203,6 +203,7 @@ export function cancel(core: Core, call: Call): Promise<number> {
   const phase = call.phase;
   if (phase.name === 'Calling' && phase.role === 'UAC' && phase.cancel !== undefined) return phase.cancel;
   const transaction = core.inviteTransaction.get(call);
+  // @implements RFC3261 P54L29-P54L31
   if (call.state !== 'Calling' || transaction === undefined) return Promise.resolve(0);
   const sent = new Promise<number>((resolve) => {
     const outcome = core.transactions.cancel(transaction, {
