@@ -76,6 +76,23 @@ test('the nine old RFCs load from the mirror, with warnings on the lines holding
   }
 });
 
+test("loadDocs gives each document its own warnings (byDoc), in the order asked for, whatever order the workers finish in", async () => {
+  const cacheDir = cacheWithIndex();
+  // RFC 3261 is large (finishes last), RFC 652 and RFC 542 carry stray bytes, RFC 2617 none.
+  const names = ['RFC3261', 'RFC652', 'RFC2617', 'RFC542'].map(parseDocName);
+  const { docs, diagnostics, byDoc } = await loadDocs(names, { cacheDir, mirror: MIRROR, offline: true, concurrency: 4 });
+  assert.equal([...byDoc.keys()], ['rfc3261', 'rfc652', 'rfc2617', 'rfc542']);
+  assert.is(docs.size, 4);
+  assert.equal(byDoc.get('rfc3261'), []);
+  assert.equal(byDoc.get('rfc2617'), []);
+  for (const id of ['rfc652', 'rfc542']) {
+    const own = byDoc.get(id)!;
+    assert.ok(own.length > 0, `${id} has warnings`);
+    assert.ok(own.every((d) => d.severity === 'warning' && d.message.startsWith(`${id.toUpperCase()}: `)), `${id}: only its own`);
+  }
+  assert.equal(diagnostics, [...byDoc.get('rfc652')!, ...byDoc.get('rfc542')!]);
+});
+
 test('NUL fill before a form feed: the form feed still begins the line and ends the page (RFC 734, 736, 752)', async () => {
   for (const n of [734, 736, 752]) {
     const bytes = mirrorBytes(`rfc${n}.txt`);
