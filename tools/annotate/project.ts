@@ -136,7 +136,7 @@ async function scanStage(root: string, paths: readonly string[], cache: StageCac
  * cache. An error is said when it happens; a warning or note stays with its
  * own document and is said whenever that document is asked for, never with
  * another loaded beside it. A batch's notes about rfc-index.txt go with each
- * document of that batch (each looked its title up there).
+ * RFC of that batch (each looked its title up there; a draft does not).
  */
 async function loadStage(names: readonly DocName[], opts: AnalyzeOptions, cache: StageCache): Promise<{ docs: Map<string, SpecDoc>; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
@@ -149,7 +149,10 @@ async function loadStage(names: readonly DocName[], opts: AnalyzeOptions, cache:
     const isError = (d: Diagnostic) => d.severity === 'error';
     diagnostics.push(...loaded.diagnostics.filter(isError));
     const batch = loaded.batch.filter((d) => !isError(d));
-    for (const [id, doc] of loaded.docs) cache.docs.set(id, { doc, notes: [...(loaded.byDoc.get(id) ?? []).filter((d) => !isError(d)), ...batch] });
+    for (const [id, doc] of loaded.docs) {
+      const own = (loaded.byDoc.get(id) ?? []).filter((d) => !isError(d));
+      cache.docs.set(id, { doc, notes: doc.name.kind === 'rfc' ? [...own, ...batch] : own });
+    }
   }
   const docs = new Map<string, SpecDoc>();
   const notes = new Set<Diagnostic>();
