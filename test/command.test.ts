@@ -88,4 +88,16 @@ test('sip: no command is a usage error with the help on stderr; --help on stdout
   assert.match(sip('--help').stdout, /--debug/);
 });
 
+test('sip: a bad number names the option and the value as given (exit 2, before anything listens)', () => {
+  const min = sip('server', '--listen', '127.0.0.1:0', '--min-expires', 'x');
+  assert.is(min.code, 2, min.stderr);
+  assert.match(min.stderr, /^--min-expires wants a number of seconds, got "x"\nusage: sip server /);
+  const expires = sip('register', 'sip:127.0.0.1:9', '--user', 'alice', '--expires', '1.5');
+  assert.is(expires.code, 2, expires.stderr);
+  assert.match(expires.stderr, /^--expires wants a number of seconds, got "1.5"\n/);
+  const duration = sip('call', 'sip:bob@127.0.0.1:9', '--duration=-1');
+  assert.is(duration.code, 2, duration.stderr);
+  assert.match(duration.stderr, /^--duration wants a non-negative number, got "-1"\n/);
+});
+
 test.run();

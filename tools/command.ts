@@ -86,6 +86,19 @@ export function onceEach(tokens: readonly { kind: string; name?: string; rawName
   }
 }
 
+/**
+ * A number-valued option: undefined when absent; a value `accept` refuses
+ * (NaN for one that is no number) is a usage error naming the option and the
+ * value as given.
+ */
+export function numberOption(values: Record<string, unknown>, name: string, what: string, accept: (n: number) => boolean): number | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!accept(n)) throw new UsageError(`--${name} wants ${what}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
 /** Colour for this stream: only on a terminal, and never under NO_COLOR. */
 export const useColor = (stream: NodeJS.WriteStream): boolean => stream.isTTY === true && !process.env.NO_COLOR;
 

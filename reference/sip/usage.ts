@@ -1,15 +1,15 @@
 /**
  * What every `npm run sip` command shares and the command table in cli.ts
- * builds on: `--listen`'s address, and (from reference/cli/command.ts, the
- * plumbing every CLI of the project shares) the Command shape and
- * UsageError (exit 2). It imports no command, so the commands can all import
+ * builds on: `--listen`'s address, and (from tools/command.ts, the plumbing
+ * every CLI of the project shares) the Command shape, UsageError (exit 2)
+ * and numberOption. It imports no command, so the commands can all import
  * it without a cycle through cli.ts.
  */
 import { isIP } from 'node:net';
 import type { HostPort } from './transport/via.ts';
 import { UsageError } from '../../tools/command.ts';
 
-export { UsageError, type Command } from '../../tools/command.ts';
+export { numberOption, UsageError, type Command } from '../../tools/command.ts';
 
 /** `--listen`'s "ip:port" or "[v6]:port" → HostPort; the port is required (0 = any free one). */
 export function parseListen(text: string): HostPort {

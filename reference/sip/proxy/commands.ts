@@ -9,7 +9,7 @@
  * ignored; the first `:` ends the name (see registrar/users.ts).
  */
 import { readFileSync } from 'node:fs';
-import { parseListen, UsageError, type Command } from '../usage.ts';
+import { numberOption, parseListen, UsageError, type Command } from '../usage.ts';
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUsersFile, UsersFileError } from '../registrar/users.ts';
 import { parseUri, type URI } from '../syntax/uri.ts';
@@ -77,8 +77,7 @@ ${limitUsage}`,
         throw e;
       }
     }
-    const minExpires = values['min-expires'] === undefined ? undefined : Number(values['min-expires']);
-    if (minExpires !== undefined && !(Number.isInteger(minExpires) && minExpires >= 0)) throw new UsageError('--min-expires wants seconds');
+    const minExpires = numberOption(values, 'min-expires', 'a number of seconds', (n) => Number.isInteger(n) && n >= 0);
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const server = await SipServer.start({
       listen,

@@ -4,7 +4,7 @@
  * usage text, and their values as transport configuration. A bad value is a
  * UsageError (exit 2) naming the option.
  */
-import { UsageError } from '../../../tools/command.ts';
+import { numberOption } from '../../../tools/command.ts';
 import { DEFAULT_LIMITS, isPositiveInteger } from '../syntax/limits.ts';
 import type { TransportLimits } from './layer.ts';
 import { DEFAULT_CONNECTION_LIMITS } from './tcp.ts';
@@ -41,11 +41,8 @@ const LIMIT_FLAGS: [keyof typeof limitOptions, keyof TransportLimits][] = [
 export function limitFlags(values: Record<string, unknown>): TransportLimits {
   const limits: TransportLimits = {};
   for (const [flag, name] of LIMIT_FLAGS) {
-    const v = values[flag];
-    if (v === undefined) continue;
-    const n = Number(v);
-    if (!isPositiveInteger(n)) throw new UsageError(`--${flag} wants a positive integer, got ${JSON.stringify(v)}`);
-    limits[name] = n;
+    const n = numberOption(values, flag, 'a positive integer', isPositiveInteger);
+    if (n !== undefined) limits[name] = n;
   }
   return limits;
 }

@@ -10,20 +10,15 @@
  */
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { parseListen, UsageError, type Command } from '../usage.ts';
+import { numberOption, parseListen, UsageError, type Command } from '../usage.ts';
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUri } from '../syntax/uri.ts';
 import type { TimerValues } from '../transaction/timers.ts';
 import { uriDestination } from './uac.ts';
 import { UserAgent } from './userAgent.ts';
 
-function number(values: Record<string, unknown>, name: string): number | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} wants a non-negative number, got ${JSON.stringify(v)}`);
-  return n;
-}
+const number = (values: Record<string, unknown>, name: string): number | undefined =>
+  numberOption(values, name, 'a non-negative number', (n) => Number.isFinite(n) && n >= 0);
 
 function timerFlags(values: Record<string, unknown>): Partial<TimerValues> {
   const timers: Partial<TimerValues> = {};

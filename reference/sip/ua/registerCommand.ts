@@ -5,7 +5,7 @@
  *   register <registrar-uri> --user <u> --password <p> [--expires <s>] [--listen ip:port]
  *            [--unregister-all] [--stay]
  */
-import { parseListen, UsageError, type Command } from '../usage.ts';
+import { numberOption, parseListen, UsageError, type Command } from '../usage.ts';
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { formatAddress } from '../syntax/address.ts';
 import { createResponse } from '../syntax/message.ts';
@@ -61,8 +61,7 @@ ${limitUsage}`,
     }
     if (registrar.scheme !== 'sip') throw new UsageError('the registrar URI must be a sip: URI');
     if (registrar.user !== undefined) throw new UsageError('the registrar URI must not have a user part (RFC 3261 §10.2)');
-    const expires = values.expires === undefined ? undefined : Number(values.expires);
-    if (expires !== undefined && !(Number.isInteger(expires) && expires >= 0)) throw new UsageError(`--expires wants a number of seconds, got ${values.expires}`);
+    const expires = numberOption(values, 'expires', 'a number of seconds', (n) => Number.isInteger(n) && n >= 0);
     if (values.listen === undefined && !/^(127\.|\[::1\]$|localhost$)/i.test(registrar.host)) {
       throw new UsageError(`--listen ip:port is needed for a registrar not on loopback (${registrar.host}): the Contact must be an address it can reach`);
     }
