@@ -53,6 +53,8 @@ export function decodeExtValue(value: string): string {
   if (charset !== 'utf-8' && charset !== 'iso-8859-1') {
     throw new DigestError(`username* uses unsupported charset ${m[1]}`, 'RFC7616 P9L34-P9L37');
   }
+  // The value's octets, each written as itself or as "%" HEXDIG HEXDIG.
+  // @implements RFC7616 P9L34-P9L37
   const bytes: number[] = [];
   const text = m[2]!;
   for (let i = 0; i < text.length; i++) {

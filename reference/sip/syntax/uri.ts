@@ -164,6 +164,7 @@ function parseTelUri(s: Scanner, start: number): URI {
 }
 
 /** The URI as text, components as stored (escapes as received). */
+// @implements RFC3261 P222L27-P222L30
 export function formatUri(uri: URI): string {
   if (uri.opaque !== undefined) return `${uri.scheme}:${uri.opaque}`;
   let out = uri.scheme + ':';
@@ -177,6 +178,7 @@ export function formatUri(uri: URI): string {
 }
 
 /** Resolve %-escapes to characters (UTF-8 decoded); the value of a component. */
+// @implements RFC3261 P220L9
 export function unescape(s: string): string {
   if (!s.includes('%')) return s;
   const bytes: number[] = [];

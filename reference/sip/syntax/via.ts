@@ -13,6 +13,7 @@ import { genValue, formatParams, paramValue, type Params } from './params.ts';
 // @implements RFC3261 P39L43-P39L45
 export const MAGIC_COOKIE = 'z9hG4bK';
 
+// @implements RFC3261 P179L44-P179L48
 export class Via {
   constructor(
     /** protocol-name, "SIP" for SIP. */
@@ -35,6 +36,7 @@ export class Via {
   get sentBy(): { host: string; port: number | undefined } {
     return { host: this.host, port: this.port };
   }
+  // @implements RFC3261 P232L3-P232L10
   get branch(): string | undefined {
     return paramValue(this.params, 'branch');
   }
@@ -81,17 +83,18 @@ export class Via {
 // @implements RFC3261 P232L1-P232L2, P232L11-P232L17
 export function parseViaAt(s: Scanner): Via {
   s.sws();
-  // sent-protocol = protocol-name SLASH protocol-version SLASH transport
+  // @implements RFC3261 P232L11-P232L16
   const name = s.token('the protocol name of Via');
   s.expectSep('/', 'after the protocol name of Via');
   const version = s.token('the protocol version of Via');
   s.expectSep('/', 'after the protocol version of Via');
   const transport = s.token('the transport of Via').toUpperCase();
   s.lws('between the sent-protocol and sent-by of Via');
-  // sent-by = host [ COLON port ]
+  // @implements RFC3261 P232L17
   const host = s.host('the sent-by host of Via');
   let port: number | undefined;
   if (s.sep(':')) port = s.port('the sent-by port of Via');
+  // @implements RFC3261 P232L2-P232L10
   const params: Params = new Map();
   while (s.sep(';')) {
     const at = s.pos;
