@@ -7,14 +7,10 @@
  * @implements RFC3261 (SIP)
  */
 import { SipParseError } from './error.ts';
+import { Cursor, table, isIn, isHex } from './cursor.ts';
 
-// Character classes as 128-entry tables: the parser asks one question per octet.
-function table(chars: string, ranges: Array<[number, number]> = []): Uint8Array {
-  const t = new Uint8Array(128);
-  for (const c of chars) t[c.charCodeAt(0)] = 1;
-  for (const [lo, hi] of ranges) for (let i = lo; i <= hi; i++) t[i] = 1;
-  return t;
-}
+export { isIn, isHex } from './cursor.ts';
+
 const ALNUM: Array<[number, number]> = [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]];
 
 // @implements RFC3261 P220L6-P220L7
@@ -44,49 +40,20 @@ function hostnameEnds(s: string): boolean {
   return s.length > 0 && first !== 0x2d && first !== 0x2e && s.charCodeAt(s.length - 1) !== 0x2d;
 }
 
-/** True when code (a UTF-16 unit) is in the table; non-ASCII is never in one. */
-export const isIn = (t: Uint8Array, code: number): boolean => code < 128 && t[code] === 1;
-
+// @implements RFC3261 P221L17-P221L18
 export function isToken(s: string): boolean {
   if (s.length === 0) return false;
   for (let i = 0; i < s.length; i++) if (!isIn(TOKEN, s.charCodeAt(i))) return false;
   return true;
 }
 
-export const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-
 const SP = 0x20, HTAB = 0x09, DQUOTE = 0x22, BACKSLASH = 0x5c;
 
 /**
- * A cursor over one unfolded header value (or start line). `base` is where
- * the text starts in the message head, `line`/`col0` where it starts in
- * lines, so errors can say where the fault is in the message.
+ * The Cursor of cursor.ts, with SIP's rules: whitespace, separators, host,
+ * port, token, quoted-string. Errors name the rule and the column.
  */
-export class Scanner {
-  pos = 0;
-  constructor(
-    readonly text: string,
-    readonly rule: string,
-    readonly base = 0,
-    readonly line = 0,
-    readonly col0 = 1,
-  ) {}
-
-  fail(detail: string, rule = this.rule, at = this.pos): never {
-    throw new SipParseError(rule, detail, this.base + at, this.line, this.line > 0 ? this.col0 + at : 0);
-  }
-
-  atEnd(): boolean {
-    return this.pos >= this.text.length;
-  }
-  peek(): number {
-    return this.pos < this.text.length ? this.text.charCodeAt(this.pos) : -1;
-  }
-  /** What is at the cursor, quoted, for error messages. */
-  found(): string {
-    return this.pos < this.text.length ? JSON.stringify(this.text.slice(this.pos, this.pos + 12)) : 'the end';
-  }
-
+export class Scanner extends Cursor {
   /** SWS = [LWS]; the value is unfolded, so LWS is a run of SP / HTAB. */
   // @implements RFC3261 P220L20-P220L21
   sws(): boolean {
@@ -97,6 +64,7 @@ export class Scanner {
   }
 
   /** LWS is required here (at least one WSP). */
+  // @implements RFC3261 P220L20
   lws(what: string): void {
     if (!this.sws()) this.fail(`expected whitespace ${what}, found ${this.found()}`);
   }
@@ -117,28 +85,6 @@ export class Scanner {
 
   expectSep(c: string, what: string): void {
     if (!this.sep(c)) this.fail(`expected "${c}" ${what}, found ${this.found()}`);
-  }
-
-  /** Exactly the character c, nothing skipped. */
-  eat(c: string): boolean {
-    if (this.text[this.pos] !== c) return false;
-    this.pos++;
-    return true;
-  }
-
-  /** The longest run of characters in table t (ASCII only). */
-  run(t: Uint8Array): string {
-    const text = this.text;
-    const start = this.pos;
-    const n = text.length;
-    let p = start;
-    while (p < n) {
-      const c = text.charCodeAt(p);
-      if (c >= 128 || t[c] !== 1) break;
-      p++;
-    }
-    this.pos = p;
-    return text.slice(start, p);
   }
 
   /**
@@ -205,7 +151,7 @@ export class Scanner {
    * quoted-string, returned without the quotes and with quoted-pairs
    * resolved (`\"` → `"`). The cursor must be on DQUOTE.
    */
-  // @implements RFC3261 P222L15-P222L26
+  // @implements RFC3261 P222L15-P222L17
   quotedString(what: string): string {
     const open = this.pos;
     if (this.peek() !== DQUOTE) this.fail(`expected a quoted-string for ${what}, found ${this.found()}`);
@@ -216,8 +162,9 @@ export class Scanner {
       if (this.pos >= this.text.length) this.fail(`unterminated quoted-string in ${what}`, this.rule, open);
       const c = this.text.charCodeAt(this.pos);
       if (c === DQUOTE) break;
+      // quoted-pair: any octet but CR and LF may follow the backslash
+      // @implements RFC3261 P222L19-P222L25
       if (c === BACKSLASH) {
-        // quoted-pair: any octet but CR and LF may follow the backslash
         out += this.text.slice(from, this.pos);
         const q = this.text.charCodeAt(this.pos + 1);
         if (Number.isNaN(q) || q === 0x0a || q === 0x0d) this.fail(`bad quoted-pair in ${what}`);
@@ -227,6 +174,7 @@ export class Scanner {
         continue;
       }
       // qdtext excludes controls other than the LWS characters
+      // @implements RFC3261 P222L16-P222L17
       if ((c < 0x20 && c !== HTAB) || c === 0x7f) this.fail(`control character in quoted-string of ${what}`);
       this.pos++;
     }
