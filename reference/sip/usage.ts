@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import type { HostPort } from './transport/via.ts';
-import { UsageError } from '../../tools/command.ts';
+import { numberOption, UsageError } from '../../tools/command.ts';
 
 export { numberOption, UsageError, type Command } from '../../tools/command.ts';
 
@@ -20,4 +20,25 @@ export function parseListen(text: string): HostPort {
   if (isIP(host) === 0) throw new UsageError(`--listen wants an IP address, got ${JSON.stringify(host)}`);
   if (port > 65535) throw new UsageError(`--listen port ${port} is out of range`);
   return { host, port };
+}
+
+/** `--t1`, `--t2`, `--t4`: the transaction timers (§17.1.1.1) in ms, for every command that runs transactions. */
+export const timerOptions = {
+  t1: { type: 'string' },
+  t2: { type: 'string' },
+  t4: { type: 'string' },
+} as const;
+
+/** A number-valued option that is any non-negative number (a timer, a duration, a port). */
+export const nonNegativeOption = (values: Record<string, unknown>, name: string): number | undefined =>
+  numberOption(values, name, 'a non-negative number', (n) => Number.isFinite(n) && n >= 0);
+
+/** The timers given on the command line (the others keep their defaults). */
+export function timerFlags(values: Record<string, unknown>): { T1?: number; T2?: number; T4?: number } {
+  const timers: { T1?: number; T2?: number; T4?: number } = {};
+  for (const name of ['T1', 'T2', 'T4'] as const) {
+    const n = nonNegativeOption(values, name.toLowerCase());
+    if (n !== undefined) timers[name] = n;
+  }
+  return timers;
 }

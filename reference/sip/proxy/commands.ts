@@ -3,13 +3,13 @@
  * on one address (server.ts).
  *
  *   server --listen <ip:port> [--users <file>] [--realm <r>] [--algorithms MD5,SHA-256]
- *          [--domain <d>]... [--record-route] [--min-expires <s>]
+ *          [--domain <d>]... [--record-route] [--min-expires <s>] [--t1 ms] [--t2 ms] [--t4 ms]
  *
  * Users file: one `user:password` per line; blank lines and `#` comments are
  * ignored; the first `:` ends the name (see registrar/users.ts).
  */
 import { readFileSync } from 'node:fs';
-import { numberOption, parseListen, UsageError, type Command } from '../usage.ts';
+import { numberOption, parseListen, timerFlags, timerOptions, UsageError, type Command } from '../usage.ts';
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUsersFile, UsersFileError } from '../registrar/users.ts';
 import { parseUri, type URI } from '../syntax/uri.ts';
@@ -31,7 +31,7 @@ function parseBind(text: string): { aor: URI; contact: URI } {
 
 export const serverCommand: Command = {
   summary: 'run a registrar and stateful proxy (RFC 3261 §10.3, §16) until SIGINT/SIGTERM',
-  usage: `sip server --listen <ip:port> [--users <file>] [--realm <r>] [--algorithms <a,b>] [--domain <d>]... [--record-route] [--min-expires <s>] [limits]
+  usage: `sip server --listen <ip:port> [--users <file>] [--realm <r>] [--algorithms <a,b>] [--domain <d>]... [--record-route] [--min-expires <s>] [--t1 ms] [--t2 ms] [--t4 ms] [limits]
   --listen       address and port for UDP and TCP (port 0 = any free one; the chosen one is printed)
   --users        file with one "user:password" per line (# comments, blank lines ignored);
                  without it REGISTER is not authenticated
@@ -41,6 +41,8 @@ export const serverCommand: Command = {
   --record-route insert Record-Route into forwarded requests
   --min-expires  shortest registration accepted, seconds (default 60; shorter gets 423)
   --bind         a static binding <aor>=<contact>, e.g. sip:bob@127.0.0.1=sip:bob@127.0.0.1:5062 (repeatable)
+  --t1/--t2/--t4 transaction timers in ms (defaults 500, 4000, 5000: RFC 3261 §17.1.1.1); T1 also sets the
+                 proxy's own timers (a response context kept 64*T1)
 ${limitUsage}`,
   options: {
     listen: { type: 'string' },
@@ -51,6 +53,7 @@ ${limitUsage}`,
     'record-route': { type: 'boolean' },
     'min-expires': { type: 'string' },
     bind: { type: 'string', multiple: true },
+    ...timerOptions,
     ...limitOptions,
   },
   async run(values, positionals) {
@@ -78,6 +81,7 @@ ${limitUsage}`,
       }
     }
     const minExpires = numberOption(values, 'min-expires', 'a number of seconds', (n) => Number.isInteger(n) && n >= 0);
+    const timers = timerFlags(values);
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const server = await SipServer.start({
       listen,
@@ -87,6 +91,7 @@ ${limitUsage}`,
       ...(values.domain !== undefined && { domains: values.domain as string[] }),
       recordRoute: values['record-route'] === true,
       ...(minExpires !== undefined && { minExpires }),
+      timers,
       limits: limitFlags(values),
       log,
     });

@@ -10,30 +10,11 @@
  */
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { numberOption, parseListen, UsageError, type Command } from '../usage.ts';
+import { nonNegativeOption as number, parseListen, timerFlags, timerOptions, UsageError, type Command } from '../usage.ts';
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUri } from '../syntax/uri.ts';
-import type { TimerValues } from '../transaction/timers.ts';
 import { uriDestination } from './uac.ts';
 import { UserAgent } from './userAgent.ts';
-
-const number = (values: Record<string, unknown>, name: string): number | undefined =>
-  numberOption(values, name, 'a non-negative number', (n) => Number.isFinite(n) && n >= 0);
-
-function timerFlags(values: Record<string, unknown>): Partial<TimerValues> {
-  const timers: Partial<TimerValues> = {};
-  for (const name of ['T1', 'T2', 'T4'] as const) {
-    const n = number(values, name.toLowerCase());
-    if (n !== undefined) timers[name] = n;
-  }
-  return timers;
-}
-
-const timerOptions = {
-  t1: { type: 'string' },
-  t2: { type: 'string' },
-  t4: { type: 'string' },
-} as const;
 
 const stamp = () => new Date().toISOString().slice(11, 23);
 
