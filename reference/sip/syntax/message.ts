@@ -64,6 +64,7 @@ export function vias(m: Message): Via[] {
  * parsed (parse() has already checked the others), since transports and
  * transactions ask for it on every message.
  */
+// @implements RFC3261 P232L1-P232L2
 export function topVia(m: Message): Via | undefined {
   const field = m.headers.fields.find((f) => f.key === 'via');
   if (field === undefined) return undefined;
@@ -79,18 +80,24 @@ function single(m: Message, name: string): string {
   return v;
 }
 
+// @implements RFC3261 P230L4-P230L6
 export const from = (m: Message): Address => parseAddress(single(m, 'From'), 'From');
+// @implements RFC3261 P231L38-P231L39
 export const to = (m: Message): Address => parseAddress(single(m, 'To'), 'To');
+// @implements RFC3261 P228L23
 export const callId = (m: Message): string => single(m, 'Call-ID');
+// @implements RFC3261 P229L33
 export const cseq = (m: Message): CSeq => parseCSeq(single(m, 'CSeq'));
 
 /** The Max-Forwards value, undefined when absent. */
+// @implements RFC3261 P230L12
 export function maxForwards(m: Message): number | undefined {
   const v = m.headers.get('Max-Forwards');
   return v === undefined ? undefined : Number(v);
 }
 
 /** Addresses of a list header (Contact, Route, Record-Route). `Contact: *` gives '*'. */
+// @implements RFC3261 P228L31-P228L33, P231L5-P231L6, P231L21-P231L22
 export function addresses(m: Message, name: 'Contact' | 'Route' | 'Record-Route' | string): Address[] | '*' {
   const out: Address[] = [];
   for (const f of m.headers.lines(name)) {
@@ -103,12 +110,15 @@ export function addresses(m: Message, name: 'Contact' | 'Route' | 'Record-Route'
   return out;
 }
 
+// @implements RFC3261 P228L31-P228L32
 export function contacts(m: Message): Address[] | '*' {
   return addresses(m, 'Contact');
 }
+// @implements RFC3261 P231L21
 export function routes(m: Message): Address[] {
   return addresses(m, 'Route') as Address[];
 }
+// @implements RFC3261 P231L5
 export function recordRoutes(m: Message): Address[] {
   return addresses(m, 'Record-Route') as Address[];
 }
@@ -134,6 +144,7 @@ const toBytes = (body: string | Uint8Array | undefined): Uint8Array =>
   body === undefined ? new Uint8Array(0) : typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 
 /** A request with the given start line, headers (in order) and body. */
+// @implements RFC3261 P223L39-P223L43
 export function createRequest(method: string, requestUri: URI | string, headers?: HeaderInit, body?: string | Uint8Array): Request {
   return {
     type: 'request',
