@@ -6,21 +6,10 @@
  * their expiry are never returned. Time is in seconds from a clock the caller
  * gives, so tests can move it.
  */
-import type { Address } from '../syntax/address.ts';
 import { formatUri, unescape, uriEquals, type URI } from '../syntax/uri.ts';
+import { current, type Binding } from './binding.ts';
 
-export interface Binding {
-  /** The Contact value as registered (URI and header parameters other than expires). */
-  contact: Address;
-  /** The Call-ID of the REGISTER that created or last updated this binding. */
-  callId: string;
-  /** Its CSeq number. */
-  cseq: number;
-  /** When it stops being current, in seconds on the service's clock. */
-  expiresAt: number;
-  /** The "q" preference, 0..1, when the Contact carried one. */
-  q?: number;
-}
+export type { Binding } from './binding.ts';
 
 /**
  * The canonical form of an address-of-record, used as the index into the
@@ -44,8 +33,8 @@ export class LocationService {
   /** The current (unexpired) bindings of an address-of-record, highest q first. */
   lookup(aor: string): Binding[] {
     const now = this.now();
-    const current = (this.#bindings.get(aor) ?? []).filter((b) => b.expiresAt > now);
-    return current.sort((a, b) => (b.q ?? 0) - (a.q ?? 0));
+    const live = (this.#bindings.get(aor) ?? []).filter((b) => current(b, now));
+    return live.sort((a, b) => (b.q ?? 0) - (a.q ?? 0));
   }
 
   /** Was this address-of-record ever registered (even if all its bindings expired)? */
@@ -61,7 +50,7 @@ export class LocationService {
   // @implements RFC3261 P63L42-P63L44, P66L19-P66L21
   commit(aor: string, bindings: readonly Binding[]): void {
     const now = this.now();
-    this.#bindings.set(aor, bindings.filter((b) => b.expiresAt > now).map((b) => ({ ...b })));
+    this.#bindings.set(aor, bindings.filter((b) => current(b, now)).map((b) => ({ ...b })));
   }
 
   /** Adds or replaces one binding directly (static configuration, tests). */

@@ -13,7 +13,8 @@ import { SipParseError } from '../syntax/error.ts';
 import { callId, contacts, createResponse, cseq, from, to, type HeaderInit, type Request, type Response } from '../syntax/message.ts';
 import { paramValue } from '../syntax/params.ts';
 import { formatUri, unescape, uriEquals, type URI } from '../syntax/uri.ts';
-import { canonicalAoR, type Binding, type LocationService } from '../core/location.ts';
+import { canonicalAoR, type LocationService } from '../core/location.ts';
+import { bindingEvent, bound, OutOfOrder, type Binding, type BindingEvent, type BindingState } from '../core/binding.ts';
 import { withToTag } from '../core/ids.ts';
 import { unsupportedOptionTags } from '../core/optionTags.ts';
 
@@ -179,12 +180,12 @@ export class Registrar {
       return respond(request, 400, 'Invalid Request (Contact: * needs to be the only Contact, with Expires: 0)');
     }
     // @implements RFC3261 P65L8-P65L13
-    const requestCallId = callId(request);
-    const requestCSeq = cseq(request).seq;
-    for (const binding of this.location.lookup(aor)) {
-      if (binding.callId !== requestCallId) continue;
-      if (requestCSeq > binding.cseq) continue;
-      return respond(request, 500, `Server Internal Error (CSeq ${requestCSeq} is not higher than ${binding.cseq}: out of order)`);
+    const event: BindingEvent = { type: 'Contact *', callId: callId(request), cseq: cseq(request).seq };
+    try {
+      for (const binding of this.location.lookup(aor)) bindingEvent(bound(binding), event);
+    } catch (e) {
+      if (e instanceof OutOfOrder) return outOfOrder(request, e);
+      throw e;
     }
     this.location.commit(aor, []);
     return undefined;
@@ -215,18 +216,19 @@ export class Registrar {
 
       // @implements RFC3261 P66L1-P66L3
       const index = tentative.findIndex((b) => uriEquals(b.contact.uri, contact.uri));
-      if (index >= 0) {
-        const existing = tentative[index] as Binding;
-        // @implements RFC3261 P66L8-P66L11
-        if (existing.callId === requestCallId && requestCSeq <= existing.cseq) {
-          return respond(request, 500, `Server Internal Error (CSeq ${requestCSeq} is not higher than ${existing.cseq}: out of order)`);
-        }
-        // @implements RFC3261 P66L4-P66L7
-        tentative.splice(index, 1);
-      }
-      if (expires === 0) continue;
+      const state: BindingState = index >= 0 ? bound(tentative[index] as Binding) : { name: 'Unbound' };
       // @implements RFC3261 P66L16-P66L17
-      tentative.push({ contact: storedContact(contact), callId: requestCallId, cseq: requestCSeq, expiresAt: now + expires, ...qOf(contact) });
+      const record: Binding = { contact: storedContact(contact), callId: requestCallId, cseq: requestCSeq, expiresAt: now + expires, ...qOf(contact) };
+      let next: BindingState;
+      try {
+        next = bindingEvent(state, { type: 'REGISTER', expires, binding: record });
+      } catch (e) {
+        if (e instanceof OutOfOrder) return outOfOrder(request, e);
+        throw e;
+      }
+      // An updated binding goes to the end of the list, as a new one does.
+      if (index >= 0) tentative.splice(index, 1);
+      if (next.name === 'Bound') tentative.push(next.binding);
     }
     // @implements RFC3261 P66L19-P66L21
     this.location.commit(aor, tentative);
@@ -269,6 +271,12 @@ export function parseExpires(value: string): number {
   if (!/^[0-9]+$/.test(v)) return 3600;
   const n = Number(v);
   return n > MAX_EXPIRES_VALUE ? MAX_EXPIRES_VALUE : n;
+}
+
+/** Step 6 or 7 found a request older than a binding it touches: the update is aborted, the request fails. */
+// @implements RFC3261 P66L10-P66L11
+function outOfOrder(request: Request, e: OutOfOrder): Response {
+  return respond(request, 500, `Server Internal Error (${e.message})`);
 }
 
 /** The registrar answers as a UAS: every response carries a To tag (withToTag). */
