@@ -9,10 +9,7 @@ import { SipParseError } from './error.ts';
 import { checkSize, messageLimits, type MessageLimits } from './limits.ts';
 import { parse, contentLengthOf, indexOfCrlfCrlf, skipLeadingCrlf } from './parse.ts';
 import type { Message } from './message.ts';
-
-const EMPTY = new Uint8Array(0);
-/** A buffer larger than this is let go once it holds no octets, so one big message does not pin memory. */
-const KEEP_BYTES = 64 * 1024;
+import { StreamBuffer } from './streamBuffer.ts';
 
 /** What a stream held, in its order: a message, or a framed message that did not parse (`frame` holds its octets). */
 export type Framed = { message: Message; error?: undefined } | { error: SipParseError; message?: undefined };
@@ -28,10 +25,8 @@ export type Framed = { message: Message; error?: undefined } | { error: SipParse
  */
 export class StreamFramer {
   readonly #limits: MessageLimits;
-  #buffer: Uint8Array = EMPTY;
-  /** The unconsumed octets are #buffer[#start, #end). */
-  #start = 0;
-  #end = 0;
+  /** The octets received and not yet part of a message handed out. */
+  readonly #octets = new StreamBuffer();
   /** Octets of the current message already searched for CRLF CRLF. */
   #scanned = 0;
   /** The length of the current message once its header section is known, else -1. */
@@ -45,6 +40,24 @@ export class StreamFramer {
     this.#limits = messageLimits(limits);
   }
 
+  /** Messages that were framed but did not parse (each error's `frame` holds its octets), since the last take. */
+  errors: SipParseError[] = [];
+
+  /** The fault that broke the stream, once it broke (push then throws it). */
+  get failure(): SipParseError | undefined {
+    return this.broken;
+  }
+
+  /** Octets the buffer can hold now (what this framer pins in memory). */
+  get capacity(): number {
+    return this.#octets.capacity;
+  }
+
+  /** Octets received but not yet part of a whole message. */
+  get pending(): number {
+    return this.#octets.length;
+  }
+
   /**
    * Add octets received on the stream; returns what they completed, in the
    * stream's order: messages, and framed messages that did not parse (the
@@ -54,10 +67,11 @@ export class StreamFramer {
    * header section when one was read, so the request can still be
    * answered); later chunks are ignored.
    */
+  // @implements RFC3261 P34L12-P34L14
   feed(chunk: Uint8Array): Framed[] {
     const out: Framed[] = [];
     if (this.broken) return out;
-    this.#append(chunk);
+    this.#octets.append(chunk, this.#total);
     for (;;) {
       let frame: Uint8Array | undefined;
       try {
@@ -67,10 +81,12 @@ export class StreamFramer {
         throw e;
       }
       if (frame === undefined) return out;
+      // Content-Length gave the message's size whether or not it parses, so the stream stays in step.
+      // @implements RFC3261 P147L18-P147L19
       try {
         out.push({ message: parse(frame, { transport: 'stream', limits: this.#limits }) });
       } catch (e) {
-        // the frame was delimited, so the stream stays in step: report it with its octets and go on
+        // report it with its octets and go on
         if (!(e instanceof SipParseError)) throw e;
         e.frame = frame;
         out.push({ error: e });
@@ -95,88 +111,43 @@ export class StreamFramer {
     return messages;
   }
 
-  /** Messages that were framed but did not parse (each error's `frame` holds its octets), since the last take. */
-  errors: SipParseError[] = [];
-
-  /** The fault that broke the stream, once it broke (push then throws it). */
-  get failure(): SipParseError | undefined {
-    return this.broken;
-  }
-
-  /** Octets the buffer can hold now (what this framer pins in memory). */
-  get capacity(): number {
-    return this.#buffer.length;
-  }
-
-  /** Octets received but not yet part of a whole message. */
-  get pending(): number {
-    return this.#end - this.#start;
-  }
-
   /**
    * Keep-alive pings (a double CRLF between messages, RFC 5626 §3.5.1) read
    * since the last take; each is owed a pong.
    */
+  // @implements RFC5626 P19L41-P19L42, P11L37
   pings = 0;
-
-  /**
-   * Appends in amortized constant time per octet: compact when half is free,
-   * else grow: by doubling while the message's length is unknown (so at most
-   * twice maxHeaderBytes and a chunk), then to exactly what the message and
-   * this chunk need, so a large body is never held twice.
-   */
-  #append(chunk: Uint8Array): void {
-    const live = this.#end - this.#start;
-    if (this.#end + chunk.length > this.#buffer.length) {
-      const needed = live + chunk.length;
-      if (needed <= this.#buffer.length >> 1) {
-        this.#buffer.copyWithin(0, this.#start, this.#end);
-      } else {
-        const grown = new Uint8Array(this.#total >= 0 ? Math.max(this.#total, needed) : Math.max(2 * needed, 4096));
-        grown.set(this.#buffer.subarray(this.#start, this.#end), 0);
-        this.#buffer = grown;
-      }
-      this.#start = 0;
-      this.#end = live;
-    }
-    this.#buffer.set(chunk, this.#end);
-    this.#end += chunk.length;
-  }
 
   /** The next whole message's octets (a copy), or undefined when more must arrive. */
   // @implements RFC3261 P34L8-P34L14, P147L18-P147L20
   private nextFrame(): Uint8Array | undefined {
     if (this.#total < 0 && !this.#readHead()) return undefined;
     if (this.pending < this.#total) return undefined;
-    // A large message that is all the buffer holds is handed out as it lies, not copied.
-    const whole = this.pending === this.#total && this.#buffer.length > KEEP_BYTES;
-    const frame = whole ? this.#buffer.subarray(this.#start, this.#end) : this.#buffer.slice(this.#start, this.#start + this.#total);
-    if (whole) this.#buffer = EMPTY;
-    this.#start = whole ? 0 : this.#start + this.#total;
-    if (whole) this.#end = 0;
+    const frame = this.#octets.take(this.#total);
     this.#scanned = 0;
     this.#total = -1;
     this.#crlfs = 0;
-    this.#releaseIfEmpty();
     return frame;
   }
 
   /** Finds the end of the header section and reads Content-Length; false when more must arrive. */
   #readHead(): boolean {
-    const view = this.#buffer.subarray(this.#start, this.#end);
+    const view = this.#octets.view();
     // CRLFs between messages (keep-alives) are skipped
+    // @implements RFC3261 P34L8-P34L10
     const skipped = skipLeadingCrlf(view);
     if (skipped > 0) {
       // Every second CRLF in a row is a ping: counted whichever way the pairs were split.
+      // @implements RFC5626 P19L41-P19L45
       this.#crlfs += skipped / 2;
       this.pings += this.#crlfs >> 1;
       this.#crlfs &= 1;
-      this.#start += skipped;
       this.#scanned = Math.max(0, this.#scanned - skipped);
-      this.#releaseIfEmpty();
+      this.#octets.skip(skipped);
       return this.#readHead();
     }
-    // Resume 3 octets back: a CRLF CRLF may straddle the previous chunk's end.
+    // The header section ends at the empty line. Resume 3 octets back: a CRLF CRLF may straddle the previous chunk's end.
+    // @implements RFC3261 P27L8-P27L9
     const end = indexOfCrlfCrlf(view, Math.max(0, this.#scanned - 3));
     const max = this.#limits.maxHeaderBytes;
     if (end < 0 && view.length <= max) {
@@ -189,6 +160,7 @@ export class StreamFramer {
       this.#guard(() => checkSize('header', end < 0 ? view.length : end + 4, this.#limits), first.subarray(0, first.lastIndexOf(0x0a) + 1));
     }
     const head = view.subarray(0, end + 4);
+    // @implements RFC3261 P147L18-P147L20
     const length = this.#guard(() => {
       const value = contentLengthOf(contentLengthValues(Buffer.from(head.buffer, head.byteOffset, end).toString('latin1')), '; the stream cannot be framed');
       if (value === undefined) throw new SipParseError('Content-Length', 'required on stream transports but absent; the stream cannot be framed');
@@ -199,7 +171,12 @@ export class StreamFramer {
     return true;
   }
 
-  /** Runs a check of the header section; a fault breaks the stream for good, keeping `head` so it can be answered. */
+  /**
+   * Runs a check of the header section; a fault breaks the stream for good,
+   * keeping `head` so it can be answered: only Content-Length locates the
+   * end of a message, so without it no later message can be found.
+   */
+  // @implements RFC3261 P34L12-P34L13
   #guard<T>(check: () => T, head: Uint8Array): T {
     try {
       return check();
@@ -207,16 +184,9 @@ export class StreamFramer {
       if (!(e instanceof SipParseError)) throw e;
       e.frame = head.slice();
       this.broken = e;
-      this.#buffer = EMPTY;
-      this.#start = this.#end = 0;
+      this.#octets.clear();
       throw e;
     }
-  }
-
-  #releaseIfEmpty(): void {
-    if (this.#start !== this.#end) return;
-    this.#start = this.#end = 0;
-    if (this.#buffer.length > KEEP_BYTES) this.#buffer = EMPTY;
   }
 }
 
@@ -225,6 +195,7 @@ export class StreamFramer {
  * folding included, for contentLengthOf to read. Two different values leave
  * the end of the message unknown: the stream cannot be framed.
  */
+// @implements RFC3261 P229L17
 function* contentLengthValues(head: string): Iterable<string> {
   for (const m of head.matchAll(/\r\n(?:content-length|l)[ \t]*:[ \t]*(?:\r\n[ \t]+)?([^\r\n]*)/gi)) yield m[1].trim();
 }
