@@ -1,10 +1,14 @@
-// @implements RFC3261 (SIP)
 /**
  * Runs one pure transaction machine (inviteClient.ts, nonInviteClient.ts,
  * inviteServer.ts, nonInviteServer.ts) against a clock and a transport: it
  * carries out the actions each step returns, turns fired timers into
  * `Timer<X>` events and failed sends into `TransportError` events, and
  * destroys the transaction the instant it reaches Terminated.
+ *
+ * Plumbing: the rules (which event does what in which state) are the
+ * machines'; this file only carries out what they return, so it names no
+ * document it implements. Its one rule, forgetting a transaction the moment
+ * it terminates, is tagged where it is done.
  */
 import type { Action, Failure, Transition } from './actions.ts';
 import type { Clock, TimerHandle } from '../clock.ts';
