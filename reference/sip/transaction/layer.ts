@@ -120,6 +120,7 @@ export class ClientTransaction {
   }
 
   /** Runs `run` at the first provisional response, or with 'final' if none comes before the transaction's end. */
+  // @implements RFC3261 P54L26-P54L28
   afterFirstProvisional(run: (first: 'provisional' | 'final') => void): void {
     if (this.provisionalReceived) run('provisional');
     else if (this.finalReceived || this.state === 'Terminated') run('final');
@@ -134,6 +135,8 @@ export class ClientTransaction {
   /** A response matched to this transaction by the layer. */
   receive(response: Response): void {
     const cls = statusClass(response.status);
+    // What waits for the first provisional response (a CANCEL) goes now, or never.
+    // @implements RFC3261 P54L26-P54L28
     if (cls !== '1xx') {
       this.finalReceived = true;
       this.ended();
@@ -142,6 +145,7 @@ export class ClientTransaction {
       // The TU sees the provisional response before what waited for it goes.
       for (const run of this.#awaitingProvisional.splice(0)) queueMicrotask(() => run('provisional'));
     }
+    // @implements RFC3261 P124L38-P124L43
     if (this.request.method === 'INVITE') {
       (this.driver as InviteClientDriver).dispatch({ type: cls, response });
     } else {
@@ -156,6 +160,15 @@ export class ClientTransaction {
   }
 }
 
+/** A header view that may be absent or malformed in a response the TU built for a broken request. */
+function readOrUndefined<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
 type InviteServerDriver = TransactionDriver<InviteServer<Message>, InviteServerEvent<Message>, Message>;
 type NonInviteServerDriver = TransactionDriver<NonInviteServer<Message>, NonInviteServerEvent<Message>, Message>;
 type ServerDriver = InviteServerDriver | NonInviteServerDriver;
@@ -165,6 +178,7 @@ export class ServerTransaction {
   /** The To tag of the final response sent (the RFC 2543 ACK matching rule needs it). */
   sentToTag: string | undefined;
   /** Set by the TU to hear of a timeout (no ACK) or a transport failure. */
+  // @implements RFC3261 P141L18-P141L20
   onFailure: (failure: Failure) => void = () => {};
   /** Where the last matched ACK came from (an ACK passed up in RFC 6026's Accepted state). */
   ackOrigin: Origin | undefined;
@@ -194,6 +208,7 @@ export class ServerTransaction {
     const cls = statusClass(response.status);
     // A 400 to a request without a usable To has no tag to remember.
     // Only the first final response counts: later ones are discarded by the machine.
+    // @implements RFC3261 P138L44-P138L45
     if (cls !== '1xx') this.sentToTag ??= readOrUndefined(() => tagOf(to(response)));
     if (this.request.method === 'INVITE') {
       const type = cls === '1xx' ? '1xx from TU' : cls === '2xx' ? '2xx from TU' : '300-699 from TU';
@@ -205,6 +220,7 @@ export class ServerTransaction {
   }
 
   /** A retransmission of the request, or an ACK, matched to this transaction. */
+  // @implements RFC3261 P146L3-P146L4
   receive(request: Request, origin?: Origin): void {
     if (this.#driver === undefined) return;
     if (request.method === 'ACK') this.ackOrigin = origin;
@@ -221,18 +237,11 @@ export class ServerTransaction {
   }
 }
 
-/** A header view that may be absent or malformed in a response the TU built for a broken request. */
-function readOrUndefined<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch {
-    return undefined;
-  }
-}
-
 export class TransactionLayer {
   readonly timers: TimerValues;
   readonly clock: Clock;
+  /** Client transactions by the branch and CSeq method a response must match. */
+  // @implements RFC3261 P132L17-P132L25
   readonly clients = new Map<string, ClientTransaction>();
   readonly servers = new Set<ServerTransaction>();
   /**
@@ -241,6 +250,7 @@ export class TransactionLayer {
    * transaction can match a request with that branch), else in one set
    * scanned by the RFC 2543 rules.
    */
+  // @implements RFC3261 P138L7-P138L16, P138L32-P138L35
   readonly #byBranch = new Map<string, Set<ServerTransaction>>();
   readonly #legacy = new Set<ServerTransaction>();
   /** The 64*T1 guards of sent CANCELs (cleared on close). */
@@ -285,12 +295,14 @@ export class TransactionLayer {
         receive: (message) => callbacks.response(message as Response),
         failure: (failure) => callbacks.failure(failure),
       },
+      // @implements RFC3261 P129L7-P129L8
       terminated: () => {
         if (this.clients.get(key) === transaction) this.clients.delete(key);
         transaction.ended();
       },
     };
     const options = { reliable, timers: this.timers, rfc6026: this.options.rfc6026 };
+    // @implements RFC3261 P124L38-P124L43
     const driver: ClientDriver =
       request.method === 'INVITE'
         ? new TransactionDriver(startInviteClient<Message>(request, options), inviteClientStep<Message>, env, true)
@@ -414,6 +426,7 @@ export class TransactionLayer {
             : this.tu.receiveRequest(message as Request, undefined, transaction.ackOrigin ?? origin),
         failure: (failure) => transaction.onFailure(failure),
       },
+      // @implements RFC3261 P137L47-P137L48
       terminated: () => {
         release?.();
         this.#forget(transaction);
@@ -436,41 +449,13 @@ export class TransactionLayer {
   }
 
   /** §9.2: the server transaction a received CANCEL targets, if it still exists. */
+  // @implements RFC3261 P55L7-P55L12
   findCancelTarget(cancel: Request): ServerTransaction | undefined {
     if (cancel.method !== 'CANCEL') throw new Error(`findCancelTarget takes a CANCEL, not ${cancel.method}`);
     for (const transaction of this.#candidates(cancel)) {
       if (cancelMatchesServer(transaction.request, cancel)) return transaction;
     }
     return undefined;
-  }
-
-  /** The server transactions a request could match: those with its branch, or the RFC 2543 ones. */
-  #candidates(request: Request): Iterable<ServerTransaction> {
-    const branch = topVia(request)?.branch;
-    if (branch === undefined || !branch.startsWith(MAGIC_COOKIE)) return this.#legacy;
-    return this.#byBranch.get(branch) ?? [];
-  }
-
-  #remember(transaction: ServerTransaction): void {
-    this.servers.add(transaction);
-    const branch = topVia(transaction.request)?.branch;
-    if (branch === undefined || !branch.startsWith(MAGIC_COOKIE)) {
-      this.#legacy.add(transaction);
-      return;
-    }
-    const same = this.#byBranch.get(branch) ?? new Set<ServerTransaction>();
-    same.add(transaction);
-    this.#byBranch.set(branch, same);
-  }
-
-  #forget(transaction: ServerTransaction): void {
-    this.servers.delete(transaction);
-    this.#legacy.delete(transaction);
-    const branch = topVia(transaction.request)?.branch;
-    if (branch === undefined) return;
-    const same = this.#byBranch.get(branch);
-    same?.delete(transaction);
-    if (same?.size === 0) this.#byBranch.delete(branch);
   }
 
   /** Stops every transaction (timers cleared, nothing more sent). */
@@ -483,6 +468,38 @@ export class TransactionLayer {
     this.#legacy.clear();
     for (const guard of this.#cancelGuards) this.clock.clearTimer(guard);
     this.#cancelGuards.clear();
+  }
+
+  /** The server transactions a request could match: those with its branch, or the RFC 2543 ones. */
+  // @implements RFC3261 P138L7-P138L16, P138L32-P138L35
+  #candidates(request: Request): Iterable<ServerTransaction> {
+    const branch = topVia(request)?.branch;
+    if (branch === undefined || !branch.startsWith(MAGIC_COOKIE)) return this.#legacy;
+    return this.#byBranch.get(branch) ?? [];
+  }
+
+  // @implements RFC3261 P138L14-P138L16
+  #remember(transaction: ServerTransaction): void {
+    this.servers.add(transaction);
+    const branch = topVia(transaction.request)?.branch;
+    if (branch === undefined || !branch.startsWith(MAGIC_COOKIE)) {
+      this.#legacy.add(transaction);
+      return;
+    }
+    const same = this.#byBranch.get(branch) ?? new Set<ServerTransaction>();
+    same.add(transaction);
+    this.#byBranch.set(branch, same);
+  }
+
+  // @implements RFC3261 P137L47-P137L48
+  #forget(transaction: ServerTransaction): void {
+    this.servers.delete(transaction);
+    this.#legacy.delete(transaction);
+    const branch = topVia(transaction.request)?.branch;
+    if (branch === undefined) return;
+    const same = this.#byBranch.get(branch);
+    same?.delete(transaction);
+    if (same?.size === 0) this.#byBranch.delete(branch);
   }
 }
 
