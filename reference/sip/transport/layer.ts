@@ -11,12 +11,16 @@ import { serializeBytes } from '../syntax/serialize.ts';
 import { isRequest, type Message, type Request, type Response } from '../syntax/message.ts';
 import { badRequestReason, rejectionStatus, SipParseError } from '../syntax/error.ts';
 import { UdpTransport } from './udp.ts';
-import { DEFAULT_CONNECTION_LIMITS, DEFAULT_T1, TcpTransport, type TcpConnection, type TcpOptions } from './tcp.ts';
-import { messageLimits, withDefaults, type MessageLimits } from '../syntax/limits.ts';
+import { TcpTransport, type TcpConnection } from './tcp.ts';
+import { transportLimits } from './connectionPolicy.ts';
+import { ListenError } from './listenError.ts';
+import type { MessageLimits } from '../syntax/limits.ts';
 import type { Clock } from '../clock.ts';
 import { transportForSize } from './sizeRule.ts';
 import { badRequestResponse, missingEssentials } from './badRequest.ts';
-import { formatHost, insertSentBy, requestRport, responseRoute, sentByIsOurs, stampReceived, type HostPort, type TransportName } from './via.ts';
+import { insertSentBy, requestRport, responseRoute, sentByIsOurs, stampReceived, type HostPort, type TransportName } from './via.ts';
+
+export { ListenError } from './listenError.ts';
 
 export interface TransportConfig {
   /** The address to listen on (UDP and TCP), e.g. '127.0.0.1' or '::'. */
@@ -71,45 +75,6 @@ export interface TransportUser {
   receiveResponse(response: Response, origin: Origin): void;
   /** A message the transport dropped, and why (for logs and tests). */
   dropped?(reason: string, origin: Origin): void;
-}
-
-/** The configured limits with their defaults (idleTimeout: 64*T1); a bad value is a RangeError naming it. */
-function transportLimits(config: TransportConfig): TcpOptions {
-  const { T1 } = withDefaults({ T1: DEFAULT_T1 }, { T1: config.T1 });
-  const connection = withDefaults({ ...DEFAULT_CONNECTION_LIMITS, idleTimeout: 64 * T1 }, {
-    idleTimeout: config.idleTimeout,
-    messageTimeout: config.messageTimeout,
-    maxConnections: config.maxConnections,
-    maxConnectionsPerAddress: config.maxConnectionsPerAddress,
-  });
-  const sizes = messageLimits({ maxHeaderBytes: config.maxHeaderBytes, maxBodyBytes: config.maxBodyBytes });
-  return { ...connection, messageLimits: sizes, clock: config.clock };
-}
-
-/** Why the operating system refused an address, in words, by error code. */
-const BIND_REASONS: Record<string, string> = {
-  EADDRINUSE: 'address already in use',
-  EADDRNOTAVAIL: 'address not available',
-  EACCES: 'permission denied',
-  EINVAL: 'invalid address',
-};
-
-/** The transport could not bind or listen on its configured address: one line naming the address and the reason. */
-export class ListenError extends Error {
-  constructor(
-    readonly address: HostPort,
-    readonly transport: 'udp' | 'tcp',
-    readonly code: string | undefined,
-    reason: string,
-  ) {
-    super(`cannot listen on ${formatHost(address.host)}:${address.port}/${transport}: ${reason}${code !== undefined ? ` (${code})` : ''}`);
-    this.name = 'ListenError';
-  }
-
-  static of(error: unknown, address: HostPort, transport: 'udp' | 'tcp'): ListenError {
-    const code = (error as { code?: string }).code;
-    return new ListenError(address, transport, code, (code !== undefined && BIND_REASONS[code]) || (error as Error).message);
-  }
 }
 
 export class TransportLayer {

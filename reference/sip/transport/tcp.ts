@@ -14,6 +14,9 @@ import type { Message } from '../syntax/message.ts';
 import type { SipParseError } from '../syntax/error.ts';
 import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
 import { plainAddress, type HostPort } from './via.ts';
+import { ConnectionCaps, LINGER, type ConnectionLimits, type TcpOptions } from './connectionPolicy.ts';
+
+export { DEFAULT_CONNECTION_LIMITS, DEFAULT_T1, type ConnectionLimits, type TcpOptions } from './connectionPolicy.ts';
 
 export interface TcpHandlers {
   onMessage(message: Message, connection: TcpConnection): void;
@@ -27,46 +30,6 @@ export interface TcpHandlers {
   /** A connection closed or refused by a limit; `why` names the limit and its value. */
   onLimit(why: string, remote: HostPort): void;
 }
-
-/** How long connections live, and how many there may be. */
-export interface ConnectionLimits {
-  /**
-   * A connection with no whole message sent or received for this long, and
-   * no transaction using it, is closed, ms.
-   */
-  idleTimeout: number;
-  /**
-   * From the first octet of a message to its last, at most this long, ms;
-   * a new connection has this long to carry its first whole message.
-   */
-  messageTimeout: number;
-  /** Most connections open at once, accepted and opened alike. */
-  maxConnections: number;
-  /** Most connections accepted at once from one IP address. */
-  maxConnectionsPerAddress: number;
-}
-
-/** T1's default (§17.1.1.1), ms: the idle timeout is 64*T1 unless the T1 in use says otherwise. */
-export const DEFAULT_T1 = 500;
-
-/**
- * 64*T1 idle (32 s at the default T1; §18 wants at least the life of a
- * transaction, and a connection a transaction uses is kept for as long as it
- * does, whatever this says); 10 s for one message (320 KiB, the largest the
- * default size limits let through, takes a quarter of a second even at
- * 10 Mbit/s); 512 connections in all (under the usual limit of 1024 open
- * files, with room for everything else), 32 of them accepted from any one
- * address (so one host cannot take them all).
- */
-export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = {
-  idleTimeout: 64 * DEFAULT_T1,
-  messageTimeout: 10_000,
-  maxConnections: 512,
-  maxConnectionsPerAddress: 32,
-};
-
-/** How long a connection closed after an answer keeps reading (and dropping) what still arrives, ms. */
-const LINGER = 1000;
 
 export class TcpConnection {
   readonly framer: StreamFramer;
@@ -251,23 +214,11 @@ export class TcpConnection {
 // @implements RFC3261 P141L33-P141L36
 export const connectionKey = (remote: HostPort): string => `${plainAddress(remote.host)}|${remote.port}`;
 
-export interface TcpOptions extends ConnectionLimits {
-  messageLimits: MessageLimits;
-  clock?: Clock;
-}
-
-/** How often at most a refused connection is logged: one line, then one summary line per this many ms. */
-const REFUSAL_LOG_EVERY = 1000;
-
 export class TcpTransport {
   readonly connections = new Map<string, TcpConnection>();
-  /** Connections open or being opened, accepted and opened alike: what maxConnections caps. */
-  #open = 0;
-  /** Accepted connections open, by the far end's IP address: what maxConnectionsPerAddress caps. */
-  readonly #fromAddress = new Map<string, number>();
   readonly #clock: Clock;
-  /** Refusals since the last line logged, while a summary is due. */
-  #refusals = { since: 0, timer: undefined as TimerHandle | undefined, last: undefined as HostPort | undefined };
+  /** The connection caps (our policy, connectionPolicy.ts). */
+  readonly #caps: ConnectionCaps;
 
   private constructor(
     private readonly server: Server,
@@ -275,30 +226,11 @@ export class TcpTransport {
     private readonly options: TcpOptions,
   ) {
     this.#clock = options.clock ?? systemClock;
+    this.#caps = new ConnectionCaps(options, this.#clock, (why, remote) => this.handlers.onLimit(why, remote), connectionKey);
     server.on('connection', (socket) => {
       // @implements RFC3261 P141L37-P141L39
       const remote = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
-      // The caps are our policy against exhaustion, not an RFC rule: over
-      // one, the new connection is closed at once and those open go on.
-      const address = plainAddress(remote.host);
-      const fromThere = this.#fromAddress.get(address) ?? 0;
-      const full =
-        this.#open >= options.maxConnections ? `maxConnections (${options.maxConnections}) are open`
-        : fromThere >= options.maxConnectionsPerAddress ? `maxConnectionsPerAddress (${options.maxConnectionsPerAddress}) are open from ${address}`
-        : undefined;
-      if (full !== undefined) {
-        socket.destroy();
-        this.#refused(`TCP connection from ${connectionKey(remote)} refused: ${full}`, remote);
-        return;
-      }
-      this.#fromAddress.set(address, fromThere + 1);
-      socket.once('close', () => {
-        const left = (this.#fromAddress.get(address) ?? 1) - 1;
-        if (left === 0) this.#fromAddress.delete(address);
-        else this.#fromAddress.set(address, left);
-      });
-      this.#count(socket);
-      this.adopt(socket, remote);
+      if (this.#caps.admit(socket, remote)) this.adopt(socket, remote);
     });
   }
 
@@ -321,7 +253,7 @@ export class TcpTransport {
 
   /** Connections open or being opened now, accepted and opened alike. */
   get openConnections(): number {
-    return this.#open;
+    return this.#caps.open;
   }
 
   /** The open connection to this far end, if there is one. */
@@ -340,13 +272,9 @@ export class TcpTransport {
   async connect(remote: HostPort): Promise<TcpConnection> {
     const existing = this.find(remote);
     if (existing !== undefined) return existing;
-    if (this.#open >= this.options.maxConnections) {
-      const why = `cannot open a TCP connection to ${connectionKey(remote)}: maxConnections (${this.options.maxConnections}) are open`;
-      this.#refused(why, remote);
-      throw new Error(why);
-    }
+    this.#caps.mayOpen(remote);
     const socket = connect({ host: remote.host, port: remote.port });
-    this.#count(socket);
+    this.#caps.count(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.once('connect', () => {
@@ -355,31 +283,6 @@ export class TcpTransport {
       });
     });
     return this.adopt(socket, remote);
-  }
-
-  /** Counts a socket against maxConnections until it closes. */
-  #count(socket: Socket): void {
-    this.#open++;
-    socket.once('close', () => this.#open--);
-  }
-
-  /** Logs a refusal: the first at once, then one summary line a second while they go on. */
-  #refused(why: string, remote: HostPort): void {
-    const r = this.#refusals;
-    r.last = remote;
-    if (r.timer !== undefined) {
-      r.since++;
-      return;
-    }
-    this.handlers.onLimit(why, remote);
-    const summary = () => {
-      r.timer = undefined;
-      if (r.since === 0) return;
-      this.handlers.onLimit(`${r.since} more TCP connections refused in the last ${REFUSAL_LOG_EVERY} ms (maxConnections ${this.options.maxConnections}, maxConnectionsPerAddress ${this.options.maxConnectionsPerAddress}); the last from or to ${connectionKey(r.last as HostPort)}`, r.last as HostPort);
-      r.since = 0;
-      r.timer = this.#clock.setTimer(REFUSAL_LOG_EVERY, summary);
-    };
-    r.timer = this.#clock.setTimer(REFUSAL_LOG_EVERY, summary);
   }
 
   private adopt(socket: Socket, remote: HostPort): TcpConnection {
@@ -431,8 +334,7 @@ export class TcpTransport {
   close(): Promise<void> {
     for (const connection of this.connections.values()) connection.close();
     this.connections.clear();
-    if (this.#refusals.timer !== undefined) this.#clock.clearTimer(this.#refusals.timer);
-    this.#refusals.timer = undefined;
+    this.#caps.close();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
