@@ -136,7 +136,8 @@ export class TransportLayer {
     }
   }
 
-  /** The address and port this transport writes into Via sent-by. */
+  /** The address and port this transport writes into Via sent-by: the configured name (an FQDN is RECOMMENDED) and the listening port. */
+  // @implements RFC3261 P143L31-P143L34
   get sentBy(): HostPort {
     return { host: this.config.sentByHost ?? this.config.host, port: this.udp.local.port };
   }
@@ -160,6 +161,7 @@ export class TransportLayer {
    */
   prepareRequest(request: Request, destination: Destination): Destination {
     const sentBy = this.sentBy;
+    // @implements RFC3261 P143L31-P143L33
     insertSentBy(request, destination.transport, sentBy);
     // @implements RFC3581 P3L22-P3L26
     if (this.config.rport !== false && destination.transport === 'UDP') requestRport(request);
