@@ -56,6 +56,60 @@ export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = {
 /** How long a connection closed after an answer keeps reading (and dropping) what still arrives, ms. */
 export const LINGER = 1000;
 
+/**
+ * A connection's message deadline (messageTimeout): from the first octet of
+ * a message to its last at most this long, started by that octet and never
+ * moved, and a new connection has this long to carry its first whole
+ * message. Octets that never make a message (a lone CR, then its LF) do not
+ * stop it. Over it, `expire` closes the connection.
+ */
+export class MessageDeadline {
+  #timer: TimerHandle | undefined;
+  /** Has a whole message gone either way yet? Until one has, the connection runs against messageTimeout. */
+  #carried = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly messageTimeout: number,
+    private readonly expire: (why: string) => void,
+  ) {
+    this.#start(`no whole message within messageTimeout (${messageTimeout} ms) of the connection opening`);
+  }
+
+  /** A whole message was received: the deadline stops. */
+  messageDone(): void {
+    this.#carried = true;
+    this.stop();
+  }
+
+  /** After octets arrived, `pending` of them not yet a whole message: an unfinished message runs against the deadline. */
+  afterOctets(pending: number): void {
+    if (pending === 0) {
+      if (this.#carried) this.stop();
+      return;
+    }
+    if (this.#timer === undefined) this.#start(`a message took longer than messageTimeout (${this.messageTimeout} ms) to arrive`);
+  }
+
+  /** A whole message was sent (`pending` octets received are not yet a message). */
+  messageSent(pending: number): void {
+    this.#carried = true;
+    if (pending === 0) this.stop();
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) this.clock.clearTimer(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #start(why: string): void {
+    this.#timer = this.clock.setTimer(this.messageTimeout, () => {
+      this.#timer = undefined;
+      this.expire(why);
+    });
+  }
+}
+
 /** How often at most a refused connection is logged: one line, then one summary line per this many ms. */
 const REFUSAL_LOG_EVERY = 1000;
 

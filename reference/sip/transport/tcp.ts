@@ -14,7 +14,7 @@ import type { Message } from '../syntax/message.ts';
 import type { SipParseError } from '../syntax/error.ts';
 import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
 import { plainAddress, type HostPort } from './via.ts';
-import { ConnectionCaps, LINGER, type ConnectionLimits, type TcpOptions } from './connectionPolicy.ts';
+import { ConnectionCaps, LINGER, MessageDeadline, type ConnectionLimits, type TcpOptions } from './connectionPolicy.ts';
 
 export { DEFAULT_CONNECTION_LIMITS, DEFAULT_T1, type ConnectionLimits, type TcpOptions } from './connectionPolicy.ts';
 
@@ -34,10 +34,9 @@ export interface TcpHandlers {
 export class TcpConnection {
   readonly framer: StreamFramer;
   #idle: TimerHandle | undefined;
-  #deadline: TimerHandle | undefined;
+  /** The messageTimeout (our policy, connectionPolicy.ts). */
+  readonly #deadline: MessageDeadline;
   #linger: TimerHandle | undefined;
-  /** Has a whole message gone either way yet? Until one has, the connection runs against messageTimeout. */
-  #carried = false;
   /** Transactions using the connection: while there are any, idleness does not close it. */
   #users = 0;
   /** Closing (a limit, a framing fault, the transport closing): nothing more is read into the framer. */
@@ -54,7 +53,7 @@ export class TcpConnection {
   ) {
     this.framer = new StreamFramer(messageLimits);
     this.#restartIdle();
-    this.#startDeadline(`no whole message within messageTimeout (${limits.messageTimeout} ms) of the connection opening`);
+    this.#deadline = new MessageDeadline(clock, limits.messageTimeout, (why) => this.#expire(why));
   }
 
   get key(): string {
@@ -114,18 +113,6 @@ export class TcpConnection {
     });
   }
 
-  #startDeadline(why: string): void {
-    this.#deadline = this.clock.setTimer(this.limits.messageTimeout, () => {
-      this.#deadline = undefined;
-      this.#expire(why);
-    });
-  }
-
-  #stopDeadline(): void {
-    if (this.#deadline !== undefined) this.clock.clearTimer(this.#deadline);
-    this.#deadline = undefined;
-  }
-
   /**
    * After octets arrived and `messages` whole ones were framed: each restarts
    * the idle timer; a message begun and not finished runs against the
@@ -133,17 +120,13 @@ export class TcpConnection {
    * timer keeps running meanwhile, so octets that never make a message
    * (a lone CR, then its LF) cannot keep the connection either.
    */
+  // @implements RFC3261 P142L1-P142L3
   received(messages: number): void {
     if (messages > 0) {
-      this.#carried = true;
-      this.#stopDeadline();
+      this.#deadline.messageDone();
       this.#restartIdle();
     }
-    if (this.framer.pending === 0) {
-      if (this.#carried) this.#stopDeadline();
-      return;
-    }
-    if (this.#deadline === undefined) this.#startDeadline(`a message took longer than messageTimeout (${this.limits.messageTimeout} ms) to arrive`);
+    this.#deadline.afterOctets(this.framer.pending);
   }
 
   #expire(why: string): void {
@@ -153,9 +136,9 @@ export class TcpConnection {
 
   /** Sends a whole message; it restarts the idle timer. */
   send(bytes: Uint8Array): Promise<void> {
+    // @implements RFC3261 P142L1-P142L3
     if (!this.closing) {
-      this.#carried = true;
-      if (this.framer.pending === 0) this.#stopDeadline();
+      this.#deadline.messageSent(this.framer.pending);
       this.#restartIdle();
     }
     return this.write(bytes);
@@ -205,8 +188,10 @@ export class TcpConnection {
   }
 
   #stopTimers(): void {
-    for (const handle of [this.#idle, this.#deadline, this.#linger]) if (handle !== undefined) this.clock.clearTimer(handle);
-    this.#idle = this.#deadline = this.#linger = undefined;
+    if (this.#idle !== undefined) this.clock.clearTimer(this.#idle);
+    this.#deadline.stop();
+    if (this.#linger !== undefined) this.clock.clearTimer(this.#linger);
+    this.#idle = this.#linger = undefined;
   }
 }
 
