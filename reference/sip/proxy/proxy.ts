@@ -169,15 +169,18 @@ export class StatefulProxy {
     // The loop hash is computed on the request as received, before any rewrite.
     const branchFor = () => proxyBranch(request);
     const received: Request = { ...request, headers: request.headers.clone() };
-    // §16.4
+    // §16.4 (routing.ts)
+    // @implements RFC3261 P96L17-P96L18
     preprocessRoute(received, this.options.identity, origin.transport);
-    // §16.5
+    // §16.5 (targets.ts): a 404 or 480 when there is no target.
+    // @implements RFC3261 P97L11-P97L12, P99L5-P99L10
     const found = determineTargets(received, this.options.domains, this.options.location);
     if ('status' in found) {
       server.respond(withToTag(createResponse(request, found.status)));
       return;
     }
     // §16.6: the response context exists before the first copy goes out.
+    // @implements RFC3261 P99L27-P99L31
     const context = newContext(request, server);
     this.contexts.set(server, context);
     server.onFailure = () => {};
@@ -209,6 +212,8 @@ export class StatefulProxy {
         failure: (failure) => this.receiveResponse(context, b, createResponse(copy, failure === 'timeout' ? 408 : 503)),
       });
     } catch (e) {
+      // The transport refused the copy at once: as if it had answered 503 (§16.9).
+      // @implements RFC3261 P115L7-P115L9
       this.#log(`forwarding failed: ${(e as Error).message}`);
       const final = createResponse(copy, 503);
       final.headers.removeFirst('Via');
@@ -253,6 +258,8 @@ export class StatefulProxy {
             b.state = { name, transaction: s.transaction, timerC };
             return;
           }
+          // A final response ends what Timer C guards: the transaction is no longer pending.
+          // @implements RFC3261 P106L36-P106L38
           case 'final':
             if (s.timerC !== undefined) clock.clearTimer(s.timerC);
             b.state = { name: 'Completed', final: event.response };
@@ -260,6 +267,7 @@ export class StatefulProxy {
           case 'cancel': {
             if (s.name === 'Cancel waiting' || s.name === 'Cancelled') throw refuse('the CANCEL was asked for already');
             // §9.1 is the transaction layer's: it holds the CANCEL until a provisional response is in.
+            // @implements RFC3261 P115L22-P115L24
             try {
               const outcome = this.layers.transactions.cancel(s.transaction, {
                 response: () => {},
@@ -317,6 +325,8 @@ export class StatefulProxy {
             context.state = { name: 'No new branches' };
             this.generateCancels(context);
             return;
+          // From now on only a 2xx to an INVITE is forwarded: one final response, or 2xx ones.
+          // @implements RFC3261 P110L24-P110L27
           case 'final forwarded':
             context.state = { name: 'Final forwarded' };
             return;
@@ -352,6 +362,7 @@ export class StatefulProxy {
     }
   }
 
+  // @implements RFC3261 P114L42-P114L43
   timerCFired(context: ResponseContext, b: Branch): void {
     if (b.state.name !== 'Completed') b.state = { ...b.state, timerC: undefined };
     this.branchEvent(context, b, { type: 'Timer C' });

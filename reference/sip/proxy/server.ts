@@ -1,5 +1,7 @@
-// @implements RFC3261 (SIP)
 /**
+ * Plumbing, no rule of its own (so it names no document it implements): the rules are in
+ * ../registrar/ and proxy.ts; this file builds the layers and routes between them.
+ *
  * The `server` of the SIP CLI: a registrar (§10.3) and a stateful proxy (§16)
  * sharing one location service, one transaction layer and one transport
  * (UDP and TCP on one address and port). REGISTER requests for our domains go
@@ -120,6 +122,8 @@ export class SipServer {
     }
   }
 
+  // A REGISTER for a domain the registrar is not responsible for is proxied (§10.3 step 1).
+  // @implements RFC3261 P64L3-P64L8
   private route(request: Request, tx: ServerTransaction | undefined, origin: Origin): void {
     if (request.method === 'REGISTER' && tx !== undefined && this.registrar.isResponsibleFor(request.requestUri)) {
       const result = this.registrar.handle(request);

@@ -96,6 +96,8 @@ export function respond(core: Core, transaction: ServerTransaction, response: Re
 export function endCall(core: Core, call: Call, why: 'local BYE' | 'remote BYE'): void {
   if (call.state === 'Ended') return;
   if (call.phase.name === 'Answered') call.phase.accepted.stop();
+  // The session is over for the UAC as its BYE goes, for the UAS once it has the BYE.
+  // @implements RFC3261 P90L41-P90L44, P91L19-P91L21
   call.transition({ type: 'BYE' });
   core.awaitingAck.delete(legKey(call.invite));
   if (call.role === 'UAC') core.uacCalls.delete(callId(call.invite));
@@ -109,6 +111,7 @@ export function endCall(core: Core, call: Call, why: 'local BYE' | 'remote BYE')
 }
 
 /** Call-ID, From tag and CSeq: what §8.2.2.2 compares, and what a retransmitted INVITE shares. */
+// @implements RFC3261 P47L24-P47L25
 export function legKey(request: Request): string {
   const c = cseq(request);
   return `${callId(request)}\n${tagOf(from(request)) ?? ''}\n${c.seq} ${c.method}`;

@@ -128,6 +128,7 @@ export class RegisterClient {
   private scheduleRefresh(result: RegisterResult, onRefresh: (result: RegisterResult) => void): void {
     this.stopRefresh();
     if (!result.ok || result.ours === undefined || result.ours <= 0) return;
+    // @implements RFC3261 P62L6-P62L7
     // Refresh when half the interval has passed, so a lost request can be retried in time.
     const ms = Math.max(1, result.ours * 500);
     this.#refresh = this.layers.transactions.clock.setTimer(ms, async () => {

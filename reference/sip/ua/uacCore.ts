@@ -24,6 +24,8 @@ export interface Outcome {
 /** A request outside a dialog with our identity, Contact and route set (§8.1.1), ready for request(). */
 export function createRequest(core: Core, method: string, target: string | URI, options: { from?: string; body?: string; contentType?: string } = {}): Request {
   const uri = typeof target === 'string' ? parseUri(target, undefined, 'target URI') : target;
+  // The From is the identity this UA was configured with, unless the caller names another.
+  // @implements RFC3261 P37L17-P37L19
   const fromAddress = options.from !== undefined ? parseAddress(options.from.includes('<') ? options.from : `<${options.from}>`, 'From') : core.identity;
   return createUacRequest(
     { method, target: uri, from: fromAddress, contact: core.contact, routeSet: core.routeSet, body: options.body, contentType: options.contentType },
@@ -43,6 +45,7 @@ export function request(core: Core, message: Request, options: { destination?: D
         response: (response) => {
           if (response.status < 200) return;
           core.owner.log(`${r.method} ${callId(r)} -> ${response.status} ${response.reason}`);
+          // @implements RFC3261 P45L15-P45L18
           if ((response.status === 401 || response.status === 407) && credentials !== undefined) {
             const retried = retryWithCredentials(r, response, credentials);
             if (retried !== undefined) return send(retried, undefined);

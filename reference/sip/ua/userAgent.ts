@@ -1,5 +1,7 @@
-// @implements RFC3261 (SIP)
 /**
+ * Plumbing, no rule of its own (so it names no document it implements): it builds the
+ * layers and the Core and hands each API call to the core that owns the rule.
+ *
  * The UA core (RFC 3261 §8, §9, §11–§15): the transaction user above the
  * transaction layer (reference/sip/transaction/layer.ts) and the transport
  * (reference/sip/transport/layer.ts). This file builds the layers and the
