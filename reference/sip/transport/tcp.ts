@@ -56,6 +56,7 @@ export class TcpConnection {
     this.#deadline = new MessageDeadline(clock, limits.messageTimeout, (why) => this.#expire(why));
   }
 
+  // @implements RFC3261 P141L34-P141L35
   get key(): string {
     return connectionKey(this.remote);
   }
@@ -66,12 +67,27 @@ export class TcpConnection {
   }
 
   /** Can still carry a response: true while closing after a framing fault, until the transactions it carries end. */
+  // @implements RFC3261 P146L18-P146L21
   get writable(): boolean {
     return !this.socket.destroyed && this.socket.writable;
   }
 
   get local(): HostPort {
     return { host: this.socket.localAddress ?? '', port: this.socket.localPort ?? 0 };
+  }
+
+  /** Closes the connection at once, its timers stopped. */
+  close(): void {
+    this.closing = true;
+    this.#stopTimers();
+    this.socket.destroy();
+  }
+
+  #stopTimers(): void {
+    if (this.#idle !== undefined) this.clock.clearTimer(this.#idle);
+    this.#deadline.stop();
+    if (this.#linger !== undefined) this.clock.clearTimer(this.#linger);
+    this.#idle = this.#linger = undefined;
   }
 
   /**
@@ -180,19 +196,6 @@ export class TcpConnection {
     this.socket.end();
     this.#linger = this.clock.setTimer(LINGER, () => this.socket.destroy());
   }
-
-  close(): void {
-    this.closing = true;
-    this.#stopTimers();
-    this.socket.destroy();
-  }
-
-  #stopTimers(): void {
-    if (this.#idle !== undefined) this.clock.clearTimer(this.#idle);
-    this.#deadline.stop();
-    if (this.#linger !== undefined) this.clock.clearTimer(this.#linger);
-    this.#idle = this.#linger = undefined;
-  }
 }
 
 /** Connections are indexed by the far end's address, port (and transport: this map is TCP's). */
@@ -241,7 +244,8 @@ export class TcpTransport {
     return this.#caps.open;
   }
 
-  /** The open connection to this far end, if there is one. */
+  /** The open connection to this far end, if there is one (found by its index). */
+  // @implements RFC3261 P141L34-P141L35
   find(remote: HostPort): TcpConnection | undefined {
     const c = this.connections.get(connectionKey(remote));
     return c?.open ? c : undefined;
@@ -270,6 +274,8 @@ export class TcpTransport {
     return this.adopt(socket, remote);
   }
 
+  /** A connection accepted or opened joins the one table both sides use. */
+  // @implements RFC3261 P141L29-P141L33
   private adopt(socket: Socket, remote: HostPort): TcpConnection {
     const connection = new TcpConnection(socket, remote, this.options, this.options.messageLimits, (why) => this.handlers.onLimit(why, remote), this.#clock);
     this.connections.set(connection.key, connection);
