@@ -228,6 +228,7 @@ export class StatefulProxy {
     context.branches.push(b);
   }
 
+  // @implements RFC3261 P106L38-P106L39
   #setTimerC(context: ResponseContext, branch: () => Branch): TimerHandle {
     return this.layers.transactions.clock.setTimer(this.#timerC, () => this.timerCFired(context, branch()));
   }
@@ -282,13 +283,14 @@ export class StatefulProxy {
           }
           case 'Timer C':
             // §16.8: a branch with a provisional response is CANCELled, one without acts as if it answered 408.
-            // @implements RFC3261 P114L42-P114L48
+            // @implements RFC3261 P114L42-P114L46
             if (s.name === 'Proceeding') {
               this.branchEvent(context, b, { type: 'cancel' });
               return;
             }
             // A CANCEL went already: its own 64*T1 give-up covers the branch.
             if (s.name === 'Cancelled') return;
+            // @implements RFC3261 P114L46-P114L48
             s.transaction.abandon();
             this.receiveResponse(context, b, createResponse(b.request, 408));
             return;
@@ -495,6 +497,7 @@ export class StatefulProxy {
   /** An ACK for a 2xx: it has no transaction, and is forwarded statelessly (§16.11). */
   forwardAckStatelessly(ack: Request, origin: Origin): void {
     const received: Request = { ...ack, headers: ack.headers.clone() };
+    // @implements RFC3261 P116L18-P116L19, P116L21-P116L22
     if (validateRequest(ack, { sentBy: this.layers.transport.sentBy, loopDetection: false }) !== undefined) return;
     preprocessRoute(received, this.options.identity, origin.transport);
     const found = determineTargets(received, this.options.domains, this.options.location);

@@ -89,6 +89,7 @@ export class Registrar {
   handle(request: Request): RegistrarResult {
     if (request.method !== 'REGISTER') throw new Error(`a registrar accepts only REGISTER, got ${request.method} (RFC 3261 §10.3)`);
     try {
+      // @implements RFC3261 P64L1
       const step1 = this.checkRequestUri(request);
       if (step1 !== undefined) return step1;
       const step2 = this.checkRequire(request);
@@ -105,7 +106,8 @@ export class Registrar {
       if (step7 !== undefined) return { answer: step7 };
       return { answer: this.ok(request, step5.aor) };
     } catch (e) {
-      // A header field this processing depends on is malformed or missing.
+      // A header field this processing depends on is malformed or missing: the reason says which.
+      // @implements RFC3261 P185L38-P185L40
       if (e instanceof SipParseError || (e instanceof Error && /^no [A-Za-z-]+ header field$/.test(e.message))) {
         return { answer: respond(request, 400, `Bad Request (${e.message})`) };
       }

@@ -183,7 +183,8 @@ export class Call extends EventEmitter {
             if (p.bye !== undefined) throw refuse();
             this.#phase = { ...p, bye: event.outcome };
             return;
-          // A BYE from the caller before its ACK.
+          // A BYE from the caller before its ACK ends the session all the same.
+          // @implements RFC3261 P91L18-P91L21
           case 'BYE':
             this.#phase = { name: 'Ended', status: 200 };
             return;
@@ -208,6 +209,8 @@ export class Call extends EventEmitter {
             if (p.reinvite !== undefined) throw refuse();
             this.#phase = { ...p, reinvite: event.outcome };
             return;
+          // The re-INVITE is no longer in progress: another may be sent.
+          // @implements RFC3261 P87L23-P87L25
           case 're-INVITE done':
             this.#phase = { ...p, reinvite: undefined };
             return;

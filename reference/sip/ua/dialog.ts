@@ -88,6 +88,8 @@ export class Dialog {
   /** The Contact this UA put in the message that created the dialog (reused in target refreshes). */
   readonly localContact: Address;
 
+  // The dialog's state is the pieces §12 lists, plus its side and our Contact.
+  // @implements RFC3261 P70L7-P70L13
   private constructor(fields: {
     state: DialogState;
     side: 'UAC' | 'UAS';
@@ -210,6 +212,8 @@ export class Dialog {
             if (this.side === 'UAS') throw refuse('the callee MUST NOT send a BYE on an early dialog (RFC 3261 §15)');
             this.#state = 'Terminated';
             return;
+          // The caller's BYE on an early dialog ends it.
+          // @implements RFC3261 P89L46-P89L48
           case 'BYE received':
             this.#state = 'Terminated';
             return;
@@ -245,6 +249,7 @@ export class Dialog {
   #confirm(response: Response, refuse: (why: string) => Error): void {
     if (this.side !== 'UAC') throw refuse('only the UAC receives the 2xx to its INVITE');
     if (!(response.status >= 200 && response.status < 300)) throw new Error(`a ${response.status} does not confirm a dialog (RFC 3261 §12): only a 2xx does`);
+    // @implements RFC3261 P70L15-P70L17
     this.#state = 'Confirmed';
     const target = contactUri(response);
     if (target !== undefined) this.remoteTarget = target;
