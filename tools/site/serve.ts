@@ -58,6 +58,8 @@ export interface ServeOptions {
   log?: (line: string) => void;
   /** Milliseconds to wait for more changes before rebuilding. */
   debounceMs?: number;
+  /** A crashed build is said in one line; with `debug` (rfcdoc --debug), with its stack (tools/command.ts). */
+  debug?: boolean;
 }
 
 export interface Server {
@@ -109,7 +111,10 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       return result;
     } catch (e) {
       // Nothing a source edit does may stop the server.
-      lastDiagnostics = [{ severity: 'error', message: `build crashed: ${(e as Error).stack ?? e}` }];
+      // One line, as for any internal error (tools/command.ts); the stack only under --debug.
+      const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      const detail = opts.debug ? ((e as Error).stack ?? text) : `${text.split('\n')[0]} (run again with --debug for the stack)`;
+      lastDiagnostics = [{ severity: 'error', message: `build crashed: ${detail}` }];
       log(formatDiagnostic(lastDiagnostics[0]!));
       send('diagnostics', errorLines());
       return undefined;
