@@ -75,6 +75,9 @@ test('table lines, types and imports are no rule code; code in their place is', 
   const block = (head: string, f: (i: number) => string) => (l: string[]) => l.splice(8, 19, head, ...Array.from({ length: 18 }, (_, i) => f(i)));
   const fn = warnings('rule', edited(block('export function long() {', (i) => `  call${i}();`)));
   assert.ok(fn.includes(STRETCH('rule.ts:9:1', 19, '9-27')), fn.join('\n'));
+  // A union of object types, one member a line, each ending in `}` (CallPhase, CallEvent): one type.
+  const union = (i: number) => `  | { type: 'event${i}'; n: number }${i === 17 ? ';' : ''}`;
+  assert.equal(warnings('rule', edited(block('export type Long =', union))), RULE);
   // A class's fields declared with no value are types; given values, they are code.
   assert.equal(warnings('rule', edited(block('export class Long {', (i) => `  readonly field${i}?: number;`))), RULE);
   const valued = warnings('rule', edited(block('export class Long {', (i) => `  field${i} = compute(${i});`)));

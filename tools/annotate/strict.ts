@@ -85,6 +85,12 @@ const DECLARATION = /^(?:import\b(?!\s*[(.])|export\s+(?:\*|\{|type\s+\{)|(?:exp
 const IMPORT = /^(?:import\b(?!\s*[(.])|export\s+(?:\*|\{[^}]*\}\s*from|type\s+\{[^}]*\}\s*from))/;
 /** A statement keyword at the top level starts a statement even when the previous one did not visibly end. */
 const STATEMENT_START = /^(?:import|export|function|async\s+function|const|let|var|class|interface|type|declare|enum|abstract)\b/;
+/**
+ * A line going on with the statement before it although that one looked
+ * ended: the next member of a union or intersection (`| { type: 'ACK' }`
+ * after a member ending in `}`), or `||`/`&&`.
+ */
+const CONTINUATION = /^[|&]/;
 /** A string, number or constant literal; a key naming a value. */
 const LITERAL = String.raw`(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|-?\d[\w.]*|true|false|null|undefined)`;
 const KEY = String.raw`(?:[A-Za-z_$][\w$]*|${LITERAL}|\[[^\]]*\])\s*:\s*`;
@@ -110,6 +116,8 @@ function lineKinds(text: string, lexed: Lexed): LineKind[] {
   const kinds: LineKind[] = [];
   /** The kind of the top-level statement under way, if any. */
   let statement: 'import' | 'declaration' | 'rule' | undefined;
+  /** The kind of the last top-level statement, under way or ended. */
+  let last: typeof statement;
   for (let k = 0; k < lineStarts.length; k++) {
     const raw = text.slice(lineStarts[k], k + 1 < lineStarts.length ? lineStarts[k + 1]! - 1 : text.length);
     if (!code[k]) {
@@ -118,9 +126,11 @@ function lineKinds(text: string, lexed: Lexed): LineKind[] {
     }
     const line = raw.trimStart();
     const topLevel = (k === 0 ? 0 : nestAfter[k - 1]!) === 0;
-    if (topLevel && (statement === undefined || STATEMENT_START.test(line))) {
+    if (topLevel && statement === undefined && CONTINUATION.test(line)) statement = last;
+    else if (topLevel && (statement === undefined || STATEMENT_START.test(line))) {
       statement = IMPORT.test(line) ? 'import' : DECLARATION.test(line) ? 'declaration' : 'rule';
     }
+    last = statement;
     const kind = statement ?? 'rule';
     const bare = kind === 'rule' ? withoutComment(line).trim() : '';
     kinds.push(kind !== 'rule' ? kind : BRACKETS.test(bare) ? 'brackets' : DATA.test(bare) ? 'data' : FIELD.test(bare) ? 'declaration' : 'rule');
