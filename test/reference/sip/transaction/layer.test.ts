@@ -53,6 +53,18 @@ function client() {
   return { log, callbacks: { response: (r: Response) => log.responses.push(r), failure: (f: string) => log.failures.push(f) } };
 }
 
+/** An element with an INVITE client transaction towards a raw UDP peer, the INVITE arrived there (`inv`). */
+async function inviteToRawPeer() {
+  const uac = await element();
+  const peer = await rawUdp();
+  const invite = client();
+  const dest = { host: '127.0.0.1', port: peer.port, transport: 'UDP' as const };
+  const ct = uac.transactions.sendRequest(newRequest('INVITE', peer.port), dest, invite.callbacks);
+  await until(() => peer.received.length === 1, 'the INVITE');
+  const inv = parse(peer.received[0].text) as Request;
+  return { uac, peer, invite, ct, inv };
+}
+
 // @tests RFC3261 P131L30-P131L33, P137L32-P137L35, P144L37-P144L42
 test('non-INVITE over UDP end to end: request to the server TU, 200 back to the client TU', async () => {
   const uas = await element((request, tx) => tx.respond(createResponse(request, 200, undefined, { toTag: 'uas1' })));
@@ -300,12 +312,7 @@ test('a request the size rule moves to TCP runs its transaction with reliable ti
 
 // @tests RFC3261 P125L38-P126L8
 test('client over UDP against a silent peer: the INVITE really leaves at 0, 500, 1500 ms of the clock', async () => {
-  const uac = await element();
-  const peer = await rawUdp();
-  const { log, callbacks } = client();
-  const dest = { host: '127.0.0.1', port: peer.port, transport: 'UDP' as const };
-  uac.transactions.sendRequest(newRequest('INVITE', peer.port), dest, callbacks);
-  await until(() => peer.received.length === 1, 'the INVITE');
+  const { uac, peer, invite } = await inviteToRawPeer();
   uac.clock.advance(499);
   await sleep(30);
   assert.is(peer.received.length, 1);
@@ -315,7 +322,7 @@ test('client over UDP against a silent peer: the INVITE really leaves at 0, 500,
   await until(() => peer.received.length === 3, 'the second retransmission');
   assert.is(peer.received[2].text, peer.received[0].text);
   uac.clock.advance(32000);
-  assert.equal(log.failures, ['timeout']);
+  assert.equal(invite.log.failures, ['timeout']);
   await peer.close();
   await uac.close();
 });
@@ -339,17 +346,11 @@ test('CANCEL: the layer finds the INVITE server transaction it targets', async (
 
 // @tests RFC3261 P54L22-P54L36, P54L46-P55L3
 test('client CANCEL: waits for a provisional, goes to the INVITE destination with its branch; 64*T1 later the INVITE is given up', async () => {
-  const uac = await element();
-  const peer = await rawUdp();
-  const invite = client();
+  const { uac, peer, invite, ct, inv } = await inviteToRawPeer();
   const cancelled = client();
-  const dest = { host: '127.0.0.1', port: peer.port, transport: 'UDP' as const };
-  const ct = uac.transactions.sendRequest(newRequest('INVITE', peer.port), dest, invite.callbacks);
-  await until(() => peer.received.length === 1, 'the INVITE');
   assert.is(uac.transactions.cancel(ct, cancelled.callbacks), 'waiting for a provisional response');
   await sleep(30);
   assert.is(peer.received.length, 1);
-  const inv = parse(peer.received[0].text) as Request;
   await peer.send(serialize(createResponse(inv, 180, undefined, { toTag: 'p1' })), uac.transport.local.udp.port);
   await until(() => peer.received.length === 2, 'the CANCEL');
   const cancel = parse(peer.received[1].text) as Request;
@@ -374,16 +375,10 @@ test('client CANCEL: waits for a provisional, goes to the INVITE destination wit
 
 // @tests RFC3261 P54L22-P54L31
 test('client CANCEL waiting for a provisional: a final response first means no CANCEL, and the TU hears notSent', async () => {
-  const uac = await element();
-  const peer = await rawUdp();
-  const invite = client();
-  const dest = { host: '127.0.0.1', port: peer.port, transport: 'UDP' as const };
-  const ct = uac.transactions.sendRequest(newRequest('INVITE', peer.port), dest, invite.callbacks);
-  await until(() => peer.received.length === 1, 'the INVITE');
+  const { uac, peer, invite, ct, inv } = await inviteToRawPeer();
   let notSent = 0;
   const cancelled = client();
   assert.is(uac.transactions.cancel(ct, { ...cancelled.callbacks, notSent: () => notSent++ }), 'waiting for a provisional response');
-  const inv = parse(peer.received[0].text) as Request;
   await peer.send(serialize(createResponse(inv, 486, undefined, { toTag: 'p1' })), uac.transport.local.udp.port);
   await until(() => invite.log.responses.length === 1, 'the 486');
   assert.is(notSent, 1);
@@ -396,17 +391,11 @@ test('client CANCEL waiting for a provisional: a final response first means no C
 
 // @tests RFC3261 P54L31-P54L36
 test('client CANCEL sent with the first provisional but refused by the layer (a second CANCEL of the same INVITE) is a transportError to its callbacks, not an exception thrown in a microtask', async () => {
-  const uac = await element();
-  const peer = await rawUdp();
-  const invite = client();
-  const dest = { host: '127.0.0.1', port: peer.port, transport: 'UDP' as const };
-  const ct = uac.transactions.sendRequest(newRequest('INVITE', peer.port), dest, invite.callbacks);
-  await until(() => peer.received.length === 1, 'the INVITE');
+  const { uac, peer, ct, inv } = await inviteToRawPeer();
   const first = client();
   const second = client();
   assert.is(uac.transactions.cancel(ct, first.callbacks), 'waiting for a provisional response');
   assert.is(uac.transactions.cancel(ct, second.callbacks), 'waiting for a provisional response');
-  const inv = parse(peer.received[0].text) as Request;
   await peer.send(serialize(createResponse(inv, 180, undefined, { toTag: 'p1' })), uac.transport.local.udp.port);
   await until(() => second.log.failures.length === 1, 'the second CANCEL refused');
   assert.equal(second.log.failures, ['transportError']);
