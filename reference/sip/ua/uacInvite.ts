@@ -200,8 +200,8 @@ export function receiveStrayResponse(core: Core, response: Response, _origin: Or
  */
 export function cancel(core: Core, call: Call): Promise<number> {
   if (call.role !== 'UAC') throw new Error('only the caller cancels an INVITE (RFC 3261 §9.1)');
-  const phase = call.phase;
-  if (phase.name === 'Calling' && phase.role === 'UAC' && phase.cancel !== undefined) return phase.cancel;
+  const asked = pendingCancel(call);
+  if (asked !== undefined) return asked;
   const transaction = core.inviteTransaction.get(call);
   // @implements RFC3261 P54L29-P54L31
   if (call.state !== 'Calling' || transaction === undefined) return Promise.resolve(0);
@@ -219,8 +219,13 @@ export function cancel(core: Core, call: Call): Promise<number> {
   return sent;
 }
 
+/** The CANCEL the user asked for, while the call has no final response yet. */
+function pendingCancel(call: Call): Promise<number> | undefined {
+  const phase = call.phase;
+  return phase.name === 'Calling' && phase.role === 'UAC' ? phase.cancel : undefined;
+}
+
 /** The user asked to cancel this call, which has no final response yet. */
 function cancelling(call: Call): boolean {
-  const phase = call.phase;
-  return phase.name === 'Calling' && phase.role === 'UAC' && phase.cancel !== undefined;
+  return pendingCancel(call) !== undefined;
 }
