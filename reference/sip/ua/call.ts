@@ -103,6 +103,11 @@ export class Call extends EventEmitter {
     return this.#phase.name;
   }
 
+  /** A re-INVITE this UA sent has no final response yet (§14.1: none is sent, and one received gets 491, meanwhile). */
+  get reinviting(): boolean {
+    return this.#phase.name === 'Confirmed' && this.#phase.reinvite !== undefined;
+  }
+
   /** The final status: 200 when answered, the failure status otherwise. */
   get status(): number | undefined {
     const p = this.#phase;

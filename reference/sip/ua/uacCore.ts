@@ -120,7 +120,7 @@ export function reinvite(core: Core, call: Call, body?: string): Promise<number>
   const dialog = call.dialog;
   if (dialog === undefined || call.state !== 'Confirmed') throw new Error('a re-INVITE needs a confirmed dialog (RFC 3261 §14)');
   // @implements RFC3261 P87L23-P87L25, P87L27-P87L29
-  if (call.phase.name === 'Confirmed' && call.phase.reinvite !== undefined) throw new Error('a re-INVITE is already in progress on this dialog (RFC 3261 §14.1)');
+  if (call.reinviting) throw new Error('a re-INVITE is already in progress on this dialog (RFC 3261 §14.1)');
   // @implements RFC3261 P87L9-P87L11
   const request = createDialogRequest(dialog, 'INVITE', core.sentBy, { body: body ?? core.sdp() });
   const outcome = new Promise<number>((resolve) => {

@@ -178,7 +178,7 @@ export function receiveAck(core: Core, ack: Request): void {
 /** §14.2: a re-INVITE — accepted with the same session description, as a target refresh. */
 export function receiveReinvite(core: Core, request: Request, transaction: ServerTransaction, call: Call): void {
   // @implements RFC3261 P88L33-P88L35
-  if (call.phase.name === 'Confirmed' && call.phase.reinvite !== undefined) {
+  if (call.reinviting) {
     respond(core, transaction, createResponse(request, 491));
     return;
   }
