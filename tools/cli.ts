@@ -86,9 +86,12 @@ function docNames(args: string[]): DocName[] {
   });
 }
 
+/** Fetch progress on stderr: a rewritten line on a terminal, else a line per document fetched. */
+const progressOnStderr = (total: number) => fetchProgress(process.stderr, total, showProgress(process.stderr));
+
 /** Fetches (as needed) and paginates docs, printing progress and diagnostics. */
 async function fetchDocs(names: DocName[], opts: StoreOptions) {
-  const progress = fetchProgress(process.stderr, names.length);
+  const progress = progressOnStderr(names.length);
   const result = await loadDocs(names, { ...opts, onEvent: (e) => progress.event(e) });
   progress.done();
   printDiagnostics(result.diagnostics);
@@ -191,7 +194,7 @@ being swapped in, finishes it; then exit 130 (SIGTERM: 143).`,
         force: values.force === true,
         store: storeOptions(values),
         onStage: tty ? (s) => process.stderr.write(`\r\x1b[Kbuild: ${s}…`) : undefined,
-        progress: tty ? (total) => fetchProgress(process.stderr, total) : undefined,
+        progress: tty ? progressOnStderr : undefined,
       });
       if (tty) process.stderr.write('\r\x1b[K');
       printDiagnostics(result.diagnostics);
@@ -291,7 +294,7 @@ function annotateEnv(values: Record<string, unknown>): CommandEnv {
     root: ROOT,
     store: storeOptions(values),
     json: values.json === true,
-    progress: (total) => fetchProgress(process.stderr, total),
+    progress: progressOnStderr,
     printDiagnostics,
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
