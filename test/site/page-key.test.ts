@@ -56,6 +56,13 @@ test("the key hashes a document's fields but not its lines: they follow from its
   assert.is.not(pageKey({ m: new Map([['a', 1]]) }), pageKey({ m: new Map([['a', 2]]) }));
 });
 
+test("a requirement counts without its sentence (it follows from the document), with its place and coverage", () => {
+  const req = project.requirements.get('rfc3261')![0]!;
+  assert.is(pageKey({ req }), pageKey({ req: { ...req, text: '' } }));
+  assert.is.not(pageKey({ req }), pageKey({ req: { ...req, end: req.end + 1 } }));
+  assert.is.not(pageKey({ req }), pageKey({ req: { ...req, status: req.status === 'missing' ? 'tested' : 'missing' } }));
+});
+
 test('a live renderer (rfcdoc serve) renders its CSP and the live-reload script; a site renderer neither', async () => {
   const script = `<script src="${LIVE_PREFIX}live.js" defer></script>`;
   const live = (await (await createSiteRenderer({ live: true })).render(project)).files;

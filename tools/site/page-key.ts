@@ -4,13 +4,17 @@
  * it. Maps and sets count by their entries. A document (SpecDoc) counts by
  * everything it carries except its lines, which follow from its text, whose
  * sha256 it carries: so a new title or status from rfc-index.txt changes the
- * key, and hashing a page does not mean hashing the RFC's text again.
+ * key, and hashing a page does not mean hashing the RFC's text again. A
+ * requirement counts without its sentence, which follows from the document
+ * and the lines it spans, so a document page's key is not every sentence of
+ * the RFC hashed again on each rebuild.
  */
 import { createHash } from 'node:crypto';
 import type { SpecDoc } from '../spec/document.ts';
-import type { SourceFile, Tag } from '../annotate/model.ts';
+import type { Requirement, SourceFile, Tag } from '../annotate/model.ts';
 
 const isDoc = (v: object): v is SpecDoc => 'sha256' in v && 'lines' in v && Array.isArray((v as SpecDoc).lines);
+const isRequirement = (v: object): v is Requirement => 'keyword' in v && 'begin' in v && 'end' in v && 'text' in v && 'status' in v && 'citations' in v;
 const isScanned = (v: object): v is SourceFile | Tag => ('path' in v && 'text' in v && 'tags' in v) || ('kind' in v && 'doc' in v && 'refs' in v && 'file' in v);
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');
@@ -39,6 +43,7 @@ function asData(_key: string, v: unknown): unknown {
   if (v instanceof Set) return { set: [...v] };
   if (isDoc(v)) return digestOf(v, () => ({ ...v, lines: `text ${v.sha256}` }));
   if (isScanned(v)) return digestOf(v, () => ({ ...v }));
+  if (isRequirement(v)) return { ...v, text: undefined };
   return v;
 }
 
