@@ -1,15 +1,15 @@
 /**
  * What every `npm run sip` command shares and the command table in cli.ts
  * builds on: `--listen`'s address, and (from tools/command.ts, the plumbing
- * every CLI of the project shares) the Command shape, UsageError (exit 2)
- * and numberOption. It imports no command, so the commands can all import
- * it without a cycle through cli.ts.
+ * every CLI of the project shares) the Command shape and UsageError (exit
+ * 2); the timer, seconds and non-negative number options. It imports no
+ * command, so the commands can all import it without a cycle through cli.ts.
  */
 import { isIP } from 'node:net';
 import type { HostPort } from './transport/via.ts';
 import { numberOption, UsageError } from '../../tools/command.ts';
 
-export { numberOption, UsageError, type Command } from '../../tools/command.ts';
+export { UsageError, type Command } from '../../tools/command.ts';
 
 /** `--listen`'s "ip:port" or "[v6]:port" → HostPort; the port is required (0 = any free one). */
 export function parseListen(text: string): HostPort {
@@ -32,6 +32,10 @@ export const timerOptions = {
 /** A number-valued option that is any non-negative number (a timer, a duration, a port). */
 export const nonNegativeOption = (values: Record<string, unknown>, name: string): number | undefined =>
   numberOption(values, name, 'a non-negative number', (n) => Number.isFinite(n) && n >= 0);
+
+/** A number-valued option that is a whole number of seconds (an expiration). */
+export const secondsOption = (values: Record<string, unknown>, name: string): number | undefined =>
+  numberOption(values, name, 'a number of seconds', (n) => Number.isInteger(n) && n >= 0);
 
 /** The timers given on the command line (the others keep their defaults). */
 export function timerFlags(values: Record<string, unknown>): { T1?: number; T2?: number; T4?: number } {

@@ -9,7 +9,7 @@
  * ignored; the first `:` ends the name (see registrar/users.ts).
  */
 import { readFileSync } from 'node:fs';
-import { numberOption, parseListen, timerFlags, timerOptions, UsageError, type Command } from '../usage.ts';
+import { parseListen, secondsOption, timerFlags, timerOptions, UsageError, type Command } from '../usage.ts';
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUsersFile, UsersFileError } from '../registrar/users.ts';
 import { parseUri, type URI } from '../syntax/uri.ts';
@@ -27,7 +27,6 @@ function parseBind(text: string): { aor: URI; contact: URI } {
     throw e;
   }
 }
-
 
 export const serverCommand: Command = {
   summary: 'run a registrar and stateful proxy (RFC 3261 §10.3, §16) until SIGINT/SIGTERM',
@@ -80,7 +79,7 @@ ${limitUsage}`,
         throw e;
       }
     }
-    const minExpires = numberOption(values, 'min-expires', 'a number of seconds', (n) => Number.isInteger(n) && n >= 0);
+    const minExpires = secondsOption(values, 'min-expires');
     const timers = timerFlags(values);
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const server = await SipServer.start({

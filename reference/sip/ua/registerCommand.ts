@@ -5,7 +5,7 @@
  *   register <registrar-uri> --user <u> --password <p> [--expires <s>] [--listen ip:port]
  *            [--unregister-all] [--stay]
  */
-import { numberOption, parseListen, UsageError, type Command } from '../usage.ts';
+import { parseListen, secondsOption, UsageError, type Command } from '../usage.ts';
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { formatAddress } from '../syntax/address.ts';
 import { createResponse } from '../syntax/message.ts';
@@ -28,7 +28,6 @@ function printResult(result: RegisterResult): number {
   for (const b of bindings) process.stdout.write(`binding ${formatUri(b.contact.uri)} expires=${b.expires ?? '?'}\n`);
   return 0;
 }
-
 
 export const registerCommand: Command = {
   summary: 'register an address-of-record with a registrar (answering digest challenges) and print the bindings',
@@ -61,7 +60,7 @@ ${limitUsage}`,
     }
     if (registrar.scheme !== 'sip') throw new UsageError('the registrar URI must be a sip: URI');
     if (registrar.user !== undefined) throw new UsageError('the registrar URI must not have a user part (RFC 3261 §10.2)');
-    const expires = numberOption(values, 'expires', 'a number of seconds', (n) => Number.isInteger(n) && n >= 0);
+    const expires = secondsOption(values, 'expires');
     if (values.listen === undefined && !/^(127\.|\[::1\]$|localhost$)/i.test(registrar.host)) {
       throw new UsageError(`--listen ip:port is needed for a registrar not on loopback (${registrar.host}): the Contact must be an address it can reach`);
     }
