@@ -5,7 +5,7 @@
  * server, ...) there. Exit codes: 0 success, 1 errors (an address that cannot be
  * listened on included: one line naming it and why), 2 bad usage, 3 an
  * internal error (one line; the stack under --debug). Parsing, --help and the
- * exit codes are the shared rules of reference/cli/command.ts.
+ * exit codes are the shared rules of tools/command.ts.
  */
 import { readFileSync } from 'node:fs';
 import { parse, SipParseError, badRequestReason, rejectionStatus, StreamFramer, formatUri, type Message } from './syntax/index.ts';
