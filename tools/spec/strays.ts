@@ -46,25 +46,36 @@ const isStray = (c: number) => (c <= 0x1f && c !== 9 && c !== 10 && c !== 12 && 
 export function removeStrays(text: string): { text: string; strays: Stray[] } {
   if (!STRAY.test(text)) return { text, strays: [] }; // the common case: one native scan
   const strays: Stray[] = [];
-  let physical = 1;
-  let lineStart = 0;
-  let counted = 0; // newlines before `counted` are in `physical`
+  const position = ascendingPositions(text);
   const clean = text.replace(STRAYS, (run, offset: number) => {
-    for (let i = text.indexOf('\n', counted); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-      physical++;
-      lineStart = i + 1;
-    }
-    counted = offset;
+    const { physical, column } = position(offset); // a run holds no newline
     for (let i = 0; i < run.length; ) {
       const code = run.charCodeAt(i);
       let j = i + 1;
       while (j < run.length && run.charCodeAt(j) === code) j++;
-      strays.push({ physical, column: offset - lineStart + i + 1, code, count: j - i });
+      strays.push({ physical, column: column + i, code, count: j - i });
       i = j;
     }
     return '';
   });
   return { text: clean, strays };
+}
+
+/**
+ * The physical line and column (1-based) of offsets into `text`, asked for in
+ * ascending order: the newlines are walked once, however many are asked.
+ */
+function ascendingPositions(text: string): (offset: number) => { physical: number; column: number } {
+  let physical = 1;
+  let lineStart = 0;
+  let next = text.indexOf('\n');
+  return (offset) => {
+    for (; next !== -1 && next < offset; next = text.indexOf('\n', next + 1)) {
+      physical++;
+      lineStart = next + 1;
+    }
+    return { physical, column: offset - lineStart + 1 };
+  };
 }
 
 export const codePoint = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -168,16 +179,9 @@ export function nonTextBytes(bytes: Uint8Array): number {
 export function notUtf8(bytes: Uint8Array, text: string): Stray[] {
   const out: Stray[] = [];
   if (!text.includes('\uFFFD')) return out; // the common case: one native scan
-  let physical = 1;
-  let lineStart = 0;
-  let counted = 0;
+  const position = ascendingPositions(text);
   walkUtf8(bytes, (start, end, unit) => {
-    for (let n = text.indexOf('\n', counted); n !== -1 && n < unit; n = text.indexOf('\n', n + 1)) {
-      physical++;
-      lineStart = n + 1;
-    }
-    counted = unit;
-    const column = unit - lineStart + 1;
+    const { physical, column } = position(unit);
     const last = out[out.length - 1];
     // Ill-formed bytes in a row are one run.
     if (last && last.physical === physical && last.column + last.count === column) last.count += end - start;
