@@ -57,7 +57,7 @@ export const SITE_MARKER = '.rfcdoc-site';
 const SITE_MARKER_FORMAT = 1;
 
 /** Top-level entries of the project that are its sources, or its tools' and history's. */
-export const SOURCE_DIRS = ['reference', 'tools', 'test', '.ci', 'node_modules', '.git'];
+const SOURCE_DIRS = ['reference', 'tools', 'test', '.ci', 'node_modules', '.git'];
 
 const WHAT: Record<OutputKind, string> = { site: 'the site', cache: 'the spec cache' };
 

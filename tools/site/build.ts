@@ -127,4 +127,4 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
-export { writeSite, type WriteOptions, type WriteResult } from './write.ts';
+export { writeSite } from './write.ts';

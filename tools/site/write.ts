@@ -146,7 +146,7 @@ async function exists(path: string): Promise<boolean> {
  * leftover emptied into `target` (drain). A leftover of a running process is
  * not touched, nor one without a site marker (it is not known to be ours).
  */
-export async function recoverLeftovers(target: string): Promise<Diagnostic[]> {
+async function recoverLeftovers(target: string): Promise<Diagnostic[]> {
   const parent = dirname(target);
   const pattern = new RegExp(`^\\.${escapeRe(basename(target))}\\.(new|old)-(\\d+)-[0-9a-f]{8}$`);
   const found: { path: string; kind: string }[] = [];
