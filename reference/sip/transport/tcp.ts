@@ -16,7 +16,7 @@ import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
 import { plainAddress, type HostPort } from './via.ts';
 import { ConnectionCaps, LINGER, MessageDeadline, type ConnectionLimits, type TcpOptions } from './connectionPolicy.ts';
 
-export { DEFAULT_CONNECTION_LIMITS, DEFAULT_T1, type ConnectionLimits, type TcpOptions } from './connectionPolicy.ts';
+export { DEFAULT_CONNECTION_LIMITS } from './connectionPolicy.ts';
 
 export interface TcpHandlers {
   onMessage(message: Message, connection: TcpConnection): void;
@@ -104,11 +104,6 @@ export class TcpConnection {
       released = true;
       if (--this.#users === 0 && this.closing) this.#endWhenDone();
     };
-  }
-
-  /** Transactions using the connection now. */
-  get users(): number {
-    return this.#users;
   }
 
   /**
