@@ -223,14 +223,14 @@ export class StatefulProxy {
     }
     // 11. Timer C for INVITE.
     // @implements RFC3261 P106L36-P106L40
-    const timerC = copy.method === 'INVITE' ? this.#setTimerC(context, () => b) : undefined;
-    const b: Branch = { target: target.uri, request: copy, state: { name: 'Trying', transaction, timerC } };
+    const b: Branch = { target: target.uri, request: copy, state: { name: 'Trying', transaction, timerC: undefined } };
+    if (copy.method === 'INVITE') b.state = { name: 'Trying', transaction, timerC: this.#setTimerC(context, b) };
     context.branches.push(b);
   }
 
   // @implements RFC3261 P106L38-P106L39
-  #setTimerC(context: ResponseContext, branch: () => Branch): TimerHandle {
-    return this.layers.transactions.clock.setTimer(this.#timerC, () => this.timerCFired(context, branch()));
+  #setTimerC(context: ResponseContext, b: Branch): TimerHandle {
+    return this.layers.transactions.clock.setTimer(this.#timerC, () => this.timerCFired(context, b));
   }
 
   /**
@@ -253,7 +253,7 @@ export class StatefulProxy {
             let timerC = s.timerC;
             if (timerC !== undefined && event.response.status > 100) {
               clock.clearTimer(timerC);
-              timerC = this.#setTimerC(context, () => b);
+              timerC = this.#setTimerC(context, b);
             }
             const name = s.name === 'Trying' ? 'Proceeding' : s.name === 'Cancel waiting' ? 'Cancelled' : s.name;
             b.state = { name, transaction: s.transaction, timerC };
