@@ -58,12 +58,13 @@ export class StreamBuffer {
    * holding exactly those octets is handed out as it lies.
    */
   take(n: number): Uint8Array {
-    const whole = this.length === n && this.#buffer.length > KEEP_BYTES;
-    const out = whole ? this.#buffer.subarray(this.#start, this.#end) : this.#buffer.slice(this.#start, this.#start + n);
-    if (whole) this.#buffer = EMPTY;
-    this.#start = whole ? 0 : this.#start + n;
-    if (whole) this.#end = 0;
-    this.#releaseIfEmpty();
+    if (this.length === n && this.#buffer.length > KEEP_BYTES) {
+      const whole = this.#buffer.subarray(this.#start, this.#end);
+      this.clear();
+      return whole;
+    }
+    const out = this.#buffer.slice(this.#start, this.#start + n);
+    this.skip(n);
     return out;
   }
 
