@@ -26,6 +26,8 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { inspectOutput, Interrupted, OutputRefused, planSiteWrite, siteMarker, siteWritten, someEntries, SITE_MARKER } from '../outputs.ts';
 
 export interface SiteLock {
+  /** The site it guards (real path). */
+  target: string;
   file: string;
   /** What taking the lock found and did (an interrupted build's leftovers recovered). */
   notes: Diagnostic[];
@@ -125,7 +127,7 @@ export async function lockSite(target: string): Promise<SiteLock> {
     await release();
     throw e;
   }
-  return { file, notes, release };
+  return { target, file, notes, release };
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -257,7 +259,8 @@ function holdSignals() {
  * temporary directory behind. Only what an earlier build wrote is deleted.
  */
 export async function writeSite(out: string, files: ReadonlyMap<string, string>, opts: WriteOptions = {}): Promise<WriteResult> {
-  const target = inspectOutput(opts.root, out, 'site').path;
+  // The lock's holder found the real path already (buildSite: checkOutput).
+  const target = opts.lock?.target ?? inspectOutput(opts.root, out, 'site').path;
   // Held from the first step: a signal before the swap rolls back, not kills half way.
   const signals = holdSignals();
   let result: WriteResult;
