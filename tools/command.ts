@@ -76,7 +76,7 @@ export const DEBUG_HELP = '  --debug         on an internal error (exit 3), also
  * value would silently replace the first (`--sections 999 --sections 17`
  * would ignore 999), so a repeat is a usage error naming the option.
  */
-export function onceEach(tokens: readonly { kind: string; name?: string; rawName?: string }[], options: Options, lists: readonly string[] = []): void {
+function onceEach(tokens: readonly { kind: string; name?: string; rawName?: string }[], options: Options, lists: readonly string[] = []): void {
   const seen = new Map<string, string>();
   for (const t of tokens) {
     if (t.kind !== 'option' || t.name === undefined || options[t.name]?.multiple === true) continue;

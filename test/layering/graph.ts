@@ -150,7 +150,7 @@ export interface KnownException {
 }
 
 /** The layer holding a file: the longest matching folder or file wins (tools/bench/ inside tools/). */
-export function layerOf(file: string, layers: readonly Layer[]): Layer | undefined {
+function layerOf(file: string, layers: readonly Layer[]): Layer | undefined {
   let best: Layer | undefined;
   let bestLength = -1;
   for (const l of layers) {
@@ -166,7 +166,7 @@ export function layerOf(file: string, layers: readonly Layer[]): Layer | undefin
 }
 
 /** Throws when a `below` names no layer or the order itself has a cycle: the data is checked too. */
-export function allowedBelow(layers: readonly Layer[]): Map<string, Set<string>> {
+function allowedBelow(layers: readonly Layer[]): Map<string, Set<string>> {
   const byName = new Map(layers.map((l) => [l.name, l]));
   const memo = new Map<string, Set<string>>();
   const reach = (name: string, path: string[]): Set<string> => {

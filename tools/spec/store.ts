@@ -39,7 +39,7 @@ export const CACHE_MARKER = '.rfcdoc-cache';
  * Writes into one cache directory: the first write puts `CACHE_MARKER` there
  * (once per writer, and only when it is not there yet), every write is atomic.
  */
-export function cacheWriter(cacheDir: string): (path: string, data: string | Uint8Array) => Promise<void> {
+function cacheWriter(cacheDir: string): (path: string, data: string | Uint8Array) => Promise<void> {
   let marked: Promise<void> | undefined;
   const mark = () =>
     (marked ??= (async () => {
@@ -410,7 +410,7 @@ function parsePaged(text: string): PagedLine[] | undefined {
 }
 
 /** Runs `fn` over items with at most `limit` at once; the results in the items' order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

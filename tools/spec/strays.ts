@@ -78,7 +78,7 @@ function ascendingPositions(text: string): (offset: number) => { physical: numbe
   };
 }
 
-export const codePoint = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+const codePoint = (code: number) => `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
 const byteHex = (byte: number) => `0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
 
 /** At most this many lines with stray bytes are warned about one by one; the rest are counted in one more warning. */
@@ -123,7 +123,7 @@ export function strayWarnings(label: string, file: string, strays: readonly Stra
  * RFC texts stay far below: RFC 734, the worst, is 15% NUL fill; compressed
  * data, images, executables and UTF-16 text are at 50% and more.
  */
-export const MAX_NON_TEXT_SHARE = 0.3;
+const MAX_NON_TEXT_SHARE = 0.3;
 
 /**
  * Walks UTF-8 as the WHATWG decoder (TextDecoder) does and calls `onError`

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { realDoc } from './docs.ts';
 
 /** One member of a tar archive. */
-export interface TarEntry {
+interface TarEntry {
   name: string;
   data: Uint8Array;
 }
@@ -19,7 +19,7 @@ export interface TarEntry {
  * A minimal ustar reader: 512-octet headers (name at 0..100, octal size at
  * 124..136, type flag at 156), data padded to 512, two zero blocks at the end.
  */
-export function readTar(tar: Uint8Array): TarEntry[] {
+function readTar(tar: Uint8Array): TarEntry[] {
   const out: TarEntry[] = [];
   const text = (from: number, to: number) => Buffer.from(tar.subarray(from, to)).toString('latin1').replace(/\0[\s\S]*$/, '');
   for (let off = 0; off + 512 <= tar.length; ) {
