@@ -1,6 +1,6 @@
 /**
  * Our side of the baresip interop tests: `npm run sip -- uas` with its
- * per-transaction log (startOurUas in ../sipp/peers.ts runs it --quiet), a
+ * per-transaction log (startOurUas in tools/testkit/processes.ts runs it --quiet), a
  * UDP socket standing for the media port our SDP names, and the dialog a
  * trace shows, in one line per message.
  */

@@ -1,6 +1,6 @@
 /**
  * Test helper: run `npm run sip -- <command>` as a child process, on the
- * process-group helpers of ../sipp/peers.ts (start, stop, waitFor).
+ * process-group helpers of tools/testkit/processes.ts (start, stop, waitFor).
  */
 import { CLI, start, stop, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
 
