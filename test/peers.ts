@@ -1,7 +1,7 @@
 /**
  * Suites that need a system peer (SIPp, Chromium, baresip, ...) or data from
  * outside the repository (the RFC sample corpus). The table of peers, how to
- * find and install each, is tools/testkit/peers.ts (re-exported here).
+ * find and install each, is tools/testkit/peers.ts (its peerPath re-exported here).
  *
  * A suite that needs a peer is made with `peerSuite(name, [...needs])`. When
  * everything it needs is here, that is a plain uvu suite. When something is
@@ -15,8 +15,8 @@
 import { suite, type Callback, type Test } from 'uvu';
 import { locate, PEERS, peersRequired, whyMissing, type Peer, type PeerName } from '../tools/testkit/peers.ts';
 
-// The table and its lookups live in tools/testkit/peers.ts (benchmarks use them too, without uvu).
-export { locate, onPath, peerPath, PEERS, peersRequired, type Peer, type PeerName } from '../tools/testkit/peers.ts';
+// The table and its lookups live in tools/testkit/peers.ts (benchmarks use them too, without uvu); a suite's tests take a peer's path here.
+export { peerPath } from '../tools/testkit/peers.ts';
 
 /** Peers found missing during this run, with the suites that needed them. */
 const missing = new Map<PeerName, string[]>();
