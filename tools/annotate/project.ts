@@ -37,6 +37,8 @@ export interface AnalyzeOptions {
   extraDocs?: readonly DocName[];
   /** Progress display for loading documents, given how many there are. */
   progress?: (total: number) => Progress;
+  /** Stage results kept from an earlier run (serve keeps one); default: an empty one. */
+  cache?: StageCache;
 }
 
 const SKIP_DIRS = new Set(['node_modules', 'fixtures']);
@@ -90,7 +92,7 @@ export interface StageCache {
 
 export const createStageCache = (): StageCache => ({ scans: new Map(), docs: new Map(), requirements: new WeakMap() });
 
-export async function analyzeProject(opts: AnalyzeOptions & { cache?: StageCache }): Promise<Project> {
+export async function analyzeProject(opts: AnalyzeOptions): Promise<Project> {
   const { root } = opts;
   const cache = opts.cache ?? createStageCache();
   const listed = await listFiles(root, opts.paths ?? DEFAULT_PATHS);
