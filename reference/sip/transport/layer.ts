@@ -102,9 +102,9 @@ export class TransportLayer {
     const handlers = {
       onMessage: (message: Message, connection: TcpConnection) =>
         holder.layer?.deliver(message, { transport: 'TCP', source: connection.remote, connection }),
-      onMalformed: (error: SipParseError, connection: TcpConnection, _fatal: boolean, frame?: Uint8Array) => {
+      onMalformed: (error: SipParseError, connection: TcpConnection) => {
         const origin: Origin = { transport: 'TCP', source: connection.remote, connection };
-        if (frame !== undefined) holder.layer?.rejectMalformed(frame, error, origin);
+        if (error.frame !== undefined) holder.layer?.rejectMalformed(error.frame, error, origin);
         else holder.layer?.user.dropped?.(`unframable stream on TCP, connection closed: ${error.message}`, origin);
       },
       onLimit: (why: string, remote: HostPort) => holder.layer?.user.dropped?.(why, { transport: 'TCP', source: remote }),

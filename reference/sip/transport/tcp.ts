@@ -21,12 +21,12 @@ export { DEFAULT_CONNECTION_LIMITS } from './connectionPolicy.ts';
 export interface TcpHandlers {
   onMessage(message: Message, connection: TcpConnection): void;
   /**
-   * A message that could not be parsed (`frame` holds its octets) or a stream
-   * that could not be framed (`fatal`: nothing more is read, and the
+   * A message that could not be parsed (`error.frame` holds its octets) or a
+   * stream that could not be framed (`fatal`: nothing more is read, and the
    * connection is closed once the answer, if any, and the transactions it
-   * carries are done; `frame` then holds the header section if known).
+   * carries are done; `error.frame` then holds the header section if known).
    */
-  onMalformed(error: SipParseError, connection: TcpConnection, fatal: boolean, frame?: Uint8Array): void;
+  onMalformed(error: SipParseError, connection: TcpConnection, fatal: boolean): void;
   /** A connection closed or refused by a limit; `why` names the limit and its value. */
   onLimit(why: string, remote: HostPort): void;
 }
@@ -296,7 +296,7 @@ export class TcpTransport {
     // (the stream stays in step: each is answered on its own).
     for (const { message, error } of framed) {
       if (message !== undefined) this.handlers.onMessage(message, connection);
-      else this.handlers.onMalformed(error, connection, false, error.frame);
+      else this.handlers.onMalformed(error, connection, false);
     }
     // Whatever came before the fault went up first; now the fault.
     const failure = connection.framer.failure;
@@ -312,7 +312,7 @@ export class TcpTransport {
    */
   // @implements RFC3261 P147L18-P147L20, P192L3-P192L4
   private unframable(connection: TcpConnection, error: SipParseError): void {
-    this.handlers.onMalformed(error, connection, true, error.frame);
+    this.handlers.onMalformed(error, connection, true);
     connection.closeAfterWrites();
   }
 
