@@ -6,11 +6,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatUri, from, tagOf, to } from '../../../../reference/sip/syntax/index.ts';
 import { FakeClock } from '../../../../reference/sip/clock.ts';
-import { UserAgent, type Call } from '../../../../reference/sip/ua/index.ts';
+import { UserAgent, type Call, type Capabilities } from '../../../../reference/sip/ua/index.ts';
 import { settle, Peer, request, SDP } from './peer.ts';
 
-async function setup(options: { clock?: FakeClock; answer?: 'accept' | 'ring' | 'none' } = {}) {
-  const ua = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 }, clock: options.clock });
+async function setup(options: { clock?: FakeClock; answer?: 'accept' | 'ring' | 'none'; capabilities?: Partial<Capabilities> } = {}) {
+  const ua = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 }, clock: options.clock, capabilities: options.capabilities });
   const calls: Call[] = [];
   ua.on('invite', (call: Call) => {
     calls.push(call);
@@ -37,10 +37,8 @@ test('405 with Allow for a method the UAS does not support', async () => {
 
 // @tests RFC3261 P46L28-P46L29
 test('capabilities listing a method no handler implements (MESSAGE): its 405 and the OPTIONS 200 leave it out of Allow', async () => {
-  const ua = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 }, capabilities: { methods: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'MESSAGE'] } });
-  const peer = await Peer.open();
+  const { peer, port, close } = await setup({ capabilities: { methods: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'MESSAGE'] } });
   try {
-    const port = ua.sentBy.port;
     await peer.send(request('MESSAGE', peer.port, port), port);
     const refused = await peer.response(405, 'MESSAGE');
     assert.is(refused.headers.getAll('Allow').join(', '), 'INVITE, ACK, BYE, CANCEL, OPTIONS');
@@ -48,9 +46,7 @@ test('capabilities listing a method no handler implements (MESSAGE): its 405 and
     const options = await peer.response(200, 'OPTIONS');
     assert.is(options.headers.getAll('Allow').join(', '), 'INVITE, ACK, BYE, CANCEL, OPTIONS');
   } finally {
-    await peer.close();
-    await ua.close();
-    await settle();
+    await close();
   }
 });
 
