@@ -14,7 +14,7 @@ import { esc } from '../../tools/site/html.ts';
 import { CSP } from '../../tools/site/layout.ts';
 import { writeSite } from '../../tools/site/build.ts';
 import { OutputRefused } from '../../tools/outputs.ts';
-import { build, FIXTURE, lineWithId, readTree } from './common.ts';
+import { build, FIXTURE, lineWithId, readTree, siteFiles } from './common.ts';
 
 const test = suite('site build');
 
@@ -246,12 +246,5 @@ test('buildSite refuses the project itself before fetching anything', async () =
   }
   assert.equal(readTree(root), before);
 });
-
-/** A written site's files, the marker left out. */
-const siteFiles = (dir: string) => {
-  const t = readTree(dir);
-  t.delete('.rfcdoc-site');
-  return t;
-};
 
 test.run();

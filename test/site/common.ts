@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { MIRROR, ROOT, testCache } from '../helpers.ts';
 import { buildSite, type BuildResult } from '../../tools/site/pipeline.ts';
 import type { StoreOptions } from '../../tools/spec/store.ts';
+import { SITE_MARKER } from '../../tools/outputs.ts';
 
 export const FIXTURE = join(ROOT, 'test', 'site', 'fixtures', 'project');
 
@@ -30,6 +31,13 @@ export function readTree(dir: string): Map<string, string> {
     out.set(p.slice(dir.length + 1), readFileSync(p, 'utf8'));
   }
   return out;
+}
+
+/** A written site's files, path → content, its marker (SITE_MARKER) left out. */
+export function siteFiles(dir: string): Map<string, string> {
+  const t = readTree(dir);
+  t.delete(SITE_MARKER);
+  return t;
 }
 
 /**

@@ -15,7 +15,7 @@ import { lockSite, writeSite } from '../../tools/site/write.ts';
 import { OutputRefused, siteMarker, SITE_MARKER } from '../../tools/outputs.ts';
 import type { Diagnostic } from '../../tools/diagnostics.ts';
 import { ROOT, tempDir } from '../helpers.ts';
-import { readTree, writeTree } from './common.ts';
+import { readTree, siteFiles, writeTree } from './common.ts';
 
 const test = suite('site write');
 
@@ -34,12 +34,8 @@ const leftover = (path: string, ours: string[], files: Record<string, string>) =
 
 const messages = (ds: Diagnostic[]) => ds.map((d) => `${d.severity}: ${d.message}`).join('\n');
 
-/** The site at `dir`, its marker left out. */
-const content = (dir: string) => {
-  const t = readTree(dir);
-  t.delete(SITE_MARKER);
-  return Object.fromEntries([...t].sort(([a], [b]) => a.localeCompare(b)));
-};
+/** The site at `dir`, its marker left out, as an object. */
+const content = (dir: string) => Object.fromEntries(siteFiles(dir));
 
 test('a file saved into the site while a build writes it is kept: moved into the new site, never deleted', async () => {
   const parent = tempDir('rfcdoc-write-late-');
