@@ -4,9 +4,8 @@
  * pure stages: it parses arguments, runs stages, and prints their values and
  * diagnostics once. Exit codes: 0 success, 1 errors found, 2 bad usage,
  * 3 an internal error (a bug: one line; the stack under --debug). Parsing,
- * --help and the exit codes are the shared rules of reference/cli/command.ts.
+ * --help and the exit codes are the shared rules of tools/command.ts.
  */
-import type { ParseArgsConfig } from 'node:util';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocName, type DocName } from './spec/docname.ts';
@@ -18,11 +17,11 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { SpecDoc } from './spec/document.ts';
 import { checkOutput, Interrupted, OutputRefused } from './outputs.ts';
 import { CHECK_USAGE, COVERAGE_USAGE, runCheck, runCoverage, type CommandEnv } from './annotate/commands.ts';
-import { DEBUG_HELP, runProgram, showProgress, UsageError, useColor, type Command, type Program } from './command.ts';
+import { DEBUG_HELP, runProgram, showProgress, UsageError, useColor, type Command, type Options, type Program } from './command.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const COMMON: ParseArgsConfig['options'] = {
+const COMMON: Options = {
   cache: { type: 'string' },
   offline: { type: 'boolean' },
   timeout: { type: 'string' },
