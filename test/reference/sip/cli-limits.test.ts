@@ -5,11 +5,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CLI, freePort, start, stop, waitFor, type Running } from '../../../tools/testkit/processes.ts';
+import { freePort, stop, waitFor, type Running } from '../../../tools/testkit/processes.ts';
+import { sip } from './proxy/processes.ts';
 import { rawTcp, rawUdp, requestText, until } from './transport/net.ts';
 
 async function listening(command: 'uas' | 'server', port: number, flags: string[]): Promise<Running> {
-  const running = start(process.execPath, ['--import', 'tsx', CLI, command, '--listen', `127.0.0.1:${port}`, ...flags]);
+  const running = sip([command, '--listen', `127.0.0.1:${port}`, ...flags]);
   await waitFor(`${command} to listen`, () => /listening on/.test(running.stderr() + running.stdout()), 20000, running);
   return running;
 }
@@ -51,7 +52,7 @@ test('server --max-connections 1: a second TCP connection is closed at once and 
 
 test('a limit option that is not a positive integer is a usage error (exit 2)', async () => {
   const port = await freePort();
-  const uas = start(process.execPath, ['--import', 'tsx', CLI, 'uas', '--listen', `127.0.0.1:${port}`, '--max-header-bytes', '0']);
+  const uas = sip(['uas', '--listen', `127.0.0.1:${port}`, '--max-header-bytes', '0']);
   try {
     // A uas that took the value would listen for ever: it gets 20 s to exit, then the test fails (and stop() ends it).
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -8,9 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { join } from 'node:path';
-import { stop } from '../../../../tools/testkit/processes.ts';
-import { ROOT } from '../../../helpers.ts';
+import { CLI, ROOT, stop } from '../../../../tools/testkit/processes.ts';
 import { sipServer } from './processes.ts';
 
 const bound = (socket: Socket): Promise<number> =>
@@ -58,7 +56,7 @@ test('sip server --t1 50: a forwarded INVITE nobody answers is sent 4 times with
 
 test('sip server: a bad --t1 is a usage error naming it (exit 2); --help lists the three timers', () => {
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'reference/sip/cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   const bad = run('server', '--listen', '127.0.0.1:0', '--t1', 'soon');
   assert.is(bad.status, 2, bad.stderr);
   assert.match(bad.stderr, /^--t1 wants a non-negative number, got "soon"\nusage: sip server /);
