@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
-import { lex } from '../../tools/annotate/lex.ts';
+import { lex, lineIndexOf } from '../../tools/annotate/lex.ts';
 
 /** One import (or export-from, or dynamic import) of a relative specifier. */
 export interface Edge {
@@ -27,8 +27,9 @@ export interface Edge {
  * (type-only ones too: a type is a dependency for a reader) and `import('…')`.
  */
 export function specifiers(text: string): { specifier: string; line: number }[] {
+  const lexed = lex(text);
   const chars = text.split('');
-  for (const l of lex(text).lines) for (let i = 0; i < l.text.length; i++) chars[l.offset + i] = ' ';
+  for (const l of lexed.lines) for (let i = 0; i < l.text.length; i++) chars[l.offset + i] = ' ';
   const code = chars.join('');
   const found: { specifier: string; offset: number }[] = [];
   // What may stand between the keyword and `from`: names, braces, commas, `*`, `as`, `type`; never `=` or `(`.
@@ -38,7 +39,7 @@ export function specifiers(text: string): { specifier: string; line: number }[] 
     for (const m of code.matchAll(re)) found.push({ specifier: m[2]!, offset: m.index + m[0].lastIndexOf(m[1]!, m[0].length - 2) });
   }
   found.sort((a, b) => a.offset - b.offset);
-  return found.map(({ specifier, offset }) => ({ specifier, line: code.slice(0, offset).split('\n').length }));
+  return found.map(({ specifier, offset }) => ({ specifier, line: lineIndexOf(lexed.lineStarts, offset) + 1 }));
 }
 
 /** Every module (.ts, .mjs) under `dirs` (relative to root), with `/` separators. */
