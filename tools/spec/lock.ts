@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic.ts';
 
 export interface LockEntry {
   sha256: string;
@@ -37,8 +36,8 @@ export async function readLock(cacheDir: string): Promise<Lock> {
   return docs as Lock;
 }
 
-/** Writes lock.json, through `write` (the store's, which marks the cache) when given. */
-export async function writeLock(cacheDir: string, lock: Lock, write: (path: string, data: string) => Promise<void> = writeFileAtomic): Promise<void> {
+/** Writes lock.json through `write`: the store's, which marks the cache and writes atomically. */
+export async function writeLock(cacheDir: string, lock: Lock, write: (path: string, data: string) => Promise<void>): Promise<void> {
   const sorted = Object.fromEntries(Object.entries(lock).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
   await write(lockPath(cacheDir), JSON.stringify({ version: 1, docs: sorted }, null, 2) + '\n');
 }
