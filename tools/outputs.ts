@@ -196,16 +196,16 @@ export function inspectOutput(root: string | undefined, given: string, kind: Out
 }
 
 /** inspectOutput, and a non-empty directory rfcdoc did not write refused unless `force`. */
-export function checkOutput(root: string, given: string, kind: OutputKind, force: boolean): OutputDir {
+export function checkOutput(root: string | undefined, given: string, kind: OutputKind, force: boolean): OutputDir {
   const dir = inspectOutput(root, given, kind);
-  if (!dir.ours && !force) throw new OutputRefused(foreignMessage(dir, given, dir.entries));
+  if (!dir.ours && !force) throw new OutputRefused(foreignMessage(dir, given));
   return dir;
 }
 
-function foreignMessage(dir: OutputDir, given: string, foreign: readonly string[]): string {
+function foreignMessage(dir: OutputDir, given: string): string {
   const mark = dir.kind === 'site' ? `rfcdoc marks the sites it writes with ${SITE_MARKER}` : `an rfcdoc cache holds lock.json or ${CACHE_MARKER}`;
   const keeps = dir.kind === 'site' ? 'writes the site there and keeps them' : 'uses it anyway (the cache deletes nothing it did not write)';
-  return `refusing to write ${WHAT[dir.kind]} to ${shownAt(given, dir.path)}: it holds ${someEntries(foreign)} not written by rfcdoc (${mark}); --force ${keeps}`;
+  return `refusing to write ${WHAT[dir.kind]} to ${shownAt(given, dir.path)}: it holds ${someEntries(dir.entries)} not written by rfcdoc (${mark}); --force ${keeps}`;
 }
 
 /** `3 entries: a, b, c` (at most three named). */
@@ -295,9 +295,8 @@ export interface SitePlan {
  * walked, so a big foreign directory costs one entry.
  */
 export function planSiteWrite(root: string | undefined, given: string, next: Iterable<string>, force: boolean): SitePlan {
-  const dir = inspectOutput(root, given, 'site');
+  const dir = checkOutput(root, given, 'site', force);
   if (!dir.exists) return { dir, keep: [] };
-  if (!dir.ours && !force) throw new OutputRefused(foreignMessage(dir, given, dir.entries));
   const nextFiles = new Set(next);
   const dirs = new Set<string>();
   for (const f of [...dir.written, ...nextFiles]) for (let d = posixDir(f); d !== ''; d = posixDir(d)) dirs.add(d);
