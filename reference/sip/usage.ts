@@ -2,8 +2,9 @@
  * What every `npm run sip` command shares and the command table in cli.ts
  * builds on: `--listen`'s address, and (from tools/command.ts, the plumbing
  * every CLI of the project shares) the Command shape and UsageError (exit
- * 2); the timer, seconds and non-negative number options. It imports no
- * command, so the commands can all import it without a cycle through cli.ts.
+ * 2); the timer, seconds and non-negative number options, and the wait
+ * for SIGINT/SIGTERM. It imports no command, so the commands can all import
+ * it without a cycle through cli.ts.
  */
 import { isIP } from 'node:net';
 import type { HostPort } from './transport/via.ts';
@@ -45,4 +46,12 @@ export function timerFlags(values: Record<string, unknown>): { T1?: number; T2?:
     if (n !== undefined) timers[name] = n;
   }
   return timers;
+}
+
+/** Resolves with the first SIGINT or SIGTERM: how a command that runs until stopped waits. */
+export function untilStopped(): Promise<'SIGINT' | 'SIGTERM'> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
 }

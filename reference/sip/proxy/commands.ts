@@ -9,7 +9,7 @@
  * ignored; the first `:` ends the name (see registrar/users.ts).
  */
 import { readFileSync } from 'node:fs';
-import { parseListen, secondsOption, timerFlags, timerOptions, UsageError, type Command } from '../usage.ts';
+import { parseListen, secondsOption, timerFlags, timerOptions, untilStopped, UsageError, type Command } from '../usage.ts';
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUsersFile, UsersFileError } from '../registrar/users.ts';
 import { parseUri, type URI } from '../syntax/uri.ts';
@@ -100,10 +100,7 @@ ${limitUsage}`,
     }
     const { host, port } = server.address;
     process.stdout.write(`listening on ${host}:${port} (UDP and TCP)\n`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await untilStopped();
     await server.close();
     process.stdout.write('stopped\n');
     // Timers of finished response contexts need not hold the process.

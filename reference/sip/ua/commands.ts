@@ -10,7 +10,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { nonNegativeOption as number, parseListen, timerFlags, timerOptions, UsageError, type Command } from '../usage.ts';
+import { nonNegativeOption as number, parseListen, timerFlags, timerOptions, untilStopped, UsageError, type Command } from '../usage.ts';
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUri } from '../syntax/uri.ts';
 import { uriDestination } from './uac.ts';
@@ -54,14 +54,10 @@ ${limitUsage}
       const stats = { rss: m.rss, heapUsed: m.heapUsed, ...ua.stats() };
       process.stderr.write(`stats ${JSON.stringify(stats)}\n`);
     });
-    return new Promise<number>((resolve) => {
-      const stop = (signal: string) => {
-        process.stderr.write(`uas: ${signal}, shutting down\n`);
-        void ua.close().then(() => resolve(0));
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
+    const signal = await untilStopped();
+    process.stderr.write(`uas: ${signal}, shutting down\n`);
+    await ua.close();
+    return 0;
   },
 };
 

@@ -5,7 +5,7 @@
  *   register <registrar-uri> --user <u> --password <p> [--expires <s>] [--listen ip:port]
  *            [--unregister-all] [--stay]
  */
-import { parseListen, secondsOption, UsageError, type Command } from '../usage.ts';
+import { parseListen, secondsOption, untilStopped, UsageError, type Command } from '../usage.ts';
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { formatAddress } from '../syntax/address.ts';
 import { createResponse } from '../syntax/message.ts';
@@ -93,10 +93,7 @@ ${limitUsage}`,
       const first = await client.registerAndRefresh((r) => printResult(r));
       const code = printResult(first);
       if (code !== 0) return code;
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await untilStopped();
       return printResult(await client.unregister());
     } finally {
       await close();
