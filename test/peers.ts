@@ -13,7 +13,7 @@
  * `npm run peers` (test/install-peers.ts) installs what this table names.
  */
 import { suite, type Callback, type Test } from 'uvu';
-import { locate, PEERS, peersRequired, whyMissing, type Peer, type PeerName } from '../tools/testkit/peers.ts';
+import { locate, missingMessage, PEERS, peersRequired, whyMissing, type Peer, type PeerName } from '../tools/testkit/peers.ts';
 
 // The table and its lookups live in tools/testkit/peers.ts (benchmarks use them too, without uvu); a suite's tests take a peer's path here.
 export { peerPath } from '../tools/testkit/peers.ts';
@@ -34,7 +34,7 @@ export function peerSuite<T = Record<string, unknown>>(title: string, needs: Pee
   for (const name of absent) missing.set(name, [...(missing.get(name) ?? []), title]);
   if (peersRequired()) {
     real(`needs ${absent.map((n) => PEERS[n].title).join(', ')} (RFCDOC_PEERS=require)`, () => {
-      throw new Error(absent.map((n) => `${PEERS[n].title} is missing: ${whyMissing(n)}; ${PEERS[n].install}`).join('\n'));
+      throw new Error(absent.map(missingMessage).join('\n'));
     });
   }
   return skippingSuite(real);

@@ -240,7 +240,7 @@ good site stays served. Ctrl-C stops.`,
       const { serve, ListenError } = await import('./site/serve.ts');
       let server;
       try {
-        server = await serve({ root: ROOT, store: storeOptions(values), port });
+        server = await serve({ root: ROOT, store: storeOptions(values), port, debug: values.debug === true });
       } catch (e) {
         // A port in use is the machine's state, not a bug: said plainly, exit 1.
         if (!(e instanceof ListenError)) throw e;

@@ -64,6 +64,11 @@ export function locate(name: PeerName): string | undefined {
   return existsSync(value) ? value : undefined;
 }
 
+/** "<peer> is missing: <why>; <how to install it>", as a test or bench says it. */
+export function missingMessage(name: PeerName): string {
+  return `${PEERS[name].title} is missing: ${whyMissing(name)}; ${PEERS[name].install}`;
+}
+
 /** Why a peer is missing, in words for the closing summary. */
 export function whyMissing(name: PeerName): string {
   const peer: Peer = PEERS[name];
@@ -76,6 +81,6 @@ export function whyMissing(name: PeerName): string {
 /** The path of a peer the caller has already checked for (peerSuite); throws naming it otherwise. */
 export function peerPath(name: PeerName): string {
   const found = locate(name);
-  if (found === undefined) throw new Error(`${PEERS[name].title} is missing: ${whyMissing(name)}; ${PEERS[name].install}`);
+  if (found === undefined) throw new Error(missingMessage(name));
   return found;
 }
