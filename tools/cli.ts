@@ -182,14 +182,13 @@ being swapped in, finishes it; then exit 130 (SIGTERM: 143).`,
     options: { 'update-lock': { type: 'boolean' }, out: { type: 'string' } },
     async run(values, args) {
       noPositionals('build', args, '--out DIR');
-      // Checked here too (buildSite checks it again) to name the directory as the user wrote it.
-      if (values.out !== undefined) checkOutput(ROOT, values.out as string, 'site', values.force === true);
       const { buildSite } = await import('./site/pipeline.ts');
       const tty = showProgress(process.stderr);
       const result = await buildSite({
         root: ROOT,
         // A relative --out is relative to where the user is, as --cache is.
         out: values.out === undefined ? join(ROOT, 'site') : resolve(values.out as string),
+        outAsGiven: values.out as string | undefined,
         force: values.force === true,
         store: storeOptions(values),
         onStage: tty ? (s) => process.stderr.write(`\r\x1b[Kbuild: ${s}…`) : undefined,

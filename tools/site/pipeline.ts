@@ -23,6 +23,8 @@ export interface BuildOptions {
   root: string;
   /** Output directory (absolute, or relative to root). */
   out: string;
+  /** `out` as the user wrote it (relative to the working directory), for the refusal's message. */
+  outAsGiven?: string;
   store: StoreOptions;
   paths?: readonly string[];
   renderer?: SiteRenderer;
@@ -69,7 +71,7 @@ export async function buildSite(opts: BuildOptions): Promise<BuildResult> {
   let lock: SiteLock | undefined;
   if (write) {
     // Refused before anything is fetched: the sources, a file, a directory not rfcdoc's, the cache's (OutputRefused).
-    const dir = checkOutput(opts.root, out, 'site', opts.force === true);
+    const dir = checkOutput(opts.root, opts.outAsGiven ?? out, 'site', opts.force === true);
     checkApart(out, opts.store.cacheDir);
     // Held for the whole build, so that a second build into the same directory is refused now, not after its fetch.
     try {
