@@ -27,6 +27,8 @@ import { cycles, importGraph, specifiers, moduleFiles, upwardImports, type Edge,
  * element imports no registrar; only the server that runs both on one address
  * (proxy/server.ts, proxy/commands.ts) does. usage.ts is what every `sip`
  * command shares (`--listen`), and cli.ts, the command table, is the top.
+ * SDP (sdp/) knows nothing of SIP: the description (RFC 8866) ← offer/answer
+ * (RFC 3264) ← its CLI; the UA negotiates through offer/answer.
  *
  * tools/: the pipeline's stages, lowest first: diagnostics.ts ← spec/
  * (fetch, paginate) ← outputs.ts, progress.ts (where stages write, what they
@@ -38,13 +40,16 @@ const LAYERS: Layer[] = [
   { name: 'cli', holds: ['tools/command.ts'], below: [] },
   { name: 'auth', holds: ['reference/auth/'], below: [] },
   { name: 'sip/clock', holds: ['reference/sip/clock.ts'], below: [] },
+  { name: 'sdp/description', holds: ['reference/sdp/description/'], below: [] },
+  { name: 'sdp/offerAnswer', holds: ['reference/sdp/offerAnswer/'], below: ['sdp/description'] },
+  { name: 'sdp/cli', holds: ['reference/sdp/cli.ts', 'reference/sdp/commands.ts'], below: ['sdp/offerAnswer', 'cli'] },
   { name: 'sip/syntax', holds: ['reference/sip/syntax/'], below: [] },
   { name: 'sip/transport', holds: ['reference/sip/transport/'], below: ['sip/syntax', 'sip/clock', 'cli'] },
   { name: 'sip/transaction', holds: ['reference/sip/transaction/'], below: ['sip/transport'] },
   { name: 'sip/core', holds: ['reference/sip/core/'], below: ['sip/transaction'] },
   { name: 'sip/usage', holds: ['reference/sip/usage.ts'], below: ['sip/transport', 'cli'] },
   { name: 'sip/registrar', holds: ['reference/sip/registrar/'], below: ['sip/core', 'auth'] },
-  { name: 'sip/ua', holds: ['reference/sip/ua/'], below: ['sip/core', 'auth', 'sip/usage'] },
+  { name: 'sip/ua', holds: ['reference/sip/ua/'], below: ['sip/core', 'auth', 'sip/usage', 'sdp/offerAnswer'] },
   { name: 'sip/proxy', holds: ['reference/sip/proxy/'], below: ['sip/core', 'auth', 'sip/usage'] },
   { name: 'sip/server', holds: ['reference/sip/proxy/server.ts', 'reference/sip/proxy/commands.ts'], below: ['sip/proxy', 'sip/registrar'] },
   { name: 'sip/cli', holds: ['reference/sip/cli.ts'], below: ['sip/ua', 'sip/server'] },
@@ -56,7 +61,7 @@ const LAYERS: Layer[] = [
   { name: 'tools/site', holds: ['tools/site/'], below: ['tools/annotate'] },
   { name: 'tools/cli', holds: ['tools/cli.ts', 'tools/rfcdoc.mjs'], below: ['tools/site', 'cli'] },
   { name: 'tools/testkit', holds: ['tools/testkit/'], below: ['tools/spec'] },
-  { name: 'tools/bench', holds: ['tools/bench/'], below: ['tools/cli', 'tools/testkit', 'sip/cli'] },
+  { name: 'tools/bench', holds: ['tools/bench/'], below: ['tools/cli', 'tools/testkit', 'sip/cli', 'sdp/cli'] },
 
   // Only so that an import of test code is named as such; no layer lists it below it.
   { name: 'test', holds: ['test/'], below: [] },
