@@ -28,6 +28,7 @@ export const PEERS = {
   chromium: { title: 'Chromium', command: 'chromium', packages: ['chromium'], install: 'apt-get install -y chromium (or: npm run peers)' },
   // baresip-core has the binary and every module the tests load (g711, aufile, ctrl_tcp); the baresip metapackage adds GUI and video ones.
   baresip: { title: 'baresip', command: 'baresip', packages: ['baresip-core'], install: 'apt-get install -y baresip-core (or: npm run peers)' },
+  ffmpeg: { title: 'ffmpeg', command: 'ffmpeg', packages: ['ffmpeg'], install: 'apt-get install -y ffmpeg (or: npm run peers)' },
   corpus: {
     title: 'the RFC sample corpus',
     env: 'RFC_CORPUS',
