@@ -28,7 +28,9 @@ import { cycles, importGraph, specifiers, moduleFiles, upwardImports, type Edge,
  * (proxy/server.ts, proxy/commands.ts) does. usage.ts is what every `sip`
  * command shares (`--listen`), and cli.ts, the command table, is the top.
  * SDP (sdp/) knows nothing of SIP: the description (RFC 8866) ← offer/answer
- * (RFC 3264) ← its CLI; the UA negotiates through offer/answer.
+ * (RFC 3264) ← its CLI; the UA negotiates through offer/answer. RTP (rtp/):
+ * packets (RFC 3550 §5) ← RTCP (§6); the profile's payloads (RFC 3551) and
+ * WAV files (media/) stand alone; telephone-events (RFC 4733) sit on packets.
  *
  * tools/: the pipeline's stages, lowest first: diagnostics.ts ← spec/
  * (fetch, paginate) ← outputs.ts, progress.ts (where stages write, what they
@@ -42,6 +44,11 @@ const LAYERS: Layer[] = [
   { name: 'sip/clock', holds: ['reference/sip/clock.ts'], below: [] },
   { name: 'sdp/description', holds: ['reference/sdp/description/'], below: [] },
   { name: 'sdp/offerAnswer', holds: ['reference/sdp/offerAnswer/'], below: ['sdp/description'] },
+  { name: 'rtp/packet', holds: ['reference/rtp/packet/'], below: [] },
+  { name: 'rtp/rtcp', holds: ['reference/rtp/rtcp/'], below: ['rtp/packet'] },
+  { name: 'rtp/profile', holds: ['reference/rtp/profile/'], below: [] },
+  { name: 'rtp/dtmf', holds: ['reference/rtp/dtmf/'], below: ['rtp/packet'] },
+  { name: 'rtp/media', holds: ['reference/rtp/media/'], below: [] },
   { name: 'sdp/cli', holds: ['reference/sdp/cli.ts', 'reference/sdp/commands.ts'], below: ['sdp/offerAnswer', 'cli'] },
   { name: 'sip/syntax', holds: ['reference/sip/syntax/'], below: [] },
   { name: 'sip/transport', holds: ['reference/sip/transport/'], below: ['sip/syntax', 'sip/clock', 'cli'] },
