@@ -302,8 +302,11 @@ export class StatefulProxy {
           case 'final':
             // A second final on one branch: the INVITE client transaction passes only 2xx again (RFC 6026), and it is dropped.
             return;
-          case '1xx':
+          // A CANCEL is for a pending client transaction, one with no final response yet;
+          // nor does a 1xx or Timer C come after the final response.
+          // @implements RFC3261 P114L26-P114L29
           case 'cancel':
+          case '1xx':
           case 'Timer C':
             throw refuse('the branch has its final response');
           default:

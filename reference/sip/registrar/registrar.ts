@@ -97,8 +97,10 @@ export class Registrar {
       const step3 = this.authenticate(request);
       if ('answer' in step3) return step3;
       const step4 = this.authorizeAoR(request, step3.identity);
+      // @implements RFC3261 P64L27-P64L28
       if (step4 !== undefined) return { answer: step4 };
       const step5 = this.extractAoR(request);
+      // @implements RFC3261 P64L36-P64L37
       if ('answer' in step5) return step5;
       const step6 = this.processStar(request, step5.aor);
       if (step6 !== undefined) return { answer: step6 };

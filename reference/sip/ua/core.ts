@@ -82,6 +82,7 @@ export function later(core: Core, ms: number, fire: () => void): TimerHandle {
 }
 
 /** Passes a response to its server transaction and logs the transaction. */
+// @implements RFC3261 P124L11-P124L13
 export function respond(core: Core, transaction: ServerTransaction, response: Response): void {
   transaction.respond(response);
   if (core.owner.listenerCount('response') > 0) core.owner.emit('response', response, transaction.request);

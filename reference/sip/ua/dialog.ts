@@ -116,6 +116,8 @@ export class Dialog {
     this.localContact = fields.localContact;
   }
 
+  /** The dialog's index among the UA's dialogs: its dialog ID, which identifies it at this UA. */
+  // @implements RFC3261 P69L36-P69L37
   get key(): string {
     return dialogKey(this.id);
   }
@@ -127,6 +129,7 @@ export class Dialog {
   static asUas(request: Request, response: Response, options: { overTls?: boolean } = {}): Dialog {
     if (!createsDialog(request, response)) throw new Error(`a ${response.status} to ${request.method} does not create a dialog (RFC 3261 §12.1)`);
     const localContact = contacts(response);
+    // @implements RFC3261 P70L42-P70L43
     if (localContact === '*' || localContact.length === 0) throw new Error('a response that creates a dialog must carry a Contact (RFC 3261 §12.1.1)');
     // An RFC 2543 INVITE may lack a Contact (RFC 4475 §3.4.1); its requests then went to the From URI.
     // @exception RFC3261 P71L21-P71L22: without a Contact in the request the From URI is the remote target (RFC 2543 behaviour).
