@@ -1,36 +1,27 @@
-// @implements RFC3261 (SIP)
 /**
  * A call: one INVITE and the session (dialog) it sets up, seen from either
- * side. The UserAgent (userAgent.ts) creates calls and drives them; a Call
- * holds the state and offers what an application does with a call —
- * answer or reject it (UAS), cancel it (UAC), hang up (both).
+ * side, as an application handles it. The UserAgent (userAgent.ts) creates
+ * calls and drives them; a Call holds the state and offers what an
+ * application does with a call — answer or reject it (UAS), cancel it (UAC),
+ * hang up (both).
  *
- * Its state is the machine `transition` (state × event, each state with its
- * own fields); the cores drive it, the application reads `state`/`status`.
+ * Its state is the machine of callMachine.ts (state × event, each state with
+ * its own fields), which holds the rules; the cores drive it through
+ * `transition`, the application reads `state`/`status`. This file is the
+ * handle around it: accessors, and methods that pass to the UserAgent.
  *
  * Events: 'progress' (1xx), 'answered' (2xx sent or received), 'confirmed'
  * (UAS: the ACK arrived), 'cancelled' (UAS: a CANCEL arrived), 'failed'
  * (a non-2xx final status, timeout as 408), 'ended' (BYE sent or received).
  */
 import { EventEmitter } from 'node:events';
-import type { Request, Response } from '../syntax/message.ts';
+import type { Request } from '../syntax/message.ts';
 import type { ServerTransaction } from '../transaction/layer.ts';
 import type { Origin } from '../transport/layer.ts';
-import type { Accepted2xx } from './accepted.ts';
-import type { TimerHandle } from '../clock.ts';
 import type { Dialog } from './dialog.ts';
+import { callingPhase, callTransition, unreachable, type CallEvent, type CallPhase, type CallState } from './callMachine.ts';
 
-export type CallState =
-  /** UAC: INVITE sent, no final response yet. UAS: INVITE received, not answered yet. */
-  | 'Calling'
-  /** UAS: 2xx sent, waiting for the ACK. */
-  | 'Answered'
-  /** The ACK was sent (UAC) or received (UAS): the session is up. */
-  | 'Confirmed'
-  /** A non-2xx final response ended the attempt. */
-  | 'Failed'
-  /** BYE sent or received. */
-  | 'Ended';
+export type { CallEvent, CallPhase, CallState } from './callMachine.ts';
 
 /** What the call asks of its UserAgent (kept narrow so a Call is plain state). */
 export interface CallDriver {
@@ -41,38 +32,6 @@ export interface CallDriver {
   bye(call: Call): Promise<number>;
   reinvite(call: Call, body?: string): Promise<number>;
 }
-
-/**
- * Where a call stands, each state with what it needs (§13, §14, §15): the
- * pending CANCEL of a caller, the 180 timer of a callee, the 2xx being
- * retransmitted until the ACK, the pending re-INVITE of a session.
- */
-export type CallPhase =
-  /** UAC: INVITE sent, no final response. `cancel`: the CANCEL's outcome, once the user asked for one (§9.1). */
-  | { name: 'Calling'; role: 'UAC'; cancel: Promise<number> | undefined }
-  /** UAS: INVITE received, not answered. `ringAgain`: the timer that sends the 180 again (§13.3.1.1). */
-  | { name: 'Calling'; role: 'UAS'; ringAgain: TimerHandle | undefined }
-  /** UAS: the 2xx is retransmitted until the ACK (§13.3.1.4); `bye`: a BYE asked for meanwhile waits for it (§15). */
-  | { name: 'Answered'; answer: Response; accepted: Accepted2xx; bye: Promise<number> | undefined }
-  /** The session is up. `reinvite`: a re-INVITE this UA sent that has no final response yet (§14.1). */
-  | { name: 'Confirmed'; status: number; reinvite: Promise<number> | undefined }
-  /** A non-2xx final response ended the attempt. */
-  | { name: 'Failed'; status: number }
-  /** BYE sent or received. */
-  | { name: 'Ended'; status: number | undefined };
-
-export type CallEvent =
-  | { type: 'cancel'; outcome: Promise<number> }
-  | { type: 'ring again'; timer: TimerHandle | undefined }
-  | { type: '2xx received'; status: number }
-  | { type: '2xx sent'; answer: Response; accepted: Accepted2xx }
-  | { type: 'non-2xx final'; status: number }
-  | { type: 'ACK' }
-  | { type: 'no ACK' }
-  | { type: 'BYE wanted'; outcome: Promise<number> }
-  | { type: 're-INVITE sent'; outcome: Promise<number> }
-  | { type: 're-INVITE done' }
-  | { type: 'BYE' };
 
 export class Call extends EventEmitter {
   #phase: CallPhase;
@@ -92,7 +51,7 @@ export class Call extends EventEmitter {
     readonly origin?: Origin,
   ) {
     super();
-    this.#phase = role === 'UAC' ? { name: 'Calling', role, cancel: undefined } : { name: 'Calling', role, ringAgain: undefined };
+    this.#phase = callingPhase(role);
   }
 
   get phase(): CallPhase {
@@ -125,124 +84,9 @@ export class Call extends EventEmitter {
     }
   }
 
-  /**
-   * The call's machine, state × event. An event the RFC does not allow in a
-   * state throws, naming both; the cores check what the RFC says to ignore
-   * (a second final response, §13.2.2.4) before they get here.
-   */
+  /** The call's machine (callMachine.ts) takes `event`: refused, it throws naming the call, the event and the state. */
   transition(event: CallEvent): void {
-    const p = this.#phase;
-    const refuse = () => new Error(`${this.role} call ${this.invite.headers.get('Call-ID')}: ${event.type} in state ${p.name}`);
-    switch (p.name) {
-      case 'Calling':
-        switch (event.type) {
-          // Only the caller cancels, once; the CANCEL itself waits in the transaction layer.
-          // @implements RFC3261 P53L41-P53L42, P54L26-P54L28
-          case 'cancel':
-            if (p.role !== 'UAC' || p.cancel !== undefined) throw refuse();
-            this.#phase = { ...p, cancel: event.outcome };
-            return;
-          // @implements RFC3261 P84L33-P84L35
-          case 'ring again':
-            if (p.role !== 'UAS') throw refuse();
-            this.#phase = { ...p, ringAgain: event.timer };
-            return;
-          // @implements RFC3261 P82L13-P82L18
-          case '2xx received':
-            if (p.role !== 'UAC') throw refuse();
-            this.#phase = { name: 'Confirmed', status: event.status, reinvite: undefined };
-            return;
-          // @implements RFC3261 P85L37-P85L42
-          case '2xx sent':
-            if (p.role !== 'UAS') throw refuse();
-            this.#phase = { name: 'Answered', answer: event.answer, accepted: event.accepted, bye: undefined };
-            return;
-          // @implements RFC3261 P81L46-P81L47, P77L32-P77L35
-          case 'non-2xx final':
-            this.#phase = { name: 'Failed', status: event.status };
-            return;
-          // The caller may end an early dialog with BYE; the callee must not, but receives one (§15).
-          // @implements RFC3261 P89L46-P89L48
-          case 'BYE':
-            this.#phase = { name: 'Ended', status: undefined };
-            return;
-          case 'ACK':
-          case 'no ACK':
-          case 'BYE wanted':
-          case 're-INVITE sent':
-          case 're-INVITE done':
-            throw refuse();
-          default:
-            return unreachable(event);
-        }
-      case 'Answered':
-        switch (event.type) {
-          // The ACK confirms the session; with none after 64*T1 the dialog counts as confirmed all the same.
-          // @implements RFC3261 P85L45-P85L47, P86L6-P86L9
-          case 'ACK':
-          case 'no ACK':
-            this.#phase = { name: 'Confirmed', status: 200, reinvite: undefined };
-            return;
-          // @implements RFC3261 P89L47-P90L3
-          case 'BYE wanted':
-            if (p.bye !== undefined) throw refuse();
-            this.#phase = { ...p, bye: event.outcome };
-            return;
-          // A BYE from the caller before its ACK ends the session all the same.
-          // @implements RFC3261 P91L18-P91L21
-          case 'BYE':
-            this.#phase = { name: 'Ended', status: 200 };
-            return;
-          case 'cancel':
-          case 'ring again':
-          case '2xx received':
-          case '2xx sent':
-          case 'non-2xx final':
-          case 're-INVITE sent':
-          case 're-INVITE done':
-            throw refuse();
-          default:
-            return unreachable(event);
-        }
-      case 'Confirmed':
-        switch (event.type) {
-          // A retransmitted ACK (one per 2xx retransmission) changes nothing.
-          case 'ACK':
-            return;
-          // @implements RFC3261 P87L23-P87L25
-          case 're-INVITE sent':
-            if (p.reinvite !== undefined) throw refuse();
-            this.#phase = { ...p, reinvite: event.outcome };
-            return;
-          // The re-INVITE is no longer in progress: another may be sent.
-          // @implements RFC3261 P87L23-P87L25
-          case 're-INVITE done':
-            this.#phase = { ...p, reinvite: undefined };
-            return;
-          // @implements RFC3261 P77L35-P77L37
-          case 'BYE':
-            this.#phase = { name: 'Ended', status: p.status };
-            return;
-          case 'cancel':
-          case 'ring again':
-          case '2xx received':
-          case '2xx sent':
-          case 'non-2xx final':
-          case 'no ACK':
-          case 'BYE wanted':
-            throw refuse();
-          default:
-            return unreachable(event);
-        }
-      case 'Ended':
-        // A re-INVITE's final response may come after the BYE that ended the call.
-        if (event.type === 're-INVITE done') return;
-        throw refuse();
-      case 'Failed':
-        throw refuse();
-      default:
-        return unreachable(p);
-    }
+    this.#phase = callTransition(this.#phase, event, () => `${this.role} call ${this.invite.headers.get('Call-ID')}`);
   }
 
   /** UAS: send 180 (Ringing). */
@@ -284,8 +128,4 @@ export class Call extends EventEmitter {
       this.once('failed', () => resolve(false));
     });
   }
-}
-
-function unreachable(value: never): never {
-  throw new Error(`unknown call state or event ${JSON.stringify(value)}`);
 }

@@ -1,5 +1,5 @@
 /**
- * The Call machine (reference/sip/ua/call.ts) arrow by arrow: the states of
+ * The Call machine (reference/sip/ua/callMachine.ts, driven through call.ts's Call) arrow by arrow: the states of
  * an INVITE session as §13 (initiating), §14 (modifying) and §15 (ending)
  * describe them, and the refusal of every arrow they do not draw. The calls
  * are driven by a real UserAgent on loopback; the 2xx retransmitter runs on
