@@ -34,11 +34,17 @@ export interface Bandwidth {
   bandwidth: number;
 }
 
-/** `t=<start-time> <stop-time>` (§5.9) with its `r=` lines (§5.10), kept as written. */
+/**
+ * `t=<start-time> <stop-time>` (§5.9) with its `r=` lines (§5.10) and the
+ * `z=` line (§5.11) that modifies them, kept as written. RFC 8866 makes `z=`
+ * part of the time description, after its `r=` lines (RFC 4566 had one `z=`
+ * after all of them).
+ */
 export interface Timing {
   start: bigint;
   stop: bigint;
   repeats: string[];
+  zone?: string;
 }
 
 /** The media directions of RFC 8866 §6.7 (and RFC 3264 §5.1). */
@@ -82,7 +88,6 @@ export interface MediaDescription {
   information?: string;
   connections: Connection[];
   bandwidths: Bandwidth[];
-  key?: string;
   attributes: Attribute[];
 }
 
@@ -97,11 +102,8 @@ export interface SessionDescription {
   phones: string[];
   connection?: Connection;
   bandwidths: Bandwidth[];
+  /** `k=` has no field: RFC 8866 §5.12 says to discard it (parse warns). */
   timings: Timing[];
-  /** `z=` as written. */
-  timeZones?: string;
-  /** `k=` as written (RFC 8866 §5.12 keeps it only for compatibility). */
-  key?: string;
   attributes: Attribute[];
   media: MediaDescription[];
 }
