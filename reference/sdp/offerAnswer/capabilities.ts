@@ -1,0 +1,76 @@
+/**
+ * What this agent can do, as offer (offer.ts) and answer (answer.ts) read it:
+ * its address, and per stream a media type, a port, its codecs in order of
+ * preference and the direction it wishes. Plumbing: no rule of RFC 3264 is
+ * decided here.
+ */
+import type { Direction } from '../description/types.ts';
+import { staticPayloadType, type Codec } from './formats.ts';
+
+export type { Codec } from './formats.ts';
+
+export interface MediaCapabilities {
+  /** The media type, `audio`, `video`, ... */
+  media: string;
+  port: number;
+  /** `RTP/AVP` when absent. */
+  proto?: string;
+  /** In order of preference, the first preferred. */
+  codecs: Codec[];
+  /** `sendrecv` when absent. */
+  direction?: Direction;
+  /** Where this stream is received, when not the session's address (a c= line of its own). */
+  address?: string;
+}
+
+export interface Capabilities {
+  /** The address written in o= and c=, IPv4 or IPv6. */
+  address: string;
+  /** o= username; `-` when absent. */
+  username?: string;
+  /** o= session id of a new session; random when absent. */
+  sessionId?: string;
+  /** The k-th stream of a media type answers the k-th offered stream of that type. */
+  media: MediaCapabilities[];
+  /** The answer lists formats in the offer's order (the default) or in ours. */
+  order?: 'offer' | 'local';
+}
+
+/** One audio stream: what a phone offers. */
+export function audioCapabilities(options: { address: string; port: number; codecs: Codec[]; direction?: Direction; username?: string }): Capabilities {
+  const { address, port, codecs, direction, username } = options;
+  return { address, ...(username === undefined ? {} : { username }), media: [{ media: 'audio', port, codecs, ...(direction === undefined ? {} : { direction }) }] };
+}
+
+/** Codecs a user names without their rates; telephone-event with the events of RFC 4733 §7.1.1's example. */
+const KNOWN: Record<string, Codec> = {
+  pcmu: { encodingName: 'PCMU', clockRate: 8000 },
+  pcma: { encodingName: 'PCMA', clockRate: 8000 },
+  g722: { encodingName: 'G722', clockRate: 8000 },
+  gsm: { encodingName: 'GSM', clockRate: 8000 },
+  g729: { encodingName: 'G729', clockRate: 8000 },
+  ilbc: { encodingName: 'iLBC', clockRate: 8000 },
+  opus: { encodingName: 'opus', clockRate: 48000, channels: 2 },
+  'telephone-event': { encodingName: 'telephone-event', clockRate: 8000, fmtp: '0-16' },
+};
+
+/**
+ * `PCMU,PCMA,telephone-event` as codecs, in that order. A name is one of
+ * KNOWN or `NAME/rate[/channels]`; anything else throws, naming it.
+ */
+export function codecsFromNames(list: string): Codec[] {
+  return list.split(',').map((raw) => {
+    const name = raw.trim();
+    const known = KNOWN[name.toLowerCase()];
+    if (known) return { ...known, ...withStatic(known) };
+    const m = /^([A-Za-z0-9][A-Za-z0-9._+-]*)\/([1-9][0-9]*)(?:\/([1-9][0-9]*))?$/.exec(name);
+    if (!m) throw new Error(`unknown codec "${name}": name one of ${Object.values(KNOWN).map((c) => c.encodingName).join(', ')} or give NAME/rate[/channels]`);
+    const codec: Codec = { encodingName: m[1]!, clockRate: Number(m[2]), ...(m[3] === undefined ? {} : { channels: Number(m[3]) }) };
+    return { ...codec, ...withStatic(codec) };
+  });
+}
+
+const withStatic = (codec: Codec): Partial<Codec> => {
+  const pt = staticPayloadType(codec);
+  return pt === undefined ? {} : { payloadType: pt };
+};

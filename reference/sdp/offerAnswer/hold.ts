@@ -1,0 +1,43 @@
+// @implements RFC3264 (An Offer/Answer Model with SDP)
+/**
+ * Putting unicast streams on hold and taking them off it (§8.4): both are
+ * new offers that modify the session (§8), built from the last SDP this
+ * agent sent.
+ */
+import type { MediaDescription, SessionDescription } from '../description/types.ts';
+import type { Capabilities } from './capabilities.ts';
+import { directionAttributes, directionOf } from './direction.ts';
+import { nextOrigin } from './modify.ts';
+import { isMulticast } from './multicast.ts';
+import { streamAddress } from './negotiated.ts';
+import { createOffer } from './offer.ts';
+
+/**
+ * The held offer after `previous` (the last SDP this agent sent): each
+ * unicast stream that was sendrecv is now sendonly, each recvonly one
+ * inactive; the rest as they were. The o= version is one more.
+ */
+export function hold(previous: SessionDescription): SessionDescription {
+  // @implements RFC3264 P17L29-P17L31
+  const media = previous.media.map((m) => (m.port === 0 || isMulticast(streamAddress(m, previous)) ? m : held(m, previous)));
+  // A direction written at session level moves onto each stream, where it now differs.
+  const attributes = previous.attributes.filter((a) => a.kind !== 'direction');
+  // @implements RFC3264 P13L19-P13L22
+  return { ...previous, origin: nextOrigin(previous.origin), attributes, media };
+}
+
+function held(m: MediaDescription, previous: SessionDescription): MediaDescription {
+  const was = directionOf(m, previous);
+  // @implements RFC3264 P17L33-P17L36
+  const now = was === 'sendrecv' ? 'sendonly' : was === 'recvonly' ? 'inactive' : was;
+  return { ...m, attributes: [...m.attributes.filter((a) => a.kind !== 'direction'), ...directionAttributes(now)] };
+}
+
+/**
+ * Off hold: a new offer of `local` after `previous`, each stream in the
+ * direction `local` wishes again (sendrecv unless it says otherwise).
+ */
+export function resume(previous: SessionDescription, local: Capabilities): SessionDescription {
+  // @implements RFC3264 P13L3-P13L7
+  return createOffer(local, { local: previous });
+}

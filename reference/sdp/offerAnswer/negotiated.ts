@@ -1,0 +1,116 @@
+// @implements RFC3264 (An Offer/Answer Model with SDP)
+/**
+ * What an exchange settled, stream by stream, from one side: whether the
+ * stream is on, which way media flows, where to send it, which formats to
+ * send with (with the payload type numbers the peer expects) and which to be
+ * ready to receive. The answerer reads it off its answer (§6.1), the offerer
+ * off the answer it received (§7). The media layer acts on it.
+ */
+import type { Attribute, Direction, MediaDescription, SessionDescription } from '../description/types.ts';
+import { directionFrom, directionOf, receives, sends } from './direction.ts';
+import { formatsOf, sameCodec, type Format } from './formats.ts';
+
+export interface NegotiatedStream {
+  /** The m= line, counting from 0. */
+  index: number;
+  media: string;
+  proto: string;
+  /** Port 0 in either SDP: no media and no RTCP, either way. */
+  rejected: boolean;
+  /** This side's direction: send is whether it sends, receive whether it receives. */
+  direction: Direction;
+  /** Where this side sends media (RTCP to the next port). */
+  remote: { address: string; port: number };
+  /** The formats to send with, the one to use first, with the payload type numbers the peer expects. */
+  send: Format[];
+  /** The formats to be ready to receive, with this side's numbers. */
+  receive: Format[];
+  /** The packetization interval the peer wants to receive (a=ptime). */
+  ptime?: number;
+  /** The bandwidth the peer wants to receive, b= as given. */
+  bandwidth?: { type: string; bandwidth: number };
+}
+
+/** The connection address a stream is received at: its own c= line, else the session's. */
+export function streamAddress(media: MediaDescription, session: SessionDescription): string {
+  return (media.connections[0] ?? session.connection)?.address ?? '';
+}
+
+const ptimeOf = (attributes: readonly Attribute[]): number | undefined =>
+  attributes.find((a): a is Extract<Attribute, { kind: 'ptime' }> => a.kind === 'ptime')?.milliseconds;
+
+/** Formats of `from` that are also in `other` (compared as codecs: the numbers may differ). */
+const alsoIn = (from: Format[], other: Format[]): Format[] => from.filter((f) => other.some((g) => sameCodec(f, g)));
+
+/** An unspecified address: the peer wants nothing sent to it, RTP or RTCP. */
+const blackHole = (address: string): boolean => address === '0.0.0.0' || address === '::';
+
+/** The streams an exchange settled, as the answerer sees them. */
+export function answererStreams(offer: SessionDescription, answer: SessionDescription): NegotiatedStream[] {
+  return offer.media.map((o, index) => {
+    const a = answer.media[index]!;
+    const offered = formatsOf(o);
+    const answered = formatsOf(a);
+    const remote = { address: streamAddress(o, offer), port: o.port };
+    // @implements RFC3264 P9L23-P9L25
+    const rejected = o.port === 0 || a.port === 0;
+    const mine = directionOf(a, answer);
+    // @implements RFC3264 P18L15-P18L17
+    const send = !rejected && sends(mine) && !blackHole(remote.address);
+    const receive = !rejected && receives(mine);
+    return {
+      index,
+      media: a.media,
+      proto: a.proto,
+      rejected,
+      direction: directionFrom(send, receive),
+      remote,
+      // Formats of the offer also in the answer, in the offer's order, numbered as in the offer.
+      // @implements RFC3264 P11L46-P12L2, P16L7-P16L13
+      send: send ? alsoIn(offered, answered) : [],
+      // @implements RFC3264 P11L36-P11L42
+      receive: receive ? answered : [],
+      // @implements RFC3264 P11L42-P11L46
+      ...optional(ptimeOf(o.attributes), o.bandwidths[0]),
+    };
+  });
+}
+
+/** The streams an exchange settled, as the offerer sees them on receiving the answer (§7). */
+export function offererStreams(offer: SessionDescription, answer: SessionDescription): NegotiatedStream[] {
+  return offer.media.map((o, index) => {
+    const a = answer.media[index]!;
+    const offered = formatsOf(o);
+    const answered = formatsOf(a);
+    const remote = { address: streamAddress(a, answer), port: a.port };
+    // The offerer sends where it offered to send and the answer receives, and the other way round.
+    const theirs = directionOf(a, answer);
+    const wished = directionOf(o, offer);
+    // @implements RFC3264 P9L23-P9L25
+    const rejected = o.port === 0 || a.port === 0;
+    // @implements RFC3264 P18L15-P18L17
+    const send = !rejected && sends(wished) && receives(theirs) && !blackHole(remote.address);
+    const receive = !rejected && receives(wished) && sends(theirs);
+    return {
+      index,
+      media: o.media,
+      proto: o.proto,
+      rejected,
+      direction: directionFrom(send, receive),
+      remote,
+      // The answer's formats in its order, numbered as in the answer.
+      // @implements RFC3264 P12L31-P12L33, P7L4-P7L6, P16L13-P16L17
+      send: send ? alsoIn(answered, offered) : [],
+      // Formats the answer dropped need not be listened for any more.
+      // @implements RFC3264 P12L47-P12L48
+      receive: receive ? alsoIn(offered, answered) : [],
+      // @implements RFC3264 P12L44-P12L45
+      ...optional(ptimeOf(a.attributes), a.bandwidths[0]),
+    };
+  });
+}
+
+const optional = (ptime: number | undefined, bandwidth: { type: string; bandwidth: number } | undefined) => ({
+  ...(ptime === undefined ? {} : { ptime }),
+  ...(bandwidth === undefined ? {} : { bandwidth: { type: bandwidth.type, bandwidth: bandwidth.bandwidth } }),
+});
