@@ -1,0 +1,84 @@
+/** Modifying the session (RFC 3264 §8): new offers, and answers to them, after an exchange. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createAnswer, createOffer, hold, resume, type AnswerResult } from '../../../../reference/sdp/offerAnswer/index.ts';
+import { formatsOf } from '../../../../reference/sdp/offerAnswer/formats.ts';
+import { agent, lines, marked, withStream } from './common.ts';
+
+const ok = (r: AnswerResult) => {
+  if (!r.ok) throw new Error(`expected an answer, got ${r.status}: ${r.reason}`);
+  return r;
+};
+const rule = (r: AnswerResult) => (r.ok ? 'answered' : 'rule' in r ? r.rule : `${r.status}`);
+
+const alice = agent(4000, 'audio:PCMU,telephone-event', 'video:H261/90000');
+const bob = agent(6000, 'audio:PCMU,telephone-event', 'video:H261/90000');
+const first = createOffer(alice);
+const firstAnswer = ok(createAnswer(first, bob)).answer;
+
+// @tests RFC3264 P13L19-P13L22, P13L31-P13L36, P13L40-P13L42, P14L3-P14L5, P14L17-P14L20
+test('a new offer: the same o= with the version one more; every stream in its slot, a dropped one with port 0, new ones below', () => {
+  const next = createOffer(agent(4000, 'audio:PCMU'), { local: first, remote: firstAnswer });
+  assert.equal(next.origin, { ...first.origin, sessionVersion: first.origin.sessionVersion + 1n });
+  assert.equal(lines(next), ['audio 4000 0 sendrecv', 'video 0 31 sendrecv']);
+  assert.equal(next.media[1]!.attributes, []);
+  const more = createOffer(agent(4000, 'audio:PCMU', 'video:H261/90000', 'audio:telephone-event'), { local: next });
+  assert.equal(more.origin.sessionVersion, first.origin.sessionVersion + 2n);
+  assert.equal(lines(more).map((l) => l.split(' ')[0]), ['audio', 'video', 'audio']);
+});
+
+// @tests RFC3264 P15L38-P15L44
+test('a dynamic payload type keeps its codec for the whole session: a new codec gets a number never bound to another', () => {
+  // telephone-event took 96 in the first offer; the new offer puts opus first.
+  const next = createOffer(agent(4000, 'audio:opus,telephone-event'), { local: first, remote: firstAnswer });
+  assert.equal(formatsOf(next.media[0]!).map((f) => `${f.fmt} ${f.encodingName}`), ['97 opus', '96 telephone-event']);
+});
+
+// @tests RFC3264 P13L22-P13L29
+test('an answer after an answer: the same o= version when nothing changed, one more when something did', () => {
+  const again = ok(createAnswer(first, bob, { local: firstAnswer, remote: first })).answer;
+  assert.equal(again.origin, firstAnswer.origin);
+  assert.equal(again, firstAnswer);
+  const held = hold(first);
+  const heldAnswer = ok(createAnswer(held, bob, { local: firstAnswer, remote: first })).answer;
+  assert.equal(heldAnswer.origin, { ...firstAnswer.origin, sessionVersion: firstAnswer.origin.sessionVersion + 1n });
+  assert.is(heldAnswer.origin.sessionId, firstAnswer.origin.sessionId);
+});
+
+// @tests RFC3264 P13L19-P13L24, P13L31-P13L34
+test('an offer that breaks §8 is refused naming the rule', () => {
+  const session = { local: firstAnswer, remote: first };
+  const skipped = { ...hold(first), origin: { ...first.origin, sessionVersion: first.origin.sessionVersion + 2n } };
+  assert.is(rule(createAnswer(skipped, bob, session)), 'RFC3264 P13L20-P13L22');
+  const sameVersion = { ...hold(first), origin: first.origin };
+  assert.is(rule(createAnswer(sameVersion, bob, session)), 'RFC3264 P13L22-P13L24');
+  const newSession = { ...hold(first), origin: { ...hold(first).origin, sessionId: '1' } };
+  assert.is(rule(createAnswer(newSession, bob, session)), 'RFC3264 P13L19-P13L22');
+  const fewer = { ...hold(first), media: hold(first).media.slice(0, 1) };
+  assert.is(rule(createAnswer(fewer, bob, session)), 'RFC3264 P13L31-P13L34');
+});
+
+// @tests RFC3264 P17L29-P17L36, P17L39-P17L41
+test('hold: sendrecv → sendonly, recvonly → inactive, the rest unchanged, version one more; the answer is not held in turn', () => {
+  const offer = withStream(createOffer(agent(4000, 'audio:PCMU', 'audio:PCMU', 'audio:PCMU')), 1, marked('recvonly'));
+  const held = hold(withStream(offer, 2, (m) => ({ ...m, port: 0 })));
+  assert.equal(lines(held), ['audio 4000 0 sendonly', 'audio 4002 0 inactive', 'audio 0 0 sendrecv']);
+  assert.equal(held.origin.sessionVersion, offer.origin.sessionVersion + 1n);
+  const answer = ok(createAnswer(createOffer(agent(4000, 'audio:PCMU')), agent(6000, 'audio:PCMU'))).answer;
+  const heldAnswer = ok(createAnswer(hold(createOffer(agent(4000, 'audio:PCMU'))), agent(6000, 'audio:PCMU'))).answer;
+  assert.equal(lines(answer), ['audio 6000 0 sendrecv']);
+  assert.equal(lines(heldAnswer), ['audio 6000 0 recvonly']);
+  // A session-level sendrecv moves onto each stream as it changes.
+  const sessionMarked = { ...offer, attributes: [{ kind: 'direction' as const, direction: 'sendrecv' as const }] };
+  assert.equal(hold(sessionMarked).attributes, []);
+});
+
+// @tests RFC3264 P13L3-P13L7
+test('resume: a new offer in the directions we wish again, version one more', () => {
+  const held = hold(first);
+  const back = resume(held, alice);
+  assert.equal(lines(back), lines(first));
+  assert.equal(back.origin.sessionVersion, held.origin.sessionVersion + 1n);
+});
+
+test.run();
