@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createAnswer, type AnswerResult } from '../../../../reference/sdp/offerAnswer/index.ts';
 import { formatsOf } from '../../../../reference/sdp/offerAnswer/formats.ts';
-import { agent, lines, marked, offerOf, withStream } from './common.ts';
+import { agent, lines, offerOf, withStream } from './common.ts';
 
 const ok = (r: AnswerResult) => {
   if (!r.ok) throw new Error(`expected an answer, got ${r.status}: ${r.reason}`);
