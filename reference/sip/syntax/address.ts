@@ -38,23 +38,22 @@ export function parseAddressAt(s: Scanner, what: string): Address {
   } else if (s.peek() !== 0x3c) {
     // Either *(token LWS) LAQUOT, or an addr-spec starting with "scheme:".
     // @implements RFC3261 P228L35-P228L36
-    const words: string[] = [];
+    // The tokens, joined by one SP whatever LWS separated them.
     for (;;) {
       const w = s.run(TOKEN);
       if (w.length === 0) break;
-      if (words.length === 0 && s.peek() === 0x3a) {
+      if (displayName === undefined && s.peek() === 0x3a) {
         // "scheme:" — a bare addr-spec
         s.pos = start;
         return addrSpec(s, what);
       }
-      words.push(w);
+      displayName = displayName === undefined ? w : displayName + ' ' + w;
       if (!s.sws()) break;
     }
     if (s.peek() !== 0x3c) {
-      if (words.length === 0) s.fail(`expected a display name, "<" or a URI for ${what}, found ${s.found()}`);
+      if (displayName === undefined) s.fail(`expected a display name, "<" or a URI for ${what}, found ${s.found()}`);
       s.fail(`display name of ${what} must be tokens or a quoted-string, found ${s.found()}`);
     }
-    if (words.length > 0) displayName = words.join(' ');
   }
   // @implements RFC3261 P221L38-P221L39
   s.pos++; // "<"

@@ -43,6 +43,38 @@ for (const n of [
   ...Object.values(COMPACT_FORMS),
 ]) CANONICAL[n.toLowerCase()] = n;
 
+/** A header name as spelled, and its key. */
+export interface Spelling {
+  name: string;
+  key: string;
+}
+
+/**
+ * The usual spellings (those of the list above and the compact forms),
+ * by length and first character: a parser that has found a name's extent
+ * tells most names from these without copying or looking them up.
+ */
+const SPELLINGS: Array<Spelling[] | undefined> = [];
+for (const name of [...Object.values(CANONICAL), ...Object.keys(COMPACT_FORMS), ...Object.keys(COMPACT_FORMS).map((c) => c.toUpperCase())]) {
+  if (name.length > 31) continue;
+  const slot = (name.length << 7) | name.charCodeAt(0);
+  (SPELLINGS[slot] ??= []).push({ name, key: keyOf(name) });
+}
+
+/**
+ * The usual spelling that text[start, end) is, if any, with its key: names
+ * are case-insensitive and have compact forms, but are mostly written one
+ * way, and then the key is known without lowercasing.
+ */
+// @implements RFC3261 P32L5-P32L6, P32L46-P33L3
+export function usualSpelling(text: string, start: number, end: number): Spelling | undefined {
+  const length = end - start;
+  if (length > 31) return undefined;
+  const candidates = SPELLINGS[(length << 7) | text.charCodeAt(start)];
+  if (candidates !== undefined) for (const c of candidates) if (text.startsWith(c.name, start)) return c;
+  return undefined;
+}
+
 /**
  * The key a header name is looked up by: its full name, lowercased.
  * `v`, `V`, `via` and `VIA` all give `via`.

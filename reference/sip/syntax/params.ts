@@ -31,34 +31,46 @@ function unquoteRaw(v: string): string {
 export function parseGenericParams(s: Scanner, params: Params, what: string): void {
   while (s.sep(';')) {
     const at = s.pos;
-    const name = s.token(`a ${what} parameter name`);
+    const name = s.run(TOKEN);
+    if (name.length === 0) s.fail(`expected a token for a ${what} parameter name, found ${s.found()}`);
     let value: string | null = null;
-    if (s.sep('=')) value = genValue(s, `the ${name} parameter of ${what}`);
+    if (s.sep('=')) value = genValue(s, name, what);
     const key = name.toLowerCase();
     if (params.has(key)) s.fail(`parameter ${name} appears twice in ${what}`, s.rule, at);
     params.set(key, value);
   }
 }
 
-/** gen-value: token, host (IPv6reference included) or quoted-string, kept as written. */
+/**
+ * gen-value: token, host (IPv6reference included) or quoted-string, kept as
+ * written: the value of parameter `name` of `owner` (errors say "the name
+ * parameter of owner"; the words are put together only for an error).
+ */
 // @implements RFC3261 P227L17
-export function genValue(s: Scanner, what: string): string {
+export function genValue(s: Scanner, name: string, owner: string): string {
   const c = s.peek();
   if (c === 0x22) {
     const start = s.pos;
-    s.quotedString(what);
+    s.quotedString(`the ${name} parameter of ${owner}`);
     return s.text.slice(start, s.pos);
   }
   if (c === 0x5b) {
     const start = s.pos;
     while (!s.atEnd() && s.peek() !== 0x5d) s.pos++;
-    if (!s.eat(']')) s.fail(`unterminated IPv6 reference in ${what}`);
+    if (!s.eat(']')) s.fail(`unterminated IPv6 reference in the ${name} parameter of ${owner}`);
     return s.text.slice(start, s.pos);
   }
   // token covers hostname and IPv4address characters too
   const v = s.run(TOKEN);
-  if (v.length === 0) s.fail(`expected a value for ${what}, found ${s.found()}`);
+  if (v.length === 0) s.fail(`expected a value for the ${name} parameter of ${owner}, found ${s.found()}`);
   return v;
+}
+
+/** Whether a value genValue returned is a token: neither a quoted-string nor an IPv6 reference, which are the others. */
+// @implements RFC3261 P227L17
+export function isTokenValue(v: string): boolean {
+  const c = v.charCodeAt(0);
+  return v.length > 0 && c !== 0x22 && c !== 0x5b;
 }
 
 /** `;name=value;flag` in insertion order. */

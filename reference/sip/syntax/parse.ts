@@ -16,6 +16,7 @@ import { SipParseError } from './error.ts';
 import { checkSize, messageLimits, type MessageLimits } from './limits.ts';
 import { Scanner, TOKEN, WORD, isIn } from './grammar.ts';
 import { Headers, headerKey, type HeaderField } from './headers.ts';
+import { usualSpelling } from './fieldFormat.ts';
 import { parseUri } from './uri.ts';
 import { parseAddressAt } from './address.ts';
 import { parseViaAt } from './via.ts';
@@ -165,7 +166,9 @@ function bodyOf(m: Message, rest: Uint8Array, transport: 'datagram' | 'stream', 
  * different values, or a value that is not 1*DIGIT, are errors.
  */
 export function contentLength(h: Headers): number | undefined {
-  return contentLengthOf(h.fields.filter((f) => f.key === 'content-length').map((f) => f.value));
+  let values: string[] | undefined;
+  for (const f of h.fields) if (f.key === 'content-length') (values ??= []).push(f.value);
+  return values === undefined ? undefined : contentLengthOf(values);
 }
 
 /**
@@ -244,7 +247,8 @@ function headerLine(head: string, start: number, end: number, line: number): Loc
   let c: number;
   while (i < end && (c = head.charCodeAt(i)) < 128 && TOKEN[c] === 1) i++;
   if (i === start) throw new SipParseError('message-header', `expected a header field name, found ${JSON.stringify(head.slice(start, Math.min(end, start + 20)))}`, start, line, 1);
-  const name = head.slice(start, i);
+  const usual = usualSpelling(head, start, i);
+  const name = usual?.name ?? head.slice(start, i);
   // @implements RFC3261 P220L28
   while (i < end && ((c = head.charCodeAt(i)) === 0x20 || c === 0x09)) i++;
   if (i === end || head.charCodeAt(i) !== 0x3a) {
@@ -254,7 +258,7 @@ function headerLine(head: string, start: number, end: number, line: number): Loc
   while (i < end && ((c = head.charCodeAt(i)) === 0x20 || c === 0x09)) i++;
   let last = end;
   while (last > i && ((c = head.charCodeAt(last - 1)) === 0x20 || c === 0x09)) last--;
-  return { name, key: headerKey(name), value: head.slice(i, last), offset: i, line, col: i - start + 1 };
+  return { name, key: usual?.key ?? headerKey(name), value: head.slice(i, last), offset: i, line, col: i - start + 1 };
 }
 
 /** Request-Line or Status-Line. */
@@ -295,6 +299,7 @@ function lineError(detail: string, at: number): SipParseError {
 /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is understood (505 otherwise). */
 // @implements RFC3261 P224L16, P28L17-P28L20
 function checkVersion(version: string, at: number, rule: string): void {
+  if (version === SIP_VERSION) return;
   if (!/^SIP\/\d+\.\d+$/i.test(version)) throw new SipParseError(rule, `expected SIP-Version ("SIP/2.0"), found ${JSON.stringify(version.slice(0, 20))}`, at, 1, at + 1);
   if (version.toUpperCase() !== SIP_VERSION) {
     const e = new SipParseError('SIP-Version', `${version} is not supported`, at, 1, at + 1);

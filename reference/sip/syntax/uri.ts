@@ -94,6 +94,17 @@ function isScheme(text: string, end: number): boolean {
 }
 const SCHEMECHAR = extend(ALNUM_SET, '+-.');
 
+/**
+ * Where the last '@' of text is (-1 if none), searching forwards from
+ * `from`: a URI has one '@' or none, and forward search is the fast one.
+ */
+function lastAt(text: string, from: number): number {
+  let at = text.indexOf('@', from);
+  if (at < 0) return -1;
+  for (let next = text.indexOf('@', at + 1); next >= 0; next = text.indexOf('@', at + 1)) at = next;
+  return at;
+}
+
 // @implements RFC3261 P222L27-P222L30
 function parseSipUri(s: Scanner, scheme: string, start: number): URI {
   const text = s.text;
@@ -101,7 +112,7 @@ function parseSipUri(s: Scanner, scheme: string, start: number): URI {
   const uri: URI = { scheme, user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: [] };
   // userinfo ends at the last '@': '@' is in no later component's character set.
   // @implements RFC3261 P222L31-P222L35
-  const at = text.lastIndexOf('@');
+  const at = lastAt(text, start);
   let p = start;
   if (at >= start) {
     const colon = text.indexOf(':', start);

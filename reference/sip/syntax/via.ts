@@ -6,8 +6,8 @@
  * @implements RFC3261 (SIP)
  * @implements RFC3581 (rport)
  */
-import { Scanner, IPCHAR, TOKEN, isIn, isToken } from './grammar.ts';
-import { genValue, formatParams, paramValue, type Params } from './params.ts';
+import { Scanner, IPCHAR, TOKEN, isIn } from './grammar.ts';
+import { genValue, isTokenValue, formatParams, paramValue, type Params } from './params.ts';
 
 /** What begins every branch an RFC 3261 element makes up, telling it from an RFC 2543 branch (§8.1.1.7). */
 // @implements RFC3261 P39L43-P39L45
@@ -100,7 +100,7 @@ export function parseViaAt(s: Scanner): Via {
     const at = s.pos;
     const pname = s.token('a Via parameter name').toLowerCase();
     let value: string | null = null;
-    if (s.sep('=')) value = pname === 'received' ? receivedValue(s) : genValue(s, `the ${pname} parameter of Via`);
+    if (s.sep('=')) value = pname === 'received' ? receivedValue(s) : genValue(s, pname, 'Via');
     checkViaParam(s, pname, value);
     // @implements RFC3261 P32L1-P32L3
     if (params.has(pname)) s.fail(`parameter ${pname} appears twice in Via`, s.rule, at);
@@ -118,7 +118,7 @@ export function parseViaAt(s: Scanner): Via {
 // @implements RFC3261 P232L8
 function receivedValue(s: Scanner): string {
   const ip = s.run(IPCHAR);
-  return isIn(TOKEN, s.peek()) ? ip + genValue(s, 'the received parameter of Via') : ip;
+  return isIn(TOKEN, s.peek()) ? ip + genValue(s, 'received', 'Via') : ip;
 }
 
 /** The via-params whose values the grammar constrains. */
@@ -134,7 +134,7 @@ function checkViaParam(s: Scanner, name: string, value: string | null): void {
       return;
     // @implements RFC3261 P232L9
     case 'branch':
-      if (value === null || !isToken(value)) s.fail('Via branch must be a token');
+      if (value === null || !isTokenValue(value)) s.fail('Via branch must be a token');
       return;
     // @implements RFC3581 P5L5, P5L10-P5L12
     case 'rport':
