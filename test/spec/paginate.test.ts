@@ -132,6 +132,29 @@ test('a form feed inside a line (not at its start) is not a page break', () => {
   ]);
 });
 
+test('form feeds next to a line end: one that ends a line is no break, one that begins the next is; LF, CRLF, BOM', () => {
+  // Page breaks are found by the offset of each form feed in the text, so
+  // put form feeds one character before and at a line's first offset.
+  const physical = [...HEADER, 'a\f', '\f', ...HEADER, 'b', '\f\fc', ...HEADER, 'd'];
+  const lf = text(physical);
+  for (const variant of [lf, lf.replace(/\n/g, '\r\n'), '\uFEFF' + lf, '\uFEFF' + lf.replace(/\n/g, '\r\n')]) {
+    const doc = paginate(variant);
+    assert.is(doc.virtual, false);
+    assert.is(doc.pages, 3);
+    assert.equal(kept(doc, 1), [
+      [1, 'a\f'],
+      [2, '\f'],
+    ]);
+    assert.equal(kept(doc, 2), [
+      [1, 'b'],
+      [2, '\f\fc'],
+    ]);
+    assert.equal(kept(doc, 3), [[1, 'd']]);
+  }
+  // The first line, right at offset 0 (after the BOM), begins with one.
+  assert.equal(paginate('\uFEFF\fx\ny\n').pageStarts, [0, 1]);
+});
+
 test('a leading UTF-8 BOM is not text', () => {
   const plain = text([...page(fullBody(1)), ...page(fullBody(2))]);
   assert.equal(paginate('\uFEFF' + plain), paginate(plain));
