@@ -153,4 +153,16 @@ test('numbers that cannot follow the outline are not headings', () => {
   assert.is(range(d, '1').last, '2001 was a year');
 });
 
+test('the shortest headings there are: `1 X`, `A. X` (lines shorter than 3 characters are not looked at)', () => {
+  const d = doc(['1 X', '  body', '2 Y', 'A. Z', '']);
+  assert.equal(
+    d.sections.map((s) => [s.number, s.title]),
+    [
+      ['1', 'X'],
+      ['2', 'Y'],
+      ['A', 'Z'],
+    ],
+  );
+});
+
 test.run();

