@@ -99,6 +99,8 @@ function answerStream(o: MediaDescription, offer: SessionDescription, local: Cap
     attributes: [
       // @implements RFC3264 P10L31-P10L36, P11L8-P11L10
       ...common.flatMap((f) => formatAttributes(Number(f.fmt), f)),
+      // Our wish, not the offer's: a held (sendonly) offer gets recvonly, not a held answer.
+      // @implements RFC3264 P17L39-P17L41
       ...directionAttributes(answerDirection(directionOf(o, offer), mine!.direction ?? 'sendrecv')),
     ],
   };

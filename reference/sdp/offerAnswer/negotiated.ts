@@ -5,6 +5,15 @@
  * send with (with the payload type numbers the peer expects) and which to be
  * ready to receive. The answerer reads it off its answer (§6.1), the offerer
  * off the answer it received (§7). The media layer acts on it.
+ *
+ * What RFC 3264 asks of the media itself is the media layer's, which acts on
+ * these streams; no media flows in this module:
+ * @exception RFC3264 P8L4-P8L6, P8L9-P8L11, P8L16-P8L18: mapping streams to sinks and sources, and mixing them, is the media layer's; this module only says which streams there are
+ * @exception RFC3264 P8L33-P8L38: being ready to receive once an offer is sent is the media layer's (the offer's receive side is known from the offer itself; a NegotiatedStream exists only once the answer is in)
+ * @exception RFC3264 P14L44-P14L47, P15L11-P15L18: listening on the old and new ports across a change is the media layer's: remote and receive here are what the latest exchange settled, not what is still arriving
+ * @exception RFC3264 P15L9-P15L11, P17L13-P17L18, P17L23-P17L25: sending to the new port, type or parameters as soon as the SDP arrives is the media layer's; the streams returned here are those new parameters
+ * @exception RFC3264 P12L35-P12L37: a note on why the format rule above is a SHOULD; it asks nothing of an agent
+ * @exception RFC3264 P11L14-P11L16: addressed to the authors of SDP extensions, not to an agent
  */
 import type { Attribute, Direction, MediaDescription, SessionDescription } from '../description/types.ts';
 import { directionFrom, directionOf, receives, sends } from './direction.ts';
@@ -52,7 +61,7 @@ export function answererStreams(offer: SessionDescription, answer: SessionDescri
     const offered = formatsOf(o);
     const answered = formatsOf(a);
     const remote = { address: streamAddress(o, offer), port: o.port };
-    // @implements RFC3264 P9L23-P9L25
+    // @implements RFC3264 P9L23-P9L25, P6L21-P6L22
     const rejected = o.port === 0 || a.port === 0;
     const mine = directionOf(a, answer);
     // @implements RFC3264 P18L15-P18L17
@@ -86,7 +95,7 @@ export function offererStreams(offer: SessionDescription, answer: SessionDescrip
     // The offerer sends where it offered to send and the answer receives, and the other way round.
     const theirs = directionOf(a, answer);
     const wished = directionOf(o, offer);
-    // @implements RFC3264 P9L23-P9L25
+    // @implements RFC3264 P9L23-P9L25, P6L21-P6L22
     const rejected = o.port === 0 || a.port === 0;
     // @implements RFC3264 P18L15-P18L17
     const send = !rejected && sends(wished) && receives(theirs) && !blackHole(remote.address);

@@ -24,7 +24,8 @@ export function createOffer(local: Capabilities, session?: Session): SessionDesc
     const wanted = local.media[i];
     // @implements RFC3264 P13L40-P13L42, P14L17-P14L20
     if (wanted === undefined) media.push(disabled(previous!.media[i]!));
-    // @implements RFC3264 P13L31-P13L36, P14L3-P14L5
+    // Built from the same capabilities and bindings, a stream whose port alone changed is otherwise the same.
+    // @implements RFC3264 P13L31-P13L36, P14L3-P14L5, P14L42-P14L44
     else media.push(offeredStream(wanted, local.address, boundPayloadTypes(session, i)));
   }
   return {

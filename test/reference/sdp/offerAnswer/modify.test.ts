@@ -27,6 +27,13 @@ test('a new offer: the same o= with the version one more; every stream in its sl
   assert.equal(lines(more).map((l) => l.split(' ')[0]), ['audio', 'video', 'audio']);
 });
 
+// @tests RFC3264 P14L40-P14L44
+test('a new offer that changes only a port changes nothing else but the o= version', () => {
+  const moved = createOffer(agent(4100, 'audio:PCMU,telephone-event', 'video:H261/90000'), { local: first, remote: firstAnswer });
+  assert.equal(moved.media.map((m) => m.port), [4100, 4102]);
+  assert.equal({ ...moved, origin: first.origin, media: moved.media.map((m, i) => ({ ...m, port: first.media[i]!.port })) }, first);
+});
+
 // @tests RFC3264 P15L38-P15L44
 test('a dynamic payload type keeps its codec for the whole session: a new codec gets a number never bound to another', () => {
   // telephone-event took 96 in the first offer; the new offer puts opus first.
