@@ -304,7 +304,7 @@ export class StatefulProxy {
             return;
           // A CANCEL is for a pending client transaction, one with no final response yet;
           // nor does a 1xx or Timer C come after the final response.
-          // @implements RFC3261 P114L26-P114L29
+          // @implements RFC3261 P114L26-P114L28
           case 'cancel':
           case '1xx':
           case 'Timer C':
