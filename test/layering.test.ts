@@ -30,7 +30,9 @@ import { cycles, importGraph, specifiers, moduleFiles, upwardImports, type Edge,
  * SDP (sdp/) knows nothing of SIP: the description (RFC 8866) ← offer/answer
  * (RFC 3264) ← its CLI; the UA negotiates through offer/answer. RTP (rtp/):
  * packets (RFC 3550 §5) ← RTCP (§6); the profile's payloads (RFC 3551) and
- * WAV files (media/) stand alone; telephone-events (RFC 4733) sit on packets.
+ * WAV files (media/) stand alone; telephone-events (RFC 4733) sit on packets;
+ * a session (SSRC table, RTCP timing) on RTCP and the clock. The clock
+ * (reference/clock.ts) is below every protocol: SIP's timers and RTCP's.
  *
  * tools/: the pipeline's stages, lowest first: diagnostics.ts ← spec/
  * (fetch, paginate) ← outputs.ts, progress.ts (where stages write, what they
@@ -41,17 +43,18 @@ import { cycles, importGraph, specifiers, moduleFiles, upwardImports, type Edge,
 const LAYERS: Layer[] = [
   { name: 'cli', holds: ['tools/command.ts'], below: [] },
   { name: 'auth', holds: ['reference/auth/'], below: [] },
-  { name: 'sip/clock', holds: ['reference/sip/clock.ts'], below: [] },
+  { name: 'clock', holds: ['reference/clock.ts'], below: [] },
   { name: 'sdp/description', holds: ['reference/sdp/description/'], below: [] },
   { name: 'sdp/offerAnswer', holds: ['reference/sdp/offerAnswer/'], below: ['sdp/description'] },
   { name: 'rtp/packet', holds: ['reference/rtp/packet/'], below: [] },
   { name: 'rtp/rtcp', holds: ['reference/rtp/rtcp/'], below: ['rtp/packet'] },
+  { name: 'rtp/session', holds: ['reference/rtp/session/'], below: ['rtp/rtcp', 'clock'] },
   { name: 'rtp/profile', holds: ['reference/rtp/profile/'], below: [] },
   { name: 'rtp/dtmf', holds: ['reference/rtp/dtmf/'], below: ['rtp/packet'] },
   { name: 'rtp/media', holds: ['reference/rtp/media/'], below: [] },
   { name: 'sdp/cli', holds: ['reference/sdp/cli.ts', 'reference/sdp/commands.ts'], below: ['sdp/offerAnswer', 'cli'] },
   { name: 'sip/syntax', holds: ['reference/sip/syntax/'], below: [] },
-  { name: 'sip/transport', holds: ['reference/sip/transport/'], below: ['sip/syntax', 'sip/clock', 'cli'] },
+  { name: 'sip/transport', holds: ['reference/sip/transport/'], below: ['sip/syntax', 'clock', 'cli'] },
   { name: 'sip/transaction', holds: ['reference/sip/transaction/'], below: ['sip/transport'] },
   { name: 'sip/core', holds: ['reference/sip/core/'], below: ['sip/transaction'] },
   { name: 'sip/usage', holds: ['reference/sip/usage.ts'], below: ['sip/transport', 'cli'] },

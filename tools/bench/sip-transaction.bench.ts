@@ -13,7 +13,7 @@
 import { parse } from '../../reference/sip/syntax/parse.ts';
 import { createResponse, topVia, type Request } from '../../reference/sip/syntax/message.ts';
 import { TransactionLayer, type ServerTransaction } from '../../reference/sip/transaction/layer.ts';
-import { FakeClock } from '../../reference/sip/clock.ts';
+import { FakeClock } from '../../reference/clock.ts';
 import type { Origin } from '../../reference/sip/transport/layer.ts';
 
 const origin: Origin = { transport: 'UDP', source: { host: '192.0.2.1', port: 5060 } };

@@ -14,7 +14,7 @@ import { createResponse, topVia, type Request, type Response } from '../syntax/m
 import type { URI } from '../syntax/uri.ts';
 import { MAGIC_COOKIE } from '../syntax/via.ts';
 import type { ClientTransaction, ServerTransaction, TransactionLayer } from '../transaction/layer.ts';
-import type { TimerHandle } from '../clock.ts';
+import type { TimerHandle } from '../../clock.ts';
 import type { Destination, Origin } from '../transport/layer.ts';
 import { unbracket, type HostPort } from '../transport/via.ts';
 import { createHash } from 'node:crypto';

@@ -13,7 +13,7 @@ import { DigestServer, passwords } from '../../auth/digest.ts';
 import { LocationService } from '../core/location.ts';
 import { Registrar } from '../registrar/registrar.ts';
 import { createResponse, type Request, type Response } from '../syntax/message.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../clock.ts';
 import type { TimerValues } from '../transaction/timers.ts';
 import { TransactionLayer, type ServerTransaction } from '../transaction/layer.ts';
 import { TransportLayer, type Origin, type TransportLimits } from '../transport/layer.ts';

@@ -11,7 +11,7 @@
  * it terminates, is tagged where it is done.
  */
 import type { Action, Failure, Transition } from './actions.ts';
-import type { Clock, TimerHandle } from '../clock.ts';
+import type { Clock, TimerHandle } from '../../clock.ts';
 import type { TimerName } from './timers.ts';
 
 export interface DriverEnv<M> {

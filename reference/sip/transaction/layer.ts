@@ -20,7 +20,7 @@ import { tagOf } from '../syntax/address.ts';
 import type { Destination, Origin } from '../transport/layer.ts';
 import { isReliable } from '../transport/via.ts';
 import { statusClass, type Failure } from './actions.ts';
-import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
+import { systemClock, type Clock, type TimerHandle } from '../../clock.ts';
 import { TransactionDriver, type DriverEnv } from './driver.ts';
 import { buildAck } from './ack.ts';
 import { buildCancel } from './cancel.ts';

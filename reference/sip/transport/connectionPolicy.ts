@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { messageLimits, withDefaults, type MessageLimits } from '../syntax/limits.ts';
-import type { Clock, TimerHandle } from '../clock.ts';
+import type { Clock, TimerHandle } from '../../clock.ts';
 import { plainAddress, type HostPort } from './via.ts';
 
 /** How long connections live, and how many there may be. */

@@ -15,7 +15,7 @@ import { TcpTransport, type TcpConnection } from './tcp.ts';
 import { transportLimits } from './connectionPolicy.ts';
 import { ListenError } from './listenError.ts';
 import type { MessageLimits } from '../syntax/limits.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../clock.ts';
 import { transportForSize } from './sizeRule.ts';
 import { badRequestResponse, missingEssentials } from './badRequest.ts';
 import { insertSentBy, requestRport, responseRoute, sentByIsOurs, stampReceived, type HostPort, type TransportName } from './via.ts';

@@ -12,7 +12,7 @@ import { StreamFramer } from '../syntax/framing.ts';
 import type { MessageLimits } from '../syntax/limits.ts';
 import type { Message } from '../syntax/message.ts';
 import type { SipParseError } from '../syntax/error.ts';
-import { systemClock, type Clock, type TimerHandle } from '../clock.ts';
+import { systemClock, type Clock, type TimerHandle } from '../../clock.ts';
 import { plainAddress, type HostPort } from './via.ts';
 import { ConnectionCaps, LINGER, MessageDeadline, type ConnectionLimits, type TcpOptions } from './connectionPolicy.ts';
 

@@ -5,7 +5,7 @@
  * the 2xx to the transport again and again — after T1, 2*T1, 4*T1, … capped
  * at T2 — until the ACK arrives, and gives up after 64*T1.
  */
-import type { Clock, TimerHandle } from '../clock.ts';
+import type { Clock, TimerHandle } from '../../clock.ts';
 import type { TimerValues } from '../transaction/timers.ts';
 
 export type AcceptedState = 'WaitingForAck' | 'Confirmed' | 'TimedOut' | 'Stopped';

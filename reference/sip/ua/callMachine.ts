@@ -7,7 +7,7 @@
  * The Call (call.ts) holds the phase and is what an application handles.
  */
 import type { Response } from '../syntax/message.ts';
-import type { TimerHandle } from '../clock.ts';
+import type { TimerHandle } from '../../clock.ts';
 import type { Accepted2xx } from './accepted.ts';
 
 export type CallState =

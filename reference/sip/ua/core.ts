@@ -8,7 +8,7 @@
  */
 import { tagOf, type Address } from '../syntax/address.ts';
 import { callId, cseq, from, type Request, type Response } from '../syntax/message.ts';
-import type { Clock, TimerHandle } from '../clock.ts';
+import type { Clock, TimerHandle } from '../../clock.ts';
 import type { ClientTransaction, ServerTransaction, TransactionLayer } from '../transaction/layer.ts';
 import type { TimerValues } from '../transaction/timers.ts';
 import type { Destination, TransportLayer } from '../transport/layer.ts';

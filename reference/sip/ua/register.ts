@@ -13,7 +13,7 @@ import { contacts, type Request, type Response } from '../syntax/message.ts';
 import { paramValue } from '../syntax/params.ts';
 import { formatUri, uriEquals, type URI } from '../syntax/uri.ts';
 import type { Failure } from '../transaction/actions.ts';
-import type { TimerHandle } from '../clock.ts';
+import type { TimerHandle } from '../../clock.ts';
 import type { TransactionLayer } from '../transaction/layer.ts';
 import type { Destination } from '../transport/layer.ts';
 import type { HostPort } from '../transport/via.ts';

@@ -23,7 +23,7 @@ import { EventEmitter } from 'node:events';
 import { parseAddress, type Address } from '../syntax/address.ts';
 import type { Request, Response } from '../syntax/message.ts';
 import type { URI } from '../syntax/uri.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import { systemClock, type Clock } from '../../clock.ts';
 import { TransactionLayer, type ServerTransaction, type TransactionUser } from '../transaction/layer.ts';
 import { timerValues, type TimerValues } from '../transaction/timers.ts';
 import { TransportLayer, type Destination, type Origin, type TransportLimits } from '../transport/layer.ts';

@@ -9,7 +9,7 @@ import { SipServer } from '../../../../reference/sip/proxy/server.ts';
 import { buildCancel } from '../../../../reference/sip/transaction/cancel.ts';
 import { parseAddress } from '../../../../reference/sip/syntax/address.ts';
 import { createRequest, createResponse, topVia, vias, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
-import { FakeClock } from '../../../../reference/sip/clock.ts';
+import { FakeClock } from '../../../../reference/clock.ts';
 import { TransactionLayer, type ServerTransaction } from '../../../../reference/sip/transaction/layer.ts';
 import { TransportLayer } from '../../../../reference/sip/transport/layer.ts';
 import { rawUdp, sleep, until } from '../transport/net.ts';

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SipServer } from '../../../../reference/sip/proxy/server.ts';
 import { parseAddress } from '../../../../reference/sip/syntax/address.ts';
-import { FakeClock } from '../../../../reference/sip/clock.ts';
+import { FakeClock } from '../../../../reference/clock.ts';
 import { TransactionLayer } from '../../../../reference/sip/transaction/layer.ts';
 import { TransportLayer } from '../../../../reference/sip/transport/layer.ts';
 import { RegisterClient, type RegisterResult } from '../../../../reference/sip/ua/register.ts';

@@ -1,5 +1,5 @@
 /** Test harness: runs a transaction machine on a FakeClock and records what it does, with times. */
-import { FakeClock } from '../../../../reference/sip/clock.ts';
+import { FakeClock } from '../../../../reference/clock.ts';
 import { TransactionDriver } from '../../../../reference/sip/transaction/driver.ts';
 import type { Transition } from '../../../../reference/sip/transaction/actions.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TransportLayer, type Origin } from '../../../../reference/sip/transport/layer.ts';
 import { TransactionLayer, type ServerTransaction } from '../../../../reference/sip/transaction/layer.ts';
-import { FakeClock } from '../../../../reference/sip/clock.ts';
+import { FakeClock } from '../../../../reference/clock.ts';
 import { createRequest, createResponse, topVia, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
 import { parse } from '../../../../reference/sip/syntax/parse.ts';
 import { serialize } from '../../../../reference/sip/syntax/serialize.ts';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as t from '../../../../reference/sip/transaction/timers.ts';
-import { FakeClock } from '../../../../reference/sip/clock.ts';
+import { FakeClock } from '../../../../reference/clock.ts';
 
 // @tests RFC3261 P265L6-P265L41
 test('Table 4 with the default T1 = 500 ms, T2 = 4 s, T4 = 5 s (UDP / reliable)', () => {

@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer, type Server } from 'node:net';
-import { FakeClock } from '../../../../reference/sip/clock.ts';
+import { FakeClock } from '../../../../reference/clock.ts';
 import { createResponse } from '../../../../reference/sip/syntax/message.ts';
 import type { TcpConnection } from '../../../../reference/sip/transport/tcp.ts';
 import { closedIn, element, rawTcp, rawUdp, requestText, stack, until, } from './net.ts';

@@ -3,7 +3,7 @@ import { createSocket, type Socket as Udp } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { TransportLayer, type Origin } from '../../../../reference/sip/transport/layer.ts';
 import { TransactionLayer, type ServerTransaction } from '../../../../reference/sip/transaction/layer.ts';
-import { FakeClock } from '../../../../reference/sip/clock.ts';
+import { FakeClock } from '../../../../reference/clock.ts';
 import { createResponse, type Request, type Response } from '../../../../reference/sip/syntax/message.ts';
 
 export async function until(cond: () => boolean, what: string, ms = 3000): Promise<void> {

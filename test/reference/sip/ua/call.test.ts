@@ -7,7 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FakeClock } from '../../../../reference/sip/clock.ts';
+import { FakeClock } from '../../../../reference/clock.ts';
 import { createRequest, createResponse } from '../../../../reference/sip/syntax/message.ts';
 import { Accepted2xx } from '../../../../reference/sip/ua/accepted.ts';
 import { Call, type CallEvent } from '../../../../reference/sip/ua/call.ts';

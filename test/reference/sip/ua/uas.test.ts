@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { formatUri, from, tagOf, to } from '../../../../reference/sip/syntax/index.ts';
-import { FakeClock } from '../../../../reference/sip/clock.ts';
+import { FakeClock } from '../../../../reference/clock.ts';
 import { UserAgent, type Call, type Capabilities } from '../../../../reference/sip/ua/index.ts';
 import { settle, Peer, request, SDP } from './peer.ts';
 

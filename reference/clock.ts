@@ -1,5 +1,6 @@
 /**
- * Time as the transaction layer sees it: a clock that can start and cancel
+ * Time as the protocols see it (SIP's transaction and transport timers,
+ * RTCP's transmission interval): a clock that can start and cancel
  * timers. `systemClock` uses the event loop; `FakeClock` is advanced by hand so
  * tests can check a retransmission schedule to the millisecond without waiting.
  */
