@@ -13,7 +13,7 @@
  * @implements RFC3261 (SIP)
  */
 import { SipParseError } from './error.ts';
-import { checkSize, messageLimits, type MessageLimits } from './limits.ts';
+import { checkSize, messageLimits, DEFAULT_LIMITS, type MessageLimits } from './limits.ts';
 import { Scanner, TOKEN, WORD, isIn } from './grammar.ts';
 import { Headers, headerKey, type HeaderField } from './headers.ts';
 import { usualSpelling } from './fieldFormat.ts';
@@ -49,7 +49,7 @@ const EMPTY = new Uint8Array(0);
 export function parse(input: Uint8Array | string, options: ParseOptions = {}): Message {
   let head: string;
   let rest: Uint8Array;
-  const limits = messageLimits(options.limits);
+  const limits = options.limits === undefined ? DEFAULT_LIMITS : messageLimits(options.limits);
   if (typeof input === 'string') {
     const start = skipLeadingCrlfString(input);
     const end = input.indexOf('\r\n\r\n', start);
