@@ -169,14 +169,16 @@ function paginateByFormFeed(physical: string[], pageBreaks: readonly number[]): 
   let pageStart = 0; // index into `lines` where the current page begins
   let first = 0; // index into `physical` of the current page's first line
   let breakHasText = false; // text after the form feed that began this page
-  let nextBreak = 0; // index into `pageBreaks` of the next form-feed line
+  let breaks = 0; // form-feed lines passed
+  // The next form-feed line; -1 after the last, as reading past an array's end is slow.
+  let nextBreak = pageBreaks[0]!;
 
   for (let i = 0; i < physical.length; i++) {
     const text = physical[i]!;
     const line = lineOnPage(i - first, false);
     if (isKept(line, text)) lines.push({ page, line, text });
-    if (i !== pageBreaks[nextBreak]) continue;
-    nextBreak++;
+    if (i !== nextBreak) continue;
+    nextBreak = ++breaks < pageBreaks.length ? pageBreaks[breaks]! : -1;
     checkFooter(page, lastWithText(physical, first, i), footerMismatches);
     page++;
     pageStart = lines.length;
