@@ -1,0 +1,33 @@
+// @implements RFC8866 (SDP: Session Description Protocol)
+/** The `a=` value of a typed attribute, as serialize.ts writes it (§5.13 and each attribute's syntax). */
+import { formatConnection } from './connection.ts';
+import type { Attribute } from './types.ts';
+
+export function formatAttribute(a: Attribute): string {
+  switch (a.kind) {
+    case 'rtpmap':
+      return `rtpmap:${a.payloadType} ${a.encodingName}/${a.clockRate}${a.encodingParameters !== undefined ? `/${a.encodingParameters}` : ''}`;
+    case 'fmtp':
+      return `fmtp:${a.format} ${a.parameters}`;
+    case 'ptime':
+      return `ptime:${a.milliseconds}`;
+    case 'maxptime':
+      return `maxptime:${a.milliseconds}`;
+    case 'direction':
+      return a.direction;
+    case 'rtcp':
+      return `rtcp:${a.port}${a.connection ? ` ${formatConnection(a.connection)}` : ''}`;
+    case 'mid':
+      return `mid:${a.tag}`;
+    case 'group':
+      return `group:${[a.semantics, ...a.tags].join(' ')}`;
+    case 'setup':
+      return `setup:${a.role}`;
+    case 'connection':
+      return `connection:${a.value}`;
+    case 'fingerprint':
+      return `fingerprint:${a.hashFunction} ${a.fingerprint}`;
+    case 'other':
+      return a.value === undefined ? a.name : `${a.name}:${a.value}`;
+  }
+}
