@@ -6,6 +6,7 @@
  * dropped (a serializer writes it back).
  *
  * @exception RFC8866 P22L8, P44L3-P44L6: registering attributes with IANA is their authors' duty
+ * @exception RFC8866 P35L11-P35L22, P36L7-P36L10: which languages a session is in is its creator's to say; a=sdplang: and a=lang: are kept as written
  */
 import { fail, Warnings, type FieldLine } from './errors.ts';
 import { TOKEN } from './address.ts';
@@ -67,6 +68,8 @@ export function parseAttribute(field: FieldLine, level: Level, warnings: Warning
   const typed = TYPED[name];
   if (typed) return typed({ name, value, field, at: colon + 1, level, warnings });
   obsolete(name, field, warnings);
+  // Not understood: ignored, that is kept as written and not acted on.
+  // @implements RFC8866 P10L22-P10L23
   return value === undefined ? { kind: 'other', name } : { kind: 'other', name, value };
 }
 

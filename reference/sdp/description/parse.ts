@@ -6,6 +6,10 @@
  * An error is an SdpError naming the rule and the line and column; what is
  * accepted but not as RFC 8866 writes it (LF line ends, a k= line, an
  * obsolete attribute...) is a warning with the same.
+ *
+ * @exception RFC8866 P41L42-P41L44, P42L19-P42L27, P43L9-P43L17, P43L47-P43L48, P45L7-P47L39,
+ *   P48L11-P48L21, P49L6-P49L9, P49L19: rules for IANA and for the authors of specifications that
+ *   register new values; a parser takes any token where §9 allows one
  */
 import { SdpError, Warnings, fail, type FieldLine, type SdpWarning } from './errors.ts';
 import { decode, splitLines } from './lines.ts';
