@@ -1,0 +1,107 @@
+/**
+ * The `offer` and `answer` commands of `npm run sdp`: RFC 3264 offer/answer
+ * (reference/sdp/offerAnswer/) on the command line.
+ *
+ *   offer [--codecs PCMU,PCMA,telephone-event] [--address IP] [--port N] [--direction D] [--json]
+ *       prints an offer of one audio stream (§5)
+ *   answer OFFER [--codecs …] [--address IP] [--port N] [--direction D] [--order offer|local] [--json]
+ *       prints the answer to the offer in the file OFFER (- for stdin) (§6), or why there is none:
+ *       exit 1, the status a SIP UA would answer with (488 and its Warning, or 400) on stderr
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { numberOption, UsageError, type Command } from '../../tools/command.ts';
+import type { Direction, SessionDescription } from './description/types.ts';
+import { parse } from './description/parse.ts';
+import { serialize } from './description/serialize.ts';
+import { SdpError } from './description/errors.ts';
+import { audioCapabilities, codecsFromNames, createAnswer, createOffer, type Capabilities } from './offerAnswer/index.ts';
+
+const DIRECTIONS: readonly Direction[] = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
+
+const localOptions = {
+  codecs: { type: 'string' },
+  address: { type: 'string' },
+  port: { type: 'string' },
+  direction: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+const localUsage = `  --codecs      codecs in order of preference (default PCMU,PCMA,telephone-event): PCMU, PCMA, G722, GSM,
+                G729, iLBC, opus, telephone-event, or NAME/rate[/channels]
+  --address     the IP address media is received at (default 127.0.0.1)
+  --port        the audio port (default 49170)
+  --direction   sendrecv (default), sendonly, recvonly or inactive
+  --json        the description as JSON (o= version as a string), with the negotiated streams for answer`;
+
+/** The capabilities the options describe: one audio stream. */
+function capabilities(values: Record<string, unknown>): Capabilities {
+  const address = (values.address as string | undefined) ?? '127.0.0.1';
+  if (isIP(address) === 0) throw new UsageError(`--address wants an IP address, got ${JSON.stringify(address)}`);
+  const port = numberOption(values, 'port', 'a port number from 0 to 65535', (n) => Number.isInteger(n) && n >= 0 && n <= 65535) ?? 49170;
+  const direction = (values.direction as string | undefined) ?? 'sendrecv';
+  if (!(DIRECTIONS as readonly string[]).includes(direction)) throw new UsageError(`--direction wants one of ${DIRECTIONS.join(', ')}, got ${JSON.stringify(direction)}`);
+  let codecs;
+  try {
+    codecs = codecsFromNames((values.codecs as string | undefined) ?? 'PCMU,PCMA,telephone-event');
+  } catch (e) {
+    throw new UsageError(`--codecs: ${(e as Error).message}`);
+  }
+  return audioCapabilities({ address, port, codecs, direction: direction as Direction });
+}
+
+/** JSON with bigints (o= session version) as strings. */
+const json = (value: unknown): string => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n';
+
+export const offerCommand: Command = {
+  summary: 'print an RFC 3264 offer of one audio stream',
+  usage: `sdp offer [--codecs list] [--address IP] [--port N] [--direction D] [--json]\n${localUsage}`,
+  options: localOptions,
+  async run(values, positionals) {
+    if (positionals.length > 0) throw new UsageError(`offer takes no file (got ${positionals.join(' ')})`);
+    const offer = createOffer(capabilities(values));
+    process.stdout.write(values.json ? json(offer) : serialize(offer));
+    return 0;
+  },
+};
+
+export const answerCommand: Command = {
+  summary: 'answer an SDP offer (RFC 3264 §6), or say why no answer is possible',
+  usage: `sdp answer <offer-file|-> [--codecs list] [--address IP] [--port N] [--direction D] [--order offer|local] [--json]
+${localUsage}
+  --order       the answer's formats in the offer's order (default, as RFC 3264 §6.1 recommends) or in --codecs order
+exit 1 when the offer does not parse (file:line:col: the rule) or no answer is possible (the SIP status on stderr)`,
+  options: { ...localOptions, order: { type: 'string' } },
+  async run(values, positionals) {
+    if (positionals.length !== 1) throw new UsageError('answer takes one offer file (or - for stdin)');
+    const name = positionals[0]!;
+    const order = (values.order as string | undefined) ?? 'offer';
+    if (order !== 'offer' && order !== 'local') throw new UsageError(`--order wants offer or local, got ${JSON.stringify(order)}`);
+    const local = { ...capabilities(values), order: order as 'offer' | 'local' };
+    let offer: SessionDescription;
+    try {
+      offer = parse(readInput(name)).description;
+    } catch (e) {
+      if (!(e instanceof SdpError)) throw e;
+      process.stderr.write(`${name}:${e.line}:${e.col}: error: ${e.message}\n  no answer: a SIP UA answers 400 Bad Request\n`);
+      return 1;
+    }
+    const result = createAnswer(offer, local);
+    if (!result.ok) {
+      const status = result.status === 488 ? `488 Not Acceptable Here, Warning: ${result.warning.code} "${result.warning.text}"` : `400 Bad Request (${result.rule})`;
+      if (values.json) process.stdout.write(json(result));
+      process.stderr.write(`${name}: no answer: ${result.reason}\n  a SIP UA answers ${status}\n`);
+      return 1;
+    }
+    process.stdout.write(values.json ? json({ answer: result.answer, streams: result.streams }) : serialize(result.answer));
+    return 0;
+  },
+};
+
+function readInput(name: string): Uint8Array {
+  try {
+    return readFileSync(name === '-' ? 0 : name);
+  } catch (e) {
+    throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);
+  }
+}
