@@ -199,23 +199,15 @@ interface Located extends HeaderField {
  * Start line and header fields. Lines end in CRLF; a line starting with SP
  * or HTAB continues the previous field (folding).
  */
+// @implements RFC3261 P27L12-P27L17
 function parseHead(head: string, strict: boolean): Message {
-  // CR and LF appear only as the CRLF ending a line.
-  // @implements RFC3261 P27L35-P27L36
-  const lone = loneCrOrLf(head);
-  if (lone >= 0) {
-    const line = head.slice(0, lone).split(CRLF).length;
-    throw new SipParseError('CRLF', 'CR or LF alone inside a line', lone, line, lone - head.lastIndexOf(CRLF, lone - 1) - 1);
-  }
-  let end = head.indexOf(CRLF);
-  if (end < 0) end = head.length;
-  const message = startLine(head.slice(0, end));
+  const ends = lineEnds(head);
+  const message = startLine(head.slice(0, ends[0]));
   const fields: Located[] = [];
-  let line = 1;
-  for (let start = end + 2; start < head.length; start = end + 2) {
-    end = head.indexOf(CRLF, start);
-    if (end < 0) end = head.length;
-    line++;
+  for (let line = 2; line <= ends.length; line++) {
+    const start = ends[line - 2] + 2;
+    if (start >= head.length) break;
+    const end = ends[line - 1];
     const c = head.charCodeAt(start);
     // @implements RFC3261 P30L23-P30L26
     if (c === 0x20 || c === 0x09) {
@@ -233,7 +225,34 @@ function parseHead(head: string, strict: boolean): Message {
   return message;
 }
 
+/**
+ * Where each line of the head ends: at its CRLF, the last one at the end of
+ * the head. One pass finds the LFs and the CRs: each CR must be the one
+ * right before the next LF.
+ */
+// CR and LF appear only as the CRLF ending a line.
+// @implements RFC3261 P27L35-P27L36
+function lineEnds(head: string): number[] {
+  const ends: number[] = [];
+  let cr = head.indexOf('\r');
+  for (let lf = head.indexOf('\n'); ; lf = head.indexOf('\n', lf + 1)) {
+    const end = lf < 0 ? head.length : lf - 1;
+    if (cr >= 0 ? cr < end || (lf >= 0 && cr !== end) : lf >= 0) throw loneCrOrLfError(head);
+    ends.push(end);
+    if (lf < 0) return ends;
+    cr = head.indexOf('\r', lf + 1);
+  }
+}
+
+/** The fault of a head holding a CR or an LF alone: the first lone LF, else the first lone CR, with its line and column. */
+function loneCrOrLfError(head: string): SipParseError {
+  const lone = loneCrOrLf(head);
+  const line = head.slice(0, lone).split(CRLF).length;
+  return new SipParseError('CRLF', 'CR or LF alone inside a line', lone, line, lone - head.lastIndexOf(CRLF, lone - 1) - 1);
+}
+
 /** Where a CR not followed by LF, or an LF not preceded by CR, is; -1 if none. */
+// @implements RFC3261 P27L35-P27L36
 function loneCrOrLf(head: string): number {
   for (let i = head.indexOf('\n'); i >= 0; i = head.indexOf('\n', i + 1)) if (head.charCodeAt(i - 1) !== 0x0d) return i;
   for (let i = head.indexOf('\r'); i >= 0; i = head.indexOf('\r', i + 1)) if (head.charCodeAt(i + 1) !== 0x0a) return i;

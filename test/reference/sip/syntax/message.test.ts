@@ -270,6 +270,12 @@ test('faults in the header section name the line', () => {
   at(INVITE.replace('Max-Forwards: 70', 'Max-Forwards: 256'), /Max-Forwards: must be an integer from 0 to 255/);
   at(INVITE.replace('Call-ID: a84b4c76e66710@pc33.atlanta.com', 'Call-ID: a b'), /Call-ID: unexpected " b"/);
   at(INVITE.replace('Max-Forwards: 70', 'Max-Forwards: 7\n0'), /CRLF: CR or LF alone inside a line \(line 3, column 16\)/);
+  // A lone CR anywhere, a lone LF first in the head or on the last line: the lone one is named, and an LF before a CR.
+  at(INVITE.replace('Max-Forwards: 70', 'Max-Forwards: 7\r0'), /CRLF: CR or LF alone inside a line \(line 3, column 16\)/);
+  at('\n', /CRLF: CR or LF alone inside a line \(line 1, column 0\)/);
+  at('\r', /CRLF: CR or LF alone inside a line \(line 1, column 0\)/);
+  at(INVITE.replace('Max-Forwards: 70', 'Max-Forwards: 7\r0').replace('CSeq: ', 'CSeq:\n'), /CRLF: CR or LF alone inside a line \(line \d+, column 6\)/);
+  at(INVITE.replace('\r\n\r\n', '\r\nX: y\n'), /CRLF: CR or LF alone/);
   at(INVITE.replace('Contact: <sip:alice@pc33.atlanta.com>', 'Contact: <sip:alice@pc33.atlanta.com>;q=2'), /Contact: q must be a qvalue from 0 to 1/);
   at(INVITE.replace('Contact: <sip:alice@pc33.atlanta.com>', 'Route: sip:p1.example.com'), /Route: values of Route must be name-addr/);
   at(' ' + INVITE, /Request-Line: Method must be a token/);
