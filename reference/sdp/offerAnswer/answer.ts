@@ -99,9 +99,9 @@ function answerStream(o: MediaDescription, offer: SessionDescription, local: Cap
     attributes: [
       // @implements RFC3264 P10L31-P10L36, P11L8-P11L10
       ...common.flatMap((f) => formatAttributes(Number(f.fmt), f)),
-      // Our wish, not the offer's: a held (sendonly) offer gets recvonly, not a held answer.
-      // @implements RFC3264 P17L39-P17L41
-      ...directionAttributes(answerDirection(directionOf(o, offer), mine!.direction ?? 'sendrecv')),
+      // The offer's mark, its session's, or sendrecv; and our wish, not the offer's: a held (sendonly) offer gets recvonly, not a held answer.
+      // @implements RFC3264 P5L46-P6L1, P9L43-P9L45, P17L39-P17L41
+      ...directionAttributes(answerDirection(directionOf(offer, o), mine!.direction ?? 'sendrecv')),
     ],
   };
 }
@@ -127,7 +127,7 @@ function commonFormats(offered: Format[], mine: MediaCapabilities, order: 'offer
 /** An accepted multicast stream: the offer's address, port, direction, ptime and bandwidth; a subset of its formats. */
 function multicastAnswer(o: MediaDescription, offer: SessionDescription, common: Format[]): MediaDescription {
   const kept = (kind: string) => o.attributes.filter((a) => a.kind === kind);
-  const direction = directionOf(o, offer);
+  const direction = directionOf(offer, o);
   return {
     media: o.media,
     // @implements RFC3264 P12L11-P12L12

@@ -4,16 +4,10 @@
  * answer to each offered direction may be. A direction is a pair of wishes
  * (send, receive), seen from the side that wrote it.
  */
-import type { Attribute, Direction, MediaDescription, SessionDescription } from '../description/types.ts';
+import type { Attribute, Direction } from '../description/types.ts';
 
-const attribute = (attributes: readonly Attribute[]): Direction | undefined =>
-  attributes.find((a): a is Extract<Attribute, { kind: 'direction' }> => a.kind === 'direction')?.direction;
-
-/** The direction a stream is marked with: its own attribute, else the session's, else sendrecv. */
-export function directionOf(media: MediaDescription, session: SessionDescription): Direction {
-  // @implements RFC3264 P5L46-P6L1, P9L43-P9L45
-  return attribute(media.attributes) ?? attribute(session.attributes) ?? 'sendrecv';
-}
+// A stream's direction is read as RFC 8866 §6.7 says (description/direction.ts): its own mark, else the session's, else sendrecv.
+export { directionOf } from '../description/direction.ts';
 
 export const sends = (d: Direction): boolean => d === 'sendrecv' || d === 'sendonly';
 export const receives = (d: Direction): boolean => d === 'sendrecv' || d === 'recvonly';

@@ -27,7 +27,7 @@ export function hold(previous: SessionDescription): SessionDescription {
 }
 
 function held(m: MediaDescription, previous: SessionDescription): MediaDescription {
-  const was = directionOf(m, previous);
+  const was = directionOf(previous, m);
   // @implements RFC3264 P17L33-P17L36
   const now = was === 'sendrecv' ? 'sendonly' : was === 'recvonly' ? 'inactive' : was;
   return { ...m, attributes: [...m.attributes.filter((a) => a.kind !== 'direction'), ...directionAttributes(now)] };

@@ -16,6 +16,7 @@
  * @exception RFC3264 P11L14-P11L16: addressed to the authors of SDP extensions, not to an agent
  */
 import type { Attribute, Direction, MediaDescription, SessionDescription } from '../description/types.ts';
+import { connectionsOf } from '../description/connection.ts';
 import { directionFrom, directionOf, receives, sends } from './direction.ts';
 import { formatsOf, sameCodec, type Format } from './formats.ts';
 
@@ -41,9 +42,7 @@ export interface NegotiatedStream {
 }
 
 /** The connection address a stream is received at: its own c= line, else the session's. */
-export function streamAddress(media: MediaDescription, session: SessionDescription): string {
-  return (media.connections[0] ?? session.connection)?.address ?? '';
-}
+export const streamAddress = (media: MediaDescription, session: SessionDescription): string => connectionsOf(session, media)[0]?.address ?? '';
 
 const ptimeOf = (attributes: readonly Attribute[]): number | undefined =>
   attributes.find((a): a is Extract<Attribute, { kind: 'ptime' }> => a.kind === 'ptime')?.milliseconds;
@@ -63,7 +62,7 @@ export function answererStreams(offer: SessionDescription, answer: SessionDescri
     const remote = { address: streamAddress(o, offer), port: o.port };
     // @implements RFC3264 P9L23-P9L25, P6L21-P6L22
     const rejected = o.port === 0 || a.port === 0;
-    const mine = directionOf(a, answer);
+    const mine = directionOf(answer, a);
     // @implements RFC3264 P18L15-P18L17
     const send = !rejected && sends(mine) && !blackHole(remote.address);
     const receive = !rejected && receives(mine);
@@ -93,8 +92,8 @@ export function offererStreams(offer: SessionDescription, answer: SessionDescrip
     const answered = formatsOf(a);
     const remote = { address: streamAddress(a, answer), port: a.port };
     // The offerer sends where it offered to send and the answer receives, and the other way round.
-    const theirs = directionOf(a, answer);
-    const wished = directionOf(o, offer);
+    const theirs = directionOf(answer, a);
+    const wished = directionOf(offer, o);
     // @implements RFC3264 P9L23-P9L25, P6L21-P6L22
     const rejected = o.port === 0 || a.port === 0;
     // @implements RFC3264 P18L15-P18L17

@@ -39,8 +39,8 @@ function checkAnswer(offer: SessionDescription, answer: SessionDescription): Bro
     const multicast = isMulticast(streamAddress(o, offer));
     // @implements RFC3264 P9L35-P9L36
     if (!multicast && isMulticast(streamAddress(a, answer))) return broken('P9L35-P9L36', `${at}: a unicast stream answered with the multicast address ${streamAddress(a, answer)}`);
-    const offeredDirection = directionOf(o, offer);
-    const answeredDirection = directionOf(a, answer);
+    const offeredDirection = directionOf(offer, o);
+    const answeredDirection = directionOf(answer, a);
     // @implements RFC3264 P9L39-P9L48
     if (!multicast && !allowedAnswer(offeredDirection, answeredDirection)) return broken('P9L39-P9L48', `${at}: ${offeredDirection} offered, ${answeredDirection} answered`);
     // @implements RFC3264 P10L1-P10L10

@@ -17,7 +17,7 @@ export function agent(port: number, ...streams: string[]): Capabilities {
 export const offerOf = (port: number, ...streams: string[]): SessionDescription => createOffer(agent(port, ...streams));
 
 /** The m= lines as `audio 49170 0 8 97 sendrecv`: what the tests compare. */
-export const lines = (d: SessionDescription): string[] => d.media.map((m) => `${m.media} ${m.port} ${m.formats.join(' ')} ${directionOf(m, d)}`);
+export const lines = (d: SessionDescription): string[] => d.media.map((m) => `${m.media} ${m.port} ${m.formats.join(' ')} ${directionOf(d, m)}`);
 
 /** `d` with stream `i` changed by `f`. */
 export function withStream(d: SessionDescription, i: number, f: (m: MediaDescription) => MediaDescription): SessionDescription {

@@ -66,8 +66,8 @@ function capabilitiesShown(offer: SessionDescription, answer: SessionDescription
     address,
     username: answer.origin.username,
     media: answer.media.map((a, i) => {
-      const offered = directionOf(offer.media[i]!, offer);
-      const answered = directionOf(a, answer);
+      const offered = directionOf(offer, offer.media[i]!);
+      const answered = directionOf(answer, a);
       const own = streamAddress(a, answer);
       return {
         media: a.media,
@@ -83,7 +83,7 @@ function capabilitiesShown(offer: SessionDescription, answer: SessionDescription
 
 /** What the comparison looks at, per m= line: media, port zero or not, formats, direction. */
 const negotiated = (d: SessionDescription): string[] =>
-  d.media.map((m) => `${m.media} ${m.port === 0 ? 'port 0' : 'port ok'} ${m.port === 0 ? '-' : formatsOf(m).map((f) => `${f.fmt}:${f.encodingName}`).join(' ')} ${m.port === 0 ? '' : directionOf(m, d)}`.trim());
+  d.media.map((m) => `${m.media} ${m.port === 0 ? 'port 0' : 'port ok'} ${m.port === 0 ? '-' : formatsOf(m).map((f) => `${f.fmt}:${f.encodingName}`).join(' ')} ${m.port === 0 ? '' : directionOf(d, m)}`.trim());
 
 /**
  * Where our answer and RFC 4317's differ, and why. The test fails if a
