@@ -61,7 +61,11 @@ function sessionCharset(text: string): { name: string; line: number } | undefine
   return undefined;
 }
 
-/** Line and column (in octets) of the first octet that is not valid UTF-8: a streaming decoder throws at it. */
+/**
+ * Line and column (in octets) of the first octet that is not valid UTF-8:
+ * a streaming decoder throws at it, or just after the lead octet of a
+ * sequence cut short (then that lead octet is the one reported).
+ */
 function firstBadUtf8(bytes: Uint8Array): { line: number; col: number } {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let line = 1;
@@ -70,7 +74,10 @@ function firstBadUtf8(bytes: Uint8Array): { line: number; col: number } {
     try {
       decoder.decode(bytes.subarray(i, i + 1), { stream: i + 1 < bytes.length });
     } catch {
-      return { line, col: i - lineStart + 1 };
+      let k = i - 1;
+      while (k >= lineStart && (bytes[k] & 0xc0) === 0x80) k--;
+      const at = k >= lineStart && bytes[k] >= 0xc0 ? k : i;
+      return { line, col: at - lineStart + 1 };
     }
     if (bytes[i] === 0x0a) {
       line++;
