@@ -283,7 +283,22 @@ class Reader {
   finish(lineCount: number): SessionDescription {
     if (this.level === 'session') this.requireBetween(SESSION, this.slot + 1, SESSION.length, undefined, lineCount);
     else this.endMedia();
-    const s = this.session as SessionDescription;
+    const p = this.session;
+    // In the order of §5, as the type declares it (JSON output shows it so).
+    const s: SessionDescription = {
+      version: p.version!,
+      origin: p.origin!,
+      sessionName: p.sessionName!,
+      ...(p.information !== undefined ? { information: p.information } : {}),
+      ...(p.uri !== undefined ? { uri: p.uri } : {}),
+      emails: p.emails,
+      phones: p.phones,
+      ...(p.connection ? { connection: p.connection } : {}),
+      bandwidths: p.bandwidths,
+      timings: p.timings,
+      attributes: p.attributes,
+      media: p.media,
+    };
     atMostOneDirection(s.attributes, 1, 'session');
     requireConnections(s, this.mediaLines);
     checkMidsUnique(s, this.mediaLines);
