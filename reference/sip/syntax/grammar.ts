@@ -134,10 +134,25 @@ export class Scanner extends Cursor {
   // @implements RFC3261 P223L7
   port(what: string): number {
     const start = this.pos;
-    while (this.peek() >= 0x30 && this.peek() <= 0x39) this.pos++;
-    const digits = this.text.slice(start, this.pos);
-    if (digits.length === 0 || digits.length > 5 || Number(digits) > 65535) this.fail(`${what} must be 1 to 65535, found ${JSON.stringify(digits || this.found())}`, this.rule, start);
-    return Number(digits);
+    let port = 0;
+    for (let c = this.peek(); c >= 0x30 && c <= 0x39; c = this.peek()) {
+      port = port * 10 + (c - 0x30);
+      this.pos++;
+    }
+    const digits = this.pos - start;
+    if (digits === 0 || digits > 5 || port > 65535) this.fail(`${what} must be 1 to 65535, found ${JSON.stringify(this.text.slice(start, this.pos) || this.found())}`, this.rule, start);
+    return port;
+  }
+
+  /** A token in upper case (as Via's transport is kept): most are written so already, and are not copied. */
+  // @implements RFC3261 P221L17-P221L18
+  upperToken(what: string): string {
+    const t = this.token(what);
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c >= 0x61 && c <= 0x7a) return t.toUpperCase();
+    }
+    return t;
   }
 
   // @implements RFC3261 P221L17-P221L18

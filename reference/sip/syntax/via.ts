@@ -88,7 +88,7 @@ export function parseViaAt(s: Scanner): Via {
   s.expectSep('/', 'after the protocol name of Via');
   const version = s.token('the protocol version of Via');
   s.expectSep('/', 'after the protocol version of Via');
-  const transport = s.token('the transport of Via').toUpperCase();
+  const transport = s.upperToken('the transport of Via');
   s.lws('between the sent-protocol and sent-by of Via');
   // @implements RFC3261 P232L17
   const host = s.host('the sent-by host of Via');
