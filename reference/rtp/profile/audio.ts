@@ -9,6 +9,10 @@
 // @implements RFC3551 P10L7-P10L9
 export const DEFAULT_PACKET_MS = 20;
 
+/** The sampling rates the profile names; a sender uses one of them. */
+// @implements RFC3551 P9L35-P9L36
+export const SAMPLING_RATES: readonly number[] = [8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000];
+
 /** The most audio a receiver is asked to accept in one packet. */
 export const MAX_PACKET_MS = 200;
 
@@ -21,8 +25,10 @@ export function audioMarker(sender: { silenceSuppression: boolean }, firstOfTalk
   return sender.silenceSuppression && firstOfTalkspurt;
 }
 
-/** Samples per channel in one packet of `ms` milliseconds at `clockRate`. */
+/** Samples per channel in one packet of `ms` milliseconds at `clockRate` (one of SAMPLING_RATES). */
+// @implements RFC3551 P9L35-P9L36
 export function samplesPerPacket(clockRate: number, ms = DEFAULT_PACKET_MS): number {
+  if (!SAMPLING_RATES.includes(clockRate)) throw new RangeError(`${clockRate} Hz is not one of the sampling rates of RFC 3551 §4.1 (${SAMPLING_RATES.join(', ')})`);
   const n = (clockRate * ms) / 1000;
   if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${ms} ms at ${clockRate} Hz is not a whole, positive number of samples`);
   return n;

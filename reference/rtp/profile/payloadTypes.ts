@@ -4,6 +4,11 @@
  * §6, Table 4), and the rule for any other rate or channel count: a dynamic
  * payload type, which only signalling (SDP) can define.
  */
+// @exception RFC3551 P11L11-P11L11, P11L14-P11L16, P11L18-P11L19: no frame-based codec is implemented here (only the sample-based PCMU, PCMA and L16)
+// @exception RFC3551 P13L33-P13L35: DVI4 is not implemented
+// @exception RFC3551 P15L3-P15L5: G723 is not implemented
+// @exception RFC3551 P18L27-P18L29, P18L32-P18L37, P18L40-P18L40: G726 is not implemented
+// @exception RFC3551 P20L38-P20L39, P22L20-P22L22: G729, G729D and G729E are not implemented, so there are no comfort noise frames of theirs to accept
 
 export type Encoding = 'PCMU' | 'PCMA' | 'G722' | 'L16' | 'CN';
 

@@ -1,7 +1,7 @@
 /** L16 (RFC 3551 §4.5.11) and the encoding-independent audio rules (§4.1, §4.2). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeL16, encodeL16 } from '../../../../reference/rtp/profile/l16.ts';
+import { channel, decodeL16, encodeL16 } from '../../../../reference/rtp/profile/l16.ts';
 import { acceptsPacket, audioMarker, DEFAULT_PACKET_MS, samplesPerPacket, silenceBefore } from '../../../../reference/rtp/profile/audio.ts';
 
 // @tests RFC3551 P27L26-P27L30, P10L38-P10L40
@@ -20,6 +20,14 @@ test('L16 stereo: the samples of one instant in consecutive octets, left first; 
   assert.throws(() => decodeL16(Uint8Array.of(1, 2, 3)), /L16 payload of 3 octets/);
 });
 
+// @tests RFC3551 P9L40-P9L42, P8L44-P8L46
+test('a stereo stream taken, one channel played: channel 1 is the left', () => {
+  const stereo = decodeL16(encodeL16(Int16Array.from([1, -1, 2, -2, 3, -3])), 2);
+  assert.equal([...channel(stereo, 2, 1)], [1, 2, 3]);
+  assert.equal([...channel(stereo, 2, 2)], [-1, -2, -3]);
+  assert.throws(() => channel(stereo, 2, 0), /channel 0 of 2: channels are numbered from 1/);
+});
+
 test('L16 decodes from a payload that sits inside a larger buffer (a packet)', () => {
   const packet = Uint8Array.of(0xaa, 0xbb, 0xcc, 0x00, 0x05, 0xff, 0xfb);
   assert.equal([...decodeL16(packet.subarray(3))], [5, -5]);
@@ -32,12 +40,13 @@ test('the marker: first packet of a talkspurt with silence suppression; never wi
   assert.is(audioMarker({ silenceSuppression: false }, true), false);
 });
 
-// @tests RFC3551 P10L7-P10L9, P10L14-P10L15, P9L47
+// @tests RFC3551 P10L7-P10L9, P10L14-P10L15, P9L47, P9L35-P9L36
 test('20 ms packets by default (160 samples at 8 kHz); a receiver takes 0 to 200 ms, any size between', () => {
   assert.is(DEFAULT_PACKET_MS, 20);
   assert.is(samplesPerPacket(8000), 160);
   assert.is(samplesPerPacket(44100, 20), 882);
   assert.throws(() => samplesPerPacket(44100, 1), /1 ms at 44100 Hz is not a whole/);
+  assert.throws(() => samplesPerPacket(22254), /22254 Hz is not one of the sampling rates of RFC 3551 §4\.1/);
   assert.ok(acceptsPacket(0, 8000) && acceptsPacket(1600, 8000) && acceptsPacket(240, 8000) && acceptsPacket(8820, 44100));
   assert.not.ok(acceptsPacket(1601, 8000));
 });
