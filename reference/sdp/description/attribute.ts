@@ -34,7 +34,7 @@ export interface AttributeInput {
 
 type AttributeParser = (input: AttributeInput) => Attribute;
 
-const TYPED: Record<string, AttributeParser> = {
+const TYPED = new Map<string, AttributeParser>(Object.entries({
   rtpmap: parseRtpmap,
   fmtp: parseFmtp,
   ptime: parsePtime,
@@ -49,7 +49,7 @@ const TYPED: Record<string, AttributeParser> = {
   setup: parseSetup,
   connection: parseConnectionAttribute,
   fingerprint: parseFingerprint,
-};
+}));
 
 /**
  * The generic form first: a token for the name, then ":" and a value of at
@@ -65,7 +65,7 @@ export function parseAttribute(field: FieldLine, level: Level, warnings: Warning
   const value = colon < 0 ? undefined : field.value.slice(colon + 1);
   if (!TOKEN.test(name)) fail('RFC8866 §5.13', `attribute name "${name}" is not a token of US-ASCII letters, digits and !#$%&'*+-.^_\`{|}~`, field);
   if (value === '') fail('RFC8866 §9', `a=${name}: has an empty value (attribute-value is at least one octet; a property attribute has no ":")`, field, colon + 1);
-  const typed = TYPED[name];
+  const typed = TYPED.get(name);
   if (typed) return typed({ name, value, field, at: colon + 1, level, warnings });
   obsolete(name, field, warnings);
   // Not understood: ignored, that is kept as written and not acted on.

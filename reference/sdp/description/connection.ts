@@ -2,7 +2,7 @@
 /** `c=<nettype> <addrtype> <connection-address>` (§5.7), and which `c=` a media description uses. */
 import { fail, type FieldLine } from './errors.ts';
 import { TOKEN, fqdnProblem, isIP4, isIP4Multicast, isIP6, isIP6Multicast, NON_WS } from './address.ts';
-import { subfields } from './origin.ts';
+import { offsetOf, subfields } from './origin.ts';
 import type { Connection, MediaDescription, SessionDescription } from './types.ts';
 
 const RULE = 'RFC8866 §5.7';
@@ -12,18 +12,19 @@ export function parseConnection(field: FieldLine, rule = RULE, value = field.val
   const parts = subfields(value);
   if (parts.length !== 3) fail(rule, `c= has ${parts.length} subfields, not <nettype> <addrtype> <connection-address>`, field, base);
   const [netType, addrType, address] = parts;
-  if (!TOKEN.test(netType.text)) fail(rule, `<nettype> "${netType.text}" is not a token`, field, base + netType.at);
-  if (!TOKEN.test(addrType.text)) fail(rule, `<addrtype> "${addrType.text}" is not a token`, field, base + addrType.at);
-  const at = base + address.at;
-  const [host, ...slashed] = address.text.split('/');
-  const numbers = slashed.map((n) => (/^(?:0|[1-9]\d*)$/.test(n) ? Number(n) : NaN));
-  if (numbers.some(Number.isNaN)) fail(rule, `"${address.text}": what follows "/" is not a number`, field, at);
-  const c: Connection = { netType: netType.text, addrType: addrType.text, address: host };
-  if (addrType.text === 'IP4') return ip4(c, numbers, field, rule, at);
-  if (addrType.text === 'IP6') return ip6(c, numbers, field, rule, at);
+  if (!TOKEN.test(netType)) fail(rule, `<nettype> "${netType}" is not a token`, field, base);
+  if (!TOKEN.test(addrType)) fail(rule, `<addrtype> "${addrType}" is not a token`, field, base + offsetOf(parts, 1));
+  const at = base + offsetOf(parts, 2);
+  const slash = address.indexOf('/');
+  const host = slash < 0 ? address : address.slice(0, slash);
+  const numbers = slash < 0 ? [] : address.slice(slash + 1).split('/').map((n) => (/^(?:0|[1-9]\d*)$/.test(n) ? Number(n) : NaN));
+  if (numbers.some(Number.isNaN)) fail(rule, `"${address}": what follows "/" is not a number`, field, at);
+  const c: Connection = { netType, addrType, address: host };
+  if (addrType === 'IP4') return ip4(c, numbers, field, rule, at);
+  if (addrType === 'IP6') return ip6(c, numbers, field, rule, at);
   // Other address types: extn-addr, kept as written.
-  if (!NON_WS.test(address.text)) fail(rule, `"${address.text}" is not an address`, field, at);
-  c.address = address.text;
+  if (!NON_WS.test(address)) fail(rule, `"${address}" is not an address`, field, at);
+  c.address = address;
   return c;
 }
 

@@ -9,28 +9,34 @@
  */
 import { fail, Warnings, type FieldLine } from './errors.ts';
 import { TOKEN } from './address.ts';
-import { subfields } from './origin.ts';
+import { offsetOf, subfields } from './origin.ts';
 import type { MediaDescription } from './types.ts';
 
 const RULE = 'RFC8866 §5.14';
+/** proto = token *("/" token) */
+const PROTO = /^[A-Za-z0-9!#$%&'*+\-.^_`{|}~]+(?:\/[A-Za-z0-9!#$%&'*+\-.^_`{|}~]+)*$/;
+/** An RTP payload type: 0-127. */
+const PAYLOAD_TYPE = /^(?:\d|[1-9]\d|1[01]\d|12[0-7])$/;
 
 // @implements RFC8866 P22L14-P22L19, P23L2
 export function parseMedia(field: FieldLine, warnings: Warnings): MediaDescription {
   const parts = subfields(field.value);
   if (parts.length < 4) fail(RULE, `m= has ${parts.length} subfields: it needs <media> <port> <proto> and at least one <fmt>`, field);
-  const [media, port, proto, ...formats] = parts;
-  if (!TOKEN.test(media.text)) fail(RULE, `<media> "${media.text}" is not a token`, field, media.at);
+  const [media, port, proto] = parts;
+  const formats = parts.slice(3);
+  if (!TOKEN.test(media)) fail(RULE, `<media> "${media}" is not a token`, field);
   // @implements RFC8866 P42L37-P42L40
-  if (media.text === 'control' || media.text === 'data') warnings.at('RFC8866 §8.2.2', `<media> "${media.text}" was removed from SDP: applications SHOULD NOT use it`, field, media.at);
-  const ports = /^(\d+)(?:\/([1-9]\d*))?$/.exec(port.text);
-  if (!ports || Number(ports[1]) > 65535) fail(RULE, `<port> "${port.text}" is not a port (0-65535) with an optional /<number of ports>`, field, port.at);
+  if (media === 'control' || media === 'data') warnings.at('RFC8866 §8.2.2', `<media> "${media}" was removed from SDP: applications SHOULD NOT use it`, field);
+  const ports = /^(\d+)(?:\/([1-9]\d*))?$/.exec(port);
+  if (!ports || Number(ports[1]) > 65535) fail(RULE, `<port> "${port}" is not a port (0-65535) with an optional /<number of ports>`, field, offsetOf(parts, 1));
   // proto = token *("/" token)
-  if (!proto.text.split('/').every((t) => TOKEN.test(t))) fail(RULE, `<proto> "${proto.text}" is not token *("/" token)`, field, proto.at);
-  for (const f of formats) if (!TOKEN.test(f.text)) fail(RULE, `<fmt> "${f.text}" is not a token`, field, f.at);
+  if (!PROTO.test(proto)) fail(RULE, `<proto> "${proto}" is not token *("/" token)`, field, offsetOf(parts, 2));
+  for (let i = 0; i < formats.length; i++) if (!TOKEN.test(formats[i])) fail(RULE, `<fmt> "${formats[i]}" is not a token`, field, offsetOf(parts, 3 + i));
   // @implements RFC8866 P43L26-P43L27, P24L37-P24L38
-  if (proto.text.startsWith('RTP/'))
-    for (const f of formats) if (!/^(?:\d|[1-9]\d|1[01]\d|12[0-7])$/.test(f.text)) fail('RFC8866 §8.2.3', `<fmt> "${f.text}" under ${proto.text} is not an RTP payload type number (0-127)`, field, f.at);
-  const m: MediaDescription = { media: media.text, port: Number(ports[1]), proto: proto.text, formats: formats.map((f) => f.text), connections: [], bandwidths: [], attributes: [] };
+  if (proto.startsWith('RTP/'))
+    for (let i = 0; i < formats.length; i++)
+      if (!PAYLOAD_TYPE.test(formats[i])) fail('RFC8866 §8.2.3', `<fmt> "${formats[i]}" under ${proto} is not an RTP payload type number (0-127)`, field, offsetOf(parts, 3 + i));
+  const m: MediaDescription = { media, port: Number(ports[1]), proto, formats, connections: [], bandwidths: [], attributes: [] };
   if (ports[2] !== undefined) m.numberOfPorts = Number(ports[2]);
   return m;
 }
@@ -46,9 +52,8 @@ const isDynamic = (pt: string): boolean => Number(pt) >= 96 && Number(pt) <= 127
 // @implements RFC8866 P24L44-P24L47, P43L27-P43L30
 export function checkRtpMaps(m: MediaDescription, field: FieldLine, warnings: Warnings): void {
   if (!m.proto.startsWith('RTP/') || m.port === 0) return;
-  const mapped = new Set(m.attributes.flatMap((a) => (a.kind === 'rtpmap' ? [String(a.payloadType)] : [])));
   for (const pt of m.formats)
-    if (isDynamic(pt) && !mapped.has(pt)) warnings.at('RFC8866 §8.2.3', `dynamic payload type ${pt} has no a=rtpmap: (one MUST be included)`, field);
+    if (isDynamic(pt) && !m.attributes.some((a) => a.kind === 'rtpmap' && a.payloadType === Number(pt))) warnings.at('RFC8866 §8.2.3', `dynamic payload type ${pt} has no a=rtpmap: (one MUST be included)`, field);
 }
 
 /** Writes the m= value back. */

@@ -6,15 +6,14 @@ import type { Origin } from './types.ts';
 
 const RULE = 'RFC8866 §5.2';
 
-/** Splits a value on single spaces, with the offset of each subfield. */
-export function subfields(value: string): Array<{ text: string; at: number }> {
-  const out: Array<{ text: string; at: number }> = [];
+/** Splits a value on single spaces (§5: subfields are delimited by a single space character). */
+export const subfields = (value: string): string[] => value.split(' ');
+
+/** Offset of subfield i in the value, for an error's column. */
+export function offsetOf(parts: readonly string[], i: number): number {
   let at = 0;
-  for (const text of value.split(' ')) {
-    out.push({ text, at });
-    at += text.length + 1;
-  }
-  return out;
+  for (let k = 0; k < i; k++) at += parts[k].length + 1;
+  return at;
 }
 
 // @implements RFC8866 P11L35-P11L36, P11L42-P11L44
@@ -23,15 +22,15 @@ export function parseOrigin(field: FieldLine): Origin {
   // Six subfields, one space apart: a username with a space in it makes seven.
   if (parts.length !== 6) fail(RULE, `o= has ${parts.length} subfields, not the six <username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address> (the username MUST NOT contain spaces)`, field);
   const [username, sessId, sessVersion, netType, addrType, address] = parts;
-  if (!NON_WS.test(username.text)) fail(RULE, 'o= <username> is empty or has a control character', field, username.at);
+  if (!NON_WS.test(username)) fail(RULE, 'o= <username> is empty or has a control character', field);
   // @implements RFC8866 P11L46-P12L9
-  if (!/^\d+$/.test(sessId.text)) fail(RULE, `o= <sess-id> "${sessId.text}" is not a numeric string`, field, sessId.at);
-  if (!/^\d+$/.test(sessVersion.text)) fail(RULE, `o= <sess-version> "${sessVersion.text}" is not a number`, field, sessVersion.at);
+  if (!/^\d+$/.test(sessId)) fail(RULE, `o= <sess-id> "${sessId}" is not a numeric string`, field, offsetOf(parts, 1));
+  if (!/^\d+$/.test(sessVersion)) fail(RULE, `o= <sess-version> "${sessVersion}" is not a number`, field, offsetOf(parts, 2));
   // @implements RFC8866 P12L11-P12L17
-  if (!TOKEN.test(netType.text)) fail(RULE, `o= <nettype> "${netType.text}" is not a token`, field, netType.at);
-  if (!TOKEN.test(addrType.text)) fail(RULE, `o= <addrtype> "${addrType.text}" is not a token`, field, addrType.at);
-  const problem = unicastProblem(addrType.text, address.text);
-  if (problem) fail(RULE, `o= <unicast-address>: ${problem}`, field, address.at);
+  if (!TOKEN.test(netType)) fail(RULE, `o= <nettype> "${netType}" is not a token`, field, offsetOf(parts, 3));
+  if (!TOKEN.test(addrType)) fail(RULE, `o= <addrtype> "${addrType}" is not a token`, field, offsetOf(parts, 4));
+  const problem = unicastProblem(addrType, address);
+  if (problem) fail(RULE, `o= <unicast-address>: ${problem}`, field, offsetOf(parts, 5));
   // @exception RFC8866 P12L25-P12L28: whether the host had a name to give is the creator's to know; an address is as good to a parser
-  return { username: username.text, sessionId: sessId.text, sessionVersion: BigInt(sessVersion.text), netType: netType.text, addrType: addrType.text, unicastAddress: address.text };
+  return { username, sessionId: sessId, sessionVersion: BigInt(sessVersion), netType, addrType, unicastAddress: address };
 }

@@ -56,6 +56,8 @@ const slots = (spec: string): Slot[] =>
 // @implements RFC8866 P9L15-P10L11
 const SESSION = slots('v1 o1 s1 i u e* p* c b* t1* k a*');
 const MEDIA = slots('m1 i c* b* k a*');
+const SESSION_INDEX = new Map(SESSION.map((s, i) => [s.type, i]));
+const MEDIA_INDEX = new Map(MEDIA.map((s, i) => [s.type, i]));
 
 /** The rule that says how many of a field there may be, for the error when there are too many. */
 const AT_MOST: Record<string, string> = {
@@ -84,7 +86,8 @@ const DEFAULT_MAX_BYTES = 1 << 20;
 // @implements RFC8866 P9L12, P9L24-P9L25
 export function parse(input: string | Uint8Array, options: ParseOptions = {}): ParseResult {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length;
+  // A string's UTF-8 size is at most 3 octets a UTF-16 unit: counted only when that could exceed the limit.
+  const size = typeof input !== 'string' ? input.length : input.length * 3 <= maxBytes ? 0 : Buffer.byteLength(input);
   if (size > maxBytes) throw new SdpError('limit', `the description is ${size} octets, more than the ${maxBytes} accepted`, 1, 1);
   const warnings = new Warnings();
   const lines = splitLines(decode(input, warnings), warnings);
@@ -128,7 +131,7 @@ class Reader {
   // @implements RFC8866 P12L46, P13L11-P13L13, P13L37
   private place(field: FieldLine): void {
     const order = this.level === 'session' ? SESSION : MEDIA;
-    const j = order.findIndex((s) => s.type === field.type);
+    const j = (this.level === 'session' ? SESSION_INDEX : MEDIA_INDEX).get(field.type) ?? -1;
     if (j < 0) return this.notAtThisLevel(field);
     if (j < this.slot) {
       const message = `${field.type}= (${NAMES[field.type]}) after ${order[this.slot].type}=: fields appear in the order ${order.map((s) => s.type).join(' ')}`;
@@ -285,20 +288,16 @@ class Reader {
     else this.endMedia();
     const p = this.session;
     // In the order of §5, as the type declares it (JSON output shows it so).
-    const s: SessionDescription = {
-      version: p.version!,
-      origin: p.origin!,
-      sessionName: p.sessionName!,
-      ...(p.information !== undefined ? { information: p.information } : {}),
-      ...(p.uri !== undefined ? { uri: p.uri } : {}),
-      emails: p.emails,
-      phones: p.phones,
-      ...(p.connection ? { connection: p.connection } : {}),
-      bandwidths: p.bandwidths,
-      timings: p.timings,
-      attributes: p.attributes,
-      media: p.media,
-    };
+    const s = { version: p.version!, origin: p.origin!, sessionName: p.sessionName! } as SessionDescription;
+    if (p.information !== undefined) s.information = p.information;
+    if (p.uri !== undefined) s.uri = p.uri;
+    s.emails = p.emails;
+    s.phones = p.phones;
+    if (p.connection) s.connection = p.connection;
+    s.bandwidths = p.bandwidths;
+    s.timings = p.timings;
+    s.attributes = p.attributes;
+    s.media = p.media;
     atMostOneDirection(s.attributes, 1, 'session');
     requireConnections(s, this.mediaLines);
     checkMidsUnique(s, this.mediaLines);

@@ -8,38 +8,57 @@
 import { formatConnection } from './connection.ts';
 import { formatMedia } from './media.ts';
 import { formatAttribute } from './formatAttribute.ts';
-import type { Bandwidth, MediaDescription, SessionDescription } from './types.ts';
+import type { Attribute, Bandwidth, Connection, MediaDescription, SessionDescription } from './types.ts';
+
+/** One `<type>=<value>` line. */
+function line(type: string, value: string): string {
+  return `${type}=${value}\r\n`;
+}
 
 // @implements RFC8866 P9L24-P10L11, P11L7, P21L5-P21L6
 export function serialize(s: SessionDescription): string {
-  const out: string[] = [];
-  const line = (type: string, value: string) => out.push(`${type}=${value}\r\n`);
-  line('v', String(s.version));
   const o = s.origin;
-  line('o', `${o.username} ${o.sessionId} ${o.sessionVersion} ${o.netType} ${o.addrType} ${o.unicastAddress}`);
-  line('s', s.sessionName);
-  if (s.information !== undefined) line('i', s.information);
-  if (s.uri !== undefined) line('u', s.uri);
-  for (const e of s.emails) line('e', e);
-  for (const p of s.phones) line('p', p);
-  if (s.connection) line('c', formatConnection(s.connection));
-  for (const b of s.bandwidths) line('b', formatBandwidth(b));
+  let out = line('v', String(s.version));
+  out += line('o', `${o.username} ${o.sessionId} ${o.sessionVersion} ${o.netType} ${o.addrType} ${o.unicastAddress}`);
+  out += line('s', s.sessionName);
+  if (s.information !== undefined) out += line('i', s.information);
+  if (s.uri !== undefined) out += line('u', s.uri);
+  for (const e of s.emails) out += line('e', e);
+  for (const p of s.phones) out += line('p', p);
+  if (s.connection) out += line('c', formatConnection(s.connection));
+  out += bandwidths(s.bandwidths);
   for (const t of s.timings) {
-    line('t', `${t.start} ${t.stop}`);
-    for (const r of t.repeats) line('r', r);
-    if (t.zone !== undefined) line('z', t.zone);
+    out += line('t', `${t.start} ${t.stop}`);
+    for (const r of t.repeats) out += line('r', r);
+    if (t.zone !== undefined) out += line('z', t.zone);
   }
-  for (const a of s.attributes) line('a', formatAttribute(a));
-  for (const m of s.media) mediaLines(m, line);
-  return out.join('');
+  out += attributes(s.attributes);
+  for (const m of s.media) out += media(m);
+  return out;
 }
 
-function mediaLines(m: MediaDescription, line: (type: string, value: string) => void): void {
-  line('m', formatMedia(m));
-  if (m.information !== undefined) line('i', m.information);
-  for (const c of m.connections) line('c', formatConnection(c));
-  for (const b of m.bandwidths) line('b', formatBandwidth(b));
-  for (const a of m.attributes) line('a', formatAttribute(a));
+function media(m: MediaDescription): string {
+  let out = line('m', formatMedia(m));
+  if (m.information !== undefined) out += line('i', m.information);
+  out += connections(m.connections);
+  out += bandwidths(m.bandwidths);
+  return out + attributes(m.attributes);
 }
 
-const formatBandwidth = (b: Bandwidth): string => `${b.type}:${b.bandwidth}`;
+function connections(list: readonly Connection[]): string {
+  let out = '';
+  for (const c of list) out += line('c', formatConnection(c));
+  return out;
+}
+
+function bandwidths(list: readonly Bandwidth[]): string {
+  let out = '';
+  for (const b of list) out += line('b', `${b.type}:${b.bandwidth}`);
+  return out;
+}
+
+function attributes(list: readonly Attribute[]): string {
+  let out = '';
+  for (const a of list) out += line('a', formatAttribute(a));
+  return out;
+}

@@ -6,7 +6,7 @@
  * @exception RFC8866 P18L34-P18L37, P18L42-P18L45: what a user interface or a session's creator should do; a parser takes the times given
  */
 import { fail, type FieldLine } from './errors.ts';
-import { subfields } from './origin.ts';
+import { offsetOf, subfields } from './origin.ts';
 import type { Timing } from './types.ts';
 
 /** time = POS-DIGIT 9*DIGIT, or "0" for start-time and stop-time. */
@@ -23,8 +23,8 @@ const REPEAT_INTERVAL = /^[1-9]\d*[dhms]?$/;
 export function parseTiming(field: FieldLine): Timing {
   const parts = subfields(field.value);
   if (parts.length !== 2) fail('RFC8866 §5.9', `t= has ${parts.length} subfields, not <start-time> <stop-time>`, field);
-  for (const p of parts) if (!TIME.test(p.text)) fail('RFC8866 §5.9', `"${p.text}" is not a time (0, or at least 10 digits not starting with 0)`, field, p.at);
-  return { start: BigInt(parts[0].text), stop: BigInt(parts[1].text), repeats: [] };
+  for (let i = 0; i < 2; i++) if (!TIME.test(parts[i])) fail('RFC8866 §5.9', `"${parts[i]}" is not a time (0, or at least 10 digits not starting with 0)`, field, offsetOf(parts, i));
+  return { start: BigInt(parts[0]), stop: BigInt(parts[1]), repeats: [] };
 }
 
 /** `r=<repeat interval> <active duration> <offsets from start-time>`, units d h m s allowed. */
@@ -32,8 +32,8 @@ export function parseTiming(field: FieldLine): Timing {
 export function parseRepeat(field: FieldLine): string {
   const parts = subfields(field.value);
   if (parts.length < 3) fail('RFC8866 §5.10', 'r= needs <repeat interval> <active duration> and at least one offset', field);
-  if (!REPEAT_INTERVAL.test(parts[0].text)) fail('RFC8866 §5.10', `repeat interval "${parts[0].text}" is not a positive number with an optional unit d, h, m or s`, field);
-  for (const p of parts.slice(1)) if (!TYPED_TIME.test(p.text)) fail('RFC8866 §5.10', `"${p.text}" is not a number with an optional unit d, h, m or s`, field, p.at);
+  if (!REPEAT_INTERVAL.test(parts[0])) fail('RFC8866 §5.10', `repeat interval "${parts[0]}" is not a positive number with an optional unit d, h, m or s`, field);
+  for (let i = 1; i < parts.length; i++) if (!TYPED_TIME.test(parts[i])) fail('RFC8866 §5.10', `"${parts[i]}" is not a number with an optional unit d, h, m or s`, field, offsetOf(parts, i));
   return field.value;
 }
 
@@ -50,8 +50,8 @@ export function parseZone(field: FieldLine): string {
   const parts = subfields(field.value);
   if (parts.length % 2 !== 0) fail('RFC8866 §5.11', 'z= is pairs of <adjustment time> <offset>', field);
   for (let i = 0; i < parts.length; i += 2) {
-    if (!/^[1-9]\d{9,}$/.test(parts[i].text)) fail('RFC8866 §5.11', `adjustment time "${parts[i].text}" is not a time`, field, parts[i].at);
-    if (!TYPED_TIME.test(parts[i + 1].text.replace(/^-/, ''))) fail('RFC8866 §5.11', `offset "${parts[i + 1].text}" is not [-]number with an optional unit`, field, parts[i + 1].at);
+    if (!/^[1-9]\d{9,}$/.test(parts[i])) fail('RFC8866 §5.11', `adjustment time "${parts[i]}" is not a time`, field, offsetOf(parts, i));
+    if (!TYPED_TIME.test(parts[i + 1].replace(/^-/, ''))) fail('RFC8866 §5.11', `offset "${parts[i + 1]}" is not [-]number with an optional unit`, field, offsetOf(parts, i + 1));
   }
   return field.value;
 }
