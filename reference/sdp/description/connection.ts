@@ -19,6 +19,7 @@ export function parseConnection(field: FieldLine, rule = RULE, value = field.val
   const host = slash < 0 ? address : address.slice(0, slash);
   const numbers = slash < 0 ? [] : address.slice(slash + 1).split('/').map((n) => (/^(?:0|[1-9]\d*)$/.test(n) ? Number(n) : NaN));
   if (numbers.some(Number.isNaN)) fail(rule, `"${address}": what follows "/" is not a number`, field, at);
+  // @implements RFC8866 P15L10-P15L11
   const c: Connection = { netType, addrType, address: host };
   if (addrType === 'IP4') return ip4(c, numbers, field, rule, at);
   if (addrType === 'IP6') return ip6(c, numbers, field, rule, at);
@@ -62,12 +63,14 @@ function ip6(c: Connection, numbers: number[], field: FieldLine, rule: string, a
   return c;
 }
 
+// @implements RFC8866 P16L3-P16L5
 function positive(n: number, field: FieldLine, rule: string, at: number): number {
   if (n < 1) fail(rule, 'the number of addresses is an integer from 1', field, at);
   return n;
 }
 
 /** Writes a connection back: `IN IP4 233.252.0.1/127/3`. */
+// @implements RFC8866 P15L31-P15L32, P16L3
 export function formatConnection(c: Connection): string {
   const ttl = c.ttl !== undefined ? `/${c.ttl}` : '';
   const count = c.numberOfAddresses !== undefined ? `/${c.numberOfAddresses}` : '';

@@ -5,6 +5,7 @@ import type { Attribute } from './types.ts';
 
 export function formatAttribute(a: Attribute): string {
   switch (a.kind) {
+    // @implements RFC8866 P28L25-P28L26
     case 'rtpmap':
       return `rtpmap:${a.payloadType} ${a.encodingName}/${a.clockRate}${a.encodingParameters !== undefined ? `/${a.encodingParameters}` : ''}`;
     case 'fmtp':
@@ -13,20 +14,24 @@ export function formatAttribute(a: Attribute): string {
       return `ptime:${a.milliseconds}`;
     case 'maxptime':
       return `maxptime:${a.milliseconds}`;
+    // @implements RFC8866 P21L30-P21L33
     case 'direction':
       return a.direction;
+    // @implements RFC3605 P2L45-P2L46
     case 'rtcp':
       return `rtcp:${a.port}${a.connection ? ` ${formatConnection(a.connection)}` : ''}`;
     case 'mid':
       return `mid:${a.tag}`;
     case 'group':
       return `group:${[a.semantics, ...a.tags].join(' ')}`;
+    // @implements RFC4145 P4L13-P4L15
     case 'setup':
       return `setup:${a.role}`;
     case 'connection':
       return `connection:${a.value}`;
     case 'fingerprint':
       return `fingerprint:${a.hashFunction} ${a.fingerprint}`;
+    // @implements RFC8866 P21L11-P21L12
     case 'other':
       return a.value === undefined ? a.name : `${a.name}:${a.value}`;
   }

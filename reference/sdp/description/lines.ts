@@ -42,6 +42,7 @@ export function decode(input: string | Uint8Array, warnings: Warnings): string {
     return asLatin1;
   }
   if (decoding === 'latin1') return asLatin1;
+  // @implements RFC8866 P11L9-P11L11
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(input);
   } catch {
@@ -51,6 +52,7 @@ export function decode(input: string | Uint8Array, warnings: Warnings): string {
 }
 
 /** The value of a session-level `a=charset:` line (before the first `m=`), if any. */
+// @implements RFC8866 P34L6-P34L8
 function sessionCharset(text: string): { name: string; line: number } | undefined {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -104,6 +106,7 @@ export function splitLines(text: string, warnings: Warnings): FieldLine[] {
     let end = text.indexOf('\n', start);
     const last = end < 0;
     if (last) end = text.length;
+    // @implements RFC8866 P11L7-P11L9
     let stop = end;
     if (!last && text.charCodeAt(end - 1) === 0x0d) stop = end - 1;
     else if (!last && lfOnly++ === 0) firstLf = n;

@@ -90,6 +90,7 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): P
   const size = typeof input !== 'string' ? input.length : input.length * 3 <= maxBytes ? 0 : Buffer.byteLength(input);
   if (size > maxBytes) throw new SdpError('limit', `the description is ${size} octets, more than the ${maxBytes} accepted`, 1, 1);
   const warnings = new Warnings();
+  // @implements RFC8866 P8L47-P9L1
   const lines = splitLines(decode(input, warnings), warnings);
   const reader = new Reader(warnings, options.lenient === true);
   for (const field of lines) reader.read(field);
@@ -119,6 +120,8 @@ class Reader {
     private readonly lenient: boolean,
   ) {}
 
+  /** The session-level section runs from v= to the first m=; each media description from its m= to the next. */
+  // @implements RFC8866 P9L15-P9L21
   read(field: FieldLine): void {
     if (field.type === 'm') return this.startMedia(field);
     if (field.type === 'r' || field.type === 'z') return this.timeModifier(field);
@@ -172,6 +175,7 @@ class Reader {
         if (field.value !== '0') fail('RFC8866 §5.1', `v=${field.value}: the version is 0 (there is no other)`, field);
         s.version = 0;
         return;
+      // @implements RFC8866 P11L38-P11L40
       case 'o':
         s.origin = parseOrigin(field);
         return;
@@ -181,6 +185,7 @@ class Reader {
       case 'i':
         s.information = parseInformation(field);
         return;
+      // @implements RFC8866 P13L41-P13L45
       case 'u':
         s.uri = parseUri(field);
         return;
@@ -197,6 +202,7 @@ class Reader {
         s.connection = c;
         return;
       }
+      // @implements RFC8866 P16L44-P16L45, P18L4-P18L8
       case 'b':
         s.bandwidths.push(parseBandwidth(field, this.warnings));
         return;
@@ -205,6 +211,7 @@ class Reader {
         return;
       case 'k':
         return this.discardKey(field);
+      // @implements RFC8866 P21L23-P21L26
       case 'a':
         s.attributes.push(parseAttribute(field, 'session', this.warnings));
         return;
@@ -213,9 +220,11 @@ class Reader {
 
   private mediaField(field: FieldLine, m: MediaDescription): void {
     switch (field.type) {
+      // @implements RFC8866 P13L19-P13L20
       case 'i':
         m.information = parseInformation(field);
         return;
+      // @implements RFC8866 P16L31-P16L33
       case 'c':
         m.connections.push(parseConnection(field));
         return;
@@ -224,6 +233,7 @@ class Reader {
         return;
       case 'k':
         return this.discardKey(field);
+      // @implements RFC8866 P21L20-P21L23
       case 'a':
         m.attributes.push(parseAttribute(field, 'media', this.warnings));
         return;
@@ -252,6 +262,7 @@ class Reader {
     const timing = this.session.timings[this.session.timings.length - 1];
     const inTime = this.level === 'session' && SESSION[this.slot]?.type === 't';
     if (!inTime || !timing) fail(field.type === 'r' ? 'RFC8866 §5.10' : 'RFC8866 §5.11', `${field.type}= (${NAMES[field.type]}) must follow a t= line${field.type === 'z' ? ' and its r= lines' : ''}`, field, -2);
+    // @implements RFC8866 P19L7-P19L9
     if (field.type === 'r') {
       if (timing.zone !== undefined) fail('RFC8866 §5.11', 'r= after z=: the z= line ends its time description', field, -2);
       timing.repeats.push(parseRepeat(field));
@@ -262,6 +273,7 @@ class Reader {
     timing.zone = parseZone(field);
   }
 
+  // @implements RFC8866 P22L16-P22L19
   private startMedia(field: FieldLine): void {
     if (this.level === 'session') this.requireBetween(SESSION, this.slot + 1, SESSION.length, field);
     else this.endMedia();
@@ -276,6 +288,7 @@ class Reader {
   }
 
   /** The checks of a whole media description. */
+  // @implements RFC8866 P29L46-P29L48
   private endMedia(): void {
     const m = this.media!;
     const at: FieldLine = { type: 'm', value: '', line: this.mediaLine };
@@ -283,6 +296,8 @@ class Reader {
     atMostOneDirection(m.attributes, this.mediaLine, 'media');
   }
 
+  /** The required session fields seen, the description assembled, the checks that need all of it. */
+  // @implements RFC8866 P9L15-P9L18, P14L37-P14L38
   finish(lineCount: number): SessionDescription {
     if (this.level === 'session') this.requireBetween(SESSION, this.slot + 1, SESSION.length, undefined, lineCount);
     else this.endMedia();

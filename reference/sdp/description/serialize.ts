@@ -10,7 +10,8 @@ import { formatMedia } from './media.ts';
 import { formatAttribute } from './formatAttribute.ts';
 import type { Attribute, Bandwidth, Connection, MediaDescription, SessionDescription } from './types.ts';
 
-/** One `<type>=<value>` line. */
+/** One `<type>=<value>` line, ended by CRLF. */
+// @implements RFC8866 P8L47-P9L1, P11L7
 function line(type: string, value: string): string {
   return `${type}=${value}\r\n`;
 }
@@ -27,6 +28,7 @@ export function serialize(s: SessionDescription): string {
   for (const p of s.phones) out += line('p', p);
   if (s.connection) out += line('c', formatConnection(s.connection));
   out += bandwidths(s.bandwidths);
+  // @implements RFC8866 P9L47-P10L2
   for (const t of s.timings) {
     out += line('t', `${t.start} ${t.stop}`);
     for (const r of t.repeats) out += line('r', r);
@@ -37,6 +39,7 @@ export function serialize(s: SessionDescription): string {
   return out;
 }
 
+// @implements RFC8866 P10L4-P10L11
 function media(m: MediaDescription): string {
   let out = line('m', formatMedia(m));
   if (m.information !== undefined) out += line('i', m.information);
