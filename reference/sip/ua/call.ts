@@ -12,25 +12,29 @@
  *
  * Events: 'progress' (1xx), 'answered' (2xx sent or received), 'confirmed'
  * (UAS: the ACK arrived), 'cancelled' (UAS: a CANCEL arrived), 'failed'
- * (a non-2xx final status, timeout as 408), 'ended' (BYE sent or received).
+ * (a non-2xx final status, timeout as 408), 'ended' (BYE sent or received),
+ * 'reinvited' (status, retry: each final response to a re-INVITE of ours, its §14.1 retry included).
  */
 import { EventEmitter } from 'node:events';
 import type { Request } from '../syntax/message.ts';
 import type { ServerTransaction } from '../transaction/layer.ts';
 import type { Origin } from '../transport/layer.ts';
 import type { Dialog } from './dialog.ts';
+import type { SessionDescription } from '../../sdp/description/types.ts';
+import { startOfferAnswer, type NegotiatedStream, type OfferAnswer } from '../../sdp/offerAnswer/index.ts';
+import type { Change } from './session.ts';
 import { callingPhase, callTransition, unreachable, type CallEvent, type CallPhase, type CallState } from './callMachine.ts';
 
 export type { CallEvent, CallPhase, CallState } from './callMachine.ts';
 
 /** What the call asks of its UserAgent (kept narrow so a Call is plain state). */
 export interface CallDriver {
-  accept(call: Call, body?: string): void;
+  accept(call: Call): void;
   reject(call: Call, status: number, reason?: string): void;
   ring(call: Call): void;
   cancel(call: Call): Promise<number>;
   bye(call: Call): Promise<number>;
-  reinvite(call: Call, body?: string): Promise<number>;
+  reinvite(call: Call, change?: Change): Promise<number>;
 }
 
 export class Call extends EventEmitter {
@@ -38,6 +42,12 @@ export class Call extends EventEmitter {
   dialog: Dialog | undefined;
   /** The body of the other side's offer or answer. */
   remoteBody: Uint8Array | undefined;
+  /** The call's offer/answer machine (RFC 3264 §4; session.ts steps it): one per call, as the call has one dialog. */
+  offerAnswer: OfferAnswer = startOfferAnswer();
+  /** UAS: the answer to the INVITE's offer, made when it arrived, sent in the 2xx. */
+  answer: SessionDescription | undefined;
+  /** The streams the latest offer/answer exchange settled, from our side. */
+  streams: NegotiatedStream[] | undefined;
 
   constructor(
     readonly role: 'UAC' | 'UAS',
@@ -94,9 +104,9 @@ export class Call extends EventEmitter {
     this.driver.ring(this);
   }
 
-  /** UAS: answer with 200 (OK) and a session description. */
-  accept(body?: string): void {
-    this.driver.accept(this, body);
+  /** UAS: answer with 200 (OK) and the answer to the INVITE's offer (or our offer, when it had none). */
+  accept(): void {
+    this.driver.accept(this);
   }
 
   /** UAS: answer with a failure status (486 Busy Here, 603 Decline, …). */
@@ -114,9 +124,20 @@ export class Call extends EventEmitter {
     return this.driver.bye(this);
   }
 
-  /** Both: a re-INVITE with a new (or the same) session description (§14.1). Resolves with its final status. */
-  reinvite(body?: string): Promise<number> {
-    return this.driver.reinvite(this, body);
+  /**
+   * Both: a re-INVITE offering our capabilities again, or putting the session
+   * on hold or off it (§14.1, RFC 3264 §8.4). Resolves with its final status;
+   * a 491 is retried after §14.1's random delay ('reinvited' tells each final status).
+   */
+  reinvite(change: Change = 'offer'): Promise<number> {
+    return this.driver.reinvite(this, change);
+  }
+
+  /** The last session description each side sent, once an exchange is complete (undefined before). */
+  get session(): { local?: SessionDescription; remote?: SessionDescription } {
+    const oa = this.offerAnswer;
+    const stable = oa.state === 'Stable' ? oa : oa.stable;
+    return { local: stable.local, remote: stable.remote };
   }
 
   /** Resolves when the call is answered (true) or failed (false). */

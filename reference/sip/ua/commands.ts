@@ -1,12 +1,16 @@
 /**
  * The `uas` and `call` commands of `npm run sip`.
  *
- *   uas --listen <ip:port> [--sent-by <host>] [--quiet] [--t1 ms] [--t2 ms] [--t4 ms] [--media-port n] [limits]
- *       answers every INVITE with 200 OK and a minimal SDP, handles ACK, BYE, CANCEL, OPTIONS; one log line
- *       per transaction on stderr; SIGUSR2 prints a stats line (memory and table sizes) on stderr;
- *       SIGINT/SIGTERM close the sockets and exit 0.
- *   call <sip-uri> [--from <uri>] [--duration <s>] [--listen <ip:port>] [--user <u> --password <p>]
- *       places a call, holds it, hangs up; exit 0 only when it was answered and the BYE got a 200.
+ *   uas --listen <ip:port> [--sent-by <host>] [--quiet] [--t1 ms] [--t2 ms] [--t4 ms] [media] [limits]
+ *       answers every INVITE with 200 OK and the answer to its offer (RFC 3264; 488 or 400 when there is
+ *       none), handles ACK, BYE, CANCEL, OPTIONS and re-INVITE; one log line per transaction on stderr;
+ *       SIGUSR2 prints a stats line (memory and table sizes) on stderr; SIGINT/SIGTERM close the sockets
+ *       and exit 0.
+ *   call <sip-uri> [--from <uri>] [--duration <s>] [--hold-after <s> [--resume-after <s>]] [--listen <ip:port>]
+ *        [--user <u> --password <p>] [media]
+ *       places a call, keeps it up (putting it on hold and off it when asked), hangs up; exit 0 only when
+ *       it was answered, every re-INVITE got a 2xx and the BYE got a 200.
+ *   media: --codecs list, --address IP, --port n (mediaFlags.ts).
  */
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
@@ -15,22 +19,28 @@ import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUri } from '../syntax/uri.ts';
 import { uriDestination } from './uac.ts';
 import { UserAgent } from './userAgent.ts';
+import type { Call } from './call.ts';
+import { mediaFlags, mediaOptions, mediaUsage } from './mediaFlags.ts';
+import { summary, type Change } from './session.ts';
+import type { SessionDescription } from '../../sdp/description/types.ts';
 
 const stamp = () => new Date().toISOString().slice(11, 23);
 
 export const uasCommand: Command = {
-  summary: 'a user agent server: answers INVITE with 200 OK + SDP, handles ACK, BYE, CANCEL, OPTIONS',
-  usage: `sip uas --listen <ip:port> [--sent-by <host>] [--quiet] [--t1 ms] [--t2 ms] [--t4 ms] [--media-port n] [limits]
+  summary: 'a user agent server: answers INVITE with 200 OK and the answer to its SDP offer, handles ACK, BYE, CANCEL, OPTIONS, re-INVITE',
+  usage: `sip uas --listen <ip:port> [--sent-by <host>] [--quiet] [--t1 ms] [--t2 ms] [--t4 ms] [--codecs list] [--address IP] [--port n] [limits]
   --listen      address and port for UDP and TCP (port 0: any free one; the chosen one is printed)
   --sent-by     host for Via and Contact (default: the listen address)
   --quiet       no per-transaction log lines
+${mediaUsage}
+  An offer with no acceptable format gets 488 with a Warning (304/305), an SDP that does not parse 400 naming the error.
 ${limitUsage}
   SIGUSR2 prints "stats {json}" (memory, table sizes) on stderr; SIGINT/SIGTERM stop it cleanly.`,
   options: {
     listen: { type: 'string' },
     'sent-by': { type: 'string' },
     quiet: { type: 'boolean' },
-    'media-port': { type: 'string' },
+    ...mediaOptions,
     ...timerOptions,
     ...limitOptions,
   },
@@ -42,7 +52,7 @@ ${limitUsage}
       sentByHost: values['sent-by'] as string | undefined,
       timers: timerFlags(values),
       limits: limitFlags(values),
-      mediaPort: number(values, 'media-port'),
+      media: mediaFlags(values),
     });
     if (values.quiet !== true) ua.on('log', (line: string) => process.stderr.write(`${stamp()} ${line}\n`));
     ua.on('invite', (call) => call.accept());
@@ -78,11 +88,16 @@ function localAddressFor(host: string): Promise<string> {
 }
 
 export const callCommand: Command = {
-  summary: 'place a call: INVITE (answering a digest challenge), hold, BYE; exit 0 when answered and ended cleanly',
-  usage: `sip call <sip-uri> [--from <uri>] [--duration <s>] [--listen <ip:port>] [--user <u> --password <p>] [--t1 ms] [--t2 ms] [--t4 ms] [limits]
-  --duration    seconds to hold the call before the BYE (default 1)
-  --listen      local address and port (default: the address that routes to the target, any free port)
+  summary: 'place a call: INVITE with an SDP offer (answering a digest challenge), hold and resume re-INVITEs, BYE; exit 0 when all went well',
+  usage: `sip call <sip-uri> [--from <uri>] [--duration <s>] [--hold-after <s> [--resume-after <s>]] [--listen <ip:port>] [--user <u> --password <p>]
+         [--codecs list] [--address IP] [--port n] [--t1 ms] [--t2 ms] [--t4 ms] [limits]
+  --duration      seconds from the answer to the BYE (default 1; the BYE waits for the re-INVITEs below)
+  --hold-after    seconds from the answer to a re-INVITE putting the call on hold (sendonly, RFC 3264 §8.4)
+  --resume-after  seconds from the hold's answer to a re-INVITE taking it off hold (needs --hold-after)
+                  each answer's o= version and directions are logged; a 491 is retried after RFC 3261 §14.1's delay
+  --listen        local address and port (default: the address that routes to the target, any free port)
   --user/--password  credentials for a 401/407 challenge
+${mediaUsage}
 ${limitUsage}`,
   options: {
     from: { type: 'string' },
@@ -91,6 +106,9 @@ ${limitUsage}`,
     user: { type: 'string' },
     password: { type: 'string' },
     quiet: { type: 'boolean' },
+    'hold-after': { type: 'string' },
+    'resume-after': { type: 'string' },
+    ...mediaOptions,
     ...timerOptions,
     ...limitOptions,
   },
@@ -105,11 +123,15 @@ ${limitUsage}`,
     }
     if ((values.user === undefined) !== (values.password === undefined)) throw new UsageError('--user and --password go together');
     const duration = number(values, 'duration') ?? 1;
+    const holdAfter = number(values, 'hold-after');
+    const resumeAfter = number(values, 'resume-after');
+    if (resumeAfter !== undefined && holdAfter === undefined) throw new UsageError('--resume-after counts from the hold: give --hold-after too');
+    const media = mediaFlags(values);
     const listen =
       typeof values.listen === 'string'
         ? parseListen(values.listen)
         : { host: await localAddressFor(uriDestination(target).host), port: 0 };
-    const ua = await UserAgent.start({ listen, timers: timerFlags(values), limits: limitFlags(values) });
+    const ua = await UserAgent.start({ listen, timers: timerFlags(values), limits: limitFlags(values), media });
     const log = (line: string) => {
       if (values.quiet !== true) process.stderr.write(`${stamp()} ${line}\n`);
     };
@@ -126,17 +148,54 @@ ${limitUsage}`,
         process.stderr.write(`call failed: ${call.status ?? 'interrupted'}\n`);
         return 1;
       }
-      log(`call answered, holding ${duration} s`);
-      await Promise.race([new Promise((r) => setTimeout(r, duration * 1000)), interrupted, new Promise((r) => call.once('ended', r))]);
+      const start = Date.now();
+      log(`call answered: ${described(call.session.remote)}; up for ${duration} s`);
+      const ended = new Promise<'ended'>((r) => call.once('ended', () => r('ended')));
+      const wait = (s: number) => Promise.race([new Promise<'time'>((r) => setTimeout(() => r('time'), s * 1000)), interrupted, ended]);
+      let modified = true;
+      const steps: [Change, number][] = holdAfter === undefined ? [] : [['hold', holdAfter], ...(resumeAfter === undefined ? [] : [['resume', resumeAfter] as [Change, number]])];
+      for (const [change, after] of steps) {
+        if ((await wait(after)) !== 'time') break;
+        const status = await modify(call, change);
+        log(`${change} re-INVITE answered ${status}${status < 300 ? `: ${described(call.session.remote)}` : ''}`);
+        if (status >= 300) modified = false;
+      }
+      if (call.state !== 'Ended') await wait(Math.max(0, duration - (Date.now() - start) / 1000));
       if (call.state === 'Ended') {
         process.stderr.write('call ended by the other side\n');
         return 1;
       }
       const status = await call.bye();
       log(`BYE answered ${status}`);
-      return status === 200 ? 0 : 1;
+      return status === 200 && modified ? 0 : 1;
     } finally {
       await ua.close();
     }
   },
 };
+
+/** A re-INVITE's final status; after a 491, that of its §14.1 retry (the call ending first: 491). */
+async function modify(call: Call, change: Change): Promise<number> {
+  let status = await call.reinvite(change);
+  while (status === 491 && call.state === 'Confirmed') {
+    status = await new Promise<number>((resolve) => {
+      const settle = (s: number) => {
+        call.off('reinvited', onRetry);
+        call.off('ended', onEnd);
+        resolve(s);
+      };
+      const onRetry = (s: number, retry: boolean) => retry && settle(s);
+      const onEnd = () => settle(491);
+      call.on('reinvited', onRetry);
+      call.on('ended', onEnd);
+    });
+  }
+  return status;
+}
+
+/** An answer as the log shows it: its o= version and each stream's direction. */
+function described(answer: SessionDescription | undefined): string {
+  if (answer === undefined) return 'no session description';
+  const { version, directions } = summary(answer);
+  return `o= version ${version}, ${answer.media.map((m, i) => `${m.media} ${m.port} ${directions[i]}`).join(', ')}`;
+}

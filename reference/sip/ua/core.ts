@@ -16,6 +16,7 @@ import type { HostPort } from '../transport/via.ts';
 import type { Accepted2xx } from './accepted.ts';
 import type { Call, CallDriver } from './call.ts';
 import type { Capabilities } from './uas.ts';
+import type { Capabilities as MediaCapabilities } from '../../sdp/offerAnswer/index.ts';
 
 /** UAS: a 2xx (to an INVITE or a re-INVITE) retransmitted until its ACK (§13.3.1.4). */
 export interface AwaitingAck {
@@ -47,8 +48,8 @@ export interface Core {
   readonly contact: Address;
   readonly routeSet: Address[];
   readonly sentBy: HostPort;
-  /** The session description we offer and answer with. */
-  readonly sdp: () => string;
+  /** What our offers and answers are made of (RFC 3264): address, media port, codecs. */
+  readonly media: MediaCapabilities;
   /** Confirmed and early dialogs, by dialog ID, with their call. */
   readonly calls: Map<string, Call>;
   /** UAS: INVITEs answered 2xx and not yet ACKed, by Call-ID + From tag + CSeq (their retransmissions get the 2xx again). */
@@ -62,7 +63,9 @@ export interface Core {
   /** UAS: the call of each INVITE server transaction (for CANCEL). */
   readonly callOf: WeakMap<ServerTransaction, Call>;
   /** UAS: the 2xx of each answered re-INVITE by dialog, until its ACK (CSeq number) arrives. */
-  readonly reinviteAcks: Map<string, { seq: number; stop: () => void }>;
+  readonly reinviteAcks: Map<string, { seq: number; stop: (ack?: Request) => void }>;
+  /** A re-INVITE of ours answered 491, waiting for its §14.1 retry (a new re-INVITE asked for meanwhile replaces it). */
+  readonly retries: WeakMap<Call, TimerHandle>;
   /** UAC: each call's INVITE client transaction (the one a CANCEL cancels). */
   readonly inviteTransaction: WeakMap<Call, ClientTransaction>;
   /** The core's own timers (ACK cache expiry, CANCEL give-up, INVITE Expires), cleared on close. */

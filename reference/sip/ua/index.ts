@@ -13,4 +13,4 @@ export { buildCancel } from '../transaction/cancel.ts';
 export { inspectRequest, optionsResponse, acceptsType, defaultCapabilities, type Capabilities } from './uas.ts';
 export { retryWithCredentials, type Credentials } from './auth.ts';
 export { newTag, newCallId, newBranch } from '../core/ids.ts';
-export { minimalSdp } from './sdp.ts';
+export { sessionBody, readSdp, capabilitiesSdp, summary, type Change, type Refusal } from './session.ts';

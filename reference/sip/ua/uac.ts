@@ -147,13 +147,14 @@ export function uriDestination(uri: URI): Destination {
 
 /**
  * §13.2.2.4: the ACK for a 2xx — built like any request within the dialog,
- * but with the INVITE's CSeq number and the INVITE's credentials.
+ * but with the INVITE's CSeq number and the INVITE's credentials; and the
+ * answer, when the 2xx carried the offer.
  */
-export function buildAck2xx(dialog: Dialog, invite: Request, sentBy: HostPort): Request {
+export function buildAck2xx(dialog: Dialog, invite: Request, sentBy: HostPort, answer?: string): Request {
   // Built from the dialog, the ACK carries no Require or Proxy-Require of its
-  // own: never a value the INVITE did not have.
-  // @implements RFC3261 P82L29-P82L35, P48L5-P48L6
-  const ack = createDialogRequest(dialog, 'ACK', sentBy, { seq: cseq(invite).seq });
+  // own: never a value the INVITE did not have. `answer`: the answer to an offer in the 2xx.
+  // @implements RFC3261 P82L29-P82L35, P48L5-P48L6, P82L35-P82L37
+  const ack = createDialogRequest(dialog, 'ACK', sentBy, { seq: cseq(invite).seq, ...(answer === undefined ? {} : { body: answer, contentType: 'application/sdp' }) });
   // Each credentials line copied as its own line, never combined into one.
   // @implements RFC3261 P82L35, P165L41-P165L44, P175L19-P175L22
   for (const name of ['Authorization', 'Proxy-Authorization']) {

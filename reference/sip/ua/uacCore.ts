@@ -5,6 +5,7 @@
  * OPTIONS (§11.1), and within a dialog the re-INVITE (§14.1) and the BYE
  * that ends the session (§15.1.1).
  */
+import { randomInt } from 'node:crypto';
 import { parseAddress } from '../syntax/address.ts';
 import { callId, type Request, type Response } from '../syntax/message.ts';
 import { parseUri, type URI } from '../syntax/uri.ts';
@@ -14,6 +15,7 @@ import type { Call } from './call.ts';
 import { endCall, later, type Core } from './core.ts';
 import type { Dialog } from './dialog.ts';
 import { buildAck2xx, createDialogRequest, createUacRequest, nextHop } from './uac.ts';
+import { offerRefused, receiveAnswer, sendOffer, sessionBody, type Change } from './session.ts';
 
 /** The outcome of a non-INVITE request: the final status and response (408/503 without one, §8.1.3.1). */
 export interface Outcome {
@@ -114,21 +116,37 @@ export function sendBye(core: Core, dialog: Dialog): Promise<number> {
   });
 }
 
-/** §14.1: a re-INVITE within the dialog; a 2xx refreshes the remote target and is ACKed like the first. */
-// @exception RFC3261 P88L1-P88L10: no retry timer after a 491; reinvite() resolves with 491 and the application decides.
-export function reinvite(core: Core, call: Call, body?: string): Promise<number> {
+/**
+ * §14.1: a re-INVITE within the dialog, with a new offer (`change`: our
+ * capabilities again, or the session put on hold or off it); a 2xx carries
+ * the answer, refreshes the remote target and is ACKed like the first. A 491
+ * is tried again after a random delay. Resolves with this attempt's final
+ * status; the call emits 'reinvited' (status, retry) for each attempt's.
+ */
+export function reinvite(core: Core, call: Call, change: Change = 'offer', retry = false): Promise<number> {
   const dialog = call.dialog;
   if (dialog === undefined || call.state !== 'Confirmed') throw new Error('a re-INVITE needs a confirmed dialog (RFC 3261 §14)');
   // @implements RFC3261 P87L23-P87L25, P87L27-P87L29
   if (call.reinviting) throw new Error('a re-INVITE is already in progress on this dialog (RFC 3261 §14.1)');
+  // A modification asked for now replaces one waiting for its retry.
+  const waiting = core.retries.get(call);
+  if (waiting !== undefined) core.clock.clearTimer(waiting);
+  core.retries.delete(call);
+  // The full description of the session, not just the change.
+  // @implements RFC3261 P86L41-P86L46
+  const offered = sendOffer(call.offerAnswer, core.media, change);
+  call.offerAnswer = offered.state;
   // @implements RFC3261 P87L9-P87L11
-  const request = createDialogRequest(dialog, 'INVITE', core.sentBy, { body: body ?? core.sdp() });
+  const request = createDialogRequest(dialog, 'INVITE', core.sentBy, { body: offered.body });
   const outcome = new Promise<number>((resolve) => {
     const done = (status: number) => {
       call.transition({ type: 're-INVITE done' });
       core.owner.log(`re-INVITE ${callId(request)} -> ${status}`);
       // @implements RFC3261 P76L1-P76L8, P87L41-P87L45
       if ((status === 481 || status === 408) && call.state === 'Confirmed') void bye(core, call);
+      // @implements RFC3261 P88L1-P88L10
+      if (status === 491 && call.state === 'Confirmed') retryLater(core, call, change);
+      call.emit('reinvited', status, retry);
       resolve(status);
     };
     core.transactions.sendRequest(request, nextHop(request), {
@@ -137,6 +155,7 @@ export function reinvite(core: Core, call: Call, body?: string): Promise<number>
         if (response.status >= 300) {
           // The session stays as it was.
           // @implements RFC3261 P87L39-P87L40
+          call.offerAnswer = offerRefused(call.offerAnswer);
           done(response.status);
           return;
         }
@@ -148,11 +167,41 @@ export function reinvite(core: Core, call: Call, body?: string): Promise<number>
         void core.transactions.sendAck(ack, destination).catch(() => {});
         core.acks.set(dialog.key, { ack, destination });
         later(core, 64 * core.timers.T1, () => core.acks.delete(dialog.key));
+        // The answer is in the 2xx, as for the first INVITE; without a usable one the session cannot go on.
+        // @implements RFC3261 P80L1-P80L4
+        const answered = receiveAnswer(call.offerAnswer, sessionBody(response));
+        call.offerAnswer = answered.state;
+        if (answered.ok) call.streams = answered.streams;
+        else core.owner.log(`re-INVITE ${callId(request)}: the 2xx has no usable answer (${answered.reason}), sending BYE`);
         done(response.status);
+        // @implements RFC3261 P83L7-P83L9
+        if (!answered.ok && call.state === 'Confirmed') void bye(core, call);
       },
-      failure: (failure) => done(failure === 'timeout' ? 408 : 503),
+      failure: (failure) => {
+        call.offerAnswer = offerRefused(call.offerAnswer);
+        done(failure === 'timeout' ? 408 : 503);
+      },
     });
   });
   call.transition({ type: 're-INVITE sent', outcome });
   return outcome;
+}
+
+/**
+ * After a 491 the re-INVITE goes again once a random T has passed: 2.1 to 4 s
+ * when this UA chose the dialog's Call-ID (it sent the INVITE), else 0 to 2 s,
+ * in units of 10 ms — unless the call ended, or another re-INVITE is under
+ * way, meanwhile. The change is made again from the session as it then is.
+ */
+// @implements RFC3261 P88L1-P88L10, P88L12-P88L15
+function retryLater(core: Core, call: Call, change: Change): void {
+  const owner = call.role === 'UAC';
+  const T = 10 * (owner ? randomInt(210, 401) : randomInt(0, 201));
+  core.owner.log(`re-INVITE ${callId(call.invite)}: 491, trying again in ${T} ms`);
+  const timer = later(core, T, () => {
+    core.retries.delete(call);
+    if (call.state !== 'Confirmed' || call.reinviting || call.offerAnswer.state !== 'Stable') return;
+    void reinvite(core, call, change, true);
+  });
+  core.retries.set(call, timer);
 }

@@ -16,10 +16,13 @@ import { createsDialog, Dialog, dialogKey, uacDialogId } from './dialog.ts';
 import { buildAck2xx, createUacRequest, nextHop } from './uac.ts';
 import { bye, sendBye } from './uacCore.ts';
 import { allowedMethods } from './uas.ts';
+import { startOfferAnswer } from '../../sdp/offerAnswer/index.ts';
+import { answerInAck, receiveAnswer, offerRefused, sendOffer, sessionBody } from './session.ts';
 
 export interface InviteOptions {
   from?: string;
-  body?: string;
+  /** false: the INVITE carries no offer; the 2xx must, and the ACK carries our answer (§13.2.1). */
+  offer?: boolean;
   credentials?: Credentials;
 }
 
@@ -27,6 +30,9 @@ export interface InviteOptions {
 export function invite(core: Core, target: string | URI, options: InviteOptions = {}): Call {
   const uri = typeof target === 'string' ? parseUri(target, undefined, 'target URI') : target;
   const fromAddress = options.from !== undefined ? parseAddress(options.from.includes('<') ? options.from : `<${options.from}>`, 'From') : core.identity;
+  // The initial offer goes in the INVITE, unless the caller asks for it in the 2xx.
+  // @implements RFC3261 P79L43-P79L45
+  const offered = options.offer === false ? undefined : sendOffer(startOfferAnswer(), core.media);
   // @implements RFC3261 P78L33-P78L35
   const request = createUacRequest(
     {
@@ -35,10 +41,7 @@ export function invite(core: Core, target: string | URI, options: InviteOptions 
       from: fromAddress,
       contact: core.contact,
       routeSet: core.routeSet,
-      // The initial offer always goes in the INVITE.
-      // @implements RFC3261 P79L43-P79L45
-      body: options.body ?? core.sdp(),
-      contentType: 'application/sdp',
+      ...(offered === undefined ? {} : { body: offered.body, contentType: 'application/sdp' }),
     },
     core.sentBy,
   );
@@ -46,6 +49,7 @@ export function invite(core: Core, target: string | URI, options: InviteOptions 
   request.headers.append('Allow', allowedMethods(core.capabilities));
   request.headers.append('Supported', core.capabilities.extensions.join(', '));
   const call = new Call('UAC', request, undefined, core.owner);
+  if (offered !== undefined) call.offerAnswer = offered.state;
   sendInvite(core, call, request, options.credentials);
   return call;
 }
@@ -119,6 +123,8 @@ function inviteFailed(core: Core, call: Call, status: number, response?: Respons
   // @implements RFC3261 P81L43-P81L44
   if (call.state !== 'Calling') return;
   dropEarlyDialog(core, call);
+  // Our offer went unanswered: no session.
+  call.offerAnswer = offerRefused(call.offerAnswer);
   call.transition({ type: 'non-2xx final', status });
   call.emit('failed', status, response);
 }
@@ -138,8 +144,12 @@ function inviteAnswered(core: Core, call: Call, request: Request, response: Resp
     dialog = fresh;
   }
   dialog.dispatch({ type: '2xx received', response });
+  // Each dialog is an offer/answer exchange of its own; a 2xx of a dialog
+  // already confirmed (its ACK cache gone) has nothing new to say.
+  // @implements RFC3261 P79L34-P79L36, P80L6-P80L9
+  const settled = otherFork ? forkSession(core, request, response) : call.state === 'Calling' ? callSession(core, call, response) : { ok: true };
   // @implements RFC3261 P82L29-P82L35
-  const ack = buildAck2xx(dialog, request, core.sentBy);
+  const ack = buildAck2xx(dialog, request, core.sentBy, settled.answer);
   // @implements RFC3261 P82L41-P82L45
   const destination = nextHop(ack);
   void core.transactions.sendAck(ack, destination).catch(() => {});
@@ -157,14 +167,49 @@ function inviteAnswered(core: Core, call: Call, request: Request, response: Resp
   // (A 2xx of the same dialog again, its ACK cache gone, finds the call confirmed already.)
   const cancelled = cancelling(call);
   if (call.state === 'Calling') call.transition({ type: '2xx received', status: response.status });
-  // @exception RFC3261 P80L6-P80L9: bodies of provisional responses are not read (no reliable provisionals here); the 2xx's session description is taken as the answer.
-  // @exception RFC3261 P82L37-P82L39, P80L11-P80L14, P80L32: the 2xx's session description is not examined (this UA carries no media), and as this UAC always offers in the INVITE it never takes part in the offer-in-2xx exchange: its ACK carries no answer.
   call.remoteBody = response.body.length > 0 ? response.body : undefined;
   core.owner.log(`INVITE ${callId(request)} -> ${response.status} ${response.reason}, ACK sent`);
   call.emit('answered', response);
   // A CANCEL crossed the 2xx: the call is up but the user gave up on it (§15).
   // @implements RFC3261 P90L11-P90L14
   if (cancelled) void bye(core, call);
+  // With no session agreed the dialog is of no use: it ends at once.
+  // @implements RFC3261 P83L7-P83L9, P82L38-P82L39
+  else if (!settled.ok) void bye(core, call);
+}
+
+/**
+ * The call's first 2xx: the answer to the INVITE's offer, or the offer (our
+ * INVITE had none) whose answer goes in the ACK. `ok` false: no session.
+ */
+// @exception RFC3261 P80L6-P80L9: bodies of provisional responses are not read (there are no reliable provisionals here); the 2xx's session description is taken as the answer.
+function callSession(core: Core, call: Call, response: Response): { ok: boolean; answer?: string } {
+  const what = `INVITE ${callId(call.invite)}`;
+  if (call.offerAnswer.state === 'HaveLocalOffer') {
+    // @implements RFC3261 P80L1-P80L4
+    const answered = receiveAnswer(call.offerAnswer, sessionBody(response));
+    call.offerAnswer = answered.state;
+    if (!answered.ok) {
+      core.owner.log(`${what}: the 2xx has no usable answer (${answered.reason}), sending BYE`);
+      return { ok: false };
+    }
+    for (const warning of answered.warnings) core.owner.log(`${what} answer: ${warning}`);
+    call.streams = answered.streams;
+    return { ok: true };
+  }
+  // @implements RFC3261 P82L35-P82L37
+  const answered = answerInAck(call.offerAnswer, sessionBody(response), core.media);
+  call.offerAnswer = answered.state;
+  if (!answered.ok) core.owner.log(`${what}: the 2xx's offer is not acceptable (${answered.reason}), sending BYE`);
+  else call.streams = answered.streams;
+  return { ok: answered.ok, answer: answered.body };
+}
+
+/** A 2xx of another fork, to be hung up: its offer (when our INVITE had none) is still answered in its ACK. */
+function forkSession(core: Core, request: Request, response: Response): { ok: boolean; answer?: string } {
+  if (sessionBody(request) !== undefined) return { ok: true };
+  // @implements RFC3261 P82L35-P82L37
+  return { ok: true, answer: answerInAck(startOfferAnswer(), sessionBody(response), core.media).body };
 }
 
 /**

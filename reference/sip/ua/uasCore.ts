@@ -14,6 +14,7 @@ import { endCall, legKey, respond, type Core } from './core.ts';
 import { dialogKey, uasDialogId, type Dialog } from './dialog.ts';
 import { newTag } from '../core/ids.ts';
 import { inspectRequest, optionsResponse, unsupportedMethod } from './uas.ts';
+import { capabilitiesSdp } from './session.ts';
 import { endUasAttempt, receiveAck, receiveInvite, receiveReinvite } from './uasInvite.ts';
 
 /** A request from the transaction layer (an ACK for a 2xx comes without a transaction). */
@@ -87,9 +88,10 @@ function dispatch(core: Core, request: Request, transaction: ServerTransaction, 
       receiveInvite(core, request, transaction, origin, toTag);
       return;
     case 'OPTIONS':
-      // §11.2: the same status an INVITE would get (200: we would accept a call).
-      // @implements RFC3261 P68L3-P68L7
-      respond(core, transaction, optionsResponse(request, core.capabilities, toTag, core.sdp()));
+      // §11.2: the same status an INVITE would get (200: we would accept a call); the body
+      // says what we could accept (RFC 3264 §9), never an offer that would set up a stream.
+      // @implements RFC3261 P68L3-P68L7, P68L40-P68L42
+      respond(core, transaction, optionsResponse(request, core.capabilities, toTag, capabilitiesSdp(core.media)));
       return;
     case 'BYE':
       // A BYE without a To tag cannot match a dialog.
@@ -165,7 +167,7 @@ function receiveInDialog(core: Core, request: Request, transaction: ServerTransa
     }
     case 'OPTIONS':
       // @implements RFC3261 P68L12-P68L14
-      respond(core, transaction, optionsResponse(request, core.capabilities, call.localTag ?? newTag(), core.sdp()));
+      respond(core, transaction, optionsResponse(request, core.capabilities, call.localTag ?? newTag(), capabilitiesSdp(core.media)));
       return;
     case 'INVITE':
       receiveReinvite(core, request, transaction, call);

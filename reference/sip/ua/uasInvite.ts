@@ -5,17 +5,20 @@
  * until its ACK (§13.3.1.4); and a re-INVITE within the dialog (§14.2).
  */
 import { formatAddress } from '../syntax/address.ts';
+import { quote } from '../syntax/grammar.ts';
 import { callId, createResponse, cseq, type Request, type Response } from '../syntax/message.ts';
 import type { Failure } from '../transaction/actions.ts';
 import type { ServerTransaction } from '../transaction/layer.ts';
 import type { Origin } from '../transport/layer.ts';
+import { formatHost } from '../transport/via.ts';
 import { Accepted2xx } from './accepted.ts';
 import { Call } from './call.ts';
 import { later, legKey, respond, type Core } from './core.ts';
 import { Dialog, dialogKey, uasDialogId } from './dialog.ts';
 import { setBody } from './uac.ts';
 import { bye } from './uacCore.ts';
-import { allowedMethods } from './uas.ts';
+import { acceptsType, allowedMethods } from './uas.ts';
+import { capabilitiesSdp, receiveAnswer, receiveOffer, refusedOffer, sendAnswer, sendOffer, sessionBody, type Refusal } from './session.ts';
 
 /** A new INVITE outside any dialog: a new call, offered to the application. */
 export function receiveInvite(core: Core, request: Request, transaction: ServerTransaction, origin: Origin, toTag: string): void {
@@ -24,6 +27,22 @@ export function receiveInvite(core: Core, request: Request, transaction: ServerT
   core.callOf.set(transaction, call);
   // A failure of the server transaction (no ACK for a non-2xx, transport error) ends the call.
   transaction.onFailure = (failure: Failure) => core.owner.log(`INVITE ${callId(request)} server transaction failed: ${failure}`);
+  // The INVITE's offer is answered as it arrives: one this UA cannot take is
+  // refused (400, 488) before the application sees the call.
+  // @implements RFC3261 P83L42-P83L43
+  const offer = sessionBody(request);
+  if (offer !== undefined) {
+    const answered = receiveOffer(call.offerAnswer, offer, core.media);
+    call.offerAnswer = answered.state;
+    if (!answered.ok) {
+      respond(core, transaction, refusalResponse(core, request, answered, toTag));
+      endUasAttempt(core, call, answered.status);
+      return;
+    }
+    for (const warning of answered.warnings) core.owner.log(`INVITE ${callId(request)} offer: ${warning}`);
+    call.answer = answered.answer;
+    call.streams = answered.streams;
+  }
   if (core.owner.listenerCount('invite') === 0) {
     call.reject(480);
     return;
@@ -67,12 +86,15 @@ export function ring(core: Core, call: Call): void {
   call.transition({ type: 'ring again', timer });
 }
 
-export function accept(core: Core, call: Call, body?: string): void {
+export function accept(core: Core, call: Call): void {
   if (call.role !== 'UAS' || call.state !== 'Calling' || call.transaction === undefined) return;
   // The 2xx carries the answer to the INVITE's offer, or the offer when the
-  // INVITE had none.
-  // @implements RFC3261 P85L22-P85L24, P85L32-P85L35, P80L1-P80L3, P84L9-P84L10
-  const response = dialogResponse(core, call, 200, body ?? core.sdp());
+  // INVITE had none (answered in the ACK).
+  // @implements RFC3261 P85L22-P85L24, P85L32-P85L35, P80L1-P80L3, P84L9-P84L10, P79L43-P79L46
+  const sent = call.answer !== undefined ? sendAnswer(call.offerAnswer, call.answer) : sendOffer(call.offerAnswer, core.media);
+  call.offerAnswer = sent.state;
+  call.answer = undefined;
+  const response = dialogResponse(core, call, 200, sent.body);
   // Built from the 2xx, the dialog is confirmed at once; an early one is confirmed by it.
   if (call.dialog === undefined) {
     call.dialog = Dialog.asUas(call.invite, response);
@@ -114,11 +136,31 @@ export function reject(core: Core, call: Call, status: number, reason?: string):
 // @implements RFC3261 P77L32-P77L35
 export function endUasAttempt(core: Core, call: Call, status: number): void {
   call.transition({ type: 'non-2xx final', status });
+  // The offer is refused with the INVITE: no session.
+  call.offerAnswer = refusedOffer(call.offerAnswer);
+  call.answer = undefined;
   if (call.dialog !== undefined) {
     call.dialog.dispatch({ type: 'non-2xx final' });
     core.calls.delete(call.dialog.key);
   }
   call.emit('failed', status);
+}
+
+/**
+ * The refusal of an offer as a response: 400 naming the SDP error, 488 with
+ * the Warning that says why nothing is acceptable and our capabilities as its
+ * body, 491 while an offer of ours is outstanding.
+ */
+function refusalResponse(core: Core, request: Request, refusal: Refusal, toTag?: string): Response {
+  const headers: [string, string][] = [];
+  // @implements RFC3261 P85L17-P85L18, P180L40-P180L43
+  if (refusal.warning !== undefined) headers.push(['Warning', `${refusal.warning.code} ${formatHost(core.sentBy.host)}:${core.sentBy.port} ${quote(refusal.warning.text.replace(/[\r\n]+/g, ' '))}`]);
+  // A reason phrase takes no quote, angle bracket and the like: those become '; the Warning has the text as it is.
+  const reason = refusal.status === 400 ? `Bad Request: ${refusal.reason}`.replace(/["<>#{}|\\^`\[\]%\r\n]/g, "'").slice(0, 120) : undefined;
+  const response = createResponse(request, refusal.status, reason, { toTag, headers });
+  // @implements RFC3261 P190L16-P190L19
+  if (refusal.status === 488 && acceptsType(request, 'application/sdp')) setBody(response, capabilitiesSdp(core.media), 'application/sdp');
+  return response;
 }
 
 /**
@@ -158,7 +200,7 @@ export function receiveAck(core: Core, ack: Request): void {
   // @implements RFC3261 P82L33-P82L35
   const reinvite = core.reinviteAcks.get(key);
   if (reinvite !== undefined && reinvite.seq === cseq(ack).seq) {
-    reinvite.stop();
+    reinvite.stop(ack);
     core.reinviteAcks.delete(key);
     return;
   }
@@ -172,10 +214,30 @@ export function receiveAck(core: Core, ack: Request): void {
   core.awaitingAck.delete(legKey(call.invite));
   call.transition({ type: 'ACK' });
   core.owner.log(`ACK ${callId(ack)} received`);
+  const answered = takeAckAnswer(core, call, ack);
   call.emit('confirmed', ack);
+  if (!answered) void bye(core, call);
 }
 
-/** §14.2: a re-INVITE — accepted with the same session description, as a target refresh. */
+/**
+ * The ACK of a 2xx that carried our offer carries the answer. Without a
+ * usable one no session is agreed: false, and the caller hangs up.
+ */
+function takeAckAnswer(core: Core, call: Call, ack: Request): boolean {
+  if (call.offerAnswer.state !== 'HaveLocalOffer') return true;
+  // @implements RFC3261 P80L11-P80L14
+  const answered = receiveAnswer(call.offerAnswer, sessionBody(ack));
+  call.offerAnswer = answered.state;
+  if (!answered.ok) {
+    core.owner.log(`ACK ${callId(ack)}: no answer to our offer (${answered.reason}), sending BYE`);
+    return false;
+  }
+  for (const warning of answered.warnings) core.owner.log(`ACK ${callId(ack)} answer: ${warning}`);
+  call.streams = answered.streams;
+  return true;
+}
+
+/** §14.2: a re-INVITE — its offer answered (or, with none, ours in the 2xx), the target refreshed. */
 export function receiveReinvite(core: Core, request: Request, transaction: ServerTransaction, call: Call): void {
   // @implements RFC3261 P88L33-P88L35
   if (call.reinviting) {
@@ -191,11 +253,36 @@ export function receiveReinvite(core: Core, request: Request, transaction: Serve
   const dialog = call.dialog as Dialog;
   // @implements RFC3261 P77L26-P77L28
   dialog.refreshTarget(request);
-  // @exception RFC3261 P88L37-P88L42: the session description of a re-INVITE is not examined; this UA carries no media, so nothing changes and the same description is answered.
+  // The offer is checked against the session so far (its o= version says
+  // whether it changed) and answered: the same answer for the same offer, the
+  // version one more for a changed one. What the streams now are is call.streams.
+  // @implements RFC3261 P88L37-P88L42, P86L41-P86L43
+  const offer = sessionBody(request);
+  let body: string;
+  if (offer !== undefined) {
+    const answered = receiveOffer(call.offerAnswer, offer, core.media);
+    call.offerAnswer = answered.state;
+    // The session stays as it was.
+    if (!answered.ok) {
+      respond(core, transaction, refusalResponse(core, request, answered));
+      return;
+    }
+    for (const warning of answered.warnings) core.owner.log(`re-INVITE ${callId(request)} offer: ${warning}`);
+    const sent = sendAnswer(call.offerAnswer, answered.answer);
+    call.offerAnswer = sent.state;
+    call.streams = answered.streams;
+    body = sent.body;
+  } else {
+    // A re-INVITE without an offer asks for ours: in the 2xx, answered in the ACK.
+    // @implements RFC3261 P87L1-P87L3
+    const sent = sendOffer(call.offerAnswer, core.media);
+    call.offerAnswer = sent.state;
+    body = sent.body;
+  }
   const response = createResponse(request, 200, undefined, {
     headers: [['Contact', formatAddress(core.contact)], ['Allow', core.capabilities.methods.join(', ')]],
   });
-  setBody(response, core.sdp(), 'application/sdp');
+  setBody(response, body, 'application/sdp');
   respond(core, transaction, response);
   const leg = legKey(request);
   const origin = transaction.origin;
@@ -208,11 +295,12 @@ export function receiveReinvite(core: Core, request: Request, transaction: Serve
   );
   core.awaitingAck.set(leg, { answer: response, accepted });
   // The ACK of a re-INVITE carries the dialog ID and the re-INVITE's CSeq number.
-  const stop = () => {
+  const stop = (ack?: Request) => {
     // @implements RFC3261 P85L45-P85L47
     accepted.acknowledged();
     core.awaitingAck.delete(leg);
+    if (ack !== undefined && !takeAckAnswer(core, call, ack)) void bye(core, call);
   };
-  call.once('ended', stop);
+  call.once('ended', () => stop());
   core.reinviteAcks.set(dialog.key, { seq: cseq(request).seq, stop });
 }

@@ -31,7 +31,8 @@ import { formatHost, type HostPort } from '../transport/via.ts';
 import type { Credentials } from './auth.ts';
 import type { Call, CallDriver } from './call.ts';
 import type { AckCache, AwaitingAck, Core } from './core.ts';
-import { minimalSdp } from './sdp.ts';
+import { audioCapabilities, codecsFromNames, type Codec } from '../../sdp/offerAnswer/index.ts';
+import type { Change } from './session.ts';
 import { defaultCapabilities, type Capabilities } from './uas.ts';
 import * as uac from './uacCore.ts';
 import type { Outcome } from './uacCore.ts';
@@ -59,11 +60,16 @@ export interface UserAgentOptions {
   limits?: TransportLimits;
   clock?: Clock;
   capabilities?: Partial<Capabilities>;
-  /** The session description we offer and answer with. */
-  sdp?: () => string;
-  /** The audio port written into the default SDP. */
-  mediaPort?: number;
+  /**
+   * What our offers and answers say (RFC 3264): one audio stream of these codecs
+   * (default PCMU, PCMA, telephone-event) received at this address (default the
+   * sent-by host) and port (default 49170).
+   */
+  media?: { codecs?: Codec[]; address?: string; port?: number };
 }
+
+/** The codecs offered and answered when none are given. */
+export const DEFAULT_CODECS = 'PCMU,PCMA,telephone-event';
 
 /**
  * The UA's life: Running, with the Core (its settings and tables) that the
@@ -99,7 +105,11 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
     this.routeSet = (options.routeSet ?? []).map((r) => parseAddress(r.startsWith('<') ? r : `<${r}>`, 'route set'));
     // The rest is settings and empty tables: the rules that read them carry
     // their tags where they apply (uac.ts, uasCore.ts, uasInvite.ts, uacInvite.ts).
-    const sdp = options.sdp ?? (() => minimalSdp({ address: sentBy.host, port: options.mediaPort ?? 49170 }));
+    const media = audioCapabilities({
+      address: options.media?.address ?? sentBy.host,
+      port: options.media?.port ?? 49170,
+      codecs: options.media?.codecs ?? codecsFromNames(DEFAULT_CODECS),
+    });
     const core: Core = {
       owner: this,
       transport,
@@ -111,7 +121,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
       contact: this.contact,
       routeSet: this.routeSet,
       sentBy,
-      sdp,
+      media,
       calls: new Map<string, Call>(),
       awaitingAck: new Map<string, AwaitingAck>(),
       acks: new Map<string, AckCache>(),
@@ -119,6 +129,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
       ongoing: new Map<string, ServerTransaction>(),
       callOf: new WeakMap(),
       reinviteAcks: new Map(),
+      retries: new WeakMap(),
       inviteTransaction: new WeakMap(),
       pending: new Set(),
       sweepCountdown: 256,
@@ -222,8 +233,8 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
     uasInvite.ring(this.#core('ring'), call);
   }
 
-  accept(call: Call, body?: string): void {
-    uasInvite.accept(this.#core('accept'), call, body);
+  accept(call: Call): void {
+    uasInvite.accept(this.#core('accept'), call);
   }
 
   reject(call: Call, status: number, reason?: string): void {
@@ -252,9 +263,9 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
     return uac.bye(this.#core('bye'), call);
   }
 
-  /** §14.1: a re-INVITE within the dialog. */
-  reinvite(call: Call, body?: string): Promise<number> {
-    return uac.reinvite(this.#core('reinvite'), call, body);
+  /** §14.1: a re-INVITE within the dialog, offering our capabilities again or putting the session on or off hold. */
+  reinvite(call: Call, change: Change = 'offer'): Promise<number> {
+    return uac.reinvite(this.#core('reinvite'), call, change);
   }
 
   /** §11.1: ask a UA for its capabilities. */

@@ -1,0 +1,43 @@
+/**
+ * What the `uas` and `call` commands offer and answer with (RFC 3264), as
+ * command-line options: the codecs, the address in o= and c=, the media
+ * port. A bad value is a UsageError (exit 2) naming the option. Plumbing:
+ * the rules are those of reference/sdp/offerAnswer/.
+ */
+import { isIP } from 'node:net';
+import { numberOption, UsageError } from '../../../tools/command.ts';
+import { codecsFromNames } from '../../sdp/offerAnswer/index.ts';
+import { DEFAULT_CODECS, type UserAgentOptions } from './userAgent.ts';
+
+export const mediaOptions = {
+  codecs: { type: 'string' },
+  address: { type: 'string' },
+  port: { type: 'string' },
+  'media-port': { type: 'string' },
+} as const;
+
+export const mediaUsage = `  --codecs list  codecs offered and answered, in order of preference (default ${DEFAULT_CODECS}):
+                 PCMU, PCMA, G722, GSM, G729, iLBC, opus, telephone-event, or NAME/rate[/channels]
+  --address IP   the address in o= and c= (default the sent-by/listen address; give it when listening on 0.0.0.0)
+  --port n       the audio port in m= (default 49170; --media-port is the same option)`;
+
+/** The media options given, as UserAgentOptions.media (what is not given keeps the UA's default). */
+export function mediaFlags(values: Record<string, unknown>): NonNullable<UserAgentOptions['media']> {
+  const media: NonNullable<UserAgentOptions['media']> = {};
+  if (values.codecs !== undefined) {
+    try {
+      media.codecs = codecsFromNames(values.codecs as string);
+    } catch (error) {
+      throw new UsageError(`--codecs: ${(error as Error).message}`);
+    }
+  }
+  if (values.address !== undefined) {
+    if (isIP(values.address as string) === 0) throw new UsageError(`--address wants an IP address, got ${JSON.stringify(values.address)}`);
+    media.address = values.address as string;
+  }
+  if (values.port !== undefined && values['media-port'] !== undefined) throw new UsageError('--port and --media-port are the same option; give one');
+  const name = values.port !== undefined ? 'port' : 'media-port';
+  const port = numberOption(values, name, 'a port number from 0 to 65535', (n) => Number.isInteger(n) && n >= 0 && n <= 65535);
+  if (port !== undefined) media.port = port;
+  return media;
+}
