@@ -107,4 +107,14 @@ test('warnings: obsolete a=cat:, a dynamic payload type with no rtpmap', () => {
   assert.equal(description.attributes, [{ kind: 'other', name: 'cat', value: 'foo.bar' }]);
 });
 
+test('attribute names that are Object.prototype members are attributes like any other', () => {
+  const { description } = parse(withAttrs(['constructor:x', 'toString', '__proto__:y', 'hasOwnProperty']));
+  assert.equal(description.media[0].attributes, [
+    { kind: 'other', name: 'constructor', value: 'x' },
+    { kind: 'other', name: 'toString' },
+    { kind: 'other', name: '__proto__', value: 'y' },
+    { kind: 'other', name: 'hasOwnProperty' },
+  ]);
+});
+
 test.run();
