@@ -7,14 +7,14 @@
  * internal error. Parsing, --help and the exit codes are the shared rules
  * of tools/command.ts.
  */
-import { readFileSync } from 'node:fs';
 import { parse } from './description/parse.ts';
-import { SdpError, type SdpWarning } from './description/errors.ts';
+import { SdpError } from './description/errors.ts';
 import { formatAttribute } from './description/formatAttribute.ts';
 import { formatConnection, connectionsOf } from './description/connection.ts';
 import { formatMedia } from './description/media.ts';
 import { directionOf } from './description/direction.ts';
 import type { SessionDescription } from './description/types.ts';
+import { answerCommand, offerCommand, printWarnings, readInput } from './commands.ts';
 import { runProgram, UsageError, type Command, type Program } from '../../tools/command.ts';
 
 /** The commands, by name. Other layers add theirs here. */
@@ -41,21 +41,9 @@ export const COMMANDS: Record<string, Command> = {
       }
     },
   },
+  offer: offerCommand,
+  answer: answerCommand,
 };
-
-/** The input's octets: a file, or stdin for `-`. */
-export function readInput(name: string): Uint8Array {
-  try {
-    return readFileSync(name === '-' ? 0 : name);
-  } catch (e) {
-    throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);
-  }
-}
-
-/** Warnings as diagnostics on stderr: `file:line:col: warning: rule: message`. */
-export function printWarnings(name: string, warnings: readonly SdpWarning[]): void {
-  for (const w of warnings) process.stderr.write(`${name}:${w.line}:${w.col}: warning: ${w.rule}: ${w.message}\n`);
-}
 
 /** A description as JSON: bigints (session version, times) as strings. */
 export function descriptionJson(d: SessionDescription): string {

@@ -7,6 +7,10 @@
  *   answer OFFER [--codecs …] [--address IP] [--port N] [--direction D] [--order offer|local] [--json]
  *       prints the answer to the offer in the file OFFER (- for stdin) (§6), or why there is none:
  *       exit 1, the status a SIP UA would answer with (488 and its Warning, or 400) on stderr
+ *
+ * It also holds what reading a description takes (readInput, printWarnings),
+ * which cli.ts's parse shares: cli.ts imports this file, so they live here,
+ * not there, and no import goes back to cli.ts.
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -14,7 +18,7 @@ import { numberOption, UsageError, type Command } from '../../tools/command.ts';
 import type { Direction, SessionDescription } from './description/types.ts';
 import { parse } from './description/parse.ts';
 import { serialize } from './description/serialize.ts';
-import { SdpError } from './description/errors.ts';
+import { SdpError, type SdpWarning } from './description/errors.ts';
 import { audioCapabilities, codecsFromNames, createAnswer, createOffer, type Capabilities } from './offerAnswer/index.ts';
 
 const DIRECTIONS: readonly Direction[] = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
@@ -67,20 +71,24 @@ export const offerCommand: Command = {
 
 export const answerCommand: Command = {
   summary: 'answer an SDP offer (RFC 3264 §6), or say why no answer is possible',
-  usage: `sdp answer <offer-file|-> [--codecs list] [--address IP] [--port N] [--direction D] [--order offer|local] [--json]
+  usage: `sdp answer <offer-file|-> [--codecs list] [--address IP] [--port N] [--direction D] [--order offer|local] [--lenient] [--json]
 ${localUsage}
+  --lenient     accept an offer with fields out of order or an empty s= (with a warning), as older examples have them
   --order       the answer's formats in the offer's order (default, as RFC 3264 §6.1 recommends) or in --codecs order
 exit 1 when the offer does not parse (file:line:col: the rule) or no answer is possible (the SIP status on stderr)`,
-  options: { ...localOptions, order: { type: 'string' } },
+  options: { ...localOptions, order: { type: 'string' }, lenient: { type: 'boolean' } },
   async run(values, positionals) {
     if (positionals.length !== 1) throw new UsageError('answer takes one offer file (or - for stdin)');
-    const name = positionals[0]!;
+    const file = positionals[0]!;
+    const name = file === '-' ? '<stdin>' : file;
     const order = (values.order as string | undefined) ?? 'offer';
     if (order !== 'offer' && order !== 'local') throw new UsageError(`--order wants offer or local, got ${JSON.stringify(order)}`);
     const local = { ...capabilities(values), order: order as 'offer' | 'local' };
     let offer: SessionDescription;
     try {
-      offer = parse(readInput(name)).description;
+      const parsed = parse(readInput(file), { lenient: values.lenient === true });
+      printWarnings(name, parsed.warnings);
+      offer = parsed.description;
     } catch (e) {
       if (!(e instanceof SdpError)) throw e;
       process.stderr.write(`${name}:${e.line}:${e.col}: error: ${e.message}\n  no answer: a SIP UA answers 400 Bad Request\n`);
@@ -98,10 +106,16 @@ exit 1 when the offer does not parse (file:line:col: the rule) or no answer is p
   },
 };
 
-function readInput(name: string): Uint8Array {
+/** The input's octets: a file, or stdin for `-`. */
+export function readInput(name: string): Uint8Array {
   try {
     return readFileSync(name === '-' ? 0 : name);
   } catch (e) {
     throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);
   }
+}
+
+/** Warnings as diagnostics on stderr: `file:line:col: warning: rule: message`. */
+export function printWarnings(name: string, warnings: readonly SdpWarning[]): void {
+  for (const w of warnings) process.stderr.write(`${name}:${w.line}:${w.col}: warning: ${w.rule}: ${w.message}\n`);
 }
