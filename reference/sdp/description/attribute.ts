@@ -16,21 +16,8 @@ import { parseRtcp } from './rtcp.ts';
 import { parseGroup, parseMid } from './grouping.ts';
 import { parseConnectionAttribute, parseSetup } from './tcp.ts';
 import { parseFingerprint } from './fingerprint.ts';
+import type { AttributeInput, Level } from './attributeValue.ts';
 import type { Attribute } from './types.ts';
-
-/** Where an attribute line is: before the first m= line, or in a media description. */
-export type Level = 'session' | 'media';
-
-/** What a typed attribute's parser gets: the value after "name:", or undefined for a property attribute. */
-export interface AttributeInput {
-  name: string;
-  value: string | undefined;
-  field: FieldLine;
-  /** Offset of the value in the line's value (after "a="). */
-  at: number;
-  level: Level;
-  warnings: Warnings;
-}
 
 type AttributeParser = (input: AttributeInput) => Attribute;
 

@@ -6,7 +6,7 @@
  * @exception RFC8866 P30L43-P30L45, P31L35-P31L37, P32L8-P32L9: sending and receiving RTCP is the RTP layer's (the next issue), not the description's
  */
 import { fail } from './errors.ts';
-import type { AttributeInput } from './attribute.ts';
+import type { AttributeInput } from './attributeValue.ts';
 import type { Attribute, Direction, MediaDescription, SessionDescription } from './types.ts';
 
 /** A property attribute: no value. */

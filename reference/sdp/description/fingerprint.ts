@@ -1,8 +1,7 @@
 // @implements RFC8122 (Connection-Oriented Media Transport over TLS in SDP)
 /** `a=fingerprint:<hash-func> <fingerprint>` (RFC 8122 §5): parsed, never checked against a certificate. */
 import { TOKEN } from './address.ts';
-import { failAt, valueOf } from './rtp.ts';
-import type { AttributeInput } from './attribute.ts';
+import { failAt, valueOf, type AttributeInput } from './attributeValue.ts';
 import type { Attribute } from './types.ts';
 
 /** A hash function name (a token), one space, then octets in upper-case hex separated by colons. */

@@ -1,8 +1,7 @@
 // @implements RFC5888 (The SDP Grouping Framework)
 /** `a=mid:` (RFC 5888 §4) and `a=group:` (§5). */
 import { TOKEN } from './address.ts';
-import { failAt, valueOf } from './rtp.ts';
-import type { AttributeInput } from './attribute.ts';
+import { failAt, valueOf, type AttributeInput } from './attributeValue.ts';
 import type { Attribute, SessionDescription } from './types.ts';
 import { SdpError } from './errors.ts';
 

@@ -19,7 +19,8 @@ import { parseConnection } from './connection.ts';
 import { parseBandwidth } from './bandwidth.ts';
 import { parseRepeat, parseTiming, parseZone } from './time.ts';
 import { checkRtpMaps, parseMedia } from './media.ts';
-import { parseAttribute, type Level } from './attribute.ts';
+import { parseAttribute } from './attribute.ts';
+import type { Level } from './attributeValue.ts';
 import { checkMidsUnique } from './grouping.ts';
 import type { Attribute, MediaDescription, SessionDescription } from './types.ts';
 

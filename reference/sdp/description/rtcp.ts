@@ -1,8 +1,7 @@
 // @implements RFC3605 (RTCP attribute in SDP)
 /** `a=rtcp:<port> [<nettype> <addrtype> <connection-address>]` (RFC 3605 §2.1), and the port RTCP goes to. */
 import { parseConnection } from './connection.ts';
-import { failAt, valueOf } from './rtp.ts';
-import type { AttributeInput } from './attribute.ts';
+import { failAt, valueOf, type AttributeInput } from './attributeValue.ts';
 import type { Attribute, MediaDescription } from './types.ts';
 
 const RULE = 'RFC3605 §2.1';

@@ -6,21 +6,9 @@
  * @exception RFC8866 P28L6-P28L7: a frame size is codec knowledge; the parser takes any maxptime
  * @exception RFC8866 P29L18-P29L20, P29L32-P29L36: rules for the authors of RTP profiles and payload formats, not for a parser
  */
-import { fail } from './errors.ts';
 import { TOKEN } from './address.ts';
-import type { AttributeInput } from './attribute.ts';
+import { failAt, valueOf, type AttributeInput } from './attributeValue.ts';
 import type { Attribute } from './types.ts';
-
-/** A typed attribute with a value: the value, or the error that it is missing. */
-export function valueOf({ name, value, field }: AttributeInput, syntax: string): string {
-  if (value === undefined) fail(`RFC8866 §9`, `a=${name} needs a value: a=${name}:${syntax}`, field);
-  return value;
-}
-
-/** Fails at an offset of the attribute's value. */
-export function failAt(input: AttributeInput, rule: string, detail: string, offset = 0): never {
-  return fail(rule, detail, input.field, input.at + offset);
-}
 
 /** `<payload type> <encoding name>/<clock rate>[/<encoding parameters>]`; payload types are 7 bits (0-127). */
 // @implements RFC8866 P28L25-P28L31, P28L36-P28L37

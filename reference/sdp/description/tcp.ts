@@ -1,7 +1,6 @@
 // @implements RFC4145 (TCP-Based Media Transport in SDP)
 /** `a=setup:` (RFC 4145 §4) and `a=connection:` (§5). */
-import { failAt, valueOf } from './rtp.ts';
-import type { AttributeInput } from './attribute.ts';
+import { failAt, valueOf, type AttributeInput } from './attributeValue.ts';
 import type { Attribute } from './types.ts';
 
 const ROLES = ['active', 'passive', 'actpass', 'holdconn'] as const;
