@@ -52,6 +52,22 @@ test('answer --json: the description and the negotiated streams; the offer may c
   assert.equal(j.streams[0].remote, { address: 'host.atlanta.example.com', port: 49170 });
 });
 
+test('offer --json: the typed description, the o= version as a string', () => {
+  const r = sdp(['offer', '--codecs', 'PCMU', '--json']);
+  assert.is(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.is(j.origin.sessionVersion, '1');
+  assert.equal(j.media.map((m: { formats: string[] }) => m.formats), [['0']]);
+});
+
+test('answer to an offer with LF line ends: answered, with the parser\'s warning on stderr as file:line:col', () => {
+  const lf = file('lf.sdp', rfc4317.find((e) => e.section === '2.1' && e.label === 'Offer')!.text.replace(/\r\n/g, '\n'));
+  const r = sdp(['answer', lf, '--codecs', 'PCMU']);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^v=0\r\n/);
+  assert.match(r.stderr, new RegExp(`^${lf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:\\d+: warning: `));
+});
+
 // @tests RFC3264 P11L33-P11L34
 test('answer with nothing in common: exit 1, the reason and the 488 a SIP UA would send on stderr', () => {
   const r = sdp(['answer', offer21, '--codecs', 'G722']);
