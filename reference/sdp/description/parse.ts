@@ -300,7 +300,7 @@ class Reader {
   /** The required session fields seen, the description assembled, the checks that need all of it. */
   // @implements RFC8866 P9L15-P9L18, P14L37-P14L38
   finish(lineCount: number): SessionDescription {
-    if (this.level === 'session') this.requireBetween(SESSION, this.slot + 1, SESSION.length, undefined, lineCount);
+    if (this.level === 'session') this.requireBetween(SESSION, this.slot + 1, SESSION.length, undefined, Math.max(lineCount, 1));
     else this.endMedia();
     const p = this.session;
     // In the order of §5, as the type declares it (JSON output shows it so).

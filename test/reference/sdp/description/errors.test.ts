@@ -53,6 +53,7 @@ test('a missing required field names it and where it was due', () => {
   fails(edit(3), 'RFC8866 §5.3', 3, 1, /no s= \(session name\) line before c=/);
   fails(edit(5), 'RFC8866 §5.9', 5, 1, /no t= \(time\) line before m=/);
   fails(sdp(BASE.slice(0, 4)), 'RFC8866 §5.9', 4, 1, /no t= \(time\) line at the end of the session-level section/);
+  fails('', 'RFC8866 §5', 1, 1, /no v= \(protocol version\) line at the end of the session-level section: it is required and comes first/);
   fails(insert(4, 's=again'), 'RFC8866 §5.3', 4, 1, /more than one s= line at session level/);
 });
 
