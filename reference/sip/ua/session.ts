@@ -111,7 +111,7 @@ export function receiveOffer(state: OfferAnswer, body: Uint8Array, local: Capabi
   if (!result.ok) {
     const refused = offerAnswerStep(offered, { type: 'rejectOffer' });
     // @implements RFC3261 P85L16-P85L18
-    if (result.status === 488) return { ok: false, state: refused, status: 488, warning: result.warning, reason: result.reason };
+    if (result.status === 488) return { ok: false, state: refused, status: 488, warning: { code: result.warning.code, text: `${result.warning.text}: ${result.reason}` }, reason: result.reason };
     return { ok: false, state: refused, status: 400, warning: { code: 399, text: `${result.rule}: ${result.reason}` }, reason: `${result.rule}: ${result.reason}` };
   }
   return { ok: true, state: offered, answer: result.answer, streams: result.streams, warnings: read.warnings };
