@@ -18,7 +18,7 @@ import { isMulticast } from './multicast.ts';
 
 export type AnswerResult =
   | { ok: true; answer: SessionDescription; streams: NegotiatedStream[] }
-  | { ok: false; status: 488; warning: { code: 304 | 305; text: string }; reason: string }
+  | { ok: false; status: 488; warning: { code: 302 | 304 | 305; text: string }; reason: string }
   | (Broken & { status: 400 });
 
 /**
@@ -80,7 +80,8 @@ function answerStream(o: MediaDescription, offer: SessionDescription, local: Cap
   // @implements RFC3264 P14L22-P14L25
   if (o.port === 0) return rejected(o);
   const offered = formatsOf(o);
-  const common = mine === undefined || mine.proto !== undefined && mine.proto !== o.proto ? [] : commonFormats(offered, mine, local.order ?? 'offer');
+  // A transport this agent does not speak (RTP/SAVP's keys, a DTLS fingerprint) is no format in common either.
+  const common = mine === undefined || !sameProto(mine, o) ? [] : commonFormats(offered, mine, local.order ?? 'offer');
   // @implements RFC3264 P11L29-P11L31
   if (common.length === 0) return rejected(o);
   const address = streamAddress(o, offer);
@@ -150,6 +151,8 @@ function multicastAnswer(o: MediaDescription, offer: SessionDescription, common:
   };
 }
 
+const sameProto = (mine: MediaCapabilities, o: MediaDescription): boolean => (mine.proto ?? 'RTP/AVP').toUpperCase() === o.proto.toUpperCase();
+
 /** A stream rejected: port 0, and (as an m= line must list one) the first offered format, no attributes. */
 function rejected(o: MediaDescription): MediaDescription {
   // @implements RFC3264 P9L25-P9L28
@@ -158,8 +161,9 @@ function rejected(o: MediaDescription): MediaDescription {
 
 /**
  * No offered stream can be accepted: the whole offer is refused. Warning
- * 304 when this agent has none of the offered media types, 305 when it has
- * them but none of their formats (RFC 3261 §20.43).
+ * 304 when this agent has none of the offered media types, 302 when it has
+ * them but not over the offered transport, 305 when it has them but none of
+ * their formats (RFC 3261 §20.43).
  */
 function noneAcceptable(offered: MediaDescription[], local: Capabilities): AnswerResult {
   const types = [...new Set(offered.map((o) => o.media))];
@@ -168,6 +172,11 @@ function noneAcceptable(offered: MediaDescription[], local: Capabilities): Answe
   if (known.length === 0) {
     // @implements RFC3261 P181L31-P181L32
     return { ok: false, status: 488, warning: { code: 304, text: 'Media type not available' }, reason: `no offered media type is one this agent has (offered: ${formats})` };
+  }
+  const overOurs = offered.filter((o) => local.media.some((m) => m.media === o.media && sameProto(m, o)));
+  if (overOurs.length === 0) {
+    // @implements RFC3261 P181L23-P181L25
+    return { ok: false, status: 488, warning: { code: 302, text: 'Incompatible transport protocol' }, reason: `no offered stream is over a transport this agent has (offered: ${[...new Set(offered.map((o) => o.proto))].join(', ')}; ours: ${[...new Set(local.media.map((m) => m.proto ?? 'RTP/AVP'))].join(', ')})` };
   }
   // @implements RFC3261 P181L34-P181L35
   return { ok: false, status: 488, warning: { code: 305, text: 'Incompatible media format' }, reason: `no offered format is one this agent has (offered: ${formats}; ours: ${local.media.map((m) => `${m.media} ${m.codecs.map((c) => `${c.encodingName}/${c.clockRate}`).join(' ')}`).join('; ')})` };

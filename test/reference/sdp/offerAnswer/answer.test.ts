@@ -45,13 +45,18 @@ test('formats: the intersection, in the offer\'s order unless we ask for ours; t
 });
 
 // @tests RFC3264 P11L29-P11L34
-test('nothing in common anywhere: no answer but 488, Warning 305 (formats) or 304 (media types), naming what was offered', () => {
+// @tests RFC3261 P181L23-P181L25, P181L31-P181L35
+test('nothing in common anywhere: no answer but 488, Warning 305 (formats), 304 (media types) or 302 (transports), naming what was offered', () => {
   const offer = offerOf(4000, 'audio:G726-32/8000');
   const r = createAnswer(offer, agent(6000, 'audio:PCMU,PCMA'));
   assert.equal(r.ok ? undefined : [r.status, 'warning' in r ? r.warning : undefined], [488, { code: 305, text: 'Incompatible media format' }]);
   assert.match(r.ok ? '' : r.reason, 'G726-32/8000');
   const video = createAnswer(offerOf(4000, 'video:H261/90000'), agent(6000, 'audio:PCMU'));
   assert.equal(video.ok ? undefined : 'warning' in video ? video.warning.code : undefined, 304);
+  // PCMU over SRTP (RTP/SAVP) is not PCMU over RTP/AVP: 302.
+  const srtp = { ...offer, media: offerOf(4000, 'audio:PCMU').media.map((m) => ({ ...m, proto: 'RTP/SAVP' })) };
+  const s = createAnswer(srtp, agent(6000, 'audio:PCMU'));
+  assert.equal(s.ok ? undefined : 'warning' in s ? s.warning : undefined, { code: 302, text: 'Incompatible transport protocol' });
   // One stream in common is enough: the rest are rejected, the offer is not.
   assert.ok(createAnswer(offerOf(4000, 'video:H261/90000', 'audio:PCMU'), agent(6000, 'audio:PCMU')).ok);
 });
