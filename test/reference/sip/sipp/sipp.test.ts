@@ -4,6 +4,9 @@
  *   `npm run sip -- uas`; every call must succeed.
  * - `npm run sip -- call` places a call against SIPp's built-in UAS scenario
  *   and must exit 0 (answered, BYE answered 200).
+ * - scenarios/reinvite-hold.xml: SIPp offers in the INVITE, puts the call on
+ *   hold with a re-INVITE and takes it off hold with another; SIPp checks each
+ *   answer's direction, the test the o= versions SIPp logged.
  * Each test starts and stops its peers, in their own process groups.
  */
 import { peerSuite } from '../../../peers.ts';
@@ -11,7 +14,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alive, CLI, freePort, sippCounters, start, startOurUas, stop, type Running } from '../../../../tools/testkit/processes.ts';
+import { alive, CLI, freePort, ROOT, sippCounters, start, startOurUas, stop, type Running } from '../../../../tools/testkit/processes.ts';
 
 const test = peerSuite('SIPp interop', ['sipp']);
 
@@ -70,6 +73,41 @@ test('npm run sip -- call against sipp -sn uas: answered, BYE answered 200, exit
     rmSync(dir, { recursive: true, force: true });
   }
   assert.not.ok(alive(sipp?.child.pid), 'sipp is gone');
+});
+
+// @tests RFC3261 P88L37-P88L42, P80L1-P80L4
+// @tests RFC3264 P13L19-P13L24, P17L29-P17L41
+test('SIPp offers, holds (sendonly) and resumes (sendrecv) against our uas: answers sendrecv, recvonly, sendrecv; one session id, versions v, v+1, v+2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sipp-hold-'));
+  let uas: Running | undefined;
+  let sipp: Running | undefined;
+  try {
+    const uasPort = await freePort();
+    const sippPort = await freePort();
+    uas = await startOurUas(uasPort, ['--port', '40000', '--codecs', 'PCMA,PCMU']);
+    sipp = start('sipp', [
+      `127.0.0.1:${uasPort}`, '-sf', join(ROOT, 'test/reference/sip/scenarios/reinvite-hold.xml'), '-s', 'service', '-i', '127.0.0.1', '-p', String(sippPort),
+      '-m', '1', '-nostdin', '-timeout', '30s', '-trace_err', '-error_file', join(dir, 'errors.log'), '-trace_logs', '-log_file', join(dir, 'log.txt'),
+    ]);
+    const code = await sipp.exited;
+    const errors = readdirSync(dir).includes('errors.log') ? readFileSync(join(dir, 'errors.log'), 'utf8').slice(0, 3000) : '';
+    assert.is(code, 0, `sipp exit ${code}; its directions checks or the call failed:\n${errors}\n${sipp.stdout().slice(-2000)}`);
+    assert.equal(sippCounters(sipp.stdout()).successful, 1);
+    // The o= line of each answer, as SIPp logged it: <username> <sess-id> <version> IN IP4 <address>.
+    const origins = [...readFileSync(join(dir, 'log.txt'), 'utf8').matchAll(/answer (\d): o=(\S+) (\d+) (\d+) IN IP4 (\S+)/g)].map((m) => ({ n: m[1], id: m[3], version: BigInt(m[4] as string), address: m[5] }));
+    assert.equal(origins.map((o) => o.n), ['1', '2', '3']);
+    assert.equal(new Set(origins.map((o) => o.id)).size, 1, 'one session id for the whole call');
+    assert.not.equal(origins[0]?.id, '53655765', 'our own session id, not the offer\'s');
+    const v = origins[0]!.version;
+    assert.equal(origins.map((o) => o.version - v), [0n, 1n, 2n]);
+    assert.equal(origins.map((o) => o.address), ['127.0.0.1', '127.0.0.1', '127.0.0.1']);
+  } finally {
+    await stop(sipp);
+    await stop(uas);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.not.ok(alive(sipp?.child.pid), 'sipp is gone');
+  assert.not.ok(alive(uas?.child.pid), 'our uas is gone');
 });
 
 test.run();
