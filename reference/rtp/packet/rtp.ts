@@ -42,6 +42,11 @@ export interface RtpPacket {
   padding: number;
 }
 
+// What a payload format needs goes in the payload, not here: this module defines no header
+// field and no extension of its own (RFC 3551's profile adds none).
+// @exception RFC3550 P18L21-P18L23: no payload format of this reference needs more header than the fixed one
+// @exception RFC3550 P18L27-P18L31: RFC 3551, the profile this reference runs, adds no fixed fields after the SSRC
+// @exception RFC3550 P19L6-P19L8: no payload format here uses the header extension; it is parsed and passed on only
 export type RtpDropReason =
   | 'short' // fewer octets than the fixed header, the CSRC list or the extension header need
   | 'version' // V is not 2
@@ -94,7 +99,7 @@ export function parseRtp(bytes: Uint8Array): Parsed<RtpPacket, RtpDropReason> {
   return {
     ok: true,
     value: {
-      // @implements RFC3550 P14L1-P14L3, P14L8-P14L10
+      // @implements RFC3550 P14L1-P14L3, P14L8-P14L10, P18L15-P18L17
       marker: (b1 & 0x80) !== 0,
       payloadType: b1 & 0x7f,
       // @implements RFC3550 P14L22-P14L24, P14L32-P14L34, P16L11-P16L12

@@ -3,6 +3,7 @@ import { dropped, type Parsed } from '../packet/drops.ts';
 import { readText, textBytes, words, type Body, type RtcpDropReason } from './header.ts';
 import type { Goodbye } from './types.ts';
 
+// @exception RFC3550 P52L1-P52L4: this reference has no mixer
 export function parseBye(b: Body): Parsed<Goodbye, RtcpDropReason> {
   const { bytes, view, start, end, count } = b;
   // @implements RFC3550 P51L40-P51L42

@@ -13,6 +13,7 @@ export const MAX_REPORTS = 31;
 const SENDER_INFO = 20;
 const BLOCK = 24;
 
+// @exception RFC3550 P42L41-P42L45, P43L9-P43L13: profile-specific extensions are a profile's to define; RFC 3551 defines none, so they are carried as opaque words
 export function parseReport(b: Body, packetType: typeof SR | typeof RR): Parsed<SenderReport | ReceiverReport, RtcpDropReason> {
   const { view, start, end, count } = b;
   const infoEnd = start + 4 + (packetType === SR ? SENDER_INFO : 0);

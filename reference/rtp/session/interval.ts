@@ -16,7 +16,8 @@ export const rtcpBandwidth = (sessionBitsPerSecond: number): number => (sessionB
 // @implements RFC3550 P29L28-P29L31, P24L40-P24L46
 export const LOWER_LAYER_OCTETS = 28;
 
-// @implements RFC3550 P89L14-P89L22, P26L1-P26L5, P26L13-P26L14
+// Constants, not options: every participant of the profile computes the same interval.
+// @implements RFC3550 P89L14-P89L22, P26L1-P26L5, P26L13-P26L14, P25L15-P25L19
 export const RTCP_MIN_TIME = 5;
 // @implements RFC3550 P89L23-P89L32, P25L9-P25L13
 export const RTCP_SENDER_BW_FRACTION = 0.25;
@@ -40,6 +41,7 @@ export interface IntervalInputs {
  * before the first RTCP packet, C and n as the sender share decides.
  */
 // @implements RFC3550 P30L1-P30L13, P30L22-P30L26
+// @implements RFC3550 P28L36-P28L39
 export function deterministicInterval(p: IntervalInputs): number {
   if (!(p.members >= 1) || p.senders < 0 || p.senders > p.members) {
     throw new RangeError(`A.7: members ${p.members}, senders ${p.senders}: a session has at least one member (us) and no more senders than members (RFC 3550 §6.3.2)`);

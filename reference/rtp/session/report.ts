@@ -53,8 +53,16 @@ export function senderInfo(wallMs: number, pairing: ClockPairing, packetCount: n
   return { ntpSeconds: ntp.seconds, ntpFraction: ntp.fraction, rtpTimestamp: rtpTimestampAt(wallMs, pairing), packetCount: packetCount >>> 0, octetCount: octetCount >>> 0 };
 }
 
+// Only CNAME is sent: no other SDES item shares the bandwidth.
+// @exception RFC3550 P34L37-P34L39: this participant sends CNAME only, so there is no other item to allot bandwidth to
+// @exception RFC3550 P50L13-P50L19, P50L24-P50L29: NOTE is never sent, and a received NOTE is not kept or shown
+// @exception RFC3550 P49L9-P49L11: PHONE is never sent
+// @exception RFC3550 P51L7-P51L9, P51L11-P51L14: PRIV is parsed and passed on, never sent
+// @exception RFC3550 P48L34-P48L35: NAME is never used to identify anyone: sources are told apart by SSRC and CNAME
+// @exception RFC3550 P23L16-P23L19: a compound is kept within one MTU by limiting its report blocks (maxReportBlocks), so none needs segmenting
 /** An SR when we sent data (`sender`), else an RR; our CNAME; a BYE last when leaving. */
 // @implements RFC3550 P35L22-P35L24, P29L25-P29L26, P22L1-P22L10, P22L44-P22L46, P22L29-P22L31
+// @implements RFC3550 P46L43-P46L47
 export function compound(o: { ssrc: number; cname: string; sender?: SenderInfo; blocks: readonly ReportBlock[]; byeReason?: string }): Uint8Array {
   const packets: RtcpPacket[] = [...reportPackets(o.ssrc, o.sender, o.blocks), { type: 'SDES', chunks: [{ ssrc: o.ssrc, items: [{ type: CNAME, text: o.cname }] }] }];
   if (o.byeReason !== undefined) packets.push({ type: 'BYE', sources: [o.ssrc], reason: o.byeReason || undefined });

@@ -86,6 +86,13 @@ export interface SourceStats {
   reportOnUs?: ReportBlock;
 }
 
+/**
+ * One medium's session: its payload types share one timing and sequence
+ * space; audio and video are two sessions on their own addresses.
+ */
+// @implements RFC3550 P16L43-P16L46, P17L1-P17L3, P14L15-P14L17
+// Reports, the CNAME and the scaled interval run whatever the number of members: nothing here assumes unicast.
+// @implements RFC3550 P20L41-P20L44
 export class RtpSession {
   ssrc: number;
   readonly cname: string;
@@ -94,6 +101,8 @@ export class RtpSession {
   readonly rtpDrops = new DropCounts<SessionRtpDrop>();
   readonly rtcpDrops = new DropCounts<SessionRtcpDrop>();
   /** What was received and ignored, not dropped: unknown RTCP types, APP packets, reports sent. */
+  // Loops and collisions are counted here and in the table's counts, for the application to show.
+  // @implements RFC3550 P64L33-P64L34
   readonly counts = { rtcpUnknownType: 0, rtcpApp: 0, reportsSent: 0, byesSent: 0, collisions: 0 };
   timing: TimingState | undefined;
   readonly #o: SessionOptions;
@@ -223,6 +232,8 @@ export class RtpSession {
 
   // --- receiving RTP ------------------------------------------------------------
 
+  /** Data and control come in apart: RTP on one port, RTCP on another (or told apart by the caller, RFC 5761). */
+  // @implements RFC3550 P19L37-P19L39
   receiveRtp(bytes: Uint8Array, from: string): RtpPacket | undefined {
     const parsed = parseRtp(bytes);
     if (!parsed.ok) return this.#dropRtp(parsed.reason, parsed.detail);

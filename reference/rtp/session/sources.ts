@@ -78,6 +78,8 @@ export interface Own {
  * conflicting transport addresses (ours looped back), and the counters of
  * what was found. Our own SSRC is compared first, as §8.2 allows.
  */
+// Every source heard has an entry (no SSRC sampling), so the group size is never underestimated.
+// @implements RFC3550 P28L25-P28L32
 export class SourceTable {
   readonly entries = new Map<number, Source>();
   /** Conflicting source transport addresses (`rtp 127.0.0.1:5004`) and the last time each conflicted. */
@@ -136,6 +138,9 @@ export class SourceTable {
     return { verdict: 'own-collision' };
   }
 
+  // @exception RFC3550 P61L1-P61L4: not a requirement: the sentence says why changing the SSRC on a move is not a MUST
+  // @exception RFC3550 P64L24-P64L26: this reference has no mixer or translator; the loop detection above is an end system's
+  // @exception RFC3550 P64L39-P64L42: no layered encodings: one session, one SSRC space
   /** A new SSRC for us that no source in the table uses. */
   // @implements RFC3550 P64L18-P64L22, P60L9-P60L12
   newOwnSsrc(random: () => number, old: number): number {

@@ -72,7 +72,7 @@ const inputs = (t: Timing): IntervalInputs => ({ members: t.members, senders: t.
 export const receiverTd = (t: Timing): number => deterministicInterval({ ...inputs(t), weSent: false, initial: false });
 
 /** §6.3.5's timeout multiplier M. */
-// @implements RFC3550 P32L20-P32L22, P28L17-P28L19
+// @implements RFC3550 P32L20-P32L22, P28L17-P28L23
 export const TIMEOUT_MULTIPLIER = 5;
 
 export function timingStep(s: TimingState, e: TimingEvent, random: () => number): TimingTransition {
