@@ -15,7 +15,9 @@
  */
 import { deterministicInterval, nextAvgRtcpSize, rtcpInterval, type IntervalInputs } from './interval.ts';
 
-export interface Timing {
+/** §6.3's state: what the interval is computed from (members, senders, rtcp_bw, we_sent, avg_rtcp_size, initial), and the times. */
+// @implements RFC3550 P29L1-P29L34
+export interface Timing extends IntervalInputs {
   state: 'Reporting' | 'Leaving';
   /** The last time an RTCP packet was transmitted. */
   tp: number;
@@ -23,12 +25,6 @@ export interface Timing {
   tn: number;
   /** Members when tn was last recomputed. */
   pmembers: number;
-  members: number;
-  senders: number;
-  rtcpBw: number;
-  weSent: boolean;
-  avgRtcpSize: number;
-  initial: boolean;
 }
 
 export type TimingState = Timing | { state: 'Left' };
@@ -61,15 +57,13 @@ export interface TimingTransition {
 // @implements RFC3550 P30L43-P31L3
 export function startTiming(p: { tc: number; rtcpBw: number; avgRtcpSize: number }, random: () => number): TimingTransition {
   const t: Timing = { state: 'Reporting', tp: 0, tn: 0, pmembers: 1, members: 1, senders: 0, rtcpBw: p.rtcpBw, weSent: false, avgRtcpSize: p.avgRtcpSize, initial: true };
-  t.tn = p.tc + rtcpInterval(inputs(t), random);
+  t.tn = p.tc + rtcpInterval(t, random);
   return { next: t, actions: [{ do: 'schedule', at: t.tn }] };
 }
 
-const inputs = (t: Timing): IntervalInputs => ({ members: t.members, senders: t.senders, rtcpBw: t.rtcpBw, weSent: t.weSent, avgRtcpSize: t.avgRtcpSize, initial: t.initial });
-
 /** §6.3.5's Td for a receiver (we_sent false), with the fixed minimum: what a member has to be silent for, 5 times. */
 // @implements RFC3550 P32L16-P32L22, P26L28-P26L32
-export const receiverTd = (t: Timing): number => deterministicInterval({ ...inputs(t), weSent: false, initial: false });
+export const receiverTd = (t: Timing): number => deterministicInterval({ ...t, weSent: false, initial: false });
 
 /** §6.3.5's timeout multiplier M. */
 // @implements RFC3550 P32L20-P32L22, P28L17-P28L23
@@ -81,7 +75,7 @@ export function timingStep(s: TimingState, e: TimingEvent, random: () => number)
       switch (e.type) {
         case 'expire': {
           // @implements RFC3550 P91L34-P91L43, P32L36-P32L47, P92L15-P92L18, P33L1
-          const t = rtcpInterval(inputs(s), random);
+          const t = rtcpInterval(s, random);
           const tn = s.tp + t;
           if (tn <= e.tc) return { next: { ...s, pmembers: s.members }, actions: [{ do: 'sendReport' }] };
           return { next: { ...s, tn, pmembers: s.members }, actions: [{ do: 'schedule', at: tn }] };
@@ -90,7 +84,7 @@ export function timingStep(s: TimingState, e: TimingEvent, random: () => number)
           // The interval is drawn again: the one that let the packet go is biased small.
           // @implements RFC3550 P91L43-P92L14, P32L42-P32L45, P33L3-P33L8
           const sent = { ...s, avgRtcpSize: nextAvgRtcpSize(s.avgRtcpSize, e.size), tp: e.tc };
-          const tn = e.tc + rtcpInterval(inputs(sent), random);
+          const tn = e.tc + rtcpInterval(sent, random);
           return { next: { ...sent, tn, initial: false }, actions: [{ do: 'schedule', at: tn }] };
         }
         case 'rtcp':
@@ -126,7 +120,7 @@ export function timingStep(s: TimingState, e: TimingEvent, random: () => number)
       switch (e.type) {
         case 'expire': {
           // @implements RFC3550 P91L16-P91L32, P33L36-P33L37
-          const tn = s.tp + rtcpInterval(inputs(s), random);
+          const tn = s.tp + rtcpInterval(s, random);
           if (tn <= e.tc) return { next: { state: 'Left' }, actions: [{ do: 'sendBye' }] };
           return { next: { ...s, tn }, actions: [{ do: 'schedule', at: tn }] };
         }
@@ -178,7 +172,7 @@ function leave(s: Timing, e: Extract<TimingEvent, { type: 'leave' }>, random: ()
   // @implements RFC3550 P33L12-P33L25
   if (s.members > 50) {
     const bye: Timing = { ...s, state: 'Leaving', tp: e.tc, members: 1, pmembers: 1, initial: true, weSent: false, senders: 0, avgRtcpSize: e.size };
-    bye.tn = e.tc + rtcpInterval(inputs(bye), random);
+    bye.tn = e.tc + rtcpInterval(bye, random);
     return { next: bye, actions: [{ do: 'schedule', at: bye.tn }] };
   }
   // @implements RFC3550 P34L1-P34L3
