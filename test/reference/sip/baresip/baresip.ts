@@ -4,7 +4,8 @@
  * JSON commands and events, on 127.0.0.1), with its SIP trace (`-s`) read
  * back from stdout as the wire evidence of what it sent and received.
  *
- * Only modules of baresip-core are loaded: g711 (PCMU/PCMA), aufile (the
+ * Only modules of baresip-core are loaded: g711 (PCMU/PCMA; or every audio
+ * codec module, ALL_AUDIO_CODECS, when a test asks), aufile (the
  * audio source: an 8 kHz tone this file writes), account, menu (the
  * commands: dial, hangup, ...) and ctrl_tcp. No audio device, no video, no
  * STUN/TURN/ICE.
@@ -208,7 +209,7 @@ export interface Baresip {
  * directory; resolves once its ctrl_tcp is connected. `-t` bounds its life
  * even if the test never stops it.
  */
-export async function startBaresip(account = '', options: { toneSeconds?: number; lifeSeconds?: number } = {}): Promise<Baresip> {
+export async function startBaresip(account = '', options: BaresipOptions = {}): Promise<Baresip> {
   // baresip also listens for TLS on the port after sip_listen's, which freePort did not check and
   // another process may hold: on "Address already in use" it exits, and is started again on new ports.
   for (let attempt = 1; ; attempt++) {
@@ -222,7 +223,17 @@ export async function startBaresip(account = '', options: { toneSeconds?: number
 
 class PortInUse extends Error {}
 
-async function startBaresipOnce(account: string, options: { toneSeconds?: number; lifeSeconds?: number }): Promise<Baresip> {
+export interface BaresipOptions {
+  toneSeconds?: number;
+  lifeSeconds?: number;
+  /** The audio codec modules to load, in order (baresip offers their codecs in it): g711 alone by default. */
+  codecModules?: string[];
+}
+
+/** Every audio codec module of Debian's baresip-core, the G.711 one last: the full list baresip can offer. */
+export const ALL_AUDIO_CODECS = ['opus', 'g722', 'g726', 'amr', 'gsm', 'l16', 'codec2', 'mpa', 'g711'];
+
+async function startBaresipOnce(account: string, options: BaresipOptions): Promise<Baresip> {
   const dir = mkdtempSync(join(tmpdir(), 'baresip-'));
   let running: Running | undefined;
   try {
@@ -240,7 +251,7 @@ async function startBaresipOnce(account: string, options: { toneSeconds?: number
         'audio_player none,none',
         'audio_alert none,none',
         'module_path /usr/lib/baresip/modules',
-        'module g711.so',
+        ...(options.codecModules ?? ['g711']).map((m) => `module ${m}.so`),
         'module aufile.so',
         'module_tmp account.so',
         'module_app menu.so',

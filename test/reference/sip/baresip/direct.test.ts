@@ -11,7 +11,9 @@ import { peerSuite } from '../../../peers.ts';
 import { sip } from '../proxy/processes.ts';
 import { freePort, stop, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
 import { contacts } from '../../../../reference/sip/syntax/index.ts';
-import { parseTraced, startBaresip, stopBaresip, type Baresip } from './baresip.ts';
+import { ALL_AUDIO_CODECS, parseTraced, startBaresip, stopBaresip, type Baresip } from './baresip.ts';
+import { parse as parseSdp } from '../../../../reference/sdp/description/parse.ts';
+import { directionOf } from '../../../../reference/sdp/description/direction.ts';
 import { baresipCallsOurUas, RtpSink, startLoggingUas, waitForDialog } from './ours.ts';
 import { breaches, describe } from './rules.ts';
 
@@ -80,5 +82,44 @@ for (const transport of ['udp', 'tcp'] as const) {
     }
   });
 }
+
+// @tests RFC3264 P9L14-P9L18, P10L1-P10L22, P10L43-P11L3
+// @tests RFC3261 P85L32-P85L33
+test('baresip offering every codec it has calls our uas: the answer keeps only the codecs in common, in baresip\'s order, and its RTP comes as PCMU', async () => {
+  const media = await RtpSink.open(0);
+  const uasPort = await freePort();
+  let uas: Running | undefined;
+  let b: Baresip | undefined;
+  try {
+    uas = await startLoggingUas(uasPort, ['--port', String(media.port)]);
+    b = await startBaresip('<sip:alice@127.0.0.1>;regint=0', { codecModules: ALL_AUDIO_CODECS });
+    const rtp = () => waitFor(`PCMU RTP at our SDP's port (${media.packets} packets so far)`, () => media.packets >= 5, 10000);
+    const established = await baresipCallsOurUas(b, `sip:bob@127.0.0.1:${uasPort}`, uas, rtp);
+    const trace = b.trace();
+    const sdpOf = (start: string) => {
+      const t = trace.find((x) => x.text.startsWith(start) && parseTraced(x).headers.get('Call-ID') === established.id);
+      assert.ok(t !== undefined, `${start} in baresip's trace`);
+      return parseSdp(parseTraced(t!).body, { lenient: true }).description;
+    };
+    const offer = sdpOf('INVITE ');
+    const answer = sdpOf('SIP/2.0 200 ');
+    const names = (d: typeof offer, fmts: string[]) =>
+      fmts.map((f) => d.media[0]!.attributes.find((a) => a.kind === 'rtpmap' && String(a.payloadType) === f) ?? f).map((a) => (typeof a === 'string' ? `static ${a}` : a.kind === 'rtpmap' ? a.encodingName.toUpperCase() : ''));
+    const offered = names(offer, offer.media[0]!.formats);
+    // baresip offers more than we have, PCMU and PCMA behind the others.
+    assert.ok(offered.length > 3, `baresip offered ${offered.join(' ')}`);
+    assert.ok(offered.indexOf('PCMU') > 0, `baresip offered ${offered.join(' ')}`);
+    const common = offered.filter((n) => ['PCMU', 'PCMA', 'TELEPHONE-EVENT'].includes(n));
+    assert.equal(names(answer, answer.media[0]!.formats), common, 'our answer: the formats in common, in the order of the offer');
+    assert.equal(answer.media[0]!.formats, offer.media[0]!.formats.filter((f, i) => common.includes(offered[i]!)), 'with the offer\'s payload type numbers');
+    assert.is(answer.media[0]!.port, media.port);
+    assert.is(directionOf(answer, answer.media[0]!), 'sendrecv');
+    assert.ok(media.packets >= 5, 'baresip sent PCMU, the first format of our answer');
+  } finally {
+    await stopBaresip(b);
+    await stop(uas);
+    await media.close();
+  }
+});
 
 test.run();
