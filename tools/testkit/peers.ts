@@ -29,6 +29,7 @@ export const PEERS = {
   // baresip-core has the binary and every module the tests load (g711, aufile, ctrl_tcp); the baresip metapackage adds GUI and video ones.
   baresip: { title: 'baresip', command: 'baresip', packages: ['baresip-core'], install: 'apt-get install -y baresip-core (or: npm run peers)' },
   ffmpeg: { title: 'ffmpeg', command: 'ffmpeg', packages: ['ffmpeg'], install: 'apt-get install -y ffmpeg (or: npm run peers)' },
+  tshark: { title: 'tshark', command: 'tshark', packages: ['tshark'], install: 'apt-get install -y tshark (or: npm run peers)' },
   corpus: {
     title: 'the RFC sample corpus',
     env: 'RFC_CORPUS',
