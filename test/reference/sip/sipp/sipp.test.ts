@@ -18,28 +18,23 @@ import { alive, CLI, freePort, ROOT, sippCounters, start, startOurUas, stop, typ
 
 const test = peerSuite('SIPp interop', ['sipp']);
 
-// @tests RFC3261 P83L15-P83L17, P85L22-P85L24, P91L18-P91L26
-test('sipp -sn uac: 500 calls against our UAS, 0 failed', async () => {
+/**
+ * Our uas (with `uasArgs`) on a free port and SIPp (with `sippArgs(dir)`, run
+ * in a fresh directory `dir` for its files) against it; `check` reads the
+ * outcome. Both are stopped and gone afterwards.
+ */
+async function sippAgainstOurUas(uasArgs: string[], sippArgs: (dir: string) => string[], check: (sipp: Running, code: number, dir: string, errors: string) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sipp-uac-'));
   let uas: Running | undefined;
   let sipp: Running | undefined;
   try {
     const uasPort = await freePort();
     const sippPort = await freePort();
-    uas = await startOurUas(uasPort);
-    sipp = start(
-      'sipp',
-      ['-sn', 'uac', `127.0.0.1:${uasPort}`, '-i', '127.0.0.1', '-p', String(sippPort), '-m', '500', '-r', '50', '-l', '50',
-        '-nostdin', '-timeout', '90s', '-trace_stat', '-stf', join(dir, 'stat.csv'), '-trace_err', '-error_file', join(dir, 'errors.log')],
-      { cwd: dir },
-    );
+    uas = await startOurUas(uasPort, uasArgs);
+    sipp = start('sipp', [`127.0.0.1:${uasPort}`, '-i', '127.0.0.1', '-p', String(sippPort), '-nostdin', '-trace_err', '-error_file', join(dir, 'errors.log'), ...sippArgs(dir)], { cwd: dir });
     const code = await sipp.exited;
-    const { successful, failed } = sippCounters(sipp.stdout());
-    const counters = { successful, failed };
-    const errors = readdirSync(dir).includes('errors.log') ? readFileSync(join(dir, 'errors.log'), 'utf8').slice(0, 2000) : '';
-    assert.equal(counters, { successful: 500, failed: 0 }, `sipp screen:\n${sipp.stdout().slice(-3000)}\nerrors:\n${errors}`);
-    assert.is(code, 0, 'sipp exits 0 when every call succeeded');
-    assert.ok(readFileSync(join(dir, 'stat.csv'), 'utf8').includes('SuccessfulCall'), 'sipp wrote its statistics file');
+    const errors = readdirSync(dir).includes('errors.log') ? readFileSync(join(dir, 'errors.log'), 'utf8').slice(0, 3000) : '';
+    check(sipp, code, dir, errors);
   } finally {
     await stop(sipp);
     await stop(uas);
@@ -47,6 +42,17 @@ test('sipp -sn uac: 500 calls against our UAS, 0 failed', async () => {
   }
   assert.not.ok(alive(sipp?.child.pid), 'sipp is gone');
   assert.not.ok(alive(uas?.child.pid), 'our uas is gone');
+}
+
+// @tests RFC3261 P83L15-P83L17, P85L22-P85L24, P91L18-P91L26
+test('sipp -sn uac: 500 calls against our UAS, 0 failed', async () => {
+  await sippAgainstOurUas([], (dir) => ['-sn', 'uac', '-m', '500', '-r', '50', '-l', '50', '-timeout', '90s', '-trace_stat', '-stf', join(dir, 'stat.csv')], (sipp, code, dir, errors) => {
+    const { successful, failed } = sippCounters(sipp.stdout());
+    const counters = { successful, failed };
+    assert.equal(counters, { successful: 500, failed: 0 }, `sipp screen:\n${sipp.stdout().slice(-3000)}\nerrors:\n${errors}`);
+    assert.is(code, 0, 'sipp exits 0 when every call succeeded');
+    assert.ok(readFileSync(join(dir, 'stat.csv'), 'utf8').includes('SuccessfulCall'), 'sipp wrote its statistics file');
+  });
 });
 
 // @tests RFC3261 P78L33-P78L35, P82L29-P82L35, P90L37-P90L44
@@ -78,19 +84,8 @@ test('npm run sip -- call against sipp -sn uas: answered, BYE answered 200, exit
 // @tests RFC3261 P88L37-P88L42, P80L1-P80L4
 // @tests RFC3264 P13L19-P13L24, P17L29-P17L41
 test('SIPp offers, holds (sendonly) and resumes (sendrecv) against our uas: answers sendrecv, recvonly, sendrecv; one session id, versions v, v+1, v+2', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sipp-hold-'));
-  let uas: Running | undefined;
-  let sipp: Running | undefined;
-  try {
-    const uasPort = await freePort();
-    const sippPort = await freePort();
-    uas = await startOurUas(uasPort, ['--port', '40000', '--codecs', 'PCMA,PCMU']);
-    sipp = start('sipp', [
-      `127.0.0.1:${uasPort}`, '-sf', join(ROOT, 'test/reference/sip/scenarios/reinvite-hold.xml'), '-s', 'service', '-i', '127.0.0.1', '-p', String(sippPort),
-      '-m', '1', '-nostdin', '-timeout', '30s', '-trace_err', '-error_file', join(dir, 'errors.log'), '-trace_logs', '-log_file', join(dir, 'log.txt'),
-    ]);
-    const code = await sipp.exited;
-    const errors = readdirSync(dir).includes('errors.log') ? readFileSync(join(dir, 'errors.log'), 'utf8').slice(0, 3000) : '';
+  const scenario = join(ROOT, 'test/reference/sip/scenarios/reinvite-hold.xml');
+  await sippAgainstOurUas(['--port', '40000', '--codecs', 'PCMA,PCMU'], (dir) => ['-sf', scenario, '-s', 'service', '-m', '1', '-timeout', '30s', '-trace_logs', '-log_file', join(dir, 'log.txt')], (sipp, code, dir, errors) => {
     assert.is(code, 0, `sipp exit ${code}; its directions checks or the call failed:\n${errors}\n${sipp.stdout().slice(-2000)}`);
     assert.equal(sippCounters(sipp.stdout()).successful, 1);
     // The o= line of each answer, as SIPp logged it: <username> <sess-id> <version> IN IP4 <address>.
@@ -101,13 +96,7 @@ test('SIPp offers, holds (sendonly) and resumes (sendrecv) against our uas: answ
     const v = origins[0]!.version;
     assert.equal(origins.map((o) => o.version - v), [0n, 1n, 2n]);
     assert.equal(origins.map((o) => o.address), ['127.0.0.1', '127.0.0.1', '127.0.0.1']);
-  } finally {
-    await stop(sipp);
-    await stop(uas);
-    rmSync(dir, { recursive: true, force: true });
-  }
-  assert.not.ok(alive(sipp?.child.pid), 'sipp is gone');
-  assert.not.ok(alive(uas?.child.pid), 'our uas is gone');
+  });
 });
 
 test.run();

@@ -4,6 +4,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { parse, type Message, type Request, type Response } from '../../../../reference/sip/syntax/index.ts';
+import { UserAgent, type Call } from '../../../../reference/sip/ua/index.ts';
 
 export class Peer {
   readonly received: Message[] = [];
@@ -120,3 +121,26 @@ export function responseTo(req: Request, status: number, reason: string, fields:
 }
 
 export const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
+
+/**
+ * Two UserAgents on loopback: the callee accepts every INVITE, `call()` places
+ * one from the caller and resolves once both sides are confirmed; `close()`
+ * closes both.
+ */
+export async function twoAgents(): Promise<{ caller: UserAgent; callee: UserAgent; incoming: Call[]; call: () => Promise<{ call: Call; callee: Call }>; close: () => Promise<void> }> {
+  const callee = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
+  const caller = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
+  const incoming: Call[] = [];
+  callee.on('invite', (call: Call) => {
+    incoming.push(call);
+    call.accept();
+  });
+  const call = async () => {
+    const placed = caller.invite(`sip:callee@127.0.0.1:${callee.sentBy.port}`);
+    if (!(await placed.answered())) throw new Error(`the call failed: ${placed.status}`);
+    const answered = incoming.at(-1) as Call;
+    await new Promise((r) => (answered.state === 'Confirmed' ? r(null) : answered.once('confirmed', r)));
+    return { call: placed, callee: answered };
+  };
+  return { caller, callee, incoming, call, close: async () => { await caller.close(); await callee.close(); } };
+}

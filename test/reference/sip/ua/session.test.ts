@@ -12,7 +12,7 @@ import { directionOf } from '../../../../reference/sdp/description/direction.ts'
 import type { SessionDescription } from '../../../../reference/sdp/description/types.ts';
 import { cseq, tagOf, to, from, type Message, type Request } from '../../../../reference/sip/syntax/index.ts';
 import { UserAgent, type Call } from '../../../../reference/sip/ua/index.ts';
-import { settle, Peer, request, responseTo } from './peer.ts';
+import { settle, Peer, request, responseTo, twoAgents } from './peer.ts';
 
 /** An SDP from its lines, CRLF-ended. */
 const sdp = (...lines: string[]): string => lines.map((l) => `${l}\r\n`).join('');
@@ -180,17 +180,9 @@ test('re-INVITEs: hold (sendonly → recvonly), resume (sendrecv), the same offe
 
 // @tests RFC3264 P17L29-P17L36, P13L3-P13L7
 test('two UserAgents: hold and resume re-INVITEs, the answers recvonly then sendrecv; the offers\' versions 2 and 3', async () => {
-  const callee = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
-  const caller = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
+  const agents = await twoAgents();
   try {
-    const incoming: Call[] = [];
-    callee.on('invite', (call: Call) => {
-      incoming.push(call);
-      call.accept();
-    });
-    const call = caller.invite(`sip:callee@127.0.0.1:${callee.sentBy.port}`);
-    assert.ok(await call.answered());
-    await new Promise((r) => incoming[0]?.state === 'Confirmed' ? r(null) : incoming[0]?.once('confirmed', r));
+    const { call, callee } = await agents.call();
     const states: [string, bigint | undefined, string[]][] = [];
     const note = () => {
       const { local, remote } = call.session;
@@ -206,11 +198,10 @@ test('two UserAgents: hold and resume re-INVITEs, the answers recvonly then send
       ['sendonly', 2n, ['recvonly']],
       ['sendrecv', 3n, ['sendrecv']],
     ]);
-    assert.is(incoming[0]?.session.remote?.origin.sessionVersion, 3n);
+    assert.is(callee.session.remote?.origin.sessionVersion, 3n);
     assert.is(await call.bye(), 200);
   } finally {
-    await caller.close();
-    await callee.close();
+    await agents.close();
   }
 });
 

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { DigestServer, passwords } from '../../../../reference/auth/digest.ts';
 import { formatUri, tagOf, to, from, topVia, type Request } from '../../../../reference/sip/syntax/index.ts';
 import { UserAgent, type Call } from '../../../../reference/sip/ua/index.ts';
-import { settle, Peer, responseTo, SDP } from './peer.ts';
+import { settle, Peer, responseTo, SDP, twoAgents } from './peer.ts';
 
 async function setup() {
   const ua = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
@@ -209,17 +209,9 @@ test('two UserAgents: call, ACK, BYE; every table is empty afterwards', async ()
 
 // @tests RFC3261 P87L9-P87L11, P88L17-P88L19, P77L26-P77L28, P88L33-P88L35
 test('re-INVITE: next CSeq in the dialog, 200 with the same session, ACKed; a crossing re-INVITE gets 491', async () => {
-  const callee = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
-  const caller = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
+  const { callee, incoming, call: place, close } = await twoAgents();
   try {
-    const incoming: Call[] = [];
-    callee.on('invite', (call: Call) => {
-      incoming.push(call);
-      call.accept();
-    });
-    const call = caller.invite(`sip:callee@127.0.0.1:${callee.sentBy.port}`);
-    assert.ok(await call.answered());
-    await new Promise((r) => incoming[0]?.state === 'Confirmed' ? r(null) : incoming[0]?.once('confirmed', r));
+    const { call } = await place();
     const seq = call.dialog?.localSeq as number;
     assert.is(await call.reinvite(), 200);
     assert.is(call.dialog?.localSeq, seq + 1);
@@ -232,8 +224,7 @@ test('re-INVITE: next CSeq in the dialog, 200 with the same session, ACKed; a cr
     assert.is(await calleeReinvite, 491);
     assert.is(await call.bye(), 200);
   } finally {
-    await caller.close();
-    await callee.close();
+    await close();
   }
 });
 
