@@ -88,6 +88,17 @@ test('answer to an offer that does not parse: exit 1, file:line:col and the rule
   assert.match(r.stderr, /400 Bad Request/);
 });
 
+// @tests RFC3264 P5L15-P5L18
+test('an offer of two concatenated descriptions is no offer: exit 1 at the second v= (the parser refuses it)', () => {
+  const text = rfc4317.find((e) => e.section === '2.1' && e.label === 'Offer')!.text;
+  const two = file('two.sdp', text + text);
+  const lines = text.split('\r\n').length;
+  const r = sdp(['answer', two]);
+  assert.is(r.status, 1);
+  assert.is(r.stdout, '');
+  assert.match(r.stderr, new RegExp(`two\\.sdp:${lines}:1: error: RFC8866`));
+});
+
 test('bad usage exits 2 and says what is wrong; --help exits 0', () => {
   for (const [args, message] of [
     [['answer'], /answer takes one offer file/],
