@@ -34,12 +34,14 @@ export const compactFromSeconds = (s: number): number => Math.round(s * 65536) >
  * §6.4.1's round trip, in seconds: A (when the report block arrived, as the
  * middle 32 bits of NTP) less LSR less DLSR, modulo 2^32 so that a wrap of
  * the 16-bit seconds does not matter. Undefined when LSR is 0: the
- * receiver had no SR of ours to report on.
+ * receiver had no SR of ours to report on. The difference is read as signed:
+ * on a short path DLSR's rounding to 1/65536 s can make it a tick below zero,
+ * which is a round trip of 0, not of 18 hours.
  */
 // @implements RFC3550 P40L43-P41L1, P41L21-P41L25, P12L34-P12L38
 export function roundTrip(arrival: number, lsr: number, dlsr: number): number | undefined {
   if (lsr === 0) return undefined;
-  return ((arrival - lsr - dlsr) >>> 0) / 65536;
+  return Math.max(0, (arrival - lsr - dlsr) | 0) / 65536;
 }
 
 /** What pairs a sender's RTP clock with the wallclock: one sampling instant seen on both. */

@@ -98,6 +98,8 @@ test('Figure 2: the middle 32 bits of the SR time, and A - LSR - DLSR, give the 
   assert.is(roundTrip(a, lsr, dlsr), printed);
   assert.is(printed, 6.125);
   assert.is(roundTrip(a, 0, dlsr), undefined, 'no SR received: no round trip');
+  assert.is(roundTrip(a, lsr, a - lsr + 1), 0, 'DLSR rounded a tick past A: a round trip of 0, not 2^32 - 1 ticks');
+  assert.is(roundTrip(0x00010000, 0xffff0000, 0), 2, 'the 16-bit seconds wrap between LSR and A');
   // 10 Nov 1995 11:33:25.125 UTC, as the figure says
   assert.equal(ntpFromUnixMs(Date.UTC(1995, 10, 10, 11, 33, 25, 125)), { seconds: ntpSec, fraction: ntpFrac });
   assert.is(NTP_UNIX_OFFSET, 2208988800);
