@@ -46,6 +46,8 @@ export class Call extends EventEmitter {
   offerAnswer: OfferAnswer = startOfferAnswer();
   /** UAS: the answer to the INVITE's offer, made when it arrived, sent in the 2xx. */
   answer: SessionDescription | undefined;
+  /** UAC: the dialog (key) of the provisional response that brought the answer, if one did. */
+  answerFrom: string | undefined;
   /** The streams the latest offer/answer exchange settled, from our side. */
   streams: NegotiatedStream[] | undefined;
 

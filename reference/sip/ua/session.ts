@@ -24,6 +24,7 @@ import {
   OfferAnswerStateError,
   processAnswer,
   resume,
+  startOfferAnswer,
   type Capabilities,
   type NegotiatedStream,
   type OfferAnswer,
@@ -144,6 +145,16 @@ export function receiveAnswer(state: OfferAnswer, body: Uint8Array | undefined):
   const checked = processAnswer(state.offer, read.description);
   if (!checked.ok) return refused(`${checked.rule}: ${checked.reason}`);
   return { ok: true, state: offerAnswerStep(state, { type: 'receiveAnswer', answer: read.description }), answer: read.description, streams: checked.streams, warnings: read.warnings };
+}
+
+/**
+ * The machine of a dialog that starts from an offer already sent (the INVITE's,
+ * `offer`) and is answered on its own: another fork's.
+ */
+export function offerAgain(offer: Uint8Array): OfferAnswer {
+  const read = readSdp(offer);
+  if (!read.ok) throw new Error(`our own offer does not parse: ${read.reason}`);
+  return offerAnswerStep(startOfferAnswer(), { type: 'sendOffer', offer: read.description });
 }
 
 /** The peer refused our offer (a non-2xx final response, 491 included): the session stays as it was. */

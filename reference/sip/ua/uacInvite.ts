@@ -17,7 +17,7 @@ import { buildAck2xx, createUacRequest, nextHop } from './uac.ts';
 import { bye, sendBye } from './uacCore.ts';
 import { allowedMethods } from './uas.ts';
 import { startOfferAnswer } from '../../sdp/offerAnswer/index.ts';
-import { answerInAck, receiveAnswer, offerRefused, sendOffer, sessionBody } from './session.ts';
+import { answerInAck, offerAgain, receiveAnswer, offerRefused, sendOffer, sessionBody } from './session.ts';
 
 export interface InviteOptions {
   from?: string;
@@ -89,6 +89,14 @@ function inviteResponse(core: Core, call: Call, request: Request, response: Resp
       call.dialog = Dialog.asUac(request, response);
       core.calls.set(call.dialog.key, call);
     }
+    // The first session description received is the answer, a provisional's
+    // included (that same answer may come again in the 2xx, and is ignored there).
+    // @implements RFC3261 P80L4-P80L7
+    const sdp = sessionBody(response);
+    if (sdp !== undefined && call.offerAnswer.state === 'HaveLocalOffer' && createsDialog(request, response)) {
+      call.answerFrom = dialogKey(uacDialogId(response));
+      takeAnswer(core, call, sdp, `${status} response`);
+    }
     call.emit('progress', response);
     return;
   }
@@ -98,6 +106,7 @@ function inviteResponse(core: Core, call: Call, request: Request, response: Resp
   }
   core.owner.log(`INVITE ${callId(request)} -> ${status} ${response.reason}`);
   // §8.1.3.5: a challenge is answered once.
+  // @implements RFC3261 P45L15-P45L18
   if ((status === 401 || status === 407) && credentials !== undefined && !cancelling(call)) {
     const retried = retryWithCredentials(request, response, credentials);
     if (retried !== undefined) {
@@ -179,30 +188,47 @@ function inviteAnswered(core: Core, call: Call, request: Request, response: Resp
 }
 
 /**
- * The call's first 2xx: the answer to the INVITE's offer, or the offer (our
+ * The call's first 2xx: the answer to the INVITE's offer (unless a
+ * provisional response of the same dialog brought it), or the offer (our
  * INVITE had none) whose answer goes in the ACK. `ok` false: no session.
  */
-// @exception RFC3261 P80L6-P80L9: bodies of provisional responses are not read (there are no reliable provisionals here); the 2xx's session description is taken as the answer.
 function callSession(core: Core, call: Call, response: Response): { ok: boolean; answer?: string } {
-  const what = `INVITE ${callId(call.invite)}`;
+  const offer = sessionBody(call.invite);
+  if (offer !== undefined && call.offerAnswer.state !== 'HaveLocalOffer') {
+    // The answer came in a provisional response of this dialog: what the 2xx carries is ignored.
+    // @implements RFC3261 P80L6-P80L9
+    if (call.answerFrom === dialogKey(uacDialogId(response))) return { ok: call.session.remote !== undefined };
+    // It came in another early dialog: this one is an exchange of its own, from the same offer.
+    // @implements RFC3261 P79L34-P79L36
+    call.offerAnswer = offerAgain(offer);
+    call.streams = undefined;
+  }
   if (call.offerAnswer.state === 'HaveLocalOffer') {
     // @implements RFC3261 P80L1-P80L4
-    const answered = receiveAnswer(call.offerAnswer, sessionBody(response));
-    call.offerAnswer = answered.state;
-    if (!answered.ok) {
-      core.owner.log(`${what}: the 2xx has no usable answer (${answered.reason}), sending BYE`);
-      return { ok: false };
-    }
-    for (const warning of answered.warnings) core.owner.log(`${what} answer: ${warning}`);
-    call.streams = answered.streams;
-    return { ok: true };
+    return { ok: takeAnswer(core, call, sessionBody(response), '2xx') };
   }
+  const what = `INVITE ${callId(call.invite)}`;
   // @implements RFC3261 P82L35-P82L37
   const answered = answerInAck(call.offerAnswer, sessionBody(response), core.media);
   call.offerAnswer = answered.state;
   if (!answered.ok) core.owner.log(`${what}: the 2xx's offer is not acceptable (${answered.reason}), sending BYE`);
   else call.streams = answered.streams;
   return { ok: answered.ok, answer: answered.body };
+}
+
+/** The answer to our offer in a response to the INVITE, taken (true) or refused with the reason logged. */
+function takeAnswer(core: Core, call: Call, body: Uint8Array | undefined, where: string): boolean {
+  const what = `INVITE ${callId(call.invite)}`;
+  // @implements RFC3261 P80L6-P80L7
+  const answered = receiveAnswer(call.offerAnswer, body);
+  call.offerAnswer = answered.state;
+  if (!answered.ok) {
+    core.owner.log(`${what}: the ${where} has no usable answer (${answered.reason}): no session`);
+    return false;
+  }
+  for (const warning of answered.warnings) core.owner.log(`${what} answer: ${warning}`);
+  call.streams = answered.streams;
+  return true;
 }
 
 /** A 2xx of another fork, to be hung up: its offer (when our INVITE had none) is still answered in its ACK. */

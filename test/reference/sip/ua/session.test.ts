@@ -241,6 +241,40 @@ test('OPTIONS: the body states our capabilities (RFC 3264 §9): port 0, t=0 0, e
   }
 });
 
+// @tests RFC3261 P80L4-P80L9, P79L34-P79L36, P83L7-P83L9
+test('the first session description received is the answer: a 183\'s, the 2xx\'s then ignored; from another fork\'s early dialog the 2xx\'s is taken; a broken one ends the call with BYE', async () => {
+  const ua = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
+  const peer = await Peer.open();
+  const answer = (port: number, ...extra: string[]) => sdp('v=0', 'o=bob 300 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', `m=audio ${port} RTP/AVP 0`, ...extra);
+  const contact = [`Contact: <sip:bob@127.0.0.1:${peer.port}>`];
+  /** A call that gets a 183 (tag `early`, body `first`) then a 200 (tag `final`, body `second`); the call and its ACK. */
+  const place = async (early: string, first: string, final: string, second: string) => {
+    const call = ua.invite(`sip:bob@127.0.0.1:${peer.port}`);
+    const invite = await peer.request('INVITE');
+    await peer.send(responseTo(invite, 183, 'Session Progress', { toTag: early, body: first, extra: contact }), ua.sentBy.port);
+    await new Promise((r) => call.once('progress', r));
+    await peer.send(responseTo(invite, 200, 'OK', { toTag: final, body: second, extra: contact }), ua.sentBy.port);
+    const ack = await peer.request('ACK');
+    return { call, ack };
+  };
+  try {
+    const same = await place('t1', answer(5000), 't1', answer(6000));
+    assert.is(same.call.session.remote?.media[0]?.port, 5000, 'the 183\'s answer, not the 2xx\'s');
+    assert.equal(same.call.streams?.[0]?.remote, { address: '127.0.0.1', port: 5000 });
+    assert.is(same.ack.body.length, 0);
+    const forked = await place('t2', answer(5000), 't3', answer(7000));
+    assert.is(forked.call.session.remote?.media[0]?.port, 7000, 'the dialog of the 2xx has its own exchange');
+    // An answer with two m= lines to a one-stream offer breaks RFC 3264 §6: no session, BYE after the ACK.
+    const broken = await place('t4', answer(5000, 'm=audio 5002 RTP/AVP 0'), 't4', answer(5000));
+    const bye = await peer.request('BYE');
+    assert.is(bye.headers.get('Call-ID'), broken.ack.headers.get('Call-ID'));
+    assert.is(broken.call.session.remote, undefined);
+  } finally {
+    await peer.close();
+    await ua.close();
+  }
+});
+
 /** A UA (on `clock`) calling the peer, or called by it; the call confirmed, the peer's dialog fields known. */
 async function confirmedCall(clock: FakeClock, role: 'UAC' | 'UAS') {
   const { ua, peer, port, calls, close } = await setup({ clock });
