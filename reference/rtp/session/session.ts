@@ -16,6 +16,7 @@ import type { Clock, TimerHandle } from '../../clock.ts';
 import { DropCounts } from '../packet/drops.ts';
 import { parseRtp, serializeRtp, type HeaderExtension, type RtpDropReason, type RtpPacket } from '../packet/rtp.ts';
 import { parseCompound } from '../rtcp/compound.ts';
+import { isRtcp, MUXED_RESERVED_PAYLOAD_TYPES } from '../rtcp/mux.ts';
 import type { RtcpDropReason } from '../rtcp/header.ts';
 import { middle32, ntpFromUnixMs, roundTrip, type ClockPairing } from '../rtcp/ntp.ts';
 import { perSessionCname } from '../rtcp/cname.ts';
@@ -64,6 +65,8 @@ export interface SessionOptions {
   maxSources?: number;
   /** Report blocks per compound (what fits the MTU); more sources are reported round-robin. Default 31. */
   maxReportBlocks?: number;
+  /** RTP and RTCP share one port (RFC 5761): `receive` tells them apart, and payload types 64-95 are refused. */
+  rtcpMux?: boolean;
 }
 
 /** One source as its RTCP reception report sees it. */
@@ -120,6 +123,10 @@ export class RtpSession {
 
   constructor(options: SessionOptions) {
     this.#o = options;
+    const { first, last } = MUXED_RESERVED_PAYLOAD_TYPES;
+    const clash = [...options.payloadTypes.keys()].filter((pt) => pt >= first && pt <= last);
+    // @implements RFC5761 P5L35-P5L38, P6L47-P6L48
+    if (options.rtcpMux && clash.length) throw new RangeError(`RTP session: payload type ${clash.join(', ')} with RTP and RTCP on one port; ${first}-${last} MUST NOT be used (RFC 5761 §4)`);
     // @implements RFC3550 P86L11-P86L14, P16L12-P16L15
     const start = streamStart();
     this.ssrc = options.ssrc ?? start.ssrc;
@@ -232,7 +239,15 @@ export class RtpSession {
 
   // --- receiving RTP ------------------------------------------------------------
 
-  /** Data and control come in apart: RTP on one port, RTCP on another (or told apart by the caller, RFC 5761). */
+  /** A datagram from the one port RTP and RTCP share (rtcpMux): RTCP by its packet type, else RTP. */
+  // @implements RFC5761 P7L9-P7L12
+  receive(bytes: Uint8Array, from: string): void {
+    if (!this.#o.rtcpMux) throw new Error('RTP session: receive() is for RTP and RTCP on one port; this session was not made with rtcpMux (RFC 5761)');
+    if (isRtcp(bytes)) this.receiveRtcp(bytes, from);
+    else this.receiveRtp(bytes, from);
+  }
+
+  /** Data and control come in apart: RTP on one port, RTCP on another (or on one port through `receive`). */
   // @implements RFC3550 P19L37-P19L39
   receiveRtp(bytes: Uint8Array, from: string): RtpPacket | undefined {
     const parsed = parseRtp(bytes);
@@ -268,7 +283,9 @@ export class RtpSession {
     if (newMember || newSender) this.#event({ type: 'rtp', tc: this.#tc(), newMember, newSender });
     // @implements RFC3550 P31L12-P31L13, P35L29-P35L30
     for (const c of p.csrc) {
-      if (c === this.ssrc || this.table.entries.has(c) || this.table.entries.size >= (this.#o.maxSources ?? 1000)) continue;
+      const known = this.table.entries.get(c);
+      if (known) known.lastHeard = now;
+      if (c === this.ssrc || known || this.table.entries.size >= (this.#o.maxSources ?? 1000)) continue;
       this.table.entries.set(c, { ...newEntry(c, now), member: true });
       this.#event({ type: 'rtp', tc: this.#tc(), newMember: true, newSender: false });
     }

@@ -56,6 +56,10 @@ export const newEntry = (ssrc: number, now: number): Source => ({
 
 export type Kind = 'rtp' | 'rtcp';
 
+/** The conflicting addresses kept at most: memory stays bounded whatever arrives. */
+// @implements RFC3550 P62L22-P62L24
+export const MAX_CONFLICTING = 64;
+
 /** §8.2's verdicts; the four conflicts abort the packet or element. */
 export type SourceVerdict = 'new' | 'known' | 'moved' | 'third-party-collision' | 'third-party-loop' | 'own-loop' | 'own-collision';
 
@@ -134,6 +138,8 @@ export class SourceTable {
       return { verdict: 'own-loop' };
     }
     this.counts.ownCollisions++;
+    // The list stays short (§8.2 expects it usually empty): past its bound the stalest address goes.
+    if (this.conflicting.size >= MAX_CONFLICTING) this.conflicting.delete([...this.conflicting].sort((a, b) => a[1] - b[1])[0][0]);
     this.conflicting.set(key, l.now);
     return { verdict: 'own-collision' };
   }

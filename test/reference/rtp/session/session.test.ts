@@ -204,4 +204,44 @@ test('an SR carries the sender information; its RTP timestamp follows the media 
   assert.ok(middle32({ seconds: sr.sender.ntpSeconds, fraction: sr.sender.ntpFraction }) !== 0);
 });
 
+// @tests RFC5761 P7L9-P7L12, P5L35-P5L38
+test('rtcpMux: one port for both, told apart by packet type; payload types 64-95 refused', () => {
+  const clock = new FakeClock();
+  assert.throws(() => session(clock, { rtcpMux: true, payloadTypes: new Map([[0, 8000], [72, 8000]]) }), /payload type 72 .*MUST NOT/);
+  const { s } = session(clock, { rtcpMux: true });
+  for (let k = 1; k <= 3; k++) s.receive(rtpFrom(9, k), '127.0.0.1:5000');
+  s.receive(serializeCompound([{ type: 'RR', ssrc: 9, reports: [], extension: new Uint8Array() }, { type: 'SDES', chunks: [{ ssrc: 9, items: [{ type: CNAME, text: 'nine' }] }] }]), '127.0.0.1:5000');
+  const nine = s.stats().find((x) => x.ssrc === 9)!;
+  assert.equal([nine.packets, nine.cname], [2, 'nine']);
+  assert.throws(() => session(clock).s.receive(rtpFrom(9, 1), '127.0.0.1:5000'), /not made with rtcpMux/);
+});
+
+// @tests RFC3550 P62L17-P62L24
+test('§8.2: the list of conflicting addresses stays bounded whatever arrives', () => {
+  const clock = new FakeClock();
+  const { s } = session(clock);
+  for (let port = 1; port <= 500; port++) s.receiveRtp(rtpFrom(s.ssrc, port), `127.0.0.1:${port}`);
+  assert.ok(s.table.conflicting.size <= 64, `${s.table.conflicting.size} addresses kept`);
+  assert.is(s.counts.collisions, 500);
+});
+
+// @tests RFC3550 P31L12-P31L13
+test('CSRCs of valid packets are members, kept alive while they keep appearing', () => {
+  const clock = new FakeClock();
+  const { s } = session(clock, { random: () => 0.5 });
+  s.start();
+  const mixed = (seq: number) => serializeRtp({ marker: false, payloadType: 0, sequenceNumber: seq, timestamp: seq * 160, ssrc: 50, csrc: [51, 52], payload: new Uint8Array(160), padding: 0 });
+  for (let k = 1; k <= 2000; k++) {
+    clock.advance(20);
+    s.receiveRtp(mixed(k), '127.0.0.1:5000');
+  }
+  const first = s.table.entries.get(51);
+  clock.advance(20);
+  s.receiveRtp(mixed(2001), '127.0.0.1:5000');
+  assert.is(s.table.entries.get(51), first, 'the same entry, never timed out and made again');
+  assert.is(first?.lastHeard, clock.now(), 'heard in the last packet');
+  assert.ok(s.table.entries.get(52)?.member);
+  assert.is(s.timing?.state === 'Reporting' && s.timing.members, 4);
+});
+
 test.run();
