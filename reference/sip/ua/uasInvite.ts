@@ -274,7 +274,13 @@ export function receiveReinvite(core: Core, request: Request, transaction: Serve
     body = sent.body;
   } else {
     // A re-INVITE without an offer asks for ours: in the 2xx, answered in the ACK.
+    // None while an offer of ours awaits its answer (in an ACK still to come).
     // @implements RFC3261 P87L1-P87L3
+    // @implements RFC3264 P4L34-P4L36
+    if (call.offerAnswer.state !== 'Stable') {
+      respond(core, transaction, createResponse(request, 491));
+      return;
+    }
     const sent = sendOffer(call.offerAnswer, core.media);
     call.offerAnswer = sent.state;
     body = sent.body;

@@ -178,6 +178,34 @@ test('re-INVITEs: hold (sendonly → recvonly), resume (sendrecv), the same offe
   }
 });
 
+// @tests RFC3261 P87L1-P87L3, P80L11-P80L14
+// @tests RFC3264 P4L34-P4L36
+test('a re-INVITE without an offer: our offer in the 200 (the version one more), its answer in the ACK; another meanwhile gets 491', async () => {
+  const { peer, port, calls, close } = await setup();
+  try {
+    const fields = { callId: 'ask@peer', fromTag: 'a1' };
+    await peer.send(request('INVITE', peer.port, port, { ...fields, cseq: 1, body: offer(1, ...AUDIO) }), port);
+    const ok = await peer.response(200, 'INVITE');
+    await peer.send(request('ACK', peer.port, port, { ...fields, cseq: 1, toTag: tagOf(to(ok)) }), port);
+    await peer.send(inDialog('INVITE', peer, port, ok, fields, 2), port);
+    const asked = await peer.next((m) => m.type === 'response' && m.status === 200 && cseq(m).seq === 2);
+    const ours = body(asked);
+    assert.is(ours.origin.sessionId, body(ok).origin.sessionId);
+    assert.is(ours.origin.sessionVersion, body(ok).origin.sessionVersion + 1n);
+    assert.is(calls[0]?.offerAnswer.state, 'HaveLocalOffer');
+    // Before the ACK with the answer, a re-INVITE asking for another offer is refused.
+    await peer.send(inDialog('INVITE', peer, port, ok, fields, 3), port);
+    await peer.response(491, 'INVITE');
+    await peer.send(inDialog('ACK', peer, port, ok, fields, 2, offer(2, 'm=audio 4000 RTP/AVP 8', 'a=rtpmap:8 PCMA/8000')), port);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.is(calls[0]?.offerAnswer.state, 'Stable');
+    assert.is(calls[0]?.session.remote?.origin.sessionVersion, 2n);
+    assert.equal(calls[0]?.streams?.[0]?.send.map((f) => f.encodingName), ['PCMA']);
+  } finally {
+    await close();
+  }
+});
+
 // @tests RFC3264 P17L29-P17L36, P13L3-P13L7
 test('two UserAgents: hold and resume re-INVITEs, the answers recvonly then sendrecv; the offers\' versions 2 and 3', async () => {
   const agents = await twoAgents();
