@@ -123,11 +123,15 @@ export function sendBye(core: Core, dialog: Dialog): Promise<number> {
  * is tried again after a random delay. Resolves with this attempt's final
  * status; the call emits 'reinvited' (status, retry) for each attempt's.
  */
+// @exception RFC3261 P89L23-P89L26: this UA's re-INVITEs always carry an offer, so it never answers one in the ACK of a re-INVITE's 2xx.
 export function reinvite(core: Core, call: Call, change: Change = 'offer', retry = false): Promise<number> {
   const dialog = call.dialog;
   if (dialog === undefined || call.state !== 'Confirmed') throw new Error('a re-INVITE needs a confirmed dialog (RFC 3261 §14)');
   // @implements RFC3261 P87L23-P87L25, P87L27-P87L29
   if (call.reinviting) throw new Error('a re-INVITE is already in progress on this dialog (RFC 3261 §14.1)');
+  // Nor while a re-INVITE received is unfinished: our offer in its 2xx awaits the ACK.
+  // @implements RFC3261 P87L31-P87L33
+  if (call.offerAnswer.state !== 'Stable') throw new Error(`an offer/answer exchange is under way on this dialog (${call.offerAnswer.state}): the re-INVITE waits for it (RFC 3261 §14.1)`);
   // A modification asked for now replaces one waiting for its retry.
   const waiting = core.retries.get(call);
   if (waiting !== undefined) core.clock.clearTimer(waiting);

@@ -192,6 +192,7 @@ function inviteAnswered(core: Core, call: Call, request: Request, response: Resp
  * provisional response of the same dialog brought it), or the offer (our
  * INVITE had none) whose answer goes in the ACK. `ok` false: no session.
  */
+// @implements RFC3261 P80L28-P80L32
 function callSession(core: Core, call: Call, response: Response): { ok: boolean; answer?: string } {
   const offer = sessionBody(call.invite);
   if (offer !== undefined && call.offerAnswer.state !== 'HaveLocalOffer') {

@@ -153,7 +153,7 @@ export function endUasAttempt(core: Core, call: Call, status: number): void {
  */
 function refusalResponse(core: Core, request: Request, refusal: Refusal, toTag?: string): Response {
   const headers: [string, string][] = [];
-  // @implements RFC3261 P85L17-P85L18, P180L40-P180L43
+  // @implements RFC3261 P85L17-P85L18, P89L1-P89L3, P180L40-P180L43
   if (refusal.warning !== undefined) headers.push(['Warning', `${refusal.warning.code} ${formatHost(core.sentBy.host)}:${core.sentBy.port} ${quote(refusal.warning.text.replace(/[\r\n]+/g, ' '))}`]);
   // A reason phrase takes no quote, angle bracket and the like: those become '; the Warning has the text as it is.
   const reason = refusal.status === 400 ? `Bad Request: ${refusal.reason}`.replace(/["<>#{}|\\^`\[\]%\r\n]/g, "'").slice(0, 120) : undefined;
@@ -281,6 +281,9 @@ export function receiveReinvite(core: Core, request: Request, transaction: Serve
       respond(core, transaction, createResponse(request, 491));
       return;
     }
+    // Our offer is every codec we have, as for a new call, made as a modification
+    // of the session (the same o=, slots kept): it overlaps what we sent before.
+    // @implements RFC3261 P89L14-P89L22
     const sent = sendOffer(call.offerAnswer, core.media);
     call.offerAnswer = sent.state;
     body = sent.body;
@@ -297,7 +300,14 @@ export function receiveReinvite(core: Core, request: Request, transaction: Serve
     core.clock,
     core.timers,
     () => void core.transport.sendResponse(response, origin).catch(() => {}),
-    () => core.awaitingAck.delete(leg),
+    // No ACK within 64*T1: as for the first INVITE, the session ends with a BYE.
+    // @implements RFC3261 P89L5-P89L6
+    () => {
+      core.awaitingAck.delete(leg);
+      core.reinviteAcks.delete(dialog.key);
+      core.owner.log(`re-INVITE ${callId(request)}: no ACK for the 2xx within 64*T1, sending BYE`);
+      if (call.state === 'Confirmed') void bye(core, call);
+    },
   );
   core.awaitingAck.set(leg, { answer: response, accepted });
   // The ACK of a re-INVITE carries the dialog ID and the re-INVITE's CSeq number.

@@ -206,6 +206,29 @@ test('a re-INVITE without an offer: our offer in the 200 (the version one more),
   }
 });
 
+// @tests RFC3261 P89L5-P89L6
+test('a re-INVITE\'s 2xx with no ACK within 64*T1: the UA hangs up with BYE', async () => {
+  const clock = new FakeClock();
+  const { peer, port, calls, close } = await setup({ clock });
+  try {
+    const fields = { callId: 'noack2@peer', fromTag: 'n2' };
+    await peer.send(request('INVITE', peer.port, port, { ...fields, cseq: 1, body: offer(1, ...AUDIO) }), port);
+    const ok = await peer.response(200, 'INVITE');
+    await peer.send(request('ACK', peer.port, port, { ...fields, cseq: 1, toTag: tagOf(to(ok)) }), port);
+    await peer.send(inDialog('INVITE', peer, port, ok, fields, 2, offer(2, ...AUDIO)), port);
+    await peer.next((m) => m.type === 'response' && m.status === 200 && cseq(m).seq === 2);
+    clock.advance(64 * 500 - 1);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(peer.received.filter((m) => m.type === 'request'), [], 'no BYE before 64*T1');
+    clock.advance(1);
+    const bye = await peer.request('BYE');
+    assert.is(bye.headers.get('Call-ID'), 'noack2@peer');
+    assert.is(calls[0]?.state, 'Ended');
+  } finally {
+    await close();
+  }
+});
+
 // @tests RFC3264 P17L29-P17L36, P13L3-P13L7
 test('two UserAgents: hold and resume re-INVITEs, the answers recvonly then sendrecv; the offers\' versions 2 and 3', async () => {
   const agents = await twoAgents();
