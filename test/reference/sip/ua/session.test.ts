@@ -38,6 +38,14 @@ async function setup(options: { clock?: FakeClock } = {}) {
   return { ua, peer, port, calls, close: async () => { await peer.close(); await ua.close(); await settle(); } };
 }
 
+/** The peer calls the UA (CSeq 1, our audio offer), gets the 200 and ACKs it: the 200. */
+async function callUa(peer: Peer, port: number, fields: { callId: string; fromTag: string }): Promise<Message> {
+  await peer.send(request('INVITE', peer.port, port, { ...fields, cseq: 1, body: offer(1, ...AUDIO) }), port);
+  const ok = await peer.response(200, 'INVITE');
+  await peer.send(request('ACK', peer.port, port, { ...fields, cseq: 1, toTag: tagOf(to(ok)) }), port);
+  return ok;
+}
+
 /** The peer's in-dialog request to the UA, from the 2xx it got (the UA's To tag) and the fields of its INVITE. */
 function inDialog(method: string, peer: Peer, port: number, ok: Message, fields: { callId: string; fromTag: string }, seq: number, sdpBody = '') {
   return request(method, peer.port, port, { ...fields, toTag: tagOf(to(ok)), cseq: seq, body: sdpBody });
@@ -146,9 +154,7 @@ test('re-INVITEs: hold (sendonly → recvonly), resume (sendrecv), the same offe
   const { peer, port, close } = await setup();
   try {
     const fields = { callId: 'hold@peer', fromTag: 'h1' };
-    await peer.send(request('INVITE', peer.port, port, { ...fields, cseq: 1, body: offer(1, ...AUDIO) }), port);
-    const ok = await peer.response(200, 'INVITE');
-    await peer.send(request('ACK', peer.port, port, { ...fields, cseq: 1, toTag: tagOf(to(ok)) }), port);
+    const ok = await callUa(peer, port, fields);
     const first = body(ok);
     const seen: [bigint, string[]][] = [];
     const steps: [number, number, string[]][] = [
@@ -184,9 +190,7 @@ test('a re-INVITE without an offer: our offer in the 200 (the version one more),
   const { peer, port, calls, close } = await setup();
   try {
     const fields = { callId: 'ask@peer', fromTag: 'a1' };
-    await peer.send(request('INVITE', peer.port, port, { ...fields, cseq: 1, body: offer(1, ...AUDIO) }), port);
-    const ok = await peer.response(200, 'INVITE');
-    await peer.send(request('ACK', peer.port, port, { ...fields, cseq: 1, toTag: tagOf(to(ok)) }), port);
+    const ok = await callUa(peer, port, fields);
     await peer.send(inDialog('INVITE', peer, port, ok, fields, 2), port);
     const asked = await peer.next((m) => m.type === 'response' && m.status === 200 && cseq(m).seq === 2);
     const ours = body(asked);
@@ -212,9 +216,7 @@ test('a re-INVITE\'s 2xx with no ACK within 64*T1: the UA hangs up with BYE', as
   const { peer, port, calls, close } = await setup({ clock });
   try {
     const fields = { callId: 'noack2@peer', fromTag: 'n2' };
-    await peer.send(request('INVITE', peer.port, port, { ...fields, cseq: 1, body: offer(1, ...AUDIO) }), port);
-    const ok = await peer.response(200, 'INVITE');
-    await peer.send(request('ACK', peer.port, port, { ...fields, cseq: 1, toTag: tagOf(to(ok)) }), port);
+    const ok = await callUa(peer, port, fields);
     await peer.send(inDialog('INVITE', peer, port, ok, fields, 2, offer(2, ...AUDIO)), port);
     await peer.next((m) => m.type === 'response' && m.status === 200 && cseq(m).seq === 2);
     clock.advance(64 * 500 - 1);
