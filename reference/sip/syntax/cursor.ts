@@ -34,24 +34,14 @@ export const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0
  * lines, so errors can say where the fault is in the message.
  */
 export class Cursor {
-  // The fields are assigned by the constructor, not declared as class
-  // fields: defining them makes every construction of a subclass (Scanner,
-  // one per header value and per URI) about three times slower in V8.
-  declare pos: number;
-  declare readonly text: string;
-  declare readonly rule: string;
-  declare readonly base: number;
-  declare readonly line: number;
-  declare readonly col0: number;
-
-  constructor(text: string, rule: string, base = 0, line = 0, col0 = 1) {
-    this.text = text;
-    this.rule = rule;
-    this.base = base;
-    this.line = line;
-    this.col0 = col0;
-    this.pos = 0;
-  }
+  pos = 0;
+  constructor(
+    readonly text: string,
+    readonly rule: string,
+    readonly base = 0,
+    readonly line = 0,
+    readonly col0 = 1,
+  ) {}
 
   /** Throws the SipParseError naming `rule` at column `at` (of the text, and of the message when `line` is known). */
   fail(detail: string, rule = this.rule, at = this.pos): never {
