@@ -53,6 +53,7 @@ const LAYERS: Layer[] = [
   { name: 'rtp/dtmf', holds: ['reference/rtp/dtmf/'], below: ['rtp/packet'] },
   { name: 'rtp/media', holds: ['reference/rtp/media/'], below: [] },
   { name: 'sdp/cli', holds: ['reference/sdp/cli.ts', 'reference/sdp/commands.ts'], below: ['sdp/offerAnswer', 'cli'] },
+  { name: 'rtp/cli', holds: ['reference/rtp/cli.ts', 'reference/rtp/commands/'], below: ['rtp/session', 'rtp/profile', 'rtp/dtmf', 'rtp/media', 'sdp/offerAnswer', 'cli'] },
   { name: 'sip/syntax', holds: ['reference/sip/syntax/'], below: [] },
   { name: 'sip/transport', holds: ['reference/sip/transport/'], below: ['sip/syntax', 'clock', 'cli'] },
   { name: 'sip/transaction', holds: ['reference/sip/transaction/'], below: ['sip/transport'] },
