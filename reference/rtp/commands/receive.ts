@@ -45,7 +45,6 @@ interface Track {
   playout: PlayoutBuffer<RtpPacket>;
   dtmf: DtmfReceiver;
   digits: string;
-  senderReports: number;
   bye: boolean;
 }
 
@@ -95,6 +94,7 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
     const rtcpTo: Endpoint | undefined = peer && { host: peer.host, port: rtcpPort(peer.port) };
     const drops = new DropCounts<ReceiverDrop>();
     const tracks = new Map<number, Track>();
+    const senderReports = new Map<number, number>();
     const recording = new Recording(codec.clockRate, seconds * codec.clockRate);
     let origin: number | undefined; // when sample 0 of the recording plays (ms)
     const signalled = whenSignalled();
@@ -113,7 +113,7 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
         let t = tracks.get(packet.ssrc);
         if (!t) {
           if (tracks.size >= maxSources) return drops.count('source-limit', `SSRC ${hex(packet.ssrc)}: already ${tracks.size} sources (--max-sources)`);
-          t = { ssrc: packet.ssrc, from: source.rtpAddress ?? '', playout: new PlayoutBuffer<RtpPacket>({ clockRate: codec.clockRate, delayMs }), dtmf: dtmfReceiver(stream.events.allowed, stream.events.clockRate), digits: '', senderReports: 0, bye: false };
+          t = { ssrc: packet.ssrc, from: source.rtpAddress ?? '', playout: new PlayoutBuffer<RtpPacket>({ clockRate: codec.clockRate, delayMs }), dtmf: dtmfReceiver(stream.events.allowed, stream.events.clockRate), digits: '', bye: false };
           tracks.set(packet.ssrc, t);
         }
         t.playout.push(packet, systemClock.now());
@@ -150,9 +150,9 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
     sockets.rtp.on('message', (b, r) => take(b, `${r.address}:${r.port}`, (x, f) => session.receiveRtp(x, f)));
     sockets.rtcp.on('message', (b, r) =>
       take(b, `${r.address}:${r.port}`, (x, f) => {
+        // An SR may come before its source's first RTP (ffmpeg sends one with its first packet): counted by SSRC, for the sources the session keeps.
         for (const p of session.receiveRtcp(x, f) ?? []) {
-          const t = p.type === 'SR' ? tracks.get(p.ssrc) : undefined;
-          if (t) t.senderReports++;
+          if (p.type === 'SR' && session.table.entries.has(p.ssrc) && (senderReports.has(p.ssrc) || senderReports.size < 2 * maxSources)) senderReports.set(p.ssrc, (senderReports.get(p.ssrc) ?? 0) + 1);
         }
       }),
     );
@@ -193,7 +193,7 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
       recordedSeconds: samples.length / codec.clockRate,
       ssrc: session.ssrc,
       reportsSent: rtcpTo ? session.counts.reportsSent : 0,
-      sources: [...tracks.values()].map((t) => sourceJson(t, stats.get(t.ssrc))),
+      sources: [...tracks.values()].map((t) => sourceJson(t, stats.get(t.ssrc), senderReports.get(t.ssrc) ?? 0)),
       digits: [...tracks.values()].map((t) => t.digits).join(''),
       drops: { receiver: drops.toJSON(), rtp: session.rtpDrops.toJSON(), rtcp: session.rtcpDrops.toJSON(), recent: [...drops.recent, ...session.rtpDrops.recent, ...session.rtcpDrops.recent].slice(-16) },
       recording: { outside: recording.outside, clipped: recording.clipped },
@@ -207,7 +207,7 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
   },
 };
 
-function sourceJson(t: Track, s: SourceStats | undefined) {
+function sourceJson(t: Track, s: SourceStats | undefined, senderReports: number) {
   return {
     ssrc: t.ssrc,
     cname: s?.cname,
@@ -222,7 +222,7 @@ function sourceJson(t: Track, s: SourceStats | undefined) {
     jitter: s?.jitter,
     jitterMs: s?.jitterMs,
     rtt: s?.rtt,
-    senderReports: t.senderReports,
+    senderReports,
     bye: t.bye,
     playout: { ...t.playout.counts },
     digits: t.digits,

@@ -31,12 +31,13 @@ const KEPT_REPORTS = 64;
 
 export const sendCommand: Command = {
   summary: 'send a WAV file (16-bit, 8 kHz, mono) as RTP with RTCP, and digits as telephone-events',
-  usage: `rtp send FILE.wav --to IP:PORT [--codec PCMU|PCMA|L16] [--dtmf DIGITS] [--sdp OUT.sdp] [--from IP:PORT] [--json]
+  usage: `rtp send FILE.wav --to IP:PORT [--codec PCMU|PCMA|L16] [--dtmf DIGITS] [--sdp OUT.sdp [--sdp-only]] [--from IP:PORT] [--json]
   --to          where the receiver listens: RTP to PORT, RTCP to PORT + 1 (an odd PORT is taken as the even one below)
   --codec       PCMU (default, payload type 0), PCMA (8) or L16 at 8 kHz (96)
   --dtmf        digits of 0-9 * # A-D, sent as RFC 4733 telephone-events (payload type 96; 97 with L16) in place
                 of the audio: 100 ms each, one every 200 ms, from 0.2 s on
   --sdp         also write the SDP a receiver needs (e.g. ffmpeg -protocol_whitelist file,udp,rtp -i OUT.sdp)
+  --sdp-only    write --sdp and send nothing: start the receiver on it, then send
   --from        our RTP port (RTCP on the next), where the receiver's reports are to go (default: any free pair)
   --json        the result as JSON
   --drop-every  N: for tests, leave every Nth RTP packet unsent, to make loss
@@ -46,6 +47,7 @@ exit 1 when FILE is not a WAV file this takes (what it holds is said) or --from 
     codec: { type: 'string' },
     dtmf: { type: 'string' },
     sdp: { type: 'string' },
+    'sdp-only': { type: 'boolean' },
     from: { type: 'string' },
     json: { type: 'boolean' },
     'drop-every': { type: 'string' },
@@ -64,7 +66,9 @@ exit 1 when FILE is not a WAV file this takes (what it holds is said) or --from 
     const dropEvery = integerOption(values, 'drop-every', 2, 1_000_000, 0);
     const samples = readWavFile(positionals[0]!);
     const stream = describeStream(codec, to, 'recvonly');
+    if (values['sdp-only'] && values.sdp === undefined) throw new UsageError('--sdp-only needs --sdp OUT.sdp');
     if (values.sdp !== undefined) writeOut('sdp', values.sdp as string, serialize(stream.description));
+    if (values['sdp-only']) return 0;
     const perPacket = samplesPerPacket(codec.clockRate);
     const sockets = from ? await bindPair(from) : await bindAnyPair(ourHost(to.host));
     const ours = formatEndpoint({ host: sockets.rtp.address().address, port: sockets.port });
@@ -72,12 +76,14 @@ exit 1 when FILE is not a WAV file this takes (what it holds is said) or --from 
     const rtcpTo: Endpoint = { host: to.host, port: rtcpPort(to.port) };
     let rtpCount = 0;
     let unsent = 0;
+    let firstSequence: number | undefined; // what the receiver's reports count from
     const session = new RtpSession({
       clock: systemClock,
       sessionBandwidth: codec.bitRate,
       payloadTypes: payloadTypes(stream),
       send: {
         rtp: (bytes) => {
+          firstSequence ??= (bytes[2]! << 8) | bytes[3]!;
           rtpCount++;
           if (dropEvery > 0 && rtpCount % dropEvery === 0) unsent++;
           else outbox.send(sockets.rtp, bytes, to);
@@ -144,6 +150,7 @@ exit 1 when FILE is not a WAV file this takes (what it holds is said) or --from 
       cname: session.cname,
       seconds,
       packets: rtpCount,
+      firstSequence,
       audioPackets: audioSent,
       eventPackets: eventsSent,
       digits,
