@@ -16,16 +16,6 @@ export function table(chars: string, ranges: Array<[number, number]> = []): Uint
 /** True when code (a UTF-16 unit) is in the table; non-ASCII is never in one. */
 export const isIn = (t: Uint8Array, code: number): boolean => code < 128 && t[code] === 1;
 
-/**
- * text.startsWith(prefix, at), compared a code unit at a time: V8 does not
- * inline String#startsWith, and a parser asks it of short prefixes often.
- */
-export function hasAt(text: string, prefix: string, at: number): boolean {
-  if (at + prefix.length > text.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (text.charCodeAt(at + i) !== prefix.charCodeAt(i)) return false;
-  return true;
-}
-
 export const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 
 /**

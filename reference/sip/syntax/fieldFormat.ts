@@ -5,7 +5,6 @@
  *
  * @implements RFC3261 (SIP)
  */
-import { hasAt } from './cursor.ts';
 
 /** Compact form → full name. */
 // @implements RFC3261 P32L46-P33L3
@@ -72,7 +71,7 @@ export function usualSpelling(text: string, start: number, end: number): Spellin
   const length = end - start;
   if (length > 31) return undefined;
   const candidates = SPELLINGS[(length << 7) | text.charCodeAt(start)];
-  if (candidates !== undefined) for (const c of candidates) if (hasAt(text, c.name, start)) return c;
+  if (candidates !== undefined) for (const c of candidates) if (text.startsWith(c.name, start)) return c;
   return undefined;
 }
 

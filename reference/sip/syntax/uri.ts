@@ -7,7 +7,6 @@
  * @implements RFC3261 (SIP)
  */
 import { Scanner, UNRESERVED, RESERVED, isHex, isIn } from './grammar.ts';
-import { hasAt } from './cursor.ts';
 import { SipParseError } from './error.ts';
 import { formatParams, type Params } from './params.ts';
 
@@ -74,8 +73,8 @@ export function parseUri(text: string, at?: { s: Scanner; offset: number }, rule
     : new Scanner(text, rule);
   // The scheme as nearly every URI writes it, without copying it.
   // @implements RFC3261 P36L9
-  if (hasAt(text, 'sip:', 0)) return parseSipUri(s, 'sip', 4);
-  if (hasAt(text, 'sips:', 0)) return parseSipUri(s, 'sips', 5);
+  if (text.startsWith('sip:')) return parseSipUri(s, 'sip', 4);
+  if (text.startsWith('sips:')) return parseSipUri(s, 'sips', 5);
   const colon = text.indexOf(':');
   // @implements RFC3261 P224L10
   if (colon <= 0 || !isScheme(text, colon)) s.fail(`expected "scheme:" at the start of ${JSON.stringify(text.slice(0, 40))}`);
