@@ -192,6 +192,7 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
       seconds: (performance.now() - started) / 1000,
       recordedSeconds: samples.length / codec.clockRate,
       ssrc: session.ssrc,
+      cname: session.cname,
       reportsSent: rtcpTo ? session.counts.reportsSent : 0,
       sources: [...tracks.values()].map((t) => sourceJson(t, stats.get(t.ssrc), senderReports.get(t.ssrc) ?? 0)),
       digits: [...tracks.values()].map((t) => t.digits).join(''),

@@ -72,6 +72,7 @@ export interface SourceJson {
 }
 
 export interface ReceiveJson {
+  cname: string;
   ended: string;
   recordedSeconds: number;
   reportsSent: number;
