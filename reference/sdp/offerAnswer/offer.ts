@@ -19,9 +19,8 @@ import { addrType, boundPayloadTypes, newOrigin, nextOrigin, type Session } from
 export function createOffer(local: Capabilities, session?: Session): SessionDescription {
   const previous = session?.local;
   const media: MediaDescription[] = [];
-  const slots = Math.max(previous?.media.length ?? 0, local.media.length);
-  for (let i = 0; i < slots; i++) {
-    const wanted = local.media[i];
+  const slots = slotsOf(previous?.media ?? [], local.media);
+  for (const [i, wanted] of slots.entries()) {
     // @implements RFC3264 P13L40-P13L42, P14L17-P14L20
     if (wanted === undefined) media.push(disabled(previous!.media[i]!));
     // Built from the same capabilities and bindings, a stream whose port alone changed is otherwise the same.
@@ -66,6 +65,24 @@ function offeredStream(wanted: MediaCapabilities, sessionAddress: string, bound:
       ...directionAttributes(wanted.direction ?? 'sendrecv'),
     ],
   };
+}
+
+/**
+ * Which capability each slot carries: the k-th stream of a media type in
+ * `local` takes the k-th earlier slot of that type, as the answerer matches
+ * them (answer.ts), so that a session this agent answered keeps each stream
+ * where the offer put it; an earlier slot left without one is removed
+ * (undefined), and the streams left over go below the earlier ones.
+ */
+function slotsOf(previous: readonly MediaDescription[], local: readonly MediaCapabilities[]): (MediaCapabilities | undefined)[] {
+  const left = [...local];
+  // @implements RFC3264 P13L33-P13L36
+  const slots = previous.map((p) => {
+    const k = left.findIndex((m) => m.media === p.media);
+    return k < 0 ? undefined : left.splice(k, 1)[0];
+  });
+  // @implements RFC3264 P14L3-P14L5
+  return [...slots, ...left];
 }
 
 /** A stream removed: port 0, no attributes, one of its formats. */

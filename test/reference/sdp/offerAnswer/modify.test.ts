@@ -88,4 +88,18 @@ test('resume: a new offer in the directions we wish again, version one more', ()
   assert.equal(back.origin.sessionVersion, held.origin.sessionVersion + 1n);
 });
 
+// @tests RFC3264 P13L33-P13L36, P14L3-P14L5
+test('after answering [video, audio] with audio only, our re-offers keep audio in slot 2 and video off in slot 1', () => {
+  const theirs = createOffer(agent(6000, 'video:H261/90000', 'audio:PCMU'));
+  const us = agent(4000, 'audio:PCMU');
+  const answer = ok(createAnswer(theirs, us)).answer;
+  assert.equal(lines(answer), ['video 0 31 sendrecv', 'audio 4000 0 sendrecv']);
+  const again = createOffer(us, { local: answer, remote: theirs });
+  assert.equal(lines(again), ['video 0 31 sendrecv', 'audio 4000 0 sendrecv']);
+  assert.equal(lines(resume(hold(answer), us)), ['video 0 31 sendrecv', 'audio 4000 0 sendrecv']);
+  // The k-th stream of a type takes the k-th earlier slot of that type; one more goes below.
+  const more = createOffer(agent(4000, 'audio:PCMU', 'video:H261/90000', 'audio:PCMA'), { local: answer, remote: theirs });
+  assert.equal(lines(more), ['video 4002 31 sendrecv', 'audio 4000 0 sendrecv', 'audio 4004 8 sendrecv']);
+});
+
 test.run();
