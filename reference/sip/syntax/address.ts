@@ -6,7 +6,7 @@
  * @implements RFC3261 (SIP)
  */
 import { Scanner, TOKEN, quote, isToken } from './grammar.ts';
-import { parseUri, formatUri, type URI } from './uri.ts';
+import { parseUriIn, formatUri, type URI } from './uri.ts';
 import { parseGenericParams, formatParams, paramValue, type Params } from './params.ts';
 
 export interface Address {
@@ -59,8 +59,8 @@ export function parseAddressAt(s: Scanner, what: string): Address {
   s.pos++; // "<"
   const uriStart = s.pos;
   const close = s.text.indexOf('>', uriStart);
-  if (close < 0) s.fail(`missing ">" closing the URI of ${what}`, s.rule, uriStart - 1);
-  const uri = parseUri(s.text.slice(uriStart, close), { s, offset: uriStart }, s.rule);
+  if (close < 0 || close >= s.stop) s.fail(`missing ">" closing the URI of ${what}`, s.rule, uriStart - 1);
+  const uri = parseUriIn(s, uriStart, close);
   s.pos = close + 1;
   const params: Params = new Map();
   parseGenericParams(s, params, what);
@@ -79,7 +79,7 @@ function addrSpec(s: Scanner, what: string): Address {
     if (c === 0x3f) s.fail(`a URI with headers ("?") in ${what} must be enclosed in <>`);
     s.pos++;
   }
-  const uri = parseUri(s.text.slice(start, s.pos), { s, offset: start }, s.rule);
+  const uri = parseUriIn(s, start, s.pos);
   const params: Params = new Map();
   parseGenericParams(s, params, what);
   return { displayName: undefined, uri, params, nameAddr: false };

@@ -1,7 +1,8 @@
 /**
  * A cursor over one line of text (an unfolded header value or a start
- * line) and the character tables it asks about: plumbing, no rule of its
- * own. grammar.ts builds SIP's Scanner on it.
+ * line, read in place in the message head or on its own) and the character
+ * tables it asks about: plumbing, no rule of its own. grammar.ts builds
+ * SIP's Scanner on it.
  */
 import { SipParseError } from './error.ts';
 
@@ -19,8 +20,10 @@ export const isIn = (t: Uint8Array, code: number): boolean => code < 128 && t[co
 export const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 
 /**
- * A cursor over one unfolded header value (or start line). `base` is where
- * the text starts in the message head, `line`/`col0` where it starts in
+ * A cursor over one unfolded header value (or start line): text[pos, stop).
+ * The text may be the whole message head, the value read where it is rather
+ * than copied out (the cursor never looks at or past `stop`). `base` is
+ * where text starts in the message head, `line`/`col0` where it starts in
  * lines, so errors can say where the fault is in the message.
  */
 export class Cursor {
@@ -31,6 +34,7 @@ export class Cursor {
     readonly base = 0,
     readonly line = 0,
     readonly col0 = 1,
+    public stop = text.length,
   ) {}
 
   /** Throws the SipParseError naming `rule` at column `at` (of the text, and of the message when `line` is known). */
@@ -39,19 +43,19 @@ export class Cursor {
   }
 
   atEnd(): boolean {
-    return this.pos >= this.text.length;
+    return this.pos >= this.stop;
   }
   peek(): number {
-    return this.pos < this.text.length ? this.text.charCodeAt(this.pos) : -1;
+    return this.pos < this.stop ? this.text.charCodeAt(this.pos) : -1;
   }
   /** What is at the cursor, quoted, for error messages. */
   found(): string {
-    return this.pos < this.text.length ? JSON.stringify(this.text.slice(this.pos, this.pos + 12)) : 'the end';
+    return this.pos < this.stop ? JSON.stringify(this.text.slice(this.pos, Math.min(this.stop, this.pos + 12))) : 'the end';
   }
 
   /** Exactly the character c, nothing skipped. */
   eat(c: string): boolean {
-    if (this.text[this.pos] !== c) return false;
+    if (this.pos >= this.stop || this.text.charCodeAt(this.pos) !== c.charCodeAt(0)) return false;
     this.pos++;
     return true;
   }
@@ -60,7 +64,7 @@ export class Cursor {
   run(t: Uint8Array): string {
     const text = this.text;
     const start = this.pos;
-    const n = text.length;
+    const n = this.stop;
     let p = start;
     while (p < n) {
       const c = text.charCodeAt(p);

@@ -57,10 +57,14 @@ export class Scanner extends Cursor {
   /** SWS = [LWS]; the value is unfolded, so LWS is a run of SP / HTAB. */
   // @implements RFC3261 P220L20-P220L21
   sws(): boolean {
+    const text = this.text;
     const start = this.pos;
+    const stop = this.stop;
+    let p = start;
     let c: number;
-    while ((c = this.text.charCodeAt(this.pos)) === SP || c === HTAB) this.pos++;
-    return this.pos > start;
+    while (p < stop && ((c = text.charCodeAt(p)) === SP || c === HTAB)) p++;
+    this.pos = p;
+    return p > start;
   }
 
   /** LWS is required here (at least one WSP). */
@@ -74,7 +78,7 @@ export class Scanner extends Cursor {
   sep(c: string): boolean {
     const save = this.pos;
     this.sws();
-    if (this.text[this.pos] !== c) {
+    if (this.pos >= this.stop || this.text.charCodeAt(this.pos) !== c.charCodeAt(0)) {
       this.pos = save;
       return false;
     }
@@ -95,12 +99,12 @@ export class Scanner extends Cursor {
   runEscaped(t: Uint8Array, what: string): string {
     const text = this.text;
     const start = this.pos;
-    const n = text.length;
+    const n = this.stop;
     let p = start;
     while (p < n) {
       const c = text.charCodeAt(p);
       if (c === 0x25) {
-        if (!(isHex(text.charCodeAt(p + 1)) && isHex(text.charCodeAt(p + 2)))) this.fail(`"%" not followed by two hex digits in ${what}`, this.rule, p);
+        if (!(p + 2 < n && isHex(text.charCodeAt(p + 1)) && isHex(text.charCodeAt(p + 2)))) this.fail(`"%" not followed by two hex digits in ${what}`, this.rule, p);
         p += 3;
         continue;
       }
@@ -120,7 +124,7 @@ export class Scanner extends Cursor {
     const start = this.pos;
     if (this.peek() === 0x5b) {
       const close = this.text.indexOf(']', start);
-      if (close < 0 || !/^\[[0-9A-Fa-f:.]+\]$/.test(this.text.slice(start, close + 1))) this.fail(`malformed IPv6reference in ${what}`, this.rule, start);
+      if (close < 0 || close >= this.stop || !/^\[[0-9A-Fa-f:.]+\]$/.test(this.text.slice(start, close + 1))) this.fail(`malformed IPv6reference in ${what}`, this.rule, start);
       this.pos = close + 1;
       return this.text.slice(start, this.pos);
     }
@@ -174,14 +178,14 @@ export class Scanner extends Cursor {
     let out = '';
     let from = this.pos;
     for (;;) {
-      if (this.pos >= this.text.length) this.fail(`unterminated quoted-string in ${what}`, this.rule, open);
+      if (this.pos >= this.stop) this.fail(`unterminated quoted-string in ${what}`, this.rule, open);
       const c = this.text.charCodeAt(this.pos);
       if (c === DQUOTE) break;
       // quoted-pair: any octet but CR and LF may follow the backslash
       // @implements RFC3261 P222L19-P222L25
       if (c === BACKSLASH) {
         out += this.text.slice(from, this.pos);
-        const q = this.text.charCodeAt(this.pos + 1);
+        const q = this.pos + 1 < this.stop ? this.text.charCodeAt(this.pos + 1) : NaN;
         if (Number.isNaN(q) || q === 0x0a || q === 0x0d) this.fail(`bad quoted-pair in ${what}`);
         out += this.text[this.pos + 1];
         this.pos += 2;

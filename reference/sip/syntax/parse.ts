@@ -17,7 +17,7 @@ import { checkSize, messageLimits, DEFAULT_LIMITS, type MessageLimits } from './
 import { Scanner, TOKEN, WORD, isIn } from './grammar.ts';
 import { Headers, headerKey, type HeaderField } from './headers.ts';
 import { usualSpelling } from './fieldFormat.ts';
-import { parseUri } from './uri.ts';
+import { parseUriIn } from './uri.ts';
 import { parseAddressAt } from './address.ts';
 import { parseViaAt } from './via.ts';
 import { parseCSeqAt } from './cseq.ts';
@@ -188,11 +188,16 @@ export function contentLengthOf(values: Iterable<string>, consequence = ''): num
   return value;
 }
 
-/** Where a header field sits in the head, for error positions. */
+/**
+ * Where a header field sits in the head, for error positions; a value
+ * that is not folded is read there, in the head, without a copy.
+ */
 interface Located extends HeaderField {
   offset: number;
   line: number;
   col: number;
+  /** The value was put together from continuation lines: it is not head[offset, offset + value.length). */
+  folded: boolean;
 }
 
 /**
@@ -216,12 +221,13 @@ function parseHead(head: string, strict: boolean): Message {
       if (last === undefined) throw new SipParseError('message-header', 'a continuation line before any header field', start, line, 1);
       const more = head.slice(start, end).trim();
       if (more.length > 0) last.value = last.value.length > 0 ? last.value + ' ' + more : more;
+      last.folded = true;
       continue;
     }
     fields.push(headerLine(head, start, end, line));
   }
   for (const f of fields) message.headers.fields.push({ name: f.name, key: f.key, value: f.value });
-  checkFields(message, fields, strict);
+  checkFields(head, message, fields, strict);
   return message;
 }
 
@@ -277,7 +283,7 @@ function headerLine(head: string, start: number, end: number, line: number): Loc
   while (i < end && ((c = head.charCodeAt(i)) === 0x20 || c === 0x09)) i++;
   let last = end;
   while (last > i && ((c = head.charCodeAt(last - 1)) === 0x20 || c === 0x09)) last--;
-  return { name, key: usual?.key ?? headerKey(name), value: head.slice(i, last), offset: i, line, col: i - start + 1 };
+  return { name, key: usual?.key ?? headerKey(name), value: head.slice(i, last), offset: i, line, col: i - start + 1, folded: false };
 }
 
 /** Request-Line or Status-Line. */
@@ -305,7 +311,7 @@ function requestLine(line: string): Request {
   if (uriText.startsWith('<')) throw lineError('the Request-URI must not be enclosed in "<>"', sp1 + 1);
   const version = line.slice(sp2 + 1);
   checkVersion(version, sp2 + 1, 'Request-Line');
-  const requestUri = parseUri(uriText, { s: new Scanner(line, 'Request-URI', 0, 1, 1), offset: sp1 + 1 }, 'Request-URI');
+  const requestUri = parseUriIn(new Scanner(line, 'Request-URI', 0, 1, 1), sp1 + 1, sp2);
   // @implements RFC3261 P152L17
   if (requestUri.headers.length > 0) throw new SipParseError('Request-URI', 'headers ("?") are not allowed in a Request-URI', sp1 + 1 + uriText.indexOf('?'), 1, sp1 + 2 + uriText.indexOf('?'));
   return { type: 'request', method, requestUri, version, headers: new Headers(), body: EMPTY };
@@ -345,21 +351,28 @@ function statusLine(line: string): Response {
   return { type: 'response', status: Number(code), reason, version: line.slice(0, sp1), headers: new Headers(), body: EMPTY };
 }
 
-/** A scanner over a field's value placed at its position in the message. */
-function scannerOf(f: Located, rule: string): Scanner {
-  return new Scanner(f.value, rule, f.offset, f.line, f.col);
+/**
+ * A scanner over a field's value placed at its position in the message:
+ * over the head itself from the value's start to its end, unless the value
+ * was unfolded into a text of its own.
+ */
+function scannerOf(head: string, f: Located, rule: string): Scanner {
+  if (f.folded) return new Scanner(f.value, rule, f.offset, f.line, f.col);
+  const s = new Scanner(head, rule, 0, f.line, f.col - f.offset, f.offset + f.value.length);
+  s.pos = f.offset;
+  return s;
 }
 
 /**
  * Check the fields the core depends on; with `strict`, also the others this
  * module knows the grammar of.
  */
-function checkFields(m: Message, fields: Located[], strict: boolean): void {
+function checkFields(head: string, m: Message, fields: Located[], strict: boolean): void {
   for (const f of fields) {
     switch (f.key) {
       // @implements RFC3261 P232L1-P232L18
       case 'via': {
-        const s = scannerOf(f, 'Via');
+        const s = scannerOf(head, f, 'Via');
         do parseViaAt(s);
         while (s.sep(','));
         s.end('Via');
@@ -369,7 +382,7 @@ function checkFields(m: Message, fields: Located[], strict: boolean): void {
       case 'from':
       case 'to': {
         const rule = f.key === 'to' ? 'To' : 'From';
-        const s = scannerOf(f, rule);
+        const s = scannerOf(head, f, rule);
         const a = parseAddressAt(s, rule);
         s.end(rule);
         const tag = paramValue(a.params, 'tag');
@@ -378,11 +391,11 @@ function checkFields(m: Message, fields: Located[], strict: boolean): void {
       }
       // @implements RFC3261 P228L23-P228L24
       case 'call-id':
-        checkCallId(f);
+        checkCallId(head, f);
         break;
       // @implements RFC3261 P229L33
       case 'cseq': {
-        const c = parseCSeqAt(scannerOf(f, 'CSeq'));
+        const c = parseCSeqAt(scannerOf(head, f, 'CSeq'));
         // @implements RFC3261 P38L28-P38L29
         if (m.type === 'request' && c.method !== m.method) {
           throw new SipParseError('CSeq', `method ${c.method} does not match the request method ${m.method}`, f.offset, f.line, f.col);
@@ -398,12 +411,12 @@ function checkFields(m: Message, fields: Located[], strict: boolean): void {
         break;
       // @implements RFC3261 P228L31-P228L43
       case 'contact':
-        checkContact(f);
+        checkContact(head, f);
         break;
       // @implements RFC3261 P231L5-P231L6, P231L21-P231L22
       case 'route':
       case 'record-route':
-        checkRoute(f);
+        checkRoute(head, f);
         break;
       // Any other field, and every unknown one, is kept as text: not
       // understanding it never stops the message from being processed.
@@ -422,17 +435,17 @@ function isTokenString(v: string): boolean {
 
 /** callid = word [ "@" word ] */
 // @implements RFC3261 P228L24
-function checkCallId(f: Located): void {
-  const s = scannerOf(f, 'Call-ID');
+function checkCallId(head: string, f: Located): void {
+  const s = scannerOf(head, f, 'Call-ID');
   if (s.run(WORD).length === 0) s.fail(`must be a word, found ${s.found()}`);
   if (s.eat('@') && s.run(WORD).length === 0) s.fail(`expected a word after "@", found ${s.found()}`);
   if (!s.atEnd()) s.fail(`unexpected ${s.found()}`);
 }
 
 /** Contact: "*" or contact-param *(COMMA contact-param) with expires and q checked. */
-function checkContact(f: Located): void {
+function checkContact(head: string, f: Located): void {
   if (f.value === '*') return;
-  const s = scannerOf(f, 'Contact');
+  const s = scannerOf(head, f, 'Contact');
   do {
     const a = parseAddressAt(s, 'Contact');
     const expires = paramValue(a.params, 'expires');
@@ -446,9 +459,9 @@ function checkContact(f: Located): void {
 }
 
 /** route-param = name-addr *( SEMI rr-param ): the URI is always in <>. */
-function checkRoute(f: Located): void {
+function checkRoute(head: string, f: Located): void {
   const rule = f.key === 'route' ? 'Route' : 'Record-Route';
-  const s = scannerOf(f, rule);
+  const s = scannerOf(head, f, rule);
   do {
     const a = parseAddressAt(s, rule);
     if (!a.nameAddr) s.fail(`values of ${rule} must be name-addr (URI in <>)`);

@@ -54,7 +54,7 @@ function checkChars(s: Scanner, from: number, to: number, set: Uint8Array, what:
   for (let i = from; i < to; i++) {
     const c = s.text.charCodeAt(i);
     if (c === 0x25) {
-      if (!(HEX(s.text.charCodeAt(i + 1)) && HEX(s.text.charCodeAt(i + 2)))) s.fail(`"%" not followed by two hex digits in ${what}`, s.rule, i);
+      if (!(i + 2 < to && HEX(s.text.charCodeAt(i + 1)) && HEX(s.text.charCodeAt(i + 2)))) s.fail(`"%" not followed by two hex digits in ${what}`, s.rule, i);
       i += 2;
       continue;
     }
@@ -66,46 +66,66 @@ function checkChars(s: Scanner, from: number, to: number, set: Uint8Array, what:
  * Parse a URI. `at` places errors in the message: the scanner whose text
  * contains the URI and the offset of the URI in that text.
  */
-// @implements RFC3261 P223L44-P224L1
 export function parseUri(text: string, at?: { s: Scanner; offset: number }, rule = 'URI'): URI {
   const s = at
     ? new Scanner(text, rule, at.s.base + at.offset, at.s.line, at.s.col0 + at.offset)
     : new Scanner(text, rule);
+  return parseUriIn(s, 0, text.length);
+}
+
+/**
+ * Parse the URI that is s.text[start, stop), where it is (not copied out):
+ * errors are placed and named as s places and names them. The scanner's
+ * own extent is given back after, its cursor left at `stop`.
+ */
+// @implements RFC3261 P223L44-P224L1
+export function parseUriIn(s: Scanner, start: number, stop: number): URI {
+  const outer = s.stop;
+  s.stop = stop;
+  s.pos = start;
+  const uri = uriAt(s, start, stop);
+  s.stop = outer;
+  s.pos = stop;
+  return uri;
+}
+
+function uriAt(s: Scanner, start: number, stop: number): URI {
+  const text = s.text;
   // The scheme as nearly every URI writes it, without copying it.
   // @implements RFC3261 P36L9
-  if (text.startsWith('sip:')) return parseSipUri(s, 'sip', 4);
-  if (text.startsWith('sips:')) return parseSipUri(s, 'sips', 5);
-  const colon = text.indexOf(':');
+  if (text.startsWith('sip:', start) && start + 4 <= stop) return parseSipUri(s, 'sip', start + 4);
+  if (text.startsWith('sips:', start) && start + 5 <= stop) return parseSipUri(s, 'sips', start + 5);
+  const colon = text.indexOf(':', start);
   // @implements RFC3261 P224L10
-  if (colon <= 0 || !isScheme(text, colon)) s.fail(`expected "scheme:" at the start of ${JSON.stringify(text.slice(0, 40))}`);
-  const scheme = text.slice(0, colon).toLowerCase();
+  if (colon <= start || colon >= stop || !isScheme(text, start, colon)) s.fail(`expected "scheme:" at the start of ${JSON.stringify(text.slice(start, Math.min(stop, start + 40)))}`);
+  const scheme = text.slice(start, colon).toLowerCase();
   // @implements RFC3261 P36L9
   if (scheme === 'sip' || scheme === 'sips') return parseSipUri(s, scheme, colon + 1);
   if (scheme === 'tel') return parseTelUri(s, colon + 1);
   // @implements RFC3261 P224L1-P224L4
-  const opaque = text.slice(colon + 1);
+  const opaque = text.slice(colon + 1, stop);
   if (opaque.length === 0) s.fail(`empty ${scheme} URI`);
-  checkChars(s, colon + 1, text.length, URIC, `a ${scheme} URI`);
+  checkChars(s, colon + 1, stop, URIC, `a ${scheme} URI`);
   return { scheme, user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: [], opaque };
 }
 
-/** scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), the text before `end`. */
-function isScheme(text: string, end: number): boolean {
-  const c0 = text.charCodeAt(0) | 0x20;
+/** scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), text[start, end). */
+function isScheme(text: string, start: number, end: number): boolean {
+  const c0 = text.charCodeAt(start) | 0x20;
   if (c0 < 0x61 || c0 > 0x7a) return false;
-  for (let i = 1; i < end; i++) if (!isIn(SCHEMECHAR, text.charCodeAt(i))) return false;
+  for (let i = start + 1; i < end; i++) if (!isIn(SCHEMECHAR, text.charCodeAt(i))) return false;
   return true;
 }
 const SCHEMECHAR = extend(ALNUM_SET, '+-.');
 
 /**
- * Where the last '@' of text is (-1 if none), searching forwards from
- * `from`: a URI has one '@' or none, and forward search is the fast one.
+ * Where the last '@' of text[from, stop) is (-1 if none), searching
+ * forwards: a URI has one '@' or none, and forward search is the fast one.
  */
-function lastAt(text: string, from: number): number {
+function lastAt(text: string, from: number, stop: number): number {
   let at = text.indexOf('@', from);
-  if (at < 0) return -1;
-  for (let next = text.indexOf('@', at + 1); next >= 0; next = text.indexOf('@', at + 1)) at = next;
+  if (at < 0 || at >= stop) return -1;
+  for (let next = text.indexOf('@', at + 1); next >= 0 && next < stop; next = text.indexOf('@', at + 1)) at = next;
   return at;
 }
 
@@ -116,7 +136,7 @@ function parseSipUri(s: Scanner, scheme: string, start: number): URI {
   const uri: URI = { scheme, user: undefined, password: undefined, host: '', port: undefined, params: new Map(), headers: [] };
   // userinfo ends at the last '@': '@' is in no later component's character set.
   // @implements RFC3261 P222L31-P222L35
-  const at = lastAt(text, start);
+  const at = lastAt(text, start, s.stop);
   let p = start;
   if (at >= start) {
     const colon = text.indexOf(':', start);
@@ -167,8 +187,8 @@ function parseSipUri(s: Scanner, scheme: string, start: number): URI {
 // @exception RFC3261 P153L4-P153L10: telephone-subscriber syntax (RFC 2806/3966) is not checked beyond URI characters
 function parseTelUri(s: Scanner, start: number): URI {
   const text = s.text;
-  checkChars(s, start, text.length, URIC, 'a tel URI');
-  const parts = text.slice(start).split(';');
+  checkChars(s, start, s.stop, URIC, 'a tel URI');
+  const parts = text.slice(start, s.stop).split(';');
   if (parts[0].length === 0) s.fail('empty tel URI number', s.rule, start);
   const params: Params = new Map();
   for (const part of parts.slice(1)) {
