@@ -7,7 +7,7 @@
 import type { MediaDescription, SessionDescription } from '../description/types.ts';
 import type { Capabilities } from './capabilities.ts';
 import { directionAttributes, directionOf } from './direction.ts';
-import { nextOrigin } from './modify.ts';
+import { nextOrigin, type Session } from './modify.ts';
 import { isMulticast } from './multicast.ts';
 import { streamAddress } from './negotiated.ts';
 import { createOffer } from './offer.ts';
@@ -34,10 +34,15 @@ function held(m: MediaDescription, previous: SessionDescription): MediaDescripti
 }
 
 /**
- * Off hold: a new offer of `local` after `previous`, each stream in the
- * direction `local` wishes again (sendrecv unless it says otherwise).
+ * Off hold: a new offer of `local` in `session` (the machine's Stable
+ * state: the held SDP last sent, and every payload type bound so far),
+ * each stream in the direction `local` wishes again (sendrecv unless it
+ * says otherwise). Given only the last SDP sent, the bindings are those of
+ * the last exchange alone.
  */
-export function resume(previous: SessionDescription, local: Capabilities): SessionDescription {
+export function resume(session: Session | SessionDescription, local: Capabilities): SessionDescription {
+  const s: Session = 'media' in session ? { local: session } : session;
+  if (s.local === undefined) throw new Error('resume: this agent has sent no SDP in the session yet, so there is nothing to take off hold');
   // @implements RFC3264 P13L3-P13L7
-  return createOffer(local, { local: previous });
+  return createOffer(local, s);
 }

@@ -14,8 +14,10 @@
  * ours is outstanding is glare (SIP answers 491).
  */
 import type { SessionDescription } from '../description/types.ts';
+import { bindingsAfter, type Session } from './modify.ts';
 
-export type Stable = { state: 'Stable'; local?: SessionDescription; remote?: SessionDescription };
+/** No offer outstanding: the session so far (the last SDP each side sent, the payload type bindings of all). */
+export type Stable = { state: 'Stable' } & Session;
 export type OfferAnswer =
   | Stable
   | { state: 'HaveLocalOffer'; offer: SessionDescription; stable: Stable }
@@ -77,7 +79,7 @@ export function offerAnswerStep(oa: OfferAnswer, event: OfferAnswerEvent): Offer
         case 'receiveAnswer':
           // The answer ends the wait: either side may offer again.
           // @implements RFC3264 P4L34-P4L36
-          return { state: 'Stable', local: oa.offer, remote: event.answer };
+          return { state: 'Stable', local: oa.offer, remote: event.answer, bindings: bindingsAfter(oa.stable.bindings, oa.offer, event.answer) };
         case 'offerRejected':
           // @implements RFC3264 P4L27-P4L29
           return oa.stable;
@@ -98,7 +100,7 @@ export function offerAnswerStep(oa: OfferAnswer, event: OfferAnswerEvent): Offer
       switch (event.type) {
         case 'sendAnswer':
           // @implements RFC3264 P4L25-P4L26, P4L32-P4L33
-          return { state: 'Stable', local: event.answer, remote: oa.offer };
+          return { state: 'Stable', local: event.answer, remote: oa.offer, bindings: bindingsAfter(oa.stable.bindings, oa.offer, event.answer) };
         case 'rejectOffer':
           // @implements RFC3264 P4L25-P4L29
           return oa.stable;

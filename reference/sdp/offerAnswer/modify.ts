@@ -15,6 +15,12 @@ export interface Session {
   local?: SessionDescription;
   /** The last SDP this agent received. */
   remote?: SessionDescription;
+  /**
+   * Slot by slot, every dynamic payload type either side's SDP has bound
+   * to a codec in the session so far (the machine merges each exchange's
+   * offer and answer in): a number dropped for one exchange stays its codec's.
+   */
+  bindings?: readonly (readonly Format[])[];
 }
 
 const INT64_MAX = 2n ** 63n - 1n;
@@ -94,15 +100,32 @@ export function checkModifiedOffer(previous: SessionDescription, offer: SessionD
 
 /**
  * The payload types slot `index` has bound to codecs in the session so far
- * (in either SDP): a dynamic one is never bound to another codec later.
+ * (every exchange's SDP, either side's): a dynamic one is never bound to
+ * another codec later.
  */
 export function boundPayloadTypes(session: Session | undefined, index: number): Map<number, Format> {
   const bound = new Map<number, Format>();
-  for (const d of [session?.local, session?.remote]) {
-    const m = d?.media[index];
-    if (m === undefined || !isRtp(m.proto)) continue;
+  const add = (f: Format) => {
     // @implements RFC3264 P15L38-P15L44
-    for (const f of formatsOf(m)) if (f.encodingName !== '' && !bound.has(Number(f.fmt))) bound.set(Number(f.fmt), f);
-  }
+    if (f.encodingName !== '' && !bound.has(Number(f.fmt))) bound.set(Number(f.fmt), f);
+  };
+  for (const f of session?.bindings?.[index] ?? []) add(f);
+  for (const d of [session?.local, session?.remote]) for (const f of rtpFormats(d, index)) add(f);
   return bound;
+}
+
+/** The bindings after `bindings`, with each slot's formats of `descriptions` (an exchange's offer and answer) added. */
+export function bindingsAfter(bindings: Session['bindings'], ...descriptions: SessionDescription[]): Format[][] {
+  const slots = Math.max(bindings?.length ?? 0, ...descriptions.map((d) => d.media.length));
+  return Array.from({ length: slots }, (_, i) => {
+    const bound = boundPayloadTypes({ bindings: bindings ?? [] }, i);
+    for (const d of descriptions) for (const f of rtpFormats(d, i)) if (f.encodingName !== '' && !bound.has(Number(f.fmt))) bound.set(Number(f.fmt), f);
+    return [...bound.values()];
+  });
+}
+
+/** The resolved formats of slot `index` of an RTP stream (none for another proto). */
+function rtpFormats(d: SessionDescription | undefined, index: number): Format[] {
+  const m = d?.media[index];
+  return m === undefined || !isRtp(m.proto) ? [] : formatsOf(m);
 }

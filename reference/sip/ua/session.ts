@@ -84,7 +84,7 @@ export function sendOffer(state: OfferAnswer, local: Capabilities, change: Chang
   if (change !== 'offer' && sent === undefined) throw new Error(`cannot ${change}: no session description was sent yet`);
   // A new offer in a session names its version change (RFC 3264 §8 does it: the version one more).
   // @implements RFC3261 P87L5-P87L7
-  const offer = change === 'hold' ? hold(sent!) : change === 'resume' ? resume(sent!, local) : createOffer(local, state.state === 'Stable' ? state : undefined);
+  const offer = change === 'hold' ? hold(sent!) : change === 'resume' ? resume(state.state === 'Stable' ? state : sent!, local) : createOffer(local, state.state === 'Stable' ? state : undefined);
   return { state: offerAnswerStep(state, { type: 'sendOffer', offer }), offer, body: serialize(offer) };
 }
 

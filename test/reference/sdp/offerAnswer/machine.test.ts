@@ -21,7 +21,7 @@ test('Stable --sendOffer--> HaveLocalOffer --receiveAnswer--> Stable, holding bo
   const waiting = step(startOfferAnswer(), { type: 'sendOffer', offer: ours });
   assert.is(waiting.state, 'HaveLocalOffer');
   const done = step(waiting, { type: 'receiveAnswer', answer: theirAnswer });
-  assert.equal(done, { state: 'Stable', local: ours, remote: theirAnswer });
+  assert.equal({ ...done, bindings: undefined }, { state: 'Stable', local: ours, remote: theirAnswer, bindings: undefined });
 });
 
 // @tests RFC3264 P4L25-P4L26, P4L32-P4L33
@@ -29,7 +29,7 @@ test('Stable --receiveOffer--> HaveRemoteOffer --sendAnswer--> Stable, holding b
   const owing = step(startOfferAnswer(), { type: 'receiveOffer', offer: theirs });
   assert.is(owing.state, 'HaveRemoteOffer');
   const done = step(owing, { type: 'sendAnswer', answer: ourAnswer });
-  assert.equal(done, { state: 'Stable', local: ourAnswer, remote: theirs });
+  assert.equal({ ...done, bindings: undefined }, { state: 'Stable', local: ourAnswer, remote: theirs, bindings: undefined });
 });
 
 // @tests RFC3264 P4L25-P4L29

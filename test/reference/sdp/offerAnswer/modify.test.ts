@@ -1,7 +1,8 @@
 /** Modifying the session (RFC 3264 §8): new offers, and answers to them, after an exchange. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createAnswer, createOffer, hold, resume, type AnswerResult } from '../../../../reference/sdp/offerAnswer/index.ts';
+import { createAnswer, createOffer, hold, offerAnswerStep, resume, startOfferAnswer, type AnswerResult, type OfferAnswer, type Stable } from '../../../../reference/sdp/offerAnswer/index.ts';
+import type { SessionDescription } from '../../../../reference/sdp/description/types.ts';
 import { formatsOf } from '../../../../reference/sdp/offerAnswer/formats.ts';
 import { agent, lines, marked, withStream } from './common.ts';
 
@@ -100,6 +101,41 @@ test('after answering [video, audio] with audio only, our re-offers keep audio i
   // The k-th stream of a type takes the k-th earlier slot of that type; one more goes below.
   const more = createOffer(agent(4000, 'audio:PCMU', 'video:H261/90000', 'audio:PCMA'), { local: answer, remote: theirs });
   assert.equal(lines(more), ['video 4002 31 sendrecv', 'audio 4000 0 sendrecv', 'audio 4004 8 sendrecv']);
+});
+
+/** One exchange through the machine: our offer (built from the Stable state) and the peer's answer. */
+function weOffer(state: OfferAnswer, build: (s: Stable) => SessionDescription, peer: ReturnType<typeof agent>): Stable {
+  if (state.state !== 'Stable') throw new Error(state.state);
+  const offer = build(state);
+  const sent = offerAnswerStep(state, { type: 'sendOffer', offer });
+  const answer = ok(createAnswer(offer, peer, { local: state.remote, remote: state.local })).answer;
+  return offerAnswerStep(sent, { type: 'receiveAnswer', answer }) as Stable;
+}
+const rtpmaps = (d: SessionDescription) => formatsOf(d.media[0]!).map((f) => `${f.fmt} ${f.encodingName}`);
+
+// @tests RFC3264 P15L38-P15L44
+test('a dynamic payload type dropped for one exchange is not bound to another codec in a later one', () => {
+  const peer = agent(6000, 'audio:PCMU,telephone-event,opus');
+  let s = weOffer(startOfferAnswer(), () => createOffer(agent(4000, 'audio:PCMU,telephone-event')), peer);
+  assert.equal(rtpmaps(s.local!), ['0 PCMU', '96 telephone-event']);
+  s = weOffer(s, (st) => createOffer(agent(4000, 'audio:PCMU'), st), peer);
+  assert.equal(rtpmaps(s.local!), ['0 PCMU']);
+  s = weOffer(s, (st) => createOffer(agent(4000, 'audio:PCMU,opus,telephone-event'), st), peer);
+  assert.equal(rtpmaps(s.local!), ['0 PCMU', '97 opus', '96 telephone-event']);
+});
+
+// @tests RFC3264 P15L38-P15L44, P13L3-P13L7
+test('resume takes the session: a number the peer bound (96 iLBC in its offer) is not given to another codec', () => {
+  const theirs = createOffer(agent(6000, 'audio:PCMU,iLBC'));
+  assert.equal(rtpmaps(theirs), ['0 PCMU', '96 iLBC']);
+  const us = agent(4000, 'audio:PCMU,telephone-event');
+  const offered = offerAnswerStep(startOfferAnswer(), { type: 'receiveOffer', offer: theirs });
+  const answer = ok(createAnswer(theirs, us)).answer;
+  let s = offerAnswerStep(offered, { type: 'sendAnswer', answer }) as Stable;
+  s = weOffer(s, (st) => hold(st.local!), agent(6000, 'audio:PCMU,iLBC,telephone-event'));
+  const back = resume(s, us);
+  assert.equal(rtpmaps(back), ['0 PCMU', '97 telephone-event']);
+  assert.equal(back.origin.sessionVersion, s.local!.origin.sessionVersion + 1n);
 });
 
 test.run();
