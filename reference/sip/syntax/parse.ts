@@ -48,6 +48,7 @@ const EMPTY = new Uint8Array(0);
 // @implements RFC3261 P27L8-P27L15
 export function parse(input: Uint8Array | string, options: ParseOptions = {}): Message {
   let head: string;
+  let headEnd: number;
   let rest: Uint8Array;
   const limits = options.limits === undefined ? DEFAULT_LIMITS : messageLimits(options.limits);
   if (typeof input === 'string') {
@@ -56,7 +57,9 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
     checkSize('header', end >= 0 ? end + 4 - start : input.length - start, limits);
     // @implements RFC3261 P27L18-P27L20
     if (end >= 0) {
-      head = input.slice(start, end);
+      // Read in place when nothing precedes the start line: the head is input[0, end).
+      head = start === 0 ? input : input.slice(start, end);
+      headEnd = end - start;
       rest = end + 4 === input.length ? EMPTY : enc.encode(input.slice(end + 4));
     } else {
       missingEmptyLine(input.slice(start), options.strict === true);
@@ -68,12 +71,13 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
     // @implements RFC3261 P27L18-P27L20
     if (end >= 0) {
       head = decodeHead(input.subarray(start, end), start);
+      headEnd = head.length;
       rest = input.subarray(end + 4);
     } else {
       missingEmptyLine(decodeHead(input.subarray(start), start), options.strict === true);
     }
   }
-  const message = parseHead(head, options.strict === true);
+  const message = parseHead(head, options.strict === true, headEnd);
   message.body = bodyOf(message, rest, options.transport ?? 'datagram', limits);
   return message;
 }
@@ -201,17 +205,17 @@ interface Located extends HeaderField {
 }
 
 /**
- * Start line and header fields. Lines end in CRLF; a line starting with SP
- * or HTAB continues the previous field (folding).
+ * Start line and header fields: head[0, stop). Lines end in CRLF; a line
+ * starting with SP or HTAB continues the previous field (folding).
  */
 // @implements RFC3261 P27L12-P27L17
-function parseHead(head: string, strict: boolean): Message {
-  const ends = lineEnds(head);
+function parseHead(head: string, strict: boolean, stop = head.length): Message {
+  const ends = lineEnds(head, stop);
   const message = startLine(head.slice(0, ends[0]));
   const fields: Located[] = [];
   for (let line = 2; line <= ends.length; line++) {
     const start = ends[line - 2] + 2;
-    if (start >= head.length) break;
+    if (start >= stop) break;
     const end = ends[line - 1];
     const c = head.charCodeAt(start);
     // @implements RFC3261 P30L23-P30L26
@@ -232,23 +236,26 @@ function parseHead(head: string, strict: boolean): Message {
 }
 
 /**
- * Where each line of the head ends: at its CRLF, the last one at the end of
- * the head. One pass finds the LFs and the CRs: each CR must be the one
- * right before the next LF.
+ * Where each line of head[0, stop) ends: at its CRLF, the last one at
+ * `stop`. One pass finds the LFs and the CRs: each CR must be the one right
+ * before the next LF.
  */
 // CR and LF appear only as the CRLF ending a line.
 // @implements RFC3261 P27L35-P27L36
-function lineEnds(head: string): number[] {
+function lineEnds(head: string, stop: number): number[] {
   const ends: number[] = [];
-  let cr = head.indexOf('\r');
-  for (let lf = head.indexOf('\n'); ; lf = head.indexOf('\n', lf + 1)) {
-    const end = lf < 0 ? head.length : lf - 1;
-    if (cr >= 0 ? cr < end || (lf >= 0 && cr !== end) : lf >= 0) throw loneCrOrLfError(head);
+  let cr = before(stop, head.indexOf('\r'));
+  for (let lf = before(stop, head.indexOf('\n')); ; lf = before(stop, head.indexOf('\n', lf + 1))) {
+    const end = lf < 0 ? stop : lf - 1;
+    if (cr >= 0 ? cr < end || (lf >= 0 && cr !== end) : lf >= 0) throw loneCrOrLfError(head.slice(0, stop));
     ends.push(end);
     if (lf < 0) return ends;
-    cr = head.indexOf('\r', lf + 1);
+    cr = before(stop, head.indexOf('\r', lf + 1));
   }
 }
+
+/** An index found by indexOf if it is before `stop`, else -1 (not found in the head). */
+const before = (stop: number, i: number): number => (i < stop ? i : -1);
 
 /** The fault of a head holding a CR or an LF alone: the first lone LF, else the first lone CR, with its line and column. */
 function loneCrOrLfError(head: string): SipParseError {
