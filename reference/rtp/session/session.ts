@@ -27,7 +27,7 @@ import { arrivalUnits, reportedJitter, updateJitter } from './jitter.ts';
 import { cumulativeLost, expected } from './loss.ts';
 import { compound, reportBlocks, senderInfo } from './report.ts';
 import { random32 as cryptoRandom32, streamStart, uniform } from './random.ts';
-import { newSource, updateSeq } from './sequence.ts';
+import { MIN_SEQUENTIAL, newSource, updateSeq } from './sequence.ts';
 import { newEntry, SourceTable, type Source, type SourceVerdict } from './sources.ts';
 import { receiverTd, startTiming, timingStep, TIMEOUT_MULTIPLIER, type TimingEvent, type TimingState } from './timing.ts';
 
@@ -120,6 +120,7 @@ export class RtpSession {
   #lastRtpSent: number | undefined;
   #everSent = false;
   #reportCursor = 0;
+  #joinedAt = 0;
 
   constructor(options: SessionOptions) {
     this.#o = options;
@@ -144,6 +145,7 @@ export class RtpSession {
   // @implements RFC3550 P31L5, P30L43-P31L3
   start(): void {
     if (this.timing) throw new Error('RTP session: start() twice; a participant joins once (RFC 3550 §6.3.2)');
+    this.#joinedAt = this.#o.clock.now();
     const probable = this.#compound([]).length + LOWER_LAYER_OCTETS;
     this.#carryOut(startTiming({ tc: this.#tc(), rtcpBw: rtcpBandwidth(this.#o.sessionBandwidth), avgRtcpSize: probable }, this.#random));
   }
@@ -161,7 +163,9 @@ export class RtpSession {
     this.#timer = undefined;
   }
 
-  #tc = (): number => this.#o.clock.now() / 1000;
+  /** tc: seconds since we joined, as §6.3.2 starts tp and tc at 0 when the participant joins. */
+  // @implements RFC3550 P30L43-P30L44
+  #tc = (): number => (this.#o.clock.now() - this.#joinedAt) / 1000;
 
   #event(e: TimingEvent, byeReason?: string): void {
     if (!this.timing) return;
@@ -176,7 +180,7 @@ export class RtpSession {
         // @implements RFC3550 P88L10-P88L15
         case 'schedule':
           this.stop();
-          this.#timer = this.#o.clock.setTimer(Math.max(0, (a.at - this.#tc()) * 1000), () => this.#expire(byeReason));
+          this.#timer = this.#o.clock.setTimer(Math.max(0, (a.at - this.#tc()) * 1000), () => this.#expire(a.at, byeReason));
           break;
         // @implements RFC3550 P88L17
         case 'sendReport': {
@@ -198,10 +202,15 @@ export class RtpSession {
     }
   }
 
-  #expire(byeReason?: string): void {
+  /**
+   * The timer set for `due` fired: tc is at least `due`, whatever rounding
+   * of milliseconds to seconds says, or tp + T <= tc could fail by 1e-11 s
+   * and reschedule the timer at the instant it fired, for ever.
+   */
+  #expire(due: number, byeReason?: string): void {
     this.#timer = undefined;
     this.#timeouts();
-    this.#event({ type: 'expire', tc: this.#tc() }, byeReason);
+    this.#event({ type: 'expire', tc: Math.max(this.#tc(), due) }, byeReason);
   }
 
   /**
@@ -265,7 +274,7 @@ export class RtpSession {
     // @implements RFC3550 P79L10-P79L18, P79L26-P79L30
     const { next, verdict } = updateSeq(s.sequence ?? newSource(p.sequenceNumber), p.sequenceNumber);
     s.sequence = next;
-    if (verdict === 'probation') return this.#dropRtp('probation', `SSRC ${p.ssrc} seq ${p.sequenceNumber}: not yet ${2} packets in sequence (RFC 3550 A.1)`);
+    if (verdict === 'probation') return this.#dropRtp('probation', `SSRC ${p.ssrc} seq ${p.sequenceNumber}: not yet ${MIN_SEQUENTIAL} packets in sequence (RFC 3550 A.1)`);
     if (verdict === 'jump') return this.#dropRtp('sequence', `SSRC ${p.ssrc} seq ${p.sequenceNumber}: a very large jump from ${next.maxSeq} (RFC 3550 A.1)`);
     // @implements RFC3550 P38L46-P38L47, P80L5-P80L7
     if (verdict === 'restarted') Object.assign(s, { jitter: { transit: undefined, jitter: 0 }, fractionLost: 0 });

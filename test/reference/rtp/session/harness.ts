@@ -11,7 +11,26 @@ export interface Sent {
   bytes: Uint8Array;
 }
 
+/**
+ * Fails a test loudly, instead of hanging it, when a session sets timer after
+ * timer at one instant (a timer that fires only to set itself again).
+ */
+function guard(clock: FakeClock): void {
+  if ((clock as { guarded?: boolean }).guarded) return;
+  const set = clock.setTimer.bind(clock);
+  let at = -1;
+  let times = 0;
+  clock.setTimer = (ms, fire) => {
+    times = clock.now() === at ? times + 1 : 0;
+    at = clock.now();
+    if (times > 1000) throw new Error(`timer loop: 1000 timers set at ${at} ms, the last for ${ms} ms`);
+    return set(ms, fire);
+  };
+  (clock as { guarded?: boolean }).guarded = true;
+}
+
 export function session(clock: FakeClock, over: Partial<SessionOptions> = {}) {
+  guard(clock);
   const rtcp: Sent[] = [];
   const rtp: Sent[] = [];
   const s = new RtpSession({

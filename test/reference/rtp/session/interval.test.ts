@@ -73,9 +73,10 @@ const from = (ssrc: number, bye = false): Uint8Array => {
   return serializeCompound(p);
 };
 
-// @tests RFC3550 P27L17-P27L27, P31L9-P31L13, P92L36-P92L42
+// @tests RFC3550 P27L17-P27L27, P31L9-P31L13, P92L36-P92L42, P30L43-P30L44
 test('timer reconsideration: members heard before the timer fires push the first report back', () => {
   const clock = new FakeClock();
+  clock.advance(100_000); // joining long after the clock's origin: tp and tc still start at 0 (§6.3.2)
   const { s, rtcp } = session(clock, { random: fixed(0.5) });
   s.start();
   for (let i = 1; i <= 300; i++) s.receiveRtcp(from(i), `127.0.0.1:${10000 + i}`);
