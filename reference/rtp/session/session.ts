@@ -147,11 +147,14 @@ export class RtpSession {
     if (this.timing) throw new Error('RTP session: start() twice; a participant joins once (RFC 3550 §6.3.2)');
     this.#joinedAt = this.#o.clock.now();
     const probable = this.#compound([]).length + LOWER_LAYER_OCTETS;
-    this.#carryOut(startTiming({ tc: this.#tc(), rtcpBw: rtcpBandwidth(this.#o.sessionBandwidth), avgRtcpSize: probable }, this.#random));
+    const entries = [...this.table.entries.values()].filter((s) => s.byeAt === undefined);
+    const heard = { members: entries.filter((s) => s.member).length, senders: entries.filter((s) => s.sender).length, weSent: this.#lastRtpSent !== undefined };
+    this.#carryOut(startTiming({ tc: this.#tc(), rtcpBw: rtcpBandwidth(this.#o.sessionBandwidth), avgRtcpSize: probable, heard }, this.#random));
   }
 
   /** §6.3.7: leave, with a BYE unless we never sent anything. */
   leave(reason?: string): void {
+    if (!this.timing) throw new Error('RTP session: leave() before start(); a participant leaves a session it joined (RFC 3550 §6.3.7)');
     const size = this.#compound([], reason).length + LOWER_LAYER_OCTETS;
     this.#event({ type: 'leave', tc: this.#tc(), size, everSent: this.#everSent }, reason);
   }

@@ -53,10 +53,20 @@ export interface TimingTransition {
   actions: TimingAction[];
 }
 
-/** §6.3.2: joining at tc. avgRtcpSize is the probable size of our first compound packet. */
+/**
+ * §6.3.2: joining at tc. avgRtcpSize is the probable size of our first
+ * compound packet. `heard` is what the session took in before it joined (a
+ * receiver may be handed packets first): counted from the start, it is the
+ * same group the RFC's counts would have reached.
+ */
 // @implements RFC3550 P30L43-P31L3
-export function startTiming(p: { tc: number; rtcpBw: number; avgRtcpSize: number }, random: () => number): TimingTransition {
-  const t: Timing = { state: 'Reporting', tp: 0, tn: 0, pmembers: 1, members: 1, senders: 0, rtcpBw: p.rtcpBw, weSent: false, avgRtcpSize: p.avgRtcpSize, initial: true };
+export function startTiming(
+  p: { tc: number; rtcpBw: number; avgRtcpSize: number; heard?: { members: number; senders: number; weSent: boolean } },
+  random: () => number,
+): TimingTransition {
+  const heard = p.heard ?? { members: 0, senders: 0, weSent: false };
+  const members = 1 + heard.members;
+  const t: Timing = { state: 'Reporting', tp: 0, tn: 0, pmembers: members, members, senders: heard.senders + (heard.weSent ? 1 : 0), rtcpBw: p.rtcpBw, weSent: heard.weSent, avgRtcpSize: p.avgRtcpSize, initial: true };
   t.tn = p.tc + rtcpInterval(t, random);
   return { next: t, actions: [{ do: 'schedule', at: t.tn }] };
 }

@@ -144,6 +144,18 @@ test('§6.3.7: no BYE from one who never sent; at once in a small session; backe
   assert.equal(packets(big.rtcp[big.rtcp.length - 1].bytes).map((p) => p.type), ['RR', 'SDES', 'BYE']);
 });
 
+// @tests RFC3550 P30L43-P31L3, P31L5
+test('§6.3.2: what was heard before joining counts from the start; leaving before joining is refused', () => {
+  const clock = new FakeClock();
+  const { s } = session(clock, { random: fixed(0.5) });
+  for (let i = 1; i <= 3; i++) s.receiveRtcp(from(i), `127.0.0.1:${10000 + i}`);
+  s.sendRtp({ payloadType: 0, ticks: 0, payload: new Uint8Array(160) });
+  assert.throws(() => s.leave(), /leave\(\) before start\(\)/);
+  s.start();
+  const t = s.timing as Timing;
+  assert.equal([t.members, t.pmembers, t.senders, t.weSent], [4, 4, 1, true]);
+});
+
 test('the timing machine refuses what §6.3.7 does not allow, loudly', () => {
   const { next } = startTiming({ tc: 0, rtcpBw: 400, avgRtcpSize: 100 }, fixed(0.5));
   const left = timingStep(next, { type: 'leave', tc: 1, size: 60, everSent: true }, fixed(0.5)).next;
