@@ -6,6 +6,7 @@
  */
 import { fail, Warnings, type FieldLine } from './errors.ts';
 import { TOKEN } from './address.ts';
+import { numberOf } from './numbers.ts';
 import type { Bandwidth } from './types.ts';
 
 /** The <bwtype> names RFC 8866 defines; others are registered elsewhere (RFC 3556 RS and RR, RFC 3890 TIAS). */
@@ -26,5 +27,5 @@ export function parseBandwidth(field: FieldLine, warnings: Warnings): Bandwidth 
   if (!TOKEN.test(type)) fail('RFC8866 §5.8', `<bwtype> "${type}" is not a token`, field);
   if (!/^\d+$/.test(bandwidth)) fail('RFC8866 §5.8', `<bandwidth> "${bandwidth}" is not a number (kilobits per second)`, field, colon + 1);
   if (type.startsWith('X-')) warnings.at('RFC8866 §5.8', `<bwtype> "${type}": the "X-" prefix is NOT RECOMMENDED; new names SHOULD be registered`, field);
-  return { type, bandwidth: Number(bandwidth) };
+  return { type, bandwidth: numberOf(bandwidth, 'b= <bandwidth>', 'RFC8866 §5.8', field, colon + 1, warnings) };
 }

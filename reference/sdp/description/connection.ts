@@ -3,6 +3,7 @@
 import { fail, type FieldLine } from './errors.ts';
 import { TOKEN, fqdnProblem, isIP4, isIP4Multicast, isIP6, isIP6Multicast, NON_WS } from './address.ts';
 import { offsetOf, subfields } from './origin.ts';
+import { decimal, numberOf } from './numbers.ts';
 import type { Connection, MediaDescription, SessionDescription } from './types.ts';
 
 const RULE = 'RFC8866 §5.7';
@@ -17,7 +18,7 @@ export function parseConnection(field: FieldLine, rule = RULE, value = field.val
   const at = base + offsetOf(parts, 2);
   const slash = address.indexOf('/');
   const host = slash < 0 ? address : address.slice(0, slash);
-  const numbers = slash < 0 ? [] : address.slice(slash + 1).split('/').map((n) => (/^(?:0|[1-9]\d*)$/.test(n) ? Number(n) : NaN));
+  const numbers = slash < 0 ? [] : address.slice(slash + 1).split('/').map((n) => (/^(?:0|[1-9]\d*)$/.test(n) ? numberOf(n, 'c= /<ttl> or /<number of addresses>', rule, field, at + slash + 1) : NaN));
   if (numbers.some(Number.isNaN)) fail(rule, `"${address}": what follows "/" is not a number`, field, at);
   // @implements RFC8866 P15L10-P15L11
   const c: Connection = { netType, addrType, address: host };
@@ -72,8 +73,8 @@ function positive(n: number, field: FieldLine, rule: string, at: number): number
 /** Writes a connection back: `IN IP4 233.252.0.1/127/3`. */
 // @implements RFC8866 P15L31-P15L32, P16L3
 export function formatConnection(c: Connection): string {
-  const ttl = c.ttl !== undefined ? `/${c.ttl}` : '';
-  const count = c.numberOfAddresses !== undefined ? `/${c.numberOfAddresses}` : '';
+  const ttl = c.ttl !== undefined ? `/${decimal(c.ttl, 'c= <ttl>')}` : '';
+  const count = c.numberOfAddresses !== undefined ? `/${decimal(c.numberOfAddresses, 'c= <number of addresses>')}` : '';
   return `${c.netType} ${c.addrType} ${c.address}${ttl}${count}`;
 }
 

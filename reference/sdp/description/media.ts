@@ -10,6 +10,7 @@
 import { fail, Warnings, type FieldLine } from './errors.ts';
 import { TOKEN } from './address.ts';
 import { offsetOf, subfields } from './origin.ts';
+import { decimal, numberOf } from './numbers.ts';
 import type { MediaDescription } from './types.ts';
 
 const RULE = 'RFC8866 §5.14';
@@ -36,8 +37,8 @@ export function parseMedia(field: FieldLine, warnings: Warnings): MediaDescripti
   if (proto.startsWith('RTP/'))
     for (let i = 0; i < formats.length; i++)
       if (!PAYLOAD_TYPE.test(formats[i])) fail('RFC8866 §8.2.3', `<fmt> "${formats[i]}" under ${proto} is not an RTP payload type number (0-127)`, field, offsetOf(parts, 3 + i));
-  const m: MediaDescription = { media, port: Number(ports[1]), proto, formats, connections: [], bandwidths: [], attributes: [] };
-  if (ports[2] !== undefined) m.numberOfPorts = Number(ports[2]);
+  const m: MediaDescription = { media, port: numberOf(ports[1], '<port>', RULE, field, offsetOf(parts, 1), warnings), proto, formats, connections: [], bandwidths: [], attributes: [] };
+  if (ports[2] !== undefined) m.numberOfPorts = numberOf(ports[2], '<number of ports>', RULE, field, offsetOf(parts, 1) + ports[1].length + 1);
   return m;
 }
 
@@ -58,6 +59,6 @@ export function checkRtpMaps(m: MediaDescription, field: FieldLine, warnings: Wa
 
 /** Writes the m= value back. */
 export function formatMedia(m: MediaDescription): string {
-  const port = m.numberOfPorts !== undefined ? `${m.port}/${m.numberOfPorts}` : `${m.port}`;
+  const port = decimal(m.port, 'm= <port>') + (m.numberOfPorts !== undefined ? `/${decimal(m.numberOfPorts, 'm= <number of ports>')}` : '');
   return `${m.media} ${port} ${m.proto} ${m.formats.join(' ')}`;
 }

@@ -1,6 +1,6 @@
 // @implements RFC8866 (SDP: Session Description Protocol)
 /** `o=<username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address>` (§5.2). */
-import { fail, type FieldLine } from './errors.ts';
+import { fail, Warnings, type FieldLine } from './errors.ts';
 import { NON_WS, TOKEN, unicastProblem } from './address.ts';
 import type { Origin } from './types.ts';
 
@@ -17,7 +17,7 @@ export function offsetOf(parts: readonly string[], i: number): number {
 }
 
 // @implements RFC8866 P11L35-P11L36, P11L42-P11L44
-export function parseOrigin(field: FieldLine): Origin {
+export function parseOrigin(field: FieldLine, warnings?: Warnings): Origin {
   const parts = subfields(field.value);
   // Six subfields, one space apart: a username with a space in it makes seven.
   if (parts.length !== 6) fail(RULE, `o= has ${parts.length} subfields, not the six <username> <sess-id> <sess-version> <nettype> <addrtype> <unicast-address> (the username MUST NOT contain spaces)`, field);
@@ -32,5 +32,8 @@ export function parseOrigin(field: FieldLine): Origin {
   const problem = unicastProblem(addrType, address);
   if (problem) fail(RULE, `o= <unicast-address>: ${problem}`, field, offsetOf(parts, 5));
   // @exception RFC8866 P12L25-P12L28: whether the host had a name to give is the creator's to know; an address is as good to a parser
-  return { username, sessionId: sessId, sessionVersion: BigInt(sessVersion), netType, addrType, unicastAddress: address };
+  const sessionVersion = BigInt(sessVersion);
+  // A bigint of any length is exact; only zeros in front are not kept.
+  if (String(sessionVersion) !== sessVersion) warnings?.at(RULE, `o= <sess-version> "${sessVersion}" is the number ${sessionVersion}: written back as ${sessionVersion}, without the zeros`, field, offsetOf(parts, 2));
+  return { username, sessionId: sessId, sessionVersion, netType, addrType, unicastAddress: address };
 }

@@ -178,7 +178,7 @@ class Reader {
         return;
       // @implements RFC8866 P11L38-P11L40
       case 'o':
-        s.origin = parseOrigin(field);
+        s.origin = parseOrigin(field, this.warnings);
         return;
       case 's':
         s.sessionName = parseSessionName(field, this.warnings, this.lenient);

@@ -2,6 +2,7 @@
 /** `a=rtcp:<port> [<nettype> <addrtype> <connection-address>]` (RFC 3605 §2.1), and the port RTCP goes to. */
 import { parseConnection } from './connection.ts';
 import { failAt, valueOf, type AttributeInput } from './attributeValue.ts';
+import { numberOf } from './numbers.ts';
 import type { Attribute, MediaDescription } from './types.ts';
 
 const RULE = 'RFC3605 §2.1';
@@ -14,8 +15,9 @@ export function parseRtcp(input: AttributeInput): Attribute {
   const space = v.indexOf(' ');
   const port = space < 0 ? v : v.slice(0, space);
   if (!/^\d+$/.test(port) || Number(port) > 65535) failAt(input, RULE, `a=rtcp: port "${port}" is not a port (0-65535)`);
-  if (space < 0) return { kind: 'rtcp', port: Number(port) };
-  return { kind: 'rtcp', port: Number(port), connection: parseConnection(input.field, RULE, v.slice(space + 1), input.at + space + 1) };
+  const n = numberOf(port, 'a=rtcp: <port>', RULE, input.field, input.at, input.warnings);
+  if (space < 0) return { kind: 'rtcp', port: n };
+  return { kind: 'rtcp', port: n, connection: parseConnection(input.field, RULE, v.slice(space + 1), input.at + space + 1) };
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import { TOKEN } from './address.ts';
 import { failAt, valueOf, type AttributeInput } from './attributeValue.ts';
+import { numberOf } from './numbers.ts';
 import type { Attribute } from './types.ts';
 
 /** `<payload type> <encoding name>/<clock rate>[/<encoding parameters>]`; payload types are 7 bits (0-127). */
@@ -18,7 +19,7 @@ export function parseRtpmap(input: AttributeInput): Attribute {
   if (!m) failAt(input, 'RFC8866 §6.6', `a=rtpmap:${v} is not <payload type> <encoding name>/<clock rate>[/<channels>]`);
   if (Number(m[1]) > 127) failAt(input, 'RFC8866 §6.6', `payload type ${m[1]} does not fit in 7 bits (0-127)`);
   if (!TOKEN.test(m[2])) failAt(input, 'RFC8866 §6.6', `encoding name "${m[2]}" is not a token`, m[1].length + 1);
-  const a: Attribute = { kind: 'rtpmap', payloadType: Number(m[1]), encodingName: m[2], clockRate: Number(m[3]) };
+  const a: Attribute = { kind: 'rtpmap', payloadType: Number(m[1]), encodingName: m[2], clockRate: numberOf(m[3], 'a=rtpmap: <clock rate>', 'RFC8866 §6.6', input.field, input.at + m[1].length + m[2].length + 2) };
   if (m[4] !== undefined) a.encodingParameters = m[4];
   return a;
 }
@@ -40,7 +41,7 @@ const NON_ZERO_INT_OR_REAL = /^(?:[1-9]\d*|(?:0|[1-9]\d*)\.\d*[1-9])$/;
 function milliseconds(input: AttributeInput, rule: string): number {
   const v = valueOf(input, '<milliseconds>');
   if (!NON_ZERO_INT_OR_REAL.test(v)) failAt(input, rule, `a=${input.name}:${v} is not a non-zero number of milliseconds`);
-  return Number(v);
+  return numberOf(v, `a=${input.name}: <milliseconds>`, rule, input.field, input.at, input.warnings);
 }
 
 /** `a=ptime:<packet time>`: milliseconds of media in one packet. */

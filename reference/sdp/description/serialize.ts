@@ -8,6 +8,7 @@
 import { formatConnection } from './connection.ts';
 import { formatMedia } from './media.ts';
 import { formatAttribute } from './formatAttribute.ts';
+import { decimal } from './numbers.ts';
 import type { Attribute, Bandwidth, Connection, MediaDescription, SessionDescription } from './types.ts';
 
 /** One `<type>=<value>` line, ended by CRLF. */
@@ -56,7 +57,7 @@ function connections(list: readonly Connection[]): string {
 
 function bandwidths(list: readonly Bandwidth[]): string {
   let out = '';
-  for (const b of list) out += line('b', `${b.type}:${b.bandwidth}`);
+  for (const b of list) out += line('b', `${b.type}:${decimal(b.bandwidth, 'b= <bandwidth>')}`);
   return out;
 }
 

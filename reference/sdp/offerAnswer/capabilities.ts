@@ -5,6 +5,7 @@
  * decided here.
  */
 import type { Direction } from '../description/types.ts';
+import { MAX_DIGITS } from '../description/numbers.ts';
 import { staticPayloadType, type Codec } from './formats.ts';
 
 export type { Codec } from './formats.ts';
@@ -65,6 +66,8 @@ export function codecsFromNames(list: string): Codec[] {
     if (known) return { ...known, ...withStatic(known) };
     const m = /^([A-Za-z0-9][A-Za-z0-9._+-]*)\/([1-9][0-9]*)(?:\/([1-9][0-9]*))?$/.exec(name);
     if (!m) throw new Error(`unknown codec "${name}": name one of ${Object.values(KNOWN).map((c) => c.encodingName).join(', ')} or give NAME/rate[/channels]`);
+    // An rtpmap writes the rate in decimal: a number holds 15 digits exactly.
+    if (m[2]!.length > MAX_DIGITS || (m[3] ?? '').length > MAX_DIGITS) throw new Error(`codec "${name}": a rate or channel count of more than ${MAX_DIGITS} digits`);
     const codec: Codec = { encodingName: m[1]!, clockRate: Number(m[2]), ...(m[3] === undefined ? {} : { channels: Number(m[3]) }) };
     return { ...codec, ...withStatic(codec) };
   });

@@ -168,4 +168,26 @@ test('a description larger than maxBytes is refused before it is read', () => {
   assert.throws(() => parse(sdp(BASE), { maxBytes: 64 }), (e: SdpError) => e.rule === 'limit' && /more than the 64 accepted/.test(e.message));
 });
 
+test('numbers: past 15 digits refused naming the field; zeros in front accepted, written back without them and warned about; never exponent form', () => {
+  const long = '123456789012345678901234';
+  fails(insert(5, `b=AS:${long}`), 'RFC8866 §5.8', 5, 6, /b= <bandwidth> "123456789012345678901234" has 24 digits/);
+  fails(edit(7, `a=rtpmap:96 telephone-event/${long}`), 'RFC8866 §6.6', 7, 29, /<clock rate>.*24 digits/);
+  fails(edit(6, `m=audio 49170/${long} RTP/AVP 0 96`), 'RFC8866 §5.14', 6, 15, /<number of ports>.*24 digits/);
+  fails(insert(7, `a=ptime:${long}`), 'RFC8866 §6.4', 7, 9, /a=ptime: <milliseconds>.*24 digits/);
+  fails(edit(4, `c=IN IP4 233.252.0.1/127/${long}`), 'RFC8866 §5.7', 4, 22, /c= \/<ttl> or \/<number of addresses>.*24 digits/);
+  const zeros = sdp([...BASE.slice(0, 1), 'o=- 1 007 IN IP4 192.0.2.1', ...BASE.slice(2, 4), 'b=AS:0064', 't=0 0', 'm=audio 049170 RTP/AVP 0 96', 'a=rtpmap:96 telephone-event/8000', 'a=rtcp:053']);
+  const { description, warnings } = parse(zeros);
+  assert.equal(warnings.map((w) => [w.line, w.col, w.message.split(' is the number')[0]]), [
+    [2, 7, 'o= <sess-version> "007"'],
+    [5, 6, 'b= <bandwidth> "0064"'],
+    [7, 9, '<port> "049170"'],
+    [9, 8, 'a=rtcp: <port> "053"'],
+  ]);
+  const out = serialize(description);
+  assert.match(out, /o=- 1 7 IN IP4.*b=AS:64\r\n.*m=audio 49170 .*a=rtcp:53\r\n$/s);
+  assert.equal(parse(out).description, description);
+  // What the model holds is written in decimal, or not at all.
+  assert.throws(() => serialize({ ...description, bandwidths: [{ type: 'AS', bandwidth: 1e23 }] }), /b= <bandwidth> 1e\+23 cannot be written in SDP/);
+});
+
 test.run();

@@ -118,4 +118,11 @@ test('bad usage exits 2 and says what is wrong; --help exits 0', () => {
   assert.match(help.stdout, /--codecs/);
 });
 
+test('offer --codecs with a rate past 15 digits: exit 2 naming the codec, never an rtpmap in exponent form', () => {
+  const r = sdp(['offer', '--codecs', 'x/99999999999999999999999']);
+  assert.is(r.status, 2, r.stdout);
+  assert.match(r.stderr, /^--codecs: codec "x\/99999999999999999999999": a rate or channel count of more than 15 digits/);
+  assert.is(r.stdout, '');
+});
+
 test.run();
