@@ -30,7 +30,8 @@ export function rtp(args: string[], ms = 60_000): Promise<Run> {
     const timer = setTimeout(() => child.kill('SIGKILL'), ms);
     child.once('close', (code) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
+      // The child's handle closes in the loop's next close phase: resolving on a later timer lets it go.
+      setTimeout(() => resolve({ code: code ?? -1, stdout, stderr }), 0);
     });
   });
 }
