@@ -70,6 +70,9 @@ function positive(n: number, field: FieldLine, rule: string, at: number): number
   return n;
 }
 
+/** A multicast group (IP4 224.0.0.0/4, IP6 ff00::/8); any other address type is not known to be one. */
+export const isMulticastConnection = (c: Connection): boolean => (c.addrType === 'IP4' ? isIP4Multicast(c.address) : c.addrType === 'IP6' && isIP6Multicast(c.address));
+
 /** Writes a connection back: `IN IP4 233.252.0.1/127/3`. */
 // @implements RFC8866 P15L31-P15L32, P16L3
 export function formatConnection(c: Connection): string {

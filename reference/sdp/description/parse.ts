@@ -15,7 +15,7 @@ import { SdpError, Warnings, fail, type FieldLine, type SdpWarning } from './err
 import { decode, splitLines } from './lines.ts';
 import { parseOrigin } from './origin.ts';
 import { parseEmail, parseInformation, parsePhone, parseSessionName, parseUri } from './text.ts';
-import { parseConnection } from './connection.ts';
+import { isMulticastConnection, parseConnection } from './connection.ts';
 import { parseBandwidth } from './bandwidth.ts';
 import { parseRepeat, parseTiming, parseZone } from './time.ts';
 import { checkRtpMaps, parseMedia } from './media.ts';
@@ -225,10 +225,8 @@ class Reader {
       case 'i':
         m.information = parseInformation(field);
         return;
-      // @implements RFC8866 P16L31-P16L33
       case 'c':
-        m.connections.push(parseConnection(field));
-        return;
+        return this.mediaConnection(field, m);
       case 'b':
         m.bandwidths.push(parseBandwidth(field, this.warnings));
         return;
@@ -239,6 +237,15 @@ class Reader {
         m.attributes.push(parseAttribute(field, 'media', this.warnings));
         return;
     }
+  }
+
+  /** A media description's c= lines: more than one only when every one is a multicast group (the layers of a layered encoding). */
+  // @implements RFC8866 P16L31-P16L33
+  private mediaConnection(field: FieldLine, m: MediaDescription): void {
+    const c = parseConnection(field);
+    const unicast = [...m.connections, c].find((x) => !isMulticastConnection(x));
+    if (m.connections.length > 0 && unicast) fail('RFC8866 §5.7', `a second c= line in this media description, but ${unicast.address} is not a multicast address: several c= lines only give multicast addresses for the layers of a layered encoding`, field);
+    m.connections.push(c);
   }
 
   /**

@@ -190,4 +190,14 @@ test('numbers: past 15 digits refused naming the field; zeros in front accepted,
   assert.throws(() => serialize({ ...description, bandwidths: [{ type: 'AS', bandwidth: 1e23 }] }), /b= <bandwidth> 1e\+23 cannot be written in SDP/);
 });
 
+// @tests RFC8866 P16L31-P16L33
+test('several c= lines in a media description only when each is a multicast address', () => {
+  const media = (...c: string[]) => sdp([...BASE.slice(0, 3), 't=0 0', 'm=audio 49170 RTP/AVP 0', ...c]);
+  fails(media('c=IN IP4 192.0.2.1', 'c=IN IP4 192.0.2.2'), 'RFC8866 §5.7', 7, 3, /a second c= line .* 192\.0\.2\.1 is not a multicast address/);
+  fails(media('c=IN IP4 233.252.0.1/127', 'c=IN IP4 192.0.2.2'), 'RFC8866 §5.7', 7, 3, /192\.0\.2\.2 is not a multicast address/);
+  fails(media('c=IN IP6 ff15::101', 'c=IN IP6 2001:db8::1'), 'RFC8866 §5.7', 7, 3, /2001:db8::1 is not a multicast address/);
+  const layered = parse(media('c=IN IP4 233.252.0.1/127', 'c=IN IP4 233.252.0.2/127', 'c=IN IP6 ff15::101')).description;
+  assert.equal(layered.media[0]!.connections.map((c) => c.address), ['233.252.0.1', '233.252.0.2', 'ff15::101']);
+});
+
 test.run();
