@@ -10,8 +10,8 @@ import * as assert from 'uvu/assert';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '../../../helpers.ts';
-import { stop } from '../../../../tools/testkit/processes.ts';
+import { ROOT, tempDir } from '../../../helpers.ts';
+import { start, stop } from '../../../../tools/testkit/processes.ts';
 import { dominantFrequency } from '../../../../reference/rtp/media/frequency.ts';
 import { readWavFile, writeWavFile } from '../../../../reference/rtp/media/wav.ts';
 import { tone } from '../../../../reference/rtp/media/tone.ts';
@@ -167,6 +167,31 @@ test('every 10th packet left unsent: the receiver counts 10 % lost, its RRs (sen
     assert.ok(judged >= 1, `no RR over 50 packets or more: ${JSON.stringify(s.reportsOnUs)}`);
   } finally {
     await stop(receiver);
+  }
+});
+
+test('Ctrl-C ends a send with its BYE and report (exit 130); SIGTERM ends a receive with its WAV and report (exit 143)', async () => {
+  const port = await freePair();
+  const out = join(dir, 'cut.wav');
+  const receiver = await startReceive(['--listen', `127.0.0.1:${port}`, '--out', out, '--seconds', '30', '--json']);
+  const sender = start(process.execPath, ['--import', 'tsx', join(ROOT, 'reference/rtp/cli.ts'), 'send', toneFile(dir, 1000, 20), '--to', `127.0.0.1:${port}`, '--json']);
+  try {
+    await new Promise((r) => setTimeout(r, 3000));
+    await stop(receiver, 5000, 'SIGTERM');
+    assert.is(await receiver.exited, 143, receiver.stderr());
+    const heard = JSON.parse(receiver.stdout());
+    assert.is(heard.ended, 'interrupted (SIGTERM)');
+    assert.is(heard.sources.length, 1);
+    assert.ok(readWavFile(out).length > 0, 'the WAV holds what was heard');
+    await stop(sender, 5000, 'SIGINT');
+    assert.is(await sender.exited, 130, sender.stderr());
+    const said = JSON.parse(sender.stdout());
+    assert.is(said.interrupted, 'SIGINT');
+    assert.is(said.rtcp.byes, 1);
+    assert.ok(said.packets < 20 * 50, `${said.packets} packets: cut short`);
+  } finally {
+    await stop(receiver);
+    await stop(sender);
   }
 });
 
