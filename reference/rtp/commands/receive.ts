@@ -38,11 +38,28 @@ const PUMP_MS = 10;
 
 type ReceiverDrop = 'datagram-size' | 'source-limit';
 
+/**
+ * A packet in the playout buffer. Audio plays at its own timestamp. A
+ * telephone-event's timestamp is where its event began, the same for every
+ * update (RFC 4733 §2.5.1.2), so it would always look late: it takes the
+ * media-clock instant of its arrival instead, keeping its sequence slot (no
+ * gap is counted missing where it was) and reaching the DTMF receiver in
+ * sequence order, one playout delay after it came.
+ */
+interface Slot {
+  sequenceNumber: number;
+  timestamp: number;
+  payload: Uint8Array;
+  packet: RtpPacket;
+}
+
 /** What we hold for one source besides the session's entry. */
 interface Track {
   ssrc: number;
   from: string;
-  playout: PlayoutBuffer<RtpPacket>;
+  playout: PlayoutBuffer<Slot>;
+  /** The first packet's timestamp and arrival: the media clock events are placed on. */
+  anchor?: { timestamp: number; at: number };
   dtmf: DtmfReceiver;
   digits: string;
   bye: boolean;
@@ -113,10 +130,13 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
         let t = tracks.get(packet.ssrc);
         if (!t) {
           if (tracks.size >= maxSources) return drops.count('source-limit', `SSRC ${hex(packet.ssrc)}: already ${tracks.size} sources (--max-sources)`);
-          t = { ssrc: packet.ssrc, from: source.rtpAddress ?? '', playout: new PlayoutBuffer<RtpPacket>({ clockRate: codec.clockRate, delayMs }), dtmf: dtmfReceiver(stream.events.allowed, stream.events.clockRate), digits: '', bye: false };
+          t = { ssrc: packet.ssrc, from: source.rtpAddress ?? '', playout: new PlayoutBuffer<Slot>({ clockRate: codec.clockRate, delayMs }), dtmf: dtmfReceiver(stream.events.allowed, stream.events.clockRate), digits: '', bye: false };
           tracks.set(packet.ssrc, t);
         }
-        t.playout.push(packet, systemClock.now());
+        const now = systemClock.now();
+        t.anchor ??= { timestamp: packet.timestamp, at: now };
+        const timestamp = packet.payloadType === stream.events.payloadType ? (t.anchor.timestamp + Math.round(((now - t.anchor.at) * codec.clockRate) / 1000)) >>> 0 : packet.timestamp;
+        t.playout.push({ sequenceNumber: packet.sequenceNumber, timestamp, payload: packet.payload, packet }, now);
       },
       onBye: (ssrc) => {
         const t = tracks.get(ssrc);
@@ -128,7 +148,7 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
     /** Plays what is due: audio into the recording at its playout instant, events to the DTMF receiver. */
     const pump = (now: number) => {
       for (const t of tracks.values()) {
-        for (const p of t.playout.pop(now)) {
+        for (const { packet: p } of t.playout.pop(now)) {
           if (p.payloadType === stream.events.payloadType) {
             const { next, notices } = dtmfReceiverStep(t.dtmf, { type: 'packet', marker: p.marker, timestamp: p.timestamp, payload: p.payload, arrival: now });
             t.dtmf = next;

@@ -116,7 +116,9 @@ for (const codec of ['PCMU', 'PCMA', 'L16']) {
       assert.is(source.lost, 0);
       // The first packet is held back by A.1's probation; every other one is counted and played.
       assert.is(source.packets, s.packets - 1);
+      // Telephone-events too: their timestamp is their event's start, yet none is taken for late.
       assert.is(source.playout.played, s.packets - 1);
+      assert.is(source.playout.late, 0);
       assert.ok(s.rtcp.reports >= 1 && source.senderReports >= 1, `our SR read: ${s.rtcp.reports} sent, ${source.senderReports} read`);
       assert.ok(source.bye);
       assert.equal(json.drops.rtp, { probation: 1 });
