@@ -2,9 +2,10 @@
  * A small playout (jitter) buffer: packets of one source go in as they
  * arrive, in any order, and come out in sequence order at the media clock:
  * a packet with timestamp T plays at the first packet's arrival + the
- * playout delay + (T - T0) / clock rate. What comes after its turn was
- * played is late; what never came by its turn is missing. Memory is bounded
- * by `capacity` packets.
+ * playout delay + (T - T0) / clock rate. A packet that arrives after its
+ * time (as of the last `pop`), or behind one already played, is late and
+ * refused; a gap in the sequence played over is missing (lost, or late).
+ * Memory is bounded by `capacity` packets.
  *
  * RFC 3550 leaves playout to the application (§6.4.4 speaks of the
  * "receiver buffer"): this is one simple way, reading the timestamps as §5.1
@@ -39,6 +40,7 @@ export class PlayoutBuffer<P extends Playable = Playable> {
   #nextSeq: number | undefined;
   #anchor: { timestamp: number; atMs: number } | undefined;
   #playedAny = false;
+  #lastPop = -Infinity;
 
   constructor(readonly options: PlayoutOptions) {
     if (!(options.clockRate > 0)) throw new RangeError(`playout: clock rate ${options.clockRate} must be positive`);
@@ -65,7 +67,7 @@ export class PlayoutBuffer<P extends Playable = Playable> {
       this.#nextSeq = p.sequenceNumber;
       d = 0;
     }
-    if (d < 0) return this.#count('late');
+    if (d < 0 || this.playAt(p.timestamp) < this.#lastPop) return this.#count('late');
     let i = 0;
     while (i < this.#queue.length && seqDiff(this.#queue[i].sequenceNumber, this.#nextSeq) < seqDiff(p.sequenceNumber, this.#nextSeq)) i++;
     if (i < this.#queue.length && this.#queue[i].sequenceNumber === p.sequenceNumber) return this.#count('duplicates', 'duplicate');
@@ -77,6 +79,7 @@ export class PlayoutBuffer<P extends Playable = Playable> {
   /** The packets whose time has come by `nowMs`, in sequence order; gaps skipped over are counted missing. */
   pop(nowMs: number): P[] {
     const out: P[] = [];
+    this.#lastPop = Math.max(this.#lastPop, nowMs);
     while (this.#queue.length && this.playAt(this.#queue[0].timestamp) <= nowMs) {
       const p = this.#queue.shift()!;
       this.counts.missing += Math.max(0, seqDiff(p.sequenceNumber, this.#nextSeq!));
