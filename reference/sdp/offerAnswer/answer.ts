@@ -10,7 +10,7 @@ import type { Bandwidth, MediaDescription, SessionDescription } from '../descrip
 import type { Capabilities, MediaCapabilities } from './capabilities.ts';
 import { broken, type Broken } from './broken.ts';
 import { answerDirection, directionAttributes, directionOf } from './direction.ts';
-import { formatAttributes, formatsOf, sameCodec, type Format } from './formats.ts';
+import { carriesMedia, formatAttributes, formatsOf, sameCodec, type Format } from './formats.ts';
 import { checkModifiedOffer, checkOrigin, newOrigin, originAfter, type Session } from './modify.ts';
 import { connection } from './offer.ts';
 import { answererStreams, streamAddress, type NegotiatedStream } from './negotiated.ts';
@@ -31,12 +31,13 @@ export function createAnswer(offer: SessionDescription, local: Capabilities, ses
   const refused = checkOffer(offer, session);
   if (refused) return { ...refused, status: 400 };
   const seen = new Map<string, number>();
-  const media = offer.media.map((o) => {
+  const answered = offer.media.map((o) => {
     const k = seen.get(o.media) ?? 0;
     seen.set(o.media, k + 1);
     // @implements RFC3264 P9L14-P9L18
     return answerStream(o, offer, local, local.media.filter((m) => m.media === o.media)[k]);
   });
+  const media = answered.map((a, i) => (withoutMedia(a, answered) ? rejected(offer.media[i]!) : a));
   const offeredLive = offer.media.filter((o) => o.port !== 0);
   // @implements RFC3264 P11L33-P11L34
   if (offeredLive.length > 0 && media.every((m) => m.port === 0)) return noneAcceptable(offeredLive, local);
@@ -151,6 +152,26 @@ function multicastAnswer(o: MediaDescription, offer: SessionDescription, common:
   };
 }
 
+/** Is each format in common with an offered stream one that carries no media (telephone-event, CN), and is there one? */
+function onlyAuxiliary(offered: MediaDescription[], local: Capabilities): boolean {
+  const common = offered.flatMap((o) => formatsOf(o).filter((f) => local.media.some((m) => m.media === o.media && m.codecs.some((c) => sameCodec(f, c)))));
+  return common.length > 0 && !common.some(carriesMedia);
+}
+
+/**
+ * Our policy, not RFC 3264's: a stream accepted with only formats that
+ * carry no media of their own (telephone-event, CN: see carriesMedia) is
+ * rejected like one with nothing in common, unless another accepted
+ * stream of its media type carries the media they go with. RFC 4733 sends
+ * events "in combination with or alternating with other payload types",
+ * in one stream or in "separate event and other payload streams" (§2.5.1.1,
+ * P11L26-P11L28), as RFC 4317 §2.4 does; never with no other payload.
+ */
+function withoutMedia(a: MediaDescription, answered: readonly MediaDescription[]): boolean {
+  const live = (m: MediaDescription) => m.port !== 0 && formatsOf(m).some(carriesMedia);
+  return a.port !== 0 && !live(a) && !answered.some((b) => b.media === a.media && live(b));
+}
+
 const sameProto = (mine: MediaCapabilities, o: MediaDescription): boolean => (mine.proto ?? 'RTP/AVP').toUpperCase() === o.proto.toUpperCase();
 
 /** A stream rejected: port 0, and (as an m= line must list one) the first offered format, no attributes. */
@@ -179,5 +200,5 @@ function noneAcceptable(offered: MediaDescription[], local: Capabilities): Answe
     return { ok: false, status: 488, warning: { code: 302, text: 'Incompatible transport protocol' }, reason: `no offered stream is over a transport this agent has (offered: ${[...new Set(offered.map((o) => o.proto))].join(', ')}; ours: ${[...new Set(local.media.map((m) => m.proto ?? 'RTP/AVP'))].join(', ')})` };
   }
   // @implements RFC3261 P181L34-P181L35
-  return { ok: false, status: 488, warning: { code: 305, text: 'Incompatible media format' }, reason: `no offered format is one this agent has (offered: ${formats}; ours: ${local.media.map((m) => `${m.media} ${m.codecs.map((c) => `${c.encodingName}/${c.clockRate}`).join(' ')}`).join('; ')})` };
+  return { ok: false, status: 488, warning: { code: 305, text: 'Incompatible media format' }, reason: `no offered format is one this agent has${onlyAuxiliary(offered, local) ? ' but telephone-event or CN, which carry no media of their own' : ''} (offered: ${formats}; ours: ${local.media.map((m) => `${m.media} ${m.codecs.map((c) => `${c.encodingName}/${c.clockRate}`).join(' ')}`).join('; ')})` };
 }

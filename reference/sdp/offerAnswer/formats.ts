@@ -93,6 +93,16 @@ export function sameCodec(a: { encodingName: string; clockRate: number; channels
   return a.encodingName !== '' && a.encodingName.toLowerCase() === b.encodingName.toLowerCase() && a.clockRate === b.clockRate && (a.channels ?? 1) === (b.channels ?? 1);
 }
 
+/**
+ * Does a format carry media of its own? Telephone events (RFC 4733) "are
+ * carried as part of the audio stream and MUST use the same sequence number
+ * and timestamp base as the regular audio channel" (§2.1, P8L13-P8L15);
+ * comfort noise (RFC 3389) fills the silences of "the codec used in
+ * conjunction with comfort noise" (§6.1, P5L41-P5L42). Neither is media
+ * without a codec beside it: answer.ts's policy (withoutMedia) rests on it.
+ */
+export const carriesMedia = (f: { encodingName: string }): boolean => !['telephone-event', 'cn'].includes(f.encodingName.toLowerCase());
+
 /** The profile's static payload type for a codec, if it has one. */
 export function staticPayloadType(codec: Codec): number | undefined {
   return STATIC.find((s) => sameCodec(s, codec))?.payloadType;

@@ -107,4 +107,19 @@ test('the answerer\'s view: it sends the offer\'s formats also answered, numbere
   assert.is(s!.direction, 'sendrecv');
 });
 
+// Our policy (answer.ts withoutMedia): telephone-event and CN carry no media of their own.
+test('an offer whose only formats in common are telephone-event or CN: the stream rejected, and with nothing else 488 Warning 305', () => {
+  const g726 = offerOf(4000, 'audio:G726-32/8000,telephone-event');
+  const r = createAnswer(g726, agent(6000, 'audio:PCMU,telephone-event'));
+  assert.equal(r.ok ? lines(r.answer) : [r.status, r.warning.code], [488, 305]);
+  if (!r.ok && r.status === 488) assert.match(r.reason, /but telephone-event or CN, which carry no media of their own/);
+  const cn = createAnswer(offerOf(4000, 'audio:G726-32/8000,CN/8000'), agent(6000, 'audio:PCMU,CN/8000'));
+  assert.equal(cn.ok ? lines(cn.answer) : [cn.status, 'warning' in cn ? cn.warning.code : 0], [488, 305]);
+  // Beside an accepted audio stream, its own telephone-event stream is accepted (RFC 4317 §2.4, RFC 4733 §2.5.1.1); without one it is not.
+  const two = offerOf(4000, 'audio:G726-32/8000,PCMU', 'audio:telephone-event');
+  assert.equal(lines(ok(createAnswer(two, agent(6000, 'audio:PCMU', 'audio:telephone-event'))).answer), ['audio 6000 0 sendrecv', 'audio 6002 96 sendrecv']);
+  const video = offerOf(4000, 'video:H261/90000', 'audio:G726-32/8000,telephone-event');
+  assert.equal(lines(ok(createAnswer(video, agent(6000, 'video:H261/90000', 'audio:PCMU,telephone-event'))).answer), ['video 6000 31 sendrecv', 'audio 0 96 sendrecv']);
+});
+
 test.run();
