@@ -29,13 +29,25 @@ export const isHex = (c: number): boolean => (c >= 0x30 && c <= 0x39) || (c >= 0
 export class Cursor {
   pos = 0;
   constructor(
-    readonly text: string,
-    readonly rule: string,
-    readonly base = 0,
-    readonly line = 0,
-    readonly col0 = 1,
+    public text: string,
+    public rule: string,
+    public base = 0,
+    public line = 0,
+    public col0 = 1,
     public stop = text.length,
   ) {}
+
+  /** The cursor put on text[pos, stop) anew, placed and named as given: one cursor serves each field of a message in turn. */
+  reset(text: string, rule: string, base: number, line: number, col0: number, pos: number, stop: number): this {
+    this.text = text;
+    this.rule = rule;
+    this.base = base;
+    this.line = line;
+    this.col0 = col0;
+    this.pos = pos;
+    this.stop = stop;
+    return this;
+  }
 
   /** Throws the SipParseError naming `rule` at column `at` (of the text, and of the message when `line` is known). */
   fail(detail: string, rule = this.rule, at = this.pos): never {

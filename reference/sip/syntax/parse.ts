@@ -359,15 +359,13 @@ function statusLine(line: string): Response {
 }
 
 /**
- * A scanner over a field's value placed at its position in the message:
- * over the head itself from the value's start to its end, unless the value
- * was unfolded into a text of its own.
+ * The message's scanner put on a field's value, placed at its position in
+ * the message: over the head itself from the value's start to its end,
+ * unless the value was unfolded into a text of its own.
  */
-function scannerOf(head: string, f: Located, rule: string): Scanner {
-  if (f.folded) return new Scanner(f.value, rule, f.offset, f.line, f.col);
-  const s = new Scanner(head, rule, 0, f.line, f.col - f.offset, f.offset + f.value.length);
-  s.pos = f.offset;
-  return s;
+function scannerOf(s: Scanner, head: string, f: Located, rule: string): Scanner {
+  if (f.folded) return s.reset(f.value, rule, f.offset, f.line, f.col, 0, f.value.length);
+  return s.reset(head, rule, 0, f.line, f.col - f.offset, f.offset, f.offset + f.value.length);
 }
 
 /**
@@ -375,11 +373,12 @@ function scannerOf(head: string, f: Located, rule: string): Scanner {
  * module knows the grammar of.
  */
 function checkFields(head: string, m: Message, fields: Located[], strict: boolean): void {
+  const s = new Scanner(head, 'message-header');
   for (const f of fields) {
     switch (f.key) {
       // @implements RFC3261 P232L1-P232L18
       case 'via': {
-        const s = scannerOf(head, f, 'Via');
+        scannerOf(s, head, f, 'Via');
         do parseViaAt(s);
         while (s.sep(','));
         s.end('Via');
@@ -389,7 +388,7 @@ function checkFields(head: string, m: Message, fields: Located[], strict: boolea
       case 'from':
       case 'to': {
         const rule = f.key === 'to' ? 'To' : 'From';
-        const s = scannerOf(head, f, rule);
+        scannerOf(s, head, f, rule);
         const a = parseAddressAt(s, rule);
         s.end(rule);
         const tag = paramValue(a.params, 'tag');
@@ -398,11 +397,11 @@ function checkFields(head: string, m: Message, fields: Located[], strict: boolea
       }
       // @implements RFC3261 P228L23-P228L24
       case 'call-id':
-        checkCallId(head, f);
+        checkCallId(s, head, f);
         break;
       // @implements RFC3261 P229L33
       case 'cseq': {
-        const c = parseCSeqAt(scannerOf(head, f, 'CSeq'));
+        const c = parseCSeqAt(scannerOf(s, head, f, 'CSeq'));
         // @implements RFC3261 P38L28-P38L29
         if (m.type === 'request' && c.method !== m.method) {
           throw new SipParseError('CSeq', `method ${c.method} does not match the request method ${m.method}`, f.offset, f.line, f.col);
@@ -418,12 +417,12 @@ function checkFields(head: string, m: Message, fields: Located[], strict: boolea
         break;
       // @implements RFC3261 P228L31-P228L43
       case 'contact':
-        checkContact(head, f);
+        checkContact(s, head, f);
         break;
       // @implements RFC3261 P231L5-P231L6, P231L21-P231L22
       case 'route':
       case 'record-route':
-        checkRoute(head, f);
+        checkRoute(s, head, f);
         break;
       // Any other field, and every unknown one, is kept as text: not
       // understanding it never stops the message from being processed.
@@ -442,17 +441,17 @@ function isTokenString(v: string): boolean {
 
 /** callid = word [ "@" word ] */
 // @implements RFC3261 P228L24
-function checkCallId(head: string, f: Located): void {
-  const s = scannerOf(head, f, 'Call-ID');
+function checkCallId(s: Scanner, head: string, f: Located): void {
+  scannerOf(s, head, f, 'Call-ID');
   if (s.run(WORD).length === 0) s.fail(`must be a word, found ${s.found()}`);
   if (s.eat('@') && s.run(WORD).length === 0) s.fail(`expected a word after "@", found ${s.found()}`);
   if (!s.atEnd()) s.fail(`unexpected ${s.found()}`);
 }
 
 /** Contact: "*" or contact-param *(COMMA contact-param) with expires and q checked. */
-function checkContact(head: string, f: Located): void {
+function checkContact(s: Scanner, head: string, f: Located): void {
   if (f.value === '*') return;
-  const s = scannerOf(head, f, 'Contact');
+  scannerOf(s, head, f, 'Contact');
   do {
     const a = parseAddressAt(s, 'Contact');
     const expires = paramValue(a.params, 'expires');
@@ -466,9 +465,9 @@ function checkContact(head: string, f: Located): void {
 }
 
 /** route-param = name-addr *( SEMI rr-param ): the URI is always in <>. */
-function checkRoute(head: string, f: Located): void {
+function checkRoute(s: Scanner, head: string, f: Located): void {
   const rule = f.key === 'route' ? 'Route' : 'Record-Route';
-  const s = scannerOf(head, f, rule);
+  scannerOf(s, head, f, rule);
   do {
     const a = parseAddressAt(s, rule);
     if (!a.nameAddr) s.fail(`values of ${rule} must be name-addr (URI in <>)`);
