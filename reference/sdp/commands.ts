@@ -19,7 +19,7 @@ import type { Direction, SessionDescription } from './description/types.ts';
 import { parse } from './description/parse.ts';
 import { serialize } from './description/serialize.ts';
 import { SdpError, type SdpWarning } from './description/errors.ts';
-import { audioCapabilities, codecsFromNames, createAnswer, createOffer, type Capabilities } from './offerAnswer/index.ts';
+import { audioCapabilities, codecsFromNames, createAnswer, createOffer, localAddressProblem, type Capabilities } from './offerAnswer/index.ts';
 
 const DIRECTIONS: readonly Direction[] = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
 
@@ -42,6 +42,8 @@ const localUsage = `  --codecs      codecs in order of preference (default PCMU,
 function capabilities(values: Record<string, unknown>): Capabilities {
   const address = (values.address as string | undefined) ?? '127.0.0.1';
   if (isIP(address) === 0) throw new UsageError(`--address wants an IP address, got ${JSON.stringify(address)}`);
+  const problem = localAddressProblem(address);
+  if (problem) throw new UsageError(`--address: ${problem}`);
   const port = numberOption(values, 'port', 'a port number from 0 to 65535', (n) => Number.isInteger(n) && n >= 0 && n <= 65535) ?? 49170;
   const direction = (values.direction as string | undefined) ?? 'sendrecv';
   if (!(DIRECTIONS as readonly string[]).includes(direction)) throw new UsageError(`--direction wants one of ${DIRECTIONS.join(', ')}, got ${JSON.stringify(direction)}`);

@@ -6,7 +6,7 @@ export { createOffer } from './offer.ts';
 export { createAnswer, type AnswerResult } from './answer.ts';
 export { processAnswer } from './processAnswer.ts';
 export { hold, resume } from './hold.ts';
-export { type Session } from './modify.ts';
+export { localAddressProblem, type Session } from './modify.ts';
 export { type NegotiatedStream } from './negotiated.ts';
 export { type Format } from './formats.ts';
 export { type Broken } from './broken.ts';

@@ -6,7 +6,9 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Origin, SessionDescription } from '../description/types.ts';
+import { unicastProblem } from '../description/address.ts';
 import { broken, type Broken } from './broken.ts';
+import { isMulticast } from './multicast.ts';
 import { formatsOf, isRtp, type Format } from './formats.ts';
 
 /** The session so far, from this agent's side: the machine's Stable state carries it. */
@@ -25,8 +27,22 @@ export interface Session {
 
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** The o= line of a new session: a random session id, version 1. */
+/**
+ * Why `address` cannot be this agent's in o= and c= (where it receives
+ * unicast media), or undefined: o= takes a unicast address, and SDP's IP6
+ * addresses carry no zone id (RFC 8866 §9).
+ */
+export function localAddressProblem(address: string): string | undefined {
+  if (address.includes('%')) return `${address} has a zone id: an SDP address has none (give the address alone)`;
+  if (isMulticast(address)) return `${address} is a multicast address: this agent's own address is unicast`;
+  return unicastProblem(addrType(address), address);
+}
+
+/** The o= line of a new session: a random session id, version 1. Throws for an address o= cannot carry. */
 export function newOrigin(username: string, address: string): Origin {
+  // @implements RFC8866 P12L19-P12L25
+  const problem = localAddressProblem(address);
+  if (problem) throw new Error(`cannot write o= with ${JSON.stringify(address)}: ${problem}`);
   // Both well below 2**62 - 1, so that every later version stays a 64-bit signed integer.
   // @implements RFC3264 P5L12-P5L15
   const sessionId = String(randomInt(1, 2 ** 48 - 1));

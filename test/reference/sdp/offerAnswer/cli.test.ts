@@ -125,4 +125,17 @@ test('offer --codecs with a rate past 15 digits: exit 2 naming the codec, never 
   assert.is(r.stdout, '');
 });
 
+// @tests RFC8866 P12L19-P12L25
+test('--address: a multicast address or an IPv6 zone id is a usage error (exit 2) for offer and answer', () => {
+  for (const [address, why] of [['224.1.1.1', /224\.1\.1\.1 is a multicast address/], ['ff15::1', /ff15::1 is a multicast address/], ['fe80::1%eth0', /fe80::1%eth0 has a zone id/]] as const) {
+    for (const args of [['offer'], ['answer', offer21]]) {
+      const r = sdp([...args, '--address', address]);
+      assert.is(r.status, 2, `${args[0]} ${address}: ${r.stdout}`);
+      assert.match(r.stderr, why);
+      assert.is(r.stdout, '');
+    }
+  }
+  assert.is(sdp(['offer', '--address', '::1']).status, 0);
+});
+
 test.run();

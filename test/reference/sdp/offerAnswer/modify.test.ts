@@ -138,4 +138,10 @@ test('resume takes the session: a number the peer bound (96 iLBC in its offer) i
   assert.equal(back.origin.sessionVersion, s.local!.origin.sessionVersion + 1n);
 });
 
+// @tests RFC8866 P12L19-P12L25
+test('an offer or answer of ours is never written with a multicast address or a zone id in o=', () => {
+  assert.throws(() => createOffer({ ...alice, address: '239.1.1.1' }), /cannot write o= with "239\.1\.1\.1": 239\.1\.1\.1 is a multicast address/);
+  assert.throws(() => createAnswer(first, { ...bob, address: 'fe80::1%eth0' }), /fe80::1%eth0 has a zone id/);
+});
+
 test.run();
