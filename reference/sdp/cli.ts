@@ -28,9 +28,8 @@ export const COMMANDS: Record<string, Command> = {
     async run(values, positionals) {
       if (positionals.length !== 1) throw new UsageError('parse takes one file name (or - for stdin)');
       const name = positionals[0] === '-' ? '<stdin>' : positionals[0];
-      const bytes = readInput(positionals[0]);
       try {
-        const { description, warnings } = parse(bytes, { lenient: values.lenient === true });
+        const { description, warnings } = parse(await readInput(positionals[0]), { lenient: values.lenient === true });
         printWarnings(name, warnings);
         process.stdout.write(values.json ? descriptionJson(description) + '\n' : summary(description));
         return 0;

@@ -12,11 +12,11 @@
  * which cli.ts's parse shares: cli.ts imports this file, so they live here,
  * not there, and no import goes back to cli.ts.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { numberOption, UsageError, type Command } from '../../tools/command.ts';
 import type { Direction, SessionDescription } from './description/types.ts';
-import { parse } from './description/parse.ts';
+import { DEFAULT_MAX_BYTES, parse } from './description/parse.ts';
 import { serialize } from './description/serialize.ts';
 import { SdpError, type SdpWarning } from './description/errors.ts';
 import { audioCapabilities, codecsFromNames, createAnswer, createOffer, localAddressProblem, type Capabilities } from './offerAnswer/index.ts';
@@ -88,7 +88,7 @@ exit 1 when the offer does not parse (file:line:col: the rule) or no answer is p
     const local = { ...capabilities(values), order: order as 'offer' | 'local' };
     let offer: SessionDescription;
     try {
-      const parsed = parse(readInput(file), { lenient: values.lenient === true });
+      const parsed = parse(await readInput(file), { lenient: values.lenient === true });
       printWarnings(name, parsed.warnings);
       offer = parsed.description;
     } catch (e) {
@@ -108,13 +108,41 @@ exit 1 when the offer does not parse (file:line:col: the rule) or no answer is p
   },
 };
 
-/** The input's octets: a file, or stdin for `-`. */
-export function readInput(name: string): Uint8Array {
+/**
+ * The input's octets: a file, or stdin for `-`. At most `maxBytes` (the
+ * parser's limit) are kept: a regular file larger than that is refused by
+ * its size before a byte is read, anything else (a pipe, a FIFO, a device
+ * such as /dev/zero) as soon as one octet more arrives. Either way an
+ * SdpError at 1:1, as the parser's own limit is.
+ */
+export async function readInput(name: string, maxBytes = DEFAULT_MAX_BYTES): Promise<Uint8Array> {
+  let fd: number;
   try {
-    return readFileSync(name === '-' ? 0 : name);
+    fd = name === '-' ? 0 : openSync(name, 'r');
   } catch (e) {
     throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);
   }
+  const stat = fstatSync(fd);
+  if (stat.isFile() && stat.size > maxBytes) {
+    if (fd !== 0) closeSync(fd);
+    throw new SdpError('limit', `the description is ${stat.size} octets, more than the ${maxBytes} accepted`, 1, 1);
+  }
+  const stream = fd === 0 ? process.stdin : createReadStream('', { fd, highWaterMark: 64 * 1024 });
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of stream) {
+      total += (chunk as Buffer).length;
+      if (total > maxBytes) break;
+      chunks.push(chunk as Buffer);
+    }
+  } catch (e) {
+    throw new UsageError(`cannot read ${name}: ${(e as Error).message}`);
+  } finally {
+    stream.destroy();
+  }
+  if (total > maxBytes) throw new SdpError('limit', `the description is more than the ${maxBytes} octets accepted (reading stopped there)`, 1, 1);
+  return Buffer.concat(chunks);
 }
 
 /** Warnings as diagnostics on stderr: `file:line:col: warning: rule: message`. */

@@ -77,7 +77,8 @@ const NAMES: Record<string, string> = {
   b: 'bandwidth', t: 'time', r: 'repeat times', z: 'time zones', k: 'encryption key', a: 'attribute', m: 'media',
 };
 
-const DEFAULT_MAX_BYTES = 1 << 20;
+/** The default limit on a description's size: 1 MiB. */
+export const DEFAULT_MAX_BYTES = 1 << 20;
 
 /**
  * The description, or the SdpError of the first rule it breaks. It must

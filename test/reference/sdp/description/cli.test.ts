@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, tempDir } from '../../../helpers.ts';
 import { sdpExamples } from '../../../../tools/testkit/sdpExamples.ts';
@@ -66,6 +66,24 @@ test('usage errors exit 2; a missing file is a usage error naming it', () => {
   const help = sdp(['parse', '--help']);
   assert.is(help.status, 0);
   assert.match(help.stdout, /usage: sdp parse \[--json\] \[--lenient\] <file\|->/);
+});
+
+test('input past the parser\'s 1 MiB limit is refused as read, never held whole: stdin, a 300 MB sparse file, /dev/zero', () => {
+  const piped = sdp(['parse', '-'], 'v=0\r\n'.repeat(300_000));
+  assert.is(piped.status, 1);
+  assert.match(piped.stderr, /^<stdin>:1:1: error: limit: the description is more than the 1048576 octets accepted/);
+  const big = join(dir, 'big.sdp');
+  writeFileSync(big, '');
+  truncateSync(big, 300 * 1024 * 1024);
+  const file = sdp(['parse', big]);
+  assert.is(file.status, 1, file.stderr);
+  assert.is(file.stderr, `${big}:1:1: error: limit: the description is 314572800 octets, more than the 1048576 accepted\n`);
+  // Endless input: without a bound the read never ends (the timeout kills it, status null).
+  for (const command of ['parse', 'answer']) {
+    const zero = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'reference/sdp/cli.ts'), command, '/dev/zero'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    assert.is(zero.status, 1, `${command}: ${zero.signal ?? ''} ${zero.stderr}`);
+    assert.match(zero.stderr, /^\/dev\/zero:1:1: error: limit: the description is more than the 1048576 octets accepted \(reading stopped there\)\n/);
+  }
 });
 
 test.run();
