@@ -190,6 +190,7 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
     clearTimeout(deadline);
     clearInterval(timer);
     try {
+      sockets.rtp.removeAllListeners('message'); // the recording is closed: nothing more is taken
       pump(Infinity); // what is still buffered plays now
       session.leave('end of recording');
       await outbox.drained();
