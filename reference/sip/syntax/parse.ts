@@ -38,7 +38,6 @@ export interface ParseOptions {
 }
 
 const CRLF = '\r\n';
-const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: true });
 const EMPTY = new Uint8Array(0);
 
@@ -60,7 +59,7 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
       // Read in place when nothing precedes the start line: the head is input[0, end).
       head = start === 0 ? input : input.slice(start, end);
       headEnd = end - start;
-      rest = end + 4 === input.length ? EMPTY : enc.encode(input.slice(end + 4));
+      rest = end + 4 === input.length ? EMPTY : utf8(input.slice(end + 4));
     } else {
       missingEmptyLine(input.slice(start), options.strict === true);
     }
@@ -80,6 +79,17 @@ export function parse(input: Uint8Array | string, options: ParseOptions = {}): M
   const message = parseHead(head, options.strict === true, headEnd);
   message.body = bodyOf(message, rest, options.transport ?? 'datagram', limits);
   return message;
+}
+
+/**
+ * A body given as text, as the UTF-8 octets it is sent as. Buffer.from
+ * encodes a message-sized text in about half the time TextEncoder takes
+ * (it takes the octets from a shared pool); the body is a plain Uint8Array
+ * view of them, as it is of the datagram when parse is given octets.
+ */
+function utf8(text: string): Uint8Array {
+  const b = Buffer.from(text, 'utf8');
+  return new Uint8Array(b.buffer, b.byteOffset, b.length);
 }
 
 /**
