@@ -100,7 +100,7 @@ function answerStream(o: MediaDescription, offer: SessionDescription, local: Cap
     bandwidths: [],
     attributes: [
       // @implements RFC3264 P10L31-P10L36, P11L8-P11L10
-      ...common.flatMap((f) => formatAttributes(Number(f.fmt), f)),
+      ...common.flatMap((f) => formatAttributes(o.proto, f.fmt, f)),
       // The offer's mark, its session's, or sendrecv; and our wish, not the offer's: a held (sendonly) offer gets recvonly, not a held answer.
       // @implements RFC3264 P5L46-P6L1, P9L43-P9L45, P17L39-P17L41
       ...directionAttributes(answerDirection(directionOf(offer, o), mine!.direction ?? 'sendrecv')),
@@ -143,7 +143,7 @@ function multicastAnswer(o: MediaDescription, offer: SessionDescription, common:
     // @implements RFC3264 P12L23-P12L24
     bandwidths: o.bandwidths.map((b: Bandwidth) => ({ ...b })),
     attributes: [
-      ...common.flatMap((f) => formatAttributes(Number(f.fmt), f)),
+      ...common.flatMap((f) => formatAttributes(o.proto, f.fmt, f)),
       // @implements RFC3264 P12L23-P12L24
       ...kept('ptime'),
       // @implements RFC3264 P12L12-P12L14

@@ -135,9 +135,15 @@ export function assignPayloadTypes(codecs: readonly Codec[], bound: ReadonlyMap<
   });
 }
 
-/** The rtpmap (and fmtp) lines that define a format. */
-export function formatAttributes(pt: number, codec: { encodingName: string; clockRate: number; channels?: number; fmtp?: string }): Attribute[] {
+/**
+ * The lines that define format `fmt` of a stream over `proto`: under an RTP
+ * profile its rtpmap (RFC 8866 §6.6 maps payload types) and fmtp; under
+ * another proto (TCP/MSRP's `*`, say) only its fmtp, as the format is no
+ * payload type number.
+ */
+export function formatAttributes(proto: string, fmt: string, codec: { encodingName: string; clockRate: number; channels?: number; fmtp?: string }): Attribute[] {
+  const fmtp: Attribute[] = codec.fmtp === undefined ? [] : [{ kind: 'fmtp', format: fmt, parameters: codec.fmtp }];
+  if (!isRtp(proto)) return fmtp;
   const channels = (codec.channels ?? 1) === 1 ? {} : { encodingParameters: String(codec.channels) };
-  const rtpmap: Attribute = { kind: 'rtpmap', payloadType: pt, encodingName: codec.encodingName, clockRate: codec.clockRate, ...channels };
-  return codec.fmtp === undefined ? [rtpmap] : [rtpmap, { kind: 'fmtp', format: String(pt), parameters: codec.fmtp }];
+  return [{ kind: 'rtpmap', payloadType: Number(fmt), encodingName: codec.encodingName, clockRate: codec.clockRate, ...channels }, ...fmtp];
 }

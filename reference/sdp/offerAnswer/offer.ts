@@ -7,7 +7,7 @@
 import type { Connection, MediaDescription, SessionDescription } from '../description/types.ts';
 import type { Capabilities, MediaCapabilities } from './capabilities.ts';
 import { directionAttributes } from './direction.ts';
-import { assignPayloadTypes, formatAttributes, type Format } from './formats.ts';
+import { assignPayloadTypes, formatAttributes, isRtp, type Format } from './formats.ts';
 import { addrType, boundPayloadTypes, newOrigin, nextOrigin, type Session } from './modify.ts';
 
 /**
@@ -49,19 +49,21 @@ function offeredStream(wanted: MediaCapabilities, sessionAddress: string, bound:
   // SDP requires at least one format on an m= line.
   // @implements RFC3264 P5L8-P5L9
   if (wanted.codecs.length === 0) throw new Error(`cannot offer a ${wanted.media} stream with no codec: an m= line lists at least one format`);
-  const payloadTypes = assignPayloadTypes(wanted.codecs, bound);
+  const proto = wanted.proto ?? 'RTP/AVP';
+  // Under an RTP profile a format is a payload type number; under another proto it is the codec's name (TCP/MSRP's *).
+  const formats = isRtp(proto) ? assignPayloadTypes(wanted.codecs, bound).map(String) : wanted.codecs.map((c) => c.encodingName);
   return {
     media: wanted.media,
     // @implements RFC3264 P6L13-P6L15
     port: wanted.port,
-    proto: wanted.proto ?? 'RTP/AVP',
+    proto,
     // @implements RFC3264 P6L38-P6L43, P7L21-P7L22
-    formats: payloadTypes.map(String),
+    formats,
     connections: wanted.address === undefined || wanted.address === sessionAddress ? [] : [connection(wanted.address)],
     bandwidths: [],
     attributes: [
       // @implements RFC3264 P7L14-P7L15
-      ...wanted.codecs.flatMap((c, i) => formatAttributes(payloadTypes[i]!, c)),
+      ...wanted.codecs.flatMap((c, i) => formatAttributes(proto, formats[i]!, c)),
       ...directionAttributes(wanted.direction ?? 'sendrecv'),
     ],
   };

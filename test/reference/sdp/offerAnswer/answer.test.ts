@@ -1,7 +1,10 @@
 /** Generating the answer (RFC 3264 §6), on descriptions built through the module. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createAnswer, type AnswerResult } from '../../../../reference/sdp/offerAnswer/index.ts';
+import { createAnswer, createOffer, type AnswerResult, type Capabilities } from '../../../../reference/sdp/offerAnswer/index.ts';
+import { parse } from '../../../../reference/sdp/description/parse.ts';
+import { serialize } from '../../../../reference/sdp/description/serialize.ts';
+import { formatMedia } from '../../../../reference/sdp/description/media.ts';
 import { formatsOf } from '../../../../reference/sdp/offerAnswer/formats.ts';
 import { agent, lines, offerOf, withStream } from './common.ts';
 
@@ -120,6 +123,16 @@ test('an offer whose only formats in common are telephone-event or CN: the strea
   assert.equal(lines(ok(createAnswer(two, agent(6000, 'audio:PCMU', 'audio:telephone-event'))).answer), ['audio 6000 0 sendrecv', 'audio 6002 96 sendrecv']);
   const video = offerOf(4000, 'video:H261/90000', 'audio:G726-32/8000,telephone-event');
   assert.equal(lines(ok(createAnswer(video, agent(6000, 'video:H261/90000', 'audio:PCMU,telephone-event'))).answer), ['video 6000 31 sendrecv', 'audio 0 96 sendrecv']);
+});
+
+// @tests RFC3264 P10L31-P10L36, P7L14-P7L15
+test('a stream that is not RTP (TCP/MSRP *): offered and answered with its formats as written, no rtpmap, and the answer parses', () => {
+  const msrp: Capabilities = { address: '127.0.0.1', media: [{ media: 'message', port: 7394, proto: 'TCP/MSRP', codecs: [{ encodingName: '*', clockRate: 0, fmtp: 'x=1' }] }] };
+  const offer = createOffer(msrp);
+  assert.equal(offer.media.map((m) => [formatMedia(m), m.attributes]), [['message 7394 TCP/MSRP *', [{ kind: 'fmtp', format: '*', parameters: 'x=1' }]]]);
+  const { answer } = ok(createAnswer(parse(serialize(offer)).description, { ...msrp, media: [{ ...msrp.media[0]!, port: 9 }] }));
+  assert.equal(answer.media.map((m) => [formatMedia(m), m.attributes.map((a) => a.kind)]), [['message 9 TCP/MSRP *', ['fmtp']]]);
+  assert.equal(parse(serialize(answer)).description, answer);
 });
 
 test.run();
