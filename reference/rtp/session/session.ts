@@ -121,6 +121,7 @@ export class RtpSession {
   #everSent = false;
   #reportCursor = 0;
   #joinedAt = 0;
+  #stopped = false;
 
   constructor(options: SessionOptions) {
     this.#o = options;
@@ -159,9 +160,18 @@ export class RtpSession {
     this.#event({ type: 'leave', tc: this.#tc(), size, everSent: this.#everSent }, reason);
   }
 
-  /** Stops the timer without a BYE (§6.3.7: a participant MAY leave without one). */
+  /**
+   * Leaves without a BYE (§6.3.7: a participant MAY): the timer stops for
+   * good, and nothing that arrives afterwards (a BYE pulling tn in) starts it
+   * again, so no RTCP goes out through a socket the caller has closed.
+   */
   // @implements RFC3550 P33L44-P33L47
   stop(): void {
+    this.#stopped = true;
+    this.#clearTimer();
+  }
+
+  #clearTimer(): void {
     if (this.#timer) this.#o.clock.clearTimer(this.#timer);
     this.#timer = undefined;
   }
@@ -177,12 +187,13 @@ export class RtpSession {
 
   #carryOut(t: { next: TimingState; actions: ({ do: 'sendReport' } | { do: 'sendBye' } | { do: 'schedule'; at: number })[] }, byeReason?: string): void {
     this.timing = t.next;
-    if (t.next.state === 'Left') this.stop();
+    if (t.next.state === 'Left') this.#clearTimer();
     for (const a of t.actions) {
       switch (a.do) {
         // @implements RFC3550 P88L10-P88L15
         case 'schedule':
-          this.stop();
+          this.#clearTimer();
+          if (this.#stopped) break;
           this.#timer = this.#o.clock.setTimer(Math.max(0, (a.at - this.#tc()) * 1000), () => this.#expire(a.at, byeReason));
           break;
         // @implements RFC3550 P88L17
@@ -195,7 +206,7 @@ export class RtpSession {
         }
         // @implements RFC3550 P88L19
         case 'sendBye':
-          this.stop();
+          this.#clearTimer();
           this.#o.send.rtcp(this.#compound(this.#blocks(), byeReason ?? ''));
           this.counts.byesSent++;
           break;

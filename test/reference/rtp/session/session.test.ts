@@ -204,6 +204,28 @@ test('an SR carries the sender information; its RTP timestamp follows the media 
   assert.ok(middle32({ seconds: sr.sender.ntpSeconds, fraction: sr.sender.ntpFraction }) !== 0);
 });
 
+test('after stop() nothing restarts the timer: a BYE that pulls tn in sets no timer, so nothing is sent on a closed socket', () => {
+  const clock = new FakeClock();
+  const { s, rtcp } = session(clock, { random: () => 0.5 });
+  s.start();
+  const rr = (ssrc: number, bye: boolean) =>
+    serializeCompound([
+      { type: 'RR', ssrc, reports: [], extension: new Uint8Array() },
+      { type: 'SDES', chunks: [{ ssrc, items: [{ type: CNAME, text: `c${ssrc}` }] }] },
+      ...(bye ? [{ type: 'BYE' as const, sources: [ssrc] }] : []),
+    ]);
+  s.receiveRtcp(rr(7, false), '127.0.0.1:5001');
+  clock.advance(10_000);
+  s.stop();
+  assert.is(clock.pending, 0);
+  const sent = rtcp.length;
+  s.receiveRtcp(rr(7, true), '127.0.0.1:5001'); // reverse reconsideration would reschedule
+  assert.is(clock.pending, 0);
+  clock.advance(60_000);
+  assert.is(rtcp.length, sent);
+  assert.is(s.stats().find((x) => x.ssrc === 7)?.state, 'bye', 'what arrives is still taken in');
+});
+
 // @tests RFC5761 P7L9-P7L12, P5L35-P5L38
 test('rtcpMux: one port for both, told apart by packet type; payload types 64-95 refused', () => {
   const clock = new FakeClock();
