@@ -4,7 +4,7 @@
  * new offers that modify the session (§8), built from the last SDP this
  * agent sent.
  */
-import type { MediaDescription, SessionDescription } from '../description/types.ts';
+import type { Direction, MediaDescription, SessionDescription } from '../description/types.ts';
 import type { Capabilities } from './capabilities.ts';
 import { directionAttributes, directionOf } from './direction.ts';
 import { nextOrigin, type Session } from './modify.ts';
@@ -18,10 +18,11 @@ import { createOffer } from './offer.ts';
  * inactive; the rest as they were. The o= version is one more.
  */
 export function hold(previous: SessionDescription): SessionDescription {
-  // @implements RFC3264 P17L29-P17L31
-  const media = previous.media.map((m) => (m.port === 0 || isMulticast(streamAddress(m, previous)) ? m : held(m, previous)));
-  // A direction written at session level moves onto each stream, where it now differs.
+  // A direction written at session level moves onto each stream, so that a stream left alone keeps the direction it had.
   const attributes = previous.attributes.filter((a) => a.kind !== 'direction');
+  const untouched = (m: MediaDescription) => (attributes.length === previous.attributes.length ? m : marked(m, directionOf(previous, m)));
+  // @implements RFC3264 P17L29-P17L31
+  const media = previous.media.map((m) => (m.port === 0 ? m : isMulticast(streamAddress(m, previous)) ? untouched(m) : held(m, previous)));
   // @implements RFC3264 P13L19-P13L22
   return { ...previous, origin: nextOrigin(previous.origin), attributes, media };
 }
@@ -29,9 +30,11 @@ export function hold(previous: SessionDescription): SessionDescription {
 function held(m: MediaDescription, previous: SessionDescription): MediaDescription {
   const was = directionOf(previous, m);
   // @implements RFC3264 P17L33-P17L36
-  const now = was === 'sendrecv' ? 'sendonly' : was === 'recvonly' ? 'inactive' : was;
-  return { ...m, attributes: [...m.attributes.filter((a) => a.kind !== 'direction'), ...directionAttributes(now)] };
+  return marked(m, was === 'sendrecv' ? 'sendonly' : was === 'recvonly' ? 'inactive' : was);
 }
+
+/** The stream with `direction` as its own mark (none for sendrecv). */
+const marked = (m: MediaDescription, direction: Direction): MediaDescription => ({ ...m, attributes: [...m.attributes.filter((a) => a.kind !== 'direction'), ...directionAttributes(direction)] });
 
 /**
  * Off hold: a new offer of `local` in `session` (the machine's Stable

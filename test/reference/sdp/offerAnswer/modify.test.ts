@@ -144,4 +144,14 @@ test('an offer or answer of ours is never written with a multicast address or a 
   assert.throws(() => createAnswer(first, { ...bob, address: 'fe80::1%eth0' }), /fe80::1%eth0 has a zone id/);
 });
 
+// @tests RFC3264 P17L29-P17L31
+test('hold moves a session-level direction onto the streams it leaves alone: a multicast recvonly stream stays recvonly', () => {
+  const offer = createOffer({ address: '127.0.0.1', media: [{ media: 'audio', port: 5000, codecs: [{ encodingName: 'PCMU', clockRate: 8000 }], address: '127.0.0.1' }, { media: 'audio', port: 5002, codecs: [{ encodingName: 'PCMU', clockRate: 8000 }] }] });
+  const multicast = { ...offer, attributes: [{ kind: 'direction' as const, direction: 'recvonly' as const }], media: [{ ...offer.media[0]!, connections: [{ netType: 'IN', addrType: 'IP4', address: '224.2.1.1', ttl: 16 }] }, offer.media[1]!] };
+  assert.equal(lines(multicast).map((l) => l.split(' ').pop()), ['recvonly', 'recvonly']);
+  const held = hold(multicast);
+  assert.equal(lines(held).map((l) => l.split(' ').pop()), ['recvonly', 'inactive']);
+  assert.equal(held.attributes, []);
+});
+
 test.run();
