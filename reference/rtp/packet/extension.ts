@@ -13,6 +13,11 @@ export const ONE_BYTE_PROFILE = 0xbede;
 // @implements RFC8285 P9L18-P9L25
 export const TWO_BYTE_PROFILE = 0x1000;
 
+// The IDs are the caller's: negotiated out of band (SDP's extmap), none static; no element of this
+// reference changes what RTP or RTCP mean.
+// @exception RFC8285 P6L32-P6L35: the IDs come from signalling, which is the SDP layer's (a=extmap); this layer takes them as given
+// @exception RFC8285 P4L29-P4L34: this reference defines no header extension of its own
+// @exception RFC8285 P5L18-P5L21: which elements a packet carries is the application's choice; none is added here
 export interface ExtensionElement {
   id: number;
   data: Uint8Array;
@@ -78,11 +83,15 @@ export function parseElements(ext: HeaderExtension): Parsed<ExtensionElements, E
 
 /**
  * The header extension carrying these elements: the one-byte form when every
- * element fits it, else the two-byte form. Throws on an ID or a length
- * neither form allows, or a repeated ID.
+ * element fits it, else the two-byte form (or always, with `twoByte`: for a
+ * path where an intermediary may add elements). Throws on an empty list, an
+ * ID or a length neither form allows, or a repeated ID.
  */
-// @implements RFC8285 P7L10-P7L12
-export function headerExtension(elements: readonly ExtensionElement[], appbits = 0): HeaderExtension {
+// @implements RFC8285 P7L10-P7L12, P7L15-P7L18
+export function headerExtension(elements: readonly ExtensionElement[], options: { appbits?: number; twoByte?: boolean } = {}): HeaderExtension {
+  const appbits = options.appbits ?? 0;
+  // @implements RFC8285 P5L16-P5L18
+  if (elements.length === 0) throw new RangeError('RTP header extension: no elements; the extension is present only in a packet that has one (RFC 8285 §4.1.1)');
   const seen = new Set<number>();
   for (const e of elements) {
     // @implements RFC8285 P6L35-P6L37
@@ -91,7 +100,7 @@ export function headerExtension(elements: readonly ExtensionElement[], appbits =
     seen.add(e.id);
     if (e.data.length > 255) throw new RangeError(`RTP header extension: element ${e.id} has ${e.data.length} octets, at most 255 (RFC 8285 §4.3)`);
   }
-  const oneByte = appbits === 0 && elements.every((e) => e.id <= 14 && e.data.length >= 1 && e.data.length <= 16);
+  const oneByte = !options.twoByte && appbits === 0 && elements.every((e) => e.id <= 14 && e.data.length >= 1 && e.data.length <= 16);
   // @implements RFC8285 P7L2-P7L3, P7L8-P7L10
   const size = elements.reduce((s, e) => s + (oneByte ? 1 : 2) + e.data.length, 0);
   // @implements RFC8285 P7L20-P7L25

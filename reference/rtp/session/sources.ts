@@ -120,7 +120,9 @@ export class SourceTable {
       else entry.rtcpAddress = l.address;
       return { verdict: 'moved', source: entry };
     }
+    // The CNAME only tells a collision from a loop in a counter: nothing rests on its being unique.
     // @implements RFC3550 P62L46-P63L14, P60L13-P60L16
+    // @implements RFC7022 P7L11-P7L17
     if (l.cname !== undefined && entry.cname !== undefined && l.cname !== entry.cname) {
       this.counts.thirdPartyCollisions++;
       return { verdict: 'third-party-collision' };

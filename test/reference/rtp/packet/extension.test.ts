@@ -53,7 +53,7 @@ test('writing: the one-byte form when every element fits it, else two-byte; both
   assert.equal([...small.data.subarray(0, 2)], [0x10, 0xaa]);
   assert.is(small.data[2], (14 << 4) | 15);
   assert.is(small.data.length % 4, 0);
-  const big = headerExtension([{ id: 15, data: bytesOf(1) }, { id: 2, data: new Uint8Array() }], 5);
+  const big = headerExtension([{ id: 15, data: bytesOf(1) }, { id: 2, data: new Uint8Array() }], { appbits: 5 });
   assert.is(big.profile, TWO_BYTE_PROFILE | 5);
   for (const ext of [small, big]) {
     const packet = parseRtp(serializeRtp({ marker: false, payloadType: 0, sequenceNumber: 1, timestamp: 1, ssrc: 1, csrc: [], extension: ext, payload: new Uint8Array(), padding: 0 }));
@@ -73,7 +73,15 @@ test('ID 15 (one-byte) and ID 0 with a length end the parse, keeping the element
   const r0 = parseElements({ profile: ONE_BYTE_PROFILE, data: bytesOf(0x50, 0xaa, 0x03, 0x20, 9, 9, 9, 9) });
   assert.equal(r0.ok && r0.value.elements.map((e) => e.id), [5]);
   assert.throws(() => headerExtension([{ id: 0, data: bytesOf(1) }]), /ID 0/);
+  assert.throws(() => headerExtension([]), /no elements/);
   assert.throws(() => headerExtension([{ id: 3, data: bytesOf(1) }, { id: 3, data: bytesOf(2) }]), /ID 3 twice/);
+});
+
+// @tests RFC8285 P7L15-P7L18
+test('twoByte: the two-byte form even for elements the one-byte form would carry', () => {
+  const ext = headerExtension([{ id: 1, data: bytesOf(0xaa) }], { twoByte: true });
+  assert.is(ext.profile, TWO_BYTE_PROFILE);
+  assert.equal([...ext.data], [1, 1, 0xaa, 0]);
 });
 
 test('an element running past the extension, or a profile of neither form, is dropped with its reason', () => {

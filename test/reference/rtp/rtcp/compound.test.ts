@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { realDoc } from '../../../helpers.ts';
 import { parseCompound, serializeCompound, serializePackets } from '../../../../reference/rtp/rtcp/compound.ts';
 import { compactFromSeconds, middle32, ntpFromUnixMs, NTP_UNIX_OFFSET, roundTrip, rtpTimestampAt } from '../../../../reference/rtp/rtcp/ntp.ts';
-import { perSessionCname } from '../../../../reference/rtp/rtcp/cname.ts';
+import { longTermCname, perSessionCname, shortTermCname } from '../../../../reference/rtp/rtcp/cname.ts';
 import { CNAME, type ReportBlock, type RtcpPacket } from '../../../../reference/rtp/rtcp/types.ts';
 import { reportPackets } from '../../../../reference/rtp/rtcp/reports.ts';
 
@@ -123,6 +123,18 @@ test('RFC 7022: a per-session CNAME is 96 random bits in 16 Base64 characters, n
   assert.is(Buffer.from(a, 'base64').length, 12);
   assert.not.equal(a, b);
   assert.not.match(a, /@/);
+});
+
+// @tests RFC7022 P5L25-P5L31, P5L18-P5L23, P4L16-P4L18
+test('RFC 7022: a short-term CNAME is the same for every session of this run; a long-term one is a version 4 UUID', () => {
+  const s = shortTermCname();
+  assert.is(shortTermCname(), s);
+  assert.match(s, /^[A-Za-z0-9+/]{16}$/);
+  assert.not.equal(s, perSessionCname());
+  const u = longTermCname();
+  assert.match(u, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.is(u.length, 36);
+  assert.not.equal(longTermCname(), u);
 });
 
 // @tests RFC3550 P22L33-P22L36, P35L31-P35L35, P42L35-P42L37
