@@ -3,7 +3,6 @@
  * `m=<media> <port>[/<number of ports>] <proto> <fmt> ...` (§5.14), and the
  * checks on a whole media description once its lines are read.
  *
- * @exception RFC8866 P22L37-P22L39: whether ports are contiguous or follow the parity rule is the creator's choice to know; a=rtcp is parsed when given (rtcp.ts)
  * @exception RFC8866 P24L42-P24L44: which format to use is offer/answer's choice (RFC 3264, ../offerAnswer/), not the parser's
  * @exception RFC8866 P25L2-P25L11: media subtypes and <fmt> rules are registry knowledge (IANA, §8.2.3); any token is kept as written
  */
@@ -49,8 +48,10 @@ const isDynamic = (pt: string): boolean => Number(pt) >= 96 && Number(pt) <= 127
  * A whole RTP media description: each dynamic payload type it lists has
  * its `a=rtpmap:`. Warned about, not refused: the format is still listed,
  * and an answerer that cannot tell what it is leaves it out.
+ *
+ * @exception RFC8866 P43L27-P43L30: a dynamic payload type without its rtpmap is warned about, not refused: refusing the description would lose its other streams and formats, and offer/answer (../offerAnswer/) treats such a format as one it does not know, so nothing is sent with it
  */
-// @implements RFC8866 P24L44-P24L47, P43L27-P43L30
+// @implements RFC8866 P24L44-P24L47
 export function checkRtpMaps(m: MediaDescription, field: FieldLine, warnings: Warnings): void {
   if (!m.proto.startsWith('RTP/') || m.port === 0) return;
   for (const pt of m.formats)

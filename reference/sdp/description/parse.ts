@@ -19,6 +19,7 @@ import { isMulticastConnection, parseConnection } from './connection.ts';
 import { parseBandwidth } from './bandwidth.ts';
 import { parseRepeat, parseTiming, parseZone } from './time.ts';
 import { checkRtpMaps, parseMedia } from './media.ts';
+import { checkRtcpParity } from './rtcp.ts';
 import { parseAttribute } from './attribute.ts';
 import type { Level } from './attributeValue.ts';
 import { checkMidsUnique } from './grouping.ts';
@@ -187,7 +188,6 @@ class Reader {
       case 'i':
         s.information = parseInformation(field);
         return;
-      // @implements RFC8866 P13L41-P13L45
       case 'u':
         s.uri = parseUri(field);
         return;
@@ -204,7 +204,7 @@ class Reader {
         s.connection = c;
         return;
       }
-      // @implements RFC8866 P16L44-P16L45, P18L4-P18L8
+      // @implements RFC8866 P16L44-P16L45
       case 'b':
         s.bandwidths.push(parseBandwidth(field, this.warnings));
         return;
@@ -235,9 +235,16 @@ class Reader {
         return this.discardKey(field);
       // @implements RFC8866 P21L20-P21L23
       case 'a':
-        m.attributes.push(parseAttribute(field, 'media', this.warnings));
-        return;
+        return this.mediaAttribute(field, m);
     }
+  }
+
+  /** A media attribute; an fmtp names one of the formats its m= line lists. */
+  private mediaAttribute(field: FieldLine, m: MediaDescription): void {
+    const a = parseAttribute(field, 'media', this.warnings);
+    // @implements RFC8866 P38L14-P38L16
+    if (a.kind === 'fmtp' && !m.formats.includes(a.format)) fail('RFC8866 §6.15', `a=fmtp:${a.format}: ${a.format} is not one of the formats of the m= line (${m.formats.join(' ')})`, field, 5);
+    m.attributes.push(a);
   }
 
   /** A media description's c= lines: more than one only when every one is a multicast group (the layers of a layered encoding). */
@@ -302,6 +309,7 @@ class Reader {
     const m = this.media!;
     const at: FieldLine = { type: 'm', value: '', line: this.mediaLine };
     checkRtpMaps(m, at, this.warnings);
+    checkRtcpParity(m, at, this.warnings);
     atMostOneDirection(m.attributes, this.mediaLine, 'media');
   }
 

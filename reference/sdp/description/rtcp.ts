@@ -2,6 +2,7 @@
 /** `a=rtcp:<port> [<nettype> <addrtype> <connection-address>]` (RFC 3605 §2.1), and the port RTCP goes to. */
 import { parseConnection } from './connection.ts';
 import { failAt, valueOf, type AttributeInput } from './attributeValue.ts';
+import type { FieldLine, Warnings } from './errors.ts';
 import { numberOf } from './numbers.ts';
 import type { Attribute, MediaDescription } from './types.ts';
 
@@ -30,4 +31,17 @@ export function parseRtcp(input: AttributeInput): Attribute {
 export function rtcpPort(media: MediaDescription): number {
   for (const a of media.attributes) if (a.kind === 'rtcp') return a.port;
   return media.port + 1;
+}
+
+/**
+ * What a parser can see of the parity rule: an odd RTP port with no
+ * a=rtcp: breaks it (RTP even, RTCP odd) without saying where RTCP goes.
+ * Warned about, not refused: RTCP is taken to go to the port above
+ * (rtcpPort), as RFC 3550 §11 has it. Whether ports are contiguous only
+ * the creator knows.
+ */
+// @implements RFC8866 P22L37-P22L39
+export function checkRtcpParity(media: MediaDescription, field: FieldLine, warnings: Warnings): void {
+  if (!media.proto.toUpperCase().includes('RTP/') || media.port === 0 || media.port % 2 === 0) return;
+  if (!media.attributes.some((a) => a.kind === 'rtcp')) warnings.at('RFC8866 §5.14', `odd RTP port ${media.port} with no a=rtcp: (the parity rule is even RTP, odd RTCP; a=rtcp: MUST then say where RTCP goes): RTCP is taken to go to ${media.port + 1}`, field);
 }

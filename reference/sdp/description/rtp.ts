@@ -25,7 +25,7 @@ export function parseRtpmap(input: AttributeInput): Attribute {
 }
 
 /** `<fmt> <format specific parameters>`: the parameters are the media type's, kept as written. */
-// @implements RFC8866 P38L4-P38L5, P38L14-P38L18
+// @implements RFC8866 P38L4-P38L5, P38L16-P38L18
 export function parseFmtp(input: AttributeInput): Attribute {
   const v = valueOf(input, '<format> <format specific parameters>');
   const space = v.indexOf(' ');

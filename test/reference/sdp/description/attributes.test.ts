@@ -117,4 +117,19 @@ test('attribute names that are Object.prototype members are attributes like any 
   ]);
 });
 
+// @tests RFC8866 P38L14-P38L16
+test('a=fmtp: names one of the formats of its m= line', () => {
+  fails(withAttrs(['fmtp:97 mode=30'], [], 'm=audio 49170 RTP/AVP 0'), 'RFC8866 §6.15', 7, 8, /a=fmtp:97: 97 is not one of the formats of the m= line \(0\)/);
+  assert.equal(parse(withAttrs(['rtpmap:96 iLBC/8000', 'fmtp:96 mode=30'])).description.media[0]!.attributes[1], { kind: 'fmtp', format: '96', parameters: 'mode=30' });
+});
+
+// @tests RFC8866 P22L37-P22L39
+test('an odd RTP port with no a=rtcp: breaks the parity rule: a warning naming the port RTCP is taken to go to', () => {
+  const { warnings } = parse(withAttrs([], [], 'm=audio 49171 RTP/AVP 0'));
+  assert.equal(warnings.map((w) => [w.rule, w.line, w.message.split(':')[0]]), [['RFC8866 §5.14', 6, 'odd RTP port 49171 with no a=rtcp']]);
+  assert.match(warnings[0]!.message, /RTCP is taken to go to 49172$/);
+  assert.equal(parse(withAttrs(['rtcp:53020'], [], 'm=audio 49171 RTP/AVP 0')).warnings, []);
+  assert.equal(parse(withAttrs([], [], 'm=message 49171 TCP/MSRP *')).warnings, []);
+});
+
 test.run();
