@@ -14,7 +14,7 @@
  */
 import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { numberOption, UsageError, type Command } from '../../tools/command.ts';
+import { UsageError, type Command } from '../../tools/command.ts';
 import type { Direction, SessionDescription } from './description/types.ts';
 import { DEFAULT_MAX_BYTES, parse } from './description/parse.ts';
 import { serialize } from './description/serialize.ts';
@@ -44,7 +44,7 @@ function capabilities(values: Record<string, unknown>): Capabilities {
   if (isIP(address) === 0) throw new UsageError(`--address wants an IP address, got ${JSON.stringify(address)}`);
   const problem = localAddressProblem(address);
   if (problem) throw new UsageError(`--address: ${problem}`);
-  const port = numberOption(values, 'port', 'a port number from 0 to 65535', (n) => Number.isInteger(n) && n >= 0 && n <= 65535) ?? 49170;
+  const port = portOption(values) ?? 49170;
   const direction = (values.direction as string | undefined) ?? 'sendrecv';
   if (!(DIRECTIONS as readonly string[]).includes(direction)) throw new UsageError(`--direction wants one of ${DIRECTIONS.join(', ')}, got ${JSON.stringify(direction)}`);
   let codecs;
@@ -54,6 +54,14 @@ function capabilities(values: Record<string, unknown>): Capabilities {
     throw new UsageError(`--codecs: ${(e as Error).message}`);
   }
   return audioCapabilities({ address, port, codecs, direction: direction as Direction });
+}
+
+/** --port: decimal digits only (not "", 0x10 or 1e3, which Number reads as 0, 16 and 1000), 0 to 65535. */
+function portOption(values: Record<string, unknown>): number | undefined {
+  const v = values.port as string | undefined;
+  if (v === undefined) return undefined;
+  if (!/^[0-9]{1,5}$/.test(v) || Number(v) > 65535) throw new UsageError(`--port wants a port number from 0 to 65535 in decimal digits, got ${JSON.stringify(v)}`);
+  return Number(v);
 }
 
 /** JSON with bigints (o= session version) as strings. */

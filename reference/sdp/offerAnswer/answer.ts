@@ -85,6 +85,8 @@ function answerStream(o: MediaDescription, offer: SessionDescription, local: Cap
   const common = mine === undefined || !sameProto(mine, o) ? [] : commonFormats(offered, mine, local.order ?? 'offer');
   // @implements RFC3264 P11L29-P11L31
   if (common.length === 0) return rejected(o);
+  // Our port 0 declines the stream: rejected like one with nothing in common.
+  if (mine!.port === 0) return rejected(o);
   const address = streamAddress(o, offer);
   if (isMulticast(address)) return multicastAnswer(o, offer, common);
   const ours = mine!.address;
@@ -193,6 +195,12 @@ function noneAcceptable(offered: MediaDescription[], local: Capabilities): Answe
   if (known.length === 0) {
     // @implements RFC3261 P181L31-P181L32
     return { ok: false, status: 488, warning: { code: 304, text: 'Media type not available' }, reason: `no offered media type is one this agent has (offered: ${formats})` };
+  }
+  const ours = local.media.filter((m) => known.includes(m.media));
+  if (ours.every((m) => m.port === 0)) {
+    // Port 0 is this agent declining its streams of those types: that, not a format, is why.
+    // @implements RFC3261 P181L31-P181L32
+    return { ok: false, status: 488, warning: { code: 304, text: 'Media type not available' }, reason: `this agent's port for ${[...new Set(ours.map((m) => m.media))].join(', ')} is 0: it declines the stream (offered: ${formats})` };
   }
   const overOurs = offered.filter((o) => local.media.some((m) => m.media === o.media && sameProto(m, o)));
   if (overOurs.length === 0) {

@@ -138,4 +138,20 @@ test('--address: a multicast address or an IPv6 zone id is a usage error (exit 2
   assert.is(sdp(['offer', '--address', '::1']).status, 0);
 });
 
+test('--port takes decimal digits only: "", 0x10, 1e3, " 5" and 65536 are usage errors (exit 2)', () => {
+  for (const port of ['', '0x10', '1e3', ' 5', '65536']) {
+    const r = sdp(['offer', '--port', port]);
+    assert.is(r.status, 2, `--port ${JSON.stringify(port)}: ${r.stdout}`);
+    assert.match(r.stderr, new RegExp(`^--port wants a port number from 0 to 65535 in decimal digits, got ${JSON.stringify(JSON.stringify(port)).slice(1, -1)}`));
+  }
+  assert.match(sdp(['offer', '--port', '4000']).stdout, /m=audio 4000 /);
+});
+
+test('answer --port 0: no answer, and the reason is our port 0, not the formats (PCMU is common)', () => {
+  const r = sdp(['answer', offer21, '--codecs', 'PCMU', '--port', '0']);
+  assert.is(r.status, 1, r.stdout);
+  assert.match(r.stderr, /no answer: this agent's port for audio is 0: it declines the stream/);
+  assert.match(r.stderr, /488 Not Acceptable Here, Warning: 304 "Media type not available"/);
+});
+
 test.run();
