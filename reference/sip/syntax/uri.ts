@@ -119,14 +119,13 @@ function isScheme(text: string, start: number, end: number): boolean {
 const SCHEMECHAR = extend(ALNUM_SET, '+-.');
 
 /**
- * Where the last '@' of text[from, stop) is (-1 if none), searching
- * forwards: a URI has one '@' or none, and forward search is the fast one.
+ * Where the last '@' of text[from, stop) is (-1 if none), looking no
+ * further than the URI: text may be the whole message, and a search past
+ * `stop` would cost the length of the message for each URI.
  */
 function lastAt(text: string, from: number, stop: number): number {
-  let at = text.indexOf('@', from);
-  if (at < 0 || at >= stop) return -1;
-  for (let next = text.indexOf('@', at + 1); next >= 0 && next < stop; next = text.indexOf('@', at + 1)) at = next;
-  return at;
+  for (let i = stop - 1; i >= from; i--) if (text.charCodeAt(i) === 0x40) return i;
+  return -1;
 }
 
 // @implements RFC3261 P222L27-P222L30
