@@ -6,7 +6,7 @@
  */
 import type { Direction } from '../description/types.ts';
 import { MAX_DIGITS } from '../description/numbers.ts';
-import { staticPayloadType, type Codec } from './formats.ts';
+import { DYNAMIC_COUNT, sameCodec, staticPayloadType, type Codec } from './formats.ts';
 
 export type { Codec } from './formats.ts';
 
@@ -57,20 +57,34 @@ const KNOWN: Record<string, Codec> = {
 
 /**
  * `PCMU,PCMA,telephone-event` as codecs, in that order. A name is one of
- * KNOWN or `NAME/rate[/channels]`; anything else throws, naming it.
+ * KNOWN or `NAME/rate[/channels]`; anything else throws, naming it. So does
+ * a codec named twice (an m= line would list it twice), and a list with
+ * more codecs of no static payload type than there are dynamic ones
+ * (RFC 3551 §3: 96-127) for one offer.
  */
 export function codecsFromNames(list: string): Codec[] {
-  return list.split(',').map((raw) => {
-    const name = raw.trim();
-    const known = KNOWN[name.toLowerCase()];
-    if (known) return { ...known, ...withStatic(known) };
-    const m = /^([A-Za-z0-9][A-Za-z0-9._+-]*)\/([1-9][0-9]*)(?:\/([1-9][0-9]*))?$/.exec(name);
-    if (!m) throw new Error(`unknown codec "${name}": name one of ${Object.values(KNOWN).map((c) => c.encodingName).join(', ')} or give NAME/rate[/channels]`);
-    // An rtpmap writes the rate in decimal: a number holds 15 digits exactly.
-    if (m[2]!.length > MAX_DIGITS || (m[3] ?? '').length > MAX_DIGITS) throw new Error(`codec "${name}": a rate or channel count of more than ${MAX_DIGITS} digits`);
-    const codec: Codec = { encodingName: m[1]!, clockRate: Number(m[2]), ...(m[3] === undefined ? {} : { channels: Number(m[3]) }) };
-    return { ...codec, ...withStatic(codec) };
+  const codecs = list.split(',').map(codecFromName);
+  codecs.forEach((c, i) => {
+    const j = codecs.findIndex((d) => sameCodec(c, d));
+    if (j < i) throw new Error(`codec ${nameOf(c)} is named twice (as codec ${j + 1} and ${i + 1})`);
   });
+  const dynamic = codecs.filter((c) => c.payloadType === undefined).length;
+  if (dynamic > DYNAMIC_COUNT) throw new Error(`${dynamic} codecs need a dynamic RTP payload type, and there are ${DYNAMIC_COUNT} (96-127)`);
+  return codecs;
+}
+
+const nameOf = (c: Codec): string => `${c.encodingName}/${c.clockRate}${c.channels === undefined ? '' : `/${c.channels}`}`;
+
+function codecFromName(raw: string): Codec {
+  const name = raw.trim();
+  const known = KNOWN[name.toLowerCase()];
+  if (known) return { ...known, ...withStatic(known) };
+  const m = /^([A-Za-z0-9][A-Za-z0-9._+-]*)\/([1-9][0-9]*)(?:\/([1-9][0-9]*))?$/.exec(name);
+  if (!m) throw new Error(`unknown codec "${name}": name one of ${Object.values(KNOWN).map((c) => c.encodingName).join(', ')} or give NAME/rate[/channels]`);
+  // An rtpmap writes the rate in decimal: a number holds 15 digits exactly.
+  if (m[2]!.length > MAX_DIGITS || (m[3] ?? '').length > MAX_DIGITS) throw new Error(`codec "${name}": a rate or channel count of more than ${MAX_DIGITS} digits`);
+  const codec: Codec = { encodingName: m[1]!, clockRate: Number(m[2]), ...(m[3] === undefined ? {} : { channels: Number(m[3]) }) };
+  return { ...codec, ...withStatic(codec) };
 }
 
 const withStatic = (codec: Codec): Partial<Codec> => {

@@ -111,6 +111,8 @@ export function staticPayloadType(codec: Codec): number | undefined {
 // @implements RFC3551 P32L17-P32L19
 const DYNAMIC_FIRST = 96;
 const DYNAMIC_LAST = 127;
+/** How many dynamic payload types an m= line can bind. */
+export const DYNAMIC_COUNT = DYNAMIC_LAST - DYNAMIC_FIRST + 1;
 
 /**
  * A payload type for each codec: its static one, else the number `bound`

@@ -154,4 +154,17 @@ test('answer --port 0: no answer, and the reason is our port 0, not the formats 
   assert.match(r.stderr, /488 Not Acceptable Here, Warning: 304 "Media type not available"/);
 });
 
+test('--codecs: a codec named twice, or more dynamic codecs than 96-127 hold, is a usage error (exit 2), not an internal error', () => {
+  const twice = sdp(['offer', '--codecs', 'PCMU,PCMA,pcmu']);
+  assert.is(twice.status, 2, twice.stdout);
+  assert.match(twice.stderr, /^--codecs: codec PCMU\/8000 is named twice \(as codec 1 and 3\)/);
+  const codecs = (n: number) => Array.from({ length: n }, (_, i) => `X${i}/8000`).join(',');
+  const many = sdp(['answer', offer21, '--codecs', codecs(33)]);
+  assert.is(many.status, 2, many.stderr);
+  assert.match(many.stderr, /^--codecs: 33 codecs need a dynamic RTP payload type, and there are 32 \(96-127\)/);
+  const all = sdp(['offer', '--codecs', `PCMU,${codecs(32)}`]);
+  assert.is(all.status, 0, all.stderr);
+  assert.match(all.stdout, /m=audio 49170 RTP\/AVP 0 96 97 .* 127\r\n/);
+});
+
 test.run();
