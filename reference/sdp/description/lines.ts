@@ -33,6 +33,7 @@ const CHARSETS: Record<string, 'utf-8' | 'latin1'> = {
 // @implements RFC8866 P34L14-P34L24
 export function decode(input: string | Uint8Array, warnings: Warnings): string {
   if (typeof input === 'string') return input;
+  if (input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf) throw byteOrderMark();
   const asLatin1 = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1');
   const charset = sessionCharset(asLatin1);
   const decoding = charset === undefined ? 'utf-8' : CHARSETS[charset.name.toLowerCase()];
@@ -50,6 +51,9 @@ export function decode(input: string | Uint8Array, warnings: Warnings): string {
     throw new SdpError('RFC8866 §5', 'text is not UTF-8 and no a=charset: names another character set', line, col);
   }
 }
+
+/** Invisible in an editor, a byte order mark would be taken off silently by a decoder, or make the first line "\ufeffv=0". */
+const byteOrderMark = (): SdpError => new SdpError('RFC8866 §5', 'a byte order mark (U+FEFF, EF BB BF in UTF-8) before v=: a description starts with "v="', 1, 1);
 
 /** The value of a session-level `a=charset:` line (before the first `m=`), if any. */
 // @implements RFC8866 P34L6-P34L8
@@ -98,6 +102,7 @@ function firstBadUtf8(bytes: Uint8Array): { line: number; col: number } {
 // @implements RFC8866 P11L4-P11L9, P34L25-P34L26
 // @implements RFC8866 P9L3-P9L10
 export function splitLines(text: string, warnings: Warnings): FieldLine[] {
+  if (text.charCodeAt(0) === 0xfeff) throw byteOrderMark();
   const out: FieldLine[] = [];
   let lfOnly = 0;
   let firstLf = 0;
@@ -129,6 +134,7 @@ export function splitLines(text: string, warnings: Warnings): FieldLine[] {
 function fieldLine(content: string, line: number): FieldLine {
   if (content === '') throw new SdpError('RFC8866 §5', 'an empty line: every line is <type>=<value>', line, 1);
   const cr = content.indexOf('\r');
+  if (cr >= 0 && cr === content.length - 1) throw new SdpError('RFC8866 §5', 'the line ends in a bare CR (0x0d) with no LF after it: a line ends with CRLF (or LF)', line, cr + 1);
   if (cr >= 0) throw new SdpError('RFC8866 §5', 'a CR (0x0d) inside a line', line, cr + 1);
   const nul = content.indexOf('\0');
   if (nul >= 0) throw new SdpError('RFC8866 §5', 'a NUL (0x00) inside a line', line, nul + 1);

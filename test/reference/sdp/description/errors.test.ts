@@ -200,4 +200,13 @@ test('several c= lines in a media description only when each is a multicast addr
   assert.equal(layered.media[0]!.connections.map((c) => c.address), ['233.252.0.1', '233.252.0.2', 'ff15::101']);
 });
 
+// @tests RFC8866 P11L4-P11L9
+test('a byte order mark before v= and a line ending in a bare CR are named as such', () => {
+  fails(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(sdp(BASE))]), 'RFC8866 §5', 1, 1, /a byte order mark \(U\+FEFF, EF BB BF in UTF-8\) before v=/);
+  fails('\ufeff' + sdp(BASE), 'RFC8866 §5', 1, 1, /a byte order mark/);
+  const lastCr = sdp(BASE).slice(0, -1);
+  fails(lastCr, 'RFC8866 §5', 7, 33, /the line ends in a bare CR \(0x0d\) with no LF after it/);
+  fails(edit(3, 's=a\r'), 'RFC8866 §5', 3, 4, /a bare CR/);
+});
+
 test.run();
