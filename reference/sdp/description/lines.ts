@@ -5,6 +5,7 @@
  * the order of the fields is parse.ts's.
  */
 import { SdpError, Warnings, type FieldLine } from './errors.ts';
+import { firstBadUtf8 } from './utf8.ts';
 
 /** The type letters RFC 8866 §5 defines, in no particular order. */
 const TYPE_LETTERS = new Set('vosiuepcbtrzkam');
@@ -65,32 +66,6 @@ function sessionCharset(text: string): { name: string; line: number } | undefine
     if (l.startsWith('a=charset:')) return { name: l.slice('a=charset:'.length), line: i + 1 };
   }
   return undefined;
-}
-
-/**
- * Line and column (in octets) of the first octet that is not valid UTF-8:
- * a streaming decoder throws at it, or just after the lead octet of a
- * sequence cut short (then that lead octet is the one reported).
- */
-function firstBadUtf8(bytes: Uint8Array): { line: number; col: number } {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    try {
-      decoder.decode(bytes.subarray(i, i + 1), { stream: i + 1 < bytes.length });
-    } catch {
-      let k = i - 1;
-      while (k >= lineStart && (bytes[k] & 0xc0) === 0x80) k--;
-      const at = k >= lineStart && bytes[k] >= 0xc0 ? k : i;
-      return { line, col: at - lineStart + 1 };
-    }
-    if (bytes[i] === 0x0a) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, col: 1 };
 }
 
 /**

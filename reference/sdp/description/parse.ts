@@ -23,6 +23,7 @@ import { checkRtcpParity } from './rtcp.ts';
 import { parseAttribute } from './attribute.ts';
 import type { Level } from './attributeValue.ts';
 import { checkMidsUnique } from './grouping.ts';
+import { inFieldOrder, type CollectedSession } from './fieldOrder.ts';
 import type { Attribute, MediaDescription, SessionDescription } from './types.ts';
 
 export interface ParseOptions {
@@ -103,10 +104,12 @@ export function parse(input: string | Uint8Array, options: ParseOptions = {}): P
 
 /** The state of one parse: where in the order of §5 the last field was, and what is built so far. */
 class Reader {
+  // A session-level section, then zero or more media descriptions: where the next field goes, and what each has so far.
+  // @implements RFC8866 P9L15-P9L16
   private level: Level = 'session';
   private slot = -1;
   private readonly counts = new Map<string, number>();
-  private readonly session: Partial<SessionDescription> & { emails: string[]; phones: string[]; bandwidths: SessionDescription['bandwidths']; timings: SessionDescription['timings']; attributes: Attribute[]; media: MediaDescription[] } = {
+  private readonly session: CollectedSession = {
     emails: [],
     phones: [],
     bandwidths: [],
@@ -153,6 +156,7 @@ class Reader {
   }
 
   /** Every required slot in [from, to) has been seen; `at` is the line that came instead. */
+  // @implements RFC8866 P9L24
   private requireBetween(order: Slot[], from: number, to: number, at: FieldLine | undefined, line = 0): void {
     for (let k = Math.max(from, 0); k < to; k++) {
       const s = order[k];
@@ -191,6 +195,7 @@ class Reader {
       case 'u':
         s.uri = parseUri(field);
         return;
+      // @implements RFC8866 P14L4-P14L5
       case 'e':
         s.emails.push(parseEmail(field));
         return;
@@ -318,18 +323,8 @@ class Reader {
   finish(lineCount: number): SessionDescription {
     if (this.level === 'session') this.requireBetween(SESSION, this.slot + 1, SESSION.length, undefined, Math.max(lineCount, 1));
     else this.endMedia();
-    const p = this.session;
-    // In the order of §5, as the type declares it (JSON output shows it so).
-    const s = { version: p.version!, origin: p.origin!, sessionName: p.sessionName! } as SessionDescription;
-    if (p.information !== undefined) s.information = p.information;
-    if (p.uri !== undefined) s.uri = p.uri;
-    s.emails = p.emails;
-    s.phones = p.phones;
-    if (p.connection) s.connection = p.connection;
-    s.bandwidths = p.bandwidths;
-    s.timings = p.timings;
-    s.attributes = p.attributes;
-    s.media = p.media;
+    const s = inFieldOrder(this.session);
+    // @implements RFC8866 P29L46-P29L48
     atMostOneDirection(s.attributes, 1, 'session');
     requireConnections(s, this.mediaLines);
     checkMidsUnique(s, this.mediaLines);

@@ -9,7 +9,7 @@ import { formatConnection } from './connection.ts';
 import { formatMedia } from './media.ts';
 import { formatAttribute } from './formatAttribute.ts';
 import { decimal } from './numbers.ts';
-import type { Attribute, Bandwidth, Connection, MediaDescription, SessionDescription } from './types.ts';
+import type { Bandwidth, MediaDescription, SessionDescription } from './types.ts';
 
 /** One `<type>=<value>` line, ended by CRLF. */
 // @implements RFC8866 P8L47-P9L1, P11L7
@@ -25,17 +25,16 @@ export function serialize(s: SessionDescription): string {
   out += line('s', s.sessionName);
   if (s.information !== undefined) out += line('i', s.information);
   if (s.uri !== undefined) out += line('u', s.uri);
-  for (const e of s.emails) out += line('e', e);
-  for (const p of s.phones) out += line('p', p);
+  out += each('e', s.emails, String) + each('p', s.phones, String);
   if (s.connection) out += line('c', formatConnection(s.connection));
-  out += bandwidths(s.bandwidths);
+  out += each('b', s.bandwidths, bandwidth);
   // @implements RFC8866 P9L47-P10L2
   for (const t of s.timings) {
     out += line('t', `${t.start} ${t.stop}`);
     for (const r of t.repeats) out += line('r', r);
     if (t.zone !== undefined) out += line('z', t.zone);
   }
-  out += attributes(s.attributes);
+  out += each('a', s.attributes, formatAttribute);
   for (const m of s.media) out += media(m);
   return out;
 }
@@ -44,25 +43,10 @@ export function serialize(s: SessionDescription): string {
 function media(m: MediaDescription): string {
   let out = line('m', formatMedia(m));
   if (m.information !== undefined) out += line('i', m.information);
-  out += connections(m.connections);
-  out += bandwidths(m.bandwidths);
-  return out + attributes(m.attributes);
+  return out + each('c', m.connections, formatConnection) + each('b', m.bandwidths, bandwidth) + each('a', m.attributes, formatAttribute);
 }
 
-function connections(list: readonly Connection[]): string {
-  let out = '';
-  for (const c of list) out += line('c', formatConnection(c));
-  return out;
-}
+/** One `type` line for each item of `list`, in order. */
+const each = <T>(type: string, list: readonly T[], format: (item: T) => string): string => list.map((item) => line(type, format(item))).join('');
 
-function bandwidths(list: readonly Bandwidth[]): string {
-  let out = '';
-  for (const b of list) out += line('b', `${b.type}:${decimal(b.bandwidth, 'b= <bandwidth>')}`);
-  return out;
-}
-
-function attributes(list: readonly Attribute[]): string {
-  let out = '';
-  for (const a of list) out += line('a', formatAttribute(a));
-  return out;
-}
+const bandwidth = (b: Bandwidth): string => `${b.type}:${decimal(b.bandwidth, 'b= <bandwidth>')}`;
