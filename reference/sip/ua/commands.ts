@@ -20,7 +20,7 @@ import { parseUri } from '../syntax/uri.ts';
 import { uriDestination } from './uac.ts';
 import { UserAgent } from './userAgent.ts';
 import type { Call } from './call.ts';
-import { mediaFlags, mediaOptions, mediaUsage } from './mediaFlags.ts';
+import { checkDefaultMediaAddress, mediaFlags, mediaOptions, mediaUsage } from './mediaFlags.ts';
 import { summary, type Change } from './session.ts';
 import type { SessionDescription } from '../../sdp/description/types.ts';
 
@@ -47,12 +47,14 @@ ${limitUsage}
   async run(values) {
     if (typeof values.listen !== 'string') throw new UsageError('uas needs --listen <ip:port>');
     const listen = parseListen(values.listen);
+    const media = mediaFlags(values);
+    if (media.address === undefined) checkDefaultMediaAddress((values['sent-by'] as string | undefined) ?? listen.host, values['sent-by'] !== undefined ? '--sent-by' : '--listen');
     const ua = await UserAgent.start({
       listen,
       sentByHost: values['sent-by'] as string | undefined,
       timers: timerFlags(values),
       limits: limitFlags(values),
-      media: mediaFlags(values),
+      media,
     });
     if (values.quiet !== true) ua.on('log', (line: string) => process.stderr.write(`${stamp()} ${line}\n`));
     ua.on('invite', (call) => call.accept());
@@ -131,6 +133,7 @@ ${limitUsage}`,
       typeof values.listen === 'string'
         ? parseListen(values.listen)
         : { host: await localAddressFor(uriDestination(target).host), port: 0 };
+    if (media.address === undefined) checkDefaultMediaAddress(listen.host, '--listen');
     const ua = await UserAgent.start({ listen, timers: timerFlags(values), limits: limitFlags(values), media });
     const log = (line: string) => {
       if (values.quiet !== true) process.stderr.write(`${stamp()} ${line}\n`);

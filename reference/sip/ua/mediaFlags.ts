@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { numberOption, UsageError } from '../../../tools/command.ts';
-import { codecsFromNames } from '../../sdp/offerAnswer/index.ts';
+import { codecsFromNames, localAddressProblem } from '../../sdp/offerAnswer/index.ts';
 import { DEFAULT_CODECS, type UserAgentOptions } from './userAgent.ts';
 
 export const mediaOptions = {
@@ -32,12 +32,31 @@ export function mediaFlags(values: Record<string, unknown>): NonNullable<UserAge
     }
   }
   if (values.address !== undefined) {
-    if (isIP(values.address as string) === 0) throw new UsageError(`--address wants an IP address, got ${JSON.stringify(values.address)}`);
-    media.address = values.address as string;
+    const address = values.address as string;
+    if (isIP(address) === 0) throw new UsageError(`--address wants an IP address, got ${JSON.stringify(address)}`);
+    const problem = mediaAddressProblem(address);
+    if (problem !== undefined) throw new UsageError(`--address: ${problem}`);
+    media.address = address;
   }
   if (values.port !== undefined && values['media-port'] !== undefined) throw new UsageError('--port and --media-port are the same option; give one');
   const name = values.port !== undefined ? 'port' : 'media-port';
   const port = numberOption(values, name, 'a port number from 0 to 65535', (n) => Number.isInteger(n) && n >= 0 && n <= 65535);
   if (port !== undefined) media.port = port;
   return media;
+}
+
+/**
+ * Why an address cannot be the one our SDP says media goes to, if it cannot:
+ * one o= cannot carry (multicast, a zone id), or the unspecified address,
+ * which tells the peer to send nothing at all.
+ */
+export function mediaAddressProblem(address: string): string | undefined {
+  if (address === '0.0.0.0' || address === '::') return `${address} is no address to receive media at: the peer would send none (give the host's own address)`;
+  return localAddressProblem(address);
+}
+
+/** The address our SDP gives when --address is not: the sent-by or listen host, refused (naming --address) if it cannot be one. */
+export function checkDefaultMediaAddress(host: string, from: string): void {
+  const problem = mediaAddressProblem(host);
+  if (problem !== undefined) throw new UsageError(`the ${from} address ${host} is what o= and c= would say, and ${problem}: give --address`);
 }

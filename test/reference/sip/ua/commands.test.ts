@@ -12,6 +12,8 @@ import { freePort, startOurUas, stop, type Running } from '../../../../tools/tes
 const usage: [string[], RegExp][] = [
   [['uas', '--listen', '127.0.0.1:0', '--codecs', 'PCMU,G7xx'], /--codecs: unknown codec "G7xx"/],
   [['uas', '--listen', '127.0.0.1:0', '--address', 'here'], /--address wants an IP address, got "here"/],
+  [['uas', '--listen', '0.0.0.0:0'], /the --listen address 0\.0\.0\.0 is what o= and c= would say, and 0\.0\.0\.0 is no address to receive media at.*give --address/],
+  [['uas', '--listen', '127.0.0.1:0', '--address', '224.0.0.1'], /--address: 224\.0\.0\.1 is a multicast address/],
   [['uas', '--listen', '127.0.0.1:0', '--port', '70000'], /--port wants a port number from 0 to 65535, got "70000"/],
   [['uas', '--listen', '127.0.0.1:0', '--port', '4000', '--media-port', '4000'], /--port and --media-port are the same option/],
   [['call', 'sip:x@127.0.0.1:9', '--resume-after', '1'], /--resume-after counts from the hold: give --hold-after too/],
