@@ -122,4 +122,27 @@ test('baresip offering every codec it has calls our uas: the answer keeps only t
   }
 });
 
+// @tests RFC3264 P17L29-P17L41, P13L19-P13L22
+// @tests RFC3261 P86L41-P86L46
+test('our call puts baresip on hold and off it (call --hold-after --resume-after): its answers recvonly then sendrecv, each o= version one more', async () => {
+  let b: Baresip | undefined;
+  try {
+    b = await startBaresip('<sip:alice@127.0.0.1>;regint=0;answermode=auto');
+    const call = sip(['call', `sip:alice@127.0.0.1:${b.port}`, '--hold-after', '0.3', '--resume-after', '0.3', '--duration', '1']);
+    const code = await call.exited;
+    assert.is(code, 0, call.stderr());
+    const answers = [...call.stderr().matchAll(/(call answered|hold re-INVITE answered 200|resume re-INVITE answered 200): o= version (\d+), audio \d+ (\w+)/g)].map((m) => [m[1], BigInt(m[2] as string), m[3]] as const);
+    assert.equal(answers.map(([what, , direction]) => [what, direction]), [['call answered', 'sendrecv'], ['hold re-INVITE answered 200', 'recvonly'], ['resume re-INVITE answered 200', 'sendrecv']]);
+    const first = answers[0]![1];
+    assert.equal(answers.map(([, version]) => version - first), [0n, 1n, 2n]);
+    // baresip's side: the three INVITEs it received, ours, with sendrecv, sendonly and sendrecv offers.
+    const offers = b.trace().filter((t) => t.text.startsWith('INVITE ')).map((t) => parseSdp(parseTraced(t).body).description);
+    assert.equal(offers.map((d) => [d.origin.sessionVersion, directionOf(d, d.media[0]!)]), [[1n, 'sendrecv'], [2n, 'sendonly'], [3n, 'sendrecv']]);
+    await b.control.event('CALL_CLOSED', 15000);
+    assert.is(breaches(b.sent(), b.trace()).length, 0, describe(breaches(b.sent(), b.trace())));
+  } finally {
+    await stopBaresip(b);
+  }
+});
+
 test.run();
