@@ -105,6 +105,27 @@ export const useColor = (stream: NodeJS.WriteStream): boolean => stream.isTTY ==
 /** Progress lines for this stream: only on a terminal (a log or a pipe gets the result alone). */
 export const showProgress = (stream: NodeJS.WriteStream): boolean => stream.isTTY === true;
 
+/**
+ * A protocol's CLI (`npm run sip`, `sdp`, `rtp`, ...): its command table with
+ * the help, usage-error and unknown-command texts they all print, so each
+ * cli.ts holds only its commands and the errors it expects.
+ */
+export function protocolProgram(name: string, commands: Record<string, Command>, expected?: Program['expected']): Program {
+  const help = (): string => {
+    const lines = Object.entries(commands).map(([command, c]) => `  ${command.padEnd(10)} ${c.summary}`);
+    return `usage: npm run ${name} -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nnpm run ${name} -- <command> --help for a command's options (--debug: the stack of an internal error)\n`;
+  };
+  return {
+    name,
+    commands,
+    help,
+    commandHelp: (command) => `${command.summary}\n\nusage: ${command.usage}\n`,
+    unknownCommand: (command) => `unknown command "${command}"\n${help()}`,
+    usageError: (_command, command, message) => `${message}\nusage: ${command.usage}\n`,
+    ...(expected && { expected }),
+  };
+}
+
 /** Runs `argv` (without node and the script) as `program` says; resolves with the exit status. */
 export async function runProgram(program: Program, argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -9,7 +9,7 @@
  * internal error. Parsing, --help and the exit codes are the shared rules of
  * tools/command.ts.
  */
-import { runProgram, type Command, type Program } from '../../tools/command.ts';
+import { protocolProgram, runProgram, type Command } from '../../tools/command.ts';
 import { WavError } from './media/wav.ts';
 import { receiveCommand } from './commands/receive.ts';
 import { sendCommand } from './commands/send.ts';
@@ -21,25 +21,12 @@ export const COMMANDS: Record<string, Command> = {
   receive: receiveCommand,
 };
 
-function help(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: npm run rtp -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nnpm run rtp -- <command> --help for a command's options (--debug: the stack of an internal error)\n`;
-}
-
-const program: Program = {
-  name: 'rtp',
-  commands: COMMANDS,
-  help,
-  commandHelp: (command) => `${command.summary}\n\nusage: ${command.usage}\n`,
-  unknownCommand: (name) => `unknown command "${name}"\n${help()}`,
-  usageError: (_name, command, message) => `${message}\nusage: ${command.usage}\n`,
-  expected(e, name) {
-    // A WAV file this does not take, a port in use: one line, exit 1.
-    if (!(e instanceof WavError || e instanceof BindError)) return undefined;
-    process.stderr.write(`rtp ${name}: ${e.message}\n`);
-    return 1;
-  },
-};
+const program = protocolProgram('rtp', COMMANDS, (e, name) => {
+  // A WAV file this does not take, a port in use: one line, exit 1.
+  if (!(e instanceof WavError || e instanceof BindError)) return undefined;
+  process.stderr.write(`rtp ${name}: ${e.message}\n`);
+  return 1;
+});
 
 export function main(argv: string[]): Promise<number> {
   return runProgram(program, argv);

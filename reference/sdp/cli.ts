@@ -15,7 +15,7 @@ import { formatMedia } from './description/media.ts';
 import { directionOf } from './description/direction.ts';
 import type { SessionDescription } from './description/types.ts';
 import { answerCommand, offerCommand, printWarnings, readInput } from './commands.ts';
-import { runProgram, UsageError, type Command, type Program } from '../../tools/command.ts';
+import { protocolProgram, runProgram, UsageError, type Command } from '../../tools/command.ts';
 
 /** The commands, by name. Other layers add theirs here. */
 export const COMMANDS: Record<string, Command> = {
@@ -66,19 +66,7 @@ function summary(d: SessionDescription): string {
   return out.join('\n') + '\n';
 }
 
-function help(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: npm run sdp -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nnpm run sdp -- <command> --help for a command's options (--debug: the stack of an internal error)\n`;
-}
-
-const program: Program = {
-  name: 'sdp',
-  commands: COMMANDS,
-  help,
-  commandHelp: (command) => `${command.summary}\n\nusage: ${command.usage}\n`,
-  unknownCommand: (name) => `unknown command "${name}"\n${help()}`,
-  usageError: (_name, command, message) => `${message}\nusage: ${command.usage}\n`,
-};
+const program = protocolProgram('sdp', COMMANDS);
 
 export function main(argv: string[]): Promise<number> {
   return runProgram(program, argv);

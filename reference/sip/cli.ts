@@ -13,7 +13,7 @@ import { serverCommand } from './proxy/commands.ts';
 import { registerCommand } from './ua/registerCommand.ts';
 import { callCommand, uasCommand } from './ua/commands.ts';
 import { ListenError } from './transport/layer.ts';
-import { runProgram, UsageError, type Command, type Program } from '../../tools/command.ts';
+import { protocolProgram, runProgram, UsageError, type Command } from '../../tools/command.ts';
 
 /** The commands, by name. Other layers add theirs here. */
 export const COMMANDS: Record<string, Command> = {
@@ -77,25 +77,12 @@ export function messageJson(m: Message): unknown {
   };
 }
 
-function help(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: npm run sip -- <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nnpm run sip -- <command> --help for a command's options (--debug: the stack of an internal error)\n`;
-}
-
-const program: Program = {
-  name: 'sip',
-  commands: COMMANDS,
-  help,
-  commandHelp: (command) => `${command.summary}\n\nusage: ${command.usage}\n`,
-  unknownCommand: (name) => `unknown command "${name}"\n${help()}`,
-  usageError: (_name, command, message) => `${message}\nusage: ${command.usage}\n`,
-  expected(e, name) {
-    // A port in use, an address not on this machine: one line, exit 1.
-    if (!(e instanceof ListenError)) return undefined;
-    process.stderr.write(`sip ${name}: ${e.message}\n`);
-    return 1;
-  },
-};
+const program = protocolProgram('sip', COMMANDS, (e, name) => {
+  // A port in use, an address not on this machine: one line, exit 1.
+  if (!(e instanceof ListenError)) return undefined;
+  process.stderr.write(`sip ${name}: ${e.message}\n`);
+  return 1;
+});
 
 export function main(argv: string[]): Promise<number> {
   return runProgram(program, argv);
