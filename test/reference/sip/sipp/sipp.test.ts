@@ -99,4 +99,41 @@ test('SIPp offers, holds (sendonly) and resumes (sendrecv) against our uas: answ
   });
 });
 
+// @tests RFC3261 P88L1-P88L10, P88L12-P88L13, P87L39-P87L40
+test('SIPp answers our hold re-INVITE 491: our call offers the same hold again after 2.1-4 s (we chose the Call-ID), then resumes and hangs up, exit 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sipp-491-'));
+  let sipp: Running | undefined;
+  let call: Running | undefined;
+  try {
+    const sippPort = await freePort();
+    sipp = start('sipp', ['-sf', join(ROOT, 'test/reference/sip/scenarios/reinvite-491.xml'), '-i', '127.0.0.1', '-p', String(sippPort), '-m', '1', '-nostdin', '-timeout', '60s',
+      '-trace_err', '-error_file', join(dir, 'errors.log'), '-trace_logs', '-log_file', join(dir, 'log.txt')], { cwd: dir });
+    await new Promise((r) => setTimeout(r, 500));
+    call = start(process.execPath, ['--import', 'tsx', CLI, 'call', `sip:service@127.0.0.1:${sippPort}`, '--listen', '127.0.0.1:0', '--hold-after', '0.2', '--resume-after', '0.2', '--duration', '0.5']);
+    const code = await call.exited;
+    const log = call.stderr();
+    assert.is(code, 0, `call exited ${code}:\n${log}`);
+    const sippCode = await Promise.race([sipp.exited, new Promise<number>((r) => setTimeout(() => r(-2), 15000))]);
+    const errors = readdirSync(dir).includes('errors.log') ? readFileSync(join(dir, 'errors.log'), 'utf8').slice(0, 3000) : '';
+    assert.is(sippCode, 0, `sipp exit ${sippCode}:\n${errors}\n${sipp.stdout().slice(-2000)}`);
+    // Our log: the 491, the delay chosen, the retry answered 200 no sooner than that delay later.
+    const at = (pattern: RegExp) => {
+      const m = new RegExp(`^(\\d\\d):(\\d\\d):(\\d\\d)\\.(\\d{3}) .*${pattern.source}`, 'm').exec(log);
+      assert.ok(m !== null, `${pattern} in our log:\n${log}`);
+      return ((Number(m![1]) * 60 + Number(m![2])) * 60 + Number(m![3])) * 1000 + Number(m![4]);
+    };
+    const delay = Number(/491, trying again in (\d+) ms/.exec(log)?.[1]);
+    assert.ok(delay >= 2100 && delay <= 4000 && delay % 10 === 0, `the delay chosen: ${delay} ms`);
+    assert.ok(at(/hold re-INVITE answered 200: o= version 2, audio \d+ recvonly/) - at(/re-INVITE \S+ -> 491/) >= delay, 'the retry waited for the delay');
+    assert.match(log, /resume re-INVITE answered 200: o= version 3, audio \d+ sendrecv/);
+    assert.match(log, /BYE answered 200/);
+    assert.match(readFileSync(join(dir, 'log.txt'), 'utf8'), /hold offered again: a=sendonly/);
+  } finally {
+    await stop(call);
+    await stop(sipp);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.not.ok(alive(sipp?.child.pid), 'sipp is gone');
+});
+
 test.run();
