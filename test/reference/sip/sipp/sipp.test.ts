@@ -7,6 +7,9 @@
  * - scenarios/reinvite-hold.xml: SIPp offers in the INVITE, puts the call on
  *   hold with a re-INVITE and takes it off hold with another; SIPp checks each
  *   answer's direction, the test the o= versions SIPp logged.
+ * - scenarios/reinvite-491.xml: SIPp, called by our `call`, refuses its hold
+ *   re-INVITE with 491; the same hold must come again after RFC 3261 §14.1's
+ *   delay, then the resume and the BYE.
  * Each test starts and stops its peers, in their own process groups.
  */
 import { peerSuite } from '../../../peers.ts';
