@@ -31,7 +31,7 @@ import { formatHost, type HostPort } from '../transport/via.ts';
 import type { Credentials } from './auth.ts';
 import type { Call, CallDriver } from './call.ts';
 import type { AckCache, AwaitingAck, Core } from './core.ts';
-import { audioCapabilities, codecsFromNames, type Codec } from '../../sdp/offerAnswer/index.ts';
+import { audioCapabilities, codecsFromNames, localAddressProblem, type Codec } from '../../sdp/offerAnswer/index.ts';
 import type { Change } from './session.ts';
 import { defaultCapabilities, type Capabilities } from './uas.ts';
 import * as uac from './uacCore.ts';
@@ -170,6 +170,10 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
   }
 
   static async start(options: UserAgentOptions): Promise<UserAgent> {
+    // The address our SDP says media goes to (the sent-by host unless given), refused before any socket opens.
+    const mediaAddress = options.media?.address ?? options.sentByHost ?? options.listen.host;
+    const problem = localAddressProblem(mediaAddress);
+    if (problem !== undefined) throw new Error(`UserAgent: media address ${mediaAddress} cannot be written in o= and c=: ${problem}`);
     const timers = timerValues(options.timers);
     const holder: { ua?: UserAgent } = {};
     const transport = await TransportLayer.start(

@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UserAgent } from '../../../../reference/sip/ua/userAgent.ts';
+import { settle } from './peer.ts';
 
 test('UserAgent: Running → Closed on close(); afterwards every call into it is refused naming the state, and its tables are gone', async () => {
   const ua = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 } });
@@ -22,5 +23,15 @@ test('UserAgent: Running → Closed on close(); afterwards every call into it is
   await ua.close();
   assert.is(ua.state, 'Closed');
 });
+
+test('UserAgent.start refuses a media address o= and c= cannot carry, naming it, before it opens a socket', async () => {
+  for (const [address, why] of [['224.0.0.1', /multicast/], ['fe80::1%eth0', /zone id/]] as const) {
+    let error: Error | undefined;
+    await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 }, media: { address } }).catch((e: Error) => (error = e));
+    assert.match(error?.message ?? '', new RegExp(`^UserAgent: media address ${address.replace(/\./g, '\\.')} cannot be written in o= and c=: .*${why.source}`));
+  }
+});
+
+test.after(settle);
 
 test.run();
