@@ -7,6 +7,8 @@
  * - scenarios/reinvite-hold.xml: SIPp offers in the INVITE, puts the call on
  *   hold with a re-INVITE and takes it off hold with another; SIPp checks each
  *   answer's direction, the test the o= versions SIPp logged.
+ * - scenarios/late-offer.xml: SIPp's INVITE has no SDP; our uas offers in the
+ *   200 and takes SIPp's answer from the ACK (without one it would hang up).
  * - scenarios/reinvite-491.xml: SIPp, called by our `call`, refuses its hold
  *   re-INVITE with 491; the same hold must come again after RFC 3261 §14.1's
  *   delay, then the resume and the BYE.
@@ -99,6 +101,19 @@ test('SIPp offers, holds (sendonly) and resumes (sendrecv) against our uas: answ
     const v = origins[0]!.version;
     assert.equal(origins.map((o) => o.version - v), [0n, 1n, 2n]);
     assert.equal(origins.map((o) => o.address), ['127.0.0.1', '127.0.0.1', '127.0.0.1']);
+  });
+});
+
+// @tests RFC3261 P84L7-P84L11, P80L11-P80L14, P68L36-P68L42
+// @tests RFC3264 P18L35-P18L41
+test('SIPp sends an INVITE without SDP to our uas: our offer in the 200 (PCMA, PCMU at our port), SIPp\'s answer in the ACK, the OPTIONS 200 with port 0', async () => {
+  const scenario = join(ROOT, 'test/reference/sip/scenarios/late-offer.xml');
+  await sippAgainstOurUas(['--port', '40000', '--codecs', 'PCMA,PCMU'], (dir) => ['-sf', scenario, '-s', 'service', '-m', '1', '-timeout', '30s', '-trace_logs', '-log_file', join(dir, 'log.txt')], (sipp, code, dir, errors) => {
+    assert.is(code, 0, `sipp exit ${code}; its checks of our offer or the call failed:\n${errors}\n${sipp.stdout().slice(-2000)}`);
+    assert.equal(sippCounters(sipp.stdout()).successful, 1);
+    const log = readFileSync(join(dir, 'log.txt'), 'utf8');
+    assert.match(log, /our offer: m=audio 40000 RTP\/AVP 8 0 o=- \d+ 1 IN IP4 127\.0\.0\.1/);
+    assert.match(log, /our capabilities: m=audio 0 RTP\/AVP 8 0/);
   });
 });
 
