@@ -119,6 +119,8 @@ export class RtpSession {
   #octetCount = 0;
   #lastRtpSent: number | undefined;
   #everSent = false;
+  /** we_sent when we decided to leave: the BYE's report says it, though §6.3.7's back-off times the BYE as a non-sender's. */
+  #weSentAtLeave = false;
   #reportCursor = 0;
   #joinedAt = 0;
   #stopped = false;
@@ -157,6 +159,7 @@ export class RtpSession {
   leave(reason?: string): void {
     if (!this.timing) throw new Error('RTP session: leave() before start(); a participant leaves a session it joined (RFC 3550 §6.3.7)');
     const size = this.#compound([], reason).length + LOWER_LAYER_OCTETS;
+    if (this.timing.state === 'Reporting') this.#weSentAtLeave = this.timing.weSent;
     this.#event({ type: 'leave', tc: this.#tc(), size, everSent: this.#everSent }, reason);
   }
 
@@ -503,10 +506,15 @@ export class RtpSession {
     return r.blocks;
   }
 
-  /** The SR's sender information only while we_sent; and never for an old SSRC we are leaving. */
-  // @implements RFC3550 P29L25-P29L26, P34L11-P34L14
+  /**
+   * The SR's sender information while we_sent, the BYE's compound included:
+   * once we leave, we_sent is what it was when we decided to (no RTP goes out
+   * after that). Never for an old SSRC we are leaving.
+   */
+  // @implements RFC3550 P35L22-P35L24, P29L25-P29L26, P34L11-P34L14
   #compound(blocks: ReportBlock[], byeReason?: string, ssrc = this.ssrc): Uint8Array {
-    const weSent = this.timing !== undefined && this.timing.state !== 'Left' && this.timing.weSent && ssrc === this.ssrc;
+    const t = this.timing;
+    const weSent = ssrc === this.ssrc && (t?.state === 'Reporting' ? t.weSent : this.#weSentAtLeave);
     const sender = weSent && this.#pairing ? senderInfo(this.#wallclock(), this.#pairing, this.#packetCount, this.#octetCount) : undefined;
     return compound({ ssrc, cname: this.cname, sender, blocks, byeReason });
   }

@@ -2,7 +2,8 @@
 import { FakeClock } from '../../../../reference/clock.ts';
 import { RtpSession, type SessionOptions } from '../../../../reference/rtp/session/session.ts';
 import { parseCompound } from '../../../../reference/rtp/rtcp/compound.ts';
-import type { RtcpPacket } from '../../../../reference/rtp/rtcp/types.ts';
+import { CNAME, type RtcpPacket } from '../../../../reference/rtp/rtcp/types.ts';
+import { serializeCompound } from '../../../../reference/rtp/rtcp/compound.ts';
 
 export const PCMU = new Map([[0, 8000]]);
 
@@ -52,6 +53,11 @@ export function packets(bytes: Uint8Array): RtcpPacket[] {
 }
 
 /** A minimal valid compound from another participant: RR + SDES CNAME (+ BYE). */
-export { serializeCompound } from '../../../../reference/rtp/rtcp/compound.ts';
+export function memberReport(ssrc: number, bye = false): Uint8Array {
+  const p: RtcpPacket[] = [{ type: 'RR', ssrc, reports: [], extension: new Uint8Array() }, { type: 'SDES', chunks: [{ ssrc, items: [{ type: CNAME, text: `m${ssrc}` }] }] }];
+  if (bye) p.push({ type: 'BYE', sources: [ssrc] });
+  return serializeCompound(p);
+}
+export { serializeCompound };
 export const fixed = (x: number) => () => x;
 export { FakeClock };

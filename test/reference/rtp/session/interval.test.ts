@@ -4,8 +4,7 @@ import * as assert from 'uvu/assert';
 import { realDoc } from '../../../helpers.ts';
 import { COMPENSATION, deterministicInterval, rtcpBandwidth, rtcpInterval, RTCP_MIN_TIME, RTCP_SENDER_BW_FRACTION, type IntervalInputs } from '../../../../reference/rtp/session/interval.ts';
 import { timingStep, startTiming, type Timing } from '../../../../reference/rtp/session/timing.ts';
-import { CNAME, type RtcpPacket } from '../../../../reference/rtp/rtcp/types.ts';
-import { FakeClock, fixed, packets, serializeCompound, session } from './harness.ts';
+import { FakeClock, fixed, memberReport as from, packets, session } from './harness.ts';
 
 const base: IntervalInputs = { members: 2, senders: 0, rtcpBw: 400, weSent: false, avgRtcpSize: 100, initial: false };
 
@@ -65,13 +64,6 @@ test('§6.3.2, A.7 OnExpire on a fake clock: reports at T(initial), then timer r
   assert.is(at.length, 5, '2.05, 6.16, 10.26, 14.36, 18.47 s');
   for (const r of rtcp) assert.equal(packets(r.bytes).map((p) => p.type), ['RR', 'SDES'], 'an empty RR and the CNAME: nothing sent, nothing heard');
 });
-
-/** A compound from another member: RR + SDES CNAME, or a BYE. */
-const from = (ssrc: number, bye = false): Uint8Array => {
-  const p: RtcpPacket[] = [{ type: 'RR', ssrc, reports: [], extension: new Uint8Array() }, { type: 'SDES', chunks: [{ ssrc, items: [{ type: CNAME, text: `m${ssrc}` }] }] }];
-  if (bye) p.push({ type: 'BYE', sources: [ssrc] });
-  return serializeCompound(p);
-};
 
 // @tests RFC3550 P27L17-P27L27, P31L9-P31L13, P92L36-P92L42, P30L43-P30L44
 test('timer reconsideration: members heard before the timer fires push the first report back', () => {

@@ -10,7 +10,7 @@ import { middle32 } from '../../../../reference/rtp/rtcp/ntp.ts';
 import type { ReceiverReport, SenderReport } from '../../../../reference/rtp/rtcp/types.ts';
 import { CNAME } from '../../../../reference/rtp/rtcp/types.ts';
 import { RtpSession } from '../../../../reference/rtp/session/session.ts';
-import { FakeClock, PCMU, packets, serializeCompound, session } from './harness.ts';
+import { FakeClock, memberReport, PCMU, packets, serializeCompound, session } from './harness.ts';
 
 const A_RTP = '127.0.0.1:40000';
 const A_RTCP = '127.0.0.1:40001';
@@ -148,25 +148,19 @@ test('§6.3.5: a member silent for 5 Td is timed out; a BYE removes one at once 
   const clock = new FakeClock();
   const { s } = session(clock, { random: () => 0.5 });
   s.start();
-  const rr = (ssrc: number, bye = false) =>
-    serializeCompound([
-      { type: 'RR', ssrc, reports: [], extension: new Uint8Array() },
-      { type: 'SDES', chunks: [{ ssrc, items: [{ type: CNAME, text: `c${ssrc}` }] }] },
-      ...(bye ? [{ type: 'BYE' as const, sources: [ssrc] }] : []),
-    ]);
-  s.receiveRtcp(rr(7), '127.0.0.1:5001');
-  s.receiveRtcp(rr(8), '127.0.0.1:5003');
+  s.receiveRtcp(memberReport(7), '127.0.0.1:5001');
+  s.receiveRtcp(memberReport(8), '127.0.0.1:5003');
   assert.is(s.timing?.state === 'Reporting' && s.timing.members, 3);
   for (let k = 0; k < 10; k++) {
     clock.advance(1000);
-    s.receiveRtcp(rr(8), '127.0.0.1:5003');
+    s.receiveRtcp(memberReport(8), '127.0.0.1:5003');
   }
   clock.advance(16_000); // 26 s of silence from 7: more than 5 × 5 s
-  s.receiveRtcp(rr(8), '127.0.0.1:5003');
+  s.receiveRtcp(memberReport(8), '127.0.0.1:5003');
   clock.advance(6000);
   assert.not.ok(s.table.entries.has(7), 'timed out');
   assert.ok(s.table.entries.has(8));
-  s.receiveRtcp(rr(8, true), '127.0.0.1:5003');
+  s.receiveRtcp(memberReport(8, true), '127.0.0.1:5003');
   assert.is(s.timing?.state === 'Reporting' && s.timing.members, 1);
   for (let k = 1; k <= 3; k++) s.receiveRtp(rtpFrom(8, k), '127.0.0.1:5002');
   assert.is(s.rtpDrops.get('after-bye'), 3, 'straggler data after the BYE does not recreate the member');
@@ -204,22 +198,37 @@ test('an SR carries the sender information; its RTP timestamp follows the media 
   assert.ok(middle32({ seconds: sr.sender.ntpSeconds, fraction: sr.sender.ntpFraction }) !== 0);
 });
 
+// @tests RFC3550 P35L22-P35L24, P29L25-P29L26, P22L1-P22L10
+test('the BYE of a participant that sent data is an SR with its final counts: at once, and after §6.3.7\'s back-off above 50 members', () => {
+  for (const others of [1, 60]) {
+    const clock = new FakeClock();
+    const { s, rtcp } = session(clock, { random: () => 0.5 });
+    s.start();
+    for (let i = 1; i <= others; i++) s.receiveRtcp(memberReport(i), `127.0.0.1:${10000 + i}`);
+    for (let k = 0; k < 200; k++) clock.setTimer(k * 20, () => s.sendRtp({ payloadType: 0, ticks: k * 160, payload: new Uint8Array(160) }));
+    clock.advance(4000);
+    const reports = rtcp.length;
+    assert.ok(reports >= 1, 'a report went out while sending');
+    s.leave('done');
+    assert.is(s.timing?.state, others > 50 ? 'Leaving' : 'Left');
+    clock.advance(60_000);
+    assert.is(rtcp.length, reports + 1, 'the BYE, and nothing after it');
+    const bye = packets(rtcp.at(-1)!.bytes);
+    assert.equal(bye.map((p) => p.type), ['SR', 'SDES', 'BYE'], `with ${others} other member(s)`);
+    assert.equal([(bye[0] as SenderReport).sender.packetCount, (bye[0] as SenderReport).sender.octetCount], [200, 200 * 160]);
+  }
+});
+
 test('after stop() nothing restarts the timer: a BYE that pulls tn in sets no timer, so nothing is sent on a closed socket', () => {
   const clock = new FakeClock();
   const { s, rtcp } = session(clock, { random: () => 0.5 });
   s.start();
-  const rr = (ssrc: number, bye: boolean) =>
-    serializeCompound([
-      { type: 'RR', ssrc, reports: [], extension: new Uint8Array() },
-      { type: 'SDES', chunks: [{ ssrc, items: [{ type: CNAME, text: `c${ssrc}` }] }] },
-      ...(bye ? [{ type: 'BYE' as const, sources: [ssrc] }] : []),
-    ]);
-  s.receiveRtcp(rr(7, false), '127.0.0.1:5001');
+  s.receiveRtcp(memberReport(7, false), '127.0.0.1:5001');
   clock.advance(10_000);
   s.stop();
   assert.is(clock.pending, 0);
   const sent = rtcp.length;
-  s.receiveRtcp(rr(7, true), '127.0.0.1:5001'); // reverse reconsideration would reschedule
+  s.receiveRtcp(memberReport(7, true), '127.0.0.1:5001'); // reverse reconsideration would reschedule
   assert.is(clock.pending, 0);
   clock.advance(60_000);
   assert.is(rtcp.length, sent);
