@@ -123,7 +123,7 @@ exit 1 when FILE is not a WAV file this takes (what it holds is said) or --from 
         // so that a receiver renders the event, not a tone the codec may have spoiled.
         // @implements RFC4733 P16L31-P16L36, P12L44-P12L47
         if (events) {
-          for (const e of events) session.sendRtp({ payloadType: stream.events.payloadType, ticks: e.packet.timestamp, payload: e.packet.payload, marker: e.packet.marker });
+          for (const e of events) session.sendRtp({ payloadType: stream.events.payloadType, ticks: e.packet.timestamp, instant: e.at, payload: e.packet.payload, marker: e.packet.marker });
           eventsSent += events.length;
         } else if (n < audioPackets) {
           const payload = codec.encode(samples.subarray(n * perPacket, (n + 1) * perPacket));

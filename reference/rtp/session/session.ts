@@ -473,22 +473,31 @@ export class RtpSession {
   // --- sending ------------------------------------------------------------------
 
   /**
-   * The next RTP packet of our stream: `ticks` is its sampling instant in
-   * clock units since the stream began; the session adds the random offset
-   * and numbers it.
+   * The next RTP packet of our stream: `ticks` is its timestamp in clock
+   * units since the stream began (for audio, its sampling instant); the
+   * session adds the random offset and numbers it. `instant` is the media
+   * clock, in the same units, at the moment the packet stands for, when that
+   * is not `ticks`: an RFC 4733 update carries its event's start as its
+   * timestamp, however long the event has gone on.
    */
   // @implements RFC3550 P14L22-P14L24, P14L32-P14L36, P14L44-P15L3
-  sendRtp(m: { payloadType: number; ticks: number; payload: Uint8Array; marker?: boolean; csrc?: number[]; extension?: HeaderExtension }): Uint8Array {
+  sendRtp(m: { payloadType: number; ticks: number; instant?: number; payload: Uint8Array; marker?: boolean; csrc?: number[]; extension?: HeaderExtension }): Uint8Array {
     const clockRate = this.#o.payloadTypes.get(m.payloadType);
     if (clockRate === undefined) throw new RangeError(`RTP session: payload type ${m.payloadType} has no clock rate in this session (RFC 3550 §5.1)`);
+    const instant = m.instant ?? m.ticks;
+    for (const [name, x] of [['ticks', m.ticks], ['instant', instant]] as const) {
+      if (!Number.isSafeInteger(x) || x < 0) throw new RangeError(`RTP session: ${name} ${x} is not a whole number of clock units since the stream began (RFC 3550 §5.1, timestamp)`);
+    }
     if (this.timing?.state === 'Left' || this.timing?.state === 'Leaving') throw new Error('RTP session: sending RTP after leaving (RFC 3550 §6.3.7)');
     const timestamp = (this.#timestampBase + m.ticks) % 2 ** 32;
     const bytes = serializeRtp({ marker: m.marker ?? false, payloadType: m.payloadType, sequenceNumber: this.#seq, timestamp, ssrc: this.ssrc, csrc: m.csrc ?? [], extension: m.extension, payload: m.payload, padding: 0 });
     this.#seq = (this.#seq + 1) & 0xffff;
     const now = this.#o.clock.now();
-    // The SR's RTP timestamp is computed from this pairing of the sampling instant with the wallclock.
+    // The SR's RTP timestamp is computed from this pairing of the media clock
+    // with the wallclock at the packet's instant, not from its header timestamp,
+    // which an event update holds at its start (RFC 4733 §2.5.1.2).
     // @implements RFC3550 P38L22-P38L26
-    this.#pairing = { wallclockMs: this.#wallclock(), rtpTimestamp: timestamp, clockRate };
+    this.#pairing = { wallclockMs: this.#wallclock(), rtpTimestamp: (this.#timestampBase + instant) % 2 ** 32, clockRate };
     // @implements RFC3550 P38L28-P38L30, P38L34-P38L37
     this.#packetCount++;
     this.#octetCount += m.payload.length;

@@ -2,6 +2,7 @@
 import { FakeClock } from '../../../../reference/clock.ts';
 import { RtpSession, type SessionOptions } from '../../../../reference/rtp/session/session.ts';
 import { parseCompound } from '../../../../reference/rtp/rtcp/compound.ts';
+import { parseRtp } from '../../../../reference/rtp/packet/rtp.ts';
 import { CNAME, type RtcpPacket } from '../../../../reference/rtp/rtcp/types.ts';
 import { serializeCompound } from '../../../../reference/rtp/rtcp/compound.ts';
 
@@ -50,6 +51,13 @@ export function packets(bytes: Uint8Array): RtcpPacket[] {
   const r = parseCompound(bytes);
   if (!r.ok) throw new Error(`our own compound does not parse: ${r.reason}: ${r.detail}`);
   return r.value;
+}
+
+/** The RTP timestamp of a packet we sent (which must parse). */
+export function rtpTimestamp(bytes: Uint8Array): number {
+  const r = parseRtp(bytes);
+  if (!r.ok) throw new Error(`our own RTP packet does not parse: ${r.reason}: ${r.detail}`);
+  return r.value.timestamp;
 }
 
 /** A minimal valid compound from another participant: RR + SDES CNAME (+ BYE). */

@@ -6,11 +6,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { serializeRtp } from '../../../../reference/rtp/packet/rtp.ts';
-import { middle32 } from '../../../../reference/rtp/rtcp/ntp.ts';
+import { eventPackets, type DuePacket } from '../../../../reference/rtp/dtmf/schedule.ts';
+import { middle32, NTP_UNIX_OFFSET } from '../../../../reference/rtp/rtcp/ntp.ts';
 import type { ReceiverReport, SenderReport } from '../../../../reference/rtp/rtcp/types.ts';
 import { CNAME } from '../../../../reference/rtp/rtcp/types.ts';
 import { RtpSession } from '../../../../reference/rtp/session/session.ts';
-import { FakeClock, memberReport, PCMU, packets, serializeCompound, session } from './harness.ts';
+import { FakeClock, memberReport, PCMU, packets, rtpTimestamp, serializeCompound, session } from './harness.ts';
 
 const A_RTP = '127.0.0.1:40000';
 const A_RTCP = '127.0.0.1:40001';
@@ -217,6 +218,58 @@ test('the BYE of a participant that sent data is an SR with its final counts: at
     assert.equal(bye.map((p) => p.type), ['SR', 'SDES', 'BYE'], `with ${others} other member(s)`);
     assert.equal([(bye[0] as SenderReport).sender.packetCount, (bye[0] as SenderReport).sender.octetCount], [200, 200 * 160]);
   }
+});
+
+/** The Unix time, in ms, of an SR's NTP timestamp. */
+const unixMsOf = (sr: SenderReport) => (sr.sender.ntpSeconds - NTP_UNIX_OFFSET + sr.sender.ntpFraction / 2 ** 32) * 1000;
+
+// @tests RFC3550 P38L14-P38L17, P38L20-P38L26
+test('each SR\'s RTP timestamp is the media clock at its NTP time, also while telephone-event updates repeat their event\'s start timestamp', () => {
+  const clock = new FakeClock();
+  const EVENTS = 101;
+  const { s, rtcp, rtp } = session(clock, { random: () => 0.5, payloadTypes: new Map([[0, 8000], [EVENTS, 8000]]) });
+  const wallclock = (ms: number) => Date.UTC(2026, 0, 1) + ms; // the harness's
+  s.start();
+  // A 500 ms digit every 600 ms for 20 s, sent in place of the audio of those instants, as `rtp send` does.
+  const digits = Array.from({ length: 33 }, (_, i) => ({ event: 5, start: 800 + i * 4800, duration: 4000, volume: 10 }));
+  const due = new Map<number, DuePacket[]>();
+  for (const d of eventPackets(digits, { interval: 160, allowed: new Set([5]) })) due.set(d.at / 160, [...(due.get(d.at / 160) ?? []), d]);
+  const lag = new Map<Uint8Array, number>(); // each event update sent: how far its instant is past its timestamp
+  for (let n = 0; n < 1000; n++) {
+    clock.setTimer(n * 20, () => {
+      for (const d of due.get(n) ?? []) {
+        const bytes = s.sendRtp({ payloadType: EVENTS, ticks: d.packet.timestamp, instant: d.at, payload: d.packet.payload, marker: d.packet.marker });
+        lag.set(bytes, d.at - d.packet.timestamp);
+      }
+      if (!due.has(n)) s.sendRtp({ payloadType: 0, ticks: n * 160, payload: new Uint8Array(160) });
+    });
+  }
+  clock.advance(20_000);
+  s.leave('done');
+  const base = rtpTimestamp(rtp[0].bytes); // the first packet, audio, sampled at 0 ms
+  const t0 = wallclock(rtp[0].at);
+  const srs = rtcp.map((r) => ({ at: r.at, sr: packets(r.bytes)[0] as SenderReport })).filter((r) => r.sr.type === 'SR');
+  assert.ok(srs.length >= 4, `${srs.length} SRs in 20 s`);
+  let duringEvents = 0;
+  for (const { at, sr } of srs) {
+    const expected = (base + Math.round(((unixMsOf(sr) - t0) * 8000) / 1000)) % 2 ** 32;
+    const off = ((sr.sender.rtpTimestamp - expected + 2 ** 31) % 2 ** 32 + 2 ** 32) % 2 ** 32 - 2 ** 31;
+    const last = rtp.filter((p) => p.at <= at).at(-1)!;
+    if ((lag.get(last.bytes) ?? 0) >= 800) duringEvents++;
+    assert.ok(Math.abs(off) <= 1, `SR at ${at} ms: RTP timestamp ${off} units off the media clock (the last packet ${lag.has(last.bytes) ? `an event update ${lag.get(last.bytes)} units past its timestamp` : 'audio'})`);
+  }
+  assert.ok(duringEvents >= 1, `an SR went out 100 ms or more into an event (${duringEvents} of ${srs.length})`);
+});
+
+test('sendRtp refuses a timestamp or instant that is not a whole number of clock units, naming which, and sends nothing', () => {
+  const { s, rtp } = session(new FakeClock());
+  const send = (m: { ticks: number; instant?: number }) => () => s.sendRtp({ payloadType: 0, payload: new Uint8Array(160), ...m });
+  assert.throws(send({ ticks: 0, instant: Number.NaN }), /instant NaN is not a whole number of clock units/);
+  assert.throws(send({ ticks: 160, instant: 12.5 }), /instant 12.5 /);
+  assert.throws(send({ ticks: -160 }), /ticks -160 /);
+  assert.is(rtp.length, 0);
+  send({ ticks: 160, instant: 480 })();
+  assert.is(rtp.length, 1);
 });
 
 test('after stop() nothing restarts the timer: a BYE that pulls tn in sets no timer, so nothing is sent on a closed socket', () => {
