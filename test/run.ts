@@ -8,7 +8,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 
-const dir = fileURLToPath(new URL('.', import.meta.url));
+// RFCDOC_TEST_ROOT: another tree of tests (the runner's own test runs it on test/fixtures/runner/).
+const dir = process.env.RFCDOC_TEST_ROOT ?? fileURLToPath(new URL('.', import.meta.url));
 // `npm test -- --update-snapshots`: test/spec/snapshots.test.ts rewrites the snapshots it compares.
 if (process.argv.includes('--update-snapshots')) process.env.RFCDOC_UPDATE_SNAPSHOTS = '1';
 const filters = process.argv.slice(2).filter((a) => a !== '--update-snapshots');
@@ -25,14 +26,42 @@ const files = walk(dir)
   .sort()
   .filter((f) => filters.length === 0 || filters.some((x) => relative(dir, f).includes(x)));
 
-// Capture uvu's summary while still printing it.
+// Capture uvu's summary while still printing it, and watch each suite's
+// closing `(ran / total)`: uvu returns from a suite whose before or after hook
+// threw without printing the error, so its tests neither pass nor fail there.
 let captured = '';
+let line = '';
+let file = '';
+const unfinished: string[] = [];
 const write = process.stdout.write.bind(process.stdout);
 process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-  captured += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+  const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+  captured += text;
   if (captured.length > 1 << 16) captured = captured.slice(-4096);
+  for (const c of text.replace(/\x1b\[[0-9;]*m/g, '')) {
+    if (c !== '\n') {
+      if (line.length < 4096) line += c;
+      continue;
+    }
+    watchSuiteLine(line);
+    line = '';
+  }
   return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
 }) as typeof process.stdout.write;
+
+/** A suite line whose marks (• passed, ✘ failed) fall short of its total: a hook threw. */
+function watchSuiteLine(text: string) {
+  const counts = /\((\d+) \/ (\d+)\)\s*$/.exec(text);
+  if (!counts) {
+    if (text.trim() !== '' && !text.startsWith(' ')) file = text.trim();
+    return;
+  }
+  const marks = [...text].filter((c) => c === '•' || c === '✘').length;
+  const total = Number(counts[2]);
+  if (marks >= total) return;
+  const name = text.slice(0, text.search(/[•✘(]/)).trim();
+  unfinished.push(`${file}${name ? ` (suite "${name}")` : ''}: ${total - marks} of ${total} test(s) never ran: a before or after hook threw`);
+}
 
 (globalThis as Record<string, unknown>).UVU_DEFER = 1;
 const uvu = await import('uvu');
@@ -64,6 +93,12 @@ if (handles.length) console.error(`warning: ${handles.length} open handle(s) lef
 // Peers some suites needed and did not find, named once, with how to get them.
 const report = missingPeersReport();
 if (report.length) console.error(`\n${report.join('\n')}`);
+// uvu prints nothing for these and exits 0; they are failures all the same.
+if (unfinished.length) {
+  console.error(`\n${unfinished.join('\n')}`);
+  process.exitCode = 1;
+}
+if (failed > 0) process.exitCode = 1;
 if (files.length === 0 || total + skipped === 0) {
   console.error('no tests ran');
   process.exitCode = 1;
