@@ -19,6 +19,8 @@ export const MAX_DIGITS = 15;
  * of the line's value.
  */
 export function numberOf(text: string, name: string, rule: string, field: FieldLine, at: number, warnings?: Warnings): number {
+  // The common case: digits without a zero in front, a number that writes itself back the same.
+  if (text.length <= MAX_DIGITS && (text.length === 1 || text.charCodeAt(0) !== 0x30) && !text.includes('.')) return Number(text);
   const digits = text.replace('.', '').length;
   if (digits > MAX_DIGITS) fail(rule, `${name} "${text.length > 24 ? `${text.slice(0, 24)}…` : text}" has ${digits} digits: this parser takes at most ${MAX_DIGITS}`, field, at);
   const n = Number(text);
@@ -28,6 +30,8 @@ export function numberOf(text: string, name: string, rule: string, field: FieldL
 
 /** A number as SDP writes it: decimal digits (and a point for a real). Throws for one that has no such form. */
 export function decimal(n: number, name: string): string {
+  // The common case (a port, a rate, a bandwidth) without the pattern.
+  if (Number.isSafeInteger(n) && n >= 0 && n < 1e15) return String(n);
   const text = String(n);
   if (!/^\d+(?:\.\d+)?$/.test(text)) throw new RangeError(`${name} ${text} cannot be written in SDP: it is not a decimal number of at most ${MAX_DIGITS} digits`);
   return text;

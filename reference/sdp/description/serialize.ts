@@ -47,6 +47,10 @@ function media(m: MediaDescription): string {
 }
 
 /** One `type` line for each item of `list`, in order. */
-const each = <T>(type: string, list: readonly T[], format: (item: T) => string): string => list.map((item) => line(type, format(item))).join('');
+function each<T>(type: string, list: readonly T[], format: (item: T) => string): string {
+  let out = '';
+  for (const item of list) out += line(type, format(item));
+  return out;
+}
 
 const bandwidth = (b: Bandwidth): string => `${b.type}:${decimal(b.bandwidth, 'b= <bandwidth>')}`;
