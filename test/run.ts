@@ -26,6 +26,8 @@ const files = walk(dir)
   .sort()
   .filter((f) => filters.length === 0 || filters.some((x) => relative(dir, f).includes(x)));
 
+const testFiles = new Set(files.map((f) => relative(dir, f)));
+
 // Capture uvu's summary while still printing it, and watch each suite's
 // closing `(ran / total)`: uvu returns from a suite whose before or after hook
 // threw without printing the error, so its tests neither pass nor fail there.
@@ -49,18 +51,27 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
   return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
 }) as typeof process.stdout.write;
 
-/** A suite line whose marks (• passed, ✘ failed) fall short of its total: a hook threw. */
+/**
+ * A suite's closing `(ran / total)` with fewer marks (• passed, ✘ failed)
+ * since the previous one than its total: a hook threw. Marks are counted
+ * across lines, since a test's own output may break its suite's line.
+ */
+let marks = 0;
+let suiteName = '';
 function watchSuiteLine(text: string) {
+  if (testFiles.has(text.trim())) file = text.trim();
+  const first = text.search(/[•✘]/);
+  if (first > 0 && marks === 0) suiteName = text.slice(0, first).trim();
+  marks += [...text].filter((c) => c === '•' || c === '✘').length;
   const counts = /\((\d+) \/ (\d+)\)\s*$/.exec(text);
-  if (!counts) {
-    if (text.trim() !== '' && !text.startsWith(' ')) file = text.trim();
-    return;
-  }
-  const marks = [...text].filter((c) => c === '•' || c === '✘').length;
+  if (!counts) return;
   const total = Number(counts[2]);
-  if (marks >= total) return;
-  const name = text.slice(0, text.search(/[•✘(]/)).trim();
-  unfinished.push(`${file}${name ? ` (suite "${name}")` : ''}: ${total - marks} of ${total} test(s) never ran: a before or after hook threw`);
+  if (marks < total) {
+    const name = suiteName || text.slice(0, text.search(/[•✘(]/)).trim();
+    unfinished.push(`${file}${name ? ` (suite "${name}")` : ''}: ${total - marks} of ${total} test(s) never ran: a before or after hook threw`);
+  }
+  marks = 0;
+  suiteName = '';
 }
 
 (globalThis as Record<string, unknown>).UVU_DEFER = 1;
