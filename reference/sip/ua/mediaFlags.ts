@@ -5,7 +5,7 @@
  * the rules are those of reference/sdp/offerAnswer/.
  */
 import { isIP } from 'node:net';
-import { numberOption, UsageError } from '../../../tools/command.ts';
+import { UsageError } from '../../../tools/command.ts';
 import { codecsFromNames, localAddressProblem } from '../../sdp/offerAnswer/index.ts';
 import { DEFAULT_CODECS, type UserAgentOptions } from './userAgent.ts';
 
@@ -40,8 +40,13 @@ export function mediaFlags(values: Record<string, unknown>): NonNullable<UserAge
   }
   if (values.port !== undefined && values['media-port'] !== undefined) throw new UsageError('--port and --media-port are the same option; give one');
   const name = values.port !== undefined ? 'port' : 'media-port';
-  const port = numberOption(values, name, 'a port number from 0 to 65535', (n) => Number.isInteger(n) && n >= 0 && n <= 65535);
-  if (port !== undefined) media.port = port;
+  const given = values[name];
+  if (given !== undefined) {
+    // Decimal digits only (Number() would take '', 0x10 and 1e3); port 0 would decline every stream.
+    const port = /^[0-9]{1,5}$/.test(given as string) ? Number(given) : NaN;
+    if (!(port >= 1 && port <= 65535)) throw new UsageError(`--${name} wants a port number from 1 to 65535 (0 would decline every stream), got ${JSON.stringify(given)}`);
+    media.port = port;
+  }
   return media;
 }
 

@@ -14,7 +14,10 @@ const usage: [string[], RegExp][] = [
   [['uas', '--listen', '127.0.0.1:0', '--address', 'here'], /--address wants an IP address, got "here"/],
   [['uas', '--listen', '0.0.0.0:0'], /the --listen address 0\.0\.0\.0 is what o= and c= would say, and 0\.0\.0\.0 is no address to receive media at.*give --address/],
   [['uas', '--listen', '127.0.0.1:0', '--address', '224.0.0.1'], /--address: 224\.0\.0\.1 is a multicast address/],
-  [['uas', '--listen', '127.0.0.1:0', '--port', '70000'], /--port wants a port number from 0 to 65535, got "70000"/],
+  [['uas', '--listen', '127.0.0.1:0', '--port', '70000'], /--port wants a port number from 1 to 65535 \(0 would decline every stream\), got "70000"/],
+  [['uas', '--listen', '127.0.0.1:0', '--port', '0x10'], /--port wants a port number from 1 to 65535.*got "0x10"/],
+  [['uas', '--listen', '127.0.0.1:0', '--media-port', ''], /--media-port wants a port number from 1 to 65535.*got ""/],
+  [['call', 'sip:x@127.0.0.1:9', '--port', '0'], /--port wants a port number from 1 to 65535.*got "0"/],
   [['uas', '--listen', '127.0.0.1:0', '--port', '4000', '--media-port', '4000'], /--port and --media-port are the same option/],
   [['call', 'sip:x@127.0.0.1:9', '--resume-after', '1'], /--resume-after counts from the hold: give --hold-after too/],
   [['call', 'sip:x@127.0.0.1:9', '--codecs', ''], /--codecs: unknown codec ""/],
@@ -23,7 +26,9 @@ const usage: [string[], RegExp][] = [
 for (const [args, message] of usage) {
   test(`usage error, exit 2: ${args.slice(2).join(' ')}`, async () => {
     const run = sip(args);
-    const code = await run.exited;
+    // A value taken for a good one starts the command, which then runs until stopped: 10 s, then a failure.
+    const code = await Promise.race([run.exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 10000).unref())]);
+    if (code === 'running') await stop(run);
     assert.is(code, 2, run.stderr());
     assert.match(run.stderr(), message);
   });
