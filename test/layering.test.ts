@@ -33,6 +33,9 @@ import { cycles, importGraph, specifiers, moduleFiles, upwardImports, type Edge,
  * WAV files (media/) stand alone; telephone-events (RFC 4733) sit on packets;
  * a session (SSRC table, RTCP timing) on RTCP and the clock. The clock
  * (reference/clock.ts) is below every protocol: SIP's timers and RTCP's.
+ * STUN (stun/): messages (RFC 8489 §5, §14) ← authentication (§9) and
+ * transactions (§6.2, on the clock) ← the client and server agents ← the
+ * TURN client (RFC 8656) ← the CLI.
  *
  * tools/: the pipeline's stages, lowest first: diagnostics.ts ← spec/
  * (fetch, paginate) ← outputs.ts, progress.ts (where stages write, what they
@@ -52,6 +55,12 @@ const LAYERS: Layer[] = [
   { name: 'rtp/profile', holds: ['reference/rtp/profile/'], below: [] },
   { name: 'rtp/dtmf', holds: ['reference/rtp/dtmf/'], below: ['rtp/packet'] },
   { name: 'rtp/media', holds: ['reference/rtp/media/'], below: [] },
+  { name: 'stun/message', holds: ['reference/stun/message/'], below: [] },
+  { name: 'stun/auth', holds: ['reference/stun/auth/'], below: ['stun/message'] },
+  { name: 'stun/transaction', holds: ['reference/stun/transaction/'], below: ['stun/message', 'clock'] },
+  { name: 'stun/agent', holds: ['reference/stun/agent/'], below: ['stun/auth', 'stun/transaction'] },
+  { name: 'stun/turn', holds: ['reference/stun/turn/'], below: ['stun/agent'] },
+  { name: 'stun/cli', holds: ['reference/stun/cli.ts', 'reference/stun/commands/'], below: ['stun/turn', 'cli'] },
   { name: 'sdp/cli', holds: ['reference/sdp/cli.ts', 'reference/sdp/commands.ts'], below: ['sdp/offerAnswer', 'cli'] },
   { name: 'rtp/cli', holds: ['reference/rtp/cli.ts', 'reference/rtp/commands/'], below: ['rtp/session', 'rtp/profile', 'rtp/dtmf', 'rtp/media', 'sdp/offerAnswer', 'cli'] },
   { name: 'sip/syntax', holds: ['reference/sip/syntax/'], below: [] },
@@ -72,7 +81,7 @@ const LAYERS: Layer[] = [
   { name: 'tools/site', holds: ['tools/site/'], below: ['tools/annotate'] },
   { name: 'tools/cli', holds: ['tools/cli.ts', 'tools/rfcdoc.mjs'], below: ['tools/site', 'cli'] },
   { name: 'tools/testkit', holds: ['tools/testkit/'], below: ['tools/spec'] },
-  { name: 'tools/bench', holds: ['tools/bench/'], below: ['tools/cli', 'tools/testkit', 'sip/cli', 'sdp/cli', 'rtp/profile', 'rtp/rtcp'] },
+  { name: 'tools/bench', holds: ['tools/bench/'], below: ['tools/cli', 'tools/testkit', 'sip/cli', 'sdp/cli', 'rtp/profile', 'rtp/rtcp', 'rtp/cli', 'stun/cli'] },
 
   // Only so that an import of test code is named as such; no layer lists it below it.
   { name: 'test', holds: ['test/'], below: [] },

@@ -30,6 +30,8 @@ export const PEERS = {
   baresip: { title: 'baresip', command: 'baresip', packages: ['baresip-core'], install: 'apt-get install -y baresip-core (or: npm run peers)' },
   ffmpeg: { title: 'ffmpeg', command: 'ffmpeg', packages: ['ffmpeg'], install: 'apt-get install -y ffmpeg (or: npm run peers)' },
   tshark: { title: 'tshark', command: 'tshark', packages: ['tshark'], install: 'apt-get install -y tshark (or: npm run peers)' },
+  // coturn's turnserver, and its turnutils_stunclient for the other direction.
+  coturn: { title: 'coturn', command: 'turnserver', packages: ['coturn'], install: 'apt-get install -y coturn (or: npm run peers)' },
   corpus: {
     title: 'the RFC sample corpus',
     env: 'RFC_CORPUS',
