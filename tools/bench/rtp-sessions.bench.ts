@@ -43,22 +43,24 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { systemClock } from '../../reference/clock.ts';
 import { bindAnyPair, Outbox, type SocketPair } from '../../reference/rtp/commands/sockets.ts';
 import { LIMITS } from '../../reference/rtp/commands/receive.ts';
+import { CODECS, rtcpPort } from '../../reference/rtp/commands/stream.ts';
 import { tone } from '../../reference/rtp/media/tone.ts';
 import { serializeRtp } from '../../reference/rtp/packet/rtp.ts';
 import { DEFAULT_PACKET_MS, samplesPerPacket } from '../../reference/rtp/profile/audio.ts';
 import { staticPayloadTypeFor } from '../../reference/rtp/profile/payloadTypes.ts';
-import { encodePcmu } from '../../reference/rtp/profile/pcmu.ts';
 import { PlayoutBuffer } from '../../reference/rtp/session/playout.ts';
 import { RtpSession } from '../../reference/rtp/session/session.ts';
 
 const SESSIONS = 100;
 const HOST = '127.0.0.1';
-const PCMU = staticPayloadTypeFor('PCMU', 8000);
-const CLOCK_RATE = PCMU.clockRate;
+/** PCMU as `rtp send` sends it by default: payload type 0, 8 kHz, 64 kbit/s. */
+const CODEC = CODECS.PCMU;
+const PCMU = staticPayloadTypeFor('PCMU', CODEC.clockRate);
+const CLOCK_RATE = CODEC.clockRate;
 const PER_PACKET = samplesPerPacket(CLOCK_RATE); // 160 samples, 160 octets of PCMU
 const PACKETS_PER_SECOND = 1000 / DEFAULT_PACKET_MS;
-/** PCMU's bit rate: the session bandwidth both ends use for A.7 (RTCP gets 5 % of it). */
-const SESSION_BANDWIDTH = 64_000;
+/** The session bandwidth both ends use for A.7, as `rtp send` does: the codec's bit rate (RTCP gets 5 % of it). */
+const SESSION_BANDWIDTH = CODEC.bitRate;
 /** How often the playout buffers are emptied (receive.ts empties its own every 10 ms). */
 const PUMP_MS = 10;
 const LAG_RESOLUTION_MS = 10;
@@ -79,7 +81,7 @@ function secondsOption(): number {
 
 /** One second of a 1 kHz tone as 50 PCMU payloads, sent in turn by every sender. */
 const payloads = (() => {
-  const coded = encodePcmu(tone(1000, 1, { sampleRate: CLOCK_RATE }));
+  const coded = CODEC.encode(tone(1000, 1, { sampleRate: CLOCK_RATE }));
   return Array.from({ length: PACKETS_PER_SECOND }, (_, n) => coded.subarray(n * PER_PACKET, (n + 1) * PER_PACKET));
 })();
 
@@ -89,7 +91,7 @@ interface Ends {
 }
 
 const rtpOf = (p: SocketPair) => ({ host: HOST, port: p.port });
-const rtcpOf = (p: SocketPair) => ({ host: HOST, port: p.rtcp.address().port });
+const rtcpOf = (p: SocketPair) => ({ host: HOST, port: rtcpPort(p.port) });
 const from = (r: { address: string; port: number }) => `${r.address}:${r.port}`;
 
 /** What one contender does with 100 pairs of ends. */
@@ -239,6 +241,8 @@ const closeEnds = (all: Ends[]) => Promise.all(all.flatMap((e) => [e.sender.clos
 interface Measured {
   name: string;
   cpuMs: number;
+  userMs: number;
+  systemMs: number;
   wallMs: number;
   perSession: number;
   lagP99: number;
@@ -287,6 +291,8 @@ async function run(make: () => Contender, seconds: number): Promise<Measured> {
   return {
     name: c.name,
     cpuMs,
+    userMs: cpu.user / 1000,
+    systemMs: cpu.system / 1000,
     wallMs,
     perSession: (cpuMs / wallMs / SESSIONS) * 100,
     lagP99: ms(lag.percentile(99)),
@@ -301,7 +307,7 @@ async function run(make: () => Contender, seconds: number): Promise<Measured> {
 
 function print(m: Measured): void {
   const lost = m.sent - m.received;
-  console.log(`  ${m.name}: CPU ${m.cpuMs.toFixed(0)} ms in ${(m.wallMs / 1000).toFixed(2)} s = ${(m.perSession * SESSIONS).toFixed(2)} % of one core, ${m.perSession.toFixed(4)} % per session; event-loop lag p99 ${m.lagP99.toFixed(2)} ms, max ${m.lagMax.toFixed(2)} ms`);
+  console.log(`  ${m.name}: CPU ${m.cpuMs.toFixed(0)} ms (user ${m.userMs.toFixed(0)}, system ${m.systemMs.toFixed(0)}) in ${(m.wallMs / 1000).toFixed(2)} s = ${(m.perSession * SESSIONS).toFixed(2)} % of one core, ${m.perSession.toFixed(4)} % per session; event-loop lag p99 ${m.lagP99.toFixed(2)} ms, max ${m.lagMax.toFixed(2)} ms`);
   console.log(`    packets: ${m.sent} sent, ${m.received} received, ${lost} lost (${((100 * lost) / m.sent).toFixed(3)} %)`);
   for (const line of m.lines) console.log(line);
 }
