@@ -13,16 +13,18 @@
  * RRs back to the sender's RTCP port.
  *
  * The floor: the same 100 × 50 datagrams/s of the same bytes (a 12-octet
- * RTP header and the same payloads), on the same sockets, paced by the same
- * timers, sent and counted with bare dgram sockets: no RTP or RTCP
+ * RTP header and the same payloads), on socket pairs bound the same way,
+ * paced by the same timers, sent and counted with bare dgram sockets: no RTP or RTCP
  * processing. Ratio = our CPU % over the floor's.
  *
  * One process for all 200 ends, because that is what a deployment sees: a
  * media endpoint serving 100 calls (`uas --echo`, a conference bridge) sends
  * and receives every stream on one event loop, so one session here is one
  * stream sent plus one stream received, and the event-loop lag is the one
- * such a process would have. (A sender process and a receiver process would
- * each run on a core of their own and halve the lag no single process gets.)
+ * such a process would have. (A sender process and a receiver process
+ * would split the work over two cores, with less lag than the one process
+ * serving the calls has.) The payloads are coded once before the run: G.711's
+ * cost is g711.bench.ts's to measure; this one is RTP's and RTCP's.
  *
  * Measured over the sending, per contender: process CPU time
  * (process.cpuUsage, user + system: the kernel's loopback delivery is in it,
