@@ -120,6 +120,13 @@ test('§6.3.7: no BYE from one who never sent; at once in a small session; backe
   small.s.leave('done');
   assert.equal(packets(small.rtcp[small.rtcp.length - 1].bytes).map((p) => p.type), ['RR', 'SDES', 'BYE']);
   assert.throws(() => small.s.leave(), /after the BYE/);
+  // Others' reports go on arriving after our BYE: counted like any, and nothing is sent or thrown.
+  const sent = small.rtcp.length;
+  small.s.receiveRtcp(from(1), '127.0.0.1:10001');
+  small.s.receiveRtcp(new Uint8Array([0x80, 0xc9, 0x00]), '127.0.0.1:10001');
+  assert.is(small.s.rtcpDrops.total, 1, 'the torn one is counted as dropped');
+  c2.advance(60_000);
+  assert.is(small.rtcp.length, sent, 'no report after leaving');
 
   const c3 = new FakeClock();
   const big = session(c3, { random: fixed(0.5) });
