@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { createServer, type Socket } from 'node:net';
 import { FakeClock } from '../../../../reference/clock.ts';
 import { FramingError, StreamDeframer } from '../../../../reference/stun/transaction/framing.ts';
-import { request, TransactionFailed, type StunTransport, type TransportReceiver } from '../../../../reference/stun/transaction/request.ts';
+import { request, TransactionFailed, type StunTransport } from '../../../../reference/stun/transaction/request.ts';
 import { DEFAULT_TI, startTcpTransaction, tcpStep } from '../../../../reference/stun/transaction/tcp.ts';
 import { TransactionStateError } from '../../../../reference/stun/transaction/udp.ts';
 import { TcpClientTransport } from '../../../../reference/stun/transaction/transports.ts';
