@@ -46,7 +46,9 @@ export type StunAttribute =
   | { type: 'unknown'; code: number; value: Uint8Array };
 
 /** The attribute of a given name, e.g. `AttributeOf<'USERNAME'>`. */
-export type AttributeOf<T extends StunAttribute['type']> = Extract<StunAttribute, { type: T }>;
+export type AttributeOf<T extends StunAttribute['type']> = OfType<StunAttribute, T>;
+/** Distributes over the union: a member whose `type` admits T, narrowed to T (Extract would drop members whose type is a union of names). */
+type OfType<A, T> = A extends { type: infer K } ? (T extends K ? A & { type: T } : never) : never;
 
 /** A value that breaks its attribute's rule: the rule, and where in the value. */
 export class AttributeError extends Error {

@@ -11,6 +11,7 @@
  */
 import { ATTRIBUTE_NAME, isComprehensionRequired } from './constants.ts';
 import type { StunMessage } from './codec.ts';
+import type { AttributeOf, StunAttribute } from './attributes.ts';
 
 export * from './constants.ts';
 export { type StunAttribute, type AttributeOf, type TransportAddress, type PasswordAlgorithm, attributeType } from './attributes.ts';
@@ -43,11 +44,8 @@ export function unknownComprehensionRequired(message: StunMessage, understood: R
 
 /** The first attribute of a type (§14: only the first occurrence needs to be processed). */
 // @implements RFC8489 P36L41-P36L44
-export function firstAttribute<T extends StunMessage['attributes'][number]['type']>(
-  message: StunMessage,
-  type: T,
-): Extract<StunMessage['attributes'][number], { type: T }> | undefined {
-  return message.attributes.find((a) => a.type === type) as Extract<StunMessage['attributes'][number], { type: T }> | undefined;
+export function firstAttribute<T extends StunAttribute['type']>(message: StunMessage, type: T): AttributeOf<T> | undefined {
+  return message.attributes.find((a) => a.type === type) as AttributeOf<T> | undefined;
 }
 
 export { ATTRIBUTE_NAME };
