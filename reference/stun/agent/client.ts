@@ -13,21 +13,20 @@ import {
   encodeMessage,
   firstAttribute,
   unknownComprehensionRequired,
-  type EncodeOptions,
-  type StunAttribute,
   type StunMessage,
   type TransportAddress,
 } from '../message/index.ts';
-import { request, type RequestOptions, type StunTransport } from '../transaction/request.ts';
+import type { RequestAuthentication, ResponseVerdict } from '../auth/index.ts';
+import { request, TransactionFailed, type RequestOptions, type StunTransport } from '../transaction/request.ts';
 
-/** What a credential mechanism does for the client (§9). */
+/**
+ * What a credential mechanism does for the client (§9): what each request
+ * carries, and the verdict on each response. ../auth/'s ShortTermClient and
+ * LongTermClient, through auth.ts.
+ */
 export interface Credentials {
-  /** Attributes to add to the request and how to protect it (MESSAGE-INTEGRITY key). */
-  sign(request: StunMessage): { attributes: StunAttribute[]; integrity?: EncodeOptions['integrity'] };
-  /** The response as received: is it authentic? (a response failing this is discarded, §9.1.4 / §9.2.5) */
-  verify(response: StunMessage, bytes: Uint8Array): boolean;
-  /** An error response (401, 438): true to send a new request with what it learned (a nonce, a realm). */
-  retry(response: StunMessage): boolean;
+  request(): RequestAuthentication;
+  onResponse(response: StunMessage, bytes: Uint8Array, reliable: boolean): ResponseVerdict;
 }
 
 export interface BindingOptions extends RequestOptions {
@@ -74,27 +73,49 @@ export function newTransactionId(): Uint8Array {
 export async function binding(transport: StunTransport, options: BindingOptions = {}): Promise<BindingResult> {
   let fivexx = 0;
   let auth = 0;
+  const credentials = options.credentials;
   for (let transactions = 1; ; transactions++) {
     // @implements RFC8489 P11L38-P11L42
     const req: StunMessage = { class: 'request', method: Binding, transactionId: newTransactionId(), attributes: [] };
     if (options.software !== undefined) req.attributes.push({ type: 'SOFTWARE', value: options.software });
-    const signed = options.credentials?.sign(req);
+    const signed = credentials?.request();
     if (signed) req.attributes.push(...signed.attributes);
     const bytes = encodeMessage(req, { ...(signed?.integrity && { integrity: signed.integrity }), ...(options.fingerprint && { fingerprint: true }) });
-    const raw = await request(transport, bytes, options);
-    const decoded = decodeMessage(raw);
-    // A response that is not STUN as RFC 8489 has it: the transaction failed (it matched by id, so it was meant for us).
-    if (!decoded.ok) throw new BindingFailed(`the response cannot be decoded: ${decoded.reason} (at byte ${decoded.offset})`);
-    const response = decoded.message;
-    if (options.credentials && !options.credentials.verify(response, raw) && !(response.class === 'error' && firstAttribute(response, 'MESSAGE-INTEGRITY') === undefined && firstAttribute(response, 'MESSAGE-INTEGRITY-SHA256') === undefined)) {
-      throw new BindingFailed('the response fails its MESSAGE-INTEGRITY check (RFC8489 §9)', response);
+    let verdict: ResponseVerdict | undefined;
+    let discarded: string | undefined;
+    let response: StunMessage | undefined;
+    const accept = (raw: Uint8Array): boolean => {
+      const decoded = decodeMessage(raw);
+      // §6.3: what breaks §5 is silently discarded; retransmissions go on.
+      if (!decoded.ok) return false;
+      const v = credentials?.onResponse(decoded.message, raw, transport.reliable) ?? { action: 'accept' };
+      if (v.action === 'discard') {
+        if (v.integrityViolated) discarded = v.reason;
+        return false;
+      }
+      verdict = v;
+      response = decoded.message;
+      return true;
+    };
+    try {
+      await request(transport, bytes, { ...options, accept });
+    } catch (e) {
+      // §9.1.4, §9.2.5: every response failing its integrity check is an integrity violation, not a timeout.
+      if (e instanceof TransactionFailed && e.failure === 'timeout' && discarded) throw new BindingFailed(`integrity violation: ${discarded}`);
+      throw e;
     }
-    const outcome = processResponse(response);
-    if (outcome.ok) return { mapped: outcome.mapped, from: outcome.from, response, transactions };
-    if (outcome.retry === 'auth' && options.credentials?.retry(response) && auth++ < MAX_AUTH_RETRIES) continue;
+    const v = verdict!;
+    const r = response!;
+    if (v.action === 'fail' || v.action === 'violated') throw new BindingFailed(v.reason, r);
+    if (v.action === 'retry') {
+      if (auth++ < MAX_AUTH_RETRIES) continue;
+      throw new BindingFailed(`${v.reason}: more than ${MAX_AUTH_RETRIES} retries`, r);
+    }
+    const outcome = processResponse(r);
+    if (outcome.ok) return { mapped: outcome.mapped, from: outcome.from, response: r, transactions };
     // @implements RFC8489 P20L6-P20L9
     if (outcome.retry === '5xx' && fivexx++ < MAX_5XX_RETRIES) continue;
-    throw new BindingFailed(outcome.why, response);
+    throw new BindingFailed(outcome.why, r);
   }
 }
 

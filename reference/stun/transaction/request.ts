@@ -38,6 +38,12 @@ export interface RequestOptions {
   ti?: number;
   /** Where the starting RTO comes from and the round trip goes to (§6.2.1). */
   rtoCache?: RtoCache;
+  /**
+   * A response that matches but that the caller throws away (one failing its
+   * message-integrity check over UDP, §9.1.4, §9.2.5): false and it is as if
+   * never received; retransmissions go on.
+   */
+  accept?: (response: Uint8Array) => boolean;
   /** Called with each request sent, the first and each retransmission (for tests and traces). */
   onSend?: (at: number) => void;
 }
@@ -134,7 +140,7 @@ export function request(transport: StunTransport, message: Uint8Array, options: 
         tx = step.next;
         carryOut(step.actions, () => event({ type: 'Timer' }));
       };
-      unsubscribe = subscribe(transport, message, (e) => event(e), (e) => (cause = e));
+      unsubscribe = subscribe(transport, message, options.accept, (e) => event(e), (e) => (cause = e));
       const start = startTcpTransaction(message, options.ti ?? DEFAULT_TI);
       tx = start.next;
       carryOut(start.actions, () => event({ type: 'Timer' }));
@@ -149,7 +155,7 @@ export function request(transport: StunTransport, message: Uint8Array, options: 
         if (tx.state === 'Completed') rtoCache?.completed(transport.remoteAddress, clock.now(), tx.retransmitted ? undefined : tx.rtt);
         carryOut(step.actions, () => event({ type: 'Timer' }));
       };
-      unsubscribe = subscribe(transport, message, (e) => event(e), (e) => (cause = e));
+      unsubscribe = subscribe(transport, message, options.accept, (e) => event(e), (e) => (cause = e));
       const start = startUdpTransaction(message, timers, clock.now());
       tx = start.next;
       carryOut(start.actions, () => event({ type: 'Timer' }));
@@ -160,13 +166,14 @@ export function request(transport: StunTransport, message: Uint8Array, options: 
 function subscribe(
   transport: StunTransport,
   message: Uint8Array,
+  accept: ((response: Uint8Array) => boolean) | undefined,
   event: (e: { type: 'Response'; response: Uint8Array } | { type: 'IcmpError' } | { type: 'TransportError' }) => void,
   because: (e: Error) => void,
 ): () => void {
   return transport.subscribe({
     message(m) {
       // §6.3: a response whose transaction id matches no transaction in progress is discarded.
-      if (answers(message, m)) event({ type: 'Response', response: m });
+      if (answers(message, m) && (accept === undefined || accept(m))) event({ type: 'Response', response: m });
     },
     error(e, kind) {
       because(e);
