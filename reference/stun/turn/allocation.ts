@@ -13,6 +13,7 @@
  *   Refreshing --success-->                                Allocated  (timers from the new lifetime)
  *   Refreshing --438-->                                    Refreshing (again, new nonce)
  *   Refreshing --other error-->                            Allocated  (retried at the next refresh)
+ *   Allocated, Refreshing --438 to another request-->      the same state, the new nonce kept
  *   Allocated, Refreshing --437, expiry timer-->           Expired
  *   Deleting   --success, 437-->                           Deleted
  *
@@ -56,6 +57,8 @@ export type AllocationState =
 export type AllocationEvent =
   | { type: 'Unauthorized'; challenge: Challenge }
   | { type: 'StaleNonce'; nonce: string }
+  /** A 438 to another request (CreatePermission, ChannelBind): the nonce to use from now on. */
+  | { type: 'NonceChanged'; nonce: string }
   | { type: 'Success'; relayed?: TransportAddress; mapped?: TransportAddress; lifetime: number }
   | { type: 'Mismatch' }
   | { type: 'Error'; code: number; reason: string }
@@ -125,6 +128,7 @@ export function allocationStep(s: AllocationState, e: AllocationEvent, options: 
         case 'RefreshTimer':
         case 'ExpiryTimer':
         case 'Delete':
+        case 'NonceChanged':
           return refuse();
         default:
           return never(e);
@@ -140,6 +144,8 @@ export function allocationStep(s: AllocationState, e: AllocationEvent, options: 
           return expired(s.allocation, 'its lifetime ran out');
         case 'Mismatch':
           return gone(s.allocation);
+        case 'NonceChanged':
+          return { next: { ...s, allocation: renonce(s.allocation, e.nonce) }, actions: [] };
         case 'Unauthorized':
         case 'StaleNonce':
         case 'Success':
@@ -156,11 +162,12 @@ export function allocationStep(s: AllocationState, e: AllocationEvent, options: 
           return { next: { name: 'Allocated', allocation }, actions: timers(e.lifetime) };
         }
         case 'StaleNonce': {
-          const challenge = { realm: s.allocation.challenge?.realm ?? '', nonce: e.nonce };
-          const allocation = { ...s.allocation, challenge };
+          const allocation = renonce(s.allocation, e.nonce);
           // @implements RFC8656 P38L36-P38L38
-          return { next: { ...s, allocation }, actions: [{ do: 'sendRefresh', lifetime: s.lifetime, challenge }] };
+          return { next: { ...s, allocation }, actions: [{ do: 'sendRefresh', lifetime: s.lifetime, challenge: allocation.challenge }] };
         }
+        case 'NonceChanged':
+          return { next: { ...s, allocation: renonce(s.allocation, e.nonce) }, actions: [] };
         case 'Mismatch':
           // @implements RFC8656 P38L34-P38L36
           return gone(s.allocation);
@@ -186,8 +193,8 @@ export function allocationStep(s: AllocationState, e: AllocationEvent, options: 
           // @implements RFC8656 P38L40-P38L43
           return { next: { name: 'Deleted', allocation: s.allocation }, actions: [] };
         case 'StaleNonce': {
-          const challenge = { realm: s.allocation.challenge?.realm ?? '', nonce: e.nonce };
-          return { next: { ...s, allocation: { ...s.allocation, challenge } }, actions: [{ do: 'sendRefresh', lifetime: 0, challenge }] };
+          const allocation = renonce(s.allocation, e.nonce);
+          return { next: { ...s, allocation }, actions: [{ do: 'sendRefresh', lifetime: 0, challenge: allocation.challenge }] };
         }
         case 'Error':
           // Nothing more to do: the server's copy times out by itself.
@@ -196,6 +203,7 @@ export function allocationStep(s: AllocationState, e: AllocationEvent, options: 
         case 'RefreshTimer':
         case 'ExpiryTimer':
         case 'Delete':
+        case 'NonceChanged':
           return refuse();
         default:
           return never(e);
@@ -245,6 +253,11 @@ function gone(allocation: Allocation): Step {
 
 function expired(allocation: Allocation, why: string): Step {
   return { next: { name: 'Expired', allocation, why }, actions: [{ do: 'stopTimer', timer: 'refresh' }, { do: 'stopTimer', timer: 'expiry' }] };
+}
+
+/** The realm stays; the nonce is the server's latest (RFC 8489 §9.2.5). */
+function renonce(allocation: Allocation, nonce: string): Allocation {
+  return { ...allocation, challenge: { realm: allocation.challenge?.realm ?? '', nonce } };
 }
 
 function failed(code: number, reason: string): Step {

@@ -192,6 +192,20 @@ test('delete: Refresh with LIFETIME 0; its success or a 437 both end in Deleted'
   }
 });
 
+test('438 to another request (CreatePermission, ChannelBind) while Allocated or Refreshing: the new nonce kept, nothing sent; refused while Allocating', () => {
+  const { clock, machine, acts } = allocated(600);
+  machine.dispatch({ type: 'NonceChanged', nonce: 'n4' });
+  assert.is(acts.length, 2);
+  clock.advance(540_000);
+  assert.equal(sent(acts).at(-1), [540_000, 'sendRefresh', 600, 'n4']);
+  machine.dispatch({ type: 'NonceChanged', nonce: 'n5' });
+  assert.is(machine.state.name, 'Refreshing');
+  machine.dispatch({ type: 'Success', lifetime: 600 });
+  const s = machine.state;
+  if (s.name === 'Allocated') assert.equal(s.allocation.challenge, { realm: 'example.org', nonce: 'n5' });
+  assert.throws(() => start().machine.dispatch({ type: 'NonceChanged', nonce: 'x' }), /event NonceChanged is not allowed in state Allocating/);
+});
+
 test('events a state does not allow are refused, naming the state and the event', () => {
   const a = allocated(600);
   assert.throws(() => a.machine.dispatch({ type: 'Unauthorized', challenge }), /allocation: event Unauthorized is not allowed in state Allocated/);
