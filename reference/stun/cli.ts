@@ -12,6 +12,7 @@ import { protocolProgram, runProgram, type Command } from '../../tools/command.t
 import { bindingCommand } from './commands/binding.ts';
 import { decodeCommand } from './commands/decode.ts';
 import { StunCommandError } from './commands/endpoint.ts';
+import { relayCommand } from './commands/relay.ts';
 import { serverCommand } from './commands/server.ts';
 
 /** The commands, by name. */
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, Command> = {
   binding: bindingCommand,
   server: serverCommand,
   decode: decodeCommand,
+  relay: relayCommand,
 };
 
 const program = protocolProgram('stun', COMMANDS, (e, name) => {

@@ -233,13 +233,15 @@ export class TurnClient {
    */
   #transact(message: StunMessage, feed: (o: Outcome) => void): void {
     const bytes = encodeRequest(message, this.#credential);
-    request(this.transport, bytes, { clock: this.#clock })
-      .then((response) => {
-        // A copy: decoding XOR-…-ADDRESS in place would change the bytes other receivers see.
-        const decoded = decodeMessage(Uint8Array.from(response));
-        if (!decoded.ok) return { type: 'Error', code: 0, reason: `the response does not decode: ${decoded.reason}` } as Outcome;
-        return outcome(response, decoded.message, this.#credential, this.transport.reliable);
-      })
+    let answer: Outcome | undefined;
+    // A response that does not decode, or that the credential says to discard, is as if never received.
+    const accept = (response: Uint8Array): boolean => {
+      const decoded = decodeMessage(response);
+      answer = decoded.ok ? outcome(response, decoded.message, this.#credential, this.transport.reliable) : undefined;
+      return answer !== undefined;
+    };
+    request(this.transport, bytes, { clock: this.#clock, accept })
+      .then((): Outcome => answer!)
       .catch((e: unknown): Outcome => ({ type: 'Error', code: e instanceof TransactionFailed ? 408 : 0, reason: e instanceof Error ? e.message : String(e) }))
       .then((o) => {
         const isAllocation = message.method === Allocate || message.method === Refresh;
@@ -283,7 +285,7 @@ export class TurnClient {
   #receiveStun(bytes: Uint8Array): void {
     // Responses are the transactions' (they subscribe to the transport too): only an indication (class bits 01) is decoded here.
     if ((bytes[0]! & 0x01) !== 0 || (bytes[1]! & 0x10) === 0) return;
-    const decoded = decodeMessage(Uint8Array.from(bytes));
+    const decoded = decodeMessage(bytes);
     if (!decoded.ok || decoded.message.class !== 'indication') return;
     const m = decoded.message;
     if (m.method !== Data) return this.#discard(`an indication of method 0x${m.method.toString(16)}, not Data`);

@@ -50,18 +50,19 @@ export function encodeRequest(message: StunMessage, credential: LongTermClient):
 /**
  * What a response means, after the long-term credential's verdict on it
  * (RFC 8489 §9.2.5): a 401 or 438 to retry, a success that authenticates, or
- * an error. A response the verdict would discard ends the request as an
- * error naming why (the transaction has already taken it as its answer).
+ * an error; undefined for one to discard as if never received (the
+ * transaction then waits on for another).
  */
-export function outcome(bytes: Uint8Array, message: StunMessage, credential: LongTermClient, reliable: boolean): Outcome {
+export function outcome(bytes: Uint8Array, message: StunMessage, credential: LongTermClient, reliable: boolean): Outcome | undefined {
   const verdict = credential.onResponse(message, bytes, reliable);
+  if (verdict.action === 'discard') return undefined;
   const error = firstAttribute(message, 'ERROR-CODE');
   const code = error?.code ?? 0;
   if (verdict.action === 'retry') {
     if (code === 438) return { type: 'StaleNonce', nonce: credential.nonce! };
     return { type: 'Unauthorized', challenge: { realm: credential.realm!, nonce: credential.nonce! } };
   }
-  if (verdict.action !== 'accept') return { type: 'Error', code: code === 0 ? 0 : code, reason: verdict.reason };
+  if (verdict.action !== 'accept') return { type: 'Error', code, reason: verdict.reason };
   if (message.class === 'success') return { type: 'Success', message };
   // @implements RFC8656 P24L5-P24L7
   if (code === 437) return { type: 'Mismatch' };
