@@ -61,6 +61,15 @@ export class AttributeError extends Error {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A copy of bytes[from, to). Not `bytes.slice()`: on a Node Buffer (what a
+ * socket delivers) slice is a view, and a value kept or XOR'd in place would
+ * share, or change, the datagram.
+ */
+export function copyBytes(bytes: Uint8Array, from = 0, to = bytes.length): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, from, to);
+}
 const encoder = new TextEncoder();
 
 /** The numeric type of an attribute. */
@@ -130,7 +139,7 @@ function readAddress(v: Uint8Array, xor: boolean, transactionId: Uint8Array, rul
   // @implements RFC8489 P37L18-P37L19
   const want = family === 'IPv4' ? 4 : 16;
   if (v.length !== 4 + want) throw new AttributeError(`${rule}: an ${family} address is ${want * 8} bits, the value holds ${(v.length - 4) * 8}`, 4);
-  const a = v.slice(4);
+  const a = copyBytes(v, 4);
   if (xor) {
     // @implements RFC8489 P38L22-P38L29
     port ^= MAGIC_COOKIE >>> 16;
@@ -214,7 +223,7 @@ function readAlgorithms(v: Uint8Array, rule: string): PasswordAlgorithm[] {
     const length = (v[at + 2]! << 8) | v[at + 3]!;
     const end = at + 4 + length;
     if (end > v.length) throw new AttributeError(`${rule}: parameters of ${length} bytes run past the value`, at + 2);
-    out.push({ algorithm, parameters: v.slice(at + 4, end) });
+    out.push({ algorithm, parameters: copyBytes(v, at + 4, end) });
     at = end + ((4 - (length % 4)) % 4);
   }
   return out;
@@ -281,16 +290,16 @@ export function readAttribute(type: number, v: Uint8Array, transactionId: Uint8A
     case ATTRIBUTE.USERHASH:
       // @implements RFC8489 P40L6
       exact(v, 32, 'RFC8489 §14.4 USERHASH');
-      return { type: 'USERHASH', value: v.slice() };
+      return { type: 'USERHASH', value: copyBytes(v) };
     case ATTRIBUTE['MESSAGE-INTEGRITY']:
       // @implements RFC8489 P40L18-P40L21
       exact(v, 20, 'RFC8489 §14.5 MESSAGE-INTEGRITY');
-      return { type: 'MESSAGE-INTEGRITY', value: v.slice() };
+      return { type: 'MESSAGE-INTEGRITY', value: copyBytes(v) };
     case ATTRIBUTE['MESSAGE-INTEGRITY-SHA256']:
       // @implements RFC8489 P41L7-P41L9
       if (v.length < 16 || v.length > 32 || v.length % 4 !== 0)
         throw new AttributeError(`RFC8489 §14.6 MESSAGE-INTEGRITY-SHA256: ${v.length} bytes; it must be 16 to 32 and a multiple of 4`);
-      return { type: 'MESSAGE-INTEGRITY-SHA256', value: v.slice() };
+      return { type: 'MESSAGE-INTEGRITY-SHA256', value: copyBytes(v) };
     case ATTRIBUTE.FINGERPRINT:
       exact(v, 4, 'RFC8489 §14.7 FINGERPRINT');
       return { type: 'FINGERPRINT', value: u32(v) };
@@ -317,7 +326,7 @@ export function readAttribute(type: number, v: Uint8Array, transactionId: Uint8A
       exact(v, 4, 'RFC8656 §18.2 LIFETIME');
       return { type: 'LIFETIME', value: u32(v) };
     case ATTRIBUTE.DATA:
-      return { type: 'DATA', value: v.slice() };
+      return { type: 'DATA', value: copyBytes(v) };
     case ATTRIBUTE['REQUESTED-ADDRESS-FAMILY']:
     case ATTRIBUTE['ADDITIONAL-ADDRESS-FAMILY']: {
       const name = type === ATTRIBUTE['REQUESTED-ADDRESS-FAMILY'] ? 'REQUESTED-ADDRESS-FAMILY' : 'ADDITIONAL-ADDRESS-FAMILY';
@@ -336,7 +345,7 @@ export function readAttribute(type: number, v: Uint8Array, transactionId: Uint8A
       return { type: 'DONT-FRAGMENT' };
     case ATTRIBUTE['RESERVATION-TOKEN']:
       exact(v, 8, 'RFC8656 §18.10 RESERVATION-TOKEN');
-      return { type: 'RESERVATION-TOKEN', value: v.slice() };
+      return { type: 'RESERVATION-TOKEN', value: copyBytes(v) };
     case ATTRIBUTE['ADDRESS-ERROR-CODE']: {
       const rule = 'RFC8656 §18.12 ADDRESS-ERROR-CODE';
       if (v.length < 4) throw new AttributeError(`${rule}: ${v.length} bytes, shorter than family, class and number`);
@@ -348,7 +357,7 @@ export function readAttribute(type: number, v: Uint8Array, transactionId: Uint8A
       exact(v, 8, 'RFC8656 §18.13 ICMP');
       return { type: 'ICMP', icmpType: v[2]!, icmpCode: v[3]!, errorData: u32(v.subarray(4)) };
     default:
-      return { type: 'unknown', code: type, value: v.slice() };
+      return { type: 'unknown', code: type, value: copyBytes(v) };
   }
 }
 

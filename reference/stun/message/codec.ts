@@ -7,7 +7,7 @@
  * @implements RFC8489 (STUN)
  */
 import { ATTRIBUTE, CLASS_BITS, CLASS_OF_BITS, HEADER_LENGTH, MAGIC_COOKIE, type StunClass } from './constants.ts';
-import { AttributeError, type StunAttribute, attributeType, readAttribute, writeAttribute } from './attributes.ts';
+import { AttributeError, type StunAttribute, attributeType, copyBytes, readAttribute, writeAttribute } from './attributes.ts';
 import { fingerprintOver, integrityOver } from './integrity.ts';
 
 export interface StunMessage {
@@ -75,7 +75,7 @@ export function decodeMessage(bytes: Uint8Array, options: DecodeOptions = {}): D
   if (HEADER_LENGTH + length !== bytes.length)
     return fail(`RFC8489 §5: the message length says ${length} bytes after the header, the message has ${bytes.length - HEADER_LENGTH}`, 2);
   const { method, class: cls } = splitMessageType(type);
-  const transactionId = bytes.slice(8, 20);
+  const transactionId = copyBytes(bytes, 8, 20);
   const message: StunMessage = { class: cls, method, transactionId, attributes: [] };
   if (cookie !== MAGIC_COOKIE) message.cookie = cookie;
 

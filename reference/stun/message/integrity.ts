@@ -8,6 +8,7 @@
 import { createHmac } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { ATTRIBUTE, FINGERPRINT_XOR, HEADER_LENGTH } from './constants.ts';
+import { copyBytes } from './attributes.ts';
 
 /**
  * The HMAC over a message's first `end` bytes with the header's length set to
@@ -16,7 +17,7 @@ import { ATTRIBUTE, FINGERPRINT_XOR, HEADER_LENGTH } from './constants.ts';
  */
 // @implements RFC8489 P40L29-P40L33, P40L38-P40L42
 export function integrityOver(bytes: Uint8Array, end: number, key: Uint8Array, sha256: boolean, size = sha256 ? 32 : 20): Uint8Array {
-  const header = bytes.slice(0, 4);
+  const header = copyBytes(bytes, 0, 4); // the received bytes are not changed
   const length = end - HEADER_LENGTH + 4 + size;
   header[2] = length >> 8;
   header[3] = length & 0xff;

@@ -28,6 +28,7 @@ import {
 
 const tid = Uint8Array.from({ length: 12 }, (_, i) => i + 1);
 const key = new TextEncoder().encode('secret');
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const base = (attributes: StunAttribute[] = [{ type: 'SOFTWARE', value: 'rfcdoc' }]): StunMessage => ({ class: 'request', method: Binding, transactionId: tid, attributes });
 
 function refused(bytes: Uint8Array, pattern: RegExp, offset?: number) {
@@ -257,6 +258,23 @@ test('the encoder refuses what it cannot write as the RFC says, naming the rule'
   assert.throws(() => encodeMessage(base([{ type: 'USERNAME', value: 'x'.repeat(509) }])), /§14.3 USERNAME: 509 bytes; it must be fewer than 509/);
   assert.throws(() => encodeMessage(base([{ type: 'SOFTWARE', value: 'x'.repeat(128) }])), /fewer than 128 characters/);
   assert.throws(() => encodeMessage(base([{ type: 'ERROR-CODE', code: 299, reason: '' }])), /error code 299 is not in 300..699/);
+});
+
+test('a Node Buffer (what a socket delivers) is neither changed nor shared by decoding and verifying', async () => {
+  const v = (await rfc5769Vectors())[1]!; // XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY, FINGERPRINT
+  const datagram = Buffer.from(v.bytes);
+  const before = Buffer.from(datagram);
+  const key = new TextEncoder().encode(v.parameters.get('Password')![0]!);
+  assert.ok(verifyIntegrity(datagram, key));
+  assert.ok(verifyFingerprint(datagram), 'verifyIntegrity left the length field as it was');
+  const r = decodeMessage(datagram);
+  assert.ok(r.ok);
+  assert.ok(datagram.equals(before), 'decoding XOR-MAPPED-ADDRESS did not XOR the datagram in place');
+  if (!r.ok) return;
+  assert.equal(firstAttribute(r.message, 'XOR-MAPPED-ADDRESS')?.value, { family: 'IPv4', address: '192.0.2.1', port: 32853 });
+  datagram.fill(0);
+  assert.is(hex(r.message.transactionId), 'b7e7a701bc34d686fa87dfae', 'the transaction ID is a copy');
+  assert.is(firstAttribute(r.message, 'MESSAGE-INTEGRITY')!.value[0], 0x2b, 'a kept value is a copy');
 });
 
 test('10,000 mutated and random datagrams: decodeMessage never throws, each refusal names a rule and an offset inside', async () => {
