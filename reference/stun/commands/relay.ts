@@ -32,6 +32,7 @@ exit 0: the reply is printed; 1: the server refused, no reply came, or a step fa
     wait: { type: 'string' },
     json: { type: 'boolean' },
   },
+  // @exception RFC8656 P22L32-P22L34: the server is given as IP:PORT over UDP, not as a turn: or turns: URI (no discovery, §4)
   async run(values, positionals) {
     if (positionals.length !== 1) throw new UsageError(`relay wants one TURN server IP:PORT, got ${positionals.length}`);
     const server = endpoint(positionals[0]!, 'the TURN server');

@@ -246,7 +246,7 @@ function deleting(allocation: Allocation, why: string): Step {
   };
 }
 
-// @implements RFC8656 P24L5-P24L7
+// @implements RFC8656 P24L6-P24L7
 function gone(allocation: Allocation): Step {
   return expired(allocation, '437 Allocation Mismatch: the server no longer has it (RFC 8656 §5)');
 }

@@ -150,6 +150,7 @@ export class TurnClient {
   }
 
   /** Data to the peer in a Send indication. */
+  // @exception RFC8656 P19L46-P19L48: the size of what is sent is the application's; this client neither fragments nor sends DONT-FRAGMENT
   send(peer: TransportAddress, data: Uint8Array): void {
     // @implements RFC8656 P41L36-P41L39
     if (!this.#permitted(peer.address)) throw new Error(`TURN Send: no permission is installed for ${peer.address}; CreatePermission first (RFC 8656 §11.1)`);
@@ -261,7 +262,7 @@ export class TurnClient {
     this.#transact({ ...message, transactionId: new Uint8Array(randomBytes(12)) }, feed);
   }
 
-  // @implements RFC8656 P24L5-P24L7, P39L40-P39L42, P46L25-P46L26
+  // @implements RFC8656 P24L6-P24L7, P39L40-P39L42, P46L25-P46L26
   #allocationGone(): void {
     const a = this.#allocation;
     if (a !== undefined && (a.state.name === 'Allocated' || a.state.name === 'Refreshing')) a.dispatch({ type: 'Mismatch' });
@@ -310,7 +311,7 @@ export class TurnClient {
     if (c === undefined || (c.name !== 'Binding' && c.name !== 'Bound' && c.name !== 'Rebinding')) {
       return this.#discard(`ChannelData on channel 0x${d.message.channel.toString(16)}, which is not bound (RFC 8656 §12.6)`);
     }
-    // @implements RFC8656 P50L43-P50L45
+    // @implements RFC8656 P50L43-P50L44
     if (!this.#permitted(c.binding.peer.address)) return this.#discard(`ChannelData from ${c.binding.peer.address}, for which there is no permission (RFC 8656 §12.6)`);
     this.onData({ peer: c.binding.peer, data: d.message.data, via: 'ChannelData', channel: d.message.channel });
   }

@@ -14,6 +14,7 @@ import {
   CreatePermission,
   Refresh,
   Send,
+  PASSWORD_ALGORITHM,
   encodeMessage,
   firstAttribute,
   type StunAttribute,
@@ -42,6 +43,7 @@ const request = (method: number, attributes: StunAttribute[]): StunMessage => ({
  * the same credential (§7.3).
  */
 // @implements RFC8656 P23L6-P23L8, P34L3-P34L5
+// @exception RFC8656 P77L21-P77L26: USERNAME is sent in the clear over UDP unless the server's nonce cookie asks for USERHASH (../auth/); no (D)TLS here, so a username that names a person is the user's choice to make
 export function encodeRequest(message: StunMessage, credential: LongTermClient): Uint8Array {
   const auth = credential.request();
   return encodeMessage({ ...message, attributes: [...message.attributes, ...auth.attributes] }, { integrity: auth.integrity, fingerprint: true });
@@ -60,11 +62,12 @@ export function outcome(bytes: Uint8Array, message: StunMessage, credential: Lon
   const code = error?.code ?? 0;
   if (verdict.action === 'retry') {
     if (code === 438) return { type: 'StaleNonce', nonce: credential.nonce! };
+    preferSha256(credential);
     return { type: 'Unauthorized', challenge: { realm: credential.realm!, nonce: credential.nonce! } };
   }
   if (verdict.action !== 'accept') return { type: 'Error', code, reason: verdict.reason };
   if (message.class === 'success') return { type: 'Success', message };
-  // @implements RFC8656 P24L5-P24L7
+  // @implements RFC8656 P24L6-P24L7
   if (code === 437) return { type: 'Mismatch' };
   return { type: 'Error', code, reason: error?.reason ?? 'an error response without ERROR-CODE' };
 }
@@ -74,7 +77,8 @@ export function allocateRequest(): StunMessage {
   // REQUESTED-ADDRESS-FAMILY, ADDITIONAL-ADDRESS-FAMILY, EVEN-PORT or
   // RESERVATION-TOKEN, so none of the combinations §7.1 forbids can be formed.
   // @implements RFC8656 P27L15-P27L16, P24L10-P24L11
-  // @exception RFC8656 P27L25-P27L32, P27L37-P27L45, P28L26-P28L27: no REQUESTED-ADDRESS-FAMILY, ADDITIONAL-ADDRESS-FAMILY, EVEN-PORT or RESERVATION-TOKEN is ever sent (a single allocation of the server's default family)
+  // @exception RFC8656 P27L25-P27L32, P27L37-P27L45, P28L26-P28L27, P62L46-P62L47: no REQUESTED-ADDRESS-FAMILY, ADDITIONAL-ADDRESS-FAMILY, EVEN-PORT or RESERVATION-TOKEN is ever sent (a single allocation of the server's default family)
+  // @exception RFC8656 P34L9-P34L13: ADDRESS-ERROR-CODE answers a dual-allocation request, which this client never makes; there is no rejected second family to retry
   return request(Allocate, [{ type: 'REQUESTED-TRANSPORT', value: UDP }, { type: 'SOFTWARE', value: SOFTWARE }]);
 }
 
@@ -103,6 +107,19 @@ export function sendIndication(peer: TransportAddress, data: Uint8Array): Uint8A
   // @implements RFC8656 P41L41-P41L42
   const message: StunMessage = { class: 'indication', method: Send, transactionId: new Uint8Array(randomBytes(12)), attributes: [{ type: 'XOR-PEER-ADDRESS', value: peer }, { type: 'DATA', value: data }] };
   return encodeMessage(message, { fingerprint: true });
+}
+
+/**
+ * RFC 8489 takes the first of the server's PASSWORD-ALGORITHMS the client
+ * supports; TURN wants SHA-256 whenever MD5 and SHA-256 are both offered and
+ * both supported, whatever the order.
+ */
+function preferSha256(credential: LongTermClient): void {
+  const offered = credential.passwordAlgorithms ?? [];
+  const sha256 = offered.find((a) => a.algorithm === PASSWORD_ALGORITHM['SHA-256']);
+  const both = sha256 !== undefined && offered.some((a) => a.algorithm === PASSWORD_ALGORITHM.MD5);
+  // @implements RFC8656 P26L16-P26L19
+  if (both && credential.supported.includes(PASSWORD_ALGORITHM['SHA-256']) && credential.supported.includes(PASSWORD_ALGORITHM.MD5)) credential.passwordAlgorithm = sha256;
 }
 
 function sameFamily(peer: TransportAddress, relayed: TransportAddress, method: string, section: string): void {

@@ -135,7 +135,7 @@ test('438 on a Refresh: sent again with the new nonce, and kept for the next', (
   assert.equal(sent(acts).at(-1), [1_080_000, 'sendRefresh', 600, 'n3']);
 });
 
-// @tests RFC8656 P38L34-P38L36, P24L5-P24L7
+// @tests RFC8656 P38L34-P38L36, P24L6-P24L7
 test('437 on a Refresh: the allocation no longer exists; timers stop', () => {
   const { clock, machine } = allocated(600);
   clock.advance(540_000);
