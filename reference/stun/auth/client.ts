@@ -86,10 +86,13 @@ export class ShortTermClient {
 
   /** §9.1.4 on a response to a request that carried `sent`. */
   onResponse(response: StunMessage, bytes: Uint8Array, sent: IntegritySent, reliable: boolean): ResponseVerdict {
+    const error = response.class === 'error' ? firstAttribute(response, 'ERROR-CODE')?.code : undefined;
+    // @implements RFC8489 P43L30-P43L35
+    if (error === 400) return { action: 'fail', reason: 'RFC8489 §14.8: 400 Bad Request (a 400 need not carry valid message integrity)' };
     const got = firstAttribute(response, 'MESSAGE-INTEGRITY-SHA256') ? 'MESSAGE-INTEGRITY-SHA256' : firstAttribute(response, 'MESSAGE-INTEGRITY') ? 'MESSAGE-INTEGRITY' : undefined;
     // @implements RFC8489 P25L9-P25L15
     if (got && sent !== 'both' && got !== sent) return { action: 'discard', reason: `RFC8489 §9.1.4: the request carried only ${sent}, the response ${got}`, integrityViolated: true };
-    // @implements RFC8489 P25L17-P25L26
+    // @implements RFC8489 P25L17-P25L26, P43L21-P43L23
     const verdict = integrityVerdict(response, bytes, this.key, reliable, 'RFC8489 §9.1.4');
     if (verdict.action === 'accept' && this.#agreed === undefined) this.#agreed = verdict.integrity;
     return verdict;
@@ -198,7 +201,7 @@ export class LongTermClient {
       return { action: 'discard', reason: 'RFC8489 §9.2.5: a 400 without message integrity is discarded', integrityViolated: false };
     // no credentials sent yet (the first request): nothing to check the response with
     if (this.#lastAttempt === undefined) return { action: 'accept' };
-    // @implements RFC8489 P32L21-P32L30
+    // @implements RFC8489 P32L21-P32L30, P43L21-P43L23
     return integrityVerdict(response, bytes, this.key(), reliable, 'RFC8489 §9.2.5');
   }
 }

@@ -13,4 +13,4 @@ export { PrepError, opaqueString, saslprep } from './opaqueString.ts';
 export { shortTermKey, longTermKey, userhash } from './keys.ts';
 export { type SecurityFeatures, type NonceSource, type NonceCheck, NonceIssuer, nonceCookie, readNonceCookie } from './nonce.ts';
 export { type RequestAuthentication, type IntegritySent, type ResponseVerdict, ShortTermClient, LongTermClient } from './client.ts';
-export { type Authenticated, type Refused, type AuthCheck, type LongTermOptions, LongTermServer, checkShortTerm } from './server.ts';
+export { type Authenticated, type Refused, type AuthCheck, type LongTermOptions, LongTermServer, checkShortTerm, mayTryAlternate } from './server.ts';

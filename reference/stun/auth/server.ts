@@ -56,8 +56,8 @@ function integrityOf(message: StunMessage): { sha256: boolean } | undefined {
 export function checkShortTerm(message: StunMessage, bytes: Uint8Array, passwordOf: (username: string) => string | undefined): AuthCheck {
   if (message.class !== 'request' && message.class !== 'indication') throw new Error(`RFC8489 §9.1.3 is for requests and indications, not a ${message.class} response`);
   const refuse = (code: 400 | 401, reason: string): Refused =>
-    // @implements RFC8489 P24L5-P24L6, P24L15-P24L16, P24L31-P24L32
-    message.class === 'indication' ? { ok: false, action: 'discard', reason } : reject(code, reason);
+    // @implements RFC8489 P24L5-P24L6, P24L15-P24L16, P24L31-P24L32, P25L1-P25L5
+    message.class === 'indication' ? { ok: false, action: 'discard', reason } : reject(code, reason); // no attributes, no key: nothing to protect it with
   const integrity = integrityOf(message);
   const username = firstAttribute(message, 'USERNAME');
   // @implements RFC8489 P23L45-P24L3
@@ -71,6 +71,17 @@ export function checkShortTerm(message: StunMessage, bytes: Uint8Array, password
     return refuse(401, `RFC8489 §9.1.3: MESSAGE-INTEGRITY${integrity.sha256 ? '-SHA256' : ''} does not match`);
   // @implements RFC8489 P24L34-P24L42
   return { ok: true, username: username.value, key, sha256: integrity.sha256 };
+}
+
+/**
+ * Whether a server may answer a request 300 (Try Alternate): only one that
+ * carried USERNAME or USERHASH and a valid MESSAGE-INTEGRITY(-SHA256), i.e.
+ * that passed the checks; the 300 is then protected with the returned key
+ * (encodeMessage's integrity option, `sha256` as returned).
+ */
+// @implements RFC8489 P43L14-P43L21
+export function mayTryAlternate(check: AuthCheck): check is Authenticated {
+  return check.ok;
 }
 
 // --- long-term ----------------------------------------------------------------

@@ -31,6 +31,28 @@ export const Data = 0x007;
 export const CreatePermission = 0x008;
 export const ChannelBind = 0x009;
 
+/**
+ * The classes each method permits: Binding all four (RFC 8489 §5); TURN's
+ * methods request/response or indication only (RFC 8656 §17).
+ */
+// @implements RFC8489 P10L19-P10L22
+// @implements RFC8656 P60L5-P60L23
+export const PERMITTED_CLASSES: ReadonlyMap<number, readonly StunClass[]> = new Map<number, readonly StunClass[]>([
+  [Binding, ['request', 'indication', 'success', 'error']],
+  [Allocate, ['request', 'success', 'error']],
+  [Refresh, ['request', 'success', 'error']],
+  [Send, ['indication']],
+  [Data, ['indication']],
+  [CreatePermission, ['request', 'success', 'error']],
+  [ChannelBind, ['request', 'success', 'error']],
+]);
+
+/** Whether a received message's class is one its method permits (false for a method this module does not know). */
+// @implements RFC8489 P16L27-P16L29
+export function isClassPermitted(method: number, cls: StunClass): boolean {
+  return PERMITTED_CLASSES.get(method)?.includes(cls) ?? false;
+}
+
 /** Every attribute type this module knows, by the name the registries give it. */
 // @implements RFC8489 P55L13-P55L33, P55L40-P55L47
 export const ATTRIBUTE = {

@@ -32,13 +32,25 @@ export {
  * does not understand: what a server's 420 lists in UNKNOWN-ATTRIBUTES.
  * `understood` adds types the agent knows beyond this module's table.
  */
-// @implements RFC8489 P17L6-P17L10
+// @implements RFC8489 P17L6-P17L10, P43L41-P43L44
 export function unknownComprehensionRequired(message: StunMessage, understood: ReadonlySet<number> = new Set()): number[] {
   const out: number[] = [];
   for (const a of message.attributes) {
     if (a.type !== 'unknown' || !isComprehensionRequired(a.code) || understood.has(a.code) || out.includes(a.code)) continue;
     out.push(a.code);
   }
+  return out;
+}
+
+/**
+ * A response to a request: the same method and transaction ID (and RFC 3489
+ * cookie bits, if any), class success or error.
+ */
+// @implements RFC8489 P11L9-P11L10, P17L43-P17L46
+export function responseTo(request: StunMessage, cls: 'success' | 'error', attributes: StunAttribute[] = []): StunMessage {
+  if (request.class !== 'request') throw new Error(`RFC8489 §6.3.1.1: only a request is answered, not a ${request.class}`);
+  const out: StunMessage = { class: cls, method: request.method, transactionId: request.transactionId, attributes };
+  if (request.cookie !== undefined) out.cookie = request.cookie;
   return out;
 }
 

@@ -4,6 +4,9 @@
  * checking them on the bytes of a received one.
  *
  * @implements RFC8489 (STUN)
+ *
+ * @exception RFC8489 P40L26-P40L27: a rule for other credential mechanisms; the keys of the two defined here are in reference/stun/auth/keys.ts
+ * @exception RFC8489 P41L16-P41L17: a rule for other credential mechanisms; the keys of the two defined here are in reference/stun/auth/keys.ts
  */
 import { createHmac } from 'node:crypto';
 import { crc32 } from 'node:zlib';

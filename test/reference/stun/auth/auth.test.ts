@@ -22,6 +22,7 @@ import {
   PrepError,
   ShortTermClient,
   checkShortTerm,
+  mayTryAlternate,
   longTermKey,
   nonceCookie,
   opaqueString,
@@ -165,6 +166,23 @@ test('§9.1.2, §9.1.4, §9.1.5: the client sends both, then only what the serve
   assert.equal(client.onResponse(forged.message, forged.bytes, 'MESSAGE-INTEGRITY-SHA256', false), { action: 'discard', reason: "RFC8489 §9.1.4: the response's message integrity does not match", integrityViolated: true });
   const bare = send([], {}, 'success');
   assert.is(client.onResponse(bare.message, bare.bytes, 'MESSAGE-INTEGRITY-SHA256', true).action, 'violated');
+});
+
+// @tests RFC8489 P43L14-P43L23, P43L30-P43L35
+test('§14.8: 300 only after the checks passed, protected, and validated by the client; a 400 fails the transaction without integrity', () => {
+  const client = new ShortTermClient('alice', 'wonderland', 'MESSAGE-INTEGRITY');
+  const req = send(client.request().attributes, { integrity: client.request().integrity });
+  const check = checkShortTerm(req.message, req.bytes, passwordOf);
+  assert.ok(mayTryAlternate(check));
+  const none = send([]);
+  assert.not.ok(mayTryAlternate(checkShortTerm(none.message, none.bytes, passwordOf)));
+  const alt: StunAttribute[] = [{ type: 'ERROR-CODE', code: 300, reason: 'Try Alternate' }, { type: 'ALTERNATE-SERVER', value: { family: 'IPv4', address: '127.0.0.2', port: 3478 } }];
+  const good = send(alt, { integrity: { key: client.key } }, 'error');
+  assert.is(client.onResponse(good.message, good.bytes, 'MESSAGE-INTEGRITY', false).action, 'accept');
+  const forged = send(alt, {}, 'error');
+  assert.is(client.onResponse(forged.message, forged.bytes, 'MESSAGE-INTEGRITY', false).action, 'discard');
+  const bad = send([{ type: 'ERROR-CODE', code: 400, reason: 'Bad Request' }], {}, 'error');
+  assert.equal(client.onResponse(bad.message, bad.bytes, 'MESSAGE-INTEGRITY', false), { action: 'fail', reason: 'RFC8489 §14.8: 400 Bad Request (a 400 need not carry valid message integrity)' });
 });
 
 // --- long-term, both sides ----------------------------------------------------

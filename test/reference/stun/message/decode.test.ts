@@ -17,7 +17,10 @@ import {
   decodeMessage,
   encodeMessage,
   firstAttribute,
+  isClassPermitted,
   isComprehensionRequired,
+  responseTo,
+  Send,
   isStun,
   messageType,
   splitMessageType,
@@ -200,7 +203,7 @@ test('message type: method and class interleaved as Figure 3', () => {
   assert.throws(() => messageType(0x1000, 'request'), /RFC8489 §5: a method is 12 bits/);
 });
 
-// @tests RFC8489 P36L48-P37L5, P17L6-P17L10
+// @tests RFC8489 P36L48-P37L5, P17L6-P17L10, P43L41-P43L44
 test('comprehension-required: 0x0000-0x7FFF; the unknown ones a 420 lists', () => {
   assert.ok(isComprehensionRequired(0x0000) && isComprehensionRequired(0x7fff));
   assert.not.ok(isComprehensionRequired(0x8000) || isComprehensionRequired(0xffff));
@@ -211,6 +214,19 @@ test('comprehension-required: 0x0000-0x7FFF; the unknown ones a 420 lists', () =
     assert.equal(unknownComprehensionRequired(r.message, new Set([0x0024])), [0x7777]);
     assert.equal(r.message.attributes[0], { type: 'unknown', code: 0x7777, value: Uint8Array.of(1) });
   }
+});
+
+// @tests RFC8489 P10L19-P10L22, P16L27-P16L29, P11L9-P11L10
+test('classes a method permits, and a response carrying its request\'s method and transaction ID', () => {
+  for (const c of ['request', 'indication', 'success', 'error'] as const) assert.ok(isClassPermitted(Binding, c));
+  assert.ok(isClassPermitted(Send, 'indication'));
+  assert.not.ok(isClassPermitted(Send, 'request'));
+  assert.not.ok(isClassPermitted(Allocate, 'indication'));
+  assert.not.ok(isClassPermitted(0x0fff, 'request'), 'an unknown method');
+  const req = base();
+  const res = responseTo(req, 'error', [{ type: 'ERROR-CODE', code: 420, reason: 'Unknown Attribute' }, { type: 'UNKNOWN-ATTRIBUTES', value: [0x7777] }]);
+  assert.equal([res.class, res.method, hex(res.transactionId)], ['error', Binding, hex(tid)]);
+  assert.throws(() => responseTo(res, 'success'), /only a request is answered/);
 });
 
 test('isStun: the first byte 0..3 (RFC 7983), not DTLS (20..63) or RTP/RTCP (128..191)', () => {
