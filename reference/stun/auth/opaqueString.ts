@@ -61,6 +61,7 @@ function prepare(s: string): void {
   }
 }
 
+// @implements RFC8265 P14L13-P14L16
 function disallowed(ch: string): string | undefined {
   const cp = ch.codePointAt(0)!;
   if (/\p{Cc}/u.test(ch)) return 'a control character';

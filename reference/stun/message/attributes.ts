@@ -8,6 +8,9 @@
  * @implements RFC8656 (TURN)
  */
 import { ATTRIBUTE, type AttributeName, FAMILY, type Family, MAGIC_COOKIE } from './constants.ts';
+import { copyBytes, ipv4Bytes, ipv6Bytes, ipv6Text } from './bytes.ts';
+
+export { copyBytes };
 
 /** A transport address: family, IP address as text (dotted or RFC 5952 IPv6), port. */
 export interface TransportAddress {
@@ -62,14 +65,6 @@ export class AttributeError extends Error {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/**
- * A copy of bytes[from, to). Not `bytes.slice()`: on a Node Buffer (what a
- * socket delivers) slice is a view, and a value kept or XOR'd in place would
- * share, or change, the datagram.
- */
-export function copyBytes(bytes: Uint8Array, from = 0, to = bytes.length): Uint8Array {
-  return Uint8Array.prototype.slice.call(bytes, from, to);
-}
 const encoder = new TextEncoder();
 
 /** The numeric type of an attribute. */
@@ -79,50 +74,11 @@ export function attributeType(a: StunAttribute): number {
 
 // --- addresses --------------------------------------------------------------
 
+// @implements RFC8489 P37L36-P37L39, P38L19-P38L20
 function familyOf(byte: number, rule: string): Family {
   if (byte === FAMILY.IPv4) return 'IPv4';
   if (byte === FAMILY.IPv6) return 'IPv6';
   throw new AttributeError(`${rule}: address family 0x${byte.toString(16).padStart(2, '0')} is neither 0x01 (IPv4) nor 0x02 (IPv6)`, 1);
-}
-
-function ipv6Text(b: Uint8Array): string {
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((b[i]! << 8) | b[i + 1]!).toString(16));
-  // RFC 5952: the longest run of two or more zero groups becomes ::
-  let best = -1, bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') { i++; continue; }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  if (best < 0) return groups.join(':');
-  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
-}
-
-function ipv6Bytes(text: string): Uint8Array {
-  const out = new Uint8Array(16);
-  const halves = text.split('::');
-  if (halves.length > 2) throw new Error(`not an IPv6 address: ${text}`);
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  if (halves.length === 1 ? head.length !== 8 : head.length + tail.length > 7) throw new Error(`not an IPv6 address: ${text}`);
-  const put = (g: string, i: number) => {
-    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) throw new Error(`not an IPv6 address: ${text}`);
-    const v = parseInt(g, 16);
-    out[i * 2] = v >> 8;
-    out[i * 2 + 1] = v & 0xff;
-  };
-  head.forEach((g, i) => put(g, i));
-  tail.forEach((g, i) => put(g, 8 - tail.length + i));
-  return out;
-}
-
-function ipv4Bytes(text: string): Uint8Array {
-  const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) < 256)) throw new Error(`not an IPv4 address: ${text}`);
-  return Uint8Array.from(parts.map(Number));
 }
 
 /**
@@ -150,6 +106,7 @@ function readAddress(v: Uint8Array, xor: boolean, transactionId: Uint8Array, rul
 }
 
 /** The magic cookie followed by the transaction ID: what X-Address is XOR'd with. */
+// @implements RFC8489 P38L25-P38L27
 function xorMask(transactionId: Uint8Array): Uint8Array {
   const mask = new Uint8Array(16);
   mask[0] = 0x21; mask[1] = 0x12; mask[2] = 0xa4; mask[3] = 0x42;
@@ -165,6 +122,7 @@ function writeAddress(t: TransportAddress, xor: boolean, transactionId: Uint8Arr
   out[1] = FAMILY[t.family];
   let port = t.port;
   if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new Error(`not a port: ${port}`);
+  // @implements RFC8489 P38L22-P38L29
   if (xor) {
     port ^= MAGIC_COOKIE >>> 16;
     const mask = xorMask(transactionId);
@@ -179,6 +137,7 @@ function writeAddress(t: TransportAddress, xor: boolean, transactionId: Uint8Arr
 // --- text -------------------------------------------------------------------
 
 /** UTF-8 text of at most `maxBytes` bytes when decoding (the 763 the RFC names for RFC 5389 peers). */
+// @implements RFC8489 P39L10-P39L12, P42L34-P42L37
 function readText(v: Uint8Array, rule: string, maxBytes: number): string {
   if (v.length > maxBytes) throw new AttributeError(`${rule}: ${v.length} bytes, more than the ${maxBytes} a receiver must accept`);
   try {
@@ -202,6 +161,7 @@ function readErrorCode(v: Uint8Array, rule: string): { code: number; reason: str
 
 function writeErrorCode(code: number, reason: string, rule: string): Uint8Array {
   if (!Number.isInteger(code) || code < 300 || code > 699) throw new Error(`${rule}: error code ${code} is not in 300..699`);
+  // @implements RFC8489 P43L1-P43L3
   const r = encoder.encode(reason);
   // @implements RFC8489 P42L34-P42L37
   if ([...reason].length >= 128) throw new Error(`${rule}: the reason phrase must be fewer than 128 characters`);
@@ -229,6 +189,7 @@ function readAlgorithms(v: Uint8Array, rule: string): PasswordAlgorithm[] {
   return out;
 }
 
+// @implements RFC8489 P44L41-P44L46, P45L25-P45L30
 function writeAlgorithms(list: readonly PasswordAlgorithm[]): Uint8Array {
   const size = list.reduce((n, a) => n + 4 + Math.ceil(a.parameters.length / 4) * 4, 0);
   const out = new Uint8Array(size);
@@ -251,6 +212,7 @@ function u32(v: Uint8Array): number {
   return ((v[0]! << 24) | (v[1]! << 16) | (v[2]! << 8) | v[3]!) >>> 0;
 }
 
+// @implements RFC8489 P36L33-P36L34
 function exact(v: Uint8Array, n: number, rule: string): void {
   if (v.length !== n) throw new AttributeError(`${rule}: the value is ${v.length} bytes, not ${n}`);
 }
@@ -300,6 +262,7 @@ export function readAttribute(type: number, v: Uint8Array, transactionId: Uint8A
       if (v.length < 16 || v.length > 32 || v.length % 4 !== 0)
         throw new AttributeError(`RFC8489 §14.6 MESSAGE-INTEGRITY-SHA256: ${v.length} bytes; it must be 16 to 32 and a multiple of 4`);
       return { type: 'MESSAGE-INTEGRITY-SHA256', value: copyBytes(v) };
+    // @implements RFC8489 P41L42-P41L44
     case ATTRIBUTE.FINGERPRINT:
       exact(v, 4, 'RFC8489 §14.7 FINGERPRINT');
       return { type: 'FINGERPRINT', value: u32(v) };
@@ -312,21 +275,27 @@ export function readAttribute(type: number, v: Uint8Array, transactionId: Uint8A
       for (let i = 0; i < v.length; i += 2) types.push((v[i]! << 8) | v[i + 1]!);
       return { type: 'UNKNOWN-ATTRIBUTES', value: types };
     }
+    // @implements RFC8489 P44L41-P44L43
     case ATTRIBUTE['PASSWORD-ALGORITHMS']:
       return { type: 'PASSWORD-ALGORITHMS', value: readAlgorithms(v, 'RFC8489 §14.11 PASSWORD-ALGORITHMS') };
+    // @implements RFC8489 P45L25-P45L27
     case ATTRIBUTE['PASSWORD-ALGORITHM']: {
       const list = readAlgorithms(v, 'RFC8489 §14.12 PASSWORD-ALGORITHM');
       if (list.length !== 1) throw new AttributeError(`RFC8489 §14.12 PASSWORD-ALGORITHM: holds ${list.length} algorithms, not one`);
       return { type: 'PASSWORD-ALGORITHM', value: list[0]! };
     }
+    // @implements RFC8656 P61L25-P61L29
     case ATTRIBUTE['CHANNEL-NUMBER']:
       exact(v, 4, 'RFC8656 §18.1 CHANNEL-NUMBER');
       return { type: 'CHANNEL-NUMBER', value: (v[0]! << 8) | v[1]! };
+    // @implements RFC8656 P61L44-P61L46
     case ATTRIBUTE.LIFETIME:
       exact(v, 4, 'RFC8656 §18.2 LIFETIME');
       return { type: 'LIFETIME', value: u32(v) };
+    // @implements RFC8656 P62L12-P62L15
     case ATTRIBUTE.DATA:
       return { type: 'DATA', value: copyBytes(v) };
+    // @implements RFC8656 P62L30-P62L32, P62L42-P62L47, P64L26-P64L28
     case ATTRIBUTE['REQUESTED-ADDRESS-FAMILY']:
     case ATTRIBUTE['ADDITIONAL-ADDRESS-FAMILY']: {
       const name = type === ATTRIBUTE['REQUESTED-ADDRESS-FAMILY'] ? 'REQUESTED-ADDRESS-FAMILY' : 'ADDITIONAL-ADDRESS-FAMILY';
@@ -334,18 +303,23 @@ export function readAttribute(type: number, v: Uint8Array, transactionId: Uint8A
       exact(v, 4, rule);
       return { type: name, value: familyOf(v[0]!, rule) };
     }
+    // @implements RFC8656 P63L5-P63L6, P63L16-P63L25
     case ATTRIBUTE['EVEN-PORT']:
       exact(v, 1, 'RFC8656 §18.7 EVEN-PORT');
       return { type: 'EVEN-PORT', value: (v[0]! & 0x80) !== 0 };
+    // @implements RFC8656 P63L32-P63L34, P64L2-P64L3
     case ATTRIBUTE['REQUESTED-TRANSPORT']:
       exact(v, 4, 'RFC8656 §18.8 REQUESTED-TRANSPORT');
       return { type: 'REQUESTED-TRANSPORT', value: v[0]! };
+    // @implements RFC8656 P64L10-P64L11
     case ATTRIBUTE['DONT-FRAGMENT']:
       exact(v, 0, 'RFC8656 §18.9 DONT-FRAGMENT');
       return { type: 'DONT-FRAGMENT' };
+    // @implements RFC8656 P64L22
     case ATTRIBUTE['RESERVATION-TOKEN']:
       exact(v, 8, 'RFC8656 §18.10 RESERVATION-TOKEN');
       return { type: 'RESERVATION-TOKEN', value: copyBytes(v) };
+    // @implements RFC8656 P64L35-P64L37, P65L1-P65L15
     case ATTRIBUTE['ADDRESS-ERROR-CODE']: {
       const rule = 'RFC8656 §18.12 ADDRESS-ERROR-CODE';
       if (v.length < 4) throw new AttributeError(`${rule}: ${v.length} bytes, shorter than family, class and number`);
@@ -353,9 +327,11 @@ export function readAttribute(type: number, v: Uint8Array, transactionId: Uint8A
       const { code, reason } = readErrorCode(v, rule);
       return { type: 'ADDRESS-ERROR-CODE', family, code, reason };
     }
+    // @implements RFC8656 P65L25-P65L26, P65L37-P65L46
     case ATTRIBUTE.ICMP:
       exact(v, 8, 'RFC8656 §18.13 ICMP');
       return { type: 'ICMP', icmpType: v[2]!, icmpCode: v[3]!, errorData: u32(v.subarray(4)) };
+    // @implements RFC8489 P16L43-P16L45
     default:
       return { type: 'unknown', code: type, value: copyBytes(v) };
   }
@@ -367,6 +343,7 @@ export function writeAttribute(a: StunAttribute, transactionId: Uint8Array): Uin
     case 'MAPPED-ADDRESS':
     case 'ALTERNATE-SERVER':
       return writeAddress(a.value, false, transactionId);
+    // @implements RFC8656 P62L5-P62L6, P62L25-P62L26
     case 'XOR-MAPPED-ADDRESS':
     case 'XOR-PEER-ADDRESS':
     case 'XOR-RELAYED-ADDRESS':
@@ -388,6 +365,7 @@ export function writeAttribute(a: StunAttribute, transactionId: Uint8Array): Uin
       // @implements RFC8489 P46L44-P46L46
       if (a.value.length > 255 || !/^[\x21-\x7e]*$/.test(a.value)) throw new Error('RFC8489 §14.16 ALTERNATE-DOMAIN: a DNS name of 255 or fewer ASCII characters');
       return encoder.encode(a.value);
+    // @implements RFC8489 P40L6, P40L18-P40L21, P41L7-P41L9
     case 'USERHASH':
     case 'MESSAGE-INTEGRITY':
     case 'MESSAGE-INTEGRITY-SHA256':
@@ -401,15 +379,19 @@ export function writeAttribute(a: StunAttribute, transactionId: Uint8Array): Uin
       new DataView(out.buffer).setUint32(0, a.value >>> 0);
       return out;
     }
+    // @implements RFC8656 P61L25-P61L29
     case 'CHANNEL-NUMBER':
       return Uint8Array.of(a.value >> 8, a.value & 0xff, 0, 0);
+    // @implements RFC8489 P43L5-P43L9
     case 'ERROR-CODE':
       return writeErrorCode(a.code, a.reason, 'RFC8489 §14.8 ERROR-CODE');
+    // @implements RFC8656 P65L5-P65L6, P65L17-P65L21
     case 'ADDRESS-ERROR-CODE': {
       const out = writeErrorCode(a.code, a.reason, 'RFC8656 §18.12 ADDRESS-ERROR-CODE');
       out[0] = FAMILY[a.family];
       return out;
     }
+    // @implements RFC8489 P46L1-P46L2
     case 'UNKNOWN-ATTRIBUTES': {
       const out = new Uint8Array(a.value.length * 2);
       a.value.forEach((t, i) => { out[i * 2] = t >> 8; out[i * 2 + 1] = t & 0xff; });
@@ -419,15 +401,19 @@ export function writeAttribute(a: StunAttribute, transactionId: Uint8Array): Uin
       return writeAlgorithms(a.value);
     case 'PASSWORD-ALGORITHM':
       return writeAlgorithms([a.value]);
+    // @implements RFC8656 P62L46-P62L47
     case 'REQUESTED-ADDRESS-FAMILY':
     case 'ADDITIONAL-ADDRESS-FAMILY':
       return Uint8Array.of(FAMILY[a.value], 0, 0, 0);
+    // @implements RFC8656 P63L18-P63L25
     case 'EVEN-PORT':
       return Uint8Array.of(a.value ? 0x80 : 0);
+    // @implements RFC8656 P64L2
     case 'REQUESTED-TRANSPORT':
       return Uint8Array.of(a.value, 0, 0, 0);
     case 'DONT-FRAGMENT':
       return new Uint8Array(0);
+    // @implements RFC8656 P65L37, P66L5-P66L6
     case 'ICMP': {
       const out = new Uint8Array(8);
       out[2] = a.icmpType; out[3] = a.icmpCode;

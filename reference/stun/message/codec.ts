@@ -148,6 +148,7 @@ export function encodeMessage(message: StunMessage, options: EncodeOptions = {})
   const types: number[] = [];
   const values: Uint8Array[] = [];
   let size = HEADER_LENGTH;
+  // @implements RFC8489 P36L17-P36L19
   for (const a of message.attributes) {
     const v = writeAttribute(a, message.transactionId);
     if (v.length > 0xffff) throw new Error(`RFC8489 §14: attribute ${a.type} of ${v.length} bytes does not fit a 16-bit length`);
@@ -155,7 +156,8 @@ export function encodeMessage(message: StunMessage, options: EncodeOptions = {})
     values.push(v);
     size += 4 + ((v.length + 3) & ~3);
   }
-  const mi = options.integrity;
+  // @implements RFC8489 P42L5-P42L7
+  const mi = options.integrity; // MESSAGE-INTEGRITY, then MESSAGE-INTEGRITY-SHA256, then FINGERPRINT last
   const sha1 = mi ? !mi.sha256 || mi.both : false;
   const sha256 = mi ? mi.sha256 || mi.both : false;
   const total = size + (sha1 ? 24 : 0) + (sha256 ? 36 : 0) + (options.fingerprint ? 8 : 0);
@@ -181,6 +183,7 @@ export function encodeMessage(message: StunMessage, options: EncodeOptions = {})
     if (pad !== 0) out.fill(pad, at + 4 + v.length, end);
     at = end;
   }
+  // @implements RFC8489 P11L15-P11L16
   const setLength = (n: number) => { out[2] = (n - HEADER_LENGTH) >> 8; out[3] = (n - HEADER_LENGTH) & 0xff; };
   if (sha1) at = appendIntegrity(out, at, mi!.key, false);
   if (sha256) at = appendIntegrity(out, at, mi!.key, true);

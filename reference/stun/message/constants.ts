@@ -113,6 +113,19 @@ export const PASSWORD_ALGORITHM = { MD5: 0x0001, 'SHA-256': 0x0002 } as const;
 export const FAMILY = { IPv4: 0x01, IPv6: 0x02 } as const;
 export type Family = keyof typeof FAMILY;
 
+/**
+ * The largest STUN message to send in one UDP datagram: less than the path
+ * MTU when known, else what fits 576 bytes (IPv4) or 1280 (IPv6) of IP
+ * packet, less the IP (20 or 40) and UDP (8) headers. The sender enforces it
+ * (encodeMessage's output length against this).
+ */
+// @implements RFC8489 P12L11-P12L19, P12L32-P12L33
+export function maxUdpMessageSize(family: Family, pathMtu?: number): number {
+  const ip = family === 'IPv4' ? 20 : 40;
+  const packet = pathMtu ?? (family === 'IPv4' ? 576 : 1280);
+  return packet - ip - 8;
+}
+
 /** The FINGERPRINT XOR constant (§14.7). */
 // @implements RFC8489 P41L42-P41L44
 export const FINGERPRINT_XOR = 0x5354554e;

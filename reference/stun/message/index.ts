@@ -5,6 +5,7 @@
  *   attributes.ts  the typed attributes and their values
  *   integrity.ts   MESSAGE-INTEGRITY(-SHA256) and FINGERPRINT
  *   codec.ts       decodeMessage, encodeMessage
+ *   bytes.ts       plumbing: copies of datagram bytes, IP address text
  *
  * @implements RFC8489 (STUN)
  * @implements RFC8656 (TURN)

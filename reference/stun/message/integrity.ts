@@ -38,6 +38,7 @@ export function fingerprintOver(bytes: Uint8Array, end: number): number {
 }
 
 /** Where an attribute of `type` begins (its header), walking the attributes; -1 if absent or malformed. */
+// @implements RFC8489 P36L41-P36L44
 function findAttribute(bytes: Uint8Array, type: number): number {
   if (bytes.length < HEADER_LENGTH) return -1;
   const end = Math.min(bytes.length, HEADER_LENGTH + ((bytes[2]! << 8) | bytes[3]!));

@@ -18,6 +18,7 @@ import {
   encodeMessage,
   firstAttribute,
   isClassPermitted,
+  maxUdpMessageSize,
   isComprehensionRequired,
   responseTo,
   Send,
@@ -227,6 +228,13 @@ test('classes a method permits, and a response carrying its request\'s method an
   const res = responseTo(req, 'error', [{ type: 'ERROR-CODE', code: 420, reason: 'Unknown Attribute' }, { type: 'UNKNOWN-ATTRIBUTES', value: [0x7777] }]);
   assert.equal([res.class, res.method, hex(res.transactionId)], ['error', Binding, hex(tid)]);
   assert.throws(() => responseTo(res, 'success'), /only a request is answered/);
+});
+
+// @tests RFC8489 P12L11-P12L19
+test('the UDP size limit: 548 bytes of STUN in IPv4, 1232 in IPv6, or the path MTU less the headers', () => {
+  assert.is(maxUdpMessageSize('IPv4'), 548);
+  assert.is(maxUdpMessageSize('IPv6'), 1232);
+  assert.is(maxUdpMessageSize('IPv4', 1500), 1472);
 });
 
 test('isStun: the first byte 0..3 (RFC 7983), not DTLS (20..63) or RTP/RTCP (128..191)', () => {
