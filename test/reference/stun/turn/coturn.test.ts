@@ -165,6 +165,7 @@ suite('a wrong password: the credentials are refused and the Allocate fails, nam
   }
 });
 
+// @tests RFC8656 P41L36-P41L39
 suite('Send to a peer without a permission is refused before anything leaves', async (ctx) => {
   const { c, transport } = await client(ctx);
   try {
