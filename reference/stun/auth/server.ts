@@ -169,6 +169,8 @@ export class LongTermServer {
     if (this.options.nonces.check(nonce.value, source, nowMs) !== 'valid')
       return reject(438, 'RFC8489 §9.2.4: the NONCE is no longer valid', this.#challengeWithAlgorithms(source, nowMs));
     // @implements RFC8489 P31L5-P31L13
+    // A server that offers no password algorithms (an RFC 5389-style deployment) answers in kind: MESSAGE-INTEGRITY
+    // unless the request used MESSAGE-INTEGRITY-SHA256, since its clients may not know 0x001C (comprehension-required).
     return md5Compat ? { ok: true, username: name, key, sha256: false, md5Compat } : { ok: true, username: name, key, sha256: this.passwordAlgorithms.length > 0 || integrity.sha256 };
   }
 
