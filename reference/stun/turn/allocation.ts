@@ -139,12 +139,15 @@ export function allocationStep(s: AllocationState, e: AllocationEvent, options: 
           // @implements RFC8656 P37L25-P37L28
           return { next: { name: 'Refreshing', allocation: s.allocation, lifetime: options.lifetime }, actions: [{ do: 'sendRefresh', lifetime: options.lifetime, challenge: s.allocation.challenge }] };
         case 'Delete':
+          // @implements RFC8656 P37L2-P37L4
           return deleting(s.allocation, 'the client no longer wishes to use it');
         case 'ExpiryTimer':
+          // @implements RFC8656 P25L36
           return expired(s.allocation, 'its lifetime ran out');
         case 'Mismatch':
           return gone(s.allocation);
         case 'NonceChanged':
+          // @implements RFC8656 P26L7-P26L10
           return { next: { ...s, allocation: renonce(s.allocation, e.nonce) }, actions: [] };
         case 'Unauthorized':
         case 'StaleNonce':
@@ -167,6 +170,7 @@ export function allocationStep(s: AllocationState, e: AllocationEvent, options: 
           return { next: { ...s, allocation }, actions: [{ do: 'sendRefresh', lifetime: s.lifetime, challenge: allocation.challenge }] };
         }
         case 'NonceChanged':
+          // @implements RFC8656 P26L7-P26L10
           return { next: { ...s, allocation: renonce(s.allocation, e.nonce) }, actions: [] };
         case 'Mismatch':
           // @implements RFC8656 P38L34-P38L36
@@ -174,8 +178,10 @@ export function allocationStep(s: AllocationState, e: AllocationEvent, options: 
         case 'Error':
           // The allocation still stands until its expiry (a minute away at most): try again in
           // 30 s, well before it.
+          // @implements RFC8656 P36L48-P37L1
           return { next: { name: 'Allocated', allocation: s.allocation }, actions: [{ do: 'startTimer', timer: 'refresh', ms: 1000 * Math.min(30, s.allocation.lifetime / 8) }] };
         case 'ExpiryTimer':
+          // @implements RFC8656 P25L36
           return expired(s.allocation, 'its lifetime ran out while a Refresh was pending');
         case 'Delete':
           return deleting(s.allocation, 'the client no longer wishes to use it');
@@ -188,16 +194,19 @@ export function allocationStep(s: AllocationState, e: AllocationEvent, options: 
     case 'Deleting':
       switch (e.type) {
         case 'Success':
+          // @implements RFC8656 P37L30-P37L32
           return { next: { name: 'Deleted', allocation: s.allocation }, actions: [] };
         case 'Mismatch':
           // @implements RFC8656 P38L40-P38L43
           return { next: { name: 'Deleted', allocation: s.allocation }, actions: [] };
         case 'StaleNonce': {
           const allocation = renonce(s.allocation, e.nonce);
+          // @implements RFC8656 P38L36-P38L38
           return { next: { ...s, allocation }, actions: [{ do: 'sendRefresh', lifetime: 0, challenge: allocation.challenge }] };
         }
         case 'Error':
           // Nothing more to do: the server's copy times out by itself.
+          // @implements RFC8656 P25L36
           return { next: { name: 'Deleted', allocation: s.allocation }, actions: [] };
         case 'Unauthorized':
         case 'RefreshTimer':
@@ -217,6 +226,7 @@ export function allocationStep(s: AllocationState, e: AllocationEvent, options: 
   }
 }
 
+// @implements RFC8656 P32L23-P32L31, P32L36-P32L37
 function allocated(s: Extract<AllocationState, { name: 'Allocating' }>, e: Extract<AllocationEvent, { type: 'Success' }>, options: AllocationOptions): Step {
   if (e.relayed === undefined || e.mapped === undefined) {
     return failed(0, `the Allocate success response lacks ${e.relayed === undefined ? 'XOR-RELAYED-ADDRESS' : 'XOR-MAPPED-ADDRESS'} (RFC 8656 §7.2)`);

@@ -73,12 +73,16 @@ export function channelStep(s: ChannelState, e: ChannelEvent): Step {
           // @implements RFC8656 P49L3-P49L6
           return bound(s.binding);
         case 'Error':
+          // A failed rebind leaves the binding as it was, until its 10 minutes run out.
+          // @implements RFC8656 P46L42-P46L45
           if (s.name === 'Rebinding') return { next: { name: 'Bound', binding: s.binding }, actions: [] };
           return { next: { name: 'Failed', binding: s.binding, code: e.code, reason: e.reason }, actions: [] };
         case 'ExpiryTimer':
           if (s.name === 'Binding') return refuse();
+          // @implements RFC8656 P46L47-P47L2
           return unbound(s.binding);
         case 'AllocationGone':
+          // @implements RFC8656 P46L25-P46L26
           return unbound(s.binding);
         case 'RefreshTimer':
         case 'QuarantineTimer':
@@ -105,6 +109,7 @@ export function channelStep(s: ChannelState, e: ChannelEvent): Step {
     case 'Unbound':
       switch (e.type) {
         case 'QuarantineTimer':
+          // @implements RFC8656 P47L2-P47L5
           return { next: { name: 'Free', binding: s.binding }, actions: [] };
         case 'AllocationGone':
           return { next: s, actions: [] };
@@ -125,6 +130,7 @@ export function channelStep(s: ChannelState, e: ChannelEvent): Step {
 }
 
 /** The same transport address (IP and port) of a peer? */
+// @implements RFC8656 P46L36-P46L38
 export const samePeer = (a: TransportAddress, b: TransportAddress): boolean => a.address === b.address && a.port === b.port;
 
 /**

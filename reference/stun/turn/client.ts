@@ -25,7 +25,7 @@ import { indicate, request, TransactionFailed, type StunTransport } from '../tra
 import { allocationStep, startAllocation, type AllocationAction, type AllocationEvent, type AllocationState, type AllocationTimer, type Family, type TransportAddress } from './allocation.ts';
 import { channelStep, mayBind, samePeer, startChannel, type ChannelAction, type ChannelEvent, type ChannelState, type ChannelTimer } from './channel.ts';
 import { classifyFirstByte, decodeChannelData, encodeChannelData, FIRST_CHANNEL, LAST_CHANNEL } from './channelData.ts';
-import { Machine } from './machine.ts';
+import { Machine, Waiters } from './machine.ts';
 import { allocateRequest, channelBindRequest, createPermissionRequest, encodeRequest, outcome, refreshRequest, sendIndication, type Outcome } from './messages.ts';
 import { permissionStep, startPermission, type PermissionAction, type PermissionEvent, type PermissionState, type PermissionTimer } from './permission.ts';
 
@@ -65,10 +65,12 @@ export class TurnClient {
   readonly #credential: LongTermClient;
   readonly #lifetime: number;
   readonly #families: Family[];
+  // The client's copy of the allocation's state data: its permissions and channels with it.
+  // @implements RFC8656 P25L25-P25L41, P34L5-P34L7
   #allocation?: AllocationMachine;
   readonly #permissions = new Map<string, PermissionMachine>();
   readonly #channels = new Map<number, ChannelMachine>();
-  readonly #waiters = new Set<() => void>();
+  readonly #waiters = new Waiters();
   readonly #unsubscribe: () => void;
   /** Handed each datagram relayed from a peer. */
   onData: (received: Received) => void = () => {};
@@ -81,8 +83,12 @@ export class TurnClient {
   ) {
     this.#clock = options.clock ?? systemClock;
     this.#credential = new LongTermClient(options.username, options.password);
+    // @implements RFC8656 P37L25-P37L28
     this.#lifetime = options.lifetime ?? 600;
+    // @implements RFC8656 P33L38-P33L41
     this.#families = options.families ?? ['IPv4', 'IPv6'];
+    // Everything the server sends on the 5-tuple, demultiplexed by its first byte (#receive).
+    // @implements RFC8656 P46L11-P46L13
     this.#unsubscribe = transport.subscribe({ message: (m) => this.#receive(m), error: () => {} });
   }
 
@@ -108,6 +114,7 @@ export class TurnClient {
   }
 
   /** Allocate (with the 401 → credentials dance); resolves once Allocated, rejects naming why it is not. */
+  // @implements RFC8656 P26L40, P28L29-P28L30
   async allocate(): Promise<TransportAddress> {
     if (this.#allocation !== undefined) throw new Error(`TURN: this client already has an allocation (${this.#allocation.state.name}); one per 5-tuple (RFC 8656 §2)`);
     this.#allocation = new Machine(startAllocation(), (s, e) => allocationStep(s, e, { lifetime: this.#lifetime, families: this.#families }), {
@@ -126,6 +133,7 @@ export class TurnClient {
   }
 
   /** CreatePermission for the peer's IP; resolves once Installed. */
+  // @implements RFC8656 P40L15-P40L16, P39L7-P39L9
   async permit(peer: TransportAddress): Promise<void> {
     const relayed = this.relayed;
     const old = this.#permissions.get(peer.address);
@@ -141,6 +149,7 @@ export class TurnClient {
           }),
       }));
     }
+    // @implements RFC8656 P41L21-P41L23
     await this.#until(() => {
       const s = this.#permissions.get(peer.address)!.state;
       if (s.name === 'Failed') throw new Error(`TURN CreatePermission for ${peer.address} failed: ${s.code} ${s.reason}`);
@@ -165,6 +174,7 @@ export class TurnClient {
     // The permission is tracked by CreatePermission; the ChannelBind then refreshes it (§12.1).
     if (!this.#permitted(peer.address)) await this.permit(peer);
     const n = number ?? this.#freeChannel();
+    // @implements RFC8656 P46L36-P46L40
     const why = mayBind([...this.#channels.values()].map((c) => c.state), { number: n, peer });
     if (why !== undefined) throw new Error(`TURN ChannelBind: ${why}`);
     this.#channels.get(n)?.stop();
@@ -221,6 +231,8 @@ export class TurnClient {
     });
   }
 
+  // The lifetime the server gave, not the one asked for.
+  // @implements RFC8656 P33L47-P34L2
   #allocationEvent(o: Outcome): AllocationEvent {
     if (o.type !== 'Success') return o;
     const m = o.message;
@@ -232,6 +244,7 @@ export class TurnClient {
    * other than Allocate and Refresh carry the allocation's latest challenge;
    * a 437 to any of them means the allocation is gone (§5).
    */
+  // @implements RFC8656 P34L3-P34L5
   #transact(message: StunMessage, feed: (o: Outcome) => void): void {
     const bytes = encodeRequest(message, this.#credential);
     let answer: Outcome | undefined;
@@ -245,6 +258,7 @@ export class TurnClient {
       .then((): Outcome => answer!)
       .catch((e: unknown): Outcome => ({ type: 'Error', code: e instanceof TransactionFailed ? 408 : 0, reason: e instanceof Error ? e.message : String(e) }))
       .then((o) => {
+        // @implements RFC8656 P24L6-P24L7, P26L7-P26L10
         const isAllocation = message.method === Allocate || message.method === Refresh;
         if (o.type === 'Mismatch' && !isAllocation) this.#allocationGone();
         else if (o.type === 'StaleNonce' && !isAllocation) this.#staleNonce(message, feed, o.nonce);
@@ -333,6 +347,7 @@ export class TurnClient {
     return s === 'Installed' || s === 'Refreshing';
   }
 
+  // @implements RFC8656 P45L24-P45L25
   #freeChannel(): number {
     for (let n = FIRST_CHANNEL; n <= LAST_CHANNEL; n++) {
       const s = this.#channels.get(n)?.state.name;
@@ -346,32 +361,19 @@ export class TurnClient {
     if (this.discarded.length > DISCARDS_KEPT) this.discarded.shift();
   }
 
+  // @implements RFC8656 P39L40-P39L42, P46L25-P46L26
   #stopAll(): void {
     this.#allocation?.stop();
     for (const p of this.#permissions.values()) p.stop();
     for (const c of this.#channels.values()) c.stop();
   }
 
-  /** Resolves when `done` returns true after some transaction ends; rejects when it throws. */
   #until(done: () => boolean): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        try {
-          if (!done()) return;
-          this.#waiters.delete(check);
-          resolve();
-        } catch (e) {
-          this.#waiters.delete(check);
-          reject(e);
-        }
-      };
-      this.#waiters.add(check);
-      check();
-    });
+    return this.#waiters.until(done);
   }
 
   #wake(): void {
-    for (const w of [...this.#waiters]) w();
+    this.#waiters.wake();
   }
 }
 

@@ -101,6 +101,36 @@ export class Machine<S extends { name: string }, E, A extends { do: string }, T 
   }
 }
 
+/**
+ * Promises on a condition over the machines' states: `until(done)` resolves
+ * once `done()` is true (rejects when it throws), checked now and at each
+ * `wake()` (the owner wakes them after each answer it feeds a machine).
+ */
+export class Waiters {
+  #all = new Set<() => void>();
+
+  until(done: () => boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        try {
+          if (!done()) return;
+          this.#all.delete(check);
+          resolve();
+        } catch (e) {
+          this.#all.delete(check);
+          reject(e);
+        }
+      };
+      this.#all.add(check);
+      check();
+    });
+  }
+
+  wake(): void {
+    for (const w of [...this.#all]) w();
+  }
+}
+
 function isTimer<T extends string>(a: { do: string }): a is TimerAction<T> {
   return a.do === 'startTimer' || a.do === 'stopTimer';
 }

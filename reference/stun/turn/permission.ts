@@ -55,10 +55,12 @@ export function permissionStep(s: PermissionState, e: PermissionEvent): Step {
     case 'Installing':
       switch (e.type) {
         case 'Success':
+          // @implements RFC8656 P41L21-P41L23
           return installed(s.ip, e.now);
         case 'Error':
           return { next: { name: 'Failed', ip: s.ip, code: e.code, reason: e.reason }, actions: [] };
         case 'AllocationGone':
+          // @implements RFC8656 P39L40-P39L42
           return expired(s.ip, 'its allocation is gone');
         case 'RefreshTimer':
         case 'ExpiryTimer':
