@@ -52,9 +52,14 @@ function allocateAnswer(request: StunMessage): StunMessage {
   ]);
 }
 
+const clocks = new WeakMap<TurnClient, FakeClock>();
+const fakeClockOf = (c: TurnClient): FakeClock => clocks.get(c)!;
+
 async function ready(answer: (r: StunMessage) => StunMessage | undefined = (r) => (r.method === 0x003 ? allocateAnswer(r) : success(r))) {
   const transport = new Scripted(answer);
-  const client = new TurnClient(transport, { username: 'u', password: 'p', clock: new FakeClock() });
+  const clock = new FakeClock();
+  const client = new TurnClient(transport, { username: 'u', password: 'p', clock });
+  clocks.set(client, clock);
   const got: Received[] = [];
   client.onData = (r) => got.push(r);
   await client.allocate();
@@ -111,6 +116,19 @@ test('a 437 to a CreatePermission: the allocation is gone, and its permissions a
   assert.throws(() => client.relayed, /no allocation to use \(it is Expired/);
   transport.push(dataIndication([{ type: 'XOR-PEER-ADDRESS', value: peer }, { type: 'DATA', value: bytes('late') }]));
   assert.match(client.discarded.at(-1) ?? '', 'no permission');
+});
+
+test('an answer that comes after its machine moved on (a permission expired while its refresh was out) is noted and dropped, not thrown', async () => {
+  let answering = true;
+  const { client } = await ready((r) => (r.method === 0x003 ? allocateAnswer(r) : answering ? success(r) : undefined));
+  const clock = fakeClockOf(client);
+  answering = false;
+  clock.advance(240_000); // the refresh goes out, unanswered
+  assert.is(client.permission('127.0.0.1')?.name, 'Refreshing');
+  clock.advance(60_000); // its transaction times out (39.5 s) and the permission expires (300 s) in the same advance
+  await new Promise((r) => setTimeout(r, 0));
+  assert.is(client.permission('127.0.0.1')?.name, 'Expired');
+  assert.match(client.discarded.at(-1) ?? '', 'the answer to CreatePermission for 127.0.0.1 came when it was Expired');
 });
 
 test.run();
