@@ -41,6 +41,16 @@ export async function startCoturn(options: { user?: string; password?: string; r
     ...(options.extra ?? []),
   ];
   const running: Running = start(peerPath('coturn'), args, { cwd: dir });
+  // If this process ends without stop() (a test that crashed it), the server must not outlive it.
+  const orphan = () => {
+    try {
+      if (running.child.pid !== undefined) process.kill(-running.child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', orphan);
   const log = () => {
     try {
       return readFileSync(logFile, 'utf8');
@@ -52,6 +62,7 @@ export async function startCoturn(options: { user?: string; password?: string; r
     await waitFor('coturn to listen', () => /UDP listener opened on: 127\.0\.0\.1:/.test(log()) && /Total General servers/.test(log()) || running.child.exitCode !== null, 10_000, running);
     if (running.child.exitCode !== null) throw new Error(`turnserver exited ${running.child.exitCode}: ${log().slice(-2000)}${running.stderr()}`);
   } catch (e) {
+    process.off('exit', orphan);
     await stop(running);
     rmSync(dir, { recursive: true, force: true });
     throw e;
@@ -59,6 +70,7 @@ export async function startCoturn(options: { user?: string; password?: string; r
   return {
     port, user, password, realm, log,
     async stop() {
+      process.off('exit', orphan);
       await stop(running);
       rmSync(dir, { recursive: true, force: true });
     },
