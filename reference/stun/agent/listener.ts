@@ -30,6 +30,8 @@ export interface ListenOptions extends ServerOptions {
   udp?: boolean;
   tcp?: boolean;
   limits?: Partial<Limits>;
+  /** Each response sent, with what it answers (a log or a test's probe). */
+  onAnswer?: (response: Uint8Array, to: Received) => void;
   /** Each message the server discards, and why (a log; the server itself never logs). */
   onDiscard?: (why: string, from: Received) => void;
 }
@@ -110,6 +112,7 @@ export class StunServer {
       return;
     }
     this.counters.answered++;
+    this.options.onAnswer?.(a.respond, received);
     reply(a.respond);
   }
 
