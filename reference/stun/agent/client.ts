@@ -145,6 +145,7 @@ export function processResponse(response: StunMessage): Outcome {
   // @implements RFC8489 P19L39-P19L41
   if (error.code === 401 || error.code === 438) return { ok: false, why: `the server answered ${said}`, retry: 'auth' };
   // @implements RFC8489 P19L46-P19L48
+  // @exception RFC8489 P33L29-P33L36, P33L37-P33L46: the client does not use the ALTERNATE-SERVER extension: a 300 fails the transaction
   if (error.code >= 300 && error.code <= 399) return { ok: false, why: `the server answered ${said} (ALTERNATE-SERVER is not followed: RFC8489 §6.3.4)` };
   if (error.code >= 400 && error.code <= 499) {
     // @implements RFC8489 P20L1-P20L4

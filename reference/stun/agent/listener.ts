@@ -21,6 +21,7 @@ export interface Limits {
   maxMessage: number;
 }
 
+// @exception RFC8489 P12L28-P12L30: the MTU rule is on what is sent, and what this server sends is a few dozen bytes; maxDatagram bounds what it takes
 export const DEFAULT_LIMITS: Limits = { maxDatagram: 1500, maxConnections: 256, idleMs: 60_000, maxMessage: 1500 };
 
 export interface ListenOptions extends ServerOptions {

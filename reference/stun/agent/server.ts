@@ -52,7 +52,7 @@ export function answer(bytes: Uint8Array, received: Received, options: ServerOpt
   // @implements RFC8489 P16L24-P16L28, P16L33-P16L34
   if (!decoded.ok) return { discard: `${decoded.reason} (at byte ${decoded.offset})` };
   const request = decoded.message;
-  // @implements RFC8489 P16L28-P16L29
+  // @implements RFC8489 P16L28-P16L29, P34L22
   if (request.method !== Binding) return { discard: `method 0x${request.method.toString(16).padStart(3, '0')} is not supported by this server (RFC8489 §6.3: only Binding)` };
   // A server runs no client transactions: every response is a stray (§6.3).
   // @implements RFC8489 P16L29-P16L31
@@ -86,6 +86,11 @@ export function answer(bytes: Uint8Array, received: Received, options: ServerOpt
     // @implements RFC8489 P17L6-P17L10, P18L1-P18L2, P18L7-P18L8
     return respond(errorResponse(request, 420, 'Unknown Attribute', [{ type: 'UNKNOWN-ATTRIBUTES', value: unknown }], options), request, protect);
   }
+  // No transaction state is kept: a retransmitted Binding request is
+  // processed again and gets the same answer (Binding is idempotent).
+  // @implements RFC8489 P17L16-P17L19, P17L29-P17L34
+  // @exception RFC8489 P17L37-P17L39: this is no extension: Binding only
+  // @exception RFC8489 P33L8-P33L16, P33L19-P33L23: this basic server never redirects (§12: it SHOULD NOT use ALTERNATE-SERVER, P34L25-P34L26)
   // @implements RFC8489 P18L20-P18L27
   const mapped: StunAttribute = { type: 'XOR-MAPPED-ADDRESS', value: transportAddress(received.source) };
   // @implements RFC8489 P17L43-P17L46
@@ -99,6 +104,7 @@ export function answer(bytes: Uint8Array, received: Received, options: ServerOpt
  * MAPPED-ADDRESS instead of XOR-MAPPED-ADDRESS. No FINGERPRINT and no
  * authentication: RFC 3489 has neither.
  */
+// @exception RFC8489 P34L3-P34L8: no DTLS transport here, so classic STUN never comes over DTLS
 function classic(request: StunMessage, received: Received, options: ServerOptions): Answer {
   if (request.class !== 'request') return { discard: 'an RFC 3489 message that is not a request' };
   const unknown = unknownComprehensionRequired(request);

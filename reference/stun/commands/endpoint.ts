@@ -13,6 +13,7 @@ export interface Endpoint {
 /** The world's problem (no answer, a port in use, a file that is not STUN): one line, exit 1. */
 export class StunCommandError extends Error {}
 
+// @exception RFC8489 P21L17-P21L19, P21L41-P21L44, P22L6-P22L8: no STUN URI and no DNS discovery: the server is given as an IP address and port
 /** `IP:PORT` or `[IPv6]:PORT`; an IP address, not a name (no DNS discovery, §8, here). */
 export function endpoint(text: string, what: string): Endpoint {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);

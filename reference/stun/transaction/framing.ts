@@ -46,6 +46,7 @@ export class StreamDeframer {
       if (this.#heldLength < HEADER_LENGTH) return out;
       const all = this.#flatten();
       // @implements RFC8489 P14L6-P14L8
+      // @exception RFC8489 P14L9-P14L13: STUN runs alone on the connection, as on the well-known port (P14L13-P14L17): no framing protocol
       const first = all[0]!;
       // §5: the two most significant bits of every STUN message are zero.
       if ((first & 0xc0) !== 0) throw new FramingError(`not a STUN message at stream offset ${this.#offset}: first byte 0x${first.toString(16).padStart(2, '0')} has its top two bits set (RFC 8489 §5)`, this.#offset);

@@ -88,6 +88,7 @@ export class UdpClientTransport implements StunTransport {
   }
 }
 
+// @exception RFC8489 P15L27-P15L44, P15L46-P16L7: no TLS or DTLS transport in this reference (UDP and TCP only)
 /** A TCP connection to `server`, STUN alone on it (§6.2.2: no framing protocol). */
 export class TcpClientTransport implements StunTransport {
   readonly reliable = true;
