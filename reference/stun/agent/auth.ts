@@ -1,4 +1,3 @@
-// @implements RFC8489 (STUN)
 /**
  * The agents' credentials (plumbing: the decisions are ../auth/'s): a
  * long-term server as server.ts's `authenticate` hook, and the short- and

@@ -78,6 +78,7 @@ export async function binding(transport: StunTransport, options: BindingOptions 
     // @implements RFC8489 P11L38-P11L42
     const req: StunMessage = { class: 'request', method: Binding, transactionId: newTransactionId(), attributes: [] };
     if (options.software !== undefined) req.attributes.push({ type: 'SOFTWARE', value: options.software });
+    // @implements RFC8489 P11L44-P11L47
     const signed = credentials?.request();
     if (signed) req.attributes.push(...signed.attributes);
     const bytes = encodeMessage(req, { ...(signed?.integrity && { integrity: signed.integrity }), ...(options.fingerprint && { fingerprint: true }) });
@@ -87,8 +88,10 @@ export async function binding(transport: StunTransport, options: BindingOptions 
     const accept = (raw: Uint8Array): boolean => {
       const decoded = decodeMessage(raw);
       // §6.3: what breaks §5 is silently discarded; retransmissions go on.
+      // @implements RFC8489 P16L33-P16L34
       if (!decoded.ok) return false;
       const v = credentials?.onResponse(decoded.message, raw, transport.reliable) ?? { action: 'accept' };
+      // @implements RFC8489 P25L28-P25L33, P32L32-P32L37
       if (v.action === 'discard') {
         if (v.integrityViolated) discarded = v.reason;
         return false;
@@ -104,6 +107,7 @@ export async function binding(transport: StunTransport, options: BindingOptions 
       if (e instanceof TransactionFailed && e.failure === 'timeout' && discarded) throw new BindingFailed(`integrity violation: ${discarded}`);
       throw e;
     }
+    // @implements RFC8489 P19L39-P19L41
     const v = verdict!;
     const r = response!;
     if (v.action === 'fail' || v.action === 'violated') throw new BindingFailed(v.reason, r);

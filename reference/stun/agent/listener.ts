@@ -1,4 +1,3 @@
-// @implements RFC8489 (STUN)
 /**
  * The server's sockets (RFC 8489 §6.3.1.2, §12): UDP and TCP on one address,
  * each message answered by server.ts, within limits that bound what one

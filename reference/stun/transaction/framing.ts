@@ -7,6 +7,7 @@
  */
 
 /** The fixed header (§5). */
+// @implements RFC8489 P9L13-P9L15
 export const HEADER_LENGTH = 20;
 
 /** A stream that is not STUN (or is broken): the connection cannot go on. */
@@ -27,6 +28,8 @@ export class StreamDeframer {
   /** Stream offset of the first held byte. */
   #offset = 0;
 
+  // A bound on what one connection can make the server hold (overload, §6.2.2).
+  // @implements RFC8489 P15L22-P15L23
   /** `maxMessage`: the largest message (header included) accepted; a header announcing more ends the stream. */
   constructor(readonly maxMessage = HEADER_LENGTH + 0xffff) {}
 
@@ -50,10 +53,12 @@ export class StreamDeframer {
       const first = all[0]!;
       // §5: the two most significant bits of every STUN message are zero.
       if ((first & 0xc0) !== 0) throw new FramingError(`not a STUN message at stream offset ${this.#offset}: first byte 0x${first.toString(16).padStart(2, '0')} has its top two bits set (RFC 8489 §5)`, this.#offset);
+      // @implements RFC8489 P11L15-P11L18
       const length = (all[2]! << 8) | all[3]!;
       if (length % 4 !== 0) throw new FramingError(`not a STUN message at stream offset ${this.#offset}: message length ${length} is not a multiple of 4 (RFC 8489 §5)`, this.#offset);
       const total = HEADER_LENGTH + length;
       if (total > this.maxMessage) throw new FramingError(`message at stream offset ${this.#offset} announces ${total} bytes, more than the ${this.maxMessage} accepted`, this.#offset);
+      // @implements RFC8489 P11L15-P11L16
       if (all.length < total) return out;
       out.push(all.slice(0, total));
       const rest = all.subarray(total);

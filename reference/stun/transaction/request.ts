@@ -1,4 +1,3 @@
-// @implements RFC8489 (STUN)
 /**
  * Running a transaction (plumbing: the rules are udp.ts's and tcp.ts's):
  * `request(transport, message, options)` sends an encoded STUN request and

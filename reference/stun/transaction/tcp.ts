@@ -8,7 +8,7 @@
  * - Completed: the response arrived;
  * - Failed: Ti ran out, or the connection could not be made or broke.
  */
-import { TransactionStateError, type Failure } from './udp.ts';
+import { TransactionStateError, type Action, type Transition } from './udp.ts';
 
 // @implements RFC8489 P14L24-P14L29
 /** Ti, ms: 39.5 s, equal to UDP's timeout with the default RTO. */
@@ -17,24 +17,15 @@ export const DEFAULT_TI = 39_500;
 export type TcpTransaction<M> =
   | { state: 'Waiting'; request: M; ti: number }
   | { state: 'Completed'; request: M; response: M }
-  | { state: 'Failed'; request: M; failure: Failure };
+  | { state: 'Failed'; request: M; failure: 'timeout' | 'transportError' };
 
 export type TcpEvent<M> =
   | { type: 'Timer' }
   | { type: 'Response'; response: M }
   | { type: 'TransportError' };
 
-export type TcpAction<M> =
-  | { do: 'send'; message: M }
-  | { do: 'startTimer'; ms: number }
-  | { do: 'stopTimer' }
-  | { do: 'complete'; response: M }
-  | { do: 'fail'; failure: Failure };
-
-export interface TcpTransition<M> {
-  next: TcpTransaction<M>;
-  actions: TcpAction<M>[];
-}
+export type TcpAction<M> = Action<M>;
+export type TcpTransition<M> = Transition<TcpTransaction<M>, M>;
 
 export function startTcpTransaction<M>(request: M, ti: number = DEFAULT_TI): TcpTransition<M> {
   if (!(ti > 0) || !Number.isFinite(ti)) throw new RangeError(`Ti must be a number of ms > 0, got ${ti}`);

@@ -42,17 +42,23 @@ export type UdpEvent<M> =
   | { type: 'IcmpError' }
   | { type: 'TransportError' };
 
-export type UdpAction<M> =
+/** What a transaction machine (this one and tcp.ts's) asks its driver to do. */
+export type Action<M> =
   | { do: 'send'; message: M }
   | { do: 'startTimer'; ms: number }
   | { do: 'stopTimer' }
   | { do: 'complete'; response: M }
   | { do: 'fail'; failure: Failure };
 
-export interface UdpTransition<M> {
-  next: UdpTransaction<M>;
-  actions: UdpAction<M>[];
+export type UdpAction<M> = Action<M>;
+
+/** One step of a machine: the next state and what to do. */
+export interface Transition<T, M> {
+  next: T;
+  actions: Action<M>[];
 }
+
+export type UdpTransition<M> = Transition<UdpTransaction<M>, M>;
 
 /** An event the machine's state does not allow: a bug in whoever drives it. */
 export class TransactionStateError extends Error {
@@ -104,26 +110,16 @@ export function udpStep<M>(tx: UdpTransaction<M>, event: UdpEvent<M>): UdpTransi
           const interval = tx.interval * 2;
           return { next: { ...tx, sent, interval }, actions: [send, { do: 'startTimer', ms: interval }] };
         }
-        case 'Response':
-          return complete(tx, event.response, event.now);
-        case 'IcmpError':
-        case 'TransportError':
-          return fail(tx, event.type === 'IcmpError' ? 'icmpError' : 'transportError');
         default:
-          return unreachable(event);
+          return ended(tx, event);
       }
     case 'Waiting':
       switch (event.type) {
         case 'Timer':
           // @implements RFC8489 P13L38-P13L41
           return fail(tx, 'timeout');
-        case 'Response':
-          return complete(tx, event.response, event.now);
-        case 'IcmpError':
-        case 'TransportError':
-          return fail(tx, event.type === 'IcmpError' ? 'icmpError' : 'transportError');
         default:
-          return unreachable(event);
+          return ended(tx, event);
       }
     case 'Completed':
     case 'Failed':
@@ -132,6 +128,22 @@ export function udpStep<M>(tx: UdpTransaction<M>, event: UdpEvent<M>): UdpTransi
       throw new TransactionStateError(tx.state, event.type, 'the transaction is over (RFC 8489 §6.2.1: retransmissions continue until a response is received)');
     default:
       return unreachable(tx);
+  }
+}
+
+/** The arrows Retransmitting and Waiting share: a response, or the network saying no. */
+function ended<M>(tx: { request: M; sent: number; started: number }, event: Exclude<UdpEvent<M>, { type: 'Timer' }>): UdpTransition<M> {
+  switch (event.type) {
+    case 'Response':
+      // @implements RFC8489 P13L36-P13L37
+      return complete(tx, event.response, event.now);
+    case 'IcmpError':
+      // @implements RFC8489 P13L42-P13L44
+      return fail(tx, 'icmpError');
+    case 'TransportError':
+      return fail(tx, 'transportError');
+    default:
+      return unreachable(event);
   }
 }
 
