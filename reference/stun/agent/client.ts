@@ -134,10 +134,10 @@ export function processResponse(response: StunMessage): Outcome {
     // @implements RFC8489 P19L17-P19L19
     if (unknown.length > 0) return { ok: false, why: `the success response has unknown comprehension-required attributes ${hex(unknown)}: the transaction failed (RFC8489 §6.3.3)` };
     // @implements RFC8489 P19L25-P19L31
-    const xor = address(response, 'XOR-MAPPED-ADDRESS');
+    const xor = firstAttribute(response, 'XOR-MAPPED-ADDRESS');
     if (xor) return { ok: true, mapped: xor.value, from: 'XOR-MAPPED-ADDRESS' };
     // An RFC 3489 server answers with MAPPED-ADDRESS only (RFC 5389 §12.1).
-    const mapped = address(response, 'MAPPED-ADDRESS');
+    const mapped = firstAttribute(response, 'MAPPED-ADDRESS');
     if (mapped) return { ok: true, mapped: mapped.value, from: 'MAPPED-ADDRESS' };
     return { ok: false, why: 'the success response has no XOR-MAPPED-ADDRESS (RFC8489 §6.3.3)' };
   }
@@ -159,11 +159,6 @@ export function processResponse(response: StunMessage): Outcome {
   if (error.code >= 500 && error.code <= 599) return { ok: false, why: `the server answered ${said}`, retry: '5xx' };
   // @implements RFC8489 P20L11-P20L12
   return { ok: false, why: `the server answered ${said}` };
-}
-
-/** The first address attribute of this type (message/'s firstAttribute cannot narrow the address union). */
-function address(m: StunMessage, type: 'XOR-MAPPED-ADDRESS' | 'MAPPED-ADDRESS'): { value: TransportAddress } | undefined {
-  return m.attributes.find((a) => a.type === type) as { value: TransportAddress } | undefined;
 }
 
 function hex(types: number[]): string {

@@ -127,8 +127,7 @@ export class StunServer {
         return;
       }
       // @implements RFC8489 P18L31-P18L36
-      // A plain Uint8Array copy: Buffer's slice() is a view, and message/ slices what it decodes.
-      this.#handle(new Uint8Array(m), received, (r) => socket.send(r, rinfo.port, rinfo.address));
+      this.#handle(m, received, (r) => socket.send(r, rinfo.port, rinfo.address));
     });
     // A send to a client gone (ICMP) is that client's problem, not the server's.
     socket.on('error', () => {});
@@ -173,7 +172,7 @@ export class StunServer {
     c.on('data', (chunk: Buffer) => {
       let messages: Uint8Array[];
       try {
-        messages = deframer.push(new Uint8Array(chunk));
+        messages = deframer.push(chunk);
       } catch (e) {
         if (!(e instanceof FramingError)) throw e;
         // The stream cannot be cut into messages any more: nothing after this can be read.

@@ -37,8 +37,7 @@ export class UdpClientTransport implements StunTransport {
   ) {
     socket.on('message', (m, from) => {
       // Only the server's datagrams: anything else is not this transport's.
-      // A plain Uint8Array copy: Buffer's slice() is a view, and message/ slices what it decodes.
-      if (from.address === server.address && from.port === server.port) this.#receivers.message(new Uint8Array(m));
+      if (from.address === server.address && from.port === server.port) this.#receivers.message(m);
     });
     socket.on('error', (e: NodeJS.ErrnoException) => this.#receivers.error(e, e.code === 'ECONNREFUSED' || e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH' ? 'icmpError' : 'transportError'));
   }
@@ -101,7 +100,7 @@ export class TcpClientTransport implements StunTransport {
     socket.on('data', (chunk: Buffer) => {
       let messages: Uint8Array[];
       try {
-        messages = this.#deframer.push(new Uint8Array(chunk));
+        messages = this.#deframer.push(chunk);
       } catch (e) {
         this.#receivers.error(e as Error, 'transportError');
         socket.destroy();
