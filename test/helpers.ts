@@ -34,3 +34,18 @@ export function runRfcdoc(args: string[], opts: { cache?: string; cwd?: string; 
     child.stdin?.end();
   });
 }
+
+/**
+ * A small seeded PRNG (xorshift32) returning numbers in [0, 1), so a
+ * randomised test can be replayed from its seed (the robustness tests of
+ * SIP, RTP and STUN).
+ */
+export function seededRandom(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x100000000;
+  };
+}

@@ -10,20 +10,11 @@ import { headerExtension } from '../../../../reference/rtp/packet/extension.ts';
 import { serializeCompound } from '../../../../reference/rtp/rtcp/compound.ts';
 import { CNAME } from '../../../../reference/rtp/rtcp/types.ts';
 import { FakeClock, session } from './harness.ts';
+import { seededRandom } from '../../../helpers.ts';
 
-/** A small seeded PRNG (xorshift32), so that a failure can be run again. */
-function prng(seed: number) {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 test('10,000 random and mutated datagrams: no throw, every drop counted by reason, then a valid stream still plays', () => {
-  const rnd = prng(0x3550);
+  const rnd = seededRandom(0x3550);
   const int = (n: number) => Math.floor(rnd() * n);
   const clock = new FakeClock();
   const played: number[] = [];

@@ -9,19 +9,8 @@ import * as assert from 'uvu/assert';
 import { tortureMessages, callFlowMessages } from '../../../../tools/testkit/rfcMessages.ts';
 import { semantic } from './semantic.ts';
 import { parse, serializeBytes, SipParseError, StreamFramer, vias, contacts, from, to, cseq, type Message } from '../../../../reference/sip/syntax/index.ts';
+import { seededRandom } from '../../../helpers.ts';
 
-/** xorshift32: small, seeded, deterministic. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 const SPECIAL = [0x00, 0x0d, 0x0a, 0x20, 0x09, 0x22, 0x5c, 0x3c, 0x3e, 0x3b, 0x2c, 0x3a, 0x40, 0x25, 0x3f, 0x3d, 0x5b, 0x5d, 0xff, 0xc3];
 
@@ -51,7 +40,7 @@ test('mutated messages: parsed and round-tripped, or rejected with SipParseError
   let accepted = 0;
   let rejected = 0;
   for (const [k, src] of sources.entries()) {
-    const r = rng(0x5eed + k);
+    const r = seededRandom(0x5eed + k);
     for (let i = 0; i < 150; i++) {
       const input = mutate(src.bytes, r);
       const label = `${src.name} mutation ${i} (seed ${0x5eed + k})`;
@@ -83,7 +72,7 @@ test('mutated messages: parsed and round-tripped, or rejected with SipParseError
 });
 
 test('mutated streams: the framer yields messages or throws SipParseError, never crashes', () => {
-  const r = rng(7);
+  const r = seededRandom(7);
   for (let i = 0; i < 300; i++) {
     const a = sources[Math.floor(r() * sources.length)].bytes;
     const b = sources[Math.floor(r() * sources.length)].bytes;

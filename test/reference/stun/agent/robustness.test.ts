@@ -16,24 +16,13 @@ import { longTermAuthentication, longTermCredentials } from '../../../../referen
 import { UdpClientTransport } from '../../../../reference/stun/transaction/transports.ts';
 import { longTermKey } from '../../../../reference/stun/auth/index.ts';
 import { fingerprintOver } from '../../../../reference/stun/message/integrity.ts';
+import { seededRandom } from '../../../helpers.ts';
 
 const from: Received = { source: { address: '127.0.0.1', port: 40000 }, transport: 'udp' };
 const realm = 'example.org';
 const users = new Map([['alice', 'wonderland']]);
 const key = longTermKey('alice', realm, 'wonderland');
 
-/** A deterministic PRNG (xorshift32), so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
 
 /** A protected request: USERNAME, REALM, NONCE, MESSAGE-INTEGRITY, FINGERPRINT. */
 function protectedRequest(id: number, nonce = 'obMatJos2AAACf//499k954d6OL34oL9FSTvy64sA'): Uint8Array {
@@ -128,7 +117,7 @@ test('10,000 random and mutated datagrams over loopback: never an internal error
   const attacker = createSocket('udp4');
   await new Promise<void>((r) => attacker.bind(0, '127.0.0.1', () => r()));
   const client = await UdpClientTransport.open({ address: '127.0.0.1', port });
-  const rnd = prng(0x5eed);
+  const rnd = seededRandom(0x5eed);
   const base = protectedRequest(9);
   const mutate = (i: number): Uint8Array => {
     switch (i % 8) {
