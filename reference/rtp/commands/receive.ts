@@ -12,16 +12,11 @@
  */
 import { type Command, UsageError } from '../../../tools/command.ts';
 import { systemClock } from '../../clock.ts';
-import { DropCounts } from '../packet/drops.ts';
-import type { RtpPacket } from '../packet/rtp.ts';
-import { dtmfDigit } from '../dtmf/events.ts';
-import { dtmfReceiver, dtmfReceiverStep, type DtmfReceiver } from '../dtmf/receiver.ts';
 import { writeWav } from '../media/wav.ts';
-import { PlayoutBuffer } from '../session/playout.ts';
 import { RtpSession, type SourceStats } from '../session/session.ts';
 import { bindPair, Outbox } from './sockets.ts';
 import { codecOption, describeStream, endpointOption, formatEndpoint, integerOption, payloadTypes, rtcpPort, type Endpoint } from './stream.ts';
-import { Recording } from './recording.ts';
+import { StreamReceiver, type Track } from './media.ts';
 import { hex, json, percent, whenSignalled, writeOut } from './output.ts';
 
 /** The defaults and ceilings of the limits. */
@@ -35,35 +30,6 @@ export const LIMITS = {
 
 /** How often the playout buffers are emptied and the DTMF receivers told the time. */
 const PUMP_MS = 10;
-
-type ReceiverDrop = 'datagram-size' | 'source-limit';
-
-/**
- * A packet in the playout buffer. Audio plays at its own timestamp. A
- * telephone-event's timestamp is where its event began, the same for every
- * update (RFC 4733 §2.5.1.2), so it would always look late: it takes the
- * media-clock instant of its arrival instead, keeping its sequence slot (no
- * gap is counted missing where it was) and reaching the DTMF receiver in
- * sequence order, one playout delay after it came.
- */
-interface Slot {
-  sequenceNumber: number;
-  timestamp: number;
-  payload: Uint8Array;
-  packet: RtpPacket;
-}
-
-/** What we hold for one source besides the session's entry. */
-interface Track {
-  ssrc: number;
-  from: string;
-  playout: PlayoutBuffer<Slot>;
-  /** The first packet's timestamp and arrival: the media clock events are placed on. */
-  anchor?: { timestamp: number; at: number };
-  dtmf: DtmfReceiver;
-  digits: string;
-  bye: boolean;
-}
 
 export const receiveCommand: Command = {
   summary: 'receive RTP (and RTCP) into a WAV file, and print what RTCP says of each source',
@@ -109,14 +75,10 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
     const sockets = await bindPair(listen);
     const outbox = new Outbox();
     const rtcpTo: Endpoint | undefined = peer && { host: peer.host, port: rtcpPort(peer.port) };
-    const drops = new DropCounts<ReceiverDrop>();
-    const tracks = new Map<number, Track>();
     const senderReports = new Map<number, number>();
-    const recording = new Recording(codec.clockRate, seconds * codec.clockRate);
-    let origin: number | undefined; // when sample 0 of the recording plays (ms)
+    const receiver = new StreamReceiver(stream, { delayMs, maxSources, maxSamples: seconds * codec.clockRate, now: () => systemClock.now() });
+    const { tracks, drops, recording } = receiver;
     const signalled = whenSignalled();
-    let allLeft: () => void = () => {};
-    const everyoneLeft = new Promise<void>((resolve) => (allLeft = resolve));
 
     const session = new RtpSession({
       clock: systemClock,
@@ -126,42 +88,10 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
       // Reports go only where the sender said it receives them, never back to a source port.
       // @implements RFC3550 P68L36-P68L41
       send: { rtcp: (bytes) => rtcpTo && outbox.send(sockets.rtcp, bytes, rtcpTo) },
-      onPacket: (packet, source) => {
-        let t = tracks.get(packet.ssrc);
-        if (!t) {
-          if (tracks.size >= maxSources) return drops.count('source-limit', `SSRC ${hex(packet.ssrc)}: already ${tracks.size} sources (--max-sources)`);
-          t = { ssrc: packet.ssrc, from: source.rtpAddress ?? '', playout: new PlayoutBuffer<Slot>({ clockRate: codec.clockRate, delayMs }), dtmf: dtmfReceiver(stream.events.allowed, stream.events.clockRate), digits: '', bye: false };
-          tracks.set(packet.ssrc, t);
-        }
-        const now = systemClock.now();
-        t.anchor ??= { timestamp: packet.timestamp, at: now };
-        const timestamp = packet.payloadType === stream.events.payloadType ? (t.anchor.timestamp + Math.round(((now - t.anchor.at) * codec.clockRate) / 1000)) >>> 0 : packet.timestamp;
-        t.playout.push({ sequenceNumber: packet.sequenceNumber, timestamp, payload: packet.payload, packet }, now);
-      },
-      onBye: (ssrc) => {
-        const t = tracks.get(ssrc);
-        if (t) t.bye = true;
-        if (tracks.size > 0 && [...tracks.values()].every((x) => x.bye)) allLeft();
-      },
+      onPacket: receiver.onPacket,
+      onBye: receiver.onBye,
     });
-
-    /** Plays what is due: audio into the recording at its playout instant, events to the DTMF receiver. */
-    const pump = (now: number) => {
-      for (const t of tracks.values()) {
-        for (const { packet: p } of t.playout.pop(now)) {
-          if (p.payloadType === stream.events.payloadType) {
-            const { next, notices } = dtmfReceiverStep(t.dtmf, { type: 'packet', marker: p.marker, timestamp: p.timestamp, payload: p.payload, arrival: now });
-            t.dtmf = next;
-            for (const n of notices) if (n.type === 'began') t.digits += dtmfDigit(n.event.event) ?? `[event ${n.event.event}]`;
-            continue;
-          }
-          const at = t.playout.playAt(p.timestamp);
-          origin ??= at;
-          recording.mix(Math.round(((at - origin) * codec.clockRate) / 1000), codec.decode(p.payload));
-        }
-        t.dtmf = dtmfReceiverStep(t.dtmf, { type: 'tick', now }).next;
-      }
-    };
+    const pump = (now: number) => receiver.pump(now);
 
     const take = (bytes: Buffer, from: string, receive: (b: Uint8Array, from: string) => unknown) => {
       if (bytes.length > maxDatagram) return drops.count('datagram-size', `${bytes.length} octets from ${from}, more than --max-datagram ${maxDatagram}`);
@@ -184,7 +114,7 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
     let deadline: ReturnType<typeof setTimeout> | undefined;
     const ended = await Promise.race([
       new Promise<string>((resolve) => (deadline = setTimeout(() => resolve(`${seconds} s`), seconds * 1000))),
-      everyoneLeft.then(() => 'every source sent a BYE'),
+      receiver.everyoneLeft.then(() => 'every source sent a BYE'),
       signalled.arrived.then(() => `interrupted (${signalled.name})`),
     ]);
     clearTimeout(deadline);
@@ -216,7 +146,7 @@ exit 1 when no RTP was received (the WAV is written all the same) or --listen ca
       cname: session.cname,
       reportsSent: rtcpTo ? session.counts.reportsSent : 0,
       sources: [...tracks.values()].map((t) => sourceJson(t, stats.get(t.ssrc), senderReports.get(t.ssrc) ?? 0)),
-      digits: [...tracks.values()].map((t) => t.digits).join(''),
+      digits: receiver.digits,
       drops: { receiver: drops.toJSON(), rtp: session.rtpDrops.toJSON(), rtcp: session.rtcpDrops.toJSON(), recent: [...drops.recent, ...session.rtpDrops.recent, ...session.rtcpDrops.recent].slice(-16) },
       recording: { outside: recording.outside, clipped: recording.clipped },
     };

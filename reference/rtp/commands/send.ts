@@ -9,22 +9,15 @@ import { isIP } from 'node:net';
 import { UsageError, type Command } from '../../../tools/command.ts';
 import { systemClock } from '../../clock.ts';
 import { serialize } from '../../sdp/description/serialize.ts';
-import { audioMarker, samplesPerPacket } from '../profile/audio.ts';
-import { DTMF_DIGITS, dtmfEventCode } from '../dtmf/events.ts';
-import { eventPackets, type DuePacket, type PlannedEvent } from '../dtmf/schedule.ts';
+import { DTMF_DIGITS } from '../dtmf/events.ts';
 import { readWavFile } from '../media/wav.ts';
 import { RtpSession } from '../session/session.ts';
 import type { ReportBlock } from '../rtcp/types.ts';
 import { bindAnyPair, bindPair, Outbox } from './sockets.ts';
 import { codecOption, describeStream, endpointOption, formatEndpoint, integerOption, payloadTypes, rtcpPort, type Endpoint } from './stream.ts';
+import { playStream } from './media.ts';
 import { hex, json, percent, whenSignalled, writeOut } from './output.ts';
 
-/** Digits on the command line: 100 ms each, one every 200 ms, the first after 10 packets of audio. */
-const DIGIT_TICKS = 800;
-const DIGIT_SPACING = 1600;
-const FIRST_DIGIT = 1600;
-/** -dBm0 of the digits we send (RFC 4733 §2.3.4; a typical DTMF level). */
-const DIGIT_VOLUME = 10;
 const MAX_DIGITS = 64;
 /** Report blocks on us kept, the newest. */
 const KEPT_REPORTS = 64;
@@ -69,7 +62,6 @@ exit 1 when FILE is not a WAV file this takes (what it holds is said) or --from 
     if (values['sdp-only'] && values.sdp === undefined) throw new UsageError('--sdp-only needs --sdp OUT.sdp');
     if (values.sdp !== undefined) writeOut('sdp', values.sdp as string, serialize(stream.description));
     if (values['sdp-only']) return 0;
-    const perPacket = samplesPerPacket(codec.clockRate);
     const sockets = from ? await bindPair(from) : await bindAnyPair(ourHost(to.host));
     const ours = formatEndpoint({ host: sockets.rtp.address().address, port: sockets.port });
     const outbox = new Outbox();
@@ -104,33 +96,11 @@ exit 1 when FILE is not a WAV file this takes (what it holds is said) or --from 
     // Nothing is expected on our RTP port; what comes is read and counted like any RTP.
     sockets.rtp.on('message', (b, r) => session.receiveRtp(b, `${r.address}:${r.port}`));
 
-    const due = eventPackets(plannedDigits(digits), { interval: perPacket, allowed: stream.events.allowed });
-    const eventsAt = new Map<number, DuePacket[]>();
-    for (const d of due) eventsAt.set(d.at / perPacket, [...(eventsAt.get(d.at / perPacket) ?? []), d]);
-    const audioPackets = Math.ceil(samples.length / perPacket);
-    const slots = Math.max(audioPackets, ...[...eventsAt.keys()].map((k) => k + 1));
-    let audioSent = 0;
-    let eventsSent = 0;
     const signalled = whenSignalled();
     session.start();
-    const t0 = performance.now();
+    let sent = { audioPackets: 0, eventPackets: 0, started: performance.now() };
     try {
-      for (let n = 0; n < slots && signalled.name === undefined; n++) {
-        const wait = t0 + (n * perPacket * 1000) / codec.clockRate - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        const events = eventsAt.get(n);
-        // While a digit is sent its events stand in for the audio of those instants,
-        // so that a receiver renders the event, not a tone the codec may have spoiled.
-        // @implements RFC4733 P16L31-P16L36, P12L44-P12L47
-        if (events) {
-          for (const e of events) session.sendRtp({ payloadType: stream.events.payloadType, ticks: e.packet.timestamp, instant: e.at, payload: e.packet.payload, marker: e.packet.marker });
-          eventsSent += events.length;
-        } else if (n < audioPackets) {
-          const payload = codec.encode(samples.subarray(n * perPacket, (n + 1) * perPacket));
-          session.sendRtp({ payloadType: stream.audio.payloadType, ticks: n * perPacket, payload, marker: audioMarker({ silenceSuppression: false }, n === 0) });
-          audioSent++;
-        }
-      }
+      sent = await playStream(session, stream, samples, digits, () => signalled.name !== undefined);
       session.leave(signalled.name ? `interrupted (${signalled.name})` : 'end of file');
       await outbox.drained();
     } finally {
@@ -138,7 +108,7 @@ exit 1 when FILE is not a WAV file this takes (what it holds is said) or --from 
       signalled.dispose();
       await sockets.close();
     }
-    const seconds = (performance.now() - t0) / 1000;
+    const seconds = (performance.now() - sent.started) / 1000;
     const receivers = session.stats().filter((s) => s.reportOnUs !== undefined);
     const result = {
       to: formatEndpoint(to),
@@ -151,8 +121,8 @@ exit 1 when FILE is not a WAV file this takes (what it holds is said) or --from 
       seconds,
       packets: rtpCount,
       firstSequence,
-      audioPackets: audioSent,
-      eventPackets: eventsSent,
+      audioPackets: sent.audioPackets,
+      eventPackets: sent.eventPackets,
       digits,
       unsent,
       sendErrors: outbox.errors,
@@ -166,11 +136,6 @@ exit 1 when FILE is not a WAV file this takes (what it holds is said) or --from 
     return signalled.exitCode ?? 0;
   },
 };
-
-/** The digits as events: the first at 0.2 s, then one every 200 ms. */
-function plannedDigits(digits: string): PlannedEvent[] {
-  return [...digits].map((d, i) => ({ event: dtmfEventCode(d), start: FIRST_DIGIT + i * DIGIT_SPACING, duration: DIGIT_TICKS, volume: DIGIT_VOLUME }));
-}
 
 /** Our address when --from is not given: the loopback one for a loopback peer, else any. */
 function ourHost(peer: string): string {
