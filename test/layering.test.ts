@@ -72,7 +72,8 @@ const LAYERS: Layer[] = [
   { name: 'sip/ua', holds: ['reference/sip/ua/'], below: ['sip/core', 'auth', 'sip/usage', 'sdp/offerAnswer'] },
   { name: 'sip/proxy', holds: ['reference/sip/proxy/'], below: ['sip/core', 'auth', 'sip/usage'] },
   { name: 'sip/server', holds: ['reference/sip/proxy/server.ts', 'reference/sip/proxy/commands.ts'], below: ['sip/proxy', 'sip/registrar'] },
-  { name: 'sip/cli', holds: ['reference/sip/cli.ts'], below: ['sip/ua', 'sip/server'] },
+  { name: 'sip/media', holds: ['reference/sip/media/'], below: ['sip/ua', 'rtp/cli'] },
+  { name: 'sip/cli', holds: ['reference/sip/cli.ts'], below: ['sip/media', 'sip/server'] },
 
   { name: 'tools/diagnostics', holds: ['tools/diagnostics.ts'], below: [] },
   { name: 'tools/spec', holds: ['tools/spec/'], below: ['tools/diagnostics'] },

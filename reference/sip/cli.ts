@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { parse, SipParseError, badRequestReason, rejectionStatus, StreamFramer, formatUri, type Message } from './syntax/index.ts';
 import { serverCommand } from './proxy/commands.ts';
 import { registerCommand } from './ua/registerCommand.ts';
-import { callCommand, uasCommand } from './ua/commands.ts';
+import { callCommand, uasCommand } from './media/commands.ts';
 import { ListenError } from './transport/layer.ts';
 import { protocolProgram, runProgram, UsageError, type Command } from '../../tools/command.ts';
 

@@ -105,7 +105,7 @@ export type ReceiverDrop = 'datagram-size' | 'source-limit';
  * The receiving half: give it the session's onPacket and onBye, call
  * pump() every few ms; the audio of every source lands in `recording`,
  * digits in each track's `digits` (and `onDigit`), audio as it plays in
- * `onAudio` (an echo sends it back).
+ * `onAudio` with its RTP timestamp (an echo sends it back).
  */
 export class StreamReceiver {
   readonly tracks = new Map<number, Track>();
@@ -118,7 +118,7 @@ export class StreamReceiver {
 
   constructor(
     readonly stream: StreamTypes,
-    readonly options: { delayMs: number; maxSources: number; maxSamples: number; now: () => number; onDigit?: (digit: string) => void; onAudio?: (samples: Int16Array) => void },
+    readonly options: { delayMs: number; maxSources: number; maxSamples: number; now: () => number; onDigit?: (digit: string) => void; onAudio?: (samples: Int16Array, timestamp: number) => void },
   ) {
     this.recording = new Recording(stream.codec.clockRate, options.maxSamples);
   }
@@ -163,7 +163,7 @@ export class StreamReceiver {
         this.#origin ??= at;
         const samples = codec.decode(p.payload);
         this.recording.mix(Math.round(((at - this.#origin) * codec.clockRate) / 1000), samples);
-        this.options.onAudio?.(samples);
+        this.options.onAudio?.(samples, p.timestamp);
       }
       t.dtmf = dtmfReceiverStep(t.dtmf, { type: 'tick', now }).next;
     }
