@@ -4,7 +4,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { ROOT, runRfcdoc, tempDir, type CliRun } from './helpers.ts';
@@ -34,6 +34,18 @@ test('quote prints the exact text of a ref', async () => {
   assert.is(r.stdout, MULTICAST + '\n');
   assert.equal(quietStderr(r), []);
   assert.ok(existsSync(join(CACHE, 'rfc3261.paged')), 'the cache was filled');
+});
+
+test('quote and sections of a document lock.json does not name leave lock.json as it was; fetch pins it', async () => {
+  const cache = tempDir('rfcdoc-cli-pin-');
+  const lock = () => (existsSync(join(cache, 'lock.json')) ? JSON.parse(readFileSync(join(cache, 'lock.json'), 'utf8')).docs ?? {} : {});
+  assert.is((await rfcdoc(['quote', 'RFC3261', 'P143L14'], cache)).code, 0);
+  assert.is((await rfcdoc(['sections', 'RFC3261'], cache)).code, 0);
+  assert.equal(Object.keys(lock()), [], 'looking at a document pins nothing');
+  assert.is((await rfcdoc(['fetch', 'RFC3261'], cache)).code, 0);
+  assert.equal(Object.keys(lock()), ['rfc3261'], 'fetch pins it');
+  assert.is((await rfcdoc(['quote', 'RFC3261', 'P143L14'], cache)).code, 0);
+  assert.equal(Object.keys(lock()), ['rfc3261'], 'and a later quote keeps the pin');
 });
 
 test('quote takes several refs, comma lists and `section N` as two words', async () => {

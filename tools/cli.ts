@@ -99,7 +99,8 @@ async function fetchDocs(names: DocName[], opts: StoreOptions) {
 
 async function loadOne(arg: string, values: Record<string, unknown>): Promise<SpecDoc | undefined> {
   const [name] = docNames([arg]);
-  const { docs } = await fetchDocs([name!], storeOptions(values));
+  // quote and sections only read: a document nothing cites is not pinned in lock.json by looking at it.
+  const { docs } = await fetchDocs([name!], { ...storeOptions(values), pinNew: false });
   return docs.get(name!.id);
 }
 

@@ -56,6 +56,12 @@ export interface StoreOptions extends SourceOptions {
   cacheDir: string;
   /** Accept a source text that differs from lock.json and record it. */
   updateLock?: boolean;
+  /**
+   * Record in lock.json a document it does not name yet (default). Commands
+   * that only read a document (quote, sections) pass false: pinning is for
+   * what is fetched on purpose or cited, not for what was looked at.
+   */
+  pinNew?: boolean;
   /** How many documents are fetched at once. */
   concurrency?: number;
   onEvent?: (e: StoreEvent) => void;
@@ -118,7 +124,7 @@ export async function loadDocs(names: readonly DocName[], opts: StoreOptions): P
   for (const r of results) {
     if (r.loaded) {
       docs.set(r.name.id, r.loaded.doc);
-      next[r.name.id] = r.loaded.entry;
+      if (lock[r.name.id] || opts.pinNew !== false) next[r.name.id] = r.loaded.entry;
     }
     byDoc.set(r.name.id, r.diagnostics);
     diagnostics.push(...r.diagnostics);
