@@ -26,14 +26,29 @@ export interface Capabilities {
 
 // @implements RFC3261 P78L28-P78L29
 export const defaultCapabilities: Capabilities = {
-  methods: ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS'],
-  extensions: [],
+  // One entry per line, so that proposals (reference/proposals/) adding a method
+  // or an option tag each add a line and can be applied together.
+  methods: [
+    'INVITE',
+    'ACK',
+    'BYE',
+    'CANCEL',
+    'OPTIONS',
+  ],
+  extensions: [
+  ],
   accept: ['application/sdp'],
   schemes: ['sip', 'sips'],
 };
 
 /** The methods the UAS core (uasCore.ts) has a handler for; a method capabilities list beyond these is still refused. */
-export const HANDLED_METHODS: readonly string[] = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS'];
+export const HANDLED_METHODS: readonly string[] = [
+  'INVITE',
+  'ACK',
+  'BYE',
+  'CANCEL',
+  'OPTIONS',
+];
 
 /**
  * What Allow says: the methods both listed in capabilities and handled, so
