@@ -35,7 +35,10 @@ import { cycles, importGraph, specifiers, moduleFiles, upwardImports, type Edge,
  * (reference/clock.ts) is below every protocol: SIP's timers and RTCP's.
  * STUN (stun/): messages (RFC 8489 §5, §14) ← authentication (§9) and
  * transactions (§6.2, on the clock) ← the client and server agents ← the
- * TURN client (RFC 8656) ← the CLI.
+ * TURN client (RFC 8656) ← the CLI. PRECIS (precis/: RFC 8264's classes,
+ * RFC 8265's profiles, SASLprep) is below STUN's authentication and XMPP.
+ * XMPP (xmpp/): the restricted XML of RFC 6120 §11 (xml/), JIDs (jid/, RFC
+ * 7622, on precis) and SASL (sasl/: SCRAM, PLAIN, on precis) side by side.
  *
  * tools/: the pipeline's stages, lowest first: diagnostics.ts ← spec/
  * (fetch, paginate) ← outputs.ts, progress.ts (where stages write, what they
@@ -56,13 +59,17 @@ const LAYERS: Layer[] = [
   { name: 'rtp/dtmf', holds: ['reference/rtp/dtmf/'], below: ['rtp/packet'] },
   { name: 'rtp/media', holds: ['reference/rtp/media/'], below: [] },
   { name: 'stun/message', holds: ['reference/stun/message/'], below: [] },
-  { name: 'stun/auth', holds: ['reference/stun/auth/'], below: ['stun/message'] },
+  { name: 'precis', holds: ['reference/precis/'], below: [] },
+  { name: 'stun/auth', holds: ['reference/stun/auth/'], below: ['stun/message', 'precis'] },
   { name: 'stun/transaction', holds: ['reference/stun/transaction/'], below: ['stun/message', 'clock'] },
   { name: 'stun/agent', holds: ['reference/stun/agent/'], below: ['stun/auth', 'stun/transaction'] },
   { name: 'stun/turn', holds: ['reference/stun/turn/'], below: ['stun/agent'] },
   { name: 'stun/cli', holds: ['reference/stun/cli.ts', 'reference/stun/commands/'], below: ['stun/turn', 'cli'] },
   { name: 'sdp/cli', holds: ['reference/sdp/cli.ts', 'reference/sdp/commands.ts'], below: ['sdp/offerAnswer', 'cli'] },
   { name: 'rtp/cli', holds: ['reference/rtp/cli.ts', 'reference/rtp/commands/'], below: ['rtp/session', 'rtp/profile', 'rtp/dtmf', 'rtp/media', 'sdp/offerAnswer', 'cli'] },
+  { name: 'xmpp/xml', holds: ['reference/xmpp/xml/'], below: [] },
+  { name: 'xmpp/jid', holds: ['reference/xmpp/jid/'], below: ['precis'] },
+  { name: 'xmpp/sasl', holds: ['reference/xmpp/sasl/'], below: ['precis'] },
   { name: 'sip/syntax', holds: ['reference/sip/syntax/'], below: [] },
   { name: 'sip/transport', holds: ['reference/sip/transport/'], below: ['sip/syntax', 'clock', 'cli'] },
   { name: 'sip/transaction', holds: ['reference/sip/transaction/'], below: ['sip/transport'] },

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PASSWORD_ALGORITHM } from '../message/index.ts';
-import { opaqueString } from './opaqueString.ts';
+import { opaqueString } from '../../precis/index.ts';
 
 const utf8 = new TextEncoder();
 
