@@ -42,7 +42,7 @@ import { cycles, importGraph, specifiers, moduleFiles, upwardImports, type Edge,
  *
  * tools/: the pipeline's stages, lowest first: diagnostics.ts ← spec/
  * (fetch, paginate) ← outputs.ts, progress.ts (where stages write, what they
- * print) ← annotate/ ← site/ ← cli.ts. tools/testkit/ is what tests and
+ * print) ← annotate/ ← site/, proposal/ ← cli.ts. tools/testkit/ is what tests and
  * benches share (peers, processes, RFC fixtures); the benches may import
  * all of tools/ and reference/, and no test code.
  */
@@ -87,7 +87,8 @@ const LAYERS: Layer[] = [
   { name: 'tools/io', holds: ['tools/outputs.ts', 'tools/progress.ts'], below: ['tools/spec'] },
   { name: 'tools/annotate', holds: ['tools/annotate/'], below: ['tools/io'] },
   { name: 'tools/site', holds: ['tools/site/'], below: ['tools/annotate'] },
-  { name: 'tools/cli', holds: ['tools/cli.ts', 'tools/rfcdoc.mjs'], below: ['tools/site', 'cli'] },
+  { name: 'tools/proposal', holds: ['tools/proposal/'], below: ['tools/annotate', 'cli'] },
+  { name: 'tools/cli', holds: ['tools/cli.ts', 'tools/rfcdoc.mjs'], below: ['tools/site', 'tools/proposal', 'cli'] },
   { name: 'tools/testkit', holds: ['tools/testkit/'], below: ['tools/spec'] },
   { name: 'tools/bench', holds: ['tools/bench/'], below: ['tools/cli', 'tools/testkit', 'sip/cli', 'sdp/cli', 'rtp/profile', 'rtp/rtcp', 'rtp/cli', 'stun/cli'] },
 

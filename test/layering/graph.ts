@@ -6,7 +6,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
-import { lex, lineIndexOf } from '../../tools/annotate/lex.ts';
+import { specifiers } from '../../tools/proposal/imports.ts';
+
+// The specifiers of a module (comments blanked first): shared with rfcdoc proposal check --suite affected.
+export { specifiers };
 
 /** One import (or export-from, or dynamic import) of a relative specifier. */
 export interface Edge {
@@ -18,28 +21,6 @@ export interface Edge {
   specifier: string;
   /** The imported file, relative to the root, with `/`. */
   to: string;
-}
-
-/**
- * The relative specifiers of a module, with their lines. Comments are blanked
- * first (tools/annotate/lex.ts finds them, skipping strings), so an import in a
- * comment is not one. Covers `import … from`, `import '…'`, `export … from`
- * (type-only ones too: a type is a dependency for a reader) and `import('…')`.
- */
-export function specifiers(text: string): { specifier: string; line: number }[] {
-  const lexed = lex(text);
-  const chars = text.split('');
-  for (const l of lexed.lines) for (let i = 0; i < l.text.length; i++) chars[l.offset + i] = ' ';
-  const code = chars.join('');
-  const found: { specifier: string; offset: number }[] = [];
-  // What may stand between the keyword and `from`: names, braces, commas, `*`, `as`, `type`; never `=` or `(`.
-  const staticForm = /\b(?:import|export)\b\s*(?:[\w$*{},\s]*?\bfrom\s*)?(['"])([^'"\n]+)\1/g;
-  const dynamicForm = /\bimport\s*\(\s*(['"])([^'"\n]+)\1/g;
-  for (const re of [staticForm, dynamicForm]) {
-    for (const m of code.matchAll(re)) found.push({ specifier: m[2]!, offset: m.index + m[0].lastIndexOf(m[1]!, m[0].length - 2) });
-  }
-  found.sort((a, b) => a.offset - b.offset);
-  return found.map(({ specifier, offset }) => ({ specifier, line: lineIndexOf(lexed.lineStarts, offset) + 1 }));
 }
 
 /** Every module (.ts, .mjs) under `dirs` (relative to root), with `/` separators. */

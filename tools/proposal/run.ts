@@ -1,0 +1,44 @@
+/**
+ * Running a program for a stage (git, tsc, the test runner) with its output
+ * captured and bounded: a stage gets the exit status and the last
+ * `keep` characters of stdout and stderr, whatever the program prints.
+ */
+import { spawn } from 'node:child_process';
+
+export interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Output kept per stream by default: enough for any error message, bounded for a long test run. */
+const KEEP = 256 * 1024;
+
+export function run(file: string, args: readonly string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; keep?: number }): Promise<Ran> {
+  const started = performance.now();
+  const keep = opts.keep ?? KEEP;
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout = (stdout + s).slice(-keep)));
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-keep)));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: performance.now() - started }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** git in `cwd`, with no user configuration that could change what it does (hooks, signing, identity). */
+export function git(cwd: string, args: readonly string[], input?: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  const env = { ...process.env, ...extraEnv, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'rfcdoc', GIT_AUTHOR_EMAIL: 'rfcdoc@localhost', GIT_COMMITTER_NAME: 'rfcdoc', GIT_COMMITTER_EMAIL: 'rfcdoc@localhost' };
+  return run('git', ['-c', 'core.hooksPath=/dev/null', '-c', 'commit.gpgSign=false', '-c', 'merge.conflictStyle=diff3', ...args], { cwd, env, input });
+}
+
+/** git that must succeed: a failure here is a bug or a broken machine, thrown with git's words. */
+export async function gitOk(cwd: string, args: readonly string[], input?: string, extraEnv?: NodeJS.ProcessEnv): Promise<string> {
+  const r = await git(cwd, args, input, extraEnv);
+  if (r.code !== 0) throw new Error(`git ${args.join(' ')} failed (${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
+  return r.stdout;
+}
