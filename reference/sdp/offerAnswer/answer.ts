@@ -15,6 +15,7 @@ import { checkModifiedOffer, checkOrigin, newOrigin, originAfter, type Session }
 import { connection } from './offer.ts';
 import { answererStreams, streamAddress, type NegotiatedStream } from './negotiated.ts';
 import { isMulticast } from './multicast.ts';
+import { answersRtcpMux, rtcpMuxAttributes } from './rtcpMux.ts';
 
 export type AnswerResult =
   | { ok: true; answer: SessionDescription; streams: NegotiatedStream[] }
@@ -106,6 +107,7 @@ function answerStream(o: MediaDescription, offer: SessionDescription, local: Cap
       // The offer's mark, its session's, or sendrecv; and our wish, not the offer's: a held (sendonly) offer gets recvonly, not a held answer.
       // @implements RFC3264 P5L46-P6L1, P9L43-P9L45, P17L39-P17L41
       ...directionAttributes(answerDirection(directionOf(offer, o), mine!.direction ?? 'sendrecv')),
+      ...rtcpMuxAttributes(answersRtcpMux(o, mine!.rtcpMux, common.map((f) => f.fmt))),
     ],
   };
 }

@@ -22,6 +22,8 @@ export interface MediaCapabilities {
   direction?: Direction;
   /** Where this stream is received, when not the session's address (a c= line of its own). */
   address?: string;
+  /** RTP and RTCP on one port (RFC 5761): offered with `a=rtcp-mux`, and accepted when offered (rtcpMux.ts). */
+  rtcpMux?: boolean;
 }
 
 export interface Capabilities {
@@ -38,9 +40,9 @@ export interface Capabilities {
 }
 
 /** One audio stream: what a phone offers. */
-export function audioCapabilities(options: { address: string; port: number; codecs: Codec[]; direction?: Direction; username?: string }): Capabilities {
-  const { address, port, codecs, direction, username } = options;
-  return { address, ...(username === undefined ? {} : { username }), media: [{ media: 'audio', port, codecs, ...(direction === undefined ? {} : { direction }) }] };
+export function audioCapabilities(options: { address: string; port: number; codecs: Codec[]; direction?: Direction; username?: string; rtcpMux?: boolean }): Capabilities {
+  const { address, port, codecs, direction, username, rtcpMux } = options;
+  return { address, ...(username === undefined ? {} : { username }), media: [{ media: 'audio', port, codecs, ...(direction === undefined ? {} : { direction }), ...(rtcpMux ? { rtcpMux } : {}) }] };
 }
 
 /** Codecs a user names without their rates; telephone-event with the events of RFC 4733 §7.1.1's example. */

@@ -19,6 +19,7 @@ import type { Attribute, Direction, MediaDescription, SessionDescription } from 
 import { connectionsOf } from '../description/connection.ts';
 import { directionFrom, directionOf, receives, sends } from './direction.ts';
 import { formatsOf, sameCodec, type Format } from './formats.ts';
+import { marksRtcpMux, rtcpDestination } from './rtcpMux.ts';
 
 export interface NegotiatedStream {
   /** The m= line, counting from 0. */
@@ -29,8 +30,12 @@ export interface NegotiatedStream {
   rejected: boolean;
   /** This side's direction: send is whether it sends, receive whether it receives. */
   direction: Direction;
-  /** Where this side sends media (RTCP to the next port). */
+  /** Where this side sends media. */
   remote: { address: string; port: number };
+  /** RTP and RTCP on one port, both ways (RFC 5761): the offer and the answer both carry a=rtcp-mux. */
+  rtcpMux: boolean;
+  /** Where this side sends RTCP: `remote` when multiplexed, else the a=rtcp: port (RFC 3605) or the one above. */
+  rtcp: { address: string; port: number };
   /** The formats to send with, the one to use first, with the payload type numbers the peer expects. */
   send: Format[];
   /** The formats to be ready to receive, with this side's numbers. */
@@ -62,6 +67,9 @@ export function answererStreams(offer: SessionDescription, answer: SessionDescri
     const remote = { address: streamAddress(o, offer), port: o.port };
     // @implements RFC3264 P9L23-P9L25, P6L21-P6L22
     const rejected = o.port === 0 || a.port === 0;
+    // The answer carries a=rtcp-mux only when the offer did (answer.ts): both, then.
+    // @implements RFC5761 P6L41-P6L46
+    const rtcpMux = !rejected && marksRtcpMux(o) && marksRtcpMux(a);
     const mine = directionOf(answer, a);
     // @implements RFC3264 P18L15-P18L17
     const send = !rejected && sends(mine) && !blackHole(remote.address);
@@ -73,6 +81,8 @@ export function answererStreams(offer: SessionDescription, answer: SessionDescri
       rejected,
       direction: directionFrom(send, receive),
       remote,
+      rtcpMux,
+      rtcp: rtcpDestination(o, remote.address, rtcpMux),
       // Formats of the offer also in the answer, in the offer's order, numbered as in the offer.
       // @implements RFC3264 P11L46-P12L2, P16L7-P16L13
       send: send ? alsoIn(offered, answered) : [],
@@ -96,6 +106,9 @@ export function offererStreams(offer: SessionDescription, answer: SessionDescrip
     const wished = directionOf(offer, o);
     // @implements RFC3264 P9L23-P9L25, P6L21-P6L22
     const rejected = o.port === 0 || a.port === 0;
+    // An answer without a=rtcp-mux keeps RTCP on its own port, whatever the offer asked.
+    // @implements RFC5761 P7L1-P7L5
+    const rtcpMux = !rejected && marksRtcpMux(o) && marksRtcpMux(a);
     // @implements RFC3264 P18L15-P18L17
     const send = !rejected && sends(wished) && receives(theirs) && !blackHole(remote.address);
     const receive = !rejected && receives(wished) && sends(theirs);
@@ -106,6 +119,8 @@ export function offererStreams(offer: SessionDescription, answer: SessionDescrip
       rejected,
       direction: directionFrom(send, receive),
       remote,
+      rtcpMux,
+      rtcp: rtcpDestination(a, remote.address, rtcpMux),
       // The answer's formats in its order, numbered as in the answer.
       // @implements RFC3264 P12L31-P12L33, P7L4-P7L6, P16L13-P16L17
       send: send ? alsoIn(answered, offered) : [],

@@ -9,6 +9,7 @@ import type { Capabilities, MediaCapabilities } from './capabilities.ts';
 import { directionAttributes } from './direction.ts';
 import { assignPayloadTypes, formatAttributes, isRtp, type Format } from './formats.ts';
 import { addrType, boundPayloadTypes, newOrigin, nextOrigin, type Session } from './modify.ts';
+import { offersRtcpMux, rtcpMuxAttributes } from './rtcpMux.ts';
 
 /**
  * An offer of `local`. With `session.local` (the last SDP this agent sent)
@@ -65,6 +66,7 @@ function offeredStream(wanted: MediaCapabilities, sessionAddress: string, bound:
       // @implements RFC3264 P7L14-P7L15
       ...wanted.codecs.flatMap((c, i) => formatAttributes(proto, formats[i]!, c)),
       ...directionAttributes(wanted.direction ?? 'sendrecv'),
+      ...rtcpMuxAttributes(offersRtcpMux(wanted.rtcpMux, proto, formats, wanted.address ?? sessionAddress)),
     ],
   };
 }

@@ -1,0 +1,79 @@
+// @implements RFC5761 (Multiplexing RTP Data and Control Packets on a Single Port)
+/**
+ * RTP and RTCP on one port, negotiated in the offer/answer (RFC 5761
+ * §5.1.1): the offerer asks with a media-level `a=rtcp-mux`, the answerer
+ * accepts by putting one in its answer, and only a stream both marked
+ * multiplexes. Where RTCP goes otherwise is the usual port pair, or the
+ * port an `a=rtcp:` line names (RFC 3605).
+ *
+ * What only ICE, SRTP, QoS reservations or SSM distribution sources would
+ * do, this agent has none of:
+ * @exception RFC5761 P7L37-P7L43, P7L45-P8L3: this agent does no ICE (no a=candidate lines); without it §5.1.1 alone applies
+ * @exception RFC5761 P10L34-P10L36: this agent has no SRTP
+ * @exception RFC5761 P10L17-P10L22: this agent makes no QoS reservation
+ * @exception RFC5761 P9L30-P9L33, P9L36-P9L41: this agent is no SSM distribution source and joins no SSM session
+ */
+import type { Attribute, MediaDescription } from '../description/types.ts';
+import { rtcpPort } from '../description/rtcp.ts';
+import { MUXED_RESERVED_PAYLOAD_TYPES } from '../../rtp/rtcp/mux.ts';
+import { isRtp } from './formats.ts';
+import { isMulticast } from './multicast.ts';
+
+/** `a=rtcp-mux`: a property attribute, no value (RFC 5761 §8). */
+// @implements RFC5761 P11L1-P11L15
+export const RTCP_MUX: Attribute = { kind: 'other', name: 'rtcp-mux' };
+
+/** Does the m= line carry a media-level `a=rtcp-mux`? */
+export const marksRtcpMux = (m: MediaDescription): boolean => m.attributes.some((a) => a.kind === 'other' && a.name === 'rtcp-mux' && a.value === undefined);
+
+/** Are RTP and RTCP of this stream free of §4's clash: no payload type among `formats` in 64-95? */
+export function clashFree(formats: readonly string[]): boolean {
+  const { first, last } = MUXED_RESERVED_PAYLOAD_TYPES;
+  // @implements RFC5761 P5L35-P5L38, P6L15-P6L18
+  return formats.every((f) => !(Number(f) >= first && Number(f) <= last));
+}
+
+/**
+ * Whether an offered stream asks for multiplexing: this agent wants it
+ * (its capabilities say `rtcpMux`), the stream is RTP, unicast, and none of
+ * its payload types clashes with an RTCP packet type. Every offer of ours
+ * says it again, the initial one included: a stream marked once is not
+ * unmarked by a later offer that did not mean to.
+ */
+export function offersRtcpMux(wanted: boolean | undefined, proto: string, formats: readonly string[], address: string): boolean {
+  // @implements RFC5761 P9L6-P9L9
+  if (isMulticast(address)) return false;
+  // @implements RFC5761 P6L25-P6L30
+  return wanted === true && isRtp(proto) && clashFree(formats);
+}
+
+/**
+ * Whether the answer multiplexes an offered stream: only when the offer
+ * asked (multiplexing is signalled in advance, and an answer does not add
+ * what was not offered), this agent wants it, and the formats it answers
+ * with keep §4's rule.
+ */
+export function answersRtcpMux(offered: MediaDescription, wanted: boolean | undefined, formats: readonly string[]): boolean {
+  // @implements RFC5761 P6L15-P6L18
+  if (!marksRtcpMux(offered)) return false;
+  // @implements RFC5761 P6L45-P6L48
+  return wanted === true && clashFree(formats);
+}
+
+/** The attribute list `a=rtcp-mux` adds to when `mux`. */
+export const rtcpMuxAttributes = (mux: boolean): Attribute[] => (mux ? [RTCP_MUX] : []);
+
+/**
+ * Where RTCP goes to a peer that receives RTP at `address` and the port
+ * of its m= line `m`: to the RTP port when multiplexed;
+ * else to the port of an `a=rtcp:` line (at its address, when it gives
+ * one), or the port above RTP's.
+ */
+export function rtcpDestination(m: MediaDescription, address: string, muxed: boolean): { address: string; port: number } {
+  const rtp = { address, port: m.port };
+  // @implements RFC5761 P6L41-P6L43
+  if (muxed) return rtp;
+  // @implements RFC5761 P7L1-P7L5
+  const at = m.attributes.find((a): a is Extract<Attribute, { kind: 'rtcp' }> => a.kind === 'rtcp')?.connection?.address;
+  return { address: at ?? rtp.address, port: rtcpPort(m) };
+}
