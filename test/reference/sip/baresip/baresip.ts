@@ -11,35 +11,14 @@
  * STUN/TURN/ICE.
  */
 import { connect, type Socket } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { peerPath } from '../../../peers.ts';
 import { freePort, start, stop, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
 import { parse, topVia, isRequest, type Message } from '../../../../reference/sip/syntax/index.ts';
-
-/**
- * A mono 16-bit PCM WAV of a sine tone: what baresip's aufile module reads
- * as its microphone. `rate` 8000 matches PCMU/PCMA, so nothing resamples.
- */
-export function toneWav(seconds: number, hz = 440, rate = 8000): Buffer {
-  const samples = Math.round(seconds * rate);
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0, 'ascii');
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8, 'ascii');
-  wav.writeUInt32LE(16, 16); // fmt chunk size
-  wav.writeUInt16LE(1, 20); // PCM
-  wav.writeUInt16LE(1, 22); // mono
-  wav.writeUInt32LE(rate, 24);
-  wav.writeUInt32LE(rate * 2, 28); // byte rate
-  wav.writeUInt16LE(2, 32); // block align
-  wav.writeUInt16LE(16, 34); // bits per sample
-  wav.write('data', 36, 'ascii');
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * hz * i) / rate)), 44 + i * 2);
-  return wav;
-}
+import { tone } from '../../../../reference/rtp/media/tone.ts';
+import { readWavFile, writeWavFile } from '../../../../reference/rtp/media/wav.ts';
 
 /** One ctrl_tcp event: {"event":true,"type":"CALL_ESTABLISHED",...}. */
 export interface BaresipEvent {
@@ -200,6 +179,40 @@ export interface Baresip {
   trace(): Traced[];
   /** The messages it sent itself. */
   sent(): Traced[];
+  /** With `record`: the sndfile dumps of its calls so far. */
+  recordings(): Recording[];
+}
+
+/**
+ * One call's audio as baresip's sndfile module dumped it: `sent` what its
+ * source gave the encoder, `heard` what its decoder gave the player, each
+ * 16-bit PCM at the codec's rate (8 kHz mono for G.711).
+ */
+export interface Recording {
+  name: string;
+  sent: Int16Array;
+  heard: Int16Array;
+}
+
+/**
+ * sndfile names its files `dump-<YYYY-MM-DD-HH-MM-SS>-enc.wav` and `…-dec.wav`
+ * (one pair per call, the time it started), and writes their sizes into the
+ * headers when the call's audio stops: read them after CALL_CLOSED.
+ */
+function recordings(soundDir: string): Recording[] {
+  let names: string[];
+  try {
+    names = readdirSync(soundDir);
+  } catch {
+    return [];
+  }
+  const out: Recording[] = [];
+  for (const name of names.filter((n) => n.endsWith('-enc.wav')).sort()) {
+    const base = name.slice(0, -'-enc.wav'.length);
+    if (!names.includes(`${base}-dec.wav`)) throw new Error(`baresip's sndfile wrote ${name} without ${base}-dec.wav in ${soundDir}`);
+    out.push({ name: base, sent: readWavFile(join(soundDir, name)), heard: readWavFile(join(soundDir, `${base}-dec.wav`)) });
+  }
+  return out;
 }
 
 /**
@@ -224,10 +237,17 @@ export async function startBaresip(account = '', options: BaresipOptions = {}): 
 class PortInUse extends Error {}
 
 export interface BaresipOptions {
+  /** The tone baresip's aufile source plays: its length (default 30 s) and frequency (default 440 Hz). */
   toneSeconds?: number;
+  toneHz?: number;
   lifeSeconds?: number;
   /** The audio codec modules to load, in order (baresip offers their codecs in it): g711 alone by default. */
   codecModules?: string[];
+  /**
+   * Load the sndfile module: it dumps each call's audio, as sent (after the
+   * source) and as heard (after the decoder), to WAV files in `soundDir`.
+   */
+  record?: boolean;
 }
 
 /** Every audio codec module of Debian's baresip-core, the G.711 one last: the full list baresip can offer. */
@@ -240,7 +260,8 @@ async function startBaresipOnce(account: string, options: BaresipOptions): Promi
     const port = await freePort();
     let ctrlPort = await freePort();
     while (ctrlPort === port + 1) ctrlPort = await freePort(); // port + 1 is baresip's TLS port
-    writeFileSync(join(dir, 'tone.wav'), toneWav(options.toneSeconds ?? 30));
+    if (options.record === true) mkdirSync(join(dir, 'sound'));
+    writeWavFile(join(dir, 'tone.wav'), tone(options.toneHz ?? 440, options.toneSeconds ?? 30, { amplitude: 0.25 }));
     writeFileSync(
       join(dir, 'config'),
       [
@@ -253,6 +274,7 @@ async function startBaresipOnce(account: string, options: BaresipOptions): Promi
         'module_path /usr/lib/baresip/modules',
         ...(options.codecModules ?? ['g711']).map((m) => `module ${m}.so`),
         'module aufile.so',
+        ...(options.record === true ? ['module sndfile.so', `snd_path ${join(dir, 'sound')}`] : []),
         'module_tmp account.so',
         'module_app menu.so',
         'module_app ctrl_tcp.so',
@@ -272,7 +294,7 @@ async function startBaresipOnce(account: string, options: BaresipOptions): Promi
     }
     const control = await Control.open(ctrlPort);
     const trace = () => sipTrace(r.stdout());
-    return { running: r, control, port, dir, trace, sent: () => trace().filter((t) => sentBy(port, t)) };
+    return { running: r, control, port, dir, trace, sent: () => trace().filter((t) => sentBy(port, t)), recordings: () => recordings(join(dir, 'sound')) };
   } catch (e) {
     await stop(running, 0, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });

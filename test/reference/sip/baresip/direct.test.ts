@@ -14,7 +14,7 @@ import { contacts } from '../../../../reference/sip/syntax/index.ts';
 import { ALL_AUDIO_CODECS, parseTraced, startBaresip, stopBaresip, type Baresip } from './baresip.ts';
 import { parse as parseSdp } from '../../../../reference/sdp/description/parse.ts';
 import { directionOf } from '../../../../reference/sdp/description/direction.ts';
-import { baresipCallsOurUas, RtpSink, startLoggingUas, waitForDialog } from './ours.ts';
+import { baresipCallsOurUas, RtpSink, sdpIn, startLoggingUas, waitForDialog } from './ours.ts';
 import { breaches, describe } from './rules.ts';
 
 const test = peerSuite('baresip, direct', ['baresip']);
@@ -96,13 +96,8 @@ test('baresip offering every codec it has calls our uas: the answer keeps only t
     const rtp = () => waitFor(`PCMU RTP at our SDP's port (${media.packets} packets so far)`, () => media.packets >= 5, 10000);
     const established = await baresipCallsOurUas(b, `sip:bob@127.0.0.1:${uasPort}`, uas, rtp);
     const trace = b.trace();
-    const sdpOf = (start: string) => {
-      const t = trace.find((x) => x.text.startsWith(start) && parseTraced(x).headers.get('Call-ID') === established.id);
-      assert.ok(t !== undefined, `${start} in baresip's trace`);
-      return parseSdp(parseTraced(t!).body, { lenient: true }).description;
-    };
-    const offer = sdpOf('INVITE ');
-    const answer = sdpOf('SIP/2.0 200 ');
+    const offer = sdpIn(trace, 'INVITE ', established.id);
+    const answer = sdpIn(trace, 'SIP/2.0 200 ', established.id);
     const names = (d: typeof offer, fmts: string[]) =>
       fmts.map((f) => d.media[0]!.attributes.find((a) => a.kind === 'rtpmap' && String(a.payloadType) === f) ?? f).map((a) => (typeof a === 'string' ? `static ${a}` : a.kind === 'rtpmap' ? a.encodingName.toUpperCase() : ''));
     const offered = names(offer, offer.media[0]!.formats);

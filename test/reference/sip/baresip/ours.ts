@@ -8,6 +8,8 @@ import { createSocket, type Socket } from 'node:dgram';
 import { sip } from '../proxy/processes.ts';
 import { stop, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
 import { callId, cseq, isRequest } from '../../../../reference/sip/syntax/index.ts';
+import { parse as parseSdp } from '../../../../reference/sdp/description/parse.ts';
+import type { SessionDescription } from '../../../../reference/sdp/description/types.ts';
 import { parseTraced, type Baresip, type BaresipEvent, type Traced } from './baresip.ts';
 
 /** `sip uas --listen 127.0.0.1:<port>` with its log on stderr, once it listens. */
@@ -111,4 +113,15 @@ export async function baresipCallsOurUas(b: Baresip, target: string, uas: Runnin
   const expected = [`INVITE ${id} -> 200 OK`, `ACK ${id} received`, `BYE ${id} -> 200 OK`];
   if (ours.join('\n') !== expected.join('\n')) throw new Error(`our uas logged:\n${ours.join('\n')}\ninstead of:\n${expected.join('\n')}`);
   return established;
+}
+
+/**
+ * The SDP of the first message of call `id` in a trace whose start line
+ * begins with `start` ('INVITE ', 'SIP/2.0 200 '), parsed leniently (baresip's
+ * order of fields is RFC 4566's); throws when there is none.
+ */
+export function sdpIn(trace: Traced[], start: string, id: string | undefined): SessionDescription {
+  const t = trace.find((x) => x.text.startsWith(start) && parseTraced(x).headers.get('Call-ID') === id);
+  if (t === undefined) throw new Error(`no ${start.trim()} of call ${id} in baresip's trace`);
+  return parseSdp(parseTraced(t).body, { lenient: true }).description;
 }
