@@ -12,7 +12,8 @@
  * - one sequence space for audio and events, +1 per packet (RFC 3550 §5.1,
  *   RFC 4733 §2.5.1.2); each G.711 packet's timestamp is the previous one
  *   plus the samples that packet held (RFC 3550 §5.1, RFC 3551 §4.5.14);
- * - each event: one timestamp, M on its first packet only, the same event
+ * - each event: one timestamp, within a second of the audio's (one base,
+ *   not another random one), M on its first packet only, the same event
  *   code, durations that do not shrink, E on its final packet and none
  *   before it, an event code the receiver named (RFC 4733 §2.5.1);
  * - every RTCP datagram parses (A.2), is a compound of two packets at least
@@ -70,7 +71,7 @@ export function mediaBreaches(sent: Datagram[], expect: MediaExpectations): Medi
   for (const ssrc of ssrcs) {
     const stream = rtp.filter((x) => x.p.ssrc === ssrc);
     sequenceBreaches(stream, expect, breach);
-    eventBreaches(stream.filter((x) => x.p.payloadType === expect.eventType), expect, breach);
+    eventBreaches(stream, expect, breach);
   }
   for (const d of sent.filter((x) => x.to === expect.port + 1)) {
     const packets = compoundPackets(d, breach);
@@ -98,10 +99,20 @@ function sequenceBreaches(stream: { d: Datagram; p: RtpPacket }[], expect: Media
   });
 }
 
-/** RFC 4733 §2.5.1.2: the packets of each event (one timestamp), in order. */
-function eventBreaches(packets: { d: Datagram; p: RtpPacket }[], expect: MediaExpectations, breach: Breach): void {
+/** A second at 8 kHz: how far an event's timestamp may be from the audio's around it on one timestamp base. */
+const SAME_BASE = 8000;
+
+/** RFC 4733 §2.5.1.2: the packets of each event (one timestamp) of a stream, in order. */
+function eventBreaches(stream: { d: Datagram; p: RtpPacket }[], expect: MediaExpectations, breach: Breach): void {
   const byEvent = new Map<number, { d: Datagram; p: RtpPacket; r: EventReport }[]>();
-  for (const { d, p } of packets) {
+  let lastAudio: RtpPacket | undefined;
+  for (const { d, p } of stream) {
+    if (p.payloadType === expect.audioType) lastAudio = p;
+    if (p.payloadType !== expect.eventType) continue;
+    // One timestamp base: an event begins near the audio sent before it (another random base is ~2^31 away).
+    if (lastAudio && !byEvent.has(p.timestamp) && Math.abs(((p.timestamp - lastAudio.timestamp) << 0)) > SAME_BASE) {
+      breach(d, `RFC 4733 §2.5.1.2 (P12L44-P12L47): event timestamp ${p.timestamp}, the audio before it ${lastAudio.timestamp}: not the audio's timestamp base`);
+    }
     let reports: EventReport[];
     try {
       reports = decodePayload(p.payload);
