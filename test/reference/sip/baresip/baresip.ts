@@ -5,10 +5,11 @@
  * back from stdout as the wire evidence of what it sent and received.
  *
  * Only modules of baresip-core are loaded: g711 (PCMU/PCMA; or every audio
- * codec module, ALL_AUDIO_CODECS, when a test asks), aufile (the
- * audio source: an 8 kHz tone this file writes), account, menu (the
- * commands: dial, hangup, ...) and ctrl_tcp. No audio device, no video, no
- * STUN/TURN/ICE.
+ * codec module, ALL_AUDIO_CODECS, when a test asks), aufile (the audio
+ * source: an 8 kHz tone written with reference/rtp/media), sndfile when a
+ * test records (it dumps each call's audio as sent and as heard to WAV
+ * files), account, menu (the commands: dial, hangup, sndcode, ...) and
+ * ctrl_tcp. No audio device, no video, no STUN/TURN/ICE.
  */
 import { connect, type Socket } from 'node:net';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
