@@ -17,6 +17,7 @@ import { formatDiagnostic, hasErrors, type Diagnostic } from './diagnostics.ts';
 import type { SpecDoc } from './spec/document.ts';
 import { checkOutput, Interrupted, OutputRefused } from './outputs.ts';
 import { CHECK_USAGE, COVERAGE_USAGE, runCheck, runCoverage, type CommandEnv } from './annotate/commands.ts';
+import { PROPOSAL_USAGE, runProposal } from './proposal/commands.ts';
 import { DEBUG_HELP, runProgram, showProgress, UsageError, useColor, type Command, type Options, type Program } from './command.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -256,6 +257,22 @@ good site stays served. Ctrl-C stops.`,
       return 0;
     },
   },
+  proposal: {
+    summary: 'extensions proposed as patches: list, check, apply, new, stats',
+    usage: PROPOSAL_USAGE,
+    options: { suite: { type: 'string' }, 'all-together': { type: 'boolean' }, choose: { type: 'string' }, to: { type: 'string' } },
+    run(values, args) {
+      const store = storeOptions(values);
+      const tty = showProgress(process.stderr);
+      return runProposal(values, args, {
+        ...annotateEnv(values),
+        store,
+        cacheDir: store.cacheDir,
+        onStage: tty ? (s) => process.stderr.write(`\r\x1b[Kproposal: ${s}…`) : undefined,
+        doneStages: tty ? () => process.stderr.write('\r\x1b[K') : undefined,
+      });
+    },
+  },
   sections: {
     summary: "list a doc's sections: number, range, title",
     usage: `rfcdoc sections <doc>
@@ -331,7 +348,7 @@ const program: Program = {
   name: 'rfcdoc',
   commands,
   common: COMMON,
-  listOptions: ['sections', 'keywords'],
+  listOptions: ['sections', 'keywords', 'choose'],
   help: mainHelp,
   commandHelp: (command) => `Usage: ${command.usage}\n\n${COMMON_HELP}\n`,
   unknownCommand: (name) => `rfcdoc: unknown command "${name}" (see rfcdoc --help)\n`,

@@ -75,6 +75,8 @@ export async function createScratch(root: string, opts: ScratchOptions = {}): Pr
     if (existsSync(join(root, 'node_modules'))) await symlink(resolve(root, 'node_modules'), join(dir, 'node_modules'));
     if (opts.documents) await copyDocuments(root, dir);
     await gitOk(dir, ['init', '-q']);
+    // .gitignore's `node_modules/` matches a directory, not the link to one: the link is no file of the tree.
+    await writeFile(join(dir, '.git', 'info', 'exclude'), '/node_modules\n');
     await gitOk(dir, ['add', '-A']);
     await gitOk(dir, ['commit', '-q', '--allow-empty', '-m', 'base']);
     const base = (await gitOk(dir, ['rev-parse', 'HEAD'])).trim();

@@ -19,14 +19,18 @@ export function run(file: string, args: readonly string[], opts: { cwd: string; 
   const started = performance.now();
   const keep = opts.keep ?? KEEP;
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Nothing is typed at the program unless `input` is given: its stdin is closed, never left open beside it.
+    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout = (stdout + s).slice(-keep)));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-keep)));
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout = (stdout + s).slice(-keep)));
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-keep)));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: performance.now() - started }));
-    child.stdin.end(opts.input ?? '');
+    if (child.stdin) {
+      child.stdin.on('error', () => {}); // a program that exits without reading its input: its status says what happened
+      child.stdin.end(opts.input);
+    }
   });
 }
 

@@ -39,7 +39,7 @@ export const CACHE_MARKER = '.rfcdoc-cache';
  * Writes into one cache directory: the first write puts `CACHE_MARKER` there
  * (once per writer, and only when it is not there yet), every write is atomic.
  */
-function cacheWriter(cacheDir: string): (path: string, data: string | Uint8Array) => Promise<void> {
+export function cacheWriter(cacheDir: string): (path: string, data: string | Uint8Array) => Promise<void> {
   let marked: Promise<void> | undefined;
   const mark = () =>
     (marked ??= (async () => {

@@ -1,0 +1,252 @@
+/**
+ * Check stage: a proposal applied (alone, on top of what it requires) in a
+ * scratch copy, then, there: the tree type-checks (tsc -p .), every tag
+ * resolves (rfcdoc check), the proposal's own tests pass (the test files
+ * its patch adds or changes), then the suite (--suite all | affected | own).
+ * `--all-together` applies every proposal that does not conflict (one per
+ * alternatives group) and runs the suite once.
+ *
+ * Problems the base already has are not the proposal's: tsc and rfcdoc
+ * check run on the base once per scratch tree, and what they report there is
+ * left out of a proposal's errors (a line of the step's summary says how
+ * many). Each step's result is a value; the CLI prints it.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics.ts';
+import { affectedTests } from './affected.ts';
+import { applyChain, applyOne, createScratch, removeScratch, resetScratch, trackedFiles, type Scratch } from './apply.ts';
+import { withRequired } from './plan.ts';
+import { proposalError, type Proposal } from './model.ts';
+import { run, type Ran } from './run.ts';
+
+export const SUITES = ['all', 'affected', 'own'] as const;
+export type SuiteMode = (typeof SUITES)[number];
+
+export type StepName = 'apply' | 'typecheck' | 'tags' | 'own tests' | 'suite';
+
+export interface Step {
+  step: StepName;
+  ok: boolean;
+  ms: number;
+  /** One line: what ran and how it went (`12 passed, 0 failed`). */
+  summary: string;
+  /** The test files run, project-relative (test steps). */
+  tests?: string[];
+  /** The end of the output of a step that failed. */
+  log?: string;
+}
+
+export interface CheckReport {
+  /** The proposal's name, or `all-together`. */
+  name: string;
+  /** Applied, in order. */
+  applied: string[];
+  /** Proposals --all-together left out, and why. */
+  left: { name: string; why: string }[];
+  steps: Step[];
+  diagnostics: Diagnostic[];
+  ok: boolean;
+  ms: number;
+}
+
+export interface CheckOptions {
+  suite: SuiteMode;
+  /** Said as each step starts (progress on a terminal). */
+  onStage?: (what: string) => void;
+}
+
+/** The environment of what runs in the scratch tree: RFC_MIRROR as an absolute path, since the scratch tree is elsewhere. */
+function scratchEnv(): NodeJS.ProcessEnv {
+  const mirror = process.env.RFC_MIRROR;
+  const absolute = mirror && !/^https?:/i.test(mirror) && !isAbsolute(mirror) ? resolve(mirror) : mirror;
+  return { ...process.env, ...(absolute ? { RFC_MIRROR: absolute } : {}), NO_COLOR: '1' };
+}
+
+const tail = (r: Ran, lines = 40) => `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-lines).join('\n');
+
+/** What the base tree already reports (tsc and rfcdoc check), computed once per scratch tree, before any proposal is applied. */
+interface Baseline {
+  typecheck: Diagnostic[];
+  tags: Diagnostic[];
+}
+const baselines = new WeakMap<Scratch, Promise<Baseline>>();
+
+function baseline(s: Scratch): Promise<Baseline> {
+  let b = baselines.get(s);
+  if (!b) {
+    b = (async () => ({ typecheck: (await typecheck(s)).diagnostics, tags: (await tags(s)).diagnostics }))();
+    baselines.set(s, b);
+  }
+  return b;
+}
+
+const TSC_LINE = /^(.+?)\((\d+),(\d+)\): error (TS\d+): (.*)$/;
+
+async function typecheck(s: Scratch): Promise<{ ran: Ran; diagnostics: Diagnostic[] }> {
+  const ran = await run(resolve(s.dir, 'node_modules/.bin/tsc'), ['-p', '.'], { cwd: s.dir, env: scratchEnv() });
+  const diagnostics: Diagnostic[] = [];
+  for (const l of ran.stdout.split('\n')) {
+    const m = TSC_LINE.exec(l.trim());
+    if (m) diagnostics.push({ severity: 'error', message: m[5]!, file: m[1]!, line: Number(m[2]), col: Number(m[3]), source: 'tsc', rule: m[4]! });
+  }
+  if (ran.code !== 0 && diagnostics.length === 0) diagnostics.push(proposalError('typecheck', `tsc -p . failed (exit ${ran.code}): ${tail(ran, 5)}`));
+  return { ran, diagnostics };
+}
+
+async function tags(s: Scratch): Promise<{ ran: Ran; diagnostics: Diagnostic[] }> {
+  const ran = await run(process.execPath, ['--import', 'tsx', 'tools/cli.ts', 'check', '--json'], { cwd: s.dir, env: scratchEnv() });
+  try {
+    const out = JSON.parse(ran.stdout) as { diagnostics: Diagnostic[] };
+    return { ran, diagnostics: out.diagnostics.filter((d) => d.severity === 'error') };
+  } catch {
+    return { ran, diagnostics: [proposalError('tags', `rfcdoc check did not answer (exit ${ran.code}): ${tail(ran, 5)}`)] };
+  }
+}
+
+/** A diagnostic's identity across base and patched tree: in a file the patch touches, lines move, so only the message counts. */
+const identity = (d: Diagnostic, touched: ReadonlySet<string>) => (d.file && touched.has(d.file) ? `${d.file}:${d.message}` : `${d.file}:${d.line}:${d.col}:${d.message}`);
+
+function newOnly(found: readonly Diagnostic[], base: readonly Diagnostic[], touched: ReadonlySet<string>): { fresh: Diagnostic[]; old: number } {
+  const known = new Set(base.map((d) => identity(d, touched)));
+  const fresh = found.filter((d) => !known.has(identity(d, touched)));
+  return { fresh, old: found.length - fresh.length };
+}
+
+const SUMMARY = /(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/;
+
+/** The test runner of the scratch tree on these test files (project-relative; the runner takes them relative to test/). */
+async function runTests(s: Scratch, files: readonly string[] | 'all'): Promise<{ ran: Ran; ok: boolean; summary: string; failures: string[] }> {
+  const filters = files === 'all' ? [] : files.map((f) => f.replace(/^test\//, ''));
+  const ran = await run(process.execPath, ['--import', 'tsx', 'test/run.ts', ...filters], { cwd: s.dir, env: scratchEnv() });
+  const out = `${ran.stdout}\n${ran.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+  const lines = out.split('\n');
+  const summary = [...lines].reverse().find((l) => SUMMARY.test(l))?.trim() ?? `the test runner ended with exit ${ran.code} and no summary`;
+  const failures = lines.filter((l) => /^\s*FAIL\s/.test(l)).map((l) => l.trim());
+  const m = SUMMARY.exec(summary);
+  return { ran, ok: ran.code === 0 && m !== null && m[2] === '0', summary, failures };
+}
+
+const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+  const t = performance.now();
+  const v = await f();
+  return [v, performance.now() - t];
+};
+
+/** tsc, rfcdoc check, own tests, suite, on the scratch tree as the proposals left it. */
+async function checkTree(s: Scratch, name: string, proposals: readonly Proposal[], own: readonly string[] | undefined, opts: CheckOptions): Promise<{ steps: Step[]; diagnostics: Diagnostic[] }> {
+  const say = (what: string) => opts.onStage?.(`${name}: ${what}`);
+  const steps: Step[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const touched = new Set(proposals.flatMap((p) => p.files.map((f) => f.path)));
+  const base = await baseline(s);
+
+  say('tsc -p .');
+  const [tc, tcMs] = await timed(() => typecheck(s));
+  const tcNew = newOnly(tc.diagnostics, base.typecheck, touched);
+  diagnostics.push(...tcNew.fresh);
+  steps.push({ step: 'typecheck', ok: tcNew.fresh.length === 0, ms: tcMs, summary: `tsc -p .: ${tcNew.fresh.length} error(s)${tcNew.old ? ` (and ${tcNew.old} the base has too)` : ''}` });
+
+  say('rfcdoc check');
+  const [tg, tgMs] = await timed(() => tags(s));
+  const tgNew = newOnly(tg.diagnostics, base.tags, touched);
+  diagnostics.push(...tgNew.fresh);
+  steps.push({ step: 'tags', ok: tgNew.fresh.length === 0, ms: tgMs, summary: `rfcdoc check: ${tgNew.fresh.length} error(s)${tgNew.old ? ` (and ${tgNew.old} the base has too)` : ''}` });
+
+  const testStep = async (step: StepName, files: readonly string[] | 'all', what: string) => {
+    say(what);
+    const [t, ms] = await timed(() => runTests(s, files));
+    const list = files === 'all' ? undefined : [...files];
+    steps.push({ step, ok: t.ok, ms, summary: `${what}: ${t.summary}`, ...(list ? { tests: list } : {}), ...(t.ok ? {} : { log: tail(t.ran) }) });
+    if (!t.ok) diagnostics.push(proposalError('tests', `${name}: ${what} fail in the patched tree: ${t.summary}${t.failures.length ? ` (${t.failures.slice(0, 5).join('; ')})` : ''}`));
+  };
+  if (own) {
+    if (own.length === 0) {
+      const p = proposals[proposals.length - 1]!;
+      diagnostics.push(proposalError('tests', `${p.name}'s patch adds or changes no test file (test/**/*.test.ts): a proposal brings its tests`, { file: p.patchPath, line: 1, col: 1 }));
+      steps.push({ step: 'own tests', ok: false, ms: 0, summary: 'own tests: none in the patch', tests: [] });
+    } else await testStep('own tests', own, `its ${own.length} test file(s)`);
+  }
+  if (opts.suite === 'all') await testStep('suite', 'all', 'the whole suite');
+  else if (opts.suite === 'affected') {
+    const files = await trackedFiles(s.dir);
+    const affected = (await affectedTests(s.dir, files, [...touched])).filter((f) => !own?.includes(f));
+    if (affected.length) await testStep('suite', affected, `the ${affected.length} other test file(s) that import or run what it touches`);
+    else steps.push({ step: 'suite', ok: true, ms: 0, summary: 'no other test file imports or runs what it touches', tests: [] });
+  }
+  return { steps, diagnostics };
+}
+
+/** The test files a proposal's patch adds or changes. */
+export const ownTests = (p: Proposal): string[] => p.files.filter((f) => f.status !== 'deleted' && f.path.startsWith('test/') && f.path.endsWith('.test.ts')).map((f) => f.path);
+
+/** Checks each of `names` (each on top of what it requires) in one scratch tree, reset between them. */
+export async function checkProposals(root: string, all: readonly Proposal[], names: readonly Proposal[], opts: CheckOptions): Promise<CheckReport[]> {
+  const s = await createScratch(root, { documents: true });
+  try {
+    opts.onStage?.('the base: tsc, rfcdoc check');
+    await baseline(s);
+    const reports: CheckReport[] = [];
+    for (const p of names) {
+      const started = performance.now();
+      await resetScratch(s);
+      opts.onStage?.(`${p.name}: apply`);
+      const chain = withRequired(all, [p]);
+      const [a, ms] = await timed(() => applyChain(s, chain));
+      const report: CheckReport = { name: p.name, applied: a.applied.map((x) => x.name), left: [], steps: [], diagnostics: [...a.diagnostics], ok: false, ms: 0 };
+      report.steps.push({ step: 'apply', ok: !a.failed, ms, summary: a.failed ? `${a.failed.name} does not apply` : `applied ${report.applied.join(', then ')}` });
+      if (!a.failed) {
+        const t = await checkTree(s, p.name, chain, ownTests(p), opts);
+        report.steps.push(...t.steps);
+        report.diagnostics.push(...t.diagnostics);
+      }
+      report.ok = report.steps.every((x) => x.ok) && !report.diagnostics.some((d) => d.severity === 'error');
+      report.ms = performance.now() - started;
+      reports.push(report);
+    }
+    return reports;
+  } finally {
+    await removeScratch(s);
+  }
+}
+
+/**
+ * Every proposal that does not conflict, applied at once: `chosen` are
+ * those the plan kept (one per alternatives group), in requires order; one
+ * that does not apply on top of the others is left out with its diagnostic,
+ * and so is what requires it. Then the tree is checked once.
+ */
+export async function checkTogether(root: string, chosen: readonly Proposal[], leftOut: readonly { name: string; why: string }[], opts: CheckOptions): Promise<CheckReport> {
+  const started = performance.now();
+  const s = await createScratch(root, { documents: true });
+  try {
+    opts.onStage?.('the base: tsc, rfcdoc check');
+    await baseline(s);
+    const report: CheckReport = { name: 'all-together', applied: [], left: [...leftOut], steps: [], diagnostics: [], ok: false, ms: 0 };
+    const applied: Proposal[] = [];
+    const [, ms] = await timed(async () => {
+      for (const p of chosen) {
+        const missing = p.requires.find((r) => !applied.some((a) => a.name === r));
+        if (missing) {
+          report.left.push({ name: p.name, why: `requires ${missing}, which is not applied` });
+          continue;
+        }
+        opts.onStage?.(`all-together: apply ${p.name}`);
+        const d = await applyOne(s, p, applied, true);
+        if (d.length) {
+          report.diagnostics.push(...d);
+          report.left.push({ name: p.name, why: d[0]!.message });
+        } else applied.push(p);
+      }
+    });
+    report.applied = applied.map((p) => p.name);
+    report.steps.push({ step: 'apply', ok: report.diagnostics.length === 0, ms, summary: `applied ${report.applied.join(', ') || 'nothing'}${report.left.length ? `; left out ${report.left.map((l) => l.name).join(', ')}` : ''}` });
+    const t = await checkTree(s, 'all-together', applied, undefined, opts);
+    report.steps.push(...t.steps);
+    report.diagnostics.push(...t.diagnostics);
+    report.ok = report.steps.every((x) => x.ok) && !report.diagnostics.some((d) => d.severity === 'error');
+    report.ms = performance.now() - started;
+    return report;
+  } finally {
+    await removeScratch(s);
+  }
+}

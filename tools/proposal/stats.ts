@@ -1,0 +1,169 @@
+/**
+ * `rfcdoc proposal stats`: a proposal measured against the tree it applies
+ * to (the base, with what it requires applied first): the patch's size
+ * (measure.ts) and, for each document it implements, the requirement
+ * coverage before and after it, by key word, computed by the one annotate
+ * pipeline (analyzeProject, the coverage `rfcdoc coverage` prints) on the
+ * scratch tree. `list` uses the size alone.
+ *
+ * What is expensive (a scratch tree, two analyses) is kept: a result is
+ * written to `<cache>/proposals/<key>.json`, the key a sha256 of the base's
+ * tracked files (paths and contents) and of the patches applied, so a
+ * changed base or patch is measured again and nothing stale is read.
+ */
+import { createHash } from 'node:crypto';
+import { lstat, readFile, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { coverageFigures, type Figures } from '../annotate/coverage.ts';
+import { analyzeProject, createStageCache, type StageCache } from '../annotate/project.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import { parseDocName } from '../spec/docname.ts';
+import { cacheWriter, type StoreOptions } from '../spec/store.ts';
+import { applyChain, applyOne, createScratch, removeScratch, resetScratch, trackedFiles, type Scratch } from './apply.ts';
+import { measurePatch, type Measure } from './measure.ts';
+import type { Proposal } from './model.ts';
+import { withRequired } from './plan.ts';
+import { gitOk } from './run.ts';
+
+/** Raised when what stats computes, or how, changes: results cached before are not read. */
+const STATS_FORMAT = 1;
+
+export interface KeywordCoverage {
+  keyword: string;
+  total: number;
+  tested: number;
+  implemented: number;
+  exception: number;
+  todo: number;
+  missing: number;
+  covered: number;
+  coveredPercent: number;
+}
+
+export interface DocCoverage {
+  doc: string;
+  /** Per key word, with the proposal applied. */
+  after: KeywordCoverage[];
+  /** Per key word, before it (the base, with what it requires). */
+  before: KeywordCoverage[];
+}
+
+export interface ProposalStats extends Measure {
+  name: string;
+  documents: string[];
+  /** Applied before it, in order. */
+  on: string[];
+  coverage: DocCoverage[];
+}
+
+export type StatsResult = { ok: true; stats: ProposalStats } | { ok: false; name: string; diagnostics: Diagnostic[] };
+
+/** sha256 of the tracked files of a tree, paths and contents: what the base is. */
+export async function treeHash(root: string): Promise<string> {
+  const h = createHash('sha256');
+  for (const f of (await trackedFiles(root)).sort()) {
+    h.update(`${f}\0`);
+    const path = join(root, f);
+    h.update((await lstat(path)).isSymbolicLink() ? await readlink(path) : await readFile(path));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+function cacheKey(base: string, chain: readonly Proposal[], what: string): string {
+  const h = createHash('sha256').update(`${STATS_FORMAT}\0${what}\0${base}\0`);
+  for (const p of chain) h.update(`${p.name}\0${p.patch}\0${p.implements.join(',')}\0`);
+  return h.digest('hex');
+}
+
+const byKeyword = (f: Record<string, Figures>): KeywordCoverage[] =>
+  Object.entries(f).map(([keyword, x]) => ({ keyword, total: x.total, ...x.counts, covered: x.covered, coveredPercent: x.coveredPercent }));
+
+/** The size of one applied proposal: the texts of its files in the scratch tree before (HEAD~) and now. */
+async function measureApplied(s: Scratch, p: Proposal): Promise<Measure> {
+  const before = new Map<string, string>();
+  const after = new Map<string, string>();
+  for (const f of p.files) {
+    if (f.status !== 'added') before.set(f.path, await show(s, `HEAD~1:${f.path}`));
+    if (f.status !== 'deleted') after.set(f.path, await readFile(join(s.dir, f.path), 'utf8'));
+  }
+  return measurePatch(p.files, (path) => ({ before: before.get(path), after: after.get(path) }));
+}
+
+const show = (s: Scratch, spec: string): Promise<string> => gitOk(s.dir, ['show', spec]);
+
+export interface StatsOptions {
+  /** Where the documents come from (the cache directory is the scratch tree's own). */
+  store: StoreOptions;
+  /** Where results are kept: the rfcdoc cache directory (`<cache>/proposals/`); none: nothing kept. */
+  cacheDir?: string;
+  /** Size only (list): no coverage, no documents. */
+  sizeOnly?: boolean;
+  onStage?: (what: string) => void;
+}
+
+/** Each of `names` measured on top of what it requires, in one scratch tree reset between them. */
+export async function proposalStats(root: string, all: readonly Proposal[], names: readonly Proposal[], opts: StatsOptions): Promise<StatsResult[]> {
+  const base = await treeHash(root);
+  const what = opts.sizeOnly ? 'size' : 'stats';
+  const results: StatsResult[] = [];
+  let scratch: Scratch | undefined;
+  const stages: StageCache = createStageCache();
+  // The cache's own writer: the directory is marked as rfcdoc's first, every write atomic (tools/spec/store.ts).
+  const write = opts.cacheDir ? cacheWriter(opts.cacheDir) : undefined;
+  try {
+    for (const p of names) {
+      const chain = withRequired(all, [p]);
+      const file = opts.cacheDir ? join(opts.cacheDir, 'proposals', `${what}-${cacheKey(base, chain, what)}.json`) : undefined;
+      const cached = file ? await readCached(file) : undefined;
+      if (cached) {
+        results.push(cached);
+        continue;
+      }
+      opts.onStage?.(`${p.name}: ${opts.sizeOnly ? 'apply' : 'apply, measure, coverage'}`);
+      scratch ??= await createScratch(root, { documents: !opts.sizeOnly });
+      await resetScratch(scratch);
+      const result = await statsOne(scratch, chain, p, opts, stages);
+      if (file && write) await write(file, JSON.stringify(result));
+      results.push(result);
+    }
+    return results;
+  } finally {
+    if (scratch) await removeScratch(scratch);
+  }
+}
+
+async function readCached(file: string): Promise<StatsResult | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as StatsResult;
+  } catch {
+    return undefined; // absent, or half a file from a killed run: measured again
+  }
+}
+
+async function statsOne(s: Scratch, chain: readonly Proposal[], p: Proposal, opts: StatsOptions, stages: StageCache): Promise<StatsResult> {
+  const required = chain.filter((q) => q !== p);
+  const first = await applyChain(s, required);
+  if (first.failed) return { ok: false, name: p.name, diagnostics: first.diagnostics };
+  const store = { ...opts.store, cacheDir: join(s.dir, 'rfc-cache') };
+  const docs = p.implements.map((d) => parseDocName(d));
+  const analyze = () => analyzeProject({ root: s.dir, store, extraDocs: docs, cache: stages });
+  const before = opts.sizeOnly ? undefined : await analyze();
+  const diagnostics = await applyOne(s, p, required, required.length > 0);
+  if (diagnostics.length) return { ok: false, name: p.name, diagnostics };
+  const measure = await measureApplied(s, p);
+  const coverage: DocCoverage[] = [];
+  if (!opts.sizeOnly) {
+    const after = await analyze();
+    const unloaded = docs.filter((d) => !after.docs.has(d.id));
+    if (unloaded.length) {
+      const why = after.diagnostics.filter((x) => x.severity === 'error' && x.file === undefined);
+      return { ok: false, name: p.name, diagnostics: why.length ? why : unloaded.map((d) => ({ severity: 'error' as const, message: `${d.label} could not be loaded`, file: p.readmePath })) };
+    }
+    for (const d of docs) {
+      const figures = (project: typeof after) => byKeyword(coverageFigures(project.requirements.get(d.id) ?? []).byKeyword);
+      coverage.push({ doc: d.label, after: figures(after), before: figures(before!) });
+    }
+  }
+  return { ok: true, stats: { name: p.name, documents: p.implements, on: required.map((q) => q.name), ...measure, coverage } };
+}
