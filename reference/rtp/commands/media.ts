@@ -42,7 +42,7 @@ function plannedDigits(digits: string): PlannedEvent[] {
  * Sends `samples` and `digits` through `session`, one packet per slot at
  * the media clock, until done or `stopped()`; the caller leaves the session.
  */
-export async function playStream(session: RtpSession, stream: StreamTypes, samples: Int16Array, digits: string, stopped: () => boolean): Promise<{ audioPackets: number; eventPackets: number; started: number }> {
+export async function playStream(session: Pick<RtpSession, 'sendRtp'>, stream: StreamTypes, samples: Int16Array, digits: string, stopped: () => boolean): Promise<{ audioPackets: number; eventPackets: number; started: number }> {
   const { codec } = stream;
   const perPacket = samplesPerPacket(codec.clockRate);
   const due = eventPackets(plannedDigits(digits), { interval: perPacket, allowed: stream.events.allowed });

@@ -22,14 +22,17 @@ import { nonNegativeOption as number, parseListen, timerFlags, timerOptions, unt
 import { limitFlags, limitOptions, limitUsage } from '../transport/flags.ts';
 import { parseUri } from '../syntax/uri.ts';
 import { uriDestination } from '../ua/uac.ts';
-import { UserAgent } from '../ua/userAgent.ts';
+import { DEFAULT_CODECS, UserAgent } from '../ua/userAgent.ts';
 import type { Call } from '../ua/call.ts';
 import { checkDefaultMediaAddress, mediaFlags, mediaOptions, mediaUsage } from '../ua/mediaFlags.ts';
 import { summary, type Change } from '../ua/session.ts';
 import type { SessionDescription } from '../../sdp/description/types.ts';
+import { audioCapabilities, codecsFromNames, createAnswer, type Capabilities, type NegotiatedStream } from '../../sdp/offerAnswer/index.ts';
 import { writeWavFile } from '../../rtp/media/wav.ts';
-import { audioStream, CallMedia, describeReport } from './callMedia.ts';
-import { playFlags, playOptions, playUsage, type PlayFlags } from './flags.ts';
+import { BindError } from '../../rtp/commands/sockets.ts';
+import { audioStream, CallMedia, describeCounts, describeReport } from './callMedia.ts';
+import { playFlags, playOptions, playUsage } from './flags.ts';
+import { MAX_MEDIA_CALLS, PortPairs } from './ports.ts';
 
 /** Our SDP's m= port when --port is not given (the UA's default). */
 const DEFAULT_MEDIA_PORT = 49170;
@@ -45,7 +48,11 @@ export const uasCommand: Command = {
   --quiet       no per-transaction log lines
 ${mediaUsage}
 ${playUsage}
-  --echo            send back what the caller sends (one call's media at a time: another INVITE meanwhile gets 486)
+  --echo            send back what the caller sends
+                    each call with media has its own RTP/RTCP port pair: from --port upward in steps of 2, or any free
+                    pair without --port; at most ${MAX_MEDIA_CALLS} at once (another INVITE meanwhile gets 486); back on BYE.
+                    --record OUT.wav: the first call's recording goes to OUT.wav, the n-th's to OUT-n.wav
+                    a re-INVITE's new address, port, codec or direction (hold: no RTP sent, RTCP goes on) applies at once
                     digits received (RFC 4733 telephone-events) are printed on stdout as they come, and a report at the end
   An offer with no acceptable format gets 488 with a Warning (304/305), an SDP that does not parse 400 naming the error.
 ${limitUsage}
@@ -71,27 +78,48 @@ ${limitUsage}
       sentByHost: values['sent-by'] as string | undefined,
       timers: timerFlags(values),
       limits: limitFlags(values),
-      media,
+      media: { ...media, rtcpMux: play.rtcpMux },
     });
-    if (values.quiet !== true) ua.on('log', (line: string) => process.stderr.write(`${stamp()} ${line}\n`));
-    const local = { host: media.address ?? (values['sent-by'] as string | undefined) ?? listen.host, port: media.port ?? DEFAULT_MEDIA_PORT };
-    let busy = false;
+    const log = (line: string) => {
+      if (values.quiet !== true) process.stderr.write(`${stamp()} ${line}\n`);
+    };
+    ua.on('log', log);
+    const host = media.address ?? (values['sent-by'] as string | undefined) ?? listen.host;
+    const pairs = new PortPairs(host, media.port);
+    let answered = 0;
     ua.on('invite', async (call: Call) => {
       if (!play.media) return call.accept();
-      if (busy) return call.reject(486, 'Busy Here (one call with media at a time)');
-      busy = true;
-      const stream = audioStream(call.streams);
-      let running: CallMedia | undefined;
+      let sockets;
       try {
-        if (typeof stream === 'string') throw new Error(stream);
-        running = await CallMedia.start(stream, { local, play: play.play, echo: play.echo, onDigit: (d) => process.stdout.write(`digit ${d}\n`) });
+        sockets = await pairs.take();
       } catch (e) {
-        busy = false;
+        if (!(e instanceof BindError)) throw e;
+        return call.reject(486, `Busy Here (${(e as Error).message})`);
+      }
+      // The call's own pair: the answer names its port, and so do the call's later answers and offers.
+      const local: Capabilities = audioCapabilities({ address: host, port: sockets.port, codecs: media.codecs ?? codecsFromNames(DEFAULT_CODECS), rtcpMux: play.rtcpMux });
+      call.media = local;
+      const n = ++answered;
+      let running: CallMedia;
+      try {
+        answerAgain(call, local);
+        const stream = audioStream(call.streams);
+        if (typeof stream === 'string') throw new Error(stream);
+        running = await CallMedia.start(stream, { local: { host, port: sockets.port }, sockets, play: play.play, echo: play.echo, onChange: log, onDigit: (d) => process.stdout.write(`digit ${d}\n`) });
+      } catch (e) {
+        await sockets.close();
+        pairs.release(sockets.port);
         process.stderr.write(`uas: no media for the call: ${(e as Error).message}\n`);
         return call.reject(500, 'Media Unavailable');
       }
-      call.once('ended', () => void finish(running!, play, 'the call ended').finally(() => (busy = false)));
+      let done: Promise<void> | undefined;
+      const end = (reason: string) => (done ??= finish(running, recordPath(play.record, n), reason).finally(() => pairs.release(sockets.port)));
+      follow(call, running, log);
+      call.once('ended', () => void end('the call ended'));
+      // Cancelled while its pair was being bound: no session, the pair goes back.
+      call.once('failed', () => void end('the call failed'));
       call.accept();
+      if (call.state !== 'Answered' && call.state !== 'Confirmed') void end(`the call is ${call.state}`);
     });
     const bound = ua.transport.local.udp;
     process.stderr.write(`uas listening on ${bound.host}:${bound.port} (UDP and TCP)\n`);
@@ -176,7 +204,7 @@ ${limitUsage}`,
         ? parseListen(values.listen)
         : { host: await localAddressFor(uriDestination(target).host), port: 0 };
     if (media.address === undefined) checkDefaultMediaAddress(listen.host, '--listen');
-    const ua = await UserAgent.start({ listen, timers: timerFlags(values), limits: limitFlags(values), media });
+    const ua = await UserAgent.start({ listen, timers: timerFlags(values), limits: limitFlags(values), media: { ...media, rtcpMux: play.rtcpMux } });
     const log = (line: string) => {
       if (values.quiet !== true) process.stderr.write(`${stamp()} ${line}\n`);
     };
@@ -200,12 +228,13 @@ ${limitUsage}`,
         const stream = audioStream(call.streams);
         try {
           if (typeof stream === 'string') throw new Error(stream);
-          running = await CallMedia.start(stream, { local: { host: media.address ?? listen.host, port: media.port ?? DEFAULT_MEDIA_PORT }, play: play.play, dtmf: play.dtmf, onDigit: (d) => process.stdout.write(`digit ${d}\n`) });
+          running = await CallMedia.start(stream, { local: { host: media.address ?? listen.host, port: media.port ?? DEFAULT_MEDIA_PORT }, play: play.play, dtmf: play.dtmf, onChange: log, onDigit: (d) => process.stdout.write(`digit ${d}\n`) });
         } catch (e) {
           process.stderr.write(`call: no media: ${(e as Error).message}\n`);
           await call.bye();
           return 1;
         }
+        follow(call, running, log);
       }
       const ended = new Promise<'ended'>((r) => call.once('ended', () => r('ended')));
       const wait = (s: number) => Promise.race([new Promise<'time'>((r) => setTimeout(() => r('time'), s * 1000)), interrupted, ended]);
@@ -213,13 +242,17 @@ ${limitUsage}`,
       const steps: [Change, number][] = holdAfter === undefined ? [] : [['hold', holdAfter], ...(resumeAfter === undefined ? [] : [['resume', resumeAfter] as [Change, number]])];
       for (const [change, after] of steps) {
         if ((await wait(after)) !== 'time') break;
+        // Pressing hold mutes us at once; taken off hold, we unmute once the answer is in.
+        if (change === 'hold') running?.mute(true);
         const status = await modify(call, change);
         log(`${change} re-INVITE answered ${status}${status < 300 ? `: ${described(call.session.remote)}` : ''}`);
+        if (change === 'resume' || status >= 300) running?.mute(false);
+        if (running) log(`media so far: ${describeCounts(running.counts())}`);
         if (status >= 300) modified = false;
       }
       if (call.state !== 'Ended') await wait(Math.max(0, duration - (Date.now() - start) / 1000));
       if (call.state === 'Ended') {
-        if (running) await finish(running, play, 'the other side hung up');
+        if (running) await finish(running, play.record, 'the other side hung up');
         process.stderr.write('call ended by the other side\n');
         return 1;
       }
@@ -229,7 +262,7 @@ ${limitUsage}`,
       log(`BYE answered ${status}`);
       if (running) {
         await new Promise((r) => setTimeout(r, FAR_BYE_MS));
-        await finish(running, play, 'hung up');
+        await finish(running, play.record, 'hung up');
       }
       return status === 200 && modified ? 0 : 1;
     } finally {
@@ -241,11 +274,47 @@ ${limitUsage}`,
 /** How long a caller that hung up still listens for the far end's RTCP BYE. */
 const FAR_BYE_MS = 300;
 
-/** Ends a call's media: the RTCP BYE if not yet sent, --record written, the report on stdout. */
-async function finish(running: CallMedia, play: PlayFlags, reason: string): Promise<void> {
+/** Ends a call's media: the RTCP BYE if not yet sent, the recording written to `record`, the report on stdout. */
+async function finish(running: CallMedia, record: string | undefined, reason: string): Promise<void> {
   const { report, recording } = await running.close(reason);
-  if (play.record !== undefined) writeWavFile(play.record, recording);
-  process.stdout.write(describeReport(report));
+  if (record !== undefined) writeWavFile(record, recording);
+  process.stdout.write(describeReport(report) + (record === undefined ? '' : `  recording written to ${record}\n`));
+}
+
+/** Where the uas writes the n-th call's recording: OUT.wav for the first, OUT-n.wav (before its extension) for the others. */
+export function recordPath(record: string | undefined, n: number): string | undefined {
+  if (record === undefined || n === 1) return record;
+  const dot = record.toLowerCase().endsWith('.wav') ? record.length - 4 : record.length;
+  return `${record.slice(0, dot)}-${n}${record.slice(dot)}`;
+}
+
+/** Each exchange the call settles from now on (a re-INVITE's, either way) is applied to its running media. */
+export function follow(call: Call, running: CallMedia, log: (line: string) => void): void {
+  call.on('streams', (streams: NegotiatedStream[]) => {
+    const stream = audioStream(streams);
+    try {
+      // No audio stream any more (port 0): nothing is sent, RTCP stops with it.
+      running.update(typeof stream === 'string' ? { ...running.stream, rejected: true, direction: 'inactive', send: [], receive: [] } : stream);
+    } catch (e) {
+      log(`media: the new exchange cannot be applied (${(e as Error).message}): the media goes on as it was`);
+    }
+  });
+}
+
+/**
+ * The answer to the INVITE's offer made again with the call's own
+ * capabilities (its port pair): the UA answered it, as it arrived, with its
+ * default ones. The same offer and codecs, so the same formats and
+ * directions; only the port differs. With no offer in the INVITE there is
+ * nothing to redo: our offer in the 2xx is made from `call.media`.
+ */
+function answerAgain(call: Call, local: Capabilities): void {
+  const oa = call.offerAnswer;
+  if (oa.state !== 'HaveRemoteOffer') return;
+  const result = createAnswer(oa.offer, local, oa.stable);
+  if (!result.ok) throw new Error(`the offer the UA answered cannot be answered with the call's own port: ${result.reason}`);
+  call.answer = result.answer;
+  call.streams = result.streams;
 }
 
 /** A re-INVITE's final status; after a 491, that of its §14.1 retry (the call ending first: 491). */

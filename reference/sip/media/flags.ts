@@ -14,12 +14,14 @@ export const MAX_DIGITS = 64;
 export const playOptions = {
   play: { type: 'string' },
   record: { type: 'string' },
+  'rtcp-mux': { type: 'boolean' },
 } as const;
 
 export const playUsage = `  --play FILE.wav   play it to the other side (16-bit, 8 kHz, mono), with the negotiated codec
   --record OUT.wav  write what the other side sent (16-bit, 8 kHz, mono) when the call ends
                     the RTP goes to the address and port of the other side's SDP, RTCP to port + 1,
-                    from --port (even: RTCP takes the next one); hanging up sends RTCP BYE`;
+                    from --port (even: RTCP takes the next one); hanging up sends RTCP BYE
+  --rtcp-mux        offer and accept RTP and RTCP on one port (a=rtcp-mux, RFC 5761): used when both SDPs say it`;
 
 export interface PlayFlags {
   play?: Int16Array;
@@ -27,11 +29,12 @@ export interface PlayFlags {
   record?: string;
   dtmf?: string;
   echo: boolean;
+  rtcpMux: boolean;
 }
 
 /** The media flags given; `media` is true when any asks for RTP to run. */
 export function playFlags(values: Record<string, unknown>, port: number): PlayFlags & { media: boolean } {
-  const flags: PlayFlags = { playSeconds: 0, echo: values.echo === true };
+  const flags: PlayFlags = { playSeconds: 0, echo: values.echo === true, rtcpMux: values['rtcp-mux'] === true };
   if (typeof values.play === 'string') {
     try {
       flags.play = readWavFile(values.play);

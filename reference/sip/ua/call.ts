@@ -13,7 +13,8 @@
  * Events: 'progress' (1xx), 'answered' (2xx sent or received), 'confirmed'
  * (UAS: the ACK arrived), 'cancelled' (UAS: a CANCEL arrived), 'failed'
  * (a non-2xx final status, timeout as 408), 'ended' (BYE sent or received),
- * 'reinvited' (status, retry: each final response to a re-INVITE of ours, its §14.1 retry included).
+ * 'reinvited' (status, retry: each final response to a re-INVITE of ours, its §14.1 retry included),
+ * 'streams' (each new set of negotiated streams: an answer sent or received, a re-INVITE's included).
  */
 import { EventEmitter } from 'node:events';
 import type { Request } from '../syntax/message.ts';
@@ -21,7 +22,7 @@ import type { ServerTransaction } from '../transaction/layer.ts';
 import type { Origin } from '../transport/layer.ts';
 import type { Dialog } from './dialog.ts';
 import type { SessionDescription } from '../../sdp/description/types.ts';
-import { startOfferAnswer, type NegotiatedStream, type OfferAnswer } from '../../sdp/offerAnswer/index.ts';
+import { startOfferAnswer, type Capabilities, type NegotiatedStream, type OfferAnswer } from '../../sdp/offerAnswer/index.ts';
 import type { Change } from './session.ts';
 import { callingPhase, callTransition, unreachable, type CallEvent, type CallPhase, type CallState } from './callMachine.ts';
 
@@ -48,8 +49,9 @@ export class Call extends EventEmitter {
   answer: SessionDescription | undefined;
   /** UAC: the dialog (key) of the provisional response that brought the answer, if one did. */
   answerFrom: string | undefined;
-  /** The streams the latest offer/answer exchange settled, from our side. */
-  streams: NegotiatedStream[] | undefined;
+  /** What this call's later offers and answers are made of, when not the UA's (a media port of its own). */
+  media: Capabilities | undefined;
+  #streams: NegotiatedStream[] | undefined;
 
   constructor(
     readonly role: 'UAC' | 'UAS',
@@ -64,6 +66,16 @@ export class Call extends EventEmitter {
   ) {
     super();
     this.#phase = callingPhase(role);
+  }
+
+  /** The streams the latest offer/answer exchange settled, from our side; each new settlement is emitted as 'streams'. */
+  get streams(): NegotiatedStream[] | undefined {
+    return this.#streams;
+  }
+
+  set streams(streams: NegotiatedStream[] | undefined) {
+    this.#streams = streams;
+    if (streams !== undefined) this.emit('streams', streams);
   }
 
   get phase(): CallPhase {

@@ -138,7 +138,7 @@ export function reinvite(core: Core, call: Call, change: Change = 'offer', retry
   core.retries.delete(call);
   // The full description of the session, not just the change.
   // @implements RFC3261 P86L41-P86L46
-  const offered = sendOffer(call.offerAnswer, core.media, change);
+  const offered = sendOffer(call.offerAnswer, call.media ?? core.media, change);
   call.offerAnswer = offered.state;
   // @implements RFC3261 P87L9-P87L11
   const request = createDialogRequest(dialog, 'INVITE', core.sentBy, { body: offered.body });

@@ -91,7 +91,7 @@ export function accept(core: Core, call: Call): void {
   // The 2xx carries the answer to the INVITE's offer, or the offer when the
   // INVITE had none (answered in the ACK).
   // @implements RFC3261 P85L22-P85L24, P85L32-P85L35, P80L1-P80L3, P84L9-P84L10, P79L43-P79L46
-  const sent = call.answer !== undefined ? sendAnswer(call.offerAnswer, call.answer) : sendOffer(call.offerAnswer, core.media);
+  const sent = call.answer !== undefined ? sendAnswer(call.offerAnswer, call.answer) : sendOffer(call.offerAnswer, call.media ?? core.media);
   call.offerAnswer = sent.state;
   call.answer = undefined;
   const response = dialogResponse(core, call, 200, sent.body);
@@ -260,7 +260,7 @@ export function receiveReinvite(core: Core, request: Request, transaction: Serve
   const offer = sessionBody(request);
   let body: string;
   if (offer !== undefined) {
-    const answered = receiveOffer(call.offerAnswer, offer, core.media);
+    const answered = receiveOffer(call.offerAnswer, offer, call.media ?? core.media);
     call.offerAnswer = answered.state;
     // The session stays as it was.
     if (!answered.ok) {
@@ -284,7 +284,7 @@ export function receiveReinvite(core: Core, request: Request, transaction: Serve
     // Our offer is every codec we have, as for a new call, made as a modification
     // of the session (the same o=, slots kept): it overlaps what we sent before.
     // @implements RFC3261 P89L14-P89L22
-    const sent = sendOffer(call.offerAnswer, core.media);
+    const sent = sendOffer(call.offerAnswer, call.media ?? core.media);
     call.offerAnswer = sent.state;
     body = sent.body;
   }

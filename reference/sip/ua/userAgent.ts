@@ -65,7 +65,7 @@ export interface UserAgentOptions {
    * (default PCMU, PCMA, telephone-event) received at this address (default the
    * sent-by host) and port (default 49170).
    */
-  media?: { codecs?: Codec[]; address?: string; port?: number };
+  media?: { codecs?: Codec[]; address?: string; port?: number; rtcpMux?: boolean };
 }
 
 /** The codecs offered and answered when none are given. */
@@ -109,6 +109,7 @@ export class UserAgent extends EventEmitter implements TransactionUser, CallDriv
       address: options.media?.address ?? sentBy.host,
       port: options.media?.port ?? 49170,
       codecs: options.media?.codecs ?? codecsFromNames(DEFAULT_CODECS),
+      rtcpMux: options.media?.rtcpMux,
     });
     const core: Core = {
       owner: this,

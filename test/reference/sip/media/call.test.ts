@@ -13,19 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sip, sipServer } from '../proxy/processes.ts';
 import { freePort, startOurUas, stop, type Running } from '../../../../tools/testkit/processes.ts';
-import { bindAnyPair } from '../../../../reference/rtp/commands/sockets.ts';
 import { tone } from '../../../../reference/rtp/media/tone.ts';
 import { readWavFile, writeWavFile } from '../../../../reference/rtp/media/wav.ts';
 import { dominantFrequency } from '../../../../reference/rtp/media/frequency.ts';
+import { freeMediaPort } from './common.ts';
 
 const TONE_HZ = 1000;
-
-/** An even port with the odd one above free (for a moment), as our SDP's m= port. */
-async function freeMediaPort(): Promise<number> {
-  const pair = await bindAnyPair('127.0.0.1');
-  await pair.close();
-  return pair.port;
-}
 
 async function wholeCall(target: (uasPort: number) => Promise<{ uri: string; done: () => Promise<void> }>) {
   const dir = mkdtempSync(join(tmpdir(), 'sip-media-'));

@@ -1,0 +1,52 @@
+/** What the call-media tests share: free media ports, a scratch directory with tones, and looking at recordings. */
+import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bindAnyPair } from '../../../../reference/rtp/commands/sockets.ts';
+import { tone } from '../../../../reference/rtp/media/tone.ts';
+import { writeWavFile } from '../../../../reference/rtp/media/wav.ts';
+import { dominantFrequency } from '../../../../reference/rtp/media/frequency.ts';
+
+/** An even port with the odd one above free (for a moment), as our SDP's m= port. */
+export async function freeMediaPort(): Promise<number> {
+  const pair = await bindAnyPair('127.0.0.1');
+  await pair.close();
+  return pair.port;
+}
+
+/** Runs `f` with a fresh directory (removed after) and a writer of tone files in it. */
+export async function inScratch<T>(f: (dir: string, toneFile: (hz: number, seconds: number) => string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'sip-media-'));
+  try {
+    return await f(dir, (hz, seconds) => {
+      const file = join(dir, `tone-${hz}-${seconds}.wav`);
+      writeWavFile(file, tone(hz, seconds));
+      return file;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Asserts that `samples` (8 kHz) hold a tone of `hz`, within 2 %. */
+export function assertTone(samples: Int16Array, hz: number, what: string): void {
+  assert.ok(samples.length >= 4000, `${what}: ${samples.length} samples, too few to tell a tone`);
+  const { frequency } = dominantFrequency(samples, 8000);
+  assert.ok(Math.abs(frequency - hz) <= hz * 0.02, `${what}: the dominant frequency is ${frequency.toFixed(1)} Hz, not ${hz} Hz ± 2 %`);
+}
+
+/** Root mean square of samples [from, to) seconds at 8 kHz. */
+export function rms(samples: Int16Array, from: number, to: number): number {
+  const part = samples.subarray(Math.round(from * 8000), Math.round(to * 8000));
+  let sum = 0;
+  for (const x of part) sum += x * x;
+  return part.length === 0 ? 0 : Math.sqrt(sum / part.length);
+}
+
+/** The counts a `media ... (so far ...)` or report line gives for one port: RTP, RTCP, SR, RR. */
+export function portCounts(line: string, port: number): { rtp: number; rtcp: number; sr: number; rr: number } {
+  const m = new RegExp(`port ${port}: (\\d+) RTP, (\\d+) RTCP \\((\\d+) SR, (\\d+) RR\\)`).exec(line);
+  if (!m) throw new Error(`no counts for port ${port} in: ${line}`);
+  return { rtp: Number(m[1]), rtcp: Number(m[2]), sr: Number(m[3]), rr: Number(m[4]) };
+}
