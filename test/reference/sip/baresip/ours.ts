@@ -4,8 +4,8 @@
  * UDP socket standing for the media port our SDP names, and the dialog a
  * trace shows, in one line per message.
  */
-import { createSocket, type Socket } from 'node:dgram';
 import { sip } from '../proxy/processes.ts';
+import { bindAnyPair, type SocketPair } from '../../../../reference/rtp/commands/sockets.ts';
 import { stop, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
 import { callId, cseq, isRequest } from '../../../../reference/sip/syntax/index.ts';
 import { parse as parseSdp } from '../../../../reference/sdp/description/parse.ts';
@@ -35,27 +35,27 @@ export function logFor(stderr: string, id: string): string[] {
 
 /**
  * An RTP receiver on 127.0.0.1: counts the packets that look like RTP
- * version 2 with payload type `pt` (RFC 3550 §5.1 fixed header).
+ * version 2 with payload type `pt` (RFC 3550 §5.1 fixed header). It holds an
+ * even port and the odd one above (RFC 3550 §11), as an m= port must be.
  */
 export class RtpSink {
   packets = 0;
-  private constructor(private readonly socket: Socket, readonly port: number, pt: number) {
-    socket.on('message', (packet: Buffer) => {
+  private constructor(private readonly pair: SocketPair, pt: number) {
+    pair.rtp.on('message', (packet: Buffer) => {
       if (packet.length >= 12 && packet[0]! >> 6 === 2 && (packet[1]! & 0x7f) === pt) this.packets++;
     });
   }
 
+  get port(): number {
+    return this.pair.port;
+  }
+
   static async open(pt = 0): Promise<RtpSink> {
-    const socket = createSocket('udp4');
-    const port = await new Promise<number>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => resolve(socket.address().port));
-    });
-    return new RtpSink(socket, port, pt);
+    return new RtpSink(await bindAnyPair('127.0.0.1'), pt);
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.socket.close(() => resolve()));
+    return this.pair.close();
   }
 }
 
