@@ -10,6 +10,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createScratch } from '../../tools/proposal/apply.ts';
+import { newProposal } from '../../tools/proposal/new.ts';
 import { ROOT, runRfcdoc, tempDir, testCache, type CliRun } from '../helpers.ts';
 
 export interface Tree {
@@ -19,8 +20,18 @@ export interface Tree {
   read(path: string): string;
   write(path: string, text: string): void;
   remove(path: string): void;
+  /** Back to the last commit: changes and untracked files dropped (node_modules, ignored, stays). */
+  reset(): void;
+  /** Edits a file by replacing `from` (which must be there) with `to`. */
+  edit(path: string, from: string, to: string): void;
   /** rfcdoc of the copy, from the copy (or `cwd`), with the test cache. */
   rfcdoc(args: string[], cwd?: string): Promise<CliRun>;
+  /**
+   * An author's round: `change` edits the tree, `proposal new NAME` (the
+   * stage) exports it, the author reverts the change and commits the
+   * proposal folder, with `readme` as its README when given.
+   */
+  propose(name: string, change: () => void, readme?: string): Promise<void>;
 }
 
 export async function projectTree(): Promise<Tree> {
@@ -30,9 +41,11 @@ export async function projectTree(): Promise<Tree> {
   cpSync(join(ROOT, 'tools'), join(dir, 'tools'), { recursive: true, filter: (src) => !src.includes('node_modules') });
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@localhost', '-c', 'commit.gpgSign=false', '-c', 'core.hooksPath=/dev/null', ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  // The proposals of this repository are not the tests' own: the copy starts with none.
+  rmSync(join(dir, 'reference/proposals'), { recursive: true, force: true });
   git('add', '-A');
-  git('commit', '-q', '--allow-empty', '-m', 'tools as in the working tree');
-  return {
+  git('commit', '-q', '--allow-empty', '-m', 'tools as in the working tree, no proposals');
+  const tree: Tree = {
     dir,
     git,
     read: (p) => readFileSync(join(dir, p), 'utf8'),
@@ -41,9 +54,47 @@ export async function projectTree(): Promise<Tree> {
       writeFileSync(join(dir, p), text);
     },
     remove: (p) => rmSync(join(dir, p), { recursive: true, force: true }),
+    reset: () => {
+      git('reset', '-q', '--hard');
+      git('clean', '-fdq');
+    },
+    edit(p, from, to) {
+      const text = readFileSync(join(dir, p), 'utf8');
+      if (!text.includes(from)) throw new Error(`${p} does not hold ${JSON.stringify(from)}: the test's edit no longer fits the file`);
+      writeFileSync(join(dir, p), text.replace(from, to));
+    },
     rfcdoc: (args, cwd = dir) => runRfcdoc(args, { cache: testCache(), cwd, bin: join(dir, 'tools', 'rfcdoc.mjs') }),
+    async propose(name, change, readme) {
+      change();
+      await newProposal(dir, name);
+      if (readme !== undefined) tree.write(`reference/proposals/${name}/README.md`, readme);
+      git('checkout', '-q', '--', 'reference', 'test');
+      git('clean', '-fdq', '--', 'reference', 'test', ':(exclude)reference/proposals');
+      git('add', 'reference/proposals');
+      git('commit', '-qm', `proposal ${name}`);
+    },
   };
+  return tree;
 }
 
 /** A directory the test may fill, removed when the process ends. */
 export const scratchDir = (prefix: string) => tempDir(prefix);
+
+/** The capability list of the UAS (one entry per line, for proposals): where the tests insert and change lines. */
+export const UAS = 'reference/sip/ua/uas.ts';
+export const METHODS_END = "    'OPTIONS',\n  ],\n  extensions";
+
+/** The lines a proposal adding `method` inserts after OPTIONS: the method, and the tag citing RFC 3428 §7's MUST. */
+export const withMethod = (method: string) => METHODS_END.replace("'OPTIONS',\n", `'OPTIONS',\n    // @implements RFC3428 P7L28-P7L30\n    '${method}',\n`);
+
+/** A test file that passes when `method` is among the UAS's methods (and fails when it is not). */
+export const capabilityTest = (method: string) => `import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { defaultCapabilities } from '../../../../reference/sip/ua/uas.ts';
+
+test('${method} is among the methods the UAS allows', () => {
+  assert.ok(defaultCapabilities.methods.includes('${method}'));
+});
+
+test.run();
+`;

@@ -17,7 +17,7 @@ import { affectedTests } from './affected.ts';
 import { applyChain, applyOne, createScratch, removeScratch, resetScratch, trackedFiles, type Scratch } from './apply.ts';
 import { withRequired } from './plan.ts';
 import { proposalError, type Proposal } from './model.ts';
-import { run, type Ran } from './run.ts';
+import { gitOk, run, type Ran } from './run.ts';
 
 export const SUITES = ['all', 'affected', 'own'] as const;
 export type SuiteMode = (typeof SUITES)[number];
@@ -64,17 +64,26 @@ function scratchEnv(): NodeJS.ProcessEnv {
 
 const tail = (r: Ran, lines = 40) => `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-lines).join('\n');
 
-/** What the base tree already reports (tsc and rfcdoc check), computed once per scratch tree, before any proposal is applied. */
+/** What the base tree already reports (tsc and rfcdoc check), computed once per scratch tree, when a proposal first applied. */
 interface Baseline {
   typecheck: Diagnostic[];
   tags: Diagnostic[];
 }
 const baselines = new WeakMap<Scratch, Promise<Baseline>>();
 
+/** The base's: the first time it is asked for, the proposals' commits are set aside, the base checked, and they are put back. */
 function baseline(s: Scratch): Promise<Baseline> {
   let b = baselines.get(s);
   if (!b) {
-    b = (async () => ({ typecheck: (await typecheck(s)).diagnostics, tags: (await tags(s)).diagnostics }))();
+    b = (async () => {
+      const head = (await gitOk(s.dir, ['rev-parse', 'HEAD'])).trim();
+      await resetScratch(s);
+      try {
+        return { typecheck: (await typecheck(s)).diagnostics, tags: (await tags(s)).diagnostics };
+      } finally {
+        await resetScratch(s, head);
+      }
+    })();
     baselines.set(s, b);
   }
   return b;
@@ -138,6 +147,7 @@ async function checkTree(s: Scratch, name: string, proposals: readonly Proposal[
   const steps: Step[] = [];
   const diagnostics: Diagnostic[] = [];
   const touched = new Set(proposals.flatMap((p) => p.files.map((f) => f.path)));
+  if (!baselines.has(s)) say('the base: tsc -p ., rfcdoc check (what it reports is not the proposal\'s)');
   const base = await baseline(s);
 
   say('tsc -p .');
@@ -183,8 +193,6 @@ export const ownTests = (p: Proposal): string[] => p.files.filter((f) => f.statu
 export async function checkProposals(root: string, all: readonly Proposal[], names: readonly Proposal[], opts: CheckOptions): Promise<CheckReport[]> {
   const s = await createScratch(root, { documents: true });
   try {
-    opts.onStage?.('the base: tsc, rfcdoc check');
-    await baseline(s);
     const reports: CheckReport[] = [];
     for (const p of names) {
       const started = performance.now();
@@ -219,8 +227,6 @@ export async function checkTogether(root: string, chosen: readonly Proposal[], l
   const started = performance.now();
   const s = await createScratch(root, { documents: true });
   try {
-    opts.onStage?.('the base: tsc, rfcdoc check');
-    await baseline(s);
     const report: CheckReport = { name: 'all-together', applied: [], left: [...leftOut], steps: [], diagnostics: [], ok: false, ms: 0 };
     const applied: Proposal[] = [];
     const [, ms] = await timed(async () => {

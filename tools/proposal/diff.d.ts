@@ -17,5 +17,6 @@ declare module 'diff' {
     newFileName?: string;
     hunks: Hunk[];
   }
-  export function parsePatch(patch: string): ParsedDiff[];
+  /** `strict`: a hunk whose line counts do not match its lines throws, instead of being read as far as it goes. */
+  export function parsePatch(patch: string, options?: { strict?: boolean }): ParsedDiff[];
 }

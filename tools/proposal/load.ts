@@ -235,7 +235,7 @@ export function readPatch(text: string, file: string): { files: PatchFile[]; dia
     const header = GIT_HEADER.exec(section[0]!);
     let parsed;
     try {
-      parsed = parsePatch(section.join('\n'));
+      parsed = parsePatch(section.join('\n'), { strict: true });
     } catch (e) {
       diagnostics.push(proposalError('bad-patch', `the patch does not parse here: ${(e as Error).message}`, at));
       return;
