@@ -1,0 +1,98 @@
+/**
+ * Every XML example of RFC 6120 and RFC 6121, extracted from the RFC text
+ * at test time (tools/testkit/xmppExamples.ts), read by a reader set up for
+ * its context; the stream errors of RFC 6120 §4.9.3 with their triggering
+ * input raise, in the XML layer, the condition their section names.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { realDoc } from '../../../helpers.ts';
+import { countXmlMarkerLines, type XmppExample, xmppExamples } from '../../../../tools/testkit/xmppExamples.ts';
+import { STREAMS_NS, StreamCondition, type StreamEvent, StreamReader, childOf, isElement } from '../../../../reference/xmpp/xml/index.ts';
+
+const STREAM_NS = 'http://etherx.jabber.org/streams';
+
+/**
+ * The context an example is shown in: a stream header (with or without the
+ * XML declaration) is read as the stream's start; anything else is a
+ * fragment of an open stream, so a header declaring the stream prefix and
+ * the content namespace (jabber:server for the server-to-server markers)
+ * goes first.
+ */
+function read(e: XmppExample): StreamEvent[] {
+  const opensStream = /^(<\?xml|<(stream:)?stream[\s>])/.test(e.xml);
+  const content = /^S[12]$/.test(e.marker) ? 'jabber:server' : 'jabber:client';
+  const header = opensStream ? '' : `<stream:stream xmlns='${content}' xmlns:stream='${STREAM_NS}'>`;
+  return new StreamReader().feed(header + e.xml);
+}
+
+const errorOf = (events: StreamEvent[]) => events.find((x) => x.type === 'error');
+
+/** The conditions the XML layer raises itself; the others belong to the stream layer above. */
+const XML_LAYER = new Set([StreamCondition.NotWellFormed, StreamCondition.RestrictedXml, StreamCondition.UnsupportedEncoding]);
+
+/** The examples RFC 6120 shows as bad input, by section, and what our reader answers (the section's condition, or the more specific one §4.9.3.1 recommends). */
+function expectedError(e: XmppExample, sectionTitle: string): StreamCondition | undefined {
+  if (!/^[CIP]$/.test(e.marker)) return undefined;
+  if (/No closing tag!/.test(e.xml)) return StreamCondition.NotWellFormed; // §4.9.1.1, §4.9.3.1 (bad-format "alternatively" not-well-formed), §4.10
+  if (!e.section.startsWith('4.9.3.')) return undefined;
+  const condition = sectionTitle as StreamCondition;
+  return XML_LAYER.has(condition) ? condition : undefined;
+}
+
+for (const rfc of [6120, 6121] as const) {
+  // @tests RFC6120 P145L23-P145L45, P146L27-P146L29
+  test(`RFC ${rfc}: every XML example is found, and each reads as its context says (the bad inputs raising their condition)`, async () => {
+    const examples = await xmppExamples(rfc);
+    const doc = await realDoc(`RFC${rfc}`);
+    assert.is(examples.length, await countXmlMarkerLines(rfc), 'one example per marker line opening XML');
+    assert.ok(examples.length > (rfc === 6120 ? 200 : 150), `${examples.length} examples`);
+    let elements = 0;
+    const raised: string[] = [];
+    for (const e of examples) {
+      const events = read(e);
+      const title = doc.sections.find((s) => s.number === e.section)?.title ?? '';
+      const expected = expectedError(e, title);
+      const error = errorOf(events);
+      if (expected) {
+        assert.ok(error?.type === 'error', `RFC${rfc} ${e.ref} (§${e.section}) must raise <${expected}/>:\n${e.xml}`);
+        if (error?.type === 'error') assert.is(error.error.condition, expected, `RFC${rfc} ${e.ref}`);
+        raised.push(`§${e.section} ${expected}`);
+      } else {
+        assert.not.ok(error, `RFC${rfc} ${e.ref} (§${e.section}): ${error?.type === 'error' ? error.error.message : ''}\n${e.xml}`);
+      }
+      elements += events.filter((x) => x.type === 'element').length;
+    }
+    assert.ok(elements > examples.length / 2, `${elements} first-level elements read`);
+    if (rfc === 6120)
+      assert.equal(raised, [
+        '§4.9.1.1 not-well-formed', '§4.9.3.1 not-well-formed', '§4.9.3.13 not-well-formed',
+        '§4.9.3.18 restricted-xml', '§4.9.3.22 unsupported-encoding', '§4.10 not-well-formed',
+      ]);
+    else assert.equal(raised, []);
+  });
+}
+
+// @tests RFC6120 P51L6-P51L13, P51L29-P51L31
+test("RFC 6120 §4.9.3: each section's error example names the section's condition, in the streams namespace", async () => {
+  const doc = await realDoc('RFC6120');
+  const examples = (await xmppExamples(6120)).filter((e) => e.section.startsWith('4.9.3.') && e.xml.includes('<stream:error>'));
+  const seen = new Set<string>();
+  for (const e of examples) {
+    const events = read(e);
+    const error = events.find((x) => x.type === 'element' && x.element.name === 'error' && x.element.ns === STREAM_NS);
+    assert.ok(error && error.type === 'element', `${e.ref}: a <stream:error/> element`);
+    if (error?.type !== 'element') continue;
+    const condition = error.element.children.find((c) => isElement(c) && c.ns === STREAMS_NS);
+    const title = doc.sections.find((s) => s.number === e.section)!.title;
+    assert.ok(condition && isElement(condition), `${e.ref}: a condition element`);
+    if (condition && isElement(condition)) assert.is(condition.name, title, `${e.ref} (§${e.section})`);
+    seen.add(e.section);
+    assert.is(childOf(error.element, title, STREAMS_NS)?.name, title);
+  }
+  assert.is(seen.size, 25, 'an error example in each of the 25 sections');
+  assert.is(Object.values(StreamCondition).length, 25);
+  for (const s of seen) assert.ok(Object.values(StreamCondition).includes(doc.sections.find((x) => x.number === s)!.title as StreamCondition));
+});
+
+test.run();
