@@ -5,7 +5,9 @@
  * names in a string literal that is a path of the tree, relative to the
  * root or to the module's folder: a CLI script it spawns
  * (`'reference/sip/cli.ts'`), a scenario it reads, or a whole folder
- * (`'reference'`, which the layering test walks) with everything under it.
+ * (`'reference'`, which the layering test walks) with everything under it,
+ * unless the folder holds the module itself (a test's `'test'` is a role or
+ * a runner's root far more often than a walk of every test).
  * Literals in tools/ (but tools/testkit/, what tests share: the CLI scripts
  * they spawn) are not followed: rfcdoc's stages name `reference` and
  * `test` as their defaults, and following them would make every test that
@@ -41,7 +43,8 @@ export async function affectedTests(root: string, files: readonly string[], touc
         for (const lit of pathLiterals(text)) {
           for (const p of [posix.normalize(lit.replace(/\/$/, '')), posix.normalize(posix.join(dir, lit)).replace(/\/$/, '')]) {
             if (fileSet.has(p)) to.add(p);
-            else if (dirSet.has(p)) to.add(`${p}/`);
+            // A folder holding the module itself is its home, not what it reads (a test's 'test' is a role, a runner's root).
+            else if (dirSet.has(p) && !from.startsWith(`${p}/`)) to.add(`${p}/`);
           }
         }
       }
