@@ -4,6 +4,7 @@
  * diagnostics once and return the exit status (tools/command.ts: 0 ok, 1
  * problems found, 2 usage); tools/cli.ts registers them.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { UsageError } from '../command.ts';
@@ -11,7 +12,7 @@ import type { StoreOptions } from '../spec/store.ts';
 import { checkProposals, checkTogether, SUITES, type CheckReport, type SuiteMode } from './check.ts';
 import { loadProposals, type Loaded } from './load.ts';
 import { NAME_PATTERN, PROPOSALS_DIR, type Proposal } from './model.ts';
-import { exists, newProposal, NothingToPropose } from './new.ts';
+import { newProposal, NothingToPropose } from './new.ts';
 import { chooseErrors, together, withRequired } from './plan.ts';
 import { proposalStats, type KeywordCoverage, type ProposalStats } from './stats.ts';
 import { applyTo, TargetRefused } from './to.ts';
@@ -246,7 +247,7 @@ async function runNew(names: string[], env: ProposalEnv): Promise<number> {
   if (names.length !== 1) throw new UsageError('new takes exactly one proposal name');
   const name = names[0]!;
   if (!NAME_PATTERN.test(name)) throw new UsageError(`"${name}" is not a proposal name: lower-case letters, digits and dashes (e.g. session-timer-reinvite)`);
-  if (await exists(join(env.root, PROPOSALS_DIR, name))) throw new UsageError(`${PROPOSALS_DIR}/${name} exists already: choose another name, or remove it first`);
+  if (existsSync(join(env.root, PROPOSALS_DIR, name))) throw new UsageError(`${PROPOSALS_DIR}/${name} exists already: choose another name, or remove it first`);
   let made;
   try {
     made = await newProposal(env.root, name);

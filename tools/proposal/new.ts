@@ -7,7 +7,7 @@
  * tags cite. The diff is made through a temporary copy of git's index, so
  * the user's index and working tree are as they were: nothing is reverted.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { scanSource } from '../annotate/scan.ts';
@@ -84,15 +84,4 @@ Add "- Requires: NAME" (proposals to apply first) and "- Alternatives: GROUP"
 (proposals of one group are never applied together) under Implements: if
 they apply; drop this paragraph.
 `;
-}
-
-/** Whether `path` exists (a proposal name already taken). */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
-  }
 }
