@@ -1,4 +1,3 @@
-// @implements RFC3264 (An Offer/Answer Model with SDP)
 /**
  * A call's audio: one RTP session per call on the port our SDP named, sent
  * to where the other side's SDP said, with the codec and payload type
@@ -26,6 +25,7 @@ import { bindPair, Outbox, type SocketPair } from '../../rtp/commands/sockets.ts
 import { CODECS, formatEndpoint, rtcpPort, type AudioCodec, type CodecName, type Endpoint } from '../../rtp/commands/stream.ts';
 import { isRtcp } from '../../rtp/rtcp/mux.ts';
 import type { RtcpPacket } from '../../rtp/rtcp/types.ts';
+import type { RtpPacket } from '../../rtp/packet/rtp.ts';
 
 /** How often the playout buffer is emptied and the DTMF receiver told the time (as `rtp receive`). */
 const PUMP_MS = 10;
@@ -114,6 +114,8 @@ export class CallMedia {
   readonly #receiver: StreamReceiver;
   readonly #outbox = new Outbox();
   readonly #payloadTypes: Map<number, number>;
+  /** The audio codec of each payload type either exchange gave us to receive (a re-INVITE may change it). */
+  readonly #decoders = new Map<number, AudioCodec>();
   readonly #timer: ReturnType<typeof setInterval>;
   #stream: NegotiatedStream;
   #send: StreamTypes;
@@ -132,8 +134,8 @@ export class CallMedia {
     const receive = knownCodec(stream.receive) ? typesOf(stream.receive, 'receive') : this.#send;
     this.#remote = this.#rtpTo(stream);
     this.#rtcpTo = this.#controlTo(stream);
-    this.#payloadTypes = new Map(stream.receive.map((f) => [Number(f.fmt), f.clockRate]));
-    for (const f of stream.send) this.#payloadTypes.set(Number(f.fmt), f.clockRate);
+    this.#payloadTypes = new Map();
+    this.#learn(stream);
     // The echo keeps the timing it heard: a gap (a digit sent as events) stays a gap, not a delay.
     let echoFrom: number | undefined;
     this.#receiver = new StreamReceiver(receive, {
@@ -169,7 +171,7 @@ export class CallMedia {
       // Locally muted (our hold), nothing heard is played out.
       // @implements RFC3264 P18L1-P18L4
       onPacket: (packet, source) => {
-        if (!this.#muted) this.#receiver.onPacket(packet, source);
+        if (!this.#muted) this.#receiver.onPacket(this.#asRecorded(packet), source);
       },
       onBye: this.#receiver.onBye,
     });
@@ -278,18 +280,41 @@ export class CallMedia {
    * stopped or resumed as its direction says (a held stream: recvonly or
    * inactive for us). What is received with the old types is still taken.
    */
-  // @implements RFC3264 P15L9-P15L11, P17L13-P17L18, P17L23-P17L25
+  // @implements RFC3264 P15L9-P15L11, P17L13-P17L15, P17L23-P17L25
   update(stream: NegotiatedStream): void {
     const was = { stream: this.#stream, remote: this.#remote, codec: this.#send.codec.name, sending: this.sending };
     this.#stream = stream;
     this.#remote = this.#rtpTo(stream);
     this.#rtcpTo = this.#controlTo(stream);
-    for (const f of [...stream.receive, ...stream.send]) this.#payloadTypes.set(Number(f.fmt), f.clockRate);
+    this.#learn(stream);
     if (knownCodec(stream.send)) this.#send = typesOf(stream.send, 'send');
     const say = (line: string) => this.options.onChange?.(`media ${formatEndpoint(this.options.local)}: ${line} (so far ${describeCounts(this.counts())})`);
     if (formatEndpoint(was.remote) !== formatEndpoint(this.#remote)) say(`RTP now to ${formatEndpoint(this.#remote)} (was ${formatEndpoint(was.remote)})`);
     if (was.codec !== this.#send.codec.name) say(`now sending ${this.#send.codec.name} (payload type ${this.#send.audio.payloadType}), was ${was.codec}`);
     if (was.stream.direction !== stream.direction || was.sending !== this.sending) say(`${stream.direction}: ${this.sending ? 'sending RTP' : 'no RTP sent'}, RTCP goes on`);
+  }
+
+  /** The payload types of an exchange: the session takes them (old ones stay), and each audio one's codec is kept for decoding. */
+  #learn(stream: NegotiatedStream): void {
+    for (const f of [...stream.receive, ...stream.send]) {
+      this.#payloadTypes.set(Number(f.fmt), f.clockRate);
+      const audio = knownCodec([f]);
+      if (audio) this.#decoders.set(Number(f.fmt), audio.codec);
+    }
+  }
+
+  /**
+   * A packet as the receiver (made for the first exchange's codec) plays
+   * it: audio of another codec, which a re-INVITE brought, decoded with
+   * its own and carried in the receiver's, so that the old and the new
+   * types both play.
+   */
+  // @implements RFC3264 P17L15-P17L18
+  #asRecorded(packet: RtpPacket): RtpPacket {
+    const codec = this.#decoders.get(packet.payloadType);
+    const mine = this.#receiver.stream;
+    if (codec === undefined || codec.name === mine.codec.name || packet.payloadType === mine.events.payloadType) return packet;
+    return { ...packet, payloadType: mine.audio.payloadType, payload: mine.codec.encode(codec.decode(packet.payload)) };
   }
 
   /** Our hold (RFC 3264 §8.4): nothing sent and nothing played out while muted, RTCP going on. */

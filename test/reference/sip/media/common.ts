@@ -29,11 +29,18 @@ export async function inScratch<T>(f: (dir: string, toneFile: (hz: number, secon
   }
 }
 
-/** Asserts that `samples` (8 kHz) hold a tone of `hz`, within 2 %. */
-export function assertTone(samples: Int16Array, hz: number, what: string): void {
+/**
+ * Asserts that `samples` (8 kHz) hold a tone of `hz`, within 2 %, with at
+ * least `minShare` of their energy within 1 % of it: a clean tone through
+ * G.711 has over 0.99; one decoded with the wrong law keeps its frequency
+ * but spreads into harmonics (A-law read as μ-law: 0.95; an echo whose
+ * legs are read with the wrong law: 0.97).
+ */
+export function assertTone(samples: Int16Array, hz: number, what: string, minShare = 0): void {
   assert.ok(samples.length >= 4000, `${what}: ${samples.length} samples, too few to tell a tone`);
-  const { frequency } = dominantFrequency(samples, 8000);
+  const { frequency, share } = dominantFrequency(samples, 8000);
   assert.ok(Math.abs(frequency - hz) <= hz * 0.02, `${what}: the dominant frequency is ${frequency.toFixed(1)} Hz, not ${hz} Hz ± 2 %`);
+  assert.ok(share >= minShare, `${what}: ${(share * 100).toFixed(2)} % of the energy is in the tone, under ${(minShare * 100).toFixed(0)} %`);
 }
 
 /** Root mean square of samples [from, to) seconds at 8 kHz. */

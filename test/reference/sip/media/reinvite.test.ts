@@ -8,7 +8,9 @@
  *   after the resume the tone is heard again;
  * - a new port (§8.3.1): a caller in this process listens on a second
  *   port and re-INVITEs with it; the uas sends its echo there from then on,
- *   and the recording goes on, now from the new port.
+ *   and the recording goes on, now from the new port;
+ * - a new codec (§8.3.2): the caller re-offers PCMA first; both sides send
+ *   PCMA from then on, and the echo plays through the change.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -18,6 +20,7 @@ import { freePort, stop, waitFor, type Running } from '../../../../tools/testkit
 import { readWavFile } from '../../../../reference/rtp/media/wav.ts';
 import { tone } from '../../../../reference/rtp/media/tone.ts';
 import { UserAgent } from '../../../../reference/sip/ua/userAgent.ts';
+import type { Call } from '../../../../reference/sip/ua/call.ts';
 import { audioCapabilities, codecsFromNames } from '../../../../reference/sdp/offerAnswer/index.ts';
 import { audioStream, CallMedia } from '../../../../reference/sip/media/callMedia.ts';
 import { follow } from '../../../../reference/sip/media/commands.ts';
@@ -80,48 +83,90 @@ async function startUasLogging(sipPort: number, args: string[]): Promise<Running
   return uas;
 }
 
+/**
+ * A caller in this process (a UA and its CallMedia at `first`, playing 6 s
+ * of 1000 Hz, each exchange applied), calling the uas at `sipPort`; at 2 s
+ * `change` runs (it re-INVITEs), then the tone plays out and the call
+ * ends. The caller's report and recording, and the counts just after the
+ * change.
+ */
+async function callThenChange(sipPort: number, first: number, change: (call: Call, media: CallMedia) => Promise<void>) {
+  const ua = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 }, media: { address: '127.0.0.1', port: first } });
+  try {
+    const call = ua.invite(`sip:bob@127.0.0.1:${sipPort}`);
+    assert.ok(await call.answered(), `the call was answered: ${call.status}`);
+    const stream = audioStream(call.streams);
+    if (typeof stream === 'string') throw new Error(stream);
+    const media = await CallMedia.start(stream, { local: { host: '127.0.0.1', port: first }, play: tone(1000, 6) });
+    follow(call, media, () => {});
+    await new Promise((r) => setTimeout(r, 2000));
+    await change(call, media);
+    await new Promise((r) => setTimeout(r, 500));
+    const settled = media.counts().ports;
+    await media.played();
+    await new Promise((r) => setTimeout(r, 500));
+    await media.leave('hanging up');
+    assert.is(await call.bye(), 200);
+    return { ...(await media.close()), settled };
+  } finally {
+    await ua.close();
+  }
+}
+
+/** The share of a clean tone's energy at its frequency, through G.711 both ways (common.ts assertTone). */
+const CLEAN = 0.995;
+
+/** The echo of the tone before the change (at 2 s) and after it, clean both times. */
+function assertEchoThrough(recording: Int16Array): void {
+  assertTone(recording.subarray(0.5 * 8000, 1.8 * 8000), 1000, 'the echo before the re-INVITE', CLEAN);
+  assertTone(recording.subarray(2.8 * 8000, 5 * 8000), 1000, 'the echo after the re-INVITE', CLEAN);
+  assert.ok(rms(recording, 2.8, 5) > 1000, 'the echo after the re-INVITE is not silence');
+}
+
 // @tests RFC3264 P14L40-P14L48, P15L9-P15L11, P15L11-P15L18
 test('a re-INVITE moving the caller to a new port: the uas sends its echo there, and the caller\'s recording goes on from the new port', async () => {
-  await inScratch(async (dir) => {
-    const [sipPort, uasPort, first, second] = [await freePort(), await freeMediaPort(), await freeMediaPort(), await freeMediaPort()];
-    const uas = await startUasLogging(sipPort, ['--port', String(uasPort), '--echo']);
-    const ua = await UserAgent.start({ listen: { host: '127.0.0.1', port: 0 }, media: { address: '127.0.0.1', port: first } });
-    try {
-      const call = ua.invite(`sip:bob@127.0.0.1:${sipPort}`);
-      assert.ok(await call.answered(), `the call was answered: ${call.status}`);
-      const stream = audioStream(call.streams);
-      if (typeof stream === 'string') throw new Error(stream);
-      const media = await CallMedia.start(stream, { local: { host: '127.0.0.1', port: first }, play: tone(1000, 6) });
-      follow(call, media, () => {});
-      await new Promise((r) => setTimeout(r, 2000));
+  const [sipPort, uasPort, first, second] = [await freePort(), await freeMediaPort(), await freeMediaPort(), await freeMediaPort()];
+  const uas = await startUasLogging(sipPort, ['--port', String(uasPort), '--echo']);
+  try {
+    const { report, recording, settled } = await callThenChange(sipPort, first, async (call, media) => {
       // Ready on the new port before the offer naming it goes (§8.3.1), then the offer.
       await media.listenAlso({ host: '127.0.0.1', port: second });
       call.media = audioCapabilities({ address: '127.0.0.1', port: second, codecs: codecsFromNames('PCMU,PCMA,telephone-event') });
       assert.is(await call.reinvite('offer'), 200);
       assert.is(media.stream.remote.port, uasPort);
-      await new Promise((r) => setTimeout(r, 500));
-      const settled = media.counts().ports;
-      await media.played();
-      await new Promise((r) => setTimeout(r, 500));
-      await media.leave('hanging up');
-      assert.is(await call.bye(), 200);
-      const { report, recording } = await media.close();
-      const on = (port: number) => report.ports.find((p) => p.port === port)!;
-      assert.ok(on(first).rtp > 50, `the echo came to the first port before the move: ${on(first).rtp}`);
-      assert.ok(on(second).rtp > 100, `and to the new one after it: ${on(second).rtp}`);
-      assert.is(on(first).rtp, settled.find((p) => p.port === first)!.rtp, 'nothing more to the old port once the uas had the new one');
-      // The echo of the tone, from before the move through to after it (the move at 2 s).
-      assertTone(recording.subarray(0.5 * 8000, 1.8 * 8000), 1000, 'the echo before the move');
-      assertTone(recording.subarray(2.8 * 8000, 5 * 8000), 1000, 'the echo after the move');
-      assert.ok(rms(recording, 2.8, 5) > 1000, 'the echo after the move is not silence');
-      await stop(uas, 3000, 'SIGINT');
-      assert.match(uas.stderr(), new RegExp(`media 127\\.0\\.0\\.1:${uasPort}: RTP now to 127\\.0\\.0\\.1:${second} \\(was 127\\.0\\.0\\.1:${first}\\)`));
-      assert.match(uas.stdout(), new RegExp(`media 127\\.0\\.0\\.1:${uasPort} -> 127\\.0\\.0\\.1:${second}: PCMU`));
-    } finally {
-      await ua.close();
-      await stop(uas, 3000, 'SIGINT');
-    }
-  });
+    });
+    const on = (port: number) => report.ports.find((p) => p.port === port)!;
+    assert.ok(on(first).rtp > 50, `the echo came to the first port before the move: ${on(first).rtp}`);
+    assert.ok(on(second).rtp > 100, `and to the new one after it: ${on(second).rtp}`);
+    assert.is(on(first).rtp, settled.find((p) => p.port === first)!.rtp, 'nothing more to the old port once the uas had the new one');
+    assertEchoThrough(recording);
+    await stop(uas, 3000, 'SIGINT');
+    assert.match(uas.stderr(), new RegExp(`media 127\\.0\\.0\\.1:${uasPort}: RTP now to 127\\.0\\.0\\.1:${second} \\(was 127\\.0\\.0\\.1:${first}\\)`));
+    assert.match(uas.stdout(), new RegExp(`media 127\\.0\\.0\\.1:${uasPort} -> 127\\.0\\.0\\.1:${second}: PCMU`));
+  } finally {
+    await stop(uas, 3000, 'SIGINT');
+  }
+});
+
+// @tests RFC3264 P17L13-P17L18, P17L23-P17L25
+test('a re-INVITE changing the codec (PCMU, then PCMA first): both sides send PCMA from then on, and the echo plays through the change', async () => {
+  const [sipPort, uasPort, first] = [await freePort(), await freeMediaPort(), await freeMediaPort()];
+  const uas = await startUasLogging(sipPort, ['--port', String(uasPort), '--echo', '--codecs', 'PCMU,PCMA']);
+  try {
+    const { report, recording } = await callThenChange(sipPort, first, async (call, media) => {
+      assert.is(media.stream.send[0]!.encodingName, 'PCMU');
+      call.media = audioCapabilities({ address: '127.0.0.1', port: first, codecs: codecsFromNames('PCMA,PCMU,telephone-event') });
+      assert.is(await call.reinvite('offer'), 200);
+      assert.is(media.stream.send[0]!.encodingName, 'PCMA');
+    });
+    assert.equal([report.codec, report.payloadType], ['PCMA', 8]);
+    assertEchoThrough(recording);
+    await stop(uas, 3000, 'SIGINT');
+    assert.match(uas.stderr(), new RegExp(`media 127\\.0\\.0\\.1:${uasPort}: now sending PCMA \\(payload type 8\\), was PCMU`));
+    assert.match(uas.stdout(), new RegExp(`media 127\\.0\\.0\\.1:${uasPort} -> 127\\.0\\.0\\.1:${first}: PCMA \\(payload type 8\\)`));
+  } finally {
+    await stop(uas, 3000, 'SIGINT');
+  }
 });
 
 test.run();
