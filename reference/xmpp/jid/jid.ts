@@ -28,8 +28,8 @@ export class Jid {
     return this.resourcepart !== undefined;
   }
 
-  // @implements RFC8265 P9L7-P9L13
-  // Comparison is of the enforced strings, octet for octet.
+  // @implements RFC8265 P9L7-P9L13, RFC7622 P7L15-P7L20
+  // Comparison is of the enforced strings, octet for octet: each part was prepared and enforced by Jid.of.
   equals(other: Jid): boolean {
     return this.toString() === other.toString();
   }

@@ -74,6 +74,7 @@ const LDH_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
  * A-labels that MUST become U-labels) need IDNA2008's tables (RFC 5892),
  * which this reference does not carry: they are refused naming the rule.
  */
+// @implements RFC7622 P5L37-P5L40
 export function enforceDomainpart(input: string): string {
   // @implements RFC7622 P6L11-P6L17
   const s = input.endsWith('.') ? input.slice(0, -1) : input;

@@ -66,26 +66,56 @@ function refuseNonChar(s: string): void {
 }
 
 /** The start tag, `<name attr='value' ...>`: what a stream header is. */
+// @implements RFC6120 P147L46-P148L1
+// What we write starts with '<': never a byte order mark.
 export function openTag(e: XmlElement): string {
   const attrs = Object.entries(e.attrs).map(([k, v]) => ` ${k}='${escapeAttribute(v)}'`).join('');
   return `<${qname(e)}${attrs}>`;
 }
 
-// @implements RFC6120 P146L24-P146L25, P146L31-P146L32
-/** The element as XML text: empty elements as `<x/>`. Iterative, so that depth is not bounded by the call stack. */
-export function serialize(root: XmlElement): string {
+/**
+ * The element as XML text: empty elements as `<x/>`. Iterative, so that
+ * depth is not bounded by the call stack. `inScope` names the prefixes the
+ * context declares (a stanza's `stream`, from the stream header); any other
+ * prefix must be declared on the element or an ancestor.
+ */
+// @implements RFC6120 P146L24-P146L25
+export function serialize(root: XmlElement, inScope: readonly string[] = []): string {
   const out: string[] = [];
   const stack: (XmlNode | { close: string })[] = [root];
+  let scope = new Set(['xml', ...inScope]);
+  const scopes: Set<string>[] = [];
   while (stack.length > 0) {
     const n = stack.pop()!;
+    // @implements RFC6120 P145L38-P145L39
+    // Only tags and escaped character data are written: never a comment, PI, DTD or entity reference.
     if (typeof n === 'string') out.push(escapeText(n));
-    else if ('close' in n) out.push(n.close);
-    else if (n.children.length === 0) out.push(`${openTag(n).slice(0, -1)}/>`);
-    else {
-      out.push(openTag(n));
-      stack.push({ close: `</${qname(n)}>` });
-      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    else if ('close' in n) {
+      out.push(n.close);
+      scope = scopes.pop()!;
+    } else {
+      const own = declaredPrefixes(n, scope);
+      if (n.children.length === 0) out.push(`${openTag(n).slice(0, -1)}/>`);
+      else {
+        out.push(openTag(n));
+        scopes.push(scope);
+        scope = own;
+        stack.push({ close: `</${qname(n)}>` });
+        for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+      }
     }
   }
   return out.join('');
+}
+
+/** The prefixes in scope inside `e`; throws on a prefix `e` uses that nothing declares. */
+// @implements RFC6120 P146L31-P146L32
+function declaredPrefixes(e: XmlElement, outer: Set<string>): Set<string> {
+  const names = Object.keys(e.attrs);
+  const declared = names.filter((a) => a.startsWith('xmlns:')).map((a) => a.slice(6));
+  const scope = declared.length ? new Set([...outer, ...declared]) : outer;
+  const used = [e.prefix, ...names.filter((a) => a.includes(':') && !a.startsWith('xmlns:')).map((a) => a.slice(0, a.indexOf(':')))];
+  for (const p of used)
+    if (p && !scope.has(p)) throw new Error(`RFC6120 §11.3: <${qname(e)}> uses the prefix '${p}', which no enclosing element declares: a stream MUST NOT carry data that is not namespace-well-formed`);
+  return scope;
 }

@@ -53,6 +53,7 @@ const STREAM_WHITESPACE = /^[ \t\r\n]*$/;
 // saxes is configured for what XMPP allows: namespaces on, no DTD processing (it has none).
 export class StreamReader {
   private readonly parser = new SaxesParser({ xmlns: true, position: true });
+  // ignoreBOM: the decoder keeps a leading U+FEFF, for slice() to refuse.
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private readonly maxOctets: number;
   private readonly maxDepth: number;
@@ -104,6 +105,10 @@ export class StreamReader {
       // @implements RFC6120 P64L27-P64L30
       return this.fail(StreamCondition.UnsupportedEncoding, 'the bytes are not UTF-8 (RFC 6120 §11.6: UTF-8 and only UTF-8)');
     }
+    // @implements RFC6120 P148L1-P148L4
+    // saxes would skip a leading U+FEFF as a byte order mark; here it is a character, and no character may precede the stream.
+    if (this.parser.position === 0 && text.startsWith('\ufeff'))
+      return this.fail(StreamCondition.NotWellFormed, 'U+FEFF at the start of the stream: it is ZERO WIDTH NO-BREAK SPACE, not a byte order mark (RFC 6120 §11.6), and character data may not precede the XML declaration');
     this.sliceCharStart = this.parser.position;
     this.sliceText = text;
     this.sliceAscii = text.length === bytes.length;
@@ -144,6 +149,8 @@ export class StreamReader {
     p.on('comment', () => this.fail(StreamCondition.RestrictedXml, 'a comment (RFC 6120 §11.1)'));
     p.on('processinginstruction', (pi) => this.fail(StreamCondition.RestrictedXml, `a processing instruction <?${pi.target} …?> (RFC 6120 §11.1)`));
     p.on('doctype', () => this.fail(StreamCondition.RestrictedXml, 'a document type declaration (RFC 6120 §11.1: no internal or external DTD subset)'));
+    // @implements RFC6120 P147L20-P147L22
+    // saxes applies XML's XMLDecl production and allows the declaration only first.
     p.on('xmldecl', (decl) => {
       // @implements RFC6120 P147L36-P147L42
       if (decl.encoding !== undefined && decl.encoding.toUpperCase() !== 'UTF-8')

@@ -29,7 +29,7 @@ async function examples(): Promise<{ legal: Example[]; illegal: Example[] }> {
   return { legal: rows.filter((r) => r.n <= 15), illegal: rows.filter((r) => r.n > 15) };
 }
 
-// @tests RFC7622 P10L1-P10L46, P11L1-P11L19
+// @tests RFC7622 P10L1-P10L46, P11L1-P11L19, P7L38-P7L41, P9L25-P9L28
 test('RFC 7622 §3.5 Table 1: the 15 legal JIDs parse, and print back as the RFC writes them (but Σ, case-mapped)', async () => {
   const { legal } = await examples();
   assert.equal(legal.map((r) => r.n), Array.from({ length: 15 }, (_, i) => i + 1));
@@ -98,9 +98,11 @@ test('each part is 1 to 1023 octets, counted in UTF-8 after enforcement', () => 
   assert.throws(() => parseJid('a@example.com/'), /resourcepart: the resourcepart is zero octets long/);
 });
 
-// @tests RFC7622 P6L11-P6L17, P6L37-P6L43, P4L10-P4L16, P7L3-P7L6
+// @tests RFC7622 P6L11-P6L17, P6L37-P6L43, P4L10-P4L16, P7L3-P7L6, P5L37-P5L40, P7L15-P7L20
 test('domainparts: case-mapped, the final dot stripped, IP literals, and IDNs refused naming the rule', () => {
   assert.is(parseJid('Juliet@Example.COM.').toString(), 'juliet@example.com');
+  assert.ok(parseJid('juliet@EXAMPLE.com./r').equals(parseJid('juliet@example.com/r')), 'compared after enforcement');
+  assert.not.ok(parseJid('juliet@example.com/R').equals(parseJid('juliet@example.com/r')), 'resourceparts are not case-mapped');
   assert.is(parseJid('juliet@127.0.0.1').domainpart, '127.0.0.1');
   assert.is(parseJid('juliet@[::1]/r').domainpart, '[::1]');
   assert.is(parseJid('juliet@[2001:DB8::1]').domainpart, '[2001:db8::1]');

@@ -56,8 +56,14 @@ test('comments, processing instructions and standalone="no" are restricted-xml; 
   assert.is(textOf(ok[0]!.children[0] as never), `<>&'"AB`);
 });
 
-// @tests RFC6120 P146L27-P146L29, P146L34-P146L39, P147L36-P147L42, P64L27-P64L30
-test('malformed XML is not-well-formed, an unbound prefix too; bytes that are not UTF-8 are unsupported-encoding', () => {
+// @tests RFC6120 P146L27-P146L29, P146L34-P146L39, P147L36-P147L42, P64L27-P64L30, P147L20-P147L22, P148L1-P148L4
+test('malformed XML is not-well-formed, an unbound prefix too; bytes that are not UTF-8 are unsupported-encoding; U+FEFF is a character', () => {
+  // A leading U+FEFF is ZERO WIDTH NO-BREAK SPACE, not a BOM: character data before the XML declaration.
+  const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8.encode(HEADER)]);
+  assert.is(errorOf(new StreamReader().feed(bom))?.condition, StreamCondition.NotWellFormed);
+  const [zwnbsp] = elements(new StreamReader().feed(`${HEADER}<message><body>a\ufeffb</body></message>`));
+  assert.is(textOf(zwnbsp!.children[0] as never), 'a\ufeffb');
+  assert.is(errorOf(new StreamReader().feed(`<?xml version='1.0' encoding='UTF-8' standalone='maybe'?>${HEADER.slice(21)}`))?.condition, StreamCondition.NotWellFormed);
   assert.is(errorOf(new StreamReader().feed(`${HEADER}<message><body></message>`))?.condition, StreamCondition.NotWellFormed);
   assert.is(errorOf(new StreamReader().feed(`${HEADER}<message><x:y/></message>`))?.condition, StreamCondition.NotWellFormed);
   assert.is(errorOf(new StreamReader().feed(`${HEADER}<?xml version='1.0'?>`))?.condition, StreamCondition.NotWellFormed, 'an XML declaration only at the start');
@@ -146,7 +152,7 @@ test('error positions are octets from the start of the stream, and line and colu
   assert.is(e?.position?.line, 2);
 });
 
-// @tests RFC6120 P145L38-P145L39, P146L24-P146L25
+// @tests RFC6120 P145L38-P145L39, P146L24-P146L25, P146L31-P146L32
 test('the serializer escapes with the predefined entities only, reads back the same, and refuses what XML cannot carry', () => {
   const m = element('message', { to: "o'brien&co@example.com", type: 'chat' }, [element('body', {}, ['1 < 2 && 3 > 2 ]]> "q"'])]);
   const text = serialize(m);
@@ -155,6 +161,12 @@ test('the serializer escapes with the predefined entities only, reads back the s
   assert.is(back!.attrs.to, "o'brien&co@example.com");
   assert.is(serialize({ ...back!, ns: '' }), text);
   assert.throws(() => serialize(element('body', {}, ['\u0001'])), /U\+0001 .*well-formed/);
+  // Namespace-well-formed: a prefix is declared by the element, an ancestor, or the context (the stream header's 'stream').
+  const features = element('stream:features', {}, [element('x:y', { 'xmlns:x': 'urn:x' }, [element('x:z')])]);
+  assert.throws(() => serialize(features), /prefix 'stream', which no enclosing element declares/);
+  assert.is(serialize(features, ['stream']), "<stream:features><x:y xmlns:x='urn:x'><x:z/></x:y></stream:features>");
+  assert.throws(() => serialize(element('a', {}, [element('b', { 'q:attr': '1' })])), /prefix 'q'/);
+  assert.is(serialize(element('a', { 'xml:lang': 'en' })), "<a xml:lang='en'/>");
 });
 
 test.run();
