@@ -7,11 +7,11 @@
  * off the answer it received (§7). The media layer acts on it.
  *
  * What RFC 3264 asks of the media itself is the media layer's, which acts on
- * these streams; no media flows in this module:
+ * these streams (reference/sip/media/callMedia.ts: listening on old and new
+ * ports across a change, sending to the new port, type or parameters as
+ * soon as the SDP arrives); no media flows in this module:
  * @exception RFC3264 P8L4-P8L6, P8L9-P8L11, P8L16-P8L18: mapping streams to sinks and sources, and mixing them, is the media layer's; this module only says which streams there are
  * @exception RFC3264 P8L33-P8L38: being ready to receive once an offer is sent is the media layer's (the offer's receive side is known from the offer itself; a NegotiatedStream exists only once the answer is in)
- * @exception RFC3264 P14L44-P14L47, P15L11-P15L18: listening on the old and new ports across a change is the media layer's: remote and receive here are what the latest exchange settled, not what is still arriving
- * @exception RFC3264 P15L9-P15L11, P17L13-P17L18, P17L23-P17L25: sending to the new port, type or parameters as soon as the SDP arrives is the media layer's; the streams returned here are those new parameters
  * @exception RFC3264 P12L35-P12L37: a note on why the format rule above is a SHOULD; it asks nothing of an agent
  * @exception RFC3264 P11L14-P11L16: addressed to the authors of SDP extensions, not to an agent
  */
