@@ -8,8 +8,8 @@
  *
  * The lines a tag governs: from the tag down to the line before the next tag
  * that cites text, and no further than the block it sits in (where the
- * bracket nesting drops below the tag's); a tag at the top level governs the
- * one statement below it. An @exception or @todo says what no code does and
+ * bracket nesting drops below the tag's, that closing line not included); a
+ * tag at the top level governs the one statement below it. An @exception or @todo says what no code does and
  * governs only its own lines. An insertion amends a tag when it goes between
  * two of its lines, not when it goes right after its last one.
  */
@@ -105,11 +105,11 @@ export function governed(text: string, path: string): { tag: Tag; first: number;
     let last = own;
     let seenCode = false;
     for (let k = own; k < nextTag - 1 && k < n; k++) {
-      // k is 0-based: line k + 1.
+      // k is 0-based: line k + 1. The line closing the block the tag sits in is not the tag's.
+      if (code[k] && nestAfter[k]! < depth) break;
       last = k + 1;
       if (!code[k]) continue;
       seenCode = true;
-      if (nestAfter[k]! < depth) break; // the block the tag sits in closes here
       const ends = nestAfter[k] === depth && (lastChar[k] === 59 || lastChar[k] === 125); // ; or }
       if (depth === 0 && ends) break; // a top-level tag governs one statement
     }
