@@ -12,6 +12,9 @@
  * @exception RFC5761 P10L34-P10L36: this agent has no SRTP
  * @exception RFC5761 P10L17-P10L22: this agent makes no QoS reservation
  * @exception RFC5761 P9L30-P9L33, P9L36-P9L41: this agent is no SSM distribution source and joins no SSM session
+ * @exception RFC5761 P5L39-P5L42: this agent binds dynamic payload types in 96-127 only (formats.ts), and refuses more codecs than fit there (codecsFromNames), so it never goes below 64
+ * @exception RFC5761 P5L44-P6L2: a note on why payload types 72-73 are reserved, asking nothing of an agent beyond §4's rule (clashFree)
+ * @exception RFC5761 P3L32-P3L35: background quoting RFC 3550's requirement on the underlying protocol; separate UDP ports (or, multiplexed, RFC 5761 §4's packet types) provide it
  */
 import type { Attribute, MediaDescription } from '../description/types.ts';
 import { rtcpPort } from '../description/rtcp.ts';
