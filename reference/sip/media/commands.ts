@@ -157,7 +157,8 @@ export const callCommand: Command = {
   usage: `sip call <sip-uri> [--from <uri>] [--duration <s>] [--hold-after <s> [--resume-after <s>]] [--listen <ip:port>] [--user <u> --password <p>]
          [--codecs list] [--address IP] [--port n] [--play FILE.wav] [--record OUT.wav] [--dtmf DIGITS] [--t1 ms] [--t2 ms] [--t4 ms] [limits]
   --duration      seconds from the answer to the BYE (default 1, or with --play/--dtmf until they are sent and 1 s more; the BYE waits for the re-INVITEs below)
-  --hold-after    seconds from the answer to a re-INVITE putting the call on hold (sendonly, RFC 3264 §8.4)
+  --hold-after    seconds from the answer to a re-INVITE putting the call on hold (sendonly, RFC 3264 §8.4); with media we mute
+                  meanwhile (no RTP sent, none played out; RTCP goes on), and the counts so far are logged at each answer
   --resume-after  seconds from the hold's answer to a re-INVITE taking it off hold (needs --hold-after)
                   each answer's o= version and directions are logged; a 491 is retried after RFC 3261 §14.1's delay
   --listen        local address and port (default: the address that routes to the target, any free port)

@@ -2,7 +2,8 @@
  * The RTP/RTCP port pairs a `uas` gives its calls, one pair per call with
  * media: from `--port` upward in steps of 2 (RTP even, RTCP the odd one
  * above, RFC 3550 §11), or any free pair when no `--port` is given; at
- * most `max` at once (memory and ports bounded), each back on BYE.
+ * most `max` at once (memory and ports bounded), each back on BYE. Near
+ * the top of the port space the range is what fits below 65536.
  * Plumbing: the binding is rtp/commands/sockets.ts's.
  */
 import { bindAnyPair, bindPair, BindError, type SocketPair } from '../../rtp/commands/sockets.ts';
@@ -19,7 +20,7 @@ export class PortPairs {
     readonly first: number | undefined,
     readonly max = MAX_MEDIA_CALLS,
   ) {
-    if (first !== undefined && (first % 2 !== 0 || first + 2 * max - 1 > 65535)) throw new RangeError(`port pairs from ${first}: the first RTP port is even and ${max} pairs fit below 65536`);
+    if (first !== undefined && (first % 2 !== 0 || first < 2 || first > 65534)) throw new RangeError(`port pairs from ${first}: the first RTP port is even, from 2 to 65534 (RTCP takes the one above)`);
   }
 
   /** Pairs given out and not yet back. */
@@ -31,7 +32,8 @@ export class PortPairs {
   async take(): Promise<SocketPair> {
     if (this.#taken.size >= this.max) throw new BindError(`${this.max} calls have media already (one RTP/RTCP port pair each)`);
     if (this.first === undefined) return this.#hold(await bindAnyPair(this.host));
-    const last = this.first + 2 * (this.max - 1);
+    // The range ends at the last even port below 65535 when `max` pairs would not fit under it.
+    const last = Math.min(this.first + 2 * (this.max - 1), 65534);
     for (let port = this.first; port <= last; port += 2) {
       if (this.#taken.has(port)) continue;
       // A port something else holds is skipped, not fatal: the next pair may be free.

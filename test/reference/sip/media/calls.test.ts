@@ -77,6 +77,17 @@ test('the port pairs are bounded: past `max` at once, take() refuses, naming why
     await Promise.all([a.close().catch(() => {}), b.close()]);
   }
   assert.throws(() => new PortPairs('127.0.0.1', 40001), /first RTP port is even/);
+  // At the top of the port space the range is what fits: 65534 alone, a second pair refused.
+  const top = new PortPairs('127.0.0.1', 65534, 4);
+  const only = await top.take().catch((e: Error) => e);
+  if (only instanceof Error) assert.match(only.message, /no free RTP\/RTCP port pair on 127\.0\.0\.1 from 65534 to 65535/);
+  else {
+    assert.is(only.port, 65534);
+    const second = await top.take().catch((e: Error) => e);
+    assert.instance(second, BindError, 'a second pair above 65534');
+    assert.match((second as Error).message, /no free RTP\/RTCP port pair on 127\.0\.0\.1 from 65534 to 65535/);
+    await only.close();
+  }
 });
 
 test('recordPath: the first call OUT.wav, the n-th OUT-n.wav', () => {
