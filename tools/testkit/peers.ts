@@ -7,6 +7,7 @@
  * before uvu is first loaded. test/peers.ts builds peerSuite and the closing
  * report on it; `npm run peers` (test/install-peers.ts) installs what it names.
  */
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 
@@ -15,6 +16,12 @@ export interface Peer {
   title: string;
   /** The executable looked for on PATH (commands), or undefined for data. */
   command?: string;
+  /**
+   * For a Python library: the module the command (a python3) must import. The
+   * first python3 on PATH that imports it is the peer (a pyenv shim without
+   * it is passed over for Debian's /usr/bin/python3).
+   */
+  pythonModule?: string;
   /** Debian package(s) that provide it. */
   packages?: string[];
   /** For data: the environment variable naming it, and what it must be. */
@@ -32,6 +39,14 @@ export const PEERS = {
   tshark: { title: 'tshark', command: 'tshark', packages: ['tshark'], install: 'apt-get install -y tshark (or: npm run peers)' },
   // coturn's turnserver, and its turnutils_stunclient for the other direction.
   coturn: { title: 'coturn', command: 'turnserver', packages: ['coturn'], install: 'apt-get install -y coturn (or: npm run peers)' },
+  prosody: { title: 'Prosody', command: 'prosody', packages: ['prosody'], install: 'apt-get install -y prosody (or: npm run peers)' },
+  slixmpp: {
+    title: 'slixmpp',
+    command: 'python3',
+    pythonModule: 'slixmpp',
+    packages: ['python3-slixmpp'],
+    install: 'apt-get install -y python3-slixmpp, for a python3 on PATH that imports slixmpp (or: npm run peers)',
+  },
   corpus: {
     title: 'the RFC sample corpus',
     env: 'RFC_CORPUS',
@@ -46,22 +61,44 @@ export const peersRequired = (): boolean => process.env.RFCDOC_PEERS === 'requir
 
 /** The full path of an executable found on PATH, or undefined. */
 export function onPath(command: string, path = process.env.PATH ?? ''): string | undefined {
+  return everyOnPath(command, path)[0];
+}
+
+/** Every full path of an executable on PATH, in PATH's order. */
+function everyOnPath(command: string, path: string): string[] {
+  const found: string[] = [];
   for (const dir of path.split(delimiter)) {
     if (dir === '' || !isAbsolute(dir)) continue;
     const file = join(dir, command);
     try {
       accessSync(file, constants.X_OK);
-      if (statSync(file).isFile()) return file;
+      if (statSync(file).isFile()) found.push(file);
     } catch {
       // not in this directory
     }
   }
-  return undefined;
+  return found;
 }
+
+/** The first python3 on PATH that imports the module, or undefined. */
+function pythonWith(command: string, module: string): string | undefined {
+  return everyOnPath(command, process.env.PATH ?? '').find((python) => {
+    const r = spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore', timeout: 10_000 });
+    return r.status === 0;
+  });
+}
+
+const located = new Map<string, string | undefined>();
 
 /** Where a peer is: its executable, or the file or directory its variable names; undefined when missing. */
 export function locate(name: PeerName): string | undefined {
   const peer: Peer = PEERS[name];
+  if (peer.command !== undefined && peer.pythonModule !== undefined) {
+    // Starting a python costs ~50 ms: once per process and PATH.
+    const key = `${peer.pythonModule}\0${process.env.PATH ?? ''}`;
+    if (!located.has(key)) located.set(key, pythonWith(peer.command, peer.pythonModule));
+    return located.get(key);
+  }
   if (peer.command !== undefined) return onPath(peer.command);
   const value = peer.env === undefined ? undefined : process.env[peer.env];
   if (value === undefined || value === '') return undefined;
@@ -76,6 +113,7 @@ export function missingMessage(name: PeerName): string {
 /** Why a peer is missing, in words for the closing summary. */
 export function whyMissing(name: PeerName): string {
   const peer: Peer = PEERS[name];
+  if (peer.command !== undefined && peer.pythonModule !== undefined) return `no \`${peer.command}\` on PATH imports ${peer.pythonModule}`;
   if (peer.command !== undefined) return `\`${peer.command}\` is not on PATH`;
   const value = peer.env === undefined ? undefined : process.env[peer.env];
   if (value === undefined || value === '') return `${peer.env} is not set`;
