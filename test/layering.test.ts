@@ -38,7 +38,8 @@ import { cycles, importGraph, specifiers, moduleFiles, upwardImports, type Edge,
  * TURN client (RFC 8656) ← the CLI. PRECIS (precis/: RFC 8264's classes,
  * RFC 8265's profiles, SASLprep) is below STUN's authentication and XMPP.
  * XMPP (xmpp/): the restricted XML of RFC 6120 §11 (xml/), JIDs (jid/, RFC
- * 7622, on precis) and SASL (sasl/: SCRAM, PLAIN, on precis) side by side.
+ * 7622, on precis) side by side, and SASL (sasl/: SCRAM, PLAIN and §6's
+ * negotiation, on both and precis).
  *
  * tools/: the pipeline's stages, lowest first: diagnostics.ts ← spec/
  * (fetch, paginate) ← outputs.ts, progress.ts (where stages write, what they
@@ -69,7 +70,7 @@ const LAYERS: Layer[] = [
   { name: 'rtp/cli', holds: ['reference/rtp/cli.ts', 'reference/rtp/commands/'], below: ['rtp/session', 'rtp/profile', 'rtp/dtmf', 'rtp/media', 'sdp/offerAnswer', 'cli'] },
   { name: 'xmpp/xml', holds: ['reference/xmpp/xml/'], below: [] },
   { name: 'xmpp/jid', holds: ['reference/xmpp/jid/'], below: ['precis'] },
-  { name: 'xmpp/sasl', holds: ['reference/xmpp/sasl/'], below: ['precis'] },
+  { name: 'xmpp/sasl', holds: ['reference/xmpp/sasl/'], below: ['precis', 'xmpp/xml', 'xmpp/jid'] },
   { name: 'sip/syntax', holds: ['reference/sip/syntax/'], below: [] },
   { name: 'sip/transport', holds: ['reference/sip/transport/'], below: ['sip/syntax', 'clock', 'cli'] },
   { name: 'sip/transaction', holds: ['reference/sip/transaction/'], below: ['sip/transport'] },

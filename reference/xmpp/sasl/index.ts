@@ -9,6 +9,8 @@
  *   channelBinding.ts  tls-exporter (RFC 9266) from a node:tls socket
  *   prep.ts            PRECIS or SASLprep for username and password
  *   plain.ts           PLAIN (RFC 4616)
+ *   negotiation.ts     RFC 6120 §6.3-§6.4: <mechanisms/>, payloads, SaslReceiver, SaslInitiator
+ *   mechanisms.ts      SCRAM and PLAIN behind the negotiation machines
  *
  * @implements RFC5802 (SCRAM)
  */
@@ -20,3 +22,8 @@ export { type ScramServerState, type ScramServerOptions, type ServerStep, ScramS
 export { type ChannelBinding, TLS_EXPORTER, tlsExporter } from './channelBinding.ts';
 export { type ScramPrep, PRECIS_PREP, SASLPREP } from './prep.ts';
 export { type PlainCredentials, PlainError, writePlain, parsePlain, preparePlain, plainAllowed } from './plain.ts';
+export {
+  SASL_NS, offeredMechanisms, mechanismsElement, readMechanisms, mechanismOrder, encodePayload, decodePayload, failure, failureCondition,
+  type MechanismStep, type ServerMechanism, type ClientMechanism, type ReceiverResult, type ReceiverOptions, SaslReceiver, SaslInitiator,
+} from './negotiation.ts';
+export { type ServerAccounts, parseScramName, serverMechanism, clientMechanism } from './mechanisms.ts';
