@@ -76,7 +76,8 @@ export function serverMechanism(name: string, accounts: ServerAccounts, o: { cha
   return undefined;
 }
 
-/** The client side of a mechanism by name. */
+/** The client side of a mechanism by name; an authzid only when given (acting for another). */
+// @implements RFC6120 P80L35-P80L41
 export function clientMechanism(name: string, o: { username: string; password: string; authzid?: string; channelBinding?: ChannelBinding; prep?: ScramPrep; /** SCRAM's c-nonce, to replay an RFC's exchange */ nonce?: string }): ClientMechanism {
   const scram = parseScramName(name);
   if (scram) {

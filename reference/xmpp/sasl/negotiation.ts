@@ -21,14 +21,21 @@ export const SASL_NS = 'urn:ietf:params:xml:ns:xmpp-sasl';
  * The mechanisms a server offers, strongest first: SCRAM-*-PLUS when it can
  * bind to the channel, SCRAM, and PLAIN only once TLS protects the stream.
  */
-// @implements RFC6120 P78L7-P78L11, P78L22-P78L26, P162L30-P162L32
+// @implements RFC6120 P78L7-P78L11, P78L22-P78L26, P162L30-P162L32, P79L15-P79L16
 export function offeredMechanisms(o: { tls: boolean; channelBinding: boolean; plain?: boolean }): string[] {
   const scram = ['SCRAM-SHA-256', 'SCRAM-SHA-1'];
   return [...(o.channelBinding ? scram.map((m) => `${m}-PLUS`) : []), ...scram, ...(o.tls && (o.plain ?? true) ? ['PLAIN'] : [])];
 }
 
+// @exception RFC6120 P80L7-P80L10: no mechanism here negotiates a security layer (SCRAM offers channel binding instead, RFC 5802 §5.2; PLAIN has none)
+// @exception RFC6120 P80L47-P80L48: server-to-server streams are not implemented; the receiver checks client-to-server authzids
+// @exception RFC6120 P81L13-P81L17: neither SCRAM nor PLAIN communicates a realm, and no domainpart is derived from one
+// @todo RFC6120 P78L1-P78L3, P82L24-P82L28, P82L39-P82L40, P87L9-P87L12, P87L23-P87L25
+// (the stream layer to come, reference/xmpp/stream/, sends the headers and features and restarts the stream after <success/>)
+
 /** The <mechanisms/> stream feature: one <mechanism/> per offered name, in preference order. */
-// @implements RFC6120 P83L16-P83L20
+// @implements RFC6120 P83L16-P83L20, P79L26-P79L33
+// No whitespace between the elements: the machines build none and the serializer adds none.
 export function mechanismsElement(names: readonly string[]): XmlElement {
   return element('mechanisms', { xmlns: SASL_NS }, names.map((n) => element('mechanism', {}, [n], SASL_NS)), SASL_NS);
 }
@@ -123,6 +130,7 @@ export class SaslReceiver {
   receive(e: XmlElement): ReceiverResult {
     if (this.state === 'Succeeded' || this.state === 'Closed')
       return { streamError: StreamCondition.NotAuthorized, reason: `SASL receiver in state ${this.state} cannot take <${e.name}/>: after <success/> the stream restarts (RFC 6120 §6.4.6); after too many failures it is closed` };
+    // @implements RFC6120 P77L44-P77L46
     if (e.ns !== SASL_NS) return { streamError: StreamCondition.NotAuthorized, reason: `<${e.name}/> in ${e.ns || 'no namespace'} before SASL succeeded (RFC 6120 §6.3.1: SASL is mandatory-to-negotiate)` };
     if (e.name === 'auth') return this.auth(e);
     if (e.name === 'response') {

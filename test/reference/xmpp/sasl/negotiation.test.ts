@@ -62,7 +62,7 @@ async function julietAccounts(salt?: Uint8Array, iterations?: number): Promise<S
   };
 }
 
-// @tests RFC6120 P130L18-P131L33, P84L8-P84L20, P86L20-P86L24
+// @tests RFC6120 P130L18-P131L33, P84L8-P84L20, P86L20-P86L24, P83L16-P83L20, P86L36-P86L42, P79L26-P79L33, P80L35-P80L41
 test('RFC 6120 §9.1.2 replayed element by element: features, auth, challenge, response, success, from both ends', async () => {
   const ex = (await xmppExamples(6120)).filter((e) => e.section === '9.1.2');
   const rfc = (name: string) => read(ex.find((e) => e.xml.startsWith(`<${name}`))!);
@@ -95,11 +95,14 @@ test('RFC 6120 §9.1.2 replayed element by element: features, auth, challenge, r
   same(wire(ourSuccess.send!), success!, '<success/>');
   assert.equal(ourSuccess.authenticated, { authcid: 'juliet', authzid: 'juliet@im.example.com' });
   assert.is(initiator.receive(wire(ourSuccess.send!)).outcome, 'success');
+  // Nothing but the elements: no whitespace between them, no authzid when the client acts as itself.
+  for (const e of [ourAuth, ourChallenge.send!, ourResponse.send!, ourSuccess.send!]) assert.not.match(serialize(e), />\s|\s</);
+  assert.match(payload(ourAuth), /^n,,n=/);
   assert.is(initiator.state, 'Succeeded');
   assert.is(receiver.state, 'Succeeded');
 });
 
-// @tests RFC6120 P83L34-P83L43, P84L45-P84L48, P89L7-P89L9, P90L3-P90L5, P86L28
+// @tests RFC6120 P83L34-P83L43, P84L45-P84L48, P89L7-P89L9, P90L3-P90L5, P86L28, P85L7-P85L11
 test('the §6.4 and §6.5 examples our receiver can face are answered as the RFC answers them; the others name their section', async () => {
   const doc = await realDoc('RFC6120');
   const all = await xmppExamples(6120);
@@ -140,7 +143,7 @@ test("the client's order rules: RFC 6120 §6.3.3's example lists, read from the 
   }
 });
 
-// @tests RFC6120 P78L22-P78L26, P162L30-P162L32
+// @tests RFC6120 P78L22-P78L26, P162L30-P162L32, P79L15-P79L16
 test('offers: PLAIN only over TLS, -PLUS only with a channel binding, strongest first', () => {
   assert.equal(offeredMechanisms({ tls: false, channelBinding: false }), ['SCRAM-SHA-256', 'SCRAM-SHA-1']);
   assert.equal(offeredMechanisms({ tls: true, channelBinding: true }), ['SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS', 'SCRAM-SHA-256', 'SCRAM-SHA-1', 'PLAIN']);
@@ -157,7 +160,7 @@ test('payloads: "=" is present and empty, nothing is absent; anything but canoni
     assert.equal((decodePayload(bad) as { condition?: string }).condition, SaslCondition.IncorrectEncoding, bad);
 });
 
-// @tests RFC6120 P84L1-P84L4, P85L17-P85L19, P85L35-P85L38, P80L43-P80L45, P81L1-P81L5
+// @tests RFC6120 P84L1-P84L4, P85L17-P85L19, P85L35-P85L38, P80L43-P80L45, P81L1-P81L5, P77L44-P77L46
 test('the receiver: a new <auth/> restarts, a <response/> out of turn is malformed, the fourth failure closes the stream, a full-JID authzid is refused', async () => {
   const accounts = await julietAccounts();
   const make = (o = {}) => new SaslReceiver({ offered: ['SCRAM-SHA-256', 'PLAIN'], domain: 'im.example.com', tls: true, mechanism: (n) => serverMechanism(n, accounts), ...o });
