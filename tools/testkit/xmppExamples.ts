@@ -6,11 +6,13 @@
  * 7677's SCRAM exchanges.
  *
  * A message runs from its marker line over the lines indented at least two
- * past the marker's column. A blank line (a page break's, the header and
- * footer being gone from the paginated text, or the author's) ends it,
- * unless the next line at that indentation opens an element or carries an
- * attribute: prose indented as deep (a note after the example) never
- * starts with either.
+ * past the prose (the marker's column). A blank line (a page break's, the
+ * header and footer being gone from the paginated text, or the author's)
+ * ends it, unless the next line at that indentation opens an element or
+ * carries an attribute: prose indented as deep (a note after the example)
+ * never starts with either. While an element of the XML is still open, the
+ * message goes on whatever the indentation, up to the next marker or
+ * heading.
  */
 import { realDoc } from './docs.ts';
 import type { SpecDoc } from '../spec/document.ts';
@@ -40,9 +42,10 @@ export function markedMessages(doc: SpecDoc, starts: RegExp = /^/): MarkedMessag
     const m = MARKER.exec(L[i]!.text);
     if (!m || !MARKERS.has(m[2]!) || !starts.test(m[4]!)) continue;
     const first = i;
-    const threshold = m[1]!.length + m[2]!.length + 2;
+    const threshold = m[1]!.length + 2;
     const content = m[1]!.length + m[2]!.length + 1 + m[3]!.length;
     const raw: { text: string; indent: number }[] = [{ text: m[4]!, indent: content }];
+    const xml = /^</.test(m[4]!);
     let j = i + 1;
     for (; j < L.length; j++) {
       let k = j;
@@ -50,21 +53,42 @@ export function markedMessages(doc: SpecDoc, starts: RegExp = /^/): MarkedMessag
       if (k >= L.length) break;
       const text = L[k]!.text;
       const indent = text.length - text.trimStart().length;
-      if (indent < threshold || MARKER.test(text)) break;
-      if (k > j && !CONTINUES.test(text.trimStart())) break;
+      if (MARKER.test(text) || indent === 0) break;
+      // An element still open holds its content at any indentation (RFC 6120 §4.9.3.24's poem is at the prose's).
+      const open = xml && unclosed(raw.map((r) => r.text).join('\n'));
+      if (!open && (indent < threshold || (k > j && !CONTINUES.test(text.trimStart())))) break;
+      for (let b = j; b < k; b++) raw.push({ text: '', indent: -1 });
       raw.push({ text: text.trimStart(), indent });
       j = k;
     }
     i = j - 1;
-    const base = Math.min(...raw.map((r) => r.indent));
+    const base = Math.min(...raw.filter((r) => r.indent >= 0).map((r) => r.indent));
     out.push({
       marker: m[2]!,
       section: sectionOfLine(doc.sections, first)?.number ?? '',
-      lines: raw.map((r) => ' '.repeat(r.indent - base) + r.text),
+      lines: raw.map((r) => (r.indent < 0 ? '' : ' '.repeat(r.indent - base) + r.text)),
       ref: `P${L[first]!.page}L${L[first]!.line}`,
     });
   }
   return out;
+}
+
+/**
+ * Whether an element opened in the text is not closed yet: a close tag
+ * closes the innermost element of its name (so "<message><body>No closing
+ * tag!</message>" is complete, as the RFC shows it), and a stream header
+ * stays open on purpose.
+ */
+function unclosed(text: string): boolean {
+  const stack: string[] = [];
+  for (const t of text.matchAll(/<(\/?)([A-Za-z_][\w:.-]*)(?:\s[^<>]*?)?(\/?)>/g)) {
+    const [, close, name, empty] = t;
+    if (close) {
+      const at = stack.lastIndexOf(name!);
+      if (at >= 0) stack.length = at;
+    } else if (!empty && name !== 'stream:stream' && name !== 'stream') stack.push(name!);
+  }
+  return stack.length > 0;
 }
 
 export interface XmppExample extends MarkedMessage {
