@@ -9,7 +9,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, testCache } from '../helpers.ts';
@@ -188,6 +188,25 @@ test('apply --to: a runnable tree with the proposal; a non-empty directory and a
   assert.equal((await tree.rfcdoc(['proposal', 'apply', 'message', '--to', empty])).code, 0, 'an empty directory is taken');
   assert.ok(existsSync(join(empty, UAS)));
   assert.equal(readdirSync(parent).sort(), ['empty', 'full', 'patched']);
+});
+
+test('SIGTERM while a check runs: the scratch tree is removed, and the command ends by the signal', async () => {
+  // A temporary directory of its own, so that only this command's scratch trees are looked at.
+  const tmp = scratchDir('rfcdoc-tmpdir-');
+  const child = spawn(join(tree.dir, 'tools', 'rfcdoc.mjs'), ['proposal', 'check', 'message', '--suite', 'own', '--cache', testCache()], {
+    cwd: tree.dir,
+    env: { ...process.env, TMPDIR: tmp, NO_COLOR: '1' },
+    stdio: 'ignore',
+  });
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const scratch = () => readdirSync(tmp).filter((n) => n.startsWith('rfcdoc-proposal-'));
+  for (let i = 0; i < 400 && scratch().length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(scratch().length, 1, 'the check made its scratch tree');
+  await new Promise((r) => setTimeout(r, 300)); // into the copy, or past it
+  child.kill('SIGTERM');
+  const { signal } = await ended;
+  assert.equal(signal, 'SIGTERM');
+  assert.equal(scratch(), [], 'nothing of the scratch tree is left');
 });
 
 test('odd arguments: exit 2 with a message naming what is wrong', async () => {

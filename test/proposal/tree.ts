@@ -7,11 +7,11 @@
  * with the copy's own rfcdoc (its root is where its tools/ lives).
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { execFile, execFileSync } from 'node:child_process';
 import { createScratch } from '../../tools/proposal/apply.ts';
 import { newProposal } from '../../tools/proposal/new.ts';
-import { ROOT, runRfcdoc, tempDir, testCache, type CliRun } from '../helpers.ts';
+import { MIRROR, ROOT, tempDir, testCache, type CliRun } from '../helpers.ts';
 
 export interface Tree {
   dir: string;
@@ -32,6 +32,22 @@ export interface Tree {
    * proposal folder, with `readme` as its README when given.
    */
   propose(name: string, change: () => void, readme?: string): Promise<void>;
+}
+
+/**
+ * The copy's rfcdoc (its bin), as test/helpers.ts runRfcdoc runs one, but
+ * with room for a check: tsc, rfcdoc check and tests in a scratch tree take
+ * a minute on a loaded machine, past runRfcdoc's 60 s.
+ */
+function rfcdocOf(dir: string, args: string[], cwd: string): Promise<CliRun> {
+  const mirror = MIRROR && !/^https?:/i.test(MIRROR) ? resolve(MIRROR) : (MIRROR ?? '');
+  return new Promise((done) => {
+    const child = execFile(join(dir, 'tools', 'rfcdoc.mjs'), [...args, '--cache', testCache()], { cwd, env: { ...process.env, RFC_MIRROR: mirror, NO_COLOR: '1' }, timeout: 600_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      setTimeout(() => done({ code, stdout, stderr }), 0);
+    });
+    child.stdin?.end();
+  });
 }
 
 export async function projectTree(): Promise<Tree> {
@@ -63,7 +79,7 @@ export async function projectTree(): Promise<Tree> {
       if (!text.includes(from)) throw new Error(`${p} does not hold ${JSON.stringify(from)}: the test's edit no longer fits the file`);
       writeFileSync(join(dir, p), text.replace(from, to));
     },
-    rfcdoc: (args, cwd = dir) => runRfcdoc(args, { cache: testCache(), cwd, bin: join(dir, 'tools', 'rfcdoc.mjs') }),
+    rfcdoc: (args, cwd = dir) => rfcdocOf(dir, args, cwd),
     async propose(name, change, readme) {
       change();
       await newProposal(dir, name);

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { proposalError, type PatchFile, type Proposal } from './model.ts';
-import { git, gitOk } from './run.ts';
+import { git, gitOk, stopAll } from './run.ts';
 
 export interface Scratch {
   /** The project the copy was made of. */
@@ -31,10 +31,25 @@ export interface Scratch {
 }
 
 const live = new Set<string>();
-// A scratch tree never outlives its process, even when a command ends by an exception.
-process.once('exit', () => {
+const removeLive = () => {
   for (const dir of live) rmSync(dir, { recursive: true, force: true });
-});
+  live.clear();
+};
+// A scratch tree never outlives its process: not when a command ends by an exception, nor when it is
+// interrupted or killed (SIGINT, SIGTERM: removed, then the signal's own ending, 130 or 143).
+process.once('exit', removeLive);
+function onSignal(signal: NodeJS.Signals): void {
+  stopAll(signal);
+  removeLive();
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  process.kill(process.pid, signal);
+}
+function guardSignals(): void {
+  if (process.listeners('SIGINT').includes(onSignal)) return;
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
 
 /** The git-tracked files of `root`'s working tree that exist (a tracked file deleted and not committed is left out). */
 export async function trackedFiles(root: string): Promise<string[]> {
@@ -70,6 +85,7 @@ export interface ScratchOptions {
 export async function createScratch(root: string, opts: ScratchOptions = {}): Promise<Scratch> {
   const dir = await mkdtemp(join(tmpdir(), 'rfcdoc-proposal-'));
   live.add(dir);
+  guardSignals();
   try {
     await copyFiles(root, dir, await trackedFiles(root));
     if (existsSync(join(root, 'node_modules'))) await symlink(resolve(root, 'node_modules'), join(dir, 'node_modules'));

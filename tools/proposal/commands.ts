@@ -37,8 +37,9 @@ export const PROPOSAL_USAGE = `rfcdoc proposal <list|check|apply|new|stats> [NAM
 A proposal is a folder ${PROPOSALS_DIR}/NAME/ with proposal.patch (a git diff
 against this tree, touching reference/ and test/ only) and README.md (a
 "# Title", "- Implements: RFC3262", optionally "- Requires: NAME" and
-"- Alternatives: GROUP", then prose). Each command works on a scratch copy of
-the tree's tracked files in a temporary directory: the checkout is only read.
+"- Alternatives: GROUP", then prose). Every command but new works on a scratch
+copy of the tree's tracked files in a temporary directory: the checkout is
+only read.
 
   list [--json]
       name, documents, status (applies / does not apply: hunk N / requires X)

@@ -3,7 +3,7 @@
  * captured and bounded: a stage gets the exit status and the last
  * `keep` characters of stdout and stderr, whatever the program prints.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Ran {
   code: number;
@@ -15,6 +15,13 @@ export interface Ran {
 /** Output kept per stream by default: enough for any error message, bounded for a long test run. */
 const KEEP = 256 * 1024;
 
+const running = new Set<ChildProcess>();
+
+/** Stops every program a stage is running (the command itself is being interrupted). */
+export function stopAll(signal: NodeJS.Signals = 'SIGTERM'): void {
+  for (const child of running) child.kill(signal);
+}
+
 export function run(file: string, args: readonly string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string; keep?: number }): Promise<Ran> {
   const started = performance.now();
   const keep = opts.keep ?? KEEP;
@@ -25,8 +32,15 @@ export function run(file: string, args: readonly string[], opts: { cwd: string; 
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout = (stdout + s).slice(-keep)));
     child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-keep)));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: performance.now() - started }));
+    running.add(child);
+    child.on('error', (e) => {
+      running.delete(child);
+      reject(e);
+    });
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, ms: performance.now() - started });
+    });
     if (child.stdin) {
       child.stdin.on('error', () => {}); // a program that exits without reading its input: its status says what happened
       child.stdin.end(opts.input);
