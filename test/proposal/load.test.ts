@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadProposals, readPatch, readReadme } from '../../tools/proposal/load.ts';
+import { loadProposals, MAX_PATCH, readPatch, readReadme } from '../../tools/proposal/load.ts';
 import { newProposal } from '../../tools/proposal/new.ts';
 import { capabilityTest, METHODS_END, projectTree, UAS, withMethod, type Tree } from './tree.ts';
 
@@ -67,11 +67,13 @@ test('folders that are not proposals: no README, no Implements line, a patch out
   folder('silent', '# Silent\n\nProse only.\n');
   folder('outside', '# Out\n- Implements: RFC3428\n', patch.replace(/reference\/sip\/ua\/uas\.ts/g, 'tools/cli.ts'));
   folder('Upper', '# Up\n- Implements: RFC3428\n');
+  folder('huge', '# Huge\n- Implements: RFC3428\n', patch + `+${'x'.repeat(MAX_PATCH)}\n`);
   const { proposals, diagnostics } = await loadProposals(tree.dir);
   assert.equal(proposals.map((p) => p.name), ['message']);
   const said = diagnostics.map((d) => `${d.file}:${d.line ?? ''} ${d.rule}`);
   assert.equal(said, [
     'reference/proposals/bare: no-readme',
+    'reference/proposals/huge/proposal.patch: bad-patch',
     'reference/proposals/outside/proposal.patch:1 outside-tree',
     'reference/proposals/silent/README.md:2 no-implements',
     'reference/proposals/Upper: bad-name',

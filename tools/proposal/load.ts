@@ -11,7 +11,7 @@
  *
  * A proposal with an error is left out of the result; so is one requiring it.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parsePatch } from 'diff';
 import { warning, type Diagnostic } from '../diagnostics.ts';
@@ -65,10 +65,10 @@ async function readProposal(root: string, name: string): Promise<{ proposal?: Pr
   for (const f of files.filter((x) => x !== README && x !== PATCH).sort()) {
     diagnostics.push({ ...warning(`${dir}/${f}: a proposal folder holds only ${README} and ${PATCH}; this file is not part of the proposal`, { file: `${dir}/${f}` }), source: SOURCE, rule: 'extra-file' });
   }
-  const readmeText = await readOptional(join(root, readmePath));
-  const patch = await readOptional(join(root, patchPath));
-  if (readmeText === undefined) diagnostics.push(proposalError('no-readme', `proposal ${name} has no ${README} (title, Implements: line, prose)`, { file: dir }));
-  if (patch === undefined) diagnostics.push(proposalError('no-patch', `proposal ${name} has no ${PATCH}`, { file: dir }));
+  const readmeText = await readOptional(join(root, readmePath), MAX_README, readmePath, diagnostics);
+  const patch = await readOptional(join(root, patchPath), MAX_PATCH, patchPath, diagnostics);
+  if (readmeText === undefined && !diagnostics.some((d) => d.file === readmePath)) diagnostics.push(proposalError('no-readme', `proposal ${name} has no ${README} (title, Implements: line, prose)`, { file: dir }));
+  if (patch === undefined && !diagnostics.some((d) => d.file === patchPath)) diagnostics.push(proposalError('no-patch', `proposal ${name} has no ${PATCH}`, { file: dir }));
   const fields = readmeText === undefined ? undefined : readReadme(readmeText, readmePath);
   const parsed = patch === undefined ? undefined : readPatch(patch, patchPath);
   diagnostics.push(...(fields?.diagnostics ?? []), ...(parsed?.diagnostics ?? []));
@@ -76,8 +76,18 @@ async function readProposal(root: string, name: string): Promise<{ proposal?: Pr
   return { proposal: { name, ...fields.fields, readmePath, patchPath, patch: patch!, files: parsed.files }, requiresAt: fields.requiresAt, diagnostics };
 }
 
-async function readOptional(path: string): Promise<string | undefined> {
+/** Bounds on what is read: a README is prose, a patch the code of one extension (the six SIP ones are under 200 KiB). */
+export const MAX_README = 1 << 20;
+export const MAX_PATCH = 32 << 20;
+
+/** A file's text, undefined when it is absent or larger than `max` (then said, at `file`). */
+async function readOptional(path: string, max: number, file: string, diagnostics: Diagnostic[]): Promise<string | undefined> {
   try {
+    const size = (await stat(path)).size;
+    if (size > max) {
+      diagnostics.push(proposalError('bad-patch', `${file} is ${size} bytes; a proposal's file is at most ${max} bytes`, { file }));
+      return undefined;
+    }
     return await readFile(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
