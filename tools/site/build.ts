@@ -18,7 +18,10 @@ import type { Frame } from './layout.ts';
 import { pageKey } from './page-key.ts';
 import type { SpecDoc } from '../spec/document.ts';
 import { searchEntries, searchScript } from './search.ts';
-import { docPage, filePage } from './urls.ts';
+import { docPage, filePage, proposalPage, PROPOSALS_INDEX } from './urls.ts';
+import { createProposalCache, proposalMapEntries, type ProposalCache, type ProposedCitation, type SiteProposals } from './proposals.ts';
+import { renderProposalPage, type ProposalPageInput } from './proposal-page.ts';
+import { renderProposalsIndex, type ProposalsIndexInput } from './proposals-index.ts';
 
 const ASSETS = join(import.meta.dirname, 'assets');
 
@@ -33,8 +36,11 @@ export interface RenderStats {
 }
 
 export interface SiteRenderer {
-  render(project: Project): Promise<{ files: SiteFiles; stats: RenderStats }>;
+  /** `proposals`: the proposals stage's result (tools/site/proposals.ts), when the tree has any. */
+  render(project: Project, proposals?: SiteProposals): Promise<{ files: SiteFiles; stats: RenderStats }>;
   highlighter: Highlighter;
+  /** What the proposals stage keeps between builds of this renderer. */
+  proposalCache: ProposalCache;
 }
 
 /** Files that get a page: modules, test files that carry tags, READMEs. */
@@ -57,7 +63,8 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
 
   return {
     highlighter: hl,
-    async render(project) {
+    proposalCache: createProposalCache(),
+    async render(project, proposals) {
       assets ??= await Promise.all(['site.css', 'site.js'].map(async (f) => [`assets/${f}`, await readFile(join(ASSETS, f), 'utf8')] as [string, string]));
       const files: SiteFiles = new Map(assets);
       const before = hl.misses;
@@ -74,7 +81,8 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
       };
 
       const { sources, readmes } = pageFiles(project);
-      const frame: Frame = { readme: readmes.some((r) => r.path === 'README.md'), live: opts.live === true };
+      const shown = proposals?.list ?? [];
+      const frame: Frame = { readme: readmes.some((r) => r.path === 'README.md'), live: opts.live === true, proposals: shown.length > 0 };
       const byFile = new Map<string, Citation[]>();
       const byDoc = new Map<string, Citation[]>();
       for (const c of project.citations) {
@@ -88,8 +96,12 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
         files.set(path, cached(path, input, () => renderSourcePage(input, hl.lines(f.text.replace(/\n$/, '')))));
       }
 
-      for (const [id, doc] of project.docs) {
-        const input: DocPageInput = { doc, citations: byDoc.get(id) ?? [], requirements: project.requirements.get(id) ?? [], ...frame };
+      const proposedByDoc = new Map<string, ProposedCitation[]>();
+      for (const p of shown) for (const c of p.citations) push(proposedByDoc, docId(c.tag.doc), c);
+      // The documents only proposals cite get a page too: no base citation, every requirement as the base leaves it.
+      for (const [id, doc] of [...project.docs, ...(proposals?.docs ?? [])]) {
+        const requirements = project.requirements.get(id) ?? proposals?.requirements.get(id) ?? [];
+        const input: DocPageInput = { doc, citations: byDoc.get(id) ?? [], requirements, proposed: proposedByDoc.get(id) ?? [], ...frame };
         const path = docPage(doc);
         files.set(path, cached(path, input, () => renderDocPage(input)));
       }
@@ -101,8 +113,20 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
         files.set(path, cached(path, input, () => renderReadmePage(input)));
       }
 
-      files.set('index.html', renderIndexPage(project, sources, frame));
-      files.set('map.json', JSON.stringify(mapEntries(project), null, 1) + '\n');
+      if (shown.length) {
+        const docs = new Map([...project.docs, ...(proposals?.docs ?? [])]);
+        for (const item of shown) {
+          const input: ProposalPageInput = { item, docs, pages: pagePaths, ...frame };
+          const path = proposalPage(item.proposal.name);
+          files.set(path, cached(path, input, () => renderProposalPage(input, hl)));
+        }
+        const input: ProposalsIndexInput = { list: shown, docs, ...frame };
+        files.set(PROPOSALS_INDEX, cached(PROPOSALS_INDEX, input, () => renderProposalsIndex(input)));
+      }
+
+      files.set('index.html', renderIndexPage(project, sources, frame, shown.length));
+      // The proposals' citations come after the base's, each naming its proposal: readers of the base's rows see them as they were.
+      files.set('map.json', JSON.stringify([...mapEntries(project), ...proposalMapEntries(shown, new Map([...project.docs, ...(proposals?.docs ?? [])]))], null, 1) + '\n');
       files.set('assets/search-index.js', searchScript(searchEntries(sources, project.docs.values(), readmes.map((r) => r.path))));
       files.set('assets/code.css', hl.css());
       return { files, stats: { pages: files.size, rendered: rendered + 1, highlighted: hl.misses - before } };

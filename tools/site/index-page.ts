@@ -5,10 +5,10 @@ import { docName } from './docinfo.ts';
 import { figures } from './figures.ts';
 import { FIGURES_HEAD, figuresCells } from './rfc-page.ts';
 import { docByLabel, fileDocs } from './source-page.ts';
-import { docPage, filePage, href } from './urls.ts';
+import { docPage, filePage, href, PROPOSALS_INDEX } from './urls.ts';
 import { layout, type Frame } from './layout.ts';
 
-export function renderIndexPage(project: Project, pages: readonly SourceFile[], { readme, live }: Frame): string {
+export function renderIndexPage(project: Project, pages: readonly SourceFile[], { readme, live, proposals }: Frame, proposalCount = 0): string {
   const path = 'index.html';
   const citationsOf = new Map<string, number>();
   const docCitations = new Map<string, Citation[]>();
@@ -65,8 +65,15 @@ ${docRows}
     : '<p>No documents cited yet.</p>'
 }
 </section>
-<section aria-labelledby="h-tests"><h2 id="h-tests">Tests</h2>
+${
+  proposalCount
+    ? `<section aria-labelledby="h-proposals"><h2 id="h-proposals">Proposals</h2>
+<p><a href="${esc(href(path, PROPOSALS_INDEX))}">${proposalCount} extension${proposalCount === 1 ? '' : 's'} proposed as patches</a>, with their size and coverage, alternatives side by side.</p>
+</section>
+`
+    : ''
+}<section aria-labelledby="h-tests"><h2 id="h-tests">Tests</h2>
 ${tests.length ? table(tests, 'Test files with tags') : '<p>No test file carries a tag yet.</p>'}
 </section>`;
-  return layout({ path, title: 'Index', body, readme, live });
+  return layout({ path, title: 'Index', body, readme, live, proposals });
 }

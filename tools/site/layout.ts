@@ -4,7 +4,7 @@
  * files under assets/, linked relatively.
  */
 import { esc } from './html.ts';
-import { rootOf } from './urls.ts';
+import { PROPOSALS_INDEX, rootOf } from './urls.ts';
 
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:";
 
@@ -17,6 +17,8 @@ export const SERVE_CSP = `${CSP}; connect-src 'self'`;
 export interface Frame {
   /** Whether the site has a top-level README page to link from the banner. */
   readme?: boolean;
+  /** Whether the site has proposals (reference/proposals/): the banner links their index. */
+  proposals?: boolean;
   /** Rendered for `rfcdoc serve`: SERVE_CSP, and the live-reload script loaded. */
   live?: boolean;
 }
@@ -28,7 +30,7 @@ export interface PageOptions extends Frame {
   body: string;
 }
 
-export function layout({ path, title, body, readme, live }: PageOptions): string {
+export function layout({ path, title, body, readme, live, proposals }: PageOptions): string {
   const root = rootOf(path);
   return `<!doctype html>
 <html lang="en" data-root="${esc(root)}">
@@ -48,6 +50,8 @@ export function layout({ path, title, body, readme, live }: PageOptions): string
 <a class="brand" href="${root}index.html">rfcdoc</a>
 <nav aria-label="Site"><ul><li><a href="${root}index.html"${path === 'index.html' ? ' aria-current="page"' : ''}>Index</a></li>${
     readme ? `<li><a href="${root}README.html"${path === 'README.html' ? ' aria-current="page"' : ''}>README</a></li>` : ''
+  }${
+    proposals ? `<li><a href="${root}${PROPOSALS_INDEX}"${path === PROPOSALS_INDEX ? ' aria-current="page"' : ''}>Proposals</a></li>` : ''
   }<li><a href="${root}map.json">map.json</a></li></ul></nav>
 <form class="search" role="search" hidden>
 <label for="search-q">Search</label>

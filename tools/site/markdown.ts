@@ -24,7 +24,7 @@ export interface ReadmeInput extends Frame {
 }
 
 /** Where a relative link from `from` (a project file) to `target` lands in the site, if anywhere. */
-export function rewriteLink(from: string, target: string, pages: ReadonlySet<string>): string | undefined {
+export function rewriteLink(from: string, target: string, pages: ReadonlySet<string>, at = filePage(from)): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#') || target.startsWith('/') || target.startsWith('//')) return undefined;
   const [pathPart, fragment] = splitFragment(target);
   let p = posix.normalize(posix.join(posix.dirname(from), decodeURIComponent(pathPart)));
@@ -35,7 +35,7 @@ export function rewriteLink(from: string, target: string, pages: ReadonlySet<str
   else if (pages.has(`${p}/README.md`)) page = filePage(`${p}/README.md`);
   else if (p === 'README.md' || p === '.') page = 'index.html';
   if (!page) return undefined;
-  return href(filePage(from), page, fragment);
+  return href(at, page, fragment);
 }
 
 function splitFragment(t: string): [string, string | undefined] {
@@ -58,15 +58,15 @@ export function slug(text: string, used: Map<string, number>): string {
   return n ? `${base}-${n}` : base;
 }
 
-function rewriteLinks(node: Root | Element, from: string, pages: ReadonlySet<string>, slugs = new Map<string, number>()): void {
+function rewriteLinks(node: Root | Element, from: string, pages: ReadonlySet<string>, at: string, slugs = new Map<string, number>()): void {
   for (const child of node.children as (RootContent | ElementContent)[]) {
     if (child.type !== 'element') continue;
     if (/^h[1-6]$/.test(child.tagName)) child.properties.id = slug(textOf(child), slugs);
     if (child.tagName === 'a' && typeof child.properties.href === 'string') {
-      const to = rewriteLink(from, child.properties.href, pages);
+      const to = rewriteLink(from, child.properties.href, pages, at);
       if (to) child.properties.href = to;
     }
-    rewriteLinks(child, from, pages, slugs);
+    rewriteLinks(child, from, pages, at, slugs);
   }
 }
 
@@ -74,15 +74,16 @@ const processor = unified()
   .use(remarkParse)
   .use(remarkGfm)
   .use(remarkRehype)
-  .use(() => (tree: Root, file) => rewriteLinks(tree, String(file.data.from ?? ''), file.data.pages as ReadonlySet<string>))
+  .use(() => (tree: Root, file) => rewriteLinks(tree, String(file.data.from ?? ''), file.data.pages as ReadonlySet<string>, String(file.data.at)))
   .use(rehypeStringify);
 
-export function renderMarkdown(path: string, text: string, pages: ReadonlySet<string>): string {
-  return String(processor.processSync({ value: text, data: { from: path, pages } }));
+/** `at`: the site path of the page it goes on (a README's own page, or a proposal's page). */
+export function renderMarkdown(path: string, text: string, pages: ReadonlySet<string>, at = filePage(path)): string {
+  return String(processor.processSync({ value: text, data: { from: path, pages, at } }));
 }
 
-export function renderReadmePage({ path, text, pages, readme, live }: ReadmeInput): string {
+export function renderReadmePage({ path, text, pages, readme, live, proposals }: ReadmeInput): string {
   const html = renderMarkdown(path, text, pages);
   const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? path;
-  return layout({ path: filePage(path), title: path === 'README.md' ? title : path, body: `<article class="prose">\n${html}\n</article>`, readme, live });
+  return layout({ path: filePage(path), title: path === 'README.md' ? title : path, body: `<article class="prose">\n${html}\n</article>`, readme, live, proposals });
 }

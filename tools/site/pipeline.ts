@@ -13,6 +13,7 @@ import { checkApart, checkOutput, Interrupted, OutputRefused, someEntries } from
 import { createSiteRenderer, pageFiles, type RenderStats, type SiteFiles, type SiteRenderer } from './build.ts';
 import { lockSite, writeSite, type SiteLock } from './write.ts';
 import { figures } from './figures.ts';
+import { siteProposals } from './proposals.ts';
 import { pct } from './html.ts';
 import type { Progress } from '../progress.ts';
 
@@ -111,7 +112,10 @@ async function buildLocked(opts: BuildOptions, out: string, lock: SiteLock | und
   let stats: RenderStats;
   try {
     const renderer = opts.renderer ?? (await createSiteRenderer());
-    ({ files, stats } = await renderer.render(project));
+    // Proposals are shown, never built on: what is wrong with one is a warning here (rfcdoc proposal check says it as an error).
+    const proposals = await siteProposals(project, opts.store, renderer.proposalCache);
+    diagnostics.push(...proposals.diagnostics);
+    ({ files, stats } = await renderer.render(project, proposals));
     if (lock) {
       opts.onStage?.(`writing ${files.size} files`);
       const { kept, notes } = await writeSite(out, files, { root: opts.root, force: opts.force, lock });

@@ -10,7 +10,8 @@ import { lineId } from '../spec/paginate.ts';
 import { esc, pct } from './html.ts';
 import { docName } from './docinfo.ts';
 import { byKeyword, bySection, figures, type Figures } from './figures.ts';
-import { docPage, filePage, href, pageAnchor, sectionAnchor } from './urls.ts';
+import { docPage, filePage, href, pageAnchor, proposalPage, sectionAnchor } from './urls.ts';
+import type { ProposedCitation } from './proposals.ts';
 import { layout, type Frame } from './layout.ts';
 
 /** What a document's page reads (its cache key is made of exactly this, tools/site/page-key.ts). */
@@ -19,6 +20,8 @@ export interface DocPageInput extends Frame {
   /** Every citation of this doc. */
   citations: readonly Citation[];
   requirements: readonly Requirement[];
+  /** Citations by tags proposals add (tools/site/proposals.ts): marked "proposed", counted nowhere. */
+  proposed?: readonly ProposedCitation[];
 }
 
 const KIND_RANK: Record<TagKind, number> = { implements: 0, tests: 1, exception: 2, todo: 3 };
@@ -38,7 +41,7 @@ export function figuresCells(f: Figures): string {
 }
 export const FIGURES_HEAD = `<th scope="col" class="num">Requirements</th><th scope="col" class="num">Implemented</th><th scope="col" class="num">Tested</th><th scope="col" class="num">Exceptions</th><th scope="col" class="num">To do</th><th scope="col" class="num">Missing</th>`;
 
-export function renderDocPage({ doc, citations, requirements, readme, live }: DocPageInput): string {
+export function renderDocPage({ doc, citations, requirements, proposed = [], readme, live, proposals }: DocPageInput): string {
   const path = docPage(doc);
   const n = doc.lines.length;
 
@@ -51,6 +54,15 @@ export function renderDocPage({ doc, citations, requirements, readme, live }: Do
     const list = startsAt.get(c.span.begin);
     if (list) list.push(c);
     else startsAt.set(c.span.begin, [c]);
+  }
+  // Lines a proposal cites: a status of their own beside the base's.
+  const proposedAt = new Uint8Array(n);
+  const proposedStarts = new Map<number, ProposedCitation[]>();
+  for (const c of proposed) {
+    proposedAt.fill(1, c.span.begin, c.span.end + 1);
+    const list = proposedStarts.get(c.span.begin);
+    if (list) list.push(c);
+    else proposedStarts.set(c.span.begin, [c]);
   }
   const kinds = Object.keys(KIND_RANK) as TagKind[];
   // Per line: the requirement it belongs to (the last one starting at or before it).
@@ -79,6 +91,7 @@ export function renderDocPage({ doc, citations, requirements, readme, live }: Do
     if (kindAt[i]! >= 0) classes.push('cited', `k-${kinds[kindAt[i]!]}`);
     const req = reqAt[i];
     if (req) classes.push('req', `s-${req.status}`);
+    if (proposedAt[i]) classes.push('proposed');
     let text = esc(l.text);
     if (req) {
       text = text.replace(KEYWORDS, (k) => `<mark class="kw s-${req.status}" title="${esc(`${req.keyword}: ${STATUS_LABEL[req.status]}`)}">${k}</mark>`);
@@ -86,7 +99,9 @@ export function renderDocPage({ doc, citations, requirements, readme, live }: Do
     const sec = sectionStarts.get(i);
     if (sec) text = `<span class="sec" id="${esc(sectionAnchor(sec))}"></span>${text}`;
     const starts = startsAt.get(i);
-    const notes = starts ? `<span class="notes">${backlinks(path, starts)}</span>` : '';
+    const byProposal = proposedStarts.get(i);
+    const links = [starts ? backlinks(path, starts) : '', byProposal ? proposedLinks(path, byProposal) : ''].filter(Boolean).join(' ');
+    const notes = links ? `<span class="notes">${links}</span>` : '';
     out.push(`<div class="${classes.join(' ')}" id="${id}"><a class="n" href="#${id}">${id}</a><span class="t">${text}</span>${notes}</div>`);
   }
   if (page) out.push('</div>');
@@ -129,7 +144,11 @@ ${mismatchNote}
 ${keywordRows}
 <tr class="total"><th scope="row">All</th>${figuresCells(all)}</tr>
 </tbody></table></div>
-<p class="legend">Requirement sentences in the text are marked: <mark class="kw s-tested">tested</mark> <mark class="kw s-implemented">implemented</mark> <mark class="kw s-exception">exception</mark> <mark class="kw s-todo">to do</mark> <mark class="kw s-missing">missing</mark>. Cited lines are shaded, with links to the code that cites them; lines of requirements nobody cites have a red edge.</p>
+<p class="legend">Requirement sentences in the text are marked: <mark class="kw s-tested">tested</mark> <mark class="kw s-implemented">implemented</mark> <mark class="kw s-exception">exception</mark> <mark class="kw s-todo">to do</mark> <mark class="kw s-missing">missing</mark>. Cited lines are shaded, with links to the code that cites them; lines of requirements nobody cites have a red edge.${
+  proposed.length
+    ? ` Lines that a proposal cites have a <span class="proposed-key">proposed</span> edge on the right and link to the proposal's hunk; the figures above count the base alone (${proposed.length} proposed citation${proposed.length === 1 ? '' : 's'} not counted).`
+    : ''
+}</p>
 </section>
 <section aria-labelledby="sections"><h2 id="sections">Sections</h2>
 <details class="toc"><summary>${doc.sections.length} sections with their coverage</summary>
@@ -144,7 +163,18 @@ ${out.join('\n')}
 </div>
 </section>
 </article>`;
-  return layout({ path, title: `${docName(doc)}: ${doc.title}`, body, readme, live });
+  return layout({ path, title: `${docName(doc)}: ${doc.title}`, body, readme, live, proposals });
+}
+
+/** Links from a line to the hunks of the proposals citing it. */
+function proposedLinks(from: string, cs: readonly ProposedCitation[]): string {
+  const sorted = [...cs].sort((a, b) => (a.proposal < b.proposal ? -1 : a.proposal > b.proposal ? 1 : a.hunk - b.hunk));
+  return sorted
+    .map((c) => {
+      const to = href(from, proposalPage(c.proposal), `hunk-${c.hunk}`);
+      return `<a class="back proposed" href="${esc(to)}" title="${esc(`proposed by ${c.proposal} (hunk ${c.hunk}: ${KIND_TITLE[c.tag.kind]} ${c.tag.file} line ${c.tag.line} in the patched tree)`)}"><span class="verb">proposed</span> ${esc(c.proposal)} hunk ${c.hunk}</a>`;
+    })
+    .join(' ');
 }
 
 function backlinks(from: string, cs: readonly Citation[]): string {

@@ -43,27 +43,28 @@ function docLink(from: string, docs: ReadonlyMap<string, SpecDoc>, label: string
   return doc ? `<a href="${esc(href(from, docPage(doc)))}">${esc(docName(doc))}</a>` : esc(label);
 }
 
-function moduleTagBox(path: string, tag: Tag, docs: ReadonlyMap<string, SpecDoc>): string {
+export function moduleTagBox(path: string, tag: Tag, docs: ReadonlyMap<string, SpecDoc>): string {
   const doc = docByLabel(docs, tag.doc);
   const what = tag.note ?? doc?.title;
   return `<div class="modtag k-${tag.kind}"><span class="kind">${KIND_LABEL[tag.kind]}</span> ${docLink(path, docs, tag.doc)}${what ? `: ${esc(what)}` : ''}</div>`;
 }
 
-function citationBox(path: string, c: Citation, docs: ReadonlyMap<string, SpecDoc>): string {
+/** The quote box of one citation; `label` says what the code does with the text (a proposal's page says `amends`). */
+export function citationBox(path: string, c: Citation, docs: ReadonlyMap<string, SpecDoc>, label = KIND_LABEL[c.tag.kind]): string {
   const doc = docByLabel(docs, c.tag.doc);
   if (!doc) return `<div class="cite k-${c.tag.kind}">${esc(c.tag.doc)} ${esc(c.ref.text)}</div>`;
   const h = citationHeading(doc, c.span);
   const where = `${esc(h.doc)}${h.section ? ` §${esc(h.section)} ${esc(h.title ?? '')}` : ''} · ${esc(h.pages)}`;
   const target = href(path, docPage(doc), lineId(doc.lines[c.span.begin]!));
   const reason = c.tag.kind === 'exception' && c.tag.note ? `<p class="reason">Not done: ${esc(c.tag.note)}</p>` : '';
-  return `<details class="cite k-${c.tag.kind}" open><summary><span class="kind">${KIND_LABEL[c.tag.kind]}</span> <a href="${esc(target)}">${where}</a> <span class="ref">${esc(c.ref.text)}</span></summary>${reason}<pre class="quote">${esc(spanText(doc, c.span))}</pre></details>`;
+  return `<details class="cite k-${c.tag.kind}" open><summary><span class="kind">${esc(label)}</span> <a href="${esc(target)}">${where}</a> <span class="ref">${esc(c.ref.text)}</span></summary>${reason}<pre class="quote">${esc(spanText(doc, c.span))}</pre></details>`;
 }
 
 /** Is the line only a comment (so the box may take its place)? */
 const commentOnly = (text: string) => /^\s*(\/\/|\/\*|\*)/.test(text);
 
 /** `lines`: file.text highlighted, HTML per line (a function of the text alone). */
-export function renderSourcePage({ file, citations, docs, readme, live }: SourcePageInput, lines: readonly string[]): string {
+export function renderSourcePage({ file, citations, docs, readme, live, proposals }: SourcePageInput, lines: readonly string[]): string {
   const path = filePage(file.path);
   const byTag = new Map<string, Citation[]>();
   for (const c of citations) {
@@ -122,5 +123,5 @@ ${moduleTags.length ? `<div class="modtags">${moduleTags.map((t) => moduleTagBox
 ${rows.join('\n')}
 </div>
 </article>`;
-  return layout({ path, title: file.path, body, readme, live });
+  return layout({ path, title: file.path, body, readme, live, proposals });
 }

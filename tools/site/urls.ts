@@ -5,6 +5,8 @@
  *   index.html                        modules, tests and cited documents
  *   reference/sip/transaction/x.ts.html  a source file (test files likewise, under test/)
  *   README.html, reference/README.html   a README.md rendered (same path, .html)
+ *   proposals/index.html              every proposal, alternatives side by side
+ *   proposals/100rel.html             a proposal's annotated patch; #hunk-3 a hunk
  *   rfc/rfc3261.html                  a cited document; #P143L14 a line,
  *                                     #section-17.1.1 a section, #page-143 a page
  *   assets/…                          style, scripts, search index
@@ -19,6 +21,9 @@ export function filePage(path: string): string {
 
 export const docPage = (doc: { name: { id: string } } | string) =>
   `rfc/${typeof doc === 'string' ? doc.toLowerCase() : doc.name.id}.html`;
+
+export const PROPOSALS_INDEX = 'proposals/index.html';
+export const proposalPage = (name: string) => `proposals/${name}.html`;
 
 export const sectionAnchor = (number: string) => `section-${number}`;
 export const pageAnchor = (page: number) => `page-${page}`;

@@ -1,0 +1,305 @@
+/**
+ * The site's proposals stage: each proposal under reference/proposals/
+ * (read by the proposal tool's loader) applied in memory to the tree the
+ * pipeline just analysed, on top of what it requires (jsdiff's applyPatch:
+ * no scratch copy, no git), measured with the tool's own measure
+ * (measurePatch: code lines added and removed, tags added, base tags
+ * amended), its added tags resolved against the documents, and the coverage
+ * of each document it implements computed by the annotate pipeline's coverage
+ * stage (applyCoverage) with the patched files' citations in place of those
+ * files' base citations: what `rfcdoc proposal stats` computes on a scratch
+ * tree, at the cost of a few string operations.
+ *
+ * What costs (applying, measuring, scanning the patched texts) is kept in a
+ * ProposalCache keyed on its own input, the patches of the chain and the
+ * base texts of the files they touch, as the pipeline's stage cache keys a
+ * scan on its file's text: an edit elsewhere in the tree reuses it, and only
+ * resolving and coverage, which read the base's citations, run again.
+ *
+ * A proposal that does not apply to this tree, a document that cannot be
+ * loaded or a tag that does not resolve is a warning: the site still builds
+ * (`rfcdoc proposal check` is where they are errors).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { applyPatch } from 'diff';
+import type { Citation, MapEntry, Project, Requirement, SourceFile, Tag } from '../annotate/model.ts';
+import { applyCoverage } from '../annotate/coverage.ts';
+import { extractRequirements } from '../annotate/requirements.ts';
+import { docId, resolveTags } from '../annotate/resolve.ts';
+import { scanSource } from '../annotate/scan.ts';
+import { citedDocNames } from '../annotate/project.ts';
+import type { Diagnostic } from '../diagnostics.ts';
+import { parseDocName } from '../spec/docname.ts';
+import type { SpecDoc } from '../spec/document.ts';
+import { lineId } from '../spec/paginate.ts';
+import { loadDocs, type StoreOptions } from '../spec/store.ts';
+import { hunkLines } from '../proposal/hunks.ts';
+import { loadProposals } from '../proposal/load.ts';
+import { measurePatch, type Amended, type Measure, type Texts } from '../proposal/measure.ts';
+import type { PatchFile, PatchHunk, Proposal } from '../proposal/model.ts';
+import { withRequired } from '../proposal/plan.ts';
+
+export interface ProposedHunk extends PatchHunk {
+  /** Numbered through the proposal's page: `proposals/<name>.html#hunk-N`. */
+  n: number;
+  /** Base tags whose governed lines this hunk changes (measure.ts decides which). */
+  amends: Amended[];
+}
+
+export interface ProposedFile {
+  path: string;
+  status: PatchFile['status'];
+  /** The text before the proposal (the base with what it requires applied) and after it; undefined where the file does not exist. */
+  before?: string;
+  after?: string;
+  hunks: ProposedHunk[];
+}
+
+/** A citation by a tag the proposal adds: `tag.file`/`tag.line` are in the patched tree. */
+export interface ProposedCitation extends Citation {
+  proposal: string;
+  hunk: number;
+}
+
+export interface ProposalCoverage {
+  /** The document's id (`rfc3262`) and label (`RFC3262`). */
+  id: string;
+  label: string;
+  /** Its requirements with their status in the tree the proposal applies to, and with it applied. */
+  before: Requirement[];
+  after: Requirement[];
+}
+
+export interface SiteProposal {
+  proposal: Proposal;
+  /** Why it does not apply to this tree: its page then shows the patch alone. */
+  problem?: string;
+  files: ProposedFile[];
+  measure?: Measure;
+  /** Tags on the lines it adds (module-level ones too), with the hunk adding each. */
+  tags: { tag: Tag; hunk: number }[];
+  citations: ProposedCitation[];
+  /** Per hunk number: the base's citations by the tags it amends. */
+  amended: Map<number, Citation[]>;
+  coverage: ProposalCoverage[];
+}
+
+export interface SiteProposals {
+  /** In the loader's order: what a proposal requires before it, otherwise by name. */
+  list: SiteProposal[];
+  /** Documents the proposals cite or implement that the base does not, by id. */
+  docs: Map<string, SpecDoc>;
+  /** Their requirements as the base leaves them (nothing of the base cites them: all missing). */
+  requirements: Map<string, Requirement[]>;
+  diagnostics: Diagnostic[];
+}
+
+interface Applied {
+  key: string;
+  problem?: string;
+  files: ProposedFile[];
+  measure?: Measure;
+  /** Every .ts and README file the chain (what it requires, then it) leaves, scanned; undefined where it deletes one. */
+  after: Map<string, SourceFile | undefined>;
+  /** The same, what it requires applied but not it. */
+  before: Map<string, SourceFile | undefined>;
+}
+
+/** What the stage keeps between builds (a renderer kept by `rfcdoc serve` keeps one). */
+export interface ProposalCache {
+  applied: Map<string, Applied>;
+  docs: Map<string, SpecDoc>;
+  requirements: WeakMap<SpecDoc, Requirement[]>;
+  scans: Map<string, SourceFile>;
+}
+
+export const createProposalCache = (): ProposalCache => ({ applied: new Map(), docs: new Map(), requirements: new WeakMap(), scans: new Map() });
+
+const notice = (d: Diagnostic): Diagnostic => (d.severity === 'error' ? { ...d, severity: 'warning' } : d);
+
+export async function siteProposals(project: Project, store: StoreOptions, cache: ProposalCache = createProposalCache()): Promise<SiteProposals> {
+  const loaded = await loadProposals(project.root);
+  const diagnostics = loaded.diagnostics.map(notice);
+  const baseText = new Map(project.files.map((f) => [f.path, f.text]));
+  const applied = new Map<string, Applied>();
+  for (const p of loaded.proposals) {
+    const chain = withRequired(loaded.proposals, [p]);
+    const bases = await baseTexts(project.root, chain, baseText);
+    const key = keyOf(chain, bases);
+    let a = cache.applied.get(p.name);
+    if (!a || a.key !== key) cache.applied.set(p.name, (a = applyChain(chain, bases, key, cache)));
+    applied.set(p.name, a);
+    if (a.problem) diagnostics.push({ severity: 'warning', message: `proposal ${p.name} is shown unapplied: ${a.problem}`, file: p.patchPath });
+  }
+  for (const name of [...cache.applied.keys()]) if (!applied.has(name)) cache.applied.delete(name);
+
+  // Documents beyond the base's: those the proposals implement and those their patched files cite.
+  const wanted = new Map<string, ReturnType<typeof parseDocName>>();
+  for (const p of loaded.proposals) for (const d of p.implements) wanted.set(parseDocName(d).id, parseDocName(d));
+  for (const a of applied.values()) for (const [id, n] of citedDocNames([...a.after.values()].flatMap((f) => f?.tags ?? []))) wanted.set(id, n);
+  const missing = [...wanted.values()].filter((n) => !project.docs.has(n.id) && !cache.docs.has(n.id));
+  if (missing.length) {
+    const l = await loadDocs(missing, store);
+    for (const [id, doc] of l.docs) cache.docs.set(id, doc);
+    diagnostics.push(...l.diagnostics.filter((d) => d.severity === 'error').map(notice));
+  }
+  const docs = new Map<string, SpecDoc>();
+  for (const id of wanted.keys()) {
+    const d = cache.docs.get(id);
+    if (d && !project.docs.has(id)) docs.set(id, d);
+  }
+  const allDocs = new Map([...project.docs, ...docs]);
+  const requirements = new Map([...docs].map(([id, d]) => [id, applyCoverage(requirementsOf(cache, d), project.citations)] as const));
+
+  const baseByFile = new Map<string, Citation[]>();
+  for (const c of project.citations) {
+    const list = baseByFile.get(c.tag.file);
+    if (list) list.push(c);
+    else baseByFile.set(c.tag.file, [c]);
+  }
+  const list = loaded.proposals.map((p) => site(p, applied.get(p.name)!, project, allDocs, baseByFile, cache, diagnostics));
+  return { list, docs, requirements, diagnostics };
+}
+
+/** The base texts of every file the chain touches (undefined: not in the tree). */
+async function baseTexts(root: string, chain: readonly Proposal[], known: ReadonlyMap<string, string>): Promise<Map<string, string | undefined>> {
+  const out = new Map<string, string | undefined>();
+  for (const q of chain) {
+    for (const f of q.files) {
+      if (out.has(f.path)) continue;
+      out.set(f.path, known.get(f.path) ?? (await readFile(join(root, f.path), 'utf8').catch(() => undefined)));
+    }
+  }
+  return out;
+}
+
+function keyOf(chain: readonly Proposal[], bases: ReadonlyMap<string, string | undefined>): string {
+  const h = createHash('sha1');
+  for (const q of chain) h.update(`${q.name}\0${q.patch}\0`);
+  for (const [path, text] of [...bases].sort(([a], [b]) => (a < b ? -1 : 1))) h.update(`${path}\0${text === undefined ? '\u0001' : text}\0`);
+  return h.digest('hex');
+}
+
+/** jsdiff numbers an empty side from the line after; PatchHunk keeps git's header numbers. */
+const forJsdiff = (h: PatchHunk) => ({
+  oldStart: h.oldLines === 0 ? h.oldStart + 1 : h.oldStart,
+  oldLines: h.oldLines,
+  newStart: h.newLines === 0 ? h.newStart + 1 : h.newStart,
+  newLines: h.newLines,
+  lines: h.lines,
+});
+
+/** One file's patch applied to its text; a string saying which hunk does not fit otherwise. */
+function applyFile(q: Proposal, f: PatchFile, text: string | undefined): { text?: string; problem?: string } {
+  if (f.status === 'added' && text !== undefined) return { problem: `${q.patchPath}:${f.patchLine}: ${f.path} is already in the tree` };
+  if (f.status !== 'added' && text === undefined) return { problem: `${q.patchPath}:${f.patchLine}: ${f.path} is not in the tree` };
+  const out = applyPatch(text ?? '', { hunks: f.hunks.map(forJsdiff) });
+  if (out !== false) return { text: f.status === 'deleted' ? undefined : out };
+  const bad = f.hunks.find((h) => applyPatch(text ?? '', { hunks: [forJsdiff(h)] }) === false) ?? f.hunks[0]!;
+  return { problem: `${q.patchPath}:${bad.patchLine}: hunk ${bad.index} does not apply to ${f.path}` };
+}
+
+/** Scanned as the pipeline would: .ts files and READMEs, not under fixtures/ or node_modules/. */
+const scanned = (path: string) => (path.endsWith('.ts') || basename(path) === 'README.md') && !/(^|\/)(fixtures|node_modules)\//.test(path);
+
+function scan(cache: ProposalCache, path: string, text: string): SourceFile {
+  const key = `${path}\0${text}`;
+  let s = cache.scans.get(key);
+  if (!s) cache.scans.set(key, (s = scanSource(path, text).file));
+  return s;
+}
+
+function applyChain(chain: readonly Proposal[], bases: ReadonlyMap<string, string | undefined>, key: string, cache: ProposalCache): Applied {
+  const p = chain[chain.length - 1]!;
+  const state = new Map(bases);
+  let before = state;
+  for (const q of chain) {
+    if (q === p) before = new Map(state);
+    for (const f of q.files) {
+      const r = applyFile(q, f, state.get(f.path));
+      if (r.problem) return { key, problem: q === p ? r.problem : `what it requires does not apply: ${r.problem}`, files: unapplied(p), after: new Map(), before: new Map() };
+      state.set(f.path, r.text);
+    }
+  }
+  const texts: Texts = (path) => ({ before: before.get(path), after: state.get(path) });
+  let n = 0;
+  const files = p.files.map((f): ProposedFile => {
+    const t = texts(f.path);
+    const hunks = f.hunks.map((h) => ({ ...h, n: ++n, amends: measurePatch([{ ...f, hunks: [h] }], texts).amends }));
+    return { path: f.path, status: f.status, before: t.before, after: t.after, hunks };
+  });
+  const scanAll = (m: ReadonlyMap<string, string | undefined>) =>
+    new Map([...m].filter(([path]) => scanned(path)).map(([path, text]) => [path, text === undefined ? undefined : scan(cache, path, text)] as const));
+  return { key, files, measure: measurePatch(p.files, texts), after: scanAll(state), before: scanAll(before) };
+}
+
+function unapplied(p: Proposal): ProposedFile[] {
+  let n = 0;
+  return p.files.map((f) => ({ path: f.path, status: f.status, hunks: f.hunks.map((h) => ({ ...h, n: ++n, amends: [] })) }));
+}
+
+/** The base's citations with those of the files a tree changes replaced by the citations of its texts. */
+function citationsWith(files: ReadonlyMap<string, SourceFile | undefined>, base: readonly Citation[], docs: ReadonlyMap<string, SpecDoc>): Citation[] {
+  const kept = base.filter((c) => !files.has(c.tag.file));
+  const tags = [...files.values()].flatMap((f) => f?.tags ?? []);
+  return [...kept, ...resolveTags(tags, docs).citations];
+}
+
+function site(
+  p: Proposal,
+  a: Applied,
+  project: Project,
+  docs: ReadonlyMap<string, SpecDoc>,
+  baseByFile: ReadonlyMap<string, Citation[]>,
+  cache: ProposalCache,
+  diagnostics: Diagnostic[],
+): SiteProposal {
+  const out: SiteProposal = { proposal: p, problem: a.problem, files: a.files, measure: a.measure, tags: [], citations: [], amended: new Map(), coverage: [] };
+  if (a.problem) return out;
+  for (const f of a.files) {
+    for (const h of f.hunks) {
+      const cs = h.amends.flatMap((m) => (baseByFile.get(m.file) ?? []).filter((c) => c.tag.line === m.line));
+      if (cs.length) out.amended.set(h.n, cs);
+    }
+    const after = a.after.get(f.path);
+    if (!after) continue;
+    const hunkOf = new Map<number, number>();
+    for (const h of f.hunks) for (const l of hunkLines(h).added) hunkOf.set(l, h.n);
+    const added = after.tags.filter((t) => hunkOf.has(t.line));
+    for (const tag of added) out.tags.push({ tag, hunk: hunkOf.get(tag.line)! });
+    const resolved = resolveTags(added, docs);
+    for (const d of resolved.diagnostics) diagnostics.push(notice({ ...d, message: `proposal ${p.name}: ${d.message}` }));
+    for (const c of resolved.citations) out.citations.push({ ...c, proposal: p.name, hunk: hunkOf.get(c.tag.line)! });
+  }
+  const base = project.citations;
+  const before = citationsWith(a.before, base, docs);
+  const after = citationsWith(a.after, base, docs);
+  for (const label of p.implements) {
+    const id = docId(label);
+    const doc = docs.get(id);
+    if (!doc) continue;
+    const reqs = requirementsOf(cache, doc);
+    out.coverage.push({ id, label: doc.label, before: applyCoverage(reqs, before), after: applyCoverage(reqs, after) });
+  }
+  return out;
+}
+
+function requirementsOf(cache: ProposalCache, doc: SpecDoc): Requirement[] {
+  let reqs = cache.requirements.get(doc);
+  if (!reqs) cache.requirements.set(doc, (reqs = extractRequirements(doc)));
+  return reqs;
+}
+
+/** map.json's rows for the proposals' citations: the base's fields, then the proposal and its hunk; line and file are in the patched tree. */
+export function proposalMapEntries(list: readonly SiteProposal[], docs: ReadonlyMap<string, SpecDoc>): (MapEntry & { proposal: string; hunk: number })[] {
+  const rows = list.flatMap((p) =>
+    p.citations.map((c) => {
+      const doc = docs.get(docId(c.tag.doc))!;
+      const entry = { doc: c.tag.doc, ref: c.ref.text, begin: lineId(doc.lines[c.span.begin]!), end: lineId(doc.lines[c.span.end]!), kind: c.tag.kind, file: c.tag.file, line: c.tag.line } satisfies MapEntry;
+      return { ...entry, proposal: c.proposal, hunk: c.hunk };
+    }),
+  );
+  return rows;
+}
