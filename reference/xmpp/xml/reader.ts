@@ -9,6 +9,7 @@
  */
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { type XmlElement, type XmlNode } from './element.ts';
+import { ReferenceScanner } from './references.ts';
 import { StreamCondition, StreamError, type StreamPosition } from './streamErrors.ts';
 
 export interface ReaderLimits {
@@ -55,6 +56,7 @@ export class StreamReader {
   private readonly parser = new SaxesParser({ xmlns: true, position: true });
   // ignoreBOM: the decoder keeps a leading U+FEFF, for slice() to refuse.
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private readonly references = new ReferenceScanner();
   private readonly maxOctets: number;
   private readonly maxDepth: number;
   private events: StreamEvent[] = [];
@@ -103,7 +105,7 @@ export class StreamReader {
       text = this.decoder.decode(bytes, { stream: true });
     } catch {
       // @implements RFC6120 P64L27-P64L30
-      return this.fail(StreamCondition.UnsupportedEncoding, 'the bytes are not UTF-8 (RFC 6120 §11.6: UTF-8 and only UTF-8)');
+      return this.fail(StreamCondition.UnsupportedEncoding, `the ${bytes.length} octets from here are not UTF-8 (RFC 6120 §11.6: UTF-8 and only UTF-8)`, this.octetsBefore);
     }
     // @implements RFC6120 P148L1-P148L4
     // saxes would skip a leading U+FEFF as a byte order mark; here it is a character, and no character may precede the stream.
@@ -112,8 +114,12 @@ export class StreamReader {
     this.sliceCharStart = this.parser.position;
     this.sliceText = text;
     this.sliceAscii = text.length === bytes.length;
-    this.parser.write(text);
+    // @implements RFC6120 P146L27-P146L29
+    // A '&' that begins no reference is refused where it stands; saxes would read on to the next ';'.
+    const bare = this.references.scan(text);
+    this.parser.write(bare < 0 ? text : text.slice(0, bare));
     if (this.done) return;
+    if (bare >= 0) return this.fail(StreamCondition.NotWellFormed, "not well-formed XML: a '&' that begins no entity or character reference", this.octetsBefore + Buffer.byteLength(text.slice(0, bare)));
     this.octetsBefore += bytes.length;
     this.checkSize(this.octetsBefore);
   }
@@ -124,22 +130,23 @@ export class StreamReader {
     return this.octetsBefore + (this.sliceAscii ? k : Buffer.byteLength(this.sliceText.slice(0, k)));
   }
 
-  private here(): StreamPosition {
-    return { offset: this.octetAt(this.parser.position), line: this.parser.line, column: this.parser.column + 1 };
+  /** Where the stream is: saxes's position is right while it emits an event; after a write, the caller knows the offset. */
+  private here(offset?: number): StreamPosition {
+    return { offset: offset ?? this.octetAt(this.parser.position), line: this.parser.line, column: this.parser.column + 1 };
   }
 
   // @implements RFC6120 P168L16-P168L20
   private checkSize(now: number): void {
     const size = now - this.mark;
     if (size <= this.maxOctets) return;
-    if (this.inElement) this.fail(StreamCondition.PolicyViolation, `a first-level element is over ${this.maxOctets} octets (RFC 6120 §13.12: the stanza size limit)`);
-    else this.fail(StreamCondition.PolicyViolation, `${size} octets between first-level elements, over the ${this.maxOctets} allowed`);
+    if (this.inElement) this.fail(StreamCondition.PolicyViolation, `a first-level element is over ${this.maxOctets} octets (RFC 6120 §13.12: the stanza size limit)`, now);
+    else this.fail(StreamCondition.PolicyViolation, `${size} octets between first-level elements, over the ${this.maxOctets} allowed`, now);
   }
 
-  private fail(condition: StreamCondition, reason: string): void {
+  private fail(condition: StreamCondition, reason: string, offset?: number): void {
     if (this.done) return;
     this.done = true;
-    this.events.push({ type: 'error', error: new StreamError(condition, reason, this.here()) });
+    this.events.push({ type: 'error', error: new StreamError(condition, reason, this.here(offset)) });
   }
 
   private listen(): void {

@@ -120,7 +120,30 @@ test('10,000 levels of nesting: policy-violation past the depth limit; with the 
   assert.is(errorOf(new StreamReader().feed(`${HEADER}<message>${exactly}</message>`)), undefined, '64 deep is allowed');
 });
 
-const SAMPLE = `${HEADER}<message to='romeo@example.net' xml:lang='en'><body>Wherefore art thou, Romeo? 😀 «é»</body></message>\n <presence/><iq type='get' id='1'><query xmlns='jabber:iq:roster'/></iq></stream:stream>`;
+// @tests RFC6120 P146L27-P146L29
+test("a bare '&' is not-well-formed where it stands (saxes alone would swallow all that follows, to the next ';'); in CDATA it is text", () => {
+  const bare = `${HEADER}<message><body>a `;
+  const e = errorOf(new StreamReader().feed(`${bare}& b</body></message><presence/>`));
+  assert.is(e?.condition, StreamCondition.NotWellFormed);
+  assert.match(e!.message, /a '&' that begins no entity or character reference/);
+  assert.is(e!.position!.offset, utf8.encode(bare).length);
+  assert.is(errorOf(new StreamReader().feed(`${HEADER}<message to='a&b'/>`))?.condition, StreamCondition.NotWellFormed, 'in an attribute value');
+  assert.is(errorOf(new StreamReader().feed(`${HEADER}<message><body>&${'x'.repeat(1024 * 1024)}`))?.condition, StreamCondition.NotWellFormed, 'a name past 256 characters, not 1 MB held');
+  assert.is(errorOf(new StreamReader().feed(`${HEADER}<message><body>&abcdefghijklmnopqrstuvwxyz;</body></message>`))?.condition, StreamCondition.RestrictedXml, 'a well-formed reference to an unknown entity');
+  assert.is(errorOf(new StreamReader().feed(`${HEADER}<message><!-- & --></message>`))?.condition, StreamCondition.RestrictedXml, 'in a comment: the comment is the error');
+  const [cdata] = elements(new StreamReader().feed(`${HEADER}<message><body><![CDATA[a & b <c>]]></body></message>`));
+  assert.is(textOf(cdata!.children[0] as never), 'a & b <c>');
+  // Split anywhere: the same.
+  const text = `${HEADER}<message a='&amp;'><body>&lt;&#x41;<![CDATA[& ]]>&#66;</body></message>`;
+  const bytes = utf8.encode(text);
+  const r = new StreamReader();
+  const trickled: StreamEvent[] = [];
+  for (let i = 0; i < bytes.length; i++) trickled.push(...r.feed(bytes.subarray(i, i + 1)));
+  assert.equal(trickled, new StreamReader().feed(text));
+  assert.is(textOf(elements(trickled)[0]!.children[0] as never), '<A& B');
+});
+
+const SAMPLE = `${HEADER}<message to='romeo@example.net' xml:lang='en'><body>Wherefore art thou, Romeo? 😀 «é» &amp; &#x263A;</body></message>\n <presence/><iq type='get' id='1'><query xmlns='jabber:iq:roster'/></iq></stream:stream>`;
 
 test('bytes fed one at a time give the same events as all at once', () => {
   const whole = new StreamReader().feed(SAMPLE);
