@@ -11,26 +11,25 @@ import { join } from 'node:path';
 import { applyChain, createScratch, keepInsertions, removeScratch, resetScratch, type Scratch } from '../../tools/proposal/apply.ts';
 import { loadProposals } from '../../tools/proposal/load.ts';
 import type { Proposal } from '../../tools/proposal/model.ts';
-import { capabilityTest, projectTree, UAS, withMethod, METHODS_END, type Tree } from './tree.ts';
+import { capabilityTest, HANDLED_START, METHODS_START, projectTree, UAS, withMethod, type Tree } from './tree.ts';
 
 let tree: Tree;
 let all: Proposal[];
 const byName = (n: string) => all.find((p) => p.name === n)!;
-/** The HANDLED_METHODS list's end, 14 lines below the capability list: a second hunk of the same file. */
-const HANDLED_END = "  'CANCEL',\n  'OPTIONS',\n];";
 
 test.before(async () => {
   tree = await projectTree();
-  await tree.propose('one', () => tree.edit(UAS, METHODS_END, withMethod('MESSAGE')));
-  await tree.propose('two', () => tree.edit(UAS, METHODS_END, withMethod('UPDATE')));
+  await tree.propose('one', () => tree.edit(UAS, METHODS_START, withMethod('MESSAGE')));
+  await tree.propose('two', () => tree.edit(UAS, METHODS_START, withMethod('UPDATE')));
   await tree.propose('two-spots', () => {
-    tree.edit(UAS, METHODS_END, withMethod('MESSAGE'));
-    tree.edit(UAS, HANDLED_END, HANDLED_END.replace("'OPTIONS',\n", "'OPTIONS',\n  'MESSAGE',\n"));
+    tree.edit(UAS, METHODS_START, withMethod('MESSAGE'));
+    // The list of handled methods, 14 lines below: a second hunk of the same file.
+    tree.edit(UAS, HANDLED_START, HANDLED_START.replace('[\n', "[\n  'MESSAGE',\n"));
   });
-  const options = METHODS_END.split('\n')[0]!;
+  const invite = METHODS_START.split('\n')[1]!;
   const readme = (title: string) => `# ${title}\n\n- Implements: RFC3428\n`;
-  await tree.propose('three', () => tree.edit(UAS, METHODS_END, METHODS_END.replace(options, "    'OPTIONS', // three")), readme('Three'));
-  await tree.propose('four', () => tree.edit(UAS, METHODS_END, METHODS_END.replace(`${options}\n`, '')), readme('Four'));
+  await tree.propose('three', () => tree.edit(UAS, METHODS_START, METHODS_START.replace(invite, "    'INVITE', // three")), readme('Three'));
+  await tree.propose('four', () => tree.edit(UAS, METHODS_START, METHODS_START.replace(`${invite}\n`, '')), readme('Four'));
   // An author building on `one` works on a commit with it applied: the patch is against that.
   tree.git('apply', 'reference/proposals/one/proposal.patch');
   tree.git('commit', '-qam', 'one applied, to build on');
@@ -59,13 +58,13 @@ test('a proposal on top of what it requires: both applied in order, the file pat
   const r = await applyChain(s, [byName('one'), byName('on-top')]);
   assert.equal(r.diagnostics, []);
   assert.equal(r.applied.map((p) => p.name), ['one', 'on-top']);
-  assert.match(uas(), "    'OPTIONS',\n    // @implements RFC3428 P7L28-P7L30\n    'MESSAGE',\n    // @implements RFC3428 P7L28-P7L30\n    'INFO',\n  ],");
+  assert.match(uas(), "  methods: [\n    // @implements RFC3428 P7L28-P7L30\n    'MESSAGE',\n    // @implements RFC3428 P7L28-P7L30\n    'INFO',\n    'INVITE',\n");
   assert.match(readFileSync(join(s.dir, 'test/reference/sip/ua/info-cap.test.ts'), 'utf8'), "includes('INFO')");
 });
 
 test('a hunk that no longer applies: the proposal, the patch line of its @@ header, its number in the file, the file', async () => {
   // The base moves under the second hunk's context (as a later commit on main would).
-  tree.edit(UAS, HANDLED_END, HANDLED_END.replace("  'CANCEL',", "  'CANCEL', // moved on"));
+  tree.edit(UAS, HANDLED_START, HANDLED_START.replace("  'INVITE',", "  'INVITE', // moved on"));
   const moved = await createScratch(tree.dir);
   try {
     const p = byName('two-spots');
@@ -79,7 +78,7 @@ test('a hunk that no longer applies: the proposal, the patch line of its @@ head
       [`reference/proposals/two-spots/proposal.patch:${headers[1]}: hunk 2 does not apply to ${UAS} [proposal:does-not-apply]`],
     );
     // Nothing of it stays in the tree: git apply is all or nothing.
-    assert.not.match(readFileSync(join(moved.dir, UAS), 'utf8'), "    'OPTIONS',\n    // @implements RFC3428");
+    assert.not.match(readFileSync(join(moved.dir, UAS), 'utf8'), "  methods: [\n    // @implements RFC3428");
   } finally {
     await removeScratch(moved);
     tree.reset();
@@ -89,7 +88,7 @@ test('a hunk that no longer applies: the proposal, the patch line of its @@ head
 test('insert/insert: two proposals adding a line at the same spot are applied together, both lines kept in order', async () => {
   const r = await applyChain(s, [byName('one'), byName('two')]);
   assert.equal(r.diagnostics, []);
-  assert.match(uas(), "    'OPTIONS',\n    // @implements RFC3428 P7L28-P7L30\n    'MESSAGE',\n    // @implements RFC3428 P7L28-P7L30\n    'UPDATE',\n  ],\n  extensions");
+  assert.match(uas(), "  methods: [\n    // @implements RFC3428 P7L28-P7L30\n    'MESSAGE',\n    // @implements RFC3428 P7L28-P7L30\n    'UPDATE',\n    'INVITE',\n");
   assert.not.match(uas(), /^[<|=>]{7}/m);
 });
 
@@ -101,10 +100,10 @@ test('a real conflict (one changes a base line the other deletes) names both pro
   const header = four.patch.split('\n').findIndex((l) => l.startsWith('@@')) + 1;
   assert.equal(
     r.diagnostics.map((d) => `${d.file}:${d.line} ${d.rule}: ${d.message}`),
-    [`reference/proposals/four/proposal.patch:${header} conflict: four conflicts with proposal three in ${UAS}: both change the same base line ("'OPTIONS',"); they cannot be applied together`],
+    [`reference/proposals/four/proposal.patch:${header} conflict: four conflicts with proposal three in ${UAS}: both change the same base line ("'INVITE',"); they cannot be applied together`],
   );
   // The tree is as three left it: no conflict markers, three's change there.
-  assert.match(uas(), "    'OPTIONS', // three\n");
+  assert.match(uas(), "    'INVITE', // three\n");
   assert.not.match(uas(), /^[<|=>]{7}/m);
 });
 

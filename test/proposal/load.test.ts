@@ -7,20 +7,20 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadProposals, MAX_PATCH, readPatch, readReadme } from '../../tools/proposal/load.ts';
 import { newProposal } from '../../tools/proposal/new.ts';
-import { capabilityTest, METHODS_END, projectTree, UAS, withMethod, type Tree } from './tree.ts';
+import { capabilityTest, METHODS_START, projectTree, UAS, withMethod, type Tree } from './tree.ts';
 
 let tree: Tree;
 let patch: string;
 
 test.before(async () => {
   tree = await projectTree();
-  tree.edit(UAS, METHODS_END, withMethod('MESSAGE'));
-  tree.write('test/reference/sip/ua/message-cap.test.ts', capabilityTest('MESSAGE'));
+  tree.edit(UAS, METHODS_START, withMethod('MESSAGE'));
+  tree.write('test/reference/sip/ua/tool-message.test.ts', capabilityTest('MESSAGE'));
   await newProposal(tree.dir, 'message');
   patch = tree.read('reference/proposals/message/proposal.patch');
   // new reverts nothing: the author does, and commits the proposal.
   tree.git('checkout', '-q', '--', UAS);
-  tree.remove('test/reference/sip/ua/message-cap.test.ts');
+  tree.remove('test/reference/sip/ua/tool-message.test.ts');
   tree.git('add', 'reference/proposals');
   tree.git('commit', '-qm', 'proposal message');
 });
@@ -38,7 +38,7 @@ test('a proposal made by new: title, Implements, files and hunks with their patc
   assert.equal(diagnostics, []);
   const p = proposals.find((x) => x.name === 'message')!;
   assert.ok(p, 'message is loaded');
-  assert.equal(p.files.map((f) => [f.path, f.status]), [[UAS, 'modified'], ['test/reference/sip/ua/message-cap.test.ts', 'added']]);
+  assert.equal(p.files.map((f) => [f.path, f.status]), [[UAS, 'modified'], ['test/reference/sip/ua/tool-message.test.ts', 'added']]);
   const lines = patch.split('\n');
   for (const f of p.files) {
     assert.ok(lines[f.patchLine - 1]!.startsWith(`diff --git a/${f.path} `), `file header of ${f.path} at line ${f.patchLine}`);

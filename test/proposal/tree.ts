@@ -96,12 +96,19 @@ export async function projectTree(): Promise<Tree> {
 /** A directory the test may fill, removed when the process ends. */
 export const scratchDir = (prefix: string) => tempDir(prefix);
 
-/** The capability list of the UAS (one entry per line, for proposals): where the tests insert and change lines. */
+/**
+ * The capability list of the UAS (one entry per line, for proposals): where
+ * the tests insert and change lines. At its head, not its end: the
+ * proposals of reference/proposals/ add their methods at the end, and these
+ * tests run in their patched trees too (check --all-together runs the suite).
+ */
 export const UAS = 'reference/sip/ua/uas.ts';
-export const METHODS_END = "    'OPTIONS',\n  ],\n  extensions";
+export const METHODS_START = "  methods: [\n    'INVITE',\n";
+/** The same head of the list of methods the UAS core handles. */
+export const HANDLED_START = "export const HANDLED_METHODS: readonly string[] = [\n  'INVITE',\n";
 
-/** The lines a proposal adding `method` inserts after OPTIONS: the method, and the tag citing RFC 3428 §7's MUST. */
-export const withMethod = (method: string) => METHODS_END.replace("'OPTIONS',\n", `'OPTIONS',\n    // @implements RFC3428 P7L28-P7L30\n    '${method}',\n`);
+/** The lines a proposal adding `method` inserts at the head of the list: the method, and the tag citing RFC 3428 §7's MUST. */
+export const withMethod = (method: string) => METHODS_START.replace('[\n', `[\n    // @implements RFC3428 P7L28-P7L30\n    '${method}',\n`);
 
 /** A test file that passes when `method` is among the UAS's methods (and fails when it is not). */
 export const capabilityTest = (method: string) => `import { test } from 'uvu';
