@@ -247,6 +247,13 @@ test('the index: every proposal, requires linked, alternatives grouped with bars
   assert.ok(lines(cards[0]!) > lines(cards[1]!));
   assert.ok(cards[1]!.includes('on the smallest') === false && cards[0]!.includes(`+${lines(cards[0]!) - lines(cards[1]!)} on the smallest`));
   assert.ok(cards[0]!.includes('aria-label="rport: '), 'the bar says its figure in words');
+  // One chart for the group: a row each, code then test lines, on one scale.
+  const chart = group.slice(group.indexOf('<svg class="chart"'), group.indexOf('</svg>', group.indexOf('<svg class="chart"')));
+  const bars = [...chart.matchAll(/<rect class="(fill|tests)" x="\d+" y="\d+" width="(\d+)"/g)].map((m) => Number(m[2]));
+  assert.is(bars.length, 4);
+  // Neither has test lines (rport-tests holds them): the code bars alone, the larger spanning the scale.
+  assert.equal(bars, [480, 0, Math.round((480 * lines(cards[1]!)) / lines(cards[0]!)), 0]);
+  assert.match(chart, new RegExp(`aria-label="rport ${lines(cards[0]!)} code and 0 test lines, rport-small ${lines(cards[1]!)} code and 0 test lines"`));
 });
 
 test('a kept renderer applies and renders a proposal again only when what it reads changed', async () => {

@@ -47,6 +47,42 @@ export function sizeBar(value: number, max: number, label: string): string {
   return `<svg class="bar" role="img" aria-label="${esc(label)}" width="${BAR_WIDTH}" height="${BAR_HEIGHT}" viewBox="0 0 ${BAR_WIDTH} ${BAR_HEIGHT}"><title>${esc(label)}</title><rect class="track" x="0" y="0" width="${BAR_WIDTH}" height="${BAR_HEIGHT}"/><rect class="fill" x="0" y="0" width="${w}" height="${BAR_HEIGHT}"/></svg>`;
 }
 
+const ROW = 22;
+const LABEL = 190;
+
+/**
+ * One chart for a group: a row per alternative, its code lines and then its
+ * test lines as two bars on the group's one scale, each figure written at
+ * the bar's end, so the sizes compare at a glance and read as numbers too.
+ */
+export function groupChart(members: readonly SiteProposal[]): string {
+  const shown = members.filter((p) => p.measure);
+  const total = (p: SiteProposal) => codeSize(p.measure) + p.measure!.tests.added + p.measure!.tests.removed;
+  const max = Math.max(1, ...shown.map(total));
+  const width = LABEL + BAR_WIDTH * 2 + 120;
+  const rows = shown.map((p, i) => {
+    const y = i * ROW;
+    const code = Math.round((2 * BAR_WIDTH * codeSize(p.measure)) / max);
+    const tests = Math.round((2 * BAR_WIDTH * (total(p) - codeSize(p.measure))) / max);
+    return `<text class="label" x="0" y="${y + 15}">${esc(p.proposal.name)}</text><rect class="fill" x="${LABEL}" y="${y + 3}" width="${code}" height="${BAR_HEIGHT}"/><rect class="tests" x="${LABEL + code}" y="${y + 3}" width="${tests}" height="${BAR_HEIGHT}"/><text class="value" x="${LABEL + code + tests + 6}" y="${y + 15}">${codeSize(p.measure)} + ${total(p) - codeSize(p.measure)}</text>`;
+  });
+  const words = shown.map((p) => `${p.proposal.name} ${codeSize(p.measure)} code and ${total(p) - codeSize(p.measure)} test lines`).join(', ');
+  return `<svg class="chart" role="img" aria-label="${esc(words)}" width="${width}" height="${shown.length * ROW + 4}" viewBox="0 0 ${width} ${shown.length * ROW + 4}"><title>${esc(words)}</title>${rows.join('')}</svg>
+<p class="legend"><span class="swatch code"></span> code lines added or removed · <span class="swatch tests"></span> test lines; one scale for the group.</p>`;
+}
+
+/** Code lines of what a proposal requires, transitively (each measured on what it requires in turn). */
+function requiredSize(p: SiteProposal, byName: ReadonlyMap<string, SiteProposal>, seen = new Set<string>()): number {
+  let n = 0;
+  for (const r of p.proposal.requires) {
+    const q = byName.get(r);
+    if (!q || seen.has(r)) continue;
+    seen.add(r);
+    n += codeSize(q.measure) + requiredSize(q, byName, seen);
+  }
+  return n;
+}
+
 function coverageCell(path: string, item: SiteProposal, docs: ReadonlyMap<string, SpecDoc>): string {
   if (item.problem) return 'does not apply to this tree';
   return item.coverage
@@ -92,6 +128,7 @@ export function renderProposalsIndex({ list, docs, readme, live, proposals }: Pr
     .map(([g, members]) => {
       const scale = Math.max(0, ...members.map((p) => codeSize(p.measure)));
       const smallest = Math.min(...members.map((p) => codeSize(p.measure)));
+      const byName = new Map(list.map((p) => [p.proposal.name, p]));
       const cards = members
         .map(
           (p) => `<div class="alt"><h3>${link(p.proposal.name)}</h3><p>${esc(p.proposal.title)}</p>
@@ -99,12 +136,13 @@ export function renderProposalsIndex({ list, docs, readme, live, proposals }: Pr
             p.measure && members.length > 1 ? ` (${codeSize(p.measure) === smallest ? 'the smallest' : `+${codeSize(p.measure) - smallest} on the smallest`})` : ''
           }</p>
 ${p.measure ? `<p class="meta">${sizeLine(p.measure)}</p>` : ''}
-${p.proposal.requires.length ? `<p class="meta">requires ${p.proposal.requires.map(link).join(', ')}</p>` : ''}
+${p.proposal.requires.length ? `<p class="meta">requires ${p.proposal.requires.map(link).join(', ')}: ${codeSize(p.measure) + requiredSize(p, byName)} code lines with what it requires</p>` : ''}
 <p class="meta">${coverageCell(path, p, docs)}</p></div>`,
         )
         .join('\n');
       return `<section class="group" aria-labelledby="group-${esc(g)}"><h2 id="group-${esc(g)}">Alternatives: ${esc(g)}</h2>
 <p class="meta">${members.length} proposal${members.length === 1 ? '' : 's'} of one group: never applied together. Bars share one scale.</p>
+${groupChart(members)}
 <div class="alts">
 ${cards}
 </div>

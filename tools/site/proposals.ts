@@ -129,7 +129,7 @@ export async function siteProposals(project: Project, store: StoreOptions, cache
     const bases = await baseTexts(project.root, chain, baseText);
     const key = keyOf(chain, bases);
     let a = cache.applied.get(p.name);
-    if (!a || a.key !== key) cache.applied.set(p.name, (a = applyChain(chain, bases, key, cache)));
+    if (!a || a.key !== key) cache.applied.set(p.name, (a = applyInMemory(chain, bases, key, cache)));
     applied.set(p.name, a);
     if (a.problem) diagnostics.push({ severity: 'warning', message: `proposal ${p.name} is shown unapplied: ${a.problem}`, file: p.patchPath });
   }
@@ -211,7 +211,7 @@ function scan(cache: ProposalCache, path: string, text: string): SourceFile {
   return s;
 }
 
-function applyChain(chain: readonly Proposal[], bases: ReadonlyMap<string, string | undefined>, key: string, cache: ProposalCache): Applied {
+function applyInMemory(chain: readonly Proposal[], bases: ReadonlyMap<string, string | undefined>, key: string, cache: ProposalCache): Applied {
   const p = chain[chain.length - 1]!;
   const state = new Map(bases);
   let before = state;
