@@ -18,7 +18,6 @@
  */
 import type { Attribute, MediaDescription } from '../description/types.ts';
 import { rtcpPort } from '../description/rtcp.ts';
-import { MUXED_RESERVED_PAYLOAD_TYPES } from '../../rtp/rtcp/mux.ts';
 import { isRtp } from './formats.ts';
 import { isMulticast } from './multicast.ts';
 
@@ -29,11 +28,18 @@ export const RTCP_MUX: Attribute = { kind: 'other', name: 'rtcp-mux' };
 /** Does the m= line carry a media-level `a=rtcp-mux`? */
 export const marksRtcpMux = (m: MediaDescription): boolean => m.attributes.some((a) => a.kind === 'other' && a.name === 'rtcp-mux' && a.value === undefined);
 
+/**
+ * The payload types a multiplexed session may not use, as the offer/answer
+ * sees them (the RTP session refuses them too, reference/rtp/rtcp/mux.ts,
+ * a layer this one does not import).
+ */
+// @implements RFC5761 P5L35-P5L38
+const RESERVED = { first: 64, last: 95 };
+
 /** Are RTP and RTCP of this stream free of §4's clash: no payload type among `formats` in 64-95? */
 export function clashFree(formats: readonly string[]): boolean {
-  const { first, last } = MUXED_RESERVED_PAYLOAD_TYPES;
-  // @implements RFC5761 P5L35-P5L38, P6L15-P6L18
-  return formats.every((f) => !(Number(f) >= first && Number(f) <= last));
+  // @implements RFC5761 P6L15-P6L18
+  return formats.every((f) => !(Number(f) >= RESERVED.first && Number(f) <= RESERVED.last));
 }
 
 /**
