@@ -112,10 +112,12 @@ export interface ProposalCache {
   applied: Map<string, Applied>;
   docs: Map<string, SpecDoc>;
   requirements: WeakMap<SpecDoc, Requirement[]>;
-  scans: Map<string, SourceFile>;
 }
 
-export const createProposalCache = (): ProposalCache => ({ applied: new Map(), docs: new Map(), requirements: new WeakMap(), scans: new Map() });
+export const createProposalCache = (): ProposalCache => ({ applied: new Map(), docs: new Map(), requirements: new WeakMap() });
+
+/** Scans of one run, shared by the chains that leave a file with the same text (update's, and session-timer-update's before it); kept only through what is applied. */
+type Scans = Map<string, SourceFile>;
 
 const notice = (d: Diagnostic): Diagnostic => (d.severity === 'error' ? { ...d, severity: 'warning' } : d);
 
@@ -124,12 +126,13 @@ export async function siteProposals(project: Project, store: StoreOptions, cache
   const diagnostics = loaded.diagnostics.map(notice);
   const baseText = new Map(project.files.map((f) => [f.path, f.text]));
   const applied = new Map<string, Applied>();
+  const scans: Scans = new Map();
   for (const p of loaded.proposals) {
     const chain = withRequired(loaded.proposals, [p]);
     const bases = await baseTexts(project.root, chain, baseText);
     const key = keyOf(chain, bases);
     let a = cache.applied.get(p.name);
-    if (!a || a.key !== key) cache.applied.set(p.name, (a = applyInMemory(chain, bases, key, cache)));
+    if (!a || a.key !== key) cache.applied.set(p.name, (a = applyInMemory(chain, bases, key, scans)));
     applied.set(p.name, a);
     if (a.problem) diagnostics.push({ severity: 'warning', message: `proposal ${p.name} is shown unapplied: ${a.problem}`, file: p.patchPath });
   }
@@ -204,14 +207,14 @@ function applyFile(q: Proposal, f: PatchFile, text: string | undefined): { text?
 /** Scanned as the pipeline would: .ts files and READMEs, not under fixtures/ or node_modules/. */
 const scanned = (path: string) => (path.endsWith('.ts') || basename(path) === 'README.md') && !/(^|\/)(fixtures|node_modules)\//.test(path);
 
-function scan(cache: ProposalCache, path: string, text: string): SourceFile {
+function scan(scans: Scans, path: string, text: string): SourceFile {
   const key = `${path}\0${text}`;
-  let s = cache.scans.get(key);
-  if (!s) cache.scans.set(key, (s = scanSource(path, text).file));
+  let s = scans.get(key);
+  if (!s) scans.set(key, (s = scanSource(path, text).file));
   return s;
 }
 
-function applyInMemory(chain: readonly Proposal[], bases: ReadonlyMap<string, string | undefined>, key: string, cache: ProposalCache): Applied {
+function applyInMemory(chain: readonly Proposal[], bases: ReadonlyMap<string, string | undefined>, key: string, scans: Scans): Applied {
   const p = chain[chain.length - 1]!;
   const state = new Map(bases);
   let before = state;
@@ -231,7 +234,7 @@ function applyInMemory(chain: readonly Proposal[], bases: ReadonlyMap<string, st
     return { path: f.path, status: f.status, before: t.before, after: t.after, hunks };
   });
   const scanAll = (m: ReadonlyMap<string, string | undefined>) =>
-    new Map([...m].filter(([path]) => scanned(path)).map(([path, text]) => [path, text === undefined ? undefined : scan(cache, path, text)] as const));
+    new Map([...m].filter(([path]) => scanned(path)).map(([path, text]) => [path, text === undefined ? undefined : scan(scans, path, text)] as const));
   return { key, files, measure: measurePatch(p.files, texts), after: scanAll(state), before: scanAll(before) };
 }
 
