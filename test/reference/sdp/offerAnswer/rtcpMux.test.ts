@@ -57,25 +57,28 @@ test('the RFC\'s example offer (iLBC, a=rtcp-mux) answered by an agent that want
   assert.equal(p.ok && [p.streams[0]!.rtcpMux, p.streams[0]!.rtcp], [true, { address: '127.0.0.1', port: 6000 }]);
 });
 
-// @tests RFC5761 P7L1-P7L5
-test('offered, but the answerer does not want it: no a=rtcp-mux in the answer, and neither side multiplexes (RTCP on port + 1)', () => {
-  const offer = createOffer(muxing(4000, true));
-  const r = ok(createAnswer(offer, muxing(6000, false)));
-  assert.equal(muxLines(r.answer), []);
-  assert.equal([r.streams[0]!.rtcpMux, r.streams[0]!.rtcp], [false, { address: '127.0.0.1', port: 4001 }]);
+/** Our offerer at 4000 and our answerer at 6000, each wanting multiplexing or not: the answer and each side's view. */
+function exchange(offerMux: boolean, answerMux: boolean) {
+  const offer = createOffer(muxing(4000, offerMux));
+  const r = ok(createAnswer(offer, muxing(6000, answerMux)));
   const p = processAnswer(offer, r.answer);
-  assert.equal(p.ok && [p.streams[0]!.rtcpMux, p.streams[0]!.rtcp], [false, { address: '127.0.0.1', port: 6001 }]);
-});
+  if (!p.ok) throw new Error(`our own answer refused: ${p.reason}`);
+  const view = (s: { rtcpMux: boolean; rtcp: { address: string; port: number } }) => [s.rtcpMux, s.rtcp.port];
+  return { offer, answer: r.answer, answerer: view(r.streams[0]!), offerer: view(p.streams[0]!) };
+}
 
-// @tests RFC5761 P6L15-P6L18
-test('not offered: an answerer that wants it still MUST NOT add a=rtcp-mux, and nothing is multiplexed', () => {
-  const offer = createOffer(muxing(4000, false));
-  const r = ok(createAnswer(offer, muxing(6000, true)));
-  assert.equal(muxLines(r.answer), []);
-  assert.equal([r.streams[0]!.rtcpMux, r.streams[0]!.rtcp], [false, { address: '127.0.0.1', port: 4001 }]);
+// @tests RFC5761 P7L1-P7L5, P6L15-P6L18
+test('one side does not want it (either one): no a=rtcp-mux in the answer, and neither side multiplexes (RTCP on port + 1)', () => {
+  for (const [offerMux, answerMux] of [[true, false], [false, true]]) {
+    const x = exchange(offerMux!, answerMux!);
+    // Not offered, an answerer that wants it still does not add it.
+    assert.equal(muxLines(x.answer), [], `offer ${offerMux}, answer ${answerMux}`);
+    assert.equal([x.answerer, x.offerer], [[false, 4001], [false, 6001]], `offer ${offerMux}, answer ${answerMux}`);
+  }
   // An answer that adds it anyway does not make the offerer multiplex: it did not ask.
-  const added = withStream(r.answer, 0, (m) => ({ ...m, attributes: [...m.attributes, { kind: 'other', name: 'rtcp-mux' }] }));
-  const p = processAnswer(offer, added);
+  const x = exchange(false, true);
+  const added = withStream(x.answer, 0, (m) => ({ ...m, attributes: [...m.attributes, { kind: 'other', name: 'rtcp-mux' }] }));
+  const p = processAnswer(x.offer, added);
   assert.equal(p.ok && p.streams[0]!.rtcpMux, false);
 });
 
