@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { createHighlighter } from 'shiki';
 import { analyzeProject, createStageCache, listFiles } from '../annotate/project.ts';
 import { createSiteRenderer, writeSite } from '../site/build.ts';
+import { siteProposals } from '../site/proposals.ts';
 import type { StoreOptions } from '../spec/store.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,12 +43,14 @@ async function coldBuild(root: string, out: string) {
   const renderer = await createSiteRenderer();
   const t1 = performance.now();
   const project = await analyzeProject({ root, paths: PATHS, store });
+  // reference/proposals/ is in the tree: each proposal applied, measured and rendered, as rfcdoc build does.
+  const proposals = await siteProposals(project, store, renderer.proposalCache);
   const t2 = performance.now();
-  const { files, stats } = await renderer.render(project);
+  const { files, stats } = await renderer.render(project, proposals);
   const t3 = performance.now();
   await writeSite(out, files);
   const t4 = performance.now();
-  return { ms: t4 - t0, init: t1 - t0, analyse: t2 - t1, render: t3 - t2, write: t4 - t3, renderer, files: files.size, stats, errors: project.diagnostics.filter((d) => d.severity === 'error').length };
+  return { ms: t4 - t0, init: t1 - t0, analyse: t2 - t1, render: t3 - t2, write: t4 - t3, renderer, files: files.size, stats, errors: project.diagnostics.filter((d) => d.severity === 'error').length, proposals: proposals.list.length };
 }
 
 // Child mode: one cold build as its own process, for the comparison with TypeDoc's process.
@@ -61,6 +64,8 @@ const work = mkdtempSync(join(tmpdir(), 'rfcdoc-bench-site-'));
 try {
   const root = join(work, 'tree');
   cpSync(join(ROOT, 'reference'), join(root, 'reference'), { recursive: true });
+  // Not analysed, but the proposals' patches change test files too: without them none would apply.
+  cpSync(join(ROOT, 'test'), join(root, 'test'), { recursive: true });
   const paths = (await listFiles(root, ['reference'])).files.filter((f) => f.endsWith('.ts')).map((f) => join(root, f));
   const texts = paths.map((p) => readFileSync(p, 'utf8'));
   const loc = texts.reduce((n, t) => n + t.split('\n').length, 0);
@@ -109,7 +114,7 @@ try {
     const t0 = performance.now();
     const project = await analyze();
     const t1 = performance.now();
-    const { stats } = await renderer.render(project);
+    const { stats } = await renderer.render(project, await siteProposals(project, store, renderer.proposalCache));
     const ms = performance.now() - t0;
     if (ms < bestInc) {
       bestInc = ms;
@@ -119,7 +124,7 @@ try {
   }
   writeFileSync(touched, texts[paths.indexOf(touched)]!);
 
-  console.log(`tree: reference/, ${paths.length} .ts files, ${loc} lines; ${cold.files} site files; ${cold.errors} tag errors (rendered anyway); best of ${RUNS}`);
+  console.log(`tree: reference/, ${paths.length} .ts files, ${loc} lines, ${cold.proposals} proposals; ${cold.files} site files; ${cold.errors} tag errors (rendered anyway); best of ${RUNS}`);
   console.log(`cold build          ${cold.ms.toFixed(0).padStart(6)} ms  (highlighter ${cold.init.toFixed(0)}, analyse ${cold.analyse.toFixed(0)}, render ${cold.render.toFixed(0)}, write ${cold.write.toFixed(0)})`);
   console.log(`floor: shiki alone  ${bestFloor.toFixed(0).padStart(6)} ms  (createHighlighter + codeToHtml, light and dark themes)`);
   console.log(`floor: one theme    ${bestFloor1.toFixed(0).padStart(6)} ms  (createHighlighter + codeToHtml, light theme only)`);
