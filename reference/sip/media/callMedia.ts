@@ -268,6 +268,7 @@ export class CallMedia {
    * a loop to the peer's RFC 3550 §8.2 check.
    */
   // @implements RFC3264 P14L44-P14L48, P15L11-P15L18
+  // @exception RFC3264 P15L4-P15L5: the old pair is never let go before the call ends: we send from it
   async listenAlso(local: Endpoint): Promise<void> {
     if (this.#ports.has(local.port)) return;
 
