@@ -11,7 +11,9 @@
  *       places a call, keeps it up (putting it on hold and off it when asked), hangs up; exit 0 only when
  *       it was answered, every re-INVITE got a 2xx and the BYE got a 200.
  *   media: --codecs list, --address IP, --port n (../ua/mediaFlags.ts); the call's audio:
- *       --play FILE.wav, --record OUT.wav, --dtmf DIGITS (call), --echo (uas) (flags.ts, callMedia.ts).
+ *       --play FILE.wav, --record OUT.wav, --dtmf DIGITS (call), --echo (uas), --rtcp-mux (flags.ts, callMedia.ts);
+ *       the uas gives each call with media its own port pair (ports.ts), and each re-INVITE is applied to
+ *       the running media (follow).
  *
  * They live in sip/media, above the UA, because they run RTP: the UA's core
  * knows nothing of it and gives the negotiated streams (Call.streams).
@@ -42,7 +44,7 @@ const stamp = () => new Date().toISOString().slice(11, 23);
 export const uasCommand: Command = {
   summary: 'a user agent server: answers INVITE with 200 OK and the answer to its SDP offer, handles ACK, BYE, CANCEL, OPTIONS, re-INVITE',
   usage: `sip uas --listen <ip:port> [--sent-by <host>] [--quiet] [--t1 ms] [--t2 ms] [--t4 ms] [--codecs list] [--address IP] [--port n]
-        [--play FILE.wav | --echo] [--record OUT.wav] [limits]
+        [--play FILE.wav | --echo] [--record OUT.wav] [--rtcp-mux] [limits]
   --listen      address and port for UDP and TCP (port 0: any free one; the chosen one is printed)
   --sent-by     host for Via and Contact (default: the listen address)
   --quiet       no per-transaction log lines
@@ -155,7 +157,7 @@ function localAddressFor(host: string): Promise<string> {
 export const callCommand: Command = {
   summary: 'place a call: INVITE with an SDP offer (answering a digest challenge), hold and resume re-INVITEs, BYE; exit 0 when all went well',
   usage: `sip call <sip-uri> [--from <uri>] [--duration <s>] [--hold-after <s> [--resume-after <s>]] [--listen <ip:port>] [--user <u> --password <p>]
-         [--codecs list] [--address IP] [--port n] [--play FILE.wav] [--record OUT.wav] [--dtmf DIGITS] [--t1 ms] [--t2 ms] [--t4 ms] [limits]
+         [--codecs list] [--address IP] [--port n] [--play FILE.wav] [--record OUT.wav] [--dtmf DIGITS] [--rtcp-mux] [--t1 ms] [--t2 ms] [--t4 ms] [limits]
   --duration      seconds from the answer to the BYE (default 1, or with --play/--dtmf until they are sent and 1 s more; the BYE waits for the re-INVITEs below)
   --hold-after    seconds from the answer to a re-INVITE putting the call on hold (sendonly, RFC 3264 §8.4); with media we mute
                   meanwhile (no RTP sent, none played out; RTCP goes on), and the counts so far are logged at each answer
