@@ -30,6 +30,8 @@ import type { RtpPacket } from '../../rtp/packet/rtp.ts';
 /** How often the playout buffer is emptied and the DTMF receiver told the time (as `rtp receive`). */
 const PUMP_MS = 10;
 const PLAYOUT_DELAY_MS = 100;
+/** The most port pairs one call listens on at once (each move of ours adds one; memory and ports bounded). */
+export const MAX_PAIRS = 4;
 /** The longest recording kept, seconds (memory bounded: 8000 samples a second). */
 export const MAX_RECORD_SECONDS = 3600;
 
@@ -271,6 +273,8 @@ export class CallMedia {
   // @exception RFC3264 P15L4-P15L5: the old pair is never let go before the call ends: we send from it
   async listenAlso(local: Endpoint): Promise<void> {
     if (this.#ports.has(local.port)) return;
+    if (this.#left) throw new Error(`CallMedia: listening on ${formatEndpoint(local)} after leaving the session`);
+    if (this.#listening.length >= MAX_PAIRS) throw new Error(`CallMedia: already listening on ${MAX_PAIRS} port pairs (${this.#listening.map((p) => p.port).join(', ')}): no more for one call`);
 
     this.#listen(await bindPair(local));
   }

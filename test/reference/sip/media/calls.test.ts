@@ -16,6 +16,7 @@ import { recordPath } from '../../../../reference/sip/media/commands.ts';
 import { PortPairs } from '../../../../reference/sip/media/ports.ts';
 import { BindError } from '../../../../reference/rtp/commands/sockets.ts';
 import { assertTone, freeMediaPort, inScratch } from './common.ts';
+import { settle } from '../ua/peer.ts';
 
 test('two simultaneous calls, 700 Hz and 1000 Hz: each caller hears its own tone back, the uas records each call apart, on its own port pair', async () => {
   await inScratch(async (dir, toneFile) => {
@@ -97,4 +98,5 @@ test('recordPath: the first call OUT.wav, the n-th OUT-n.wav', () => {
   assert.is(recordPath(undefined, 3), undefined);
 });
 
+test.after(settle);
 test.run();
