@@ -17,6 +17,7 @@ import { FIGURES_HEAD, figuresCells } from './rfc-page.ts';
 import { citationBox, docByLabel, moduleTagBox } from './source-page.ts';
 import { renderMarkdown } from './markdown.ts';
 import type { Highlighter } from './highlight.ts';
+import { lex } from '../annotate/lex.ts';
 import type { ProposedFile, ProposedHunk, SiteProposal } from './proposals.ts';
 import { docPage, filePage, href, proposalPage, PROPOSALS_INDEX } from './urls.ts';
 import { layout, type Frame } from './layout.ts';
@@ -46,9 +47,51 @@ function linesOf(hl: Highlighter, path: string, text: string | undefined): reado
   return path.endsWith('.ts') ? hl.lines(t) : t.split('\n').map(esc);
 }
 
-function hunkHtml(path: string, item: SiteProposal, f: ProposedFile, h: ProposedHunk, docs: ReadonlyMap<string, SpecDoc>, hl: Highlighter): string {
-  const before = linesOf(hl, f.path, f.before);
-  const after = linesOf(hl, f.path, f.after);
+/** A line at column 0 that starts a top-level declaration: where the grammar is in its initial state. */
+const TOP_LEVEL = /^(export|import|const|let|var|function|async|class|interface|type|enum|declare|abstract)\b|^\/\*\*/;
+
+/**
+ * The lines of a changed file that its hunks show (`ranges`: each hunk's
+ * start and count on this side), highlighted, at [n] for line n (sparse).
+ * Only from the top-level declaration each hunk is in, not from the file's
+ * first line: a file of 900 lines with a hunk of 7 costs shiki that
+ * declaration. A top-level start (bracket depth 0 before it, by
+ * tools/annotate/lex.ts, and a declaration at column 0) is where the grammar
+ * is in the state it would be in had it read the file from the start:
+ * test/site/proposal-highlight.test.ts checks so on every real proposal.
+ */
+export function hunkWindows(hl: Highlighter, text: string, ranges: readonly (readonly [start: number, count: number])[]): string[] {
+  const lines = text.replace(/\n$/, '').split('\n');
+  const { nestAfter } = lex(text);
+  const safe = (l: number) => l === 0 || (nestAfter[l - 1] === 0 && TOP_LEVEL.test(lines[l]!));
+  const out: string[] = [];
+  // Windows (0-based, inclusive), one per hunk, merged where they overlap.
+  const windows: [number, number][] = [];
+  for (const [start, count] of ranges) {
+    if (count === 0) continue;
+    let from = start - 1;
+    while (!safe(from)) from--;
+    const to = Math.min(lines.length - 1, start - 1 + count - 1);
+    const last = windows[windows.length - 1];
+    if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
+    else windows.push([from, to]);
+  }
+  for (const [from, to] of windows) hl.lines(lines.slice(from, to + 1).join('\n')).forEach((html, i) => (out[from + i + 1] = html));
+  return out;
+}
+
+/** Line n of a file's text before and after the proposal, as HTML, at [n]: a new file whole (it is the proposal's own), a changed one where its hunks show it. */
+function fileLines(hl: Highlighter, f: ProposedFile): { before: readonly string[]; after: readonly string[] } {
+  if (f.status === 'modified' && f.path.endsWith('.ts') && f.before !== undefined && f.after !== undefined) {
+    return {
+      before: hunkWindows(hl, f.before, f.hunks.map((h) => [h.oldStart, h.oldLines] as const)),
+      after: hunkWindows(hl, f.after, f.hunks.map((h) => [h.newStart, h.newLines] as const)),
+    };
+  }
+  return { before: ['', ...linesOf(hl, f.path, f.before)], after: ['', ...linesOf(hl, f.path, f.after)] };
+}
+
+function hunkHtml(path: string, item: SiteProposal, f: ProposedFile, h: ProposedHunk, docs: ReadonlyMap<string, SpecDoc>, { before, after }: ReturnType<typeof fileLines>): string {
   const tagsAt = new Map<number, string[]>();
   for (const { tag, hunk } of item.tags) {
     if (hunk !== h.n || tag.file !== f.path) continue;
@@ -70,7 +113,7 @@ function hunkHtml(path: string, item: SiteProposal, f: ProposedFile, h: Proposed
     const raw = esc(l.slice(1));
     const o = m.cls === 'add' ? '' : String(oldLine);
     const n = m.cls === 'del' ? '' : String(newLine);
-    const code = m.cls === 'del' ? (before[oldLine - 1] ?? raw) : (after[newLine - 1] ?? raw);
+    const code = m.cls === 'del' ? (before[oldLine] ?? raw) : (after[newLine] ?? raw);
     const boxes = m.cls === 'add' ? (tagsAt.get(newLine)?.join('') ?? '') : '';
     rows.push(
       `<div class="l ${m.cls}${boxes ? ' tagline' : ''}"><span class="n">${o}</span><span class="n">${n}</span><span class="mk" title="${m.word}"><span aria-hidden="true">${m.sign}</span><span class="vh">${m.word}</span></span><div class="c">${code}${boxes}</div></div>`,
@@ -93,9 +136,10 @@ ${rows.join('\n')}
 const STATUS_WORD: Record<ProposedFile['status'], string> = { added: 'new file', modified: 'changed', deleted: 'deleted' };
 
 function fileHtml(path: string, item: SiteProposal, f: ProposedFile, docs: ReadonlyMap<string, SpecDoc>, hl: Highlighter): string {
+  const lines = fileLines(hl, f);
   return `<section class="pfile" aria-labelledby="f-${f.hunks[0]?.n ?? 0}-${esc(f.path.replace(/[^\w]/g, '-'))}">
 <h3 id="f-${f.hunks[0]?.n ?? 0}-${esc(f.path.replace(/[^\w]/g, '-'))}"><code>${esc(f.path)}</code> <span class="fstatus">${STATUS_WORD[f.status]}</span></h3>
-${f.hunks.map((h) => hunkHtml(path, item, f, h, docs, hl)).join('\n')}
+${f.hunks.map((h) => hunkHtml(path, item, f, h, docs, lines)).join('\n')}
 </section>`;
 }
 
