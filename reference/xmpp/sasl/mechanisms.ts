@@ -19,7 +19,7 @@ const utf8 = new TextEncoder();
 const text = new TextDecoder();
 
 /** SCRAM-SHA-1, SCRAM-SHA-256-PLUS, ...: the hash and whether channel binding is used, or undefined for another name. */
-// @implements RFC5802 P8L42-P9L5, RFC7677 P2L41-P2L44
+// @implements RFC5802 P8L42-P9L5, P9L11-P9L14, RFC7677 P2L41-P2L44
 export function parseScramName(name: string): { hash: ScramHash; plus: boolean } | undefined {
   const m = /^SCRAM-(SHA-1|SHA-256)(-PLUS)?$/.exec(name);
   return m ? { hash: m[1] as ScramHash, plus: m[2] !== undefined } : undefined;
@@ -31,6 +31,8 @@ export interface ServerAccounts {
   /** PLAIN: whether the prepared password is the user's (servers keeping only SCRAM credentials check it through them). */
   plain(username: string, password: string): boolean;
 }
+
+// @exception RFC5802 P22L19-P22L35, RFC7677 P4L13-P4L27, P5L15-P5L31: IANA registrations, nothing to implement
 
 /** The server side of a mechanism by name; undefined for a name we do not implement. */
 export function serverMechanism(name: string, accounts: ServerAccounts, o: { channelBindings?: ChannelBinding[]; prep?: ScramPrep; /** SCRAM's s-nonce, to replay an RFC's exchange; default random */ nonce?: string } = {}): ServerMechanism | undefined {

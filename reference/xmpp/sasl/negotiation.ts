@@ -22,8 +22,13 @@ export const SASL_NS = 'urn:ietf:params:xml:ns:xmpp-sasl';
  * bind to the channel, SCRAM, and PLAIN only once TLS protects the stream.
  */
 // @implements RFC6120 P78L7-P78L11, P78L22-P78L26, P162L30-P162L32, P79L15-P79L16
-export function offeredMechanisms(o: { tls: boolean; channelBinding: boolean; plain?: boolean }): string[] {
+export function offeredMechanisms(o: { tls: boolean; channelBinding: boolean; plain?: boolean; /** policy: only channel-bound SCRAM succeeds */ requireChannelBinding?: boolean }): string[] {
   const scram = ['SCRAM-SHA-256', 'SCRAM-SHA-1'];
+  // @implements RFC5802 P14L26-P14L28
+  if (o.requireChannelBinding) {
+    if (!o.channelBinding) throw new Error('RFC5802 §6: a server that requires channel binding needs a channel to bind to (TLS)');
+    return scram.map((m) => `${m}-PLUS`);
+  }
   return [...(o.channelBinding ? scram.map((m) => `${m}-PLUS`) : []), ...scram, ...(o.tls && (o.plain ?? true) ? ['PLAIN'] : [])];
 }
 

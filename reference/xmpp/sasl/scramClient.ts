@@ -90,7 +90,8 @@ export class ScramClient {
     // @implements RFC5802 P6L33-P6L40
     const password = this.fail(() => prep.password(this.options.password), 'password preparation');
     const keys = deriveKeys(this.options.hash, password, first.salt, first.iterations);
-    // @implements RFC5802 P12L28-P12L39, P19L1-P19L4
+    // @implements RFC5802 P12L28-P12L39, P19L1-P19L4, RFC9266 P3L46-P4L1
+    // The binding data goes into cbind-input and nowhere else: never a key, never kept.
     const cbindInput = new Uint8Array([...new TextEncoder().encode(this.gs2Text), ...(this.cbind.flag === 'p' ? this.options.channelBinding!.data : [])]);
     const withoutProof = writeClientFinalWithoutProof(cbindInput, first.nonce);
     const auth = authMessage(this.bare, message, withoutProof);

@@ -153,7 +153,7 @@ export function parseClientFirst(message: string): ClientFirst {
   const username = decodeSaslname(expect(attrs, 'n', 'username'), 'username');
   const nonce = expect(attrs, 'r', 'nonce');
   if (!PRINTABLE.test(nonce)) throw new ScramSyntaxError('c-nonce', 'the nonce is not printable ASCII without \',\'');
-  // @implements RFC5802 P13L39
+  // @implements RFC5802 P13L39, P18L40-P18L44
   // What remains are optional extensions: ignored.
   return { gs2: { cbind, ...(authzid === undefined ? {} : { authzid }) }, gs2Text, username, nonce, bare };
 }

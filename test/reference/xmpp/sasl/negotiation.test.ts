@@ -143,10 +143,12 @@ test("the client's order rules: RFC 6120 §6.3.3's example lists, read from the 
   }
 });
 
-// @tests RFC6120 P78L22-P78L26, P162L30-P162L32, P79L15-P79L16
+// @tests RFC6120 P78L22-P78L26, P162L30-P162L32, P79L15-P79L16, RFC5802 P14L26-P14L28
 test('offers: PLAIN only over TLS, -PLUS only with a channel binding, strongest first', () => {
   assert.equal(offeredMechanisms({ tls: false, channelBinding: false }), ['SCRAM-SHA-256', 'SCRAM-SHA-1']);
   assert.equal(offeredMechanisms({ tls: true, channelBinding: true }), ['SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS', 'SCRAM-SHA-256', 'SCRAM-SHA-1', 'PLAIN']);
+  assert.equal(offeredMechanisms({ tls: true, channelBinding: true, requireChannelBinding: true }), ['SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS'], 'a policy of binding only: only -PLUS');
+  assert.throws(() => offeredMechanisms({ tls: false, channelBinding: false, requireChannelBinding: true }), /needs a channel/);
 });
 
 // @tests RFC6120 P79L38-P79L41, P83L40-P83L43, P86L25-P86L26, P89L21-P89L23

@@ -57,7 +57,7 @@ async function replay(doc: string, section: string, hash: ScramHash) {
   assert.is(server.authcid, username);
 }
 
-// @tests RFC5802 P9L38-P9L47, P8L15-P8L24
+// @tests RFC5802 P9L38-P9L47, P8L15-P8L24, P9L11-P9L14
 test('RFC 5802 §5: the SCRAM-SHA-1 exchange, byte for byte, from both ends', () => replay('RFC5802', '5', 'SHA-1'));
 
 // @tests RFC7677 P3L4-P3L16
@@ -196,7 +196,7 @@ test('the client refuses a server that does not know the password (wrong v=) and
   assert.throws(() => f.receiveServerFinal('e=something-new'), (x: unknown) => x instanceof ScramFailure && x.serverError === 'other-error');
 });
 
-// @tests RFC5802 P10L9-P10L12, P12L5-P12L13, P13L35-P13L37
+// @tests RFC5802 P10L9-P10L12, P12L5-P12L13, P13L35-P13L37, P18L40-P18L44
 test("the server's parse: a bad first letter, a bad '=' in the username, m= are each refused with their e= value", () => {
   const s = () => new ScramServer({ hash: 'SHA-256', plus: false, lookup });
   const fails = (m: string) => {

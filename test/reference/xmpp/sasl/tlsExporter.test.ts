@@ -60,7 +60,7 @@ function lines(socket: tls.TLSSocket): () => Promise<string> {
   return () => (queue.length ? Promise.resolve(queue.shift()!) : new Promise((resolve) => waiting.push(resolve)));
 }
 
-// @tests RFC9266 P3L4-P3L13
+// @tests RFC9266 P3L4-P3L13, P3L36-P3L37
 test('both ends of a TLS 1.3 connection export the same 32 octets; another connection exports others', async () => {
   const a = await connect();
   const b = await connect();
@@ -76,7 +76,7 @@ test('both ends of a TLS 1.3 connection export the same 32 octets; another conne
   }
 });
 
-// @tests RFC9266 P3L15-P3L18, P5L9-P5L14
+// @tests RFC9266 P3L15-P3L18, P5L9-P5L14, P5L16-P5L18, RFC7677 P3L22-P3L24
 test('TLS 1.2: refused, as the binding is defined there only with the extended master secret, which Node cannot confirm', async () => {
   const c = await connect('TLSv1.2');
   try {
