@@ -12,6 +12,6 @@
  */
 export { type DerivedValue, type StringClass, type Derivation, derivedProperty } from './properties.ts';
 export { PrepError, checkClass, describe } from './classes.ts';
-export { usernameCaseMapped, usernameCasePreserved } from './usernames.ts';
-export { opaqueString } from './opaqueString.ts';
+export { usernameCaseMapped, usernameCasePreserved, sameUsernameCaseMapped, sameUsernameCasePreserved } from './usernames.ts';
+export { opaqueString, sameOpaqueString } from './opaqueString.ts';
 export { saslprep } from './saslprep.ts';

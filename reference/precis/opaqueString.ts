@@ -35,3 +35,9 @@ export function opaqueString(s: string): string {
   if (out.length === 0) throw new PrepError('RFC8265 §4.1: a zero-length string is not allowed (a password MUST NOT be zero bytes in length)');
   return out;
 }
+
+/** Whether two strings are the same under OpaqueString: each enforced, then compared octet for octet. */
+// @implements RFC8265 P15L21-P15L30
+export function sameOpaqueString(a: string, b: string): boolean {
+  return opaqueString(a) === opaqueString(b);
+}

@@ -15,11 +15,14 @@ function prepareUsername(s: string): string {
   return mapped;
 }
 
-// @implements RFC8265 P8L43-P8L48
+// @implements RFC8265 P8L43-P8L48, P6L5
 function notEmpty(s: string, profile: string): string {
   if (s.length === 0) throw new PrepError(`the username is zero bytes long after ${profile} enforcement (RFC 8265 §3.1: a username MUST NOT be zero bytes in length)`);
   return s;
 }
+
+// @implements RFC8264 P14L5-P14L7, P21L6-P21L7
+// Each profile below names all five rules, and applies them in §7's order: width, additional, case, normalization, directionality.
 
 /** UsernameCaseMapped(s): the enforced string, or PrepError naming the rule and code point. */
 // @implements RFC8265 P8L32-P8L41, P9L1-P9L5
@@ -45,4 +48,20 @@ export function usernameCasePreserved(s: string): string {
   out = directionality(out);
   checkClass(out, 'IdentifierClass');
   return notEmpty(out, 'UsernameCasePreserved');
+}
+
+/**
+ * Whether two strings are the same username under UsernameCaseMapped: each
+ * prepared and enforced, then compared octet for octet. A string that does
+ * not enforce is equal to nothing (PrepError says why).
+ */
+// @implements RFC8265 P9L7-P9L18
+export function sameUsernameCaseMapped(a: string, b: string): boolean {
+  return usernameCaseMapped(a) === usernameCaseMapped(b);
+}
+
+/** The same under UsernameCasePreserved. */
+// @implements RFC8265 P10L36-P10L45
+export function sameUsernameCasePreserved(a: string, b: string): boolean {
+  return usernameCasePreserved(a) === usernameCasePreserved(b);
 }

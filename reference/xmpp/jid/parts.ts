@@ -45,8 +45,8 @@ export function enforceLocalpart(s: string): string {
   // @implements RFC7622 P7L38-P7L41
   // Empty input is the zero-length rule's to name, not the profile's.
   const out = s === '' ? s : profiled(s, 'localpart', 'RFC 7622 §3.3, RFC 8265 §3.3 UsernameCaseMapped', usernameCaseMapped);
-  // @implements RFC7622 P8L8-P8L26
-  // Checked on the enforced string: width mapping turns FULLWIDTH COMMERCIAL AT into '@'.
+  // @implements RFC7622 P8L8-P8L26, RFC8264 P14L7-P14L10
+  // A restriction beyond the profile, never an addition. Checked on the enforced string: width mapping turns FULLWIDTH COMMERCIAL AT into '@'.
   const bad = EXCLUDED_FROM_LOCALPART.exec(out);
   if (bad) throw new JidError('localpart', 'RFC 7622 §3.3.1', `'${bad[0]}' (U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) at offset ${bad.index} is explicitly disallowed in XMPP localparts`);
   // @implements RFC7622 P7L33-P7L36

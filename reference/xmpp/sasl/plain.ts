@@ -73,7 +73,7 @@ export function preparePlain(c: PlainCredentials, prep: ScramPrep = PRECIS_PREP)
 }
 
 /** Whether PLAIN may be offered (server) or used (client) on this stream. */
-// @implements RFC6120 P162L27-P162L32
+// @implements RFC6120 P162L27-P162L32, RFC4616 P2L29-P2L31
 export function plainAllowed(streamHasTls: boolean): boolean {
   return streamHasTls;
 }

@@ -14,9 +14,15 @@ export interface ScramPrep {
   password(s: string): string;
 }
 
-/** RFC 8265: UsernameCaseMapped and OpaqueString. The default. */
-// @implements RFC8265 P19L10-P19L21
+/**
+ * RFC 8265: UsernameCaseMapped and OpaqueString. The default. Case mapping
+ * of the authentication identity is applied here, at enforcement, before
+ * SCRAM computes anything or a server looks the user up.
+ */
+// @implements RFC8265 P19L10-P19L21, P6L39-P6L41, P7L4-P7L7, P7L28-P7L33
 export const PRECIS_PREP: ScramPrep = { name: 'PRECIS (RFC 8265)', username: usernameCaseMapped, password: opaqueString };
+
+// @exception RFC8265 P7L16-P7L20: no non-SASL protocol here reuses the profile
 
 /** RFC 5802 as written: SASLprep for both, for peers that have not moved to PRECIS. */
 // @implements RFC5802 P6L33-P6L40

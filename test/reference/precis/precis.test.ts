@@ -6,7 +6,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { realDoc } from '../../helpers.ts';
-import { PrepError, checkClass, derivedProperty, opaqueString, usernameCaseMapped, usernameCasePreserved } from '../../../reference/precis/index.ts';
+import {
+  PrepError, checkClass, derivedProperty, opaqueString, sameOpaqueString, sameUsernameCaseMapped, sameUsernameCasePreserved, usernameCaseMapped, usernameCasePreserved,
+} from '../../../reference/precis/index.ts';
 
 async function sectionLines(doc: string, number: string): Promise<string[]> {
   const d = await realDoc(doc);
@@ -101,6 +103,17 @@ test('width mapping: the fullwidth digit zero of RFC 8264 §5.2.1 becomes DIGIT 
 test('directionality: a right-to-left username is refused naming the Bidi Rule, not accepted unchecked', () => {
   assert.throws(() => usernameCaseMapped('\u05e9\u05dc\u05d5\u05dd'), prepError(/Bidi Rule \(RFC 5893\)/));
   assert.is(opaqueString('\u05e9\u05dc\u05d5\u05dd'), '\u05e9\u05dc\u05d5\u05dd');
+});
+
+// @tests RFC8265 P9L7-P9L18, P10L36-P10L45, P15L21-P15L30, P6L5
+test('comparison: each string enforced, then octet for octet; a string that does not enforce equals nothing', () => {
+  assert.ok(sameUsernameCaseMapped('Juliet', 'juliet'));
+  assert.ok(sameUsernameCaseMapped('\uff2a\uff55liet', 'juliet'), 'fullwidth JU, width-mapped');
+  assert.not.ok(sameUsernameCasePreserved('Juliet', 'juliet'));
+  assert.ok(sameUsernameCasePreserved('Jule\u0301', 'Jul\u00e9'), 'NFC');
+  assert.ok(sameOpaqueString('a\u00a0b', 'a b'));
+  assert.not.ok(sameOpaqueString('Pass', 'pass'));
+  assert.throws(() => sameUsernameCaseMapped('', ''), prepError(/zero bytes/));
 });
 
 test.run();
