@@ -71,6 +71,8 @@ const LAYERS: Layer[] = [
   { name: 'xmpp/xml', holds: ['reference/xmpp/xml/'], below: [] },
   { name: 'xmpp/jid', holds: ['reference/xmpp/jid/'], below: ['precis'] },
   { name: 'xmpp/sasl', holds: ['reference/xmpp/sasl/'], below: ['precis', 'xmpp/xml', 'xmpp/jid'] },
+  { name: 'xmpp/stream', holds: ['reference/xmpp/stream/'], below: ['xmpp/sasl'] },
+  { name: 'xmpp/client', holds: ['reference/xmpp/client/'], below: ['xmpp/stream'] },
   { name: 'sip/syntax', holds: ['reference/sip/syntax/'], below: [] },
   { name: 'sip/transport', holds: ['reference/sip/transport/'], below: ['sip/syntax', 'clock', 'cli'] },
   { name: 'sip/transaction', holds: ['reference/sip/transaction/'], below: ['sip/transport'] },

@@ -63,6 +63,11 @@ export class ClientSession {
     return this.n.connection;
   }
 
+  /** The stream's machine: its state and the events it took. */
+  get machine(): Negotiated['machine'] {
+    return this.n.machine;
+  }
+
   /** A fresh stanza id. */
   nextId(prefix = 's'): string {
     return `${prefix}${++this.counter}-${Date.now().toString(36)}`;

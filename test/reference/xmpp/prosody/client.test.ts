@@ -1,0 +1,155 @@
+/**
+ * Our client session (reference/xmpp/client/ on reference/xmpp/stream/)
+ * against Prosody on loopback: STARTTLS with Prosody's certificate checked
+ * for the domain, SASL with each SCRAM variant Prosody offers and with the
+ * strongest by default, resource binding; a wrong CA, a wrong domain and a
+ * wrong password each refused with the reason; two of our clients exchange
+ * messages and see each other's presence after subscribing.
+ */
+import * as assert from 'uvu/assert';
+import { peerSuite } from '../../../peers.ts';
+import { element, childOf, textOf, type XmlElement } from '../../../../reference/xmpp/xml/index.ts';
+import { ClientSession, chatMessage } from '../../../../reference/xmpp/client/index.ts';
+import { NegotiationError } from '../../../../reference/xmpp/stream/index.ts';
+import { type Prosody, startProsody } from './prosody.ts';
+
+const USERS = { juliet: 'r0m30myr0m30', romeo: 'j\u00fcliet \u2665' };
+
+const prosody = peerSuite<{ server?: Prosody }>('Prosody: our client session (STARTTLS, SASL, bind, stanzas)', ['prosody']);
+
+prosody.before(async (ctx) => {
+  ctx.server = await startProsody(USERS);
+});
+
+prosody.after(async (ctx) => {
+  await ctx.server?.stop();
+});
+
+const login = (server: Prosody, user: keyof typeof USERS, o: { mechanism?: string; ca?: Buffer | string; insecure?: boolean; warn?: (m: string) => void; domain?: string } = {}) =>
+  ClientSession.connect({
+    jid: `${user}@${o.domain ?? server.domain}`,
+    password: USERS[user],
+    server: { host: '127.0.0.1', port: server.port },
+    tls: { ca: o.ca ?? server.cert, ...(o.insecure && { insecure: true }), ...(o.warn && { warn: o.warn }) },
+    ...(o.mechanism && { mechanism: o.mechanism }),
+    timeoutMs: 10_000,
+  });
+
+/** The next stanza that `accept` takes, within 10 s; others are passed over. */
+async function waitFor(s: ClientSession, what: string, accept: (e: XmlElement) => boolean): Promise<XmlElement> {
+  const end = Date.now() + 10_000;
+  while (Date.now() < end) {
+    const e = await s.receive(Math.max(1, end - Date.now()));
+    if (e && accept(e)) return e;
+    if (s.ending) throw new Error(`the stream ended while waiting for ${what}: ${s.ending.reason}`);
+  }
+  throw new Error(`no ${what} in 10 s`);
+}
+
+const rejection = async (p: Promise<unknown>): Promise<NegotiationError> => {
+  try {
+    await p;
+  } catch (e) {
+    assert.instance(e, NegotiationError);
+    return e as NegotiationError;
+  }
+  throw new Error('expected the login to fail');
+};
+
+// @tests RFC6120 P71L3-P71L9, P76L26-P76L32, P87L9-P87L12, P95L5-P95L8, P28L39-P28L42
+prosody('STARTTLS then the strongest mechanism offered, then binding: the full JID is the one Prosody bound', async (ctx) => {
+  const s = await login(ctx.server!, 'juliet');
+  assert.ok(s.connection.tlsSocket, 'the stream runs over TLS');
+  assert.is(s.jid.bare.toString(), 'juliet@localhost');
+  assert.ok(s.jid.isFull, `a full JID: ${s.jid}`);
+  const strongest = ['SCRAM-SHA-256-PLUS', 'SCRAM-SHA-1-PLUS', 'SCRAM-SHA-256', 'SCRAM-SHA-1'].find((m) => s.offered.includes(m));
+  assert.is(s.mechanism, strongest, `offered ${s.offered.join(', ')}`);
+  console.log(`  Prosody offers ${s.offered.join(', ')} after STARTTLS; we chose ${s.mechanism}; bound ${s.jid}`);
+  assert.equal(s.machine.history.map((h) => h.event), [
+    'send-header', 'receive-header', 'receive-features', 'send-starttls', 'receive-proceed', 'tls-established',
+    'send-header', 'receive-header', 'receive-features', 'send-auth', 'sasl-success',
+    'send-header', 'receive-header', 'receive-features', 'send-bind', 'bound',
+  ]);
+  await s.close();
+  assert.is(s.machine.state, 'Closed');
+});
+
+// @tests RFC6120 P78L11-P78L18
+prosody('each SCRAM variant Prosody offers logs in when asked for by name (--mechanism), and a requested resource is bound', async (ctx) => {
+  const first = await login(ctx.server!, 'romeo');
+  const scram = first.offered.filter((m) => m.startsWith('SCRAM-'));
+  await first.close();
+  assert.ok(scram.length >= 1, `SCRAM offered: ${scram}`);
+  for (const m of scram) {
+    const s = await login(ctx.server!, 'romeo', { mechanism: m });
+    assert.is(s.mechanism, m);
+    await s.close();
+  }
+  const asked = await ClientSession.connect({ jid: 'romeo@localhost', password: USERS.romeo, server: { host: '127.0.0.1', port: ctx.server!.port }, tls: { ca: ctx.server!.cert }, resource: 'balcony' });
+  assert.is(asked.jid.toString(), 'romeo@localhost/balcony');
+  await asked.close();
+});
+
+// @tests RFC6120 P75L23-P75L26, RFC6125 P27L12-P27L18
+prosody("a certificate from another CA, or one for another name, is refused; --insecure goes on, saying so", async (ctx) => {
+  const { execFileSync } = await import('node:child_process');
+  const { tempDir } = await import('../../../helpers.ts');
+  const { join } = await import('node:path');
+  const { readFileSync } = await import('node:fs');
+  const dir = tempDir('otherca-');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'k'), '-out', join(dir, 'c')], { stdio: 'ignore' });
+  const other = readFileSync(join(dir, 'c'));
+  const e = await rejection(login(ctx.server!, 'juliet', { ca: other }));
+  assert.match(e.message, /TLS with localhost failed/);
+  const warnings: string[] = [];
+  const s = await login(ctx.server!, 'juliet', { ca: other, insecure: true, warn: (m) => warnings.push(m) });
+  assert.match(warnings.join('\n'), /WARNING: --insecure: the server's certificate is NOT verified/);
+  await s.close();
+});
+
+// @tests RFC6120 P91L3-P91L5
+prosody('a wrong password: the login fails with <not-authorized/>, once (no fallback to weaker mechanisms)', async (ctx) => {
+  const e = await rejection(ClientSession.connect({ jid: 'juliet@localhost', password: 'wrong', server: { host: '127.0.0.1', port: ctx.server!.port }, tls: { ca: ctx.server!.cert } }));
+  assert.is(e.condition, 'not-authorized');
+  assert.match(e.message, /^SASL SCRAM-/);
+});
+
+// @tests RFC6120 P55L18-P55L19
+prosody("a domain Prosody does not serve: it closes the stream with <host-unknown/>", async (ctx) => {
+  const e = await rejection(login(ctx.server!, 'juliet', { domain: 'elsewhere.example' }));
+  assert.is(e.condition, 'host-unknown');
+});
+
+// @tests RFC6120 P28L11-P28L15
+prosody('two clients: presence subscription both ways, presence broadcast, chat messages each way', async (ctx) => {
+  const juliet = await login(ctx.server!, 'juliet');
+  const romeo = await login(ctx.server!, 'romeo');
+  // Available first (RFC 6121 §3.1.3: a subscription request goes to available resources), then each asks for the other's presence and each approves.
+  juliet.send(element('presence', {}));
+  romeo.send(element('presence', {}));
+  juliet.send(element('presence', { to: 'romeo@localhost', type: 'subscribe', id: juliet.nextId() }));
+  await waitFor(romeo, 'the subscribe from juliet', (e) => e.name === 'presence' && e.attrs.type === 'subscribe' && e.attrs.from === 'juliet@localhost');
+  romeo.send(element('presence', { to: 'juliet@localhost', type: 'subscribed', id: romeo.nextId() }));
+  romeo.send(element('presence', { to: 'juliet@localhost', type: 'subscribe', id: romeo.nextId() }));
+  await waitFor(juliet, 'the subscribe from romeo', (e) => e.name === 'presence' && e.attrs.type === 'subscribe' && e.attrs.from === 'romeo@localhost');
+  juliet.send(element('presence', { to: 'romeo@localhost', type: 'subscribed', id: juliet.nextId() }));
+  // Presence: now broadcast to the other.
+  romeo.send(element('presence', {}, [element('status', {}, ['under the balcony'])]));
+  const seen = await waitFor(juliet, "romeo's presence", (e) => e.name === 'presence' && e.attrs.type === undefined && (e.attrs.from ?? '').startsWith('romeo@localhost/'));
+  assert.is(textOf(childOf(seen, 'status')!), 'under the balcony');
+  juliet.send(element('presence', {}, [element('show', {}, ['chat'])]));
+  await waitFor(romeo, "juliet's presence", (e) => e.name === 'presence' && e.attrs.type === undefined && (e.attrs.from ?? '').startsWith('juliet@localhost/'));
+  juliet.send(chatMessage('romeo@localhost', 'Art thou not Romeo?', juliet.nextId()));
+  const m = await waitFor(romeo, 'the message', (e) => e.name === 'message');
+  assert.is(textOf(childOf(m, 'body')!), 'Art thou not Romeo?');
+  assert.is(m.attrs.from, juliet.jid.toString(), 'the server stamps the full JID of the sender');
+  romeo.send(chatMessage(m.attrs.from!, 'Neither, fair saint.', romeo.nextId()));
+  const back = await waitFor(juliet, 'the answer', (e) => e.name === 'message');
+  assert.is(textOf(childOf(back, 'body')!), 'Neither, fair saint.');
+  await romeo.close();
+  const gone = await waitFor(juliet, "romeo's unavailable presence", (e) => e.name === 'presence' && e.attrs.type === 'unavailable');
+  assert.is(gone.attrs.from, romeo.jid.toString());
+  await juliet.close();
+});
+
+prosody.run();
