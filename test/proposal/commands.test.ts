@@ -115,6 +115,33 @@ test('check --suite own: applied, tsc, rfcdoc check and its own tests pass; a pr
   tree.git('commit', '-qm', 'broken goes');
 });
 
+test('check --suite affected: a test file failing in the base too is a note, not the proposal\'s error (exit 0)', async () => {
+  // The base has a helper and a test of it that fails (someone else's breakage); the proposal changes the helper.
+  // Their paths are put together, not written out: a path in a string would make this very test "affected".
+  const [helper, fails, twice] = ['helper.ts', 'base-fails.test.ts', 'twice.test.ts'].map((n) => ['test', 'reference', `tool-${n}`].join('/')) as [string, string, string];
+  tree.write(helper, 'export const answer = () => 41;\n');
+  tree.write(fails, "import { test } from 'uvu';\nimport * as assert from 'uvu/assert';\nimport { answer } from './tool-helper.ts';\n\ntest('the answer is 42', () => {\n  assert.is(answer(), 42);\n});\n\ntest.run();\n");
+  tree.git('add', helper, fails);
+  tree.git('commit', '-qm', 'a failing test in the base');
+  await tree.propose('helper', () => {
+    tree.edit(helper, '=> 41;', '=> 41;\nexport const twice = (n: number) => 2 * n;');
+    tree.write(twice, "import { test } from 'uvu';\nimport * as assert from 'uvu/assert';\nimport { twice } from './tool-helper.ts';\n\ntest('twice', () => {\n  assert.is(twice(21), 42);\n});\n\ntest.run();\n");
+  }, '# A helper\n\n- Implements: RFC3428\n');
+  try {
+    const r = await tree.rfcdoc(['proposal', 'check', 'helper', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const [report] = JSON.parse(r.stdout) as { ok: boolean; steps: { step: string; ok: boolean; summary: string; tests?: string[] }[] }[];
+    const suite = report!.steps.find((x) => x.step === 'suite')!;
+    assert.equal(suite.tests, [fails]);
+    assert.ok(suite.ok, suite.summary);
+    assert.match(suite.summary, `0 passed, 1 failed (failing in the base too, so not counted: ${fails})`);
+    assert.match(r.stderr, `note: helper: ${fails} fails in the base too (not counted against it) [proposal:tests]`);
+  } finally {
+    tree.git('rm', '-rqf', 'reference/proposals/helper', helper, fails);
+    tree.git('commit', '-qm', 'helper goes');
+  }
+});
+
 test('check --all-together: two proposals inserting at the same spot are applied at once and the tree checks', async () => {
   await tree.propose('update-cap', () => {
     tree.edit(UAS, METHODS_START, withMethod('UPDATE'));

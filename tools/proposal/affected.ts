@@ -27,6 +27,7 @@ export async function affectedTests(root: string, files: readonly string[], touc
   const fileSet = new Set(files);
   const dirSet = new Set<string>();
   for (const f of files) for (let i = f.indexOf('/'); i > 0; i = f.indexOf('/', i + 1)) dirSet.add(f.slice(0, i));
+  const topDirs = new Set([...dirSet].filter((d) => !d.includes('/')));
   const modules = files.filter((f) => /\.(ts|mjs)$/.test(f) && !f.includes('node_modules/'));
   const next = new Map<string, string[]>();
   await Promise.all(
@@ -41,10 +42,14 @@ export async function affectedTests(root: string, files: readonly string[], touc
       }
       if (followsLiterals(from)) {
         for (const lit of pathLiterals(text)) {
-          for (const p of [posix.normalize(lit.replace(/\/$/, '')), posix.normalize(posix.join(dir, lit)).replace(/\/$/, '')]) {
+          const fromRoot = posix.normalize(lit.replace(/\/$/, ''));
+          // A path starting with a top-level folder ('reference/sip/ua/') is the root's; another may be beside the module ('scenarios/uas.xml').
+          const rooted = topDirs.has(fromRoot.split('/')[0]!);
+          const candidates = rooted ? [fromRoot] : [fromRoot, posix.normalize(posix.join(dir, lit)).replace(/\/$/, '')];
+          for (const p of candidates) {
             if (fileSet.has(p)) to.add(p);
             // A folder holding the module itself is its home, not what it reads (a test's 'test' is a role, a runner's root).
-            else if (dirSet.has(p) && !from.startsWith(`${p}/`)) to.add(`${p}/`);
+            else if (dirSet.has(p) && !from.startsWith(`${p}/`) && p.includes('/') === lit.replace(/\/$/, '').includes('/')) to.add(`${p}/`);
           }
         }
       }

@@ -9,7 +9,9 @@
  * Problems the base already has are not the proposal's: when tsc or rfcdoc
  * check report errors in the patched tree, they run on the base (once per
  * scratch tree), and what they report there too is left out of the
- * proposal's errors (the step's summary says how many). Each step's result is a value; the CLI prints it.
+ * proposal's errors (the step's summary says how many); a test file that
+ * fails in the patched tree is run on the base too, and one failing there as
+ * well is a note, not the proposal's error. Each step's result is a value; the CLI prints it.
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
@@ -59,8 +61,19 @@ export interface CheckOptions {
 function scratchEnv(): NodeJS.ProcessEnv {
   const mirror = process.env.RFC_MIRROR;
   const absolute = mirror && !/^https?:/i.test(mirror) && !isAbsolute(mirror) ? resolve(mirror) : mirror;
-  return { ...process.env, ...(absolute ? { RFC_MIRROR: absolute } : {}), NO_COLOR: '1' };
+  return { ...process.env, ...(absolute ? { RFC_MIRROR: absolute } : {}), NO_COLOR: '1', [DEPTH]: String(nesting() + 1) };
 }
+
+/**
+ * How many proposal checks this one runs inside: the tool's own tests
+ * (test/proposal/) run `proposal check` in a copy of the tree, and a check
+ * runs them when a patch reaches what they read. Inside another check, they
+ * are left out of the suite: they are running at the outer level already,
+ * and running them again would nest checks without end.
+ */
+const DEPTH = 'RFCDOC_PROPOSAL_DEPTH';
+const nesting = () => Number(process.env[DEPTH] ?? 0) || 0;
+const OWN_TESTS_DIR = 'test/proposal/';
 
 const tail = (r: Ran, lines = 40) => `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-lines).join('\n');
 
@@ -71,19 +84,22 @@ interface Baseline {
 }
 const baselines = new WeakMap<Scratch, Promise<Baseline>>();
 
-/** The base's: the first time it is asked for, the proposals' commits are set aside, the base checked, and they are put back. */
+/** `f` run on the base tree: the proposals' commits set aside, then put back. */
+async function onBase<T>(s: Scratch, f: () => Promise<T>): Promise<T> {
+  const head = (await gitOk(s.dir, ['rev-parse', 'HEAD'])).trim();
+  await resetScratch(s);
+  try {
+    return await f();
+  } finally {
+    await resetScratch(s, head);
+  }
+}
+
+/** The base's, computed the first time it is asked for. */
 function baseline(s: Scratch): Promise<Baseline> {
   let b = baselines.get(s);
   if (!b) {
-    b = (async () => {
-      const head = (await gitOk(s.dir, ['rev-parse', 'HEAD'])).trim();
-      await resetScratch(s);
-      try {
-        return { typecheck: (await typecheck(s)).diagnostics, tags: (await tags(s)).diagnostics };
-      } finally {
-        await resetScratch(s, head);
-      }
-    })();
+    b = onBase(s, async () => ({ typecheck: (await typecheck(s)).diagnostics, tags: (await tags(s)).diagnostics }));
     baselines.set(s, b);
   }
   return b;
@@ -123,16 +139,45 @@ function newOnly(found: readonly Diagnostic[], base: readonly Diagnostic[], touc
 
 const SUMMARY = /(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/;
 
+/** Output kept of a test run: the whole suite's, so that every failing file is seen, still bounded. */
+const TEST_OUTPUT = 8 << 20;
+
+/**
+ * The test files (project-relative) the runner's output shows failing: a ✘
+ * under the file's name (the runner prints each file's path, relative to
+ * test/, before its marks), or tests that never ran.
+ */
+export function failingFiles(output: string): string[] {
+  const failing = new Set<string>();
+  let current: string | undefined;
+  for (const raw of output.replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
+    const line = raw.trim();
+    const never = /^([\w./@-]+\.test\.ts): \d+ of \d+ test\(s\) never ran/.exec(line);
+    if (never) failing.add(`test/${never[1]}`);
+    else if (/^[\w./@-]+\.test\.ts$/.test(line)) current = `test/${line}`;
+    else if (current && line.includes('✘')) failing.add(current);
+  }
+  return [...failing].sort();
+}
+
+interface TestRun {
+  ran: Ran;
+  ok: boolean;
+  summary: string;
+  failures: string[];
+  files: string[];
+}
+
 /** The test runner of the scratch tree on these test files (project-relative; the runner takes them relative to test/). */
-async function runTests(s: Scratch, files: readonly string[] | 'all'): Promise<{ ran: Ran; ok: boolean; summary: string; failures: string[] }> {
+async function runTests(s: Scratch, files: readonly string[] | 'all'): Promise<TestRun> {
   const filters = files === 'all' ? [] : files.map((f) => f.replace(/^test\//, ''));
-  const ran = await run(process.execPath, ['--import', 'tsx', 'test/run.ts', ...filters], { cwd: s.dir, env: scratchEnv() });
+  const ran = await run(process.execPath, ['--import', 'tsx', 'test/run.ts', ...filters], { cwd: s.dir, env: scratchEnv(), keep: TEST_OUTPUT });
   const out = `${ran.stdout}\n${ran.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
   const lines = out.split('\n');
   const summary = [...lines].reverse().find((l) => SUMMARY.test(l))?.trim() ?? `the test runner ended with exit ${ran.code} and no summary`;
   const failures = lines.filter((l) => /^\s*FAIL\s/.test(l)).map((l) => l.trim());
   const m = SUMMARY.exec(summary);
-  return { ran, ok: ran.code === 0 && m !== null && m[2] === '0', summary, failures };
+  return { ran, ok: ran.code === 0 && m !== null && m[2] === '0', summary, failures, files: failingFiles(out) };
 }
 
 const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
@@ -169,8 +214,22 @@ async function checkTree(s: Scratch, name: string, proposals: readonly Proposal[
     say(what);
     const [t, ms] = await timed(() => runTests(s, files));
     const list = files === 'all' ? undefined : [...files];
-    steps.push({ step, ok: t.ok, ms, summary: `${what}: ${t.summary}`, ...(list ? { tests: list } : {}), ...(t.ok ? {} : { log: tail(t.ran) }) });
-    if (!t.ok) diagnostics.push(proposalError('tests', `${name}: ${what} fail in the patched tree: ${t.summary}${t.failures.length ? ` (${t.failures.slice(0, 5).join('; ')})` : ''}`));
+    // A file that fails in the base too is not the proposal's doing: its failing files are run on the base to tell.
+    let inBase: string[] = [];
+    if (!t.ok && t.files.length) {
+      say(`the ${t.files.length} failing test file(s), on the base`);
+      const base = await onBase(s, () => runTests(s, t.files));
+      inBase = t.files.filter((f) => base.files.includes(f));
+    }
+    const theirs = t.files.filter((f) => !inBase.includes(f));
+    const ok = t.ok || (t.files.length > 0 && theirs.length === 0);
+    const baseNote = inBase.length ? ` (failing in the base too, so not counted: ${inBase.join(', ')})` : '';
+    steps.push({ step, ok, ms, summary: `${what}: ${t.summary}${baseNote}`, ...(list ? { tests: list } : {}), ...(ok ? {} : { log: tail(t.ran) }) });
+    if (!ok) {
+      const where = theirs.length ? `; failing: ${theirs.join(', ')}` : '';
+      diagnostics.push(proposalError('tests', `${name}: ${what} fail in the patched tree: ${t.summary}${where}${t.failures.length ? ` (${t.failures.slice(0, 5).join('; ')})` : ''}`));
+    }
+    if (inBase.length) diagnostics.push({ severity: 'note', message: `${name}: ${inBase.join(', ')} fail${inBase.length === 1 ? 's' : ''} in the base too (not counted against it)`, source: 'proposal', rule: 'tests' });
   };
   if (own) {
     if (own.length === 0) {
@@ -179,11 +238,18 @@ async function checkTree(s: Scratch, name: string, proposals: readonly Proposal[
       steps.push({ step: 'own tests', ok: false, ms: 0, summary: 'own tests: none in the patch', tests: [] });
     } else await testStep('own tests', own, `its ${own.length} test file(s)`);
   }
-  if (opts.suite === 'all') await testStep('suite', 'all', 'the whole suite');
-  else if (opts.suite === 'affected') {
+  const nested = nesting() > 0;
+  const outer = nested ? ` (not ${OWN_TESTS_DIR}: this check runs inside another's)` : '';
+  if (opts.suite === 'all') {
+    if (!nested) await testStep('suite', 'all', 'the whole suite');
+    else {
+      const all = (await trackedFiles(s.dir)).filter((f) => f.startsWith('test/') && f.endsWith('.test.ts') && !f.includes('/fixtures/') && !f.startsWith(OWN_TESTS_DIR));
+      await testStep('suite', all, `the whole suite${outer}`);
+    }
+  } else if (opts.suite === 'affected') {
     const files = await trackedFiles(s.dir);
-    const affected = (await affectedTests(s.dir, files, [...touched])).filter((f) => !own?.includes(f));
-    if (affected.length) await testStep('suite', affected, `the ${affected.length} other test file(s) that import or run what it touches`);
+    const affected = (await affectedTests(s.dir, files, [...touched])).filter((f) => !own?.includes(f) && !(nested && f.startsWith(OWN_TESTS_DIR)));
+    if (affected.length) await testStep('suite', affected, `the ${affected.length} other test file(s) that import or run what it touches${outer}`);
     else steps.push({ step: 'suite', ok: true, ms: 0, summary: 'no other test file imports or runs what it touches', tests: [] });
   }
   return { steps, diagnostics };

@@ -9,8 +9,8 @@
  * The lines a tag governs: from the tag down to the line before the next tag
  * that cites text, and no further than the block it sits in (where the
  * bracket nesting drops below the tag's, that closing line not included); a
- * tag at the top level governs the one statement below it. An @exception or @todo says what no code does and
- * governs only its own lines. An insertion amends a tag when it goes between
+ * tag at the top level governs the one statement below it. An `@exception`
+ * or `@todo` says what no code does and governs only its own lines. An insertion amends a tag when it goes between
  * two of its lines, not when it goes right after its last one.
  */
 import { lex } from '../annotate/lex.ts';
