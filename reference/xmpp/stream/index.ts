@@ -7,6 +7,7 @@
  *   bind.ts        resource binding: request, result, the server's random resourcepart
  *   connection.ts  one stream over a socket: reader in, serializer out, §4.4 closing, §4.9 errors
  *   initiating.ts  the client's negotiation: header, features, STARTTLS, SASL, bind, with the restarts
+ *   receiving.ts   the server's negotiation: the same, answered, with fresh stream IDs and generated resourceparts
  *
  * @implements RFC6120 (XMPP core)
  */
@@ -16,3 +17,4 @@ export { TLS_NS, starttlsFeature, starttlsOffer, starttls, proceed, tlsFailure, 
 export { BIND_NS, bindFeature, bindRequest, requestedResource, generateResource, bindResult, readBindResult } from './bind.ts';
 export { type Arrival, CLOSE_WAIT_MS, StreamConnection } from './connection.ts';
 export { MECHANISM_PREFERENCE, type InitiatingOptions, NegotiationError, type Negotiated, negotiate } from './initiating.ts';
+export { type ReceivingOptions, ReceivingError, type Received, receive } from './receiving.ts';
