@@ -90,8 +90,9 @@ const LAYERS: Layer[] = [
   { name: 'tools/spec', holds: ['tools/spec/'], below: ['tools/diagnostics'] },
   { name: 'tools/io', holds: ['tools/outputs.ts', 'tools/progress.ts'], below: ['tools/spec'] },
   { name: 'tools/annotate', holds: ['tools/annotate/'], below: ['tools/io'] },
-  { name: 'tools/site', holds: ['tools/site/'], below: ['tools/annotate'] },
   { name: 'tools/proposal', holds: ['tools/proposal/'], below: ['tools/annotate', 'cli'] },
+  // The site shows proposals through the proposal tool's loader and measure.
+  { name: 'tools/site', holds: ['tools/site/'], below: ['tools/annotate', 'tools/proposal'] },
   { name: 'tools/cli', holds: ['tools/cli.ts', 'tools/rfcdoc.mjs'], below: ['tools/site', 'tools/proposal', 'cli'] },
   { name: 'tools/testkit', holds: ['tools/testkit/'], below: ['tools/spec'] },
   { name: 'tools/bench', holds: ['tools/bench/'], below: ['tools/cli', 'tools/testkit', 'sip/cli', 'sdp/cli', 'rtp/profile', 'rtp/rtcp', 'rtp/cli', 'stun/cli'] },
