@@ -2,9 +2,8 @@
  * The client commands of `npm run xmpp`: `send`, `listen`, `roster`. Each
  * logs in (STARTTLS, SASL, bind: ./session.ts), does its one thing, and
  * closes the stream as RFC 6120 §4.4 says. Plumbing: the rules are the
- * session's and the stream layer's; what is here is options and output.
- *
- * @implements RFC6120 (XMPP core)
+ * session's and the stream layer's; what is here is options and output
+ * (plumbing: the rules it applies carry their tags where they stand).
  */
 import { readFileSync } from 'node:fs';
 import { UsageError, numberOption, type Command, type Options } from '../../../tools/command.ts';

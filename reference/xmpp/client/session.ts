@@ -34,6 +34,8 @@ export class ClientSession {
   static async connect(o: ClientOptions): Promise<ClientSession> {
     const jid = parseJid(o.jid);
     if (jid.localpart === undefined || jid.isFull) throw new NegotiationError(`--jid wants a bare JID localpart@domainpart, got '${o.jid}'`);
+    // @implements RFC6120 P18L23-P18L28
+    // @exception RFC6120 P17L11-P17L12: no SRV lookup: --server names the host, else the domain's own address records on the xmpp-client port
     const host = o.server?.host ?? jid.domainpart;
     const port = o.server?.port ?? 5222;
     const socket = connect(port, host);
@@ -46,6 +48,7 @@ export class ClientSession {
   }
 
   /** Our full JID, as the server bound it. */
+  // @implements RFC6120 P28L39-P28L42
   get jid(): Jid {
     return this.n.jid;
   }
@@ -116,6 +119,7 @@ export class ClientSession {
       this.n.machine.fire('receive-stanza');
       return e;
     }
+    // @implements RFC6120 P48L38-P48L42
     if (a.type === 'error') {
       await this.fail(a.error.condition, a.error.message);
       return undefined;
@@ -144,6 +148,7 @@ export class ClientSession {
   }
 
   /** Ends the session as §4.4 says; stanzas arriving meanwhile go to `onStanza`. */
+  // @implements RFC6120 P31L22-P31L24
   async close(onStanza?: (s: XmlElement) => void): Promise<void> {
     if (this.ending) return;
     this.n.machine.fire('send-close');

@@ -24,6 +24,8 @@ export class StreamConnection {
   private wake?: () => void;
   private ended = false;
 
+  // @implements RFC6120 P168L13-P168L16
+  // The reader's limits are the caller's to set (a server's configuration).
   constructor(private socket: Socket | TLSSocket, private readonly limits: ReaderLimits = {}) {
     this.reader = new StreamReader(limits);
     this.listen();
@@ -48,6 +50,8 @@ export class StreamConnection {
     s.on('error', (e) => this.push({ type: 'end', reason: e.message }));
   }
 
+  // @implements RFC6120 P48L38-P48L42
+  // After the stream's end or an error nothing more is read: the stream is over.
   private push(a: Arrival): void {
     if (this.ended) return;
     // After the stream's end or an error, the reader takes nothing more: so neither do we.
@@ -72,6 +76,8 @@ export class StreamConnection {
   }
 
   /** An element, serialized with the stream prefix in scope. */
+  // @implements RFC6120 P47L37-P47L40
+  // Stanzas go unprefixed (the content namespace is the default one); only the stream's own elements carry 'stream:'.
   send(e: XmlElement): void {
     this.socket.write(serialize(e, ['stream']));
   }

@@ -91,9 +91,7 @@ export function responseHeader(initial: Header | undefined, o: { domain: string;
     from: o.domain,
     id: o.id,
     ...(initial?.from !== undefined && { to: initial.from }),
-    // @implements RFC6120 P42L29-P42L32
-    // A peer that sent no version gets none back (it speaks 0.9).
-    ...(initial === undefined || initial.version.major >= 1 ? { version: formatVersion(version) } : {}),
+    version: formatVersion(version),
     'xml:lang': o.lang ?? 'en',
     xmlns: initial?.content ?? CLIENT_NS,
     'xmlns:stream': STREAM_NS,
@@ -124,6 +122,8 @@ export function checkHeader(e: XmlElement, role: 'initiating' | 'receiving', o: 
   // @implements RFC6120 P43L39-P43L42, P45L15-P45L18
   if (content !== CLIENT_NS)
     return fail(StreamCondition.InvalidNamespace, `the content namespace is '${content}': this is a client-to-server stream, '${CLIENT_NS}' (RFC 6120 §4.8.3)`);
+  // @implements RFC6120 P42L29-P42L32
+  // No 'version' is 0.9, which has no features and no SASL: refused below as unsupported.
   const version = e.attrs.version === undefined ? { major: 0, minor: 9 } : parseVersion(e.attrs.version);
   if (version === undefined) return fail(StreamCondition.UnsupportedVersion, `version='${e.attrs.version}' is not <major>.<minor> (RFC 6120 §4.7.5)`);
   // @implements RFC6120 P41L46-P42L3, P66L36-P66L37

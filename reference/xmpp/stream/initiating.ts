@@ -57,6 +57,7 @@ export interface Negotiated {
 }
 
 /** The stream error a peer sent, if the element is one. */
+// @implements RFC6120 P51L15-P51L20
 function streamErrorOf(e: XmlElement): string | undefined {
   if (e.name !== 'error' || e.ns !== STREAM_NS) return undefined;
   const c = e.children.find((x): x is XmlElement => isElement(x) && x.ns === STREAMS_NS && x.name !== 'text');
@@ -66,6 +67,8 @@ function streamErrorOf(e: XmlElement): string | undefined {
 /** Negotiates the stream on a connected socket, to the point where stanzas can flow. */
 export async function negotiate(connection: StreamConnection, o: InitiatingOptions): Promise<Negotiated> {
   const machine = initiatingMachine();
+  // @implements RFC6120 P37L30-P37L33
+  // The stream goes 'to' the JID's domain, which is also the identity the certificate must show.
   const domain = o.jid.domainpart;
   const timeout = o.timeoutMs ?? 30_000;
   let tls = false;
@@ -79,6 +82,7 @@ export async function negotiate(connection: StreamConnection, o: InitiatingOptio
     throw new NegotiationError(`${reason}; we closed the stream with <${condition}/>`, condition);
   };
   /** The next first-level element; anything else (their error, their close, the end) ends the negotiation. */
+  // @implements RFC6120 P48L38-P48L42
   const nextElement = async (waitingFor: string): Promise<XmlElement> => {
     const a: Arrival = await connection.next(timeout);
     if (a.type === 'element') {
@@ -180,6 +184,7 @@ export async function negotiate(connection: StreamConnection, o: InitiatingOptio
     const secure = connection.tlsSocket;
     // -PLUS only where tls-exporter exists: TLS 1.3.
     const binding: ChannelBinding | undefined = secure && secure.getProtocol() === 'TLSv1.3' ? tlsExporter(secure) : undefined;
+    // @implements RFC6120 P162L30-P162L32, P78L11-P78L18
     const usable = (m: string) => (m.endsWith('-PLUS') ? binding !== undefined : m !== 'PLAIN' || tls);
     if (o.mechanism !== undefined && !offered.includes(o.mechanism))
       return refuse(StreamCondition.PolicyViolation, `${domain} does not offer ${o.mechanism} (it offers ${offered.join(', ') || 'nothing'})`);
@@ -195,10 +200,12 @@ export async function negotiate(connection: StreamConnection, o: InitiatingOptio
       if (e.ns !== SASL_NS) return refuse(StreamCondition.NotAuthorized, `<${e.name}/> in '${e.ns}' during SASL (RFC 6120 §6.4)`);
       const r = initiator.receive(e);
       if (r.send) connection.send(r.send);
+      // @implements RFC6120 P86L36-P86L42
       if (r.outcome === 'success') {
         fire('sasl-success');
         return initiator.mechanism!;
       }
+      // @implements RFC6120 P85L25-P85L29
       if (r.outcome === 'failure') {
         fire('sasl-failure');
         // Wrong credentials fail every mechanism alike: trying the next would only spend the server's retries.

@@ -112,12 +112,15 @@ export class StreamStateError extends Error {
 const WHY: Partial<Record<string, [string, StreamCondition]>> = {
   'send-stanza': ['no stanza before the stream is authenticated and a resource bound (RFC 6120 §4.3.5, §7.1)', StreamCondition.NotAuthorized],
   'receive-stanza': ['no stanza before the stream is authenticated and a resource bound (RFC 6120 §4.3.5, §7.1)', StreamCondition.NotAuthorized],
+  // @implements RFC6120 P71L3-P71L9
   'send-starttls': ['STARTTLS only as the first negotiation, before SASL (RFC 6120 §5.3.4)', StreamCondition.PolicyViolation],
   'receive-starttls': ['STARTTLS only as the first negotiation, before SASL (RFC 6120 §5.3.4)', StreamCondition.PolicyViolation],
   'send-auth': ['SASL only once the features are read and TLS (if chosen) is done (RFC 6120 §5.3.4, §6.4.1)', StreamCondition.NotAuthorized],
   'receive-auth': ['SASL only once the features are read and TLS (if chosen) is done (RFC 6120 §5.3.4, §6.4.1)', StreamCondition.NotAuthorized],
+  // @implements RFC6120 P93L45-P93L47
   'send-bind': ['binding only after SASL and the restart (RFC 6120 §7.4)', StreamCondition.NotAuthorized],
   'receive-bind': ['binding only after SASL and the restart (RFC 6120 §7.4)', StreamCondition.NotAuthorized],
+  // @implements RFC6120 P93L36, P27L21-P27L23
   'receive-header': ['a header only at the start of a stream, or of a restart after TLS or SASL; never after binding (RFC 6120 §4.3.3, §7.3.2)', StreamCondition.InvalidXml],
   'send-header': ['a header only at the start of a stream, or of a restart after TLS or SASL; never after binding (RFC 6120 §4.3.3, §7.3.2)', StreamCondition.InvalidXml],
   'receive-features': ['features come once, right after the response header (RFC 6120 §4.3.2)', StreamCondition.InvalidXml],
@@ -138,6 +141,8 @@ export class StreamMachine<S extends string, E extends string> {
   }
 
   /** Takes `event`: the new state, or a StreamStateError naming the rule. */
+  // @implements RFC6120 P30L1-P30L44
+  // The flow chart of §4.3.7, as the tables above hold it: nothing off its arrows.
   fire(event: E): S {
     const next = this.table[this.state][event];
     if (next === undefined) {

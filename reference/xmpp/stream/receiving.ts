@@ -68,6 +68,7 @@ export async function receive(connection: StreamConnection, o: ReceivingOptions)
   let sasl: SaslReceiver | undefined;
   let headerSent = false;
 
+  // @implements RFC6120 P30L1-P30L44
   const fire = (e: ReceivingEvent) => machine.fire(e);
   // @implements RFC6120 P48L38-P48L42, P49L16-P49L19, P50L3-P50L8
   // An error before our header still goes inside a stream: our header first ('from' our domain), then the error, then the closing tag.
@@ -82,6 +83,7 @@ export async function receive(connection: StreamConnection, o: ReceivingOptions)
     // @implements RFC6120 P54L9-P54L10
     if (a.type === 'timeout') return refuse(StreamCondition.ConnectionTimeout, `the stream negotiation took over ${o.timeoutMs ?? 30_000} ms`);
     if (a.type === 'error') return refuse(a.error.condition, a.error.message);
+    // @implements RFC6120 P31L31-P31L33
     if (a.type === 'close') {
       fire('receive-close');
       await connection.close();
@@ -191,11 +193,13 @@ export async function receive(connection: StreamConnection, o: ReceivingOptions)
     return element('stream:features', {}, children, STREAM_NS);
   }
 
+  // @implements RFC9266 P3L4-P3L13
   function binding() {
     const s = connection.tlsSocket;
     return s && s.getProtocol() === 'TLSv1.3' ? tlsExporter(s) : undefined;
   }
 
+  // @implements RFC6120 P78L7-P78L11
   function receiver(): SaslReceiver {
     if (sasl) return sasl;
     const cb = binding();

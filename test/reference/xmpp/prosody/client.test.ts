@@ -135,10 +135,12 @@ prosody('two clients: presence subscription both ways, presence broadcast, chat 
   juliet.send(element('presence', { to: 'romeo@localhost', type: 'subscribed', id: juliet.nextId() }));
   // Presence: now broadcast to the other.
   romeo.send(element('presence', {}, [element('status', {}, ['under the balcony'])]));
-  const seen = await waitFor(juliet, "romeo's presence", (e) => e.name === 'presence' && e.attrs.type === undefined && (e.attrs.from ?? '').startsWith('romeo@localhost/'));
+  // Once subscribed, Prosody may first send romeo's earlier presence (no status): the broadcast is the one with the status.
+  const seen = await waitFor(juliet, "romeo's presence with its status", (e) => e.name === 'presence' && e.attrs.type === undefined && (e.attrs.from ?? '').startsWith('romeo@localhost/') && childOf(e, 'status') !== undefined);
   assert.is(textOf(childOf(seen, 'status')!), 'under the balcony');
+  assert.is(seen.attrs.from, romeo.jid.toString());
   juliet.send(element('presence', {}, [element('show', {}, ['chat'])]));
-  await waitFor(romeo, "juliet's presence", (e) => e.name === 'presence' && e.attrs.type === undefined && (e.attrs.from ?? '').startsWith('juliet@localhost/'));
+  await waitFor(romeo, "juliet's presence with <show/>", (e) => e.name === 'presence' && e.attrs.type === undefined && e.attrs.from === juliet.jid.toString() && childOf(e, 'show') !== undefined);
   juliet.send(chatMessage('romeo@localhost', 'Art thou not Romeo?', juliet.nextId()));
   const m = await waitFor(romeo, 'the message', (e) => e.name === 'message');
   assert.is(textOf(childOf(m, 'body')!), 'Art thou not Romeo?');
