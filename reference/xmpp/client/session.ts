@@ -102,7 +102,9 @@ export class ClientSession {
   private async take(a: Arrival): Promise<XmlElement | undefined> {
     if (a.type === 'element') {
       const e = a.element;
-      // @implements RFC6120 P48L38-P48L42
+      // @implements RFC6120 P48L38-P48L42, P51L44-P51L46, P51L46-P51L47, P51L47-P52L3
+      // What we act on is the condition; the <text/> is never read (it is for diagnostics, not for a program or a user).
+      // @exception RFC6120 P62L16-P62L20, P62L24-P62L27, P62L27-P62L29, P63L18-P63L24: we do not follow <see-other-host/>: it ends the session like any stream error, and the user reconnects where it points
       if (e.name === 'error' && e.ns === STREAM_NS) {
         const c = e.children.find((x): x is XmlElement => isElement(x) && x.ns === STREAMS_NS && x.name !== 'text');
         const condition = receivedStreamCondition(c?.name ?? '');

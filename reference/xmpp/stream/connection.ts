@@ -133,7 +133,7 @@ export class StreamConnection {
    * A stream error: the <stream:error/> with its condition and text, then
    * the closing tag, then the connection ends.
    */
-  // @implements RFC6120 P48L38-P48L42, P51L29-P51L31
+  // @implements RFC6120 P48L38-P48L42, P51L29-P51L31, P51L33-P51L37
   async fail(condition: StreamCondition, text?: string): Promise<void> {
     const children = [element(condition, { xmlns: STREAMS_NS }, [], STREAMS_NS), ...(text ? [element('text', { xmlns: STREAMS_NS, 'xml:lang': 'en' }, [text], STREAMS_NS)] : [])];
     this.socket.write(serialize(element('stream:error', {}, children, 'http://etherx.jabber.org/streams'), ['stream']) + '</stream:stream>');

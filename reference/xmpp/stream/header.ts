@@ -84,7 +84,7 @@ export function initialHeader(o: { to: string; from?: string; lang?: string }): 
  * 'to' only if the initiating entity gave a 'from', a fresh 'id', an
  * 'xml:lang', and the lower of the two versions.
  */
-// @implements RFC6120 P37L1-P37L6, P37L46-P38L2, P38L2-P38L5, P39L12-P39L13, P40L10-P40L11, P42L14-P42L17
+// @implements RFC6120 P20L36-P20L40, P37L1-P37L6, P37L46-P38L2, P38L2-P38L5, P39L12-P39L13, P40L10-P40L11, P42L14-P42L17
 export function responseHeader(initial: Header | undefined, o: { domain: string; id: string; lang?: string }): XmlElement {
   const version = initial === undefined || compareVersions(initial.version, VERSION) > 0 ? VERSION : initial.version;
   return element('stream:stream', {
@@ -92,6 +92,8 @@ export function responseHeader(initial: Header | undefined, o: { domain: string;
     id: o.id,
     ...(initial?.from !== undefined && { to: initial.from }),
     version: formatVersion(version),
+    // @implements RFC6120 P40L13-P40L19, P40L27-P40L32
+    // Our text is English only: 'en' is both the language we support and our default, whatever the initiating entity preferred.
     'xml:lang': o.lang ?? 'en',
     xmlns: initial?.content ?? CLIENT_NS,
     'xmlns:stream': STREAM_NS,
@@ -120,6 +122,7 @@ export function checkHeader(e: XmlElement, role: 'initiating' | 'receiving', o: 
   if (e.prefix !== 'stream') return fail(StreamCondition.BadNamespacePrefix, `the stream namespace is bound to the prefix '${e.prefix}', and we accept only 'stream' (RFC 6120 §4.8.5)`);
   const content = e.attrs.xmlns ?? '';
   // @implements RFC6120 P43L39-P43L42, P45L15-P45L18
+  // @exception RFC6120 P45L25-P45L32, P38L17-P38L20, P29L1-P29L6: no server-to-server streams: jabber:server is refused like any other content namespace
   if (content !== CLIENT_NS)
     return fail(StreamCondition.InvalidNamespace, `the content namespace is '${content}': this is a client-to-server stream, '${CLIENT_NS}' (RFC 6120 §4.8.3)`);
   // @implements RFC6120 P42L29-P42L32

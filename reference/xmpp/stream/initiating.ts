@@ -146,13 +146,15 @@ export async function negotiate(connection: StreamConnection, o: InitiatingOptio
       }
       fire('tls-established');
       tls = true;
-      // @implements RFC6120 P70L31, P76L15-P76L19, P76L26-P76L32
+      // @implements RFC6120 P70L31, P76L12-P76L13, P76L15-P76L19, P76L26-P76L32
       // What the server said before TLS is forgotten: a new stream on the encrypted connection.
       connection.restart(secure);
       continue;
     }
 
     // --- SASL (§6) ---
+    // @implements RFC6120 P37L18-P37L20, P38L32-P38L34
+    // The server's identity was verified by its certificate (clientTls) before SASL, and SASL's verifies ours: stanzas come after both.
     const mechanisms = childOf(features, 'mechanisms', SASL_NS);
     if (mechanism === '') {
       if (!mechanisms) return refuse(StreamCondition.PolicyViolation, `${domain} offers no SASL mechanisms (RFC 6120 §6.3.1: SASL is mandatory-to-negotiate)`);

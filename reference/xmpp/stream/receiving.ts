@@ -19,6 +19,9 @@ import { type ReceivingEvent, type ReceivingState, StreamMachine, receivingMachi
 import { proceed, serverTls, starttlsFeature, tlsFailure, TLS_NS, type ServerTlsOptions } from './starttls.ts';
 import { BIND_NS, bindFeature, bindResult, generateResource, requestedResource } from './bind.ts';
 
+/** Failed bind requests allowed before the stream is closed: §7.7.3's "at least 5 and no more than 10". */
+export const BIND_RETRIES = 5;
+
 export interface ReceivingOptions {
   /** The domain this server serves: the only 'to' accepted. */
   domain: string;
@@ -56,6 +59,8 @@ export interface Received {
 }
 
 /** Negotiates a client's stream on an accepted socket, to the point where stanzas flow. */
+// @implements RFC6120 P32L13-P32L15
+// Both streams run over the one TCP connection the client opened.
 export async function receive(connection: StreamConnection, o: ReceivingOptions): Promise<Received> {
   const machine = receivingMachine();
   const requireTls = o.tls !== undefined && (o.requireTls ?? true);
@@ -67,6 +72,7 @@ export async function receive(connection: StreamConnection, o: ReceivingOptions)
   let header: Header | undefined;
   let sasl: SaslReceiver | undefined;
   let headerSent = false;
+  let bindFailures = 0;
 
   // @implements RFC6120 P30L1-P30L44
   const fire = (e: ReceivingEvent) => machine.fire(e);
@@ -102,7 +108,7 @@ export async function receive(connection: StreamConnection, o: ReceivingOptions)
     if (!checked.ok) return refuse(checked.error.condition, checked.error.reason);
     header = checked.header;
     fire('receive-header');
-    // @implements RFC6120 P27L23-P27L27, P76L42-P76L44, P72L45-P72L47
+    // @implements RFC6120 P27L23-P27L27, P76L42-P76L44, P72L45-P72L47, P82L24-P82L26, P82L26-P82L28
     const id = newStreamId();
     streamIds.push(id);
     // @implements RFC6120 P76L21-P76L24
@@ -153,7 +159,7 @@ export async function receive(connection: StreamConnection, o: ReceivingOptions)
           fire('sasl-success');
           authenticated = parseJid(r.authenticated.authzid);
           mechanism = e.name === 'auth' ? e.attrs.mechanism ?? '' : mechanism;
-          // @implements RFC6120 P86L36-P86L42
+          // @implements RFC6120 P86L36-P86L42, P78L3
           // The client restarts the stream: a new reader for its new header.
           connection.restart();
           break;
@@ -167,8 +173,12 @@ export async function receive(connection: StreamConnection, o: ReceivingOptions)
         const full = bind(e, authenticated);
         if ('error' in full) {
           connection.send(full.error);
+          // @implements RFC6120 P99L17-P99L21, P99L23-P99L25
+          if (++bindFailures >= BIND_RETRIES) return refuse(StreamCondition.PolicyViolation, `${bindFailures} failed bind requests, the most we allow (RFC 6120 §7.7.3)`);
           continue;
         }
+        // @implements RFC6120 P28L26-P28L28, P28L30-P28L32
+        // Only now, after SASL and binding, is the client's address known.
         connection.send(bindResult(e.attrs.id ?? '', full.jid));
         fire('bound');
         return { connection, machine, jid: full.jid, header, streamIds, mechanism, tls };
@@ -182,7 +192,8 @@ export async function receive(connection: StreamConnection, o: ReceivingOptions)
   }
 
   /** The features for where the negotiation is: STARTTLS alone while TLS is required and missing; SASL; after it, binding. */
-  // @implements RFC6120 P73L10-P73L11, P73L11-P73L18, P77L10-P77L14, P93L40-P93L43, P93L45-P93L47, P27L41-P28L2
+  // @implements RFC6120 P73L10-P73L11, P73L11-P73L18, P77L10-P77L14, P93L40-P93L43, P93L45-P93L47, P27L41-P28L2, P82L39-P82L40, P87L23-P87L25
+  // @exception RFC6120 P95L34-P95L36, P96L3-P96L5: no limit on an account's resources and no other bar to binding, so neither error is ever due
   function features(): XmlElement {
     const children: XmlElement[] = [];
     if (authenticated) children.push(bindFeature());

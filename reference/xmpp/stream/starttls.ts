@@ -70,6 +70,9 @@ export async function clientTls(socket: Socket, o: ClientTlsOptions): Promise<tl
   return handshake(secure, `TLS with ${o.domain}`, 'secureConnect');
 }
 
+// @exception RFC6120 P72L5-P72L7, P72L15-P72L20: we support no TLS renegotiation (disabled on every socket; TLS 1.3 has none)
+// @exception RFC6120 P75L28-P75L31: the server requests no client certificate, so none is presented to validate (clients authenticate with SASL)
+
 export interface ServerTlsOptions {
   cert: Buffer | string;
   key: Buffer | string;
@@ -86,6 +89,9 @@ export async function serverTls(socket: Socket, o: ServerTlsOptions): Promise<tl
 // A failed handshake ends the TCP connection, with no </stream> (the failure is TLS's, not XMPP's).
 function handshake(secure: tls.TLSSocket, what: string, done: 'secure' | 'secureConnect'): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
+    // @implements RFC6120 P72L9-P72L13
+    // We do not renegotiate: an attempt is an 'error' on the socket, which node then destroys, with no stream error.
+    secure.disableRenegotiation();
     const fail = (e: Error) => {
       secure.destroy();
       reject(new TlsNegotiationFailed(`${what} failed: ${e.message} (RFC 6120 §5.4.3.2)`));

@@ -76,7 +76,7 @@ async function outcome(ctx: Ctx): Promise<Received | Error> {
   return ctx.outcomes[0]!;
 }
 
-// @tests RFC6120 P27L23-P27L27, P76L42-P76L44, P71L3-P71L9, P93L40-P93L43, P95L5-P95L8, RFC5802 P14L35-P14L37
+// @tests RFC6120 P27L23-P27L27, P76L42-P76L44, P82L24-P82L26, P82L26-P82L28, P71L3-P71L9, P93L40-P93L43, P95L5-P95L8, RFC5802 P14L35-P14L37
 test('the whole negotiation: STARTTLS (TLS 1.3), SCRAM-SHA-256-PLUS with tls-exporter, bind; a new stream ID for each of the three streams', async (ctx) => {
   const s = await login(ctx, 'juliet');
   assert.is(s.mechanism, 'SCRAM-SHA-256-PLUS');
