@@ -39,7 +39,9 @@ import { cycles, importGraph, specifiers, moduleFiles, upwardImports, type Edge,
  * RFC 8265's profiles, SASLprep) is below STUN's authentication and XMPP.
  * XMPP (xmpp/): the restricted XML of RFC 6120 §11 (xml/), JIDs (jid/, RFC
  * 7622, on precis) side by side, and SASL (sasl/: SCRAM, PLAIN and §6's
- * negotiation, on both and precis).
+ * negotiation, on both and precis); stanzas (stanza/, RFC 6120 §8, on xml
+ * and jid) ← instant messaging (im/, RFC 6121: rosters, subscriptions,
+ * presence; pure logic), which the client and the server both call.
  *
  * tools/: the pipeline's stages, lowest first: diagnostics.ts ← spec/
  * (fetch, paginate) ← outputs.ts, progress.ts (where stages write, what they
@@ -72,7 +74,9 @@ const LAYERS: Layer[] = [
   { name: 'xmpp/jid', holds: ['reference/xmpp/jid/'], below: ['precis'] },
   { name: 'xmpp/sasl', holds: ['reference/xmpp/sasl/'], below: ['precis', 'xmpp/xml', 'xmpp/jid'] },
   { name: 'xmpp/stream', holds: ['reference/xmpp/stream/'], below: ['xmpp/sasl'] },
-  { name: 'xmpp/client', holds: ['reference/xmpp/client/'], below: ['xmpp/stream', 'cli'] },
+  { name: 'xmpp/stanza', holds: ['reference/xmpp/stanza/'], below: ['xmpp/xml', 'xmpp/jid'] },
+  { name: 'xmpp/im', holds: ['reference/xmpp/im/'], below: ['xmpp/stanza'] },
+  { name: 'xmpp/client', holds: ['reference/xmpp/client/'], below: ['xmpp/stream', 'xmpp/im', 'cli'] },
   { name: 'xmpp/cli', holds: ['reference/xmpp/cli.ts'], below: ['xmpp/client', 'cli'] },
   { name: 'sip/syntax', holds: ['reference/sip/syntax/'], below: [] },
   { name: 'sip/transport', holds: ['reference/sip/transport/'], below: ['sip/syntax', 'clock', 'cli'] },
