@@ -154,4 +154,39 @@ prosody('two clients: presence subscription both ways, presence broadcast, chat 
   await juliet.close();
 });
 
+/** Raw text to Prosody on a new TCP connection, each write followed by a wait (up to 5 s) for what `until` looks for; all it sent back. */
+async function rawExchange(server: Prosody, writes: [string, RegExp][]): Promise<string> {
+  const { connect } = await import('node:net');
+  const socket = connect(server.port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  let got = '';
+  socket.on('data', (d: Buffer) => (got += d.toString()));
+  for (const [w, until] of writes) {
+    socket.write(w);
+    for (let i = 0; i < 100 && !until.test(got); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  socket.destroy();
+  return got;
+}
+
+const OPEN = (attrs: string) => `<?xml version='1.0'?><stream:stream ${attrs} xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>`;
+
+// What Prosody 0.12.3 does that RFC 6120 does not allow, recorded so that a change in Prosody shows here.
+prosody('Prosody deviations, on the wire: a stanza before authentication bounced with a stanza error, not <not-authorized/> (§4.3.5); no \'from\' and an empty id when the header lacks \'to\' (§4.9.1.3, §4.7.3)', async (ctx) => {
+  const before = await rawExchange(ctx.server!, [[OPEN("to='localhost' version='1.0'"), /<\/stream:features>/], ["<message to='juliet@localhost'><body>x</body></message>", /<\/message>|<\/stream:stream>/]]);
+  // RFC 6120 §4.3.5: the receiving entity MUST NOT accept such stanzas and MUST close the stream with <not-authorized/>.
+  // Prosody's attribute order varies from run to run (a Lua table's), so each attribute is looked for on its own.
+  const bounce = /<message [^>]*>.*?<\/message>/.exec(before)?.[0] ?? '';
+  assert.match(bounce, / type='error'/, before);
+  assert.match(bounce, / from='juliet@localhost'/, before);
+  assert.match(bounce, /<error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'\/><\/error>/, before);
+  assert.not.match(before, /not-authorized/);
+  const noTo = await rawExchange(ctx.server!, [[OPEN("version='1.0'"), /<\/stream:stream>/]]);
+  // RFC 6120 §4.9.1.3: the response header's 'from' MUST be an authoritative FQDN; §4.7.3: the id is unique and unpredictable.
+  const header = /<stream:stream [^>]*>/.exec(noTo)?.[0] ?? '';
+  assert.not.match(header, / from=/);
+  assert.match(header, / id=''/);
+  assert.match(noTo, /<improper-addressing xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
+});
+
 prosody.run();
