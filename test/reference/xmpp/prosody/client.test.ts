@@ -11,6 +11,7 @@ import { peerSuite } from '../../../peers.ts';
 import { element, childOf, textOf, type XmlElement } from '../../../../reference/xmpp/xml/index.ts';
 import { ClientSession, chatMessage } from '../../../../reference/xmpp/client/index.ts';
 import { NegotiationError } from '../../../../reference/xmpp/stream/index.ts';
+import { ClientSubscription, isSubscriptionType } from '../../../../reference/xmpp/im/index.ts';
 import { type Prosody, startProsody } from './prosody.ts';
 
 const USERS = { juliet: 'r0m30myr0m30', romeo: 'j\u00fcliet \u2665' };
@@ -35,15 +36,50 @@ const login = (server: Prosody, user: keyof typeof USERS, o: { mechanism?: strin
     timeoutMs: 10_000,
   });
 
-/** The next stanza that `accept` takes, within 10 s; others are passed over. */
+/** What each session saw of its contact's subscription, as RFC 6121's machine (X4's) predicts it; every stanza is shown to it. */
+const observers = new WeakMap<ClientSession, (e: XmlElement) => void>();
+
+/** The next stanza that `accept` takes, within 10 s; others are passed over (but observed). */
 async function waitFor(s: ClientSession, what: string, accept: (e: XmlElement) => boolean): Promise<XmlElement> {
   const end = Date.now() + 10_000;
   while (Date.now() < end) {
     const e = await s.receive(Math.max(1, end - Date.now()));
+    if (e) observers.get(s)?.(e);
     if (e && accept(e)) return e;
     if (s.ending) throw new Error(`the stream ended while waiting for ${what}: ${s.ending.reason}`);
   }
   throw new Error(`no ${what} in 10 s`);
+}
+
+/**
+ * Follows one contact's subscription for a session: presence of a
+ * subscription type from the contact moves it by Appendix A.3, our own by
+ * A.2 (see `send`), and each roster push for the contact must say what the
+ * machine predicts (it is answered with a result, RFC 6121 §2.1.6).
+ */
+function track(s: ClientSession, contact: string): { sub: ClientSubscription; pushes: { agrees: boolean; expected: unknown; got: unknown }[]; send: (type: string) => Promise<void> } {
+  const sub = new ClientSubscription();
+  const pushes: { agrees: boolean; expected: unknown; got: unknown }[] = [];
+  observers.set(s, (e) => {
+    if (e.name === 'presence' && e.attrs.from === contact && isSubscriptionType(e.attrs.type)) sub.received(e.attrs.type!);
+    const query = e.name === 'iq' && e.attrs.type === 'set' ? childOf(e, 'query', 'jabber:iq:roster') : undefined;
+    const item = query && childOf(query, 'item', 'jabber:iq:roster');
+    if (item && item.attrs.jid === contact) {
+      pushes.push(sub.pushed(item.attrs));
+      s.send(element('iq', { id: e.attrs.id ?? '', type: 'result' }));
+    }
+  });
+  return {
+    sub,
+    pushes,
+    // Our own subscription stanza, then the roster push it causes (RFC 6121 §3.1.2, §3.1.5): the next step waits for it.
+    send: async (type) => {
+      s.send(element('presence', { to: contact, type, id: s.nextId() }));
+      sub.sent(type);
+      const before = pushes.length;
+      await waitFor(s, `the roster push after our ${type}`, () => pushes.length > before);
+    },
+  };
 }
 
 const rejection = async (p: Promise<unknown>): Promise<NegotiationError> => {
@@ -120,19 +156,34 @@ prosody("a domain Prosody does not serve: it closes the stream with <host-unknow
   assert.is(e.condition, 'host-unknown');
 });
 
-// @tests RFC6120 P28L11-P28L15
-prosody('two clients: presence subscription both ways, presence broadcast, chat messages each way', async (ctx) => {
+// @tests RFC6120 P28L11-P28L15, RFC6121 P15L14-P15L18
+prosody("two clients: presence subscription both ways, each side's states and Prosody's roster pushes as RFC 6121's tables say; presence broadcast, chat messages each way", async (ctx) => {
   const juliet = await login(ctx.server!, 'juliet');
   const romeo = await login(ctx.server!, 'romeo');
-  // Available first (RFC 6121 §3.1.3: a subscription request goes to available resources), then each asks for the other's presence and each approves.
-  juliet.send(element('presence', {}));
-  romeo.send(element('presence', {}));
-  juliet.send(element('presence', { to: 'romeo@localhost', type: 'subscribe', id: juliet.nextId() }));
+  // Roster first (an interested resource gets pushes, RFC 6121 §2.1.6), available (subscription requests go to available resources, §3.1.3).
+  for (const s of [juliet, romeo]) {
+    s.send(element('iq', { id: 'roster', type: 'get' }, [element('query', { xmlns: 'jabber:iq:roster' })]));
+    await waitFor(s, 'the roster', (e) => e.name === 'iq' && e.attrs.id === 'roster');
+    s.send(element('presence', {}));
+  }
+  const j = track(juliet, 'romeo@localhost');
+  const r = track(romeo, 'juliet@localhost');
+  await j.send('subscribe');
   await waitFor(romeo, 'the subscribe from juliet', (e) => e.name === 'presence' && e.attrs.type === 'subscribe' && e.attrs.from === 'juliet@localhost');
-  romeo.send(element('presence', { to: 'juliet@localhost', type: 'subscribed', id: romeo.nextId() }));
-  romeo.send(element('presence', { to: 'juliet@localhost', type: 'subscribe', id: romeo.nextId() }));
+  assert.is(j.sub.state, 'None + Pending Out');
+  assert.is(r.sub.state, 'None + Pending In');
+  await r.send('subscribed');
+  await waitFor(juliet, 'the subscribed from romeo', (e) => e.name === 'presence' && e.attrs.type === 'subscribed' && e.attrs.from === 'romeo@localhost');
+  assert.is(j.sub.state, 'To');
+  await r.send('subscribe');
   await waitFor(juliet, 'the subscribe from romeo', (e) => e.name === 'presence' && e.attrs.type === 'subscribe' && e.attrs.from === 'romeo@localhost');
-  juliet.send(element('presence', { to: 'romeo@localhost', type: 'subscribed', id: juliet.nextId() }));
+  assert.is(j.sub.state, 'To + Pending In');
+  await j.send('subscribed');
+  await waitFor(romeo, 'the subscribed from juliet', (e) => e.name === 'presence' && e.attrs.type === 'subscribed' && e.attrs.from === 'juliet@localhost');
+  assert.is(j.sub.state, 'Both');
+  assert.is(r.sub.state, 'Both');
+  assert.ok(j.pushes.length > 0 && r.pushes.length > 0, 'roster pushes came');
+  for (const p of [...j.pushes, ...r.pushes]) assert.ok(p.agrees, `a roster push said ${JSON.stringify(p.got)}, the tables ${JSON.stringify(p.expected)}`);
   // Presence: now broadcast to the other.
   romeo.send(element('presence', {}, [element('status', {}, ['under the balcony'])]));
   // Once subscribed, Prosody may first send romeo's earlier presence (no status): the broadcast is the one with the status.
