@@ -7,9 +7,9 @@
  * @implements RFC6120 (XMPP core)
  */
 import { connect } from 'node:net';
-import { type XmlElement, StreamCondition, STREAMS_NS, element, isElement, receivedStreamCondition } from '../xml/index.ts';
+import { type XmlElement, StreamCondition, element } from '../xml/index.ts';
 import { type Jid, parseJid } from '../jid/index.ts';
-import { type Arrival, type InitiatingOptions, type Negotiated, NegotiationError, STREAM_NS, StreamConnection, negotiate } from '../stream/index.ts';
+import { type Arrival, type InitiatingOptions, type Negotiated, NegotiationError, StreamConnection, negotiate, streamErrorOf } from '../stream/index.ts';
 
 export interface ClientOptions extends Omit<InitiatingOptions, 'jid'> {
   /** The bare JID to log in as. */
@@ -105,9 +105,8 @@ export class ClientSession {
       // @implements RFC6120 P48L38-P48L42, P51L44-P51L46, P51L46-P51L47, P51L47-P52L3
       // What we act on is the condition; the <text/> is never read (it is for diagnostics, not for a program or a user).
       // @exception RFC6120 P62L16-P62L20, P62L24-P62L27, P62L27-P62L29, P63L18-P63L24: we do not follow <see-other-host/>: it ends the session like any stream error, and the user reconnects where it points
-      if (e.name === 'error' && e.ns === STREAM_NS) {
-        const c = e.children.find((x): x is XmlElement => isElement(x) && x.ns === STREAMS_NS && x.name !== 'text');
-        const condition = receivedStreamCondition(c?.name ?? '');
+      const condition = streamErrorOf(e);
+      if (condition !== undefined) {
         this.ending = { by: 'server', condition, reason: `the server closed the stream with <${condition}/>` };
         this.n.machine.fire('stream-error');
         await this.n.connection.close();

@@ -16,5 +16,5 @@ export { type InitiatingState, type InitiatingEvent, type ReceivingState, type R
 export { TLS_NS, starttlsFeature, starttlsOffer, starttls, proceed, tlsFailure, type ClientTlsOptions, type ServerTlsOptions, TlsNegotiationFailed, clientTls, serverTls } from './starttls.ts';
 export { BIND_NS, bindFeature, bindRequest, requestedResource, generateResource, bindResult, readBindResult } from './bind.ts';
 export { type Arrival, CLOSE_WAIT_MS, StreamConnection } from './connection.ts';
-export { MECHANISM_PREFERENCE, type InitiatingOptions, NegotiationError, type Negotiated, negotiate } from './initiating.ts';
+export { MECHANISM_PREFERENCE, streamErrorOf, type InitiatingOptions, NegotiationError, type Negotiated, negotiate } from './initiating.ts';
 export { type ReceivingOptions, ReceivingError, type Received, receive } from './receiving.ts';

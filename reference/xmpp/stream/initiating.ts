@@ -56,9 +56,9 @@ export interface Negotiated {
   tls: boolean;
 }
 
-/** The stream error a peer sent, if the element is one. */
+/** The condition of the stream error a peer sent, if the element is one (an unknown one is undefined-condition). */
 // @implements RFC6120 P51L15-P51L20
-function streamErrorOf(e: XmlElement): string | undefined {
+export function streamErrorOf(e: XmlElement): string | undefined {
   if (e.name !== 'error' || e.ns !== STREAM_NS) return undefined;
   const c = e.children.find((x): x is XmlElement => isElement(x) && x.ns === STREAMS_NS && x.name !== 'text');
   return receivedStreamCondition(c?.name ?? '');

@@ -107,26 +107,21 @@ export class StreamStateError extends Error {
   }
 }
 
-/** Why an event is refused, by event: the rule, and the stream error a peer that did it gets. */
+/** Why an event is refused, by event (sent or received alike): the rule, and the stream error a peer that did it gets. */
 // @implements RFC6120 P28L11-P28L18, P93L13-P93L17, P77L44-P77L46
-const WHY: Partial<Record<string, [string, StreamCondition]>> = {
-  'send-stanza': ['no stanza before the stream is authenticated and a resource bound (RFC 6120 §4.3.5, §7.1)', StreamCondition.NotAuthorized],
-  'receive-stanza': ['no stanza before the stream is authenticated and a resource bound (RFC 6120 §4.3.5, §7.1)', StreamCondition.NotAuthorized],
+const RULES: [events: string[], rule: string, condition: StreamCondition][] = [
+  [['send-stanza', 'receive-stanza'], 'no stanza before the stream is authenticated and a resource bound (RFC 6120 §4.3.5, §7.1)', StreamCondition.NotAuthorized],
   // @implements RFC6120 P71L3-P71L9
-  'send-starttls': ['STARTTLS only as the first negotiation, before SASL (RFC 6120 §5.3.4)', StreamCondition.PolicyViolation],
-  'receive-starttls': ['STARTTLS only as the first negotiation, before SASL (RFC 6120 §5.3.4)', StreamCondition.PolicyViolation],
-  'send-auth': ['SASL only once the features are read and TLS (if chosen) is done (RFC 6120 §5.3.4, §6.4.1)', StreamCondition.NotAuthorized],
-  'receive-auth': ['SASL only once the features are read and TLS (if chosen) is done (RFC 6120 §5.3.4, §6.4.1)', StreamCondition.NotAuthorized],
+  [['send-starttls', 'receive-starttls'], 'STARTTLS only as the first negotiation, before SASL (RFC 6120 §5.3.4)', StreamCondition.PolicyViolation],
+  [['send-auth', 'receive-auth'], 'SASL only once the features are read and TLS (if chosen) is done (RFC 6120 §5.3.4, §6.4.1)', StreamCondition.NotAuthorized],
   // @implements RFC6120 P93L45-P93L47
-  'send-bind': ['binding only after SASL and the restart (RFC 6120 §7.4)', StreamCondition.NotAuthorized],
-  'receive-bind': ['binding only after SASL and the restart (RFC 6120 §7.4)', StreamCondition.NotAuthorized],
+  [['send-bind', 'receive-bind'], 'binding only after SASL and the restart (RFC 6120 §7.4)', StreamCondition.NotAuthorized],
   // @implements RFC6120 P93L36, P27L21-P27L23
-  'receive-header': ['a header only at the start of a stream, or of a restart after TLS or SASL; never after binding (RFC 6120 §4.3.3, §7.3.2)', StreamCondition.InvalidXml],
-  'send-header': ['a header only at the start of a stream, or of a restart after TLS or SASL; never after binding (RFC 6120 §4.3.3, §7.3.2)', StreamCondition.InvalidXml],
-  'receive-features': ['features come once, right after the response header (RFC 6120 §4.3.2)', StreamCondition.InvalidXml],
-  'send-features': ['features go once, right after the response header (RFC 6120 §4.3.2, §4.3.4)', StreamCondition.InvalidXml],
-  'tls-established': ['TLS only after <proceed/> (RFC 6120 §5.4.2.3)', StreamCondition.PolicyViolation],
-};
+  [['send-header', 'receive-header'], 'a header only at the start of a stream, or of a restart after TLS or SASL; never after binding (RFC 6120 §4.3.3, §7.3.2)', StreamCondition.InvalidXml],
+  [['send-features', 'receive-features'], 'features once per stream, right after the response header (RFC 6120 §4.3.2, §4.3.4)', StreamCondition.InvalidXml],
+  [['tls-established'], 'TLS only after <proceed/> (RFC 6120 §5.4.2.3)', StreamCondition.PolicyViolation],
+];
+const WHY = new Map(RULES.flatMap(([events, rule, condition]) => events.map((e) => [e, [rule, condition] as const])));
 
 /** One stream's machine: its state, and each event checked against the table. */
 export class StreamMachine<S extends string, E extends string> {
@@ -146,7 +141,7 @@ export class StreamMachine<S extends string, E extends string> {
   fire(event: E): S {
     const next = this.table[this.state][event];
     if (next === undefined) {
-      const [rule, condition] = WHY[event] ?? [`the ${this.role} entity's table (RFC 6120 §4.3.7) has no '${event}' in ${this.state}`, StreamCondition.InvalidXml];
+      const [rule, condition] = WHY.get(event) ?? [`the ${this.role} entity's table (RFC 6120 §4.3.7) has no '${event}' in ${this.state}`, StreamCondition.InvalidXml];
       throw new StreamStateError(this.role, this.state, event, rule, condition);
     }
     this.state = next;
