@@ -273,6 +273,7 @@ export class ServerSubscription {
   private move(direction: 'outbound' | 'inbound', type: SubscriptionType, next: SubscriptionState, o: Omit<Outcome, 'from' | 'to'>): Outcome {
     const from = this.state;
     this.state = next;
+    // @implements RFC6121 P47L7-P47L9
     // Once the contact is subscribed, a pre-approval has nothing left to approve.
     if (next.startsWith('From') || next === 'Both') this.preApproved = false;
     this.history.push({ direction, type, from, to: next });
@@ -327,9 +328,12 @@ export class ClientSubscription {
     if (!['none', 'to', 'from', 'both'].includes(subscription)) return { expected, got: { subscription: subscription as RosterSubscription }, agrees: false };
     // @implements RFC6121 P10L46-P10L48
     const got: RosterView = { subscription: subscription as RosterSubscription, ...(item.ask === 'subscribe' && { ask: 'subscribe' as const }) };
+    // @implements RFC6121 P103L45-P104L8
     // A request pending in is not in the roster: kept while the pushed values leave a state with it.
     const keep = pendingIn(this.state) && SUBSCRIPTION_STATES.some((s) => pendingIn(s) && VIEWS[s].subscription === got.subscription && VIEWS[s].ask === got.ask);
     this.move(`pushed ${subscription}${got.ask ? ' ask' : ''}`, stateOf(got, keep));
+    // @implements RFC6121 P11L1-P11L2
+    // A push without ask where a "Pending Out" is expected disagrees: the server left out what it SHOULD include.
     return { expected, got, agrees: expected.subscription === got.subscription && expected.ask === got.ask };
   }
 
