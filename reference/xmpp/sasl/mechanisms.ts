@@ -80,14 +80,17 @@ export function serverMechanism(name: string, accounts: ServerAccounts, o: { cha
 
 /** The client side of a mechanism by name; an authzid only when given (acting for another). */
 // @implements RFC6120 P80L35-P80L41
-export function clientMechanism(name: string, o: { username: string; password: string; authzid?: string; channelBinding?: ChannelBinding; prep?: ScramPrep; /** SCRAM's c-nonce, to replay an RFC's exchange */ nonce?: string }): ClientMechanism {
+export function clientMechanism(name: string, o: { username: string; password: string; authzid?: string; channelBinding?: ChannelBinding; prep?: ScramPrep; /** SCRAM's c-nonce, to replay an RFC's exchange */ nonce?: string; /** What the server offered: with a binding, a non-PLUS name then sends 'y' when no -PLUS was offered */ offered?: readonly string[] }): ClientMechanism {
   const scram = parseScramName(name);
   if (scram) {
     // @implements RFC5802 P14L35-P14L37
     if (scram.plus && !o.channelBinding) throw new Error(`RFC5802 §6: ${name} needs this connection's channel binding`);
+    // @implements RFC5802 P14L30-P14L33
+    // A client that can bind, where the server offers no -PLUS: 'y' (so a stripped offer is detected), never 'n'.
+    const sayY = !scram.plus && o.channelBinding !== undefined && o.offered !== undefined && !o.offered.includes(`${name}-PLUS`);
     const client = new ScramClient({
       hash: scram.hash, username: o.username, password: o.password, serverOffersPlus: scram.plus,
-      ...(scram.plus ? { channelBinding: o.channelBinding! } : {}), ...(o.authzid ? { authzid: o.authzid } : {}), ...(o.prep ? { prep: o.prep } : {}), ...(o.nonce ? { nonce: o.nonce } : {}),
+      ...(scram.plus || sayY ? { channelBinding: o.channelBinding! } : {}), ...(o.authzid ? { authzid: o.authzid } : {}), ...(o.prep ? { prep: o.prep } : {}), ...(o.nonce ? { nonce: o.nonce } : {}),
     });
     // @implements RFC6120 P83L38-P83L40
     // SCRAM is client-first: the client-first-message is the initial response.

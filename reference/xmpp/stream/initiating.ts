@@ -192,7 +192,7 @@ export async function negotiate(connection: StreamConnection, o: InitiatingOptio
       return refuse(StreamCondition.PolicyViolation, `${domain} does not offer ${o.mechanism} (it offers ${offered.join(', ') || 'nothing'})`);
     const preference = o.mechanism !== undefined ? [o.mechanism] : MECHANISM_PREFERENCE.filter(usable);
     const initiator = new SaslInitiator(preference, offered, (name) =>
-      clientMechanism(name, { username: o.jid.localpart ?? '', password: o.password, ...(binding && { channelBinding: binding }) }));
+      clientMechanism(name, { username: o.jid.localpart ?? '', password: o.password, offered, ...(binding && { channelBinding: binding }) }));
     let auth = initiator.next();
     if (!auth) return refuse(StreamCondition.PolicyViolation, `no mechanism in common: ${domain} offers ${offered.join(', ')}, we use ${preference.join(', ')}`);
     fire('send-auth');

@@ -9,6 +9,7 @@ import { element, StreamCondition } from '../../../../reference/xmpp/xml/index.t
 import {
   INITIATING, RECEIVING, StreamStateError, checkHeader, compareVersions, formatVersion, initialHeader, initiatingMachine, parseVersion, receivingMachine, responseHeader, STREAM_NS,
 } from '../../../../reference/xmpp/stream/index.ts';
+import { clientMechanism } from '../../../../reference/xmpp/sasl/index.ts';
 
 const refusal = (f: () => unknown): StreamStateError => {
   try {
@@ -117,6 +118,15 @@ test("the initial header: 'to', our version, no 'id'; a response without 'id' or
   assert.match(!none.ok ? none.error.message : '', /version 0\.9/);
   const ignoredId = checkHeader(header({ to: 'localhost', version: '1.0', id: 'chosen-by-client' }), 'receiving');
   assert.is(ignoredId.ok && ignoredId.header.id, undefined);
+});
+
+// @tests RFC5802 P14L30-P14L33, P14L35-P14L37, P14L39-P14L41
+test("the gs2 flag our negotiation's client mechanisms send, with a binding: 'y' where no -PLUS is offered, 'n' where one is but we were told another, 'p' for -PLUS", () => {
+  const binding = { type: 'tls-exporter', data: new Uint8Array(32) };
+  const first = (name: string, offered: string[]) => new TextDecoder().decode(clientMechanism(name, { username: 'juliet', password: 'x', channelBinding: binding, offered }).initial()).slice(0, 2);
+  assert.is(first('SCRAM-SHA-1', ['SCRAM-SHA-1', 'PLAIN']), 'y,');
+  assert.is(first('SCRAM-SHA-1', ['SCRAM-SHA-1-PLUS', 'SCRAM-SHA-1']), 'n,');
+  assert.is(first('SCRAM-SHA-1-PLUS', ['SCRAM-SHA-1-PLUS', 'SCRAM-SHA-1']), 'p=');
 });
 
 test.run();
