@@ -115,6 +115,8 @@ test('a wrong password and an unknown user: the same <not-authorized/>', async (
     }
   }
   assert.equal(conditions, ['not-authorized', 'not-authorized']);
+  for (let i = 0; i < 100 && ctx.outcomes.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.is(ctx.outcomes.length, 2, 'the server ended both streams');
 });
 
 // @tests RFC6120 P94L20-P94L21, P97L38-P97L42
@@ -130,8 +132,9 @@ test('a requested resourcepart is bound as asked; one in use gets a resourcepart
   await t.close();
 });
 
-/** Raw bytes to the receiving entity; what comes back, to the end. */
+/** Raw bytes to the receiving entity; what comes back, to the end (and the server's side of it ended too). */
 async function raw(ctx: Ctx, ...writes: string[]): Promise<Arrival[]> {
+  const ended = ctx.outcomes.length;
   const socket = connect(ctx.port!, '127.0.0.1');
   await new Promise((resolve) => socket.once('connect', resolve));
   const c = new StreamConnection(socket);
@@ -143,6 +146,7 @@ async function raw(ctx: Ctx, ...writes: string[]): Promise<Arrival[]> {
     if (a.type !== 'header' && a.type !== 'element') break;
   }
   socket.destroy();
+  for (let i = 0; i < 100 && ctx.outcomes.length === ended; i++) await new Promise((r) => setTimeout(r, 20));
   return got;
 }
 
@@ -185,8 +189,7 @@ test('bad headers: each answered with our header, then the stream error §4.8 an
     assert.is(got[0]!.type === 'header' && got[0]!.element.attrs.from, 'localhost');
     assert.is(errorOf(got), condition, text);
     assert.is(got.at(-1)!.type, 'close');
-    const r = await outcome(ctx);
-    assert.instance(r, ReceivingError);
+    assert.instance(await outcome(ctx), ReceivingError);
     ctx.outcomes.length = 0;
   }
 });
