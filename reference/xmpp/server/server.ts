@@ -1,0 +1,175 @@
+/**
+ * A client-to-server XMPP server (RFC 6120, RFC 6121) for one domain: each
+ * accepted connection is negotiated by the receiving entity of
+ * reference/xmpp/stream (STARTTLS, SASL with the users file's SCRAM
+ * credentials, binding), then its stanzas are stamped and routed
+ * (./router.ts) between the users' sessions. Limits bound what a client can
+ * make the server hold or wait for: connections, the negotiation's time,
+ * the time without a whole stanza, the stanza's size and depth.
+ *
+ * @implements RFC6120 (XMPP core)
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { StreamCondition, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STANZA_OCTETS } from '../xml/index.ts';
+import { type ServerTlsOptions, CLIENT_NS, ReceivingError, StreamConnection, newStreamId, receive, responseHeader } from '../stream/index.ts';
+import { type UserCredentials, accountsOf } from './users.ts';
+import { Router, type Session } from './router.ts';
+
+export interface Limits {
+  /** Connections open at once; one more is refused with <resource-constraint/>. */
+  maxConnections: number;
+  /** The whole negotiation (header to bound resource), ms: a client trickling it is cut off with <connection-timeout/>. */
+  negotiationMs: number;
+  /** After binding, the longest wait for a whole stanza, ms: an idle client, or one trickling a stanza a byte at a time, gets <connection-timeout/>. */
+  idleMs: number;
+  /** The most octets of one stanza (the reader's limit: <policy-violation/>). */
+  maxStanzaOctets: number;
+  /** The deepest nesting inside a stanza (the reader's limit). */
+  maxDepth: number;
+}
+
+/**
+ * The defaults: 1000 connections (a small server's users, each a few
+ * resources); 30 s to log in (a real client needs well under a second on
+ * a LAN, a few seconds over a slow link); 5 minutes without a stanza (a
+ * client keeps its stream alive with whitespace or pings sooner, RFC 6120
+ * §4.6.1 and XEP-0199's usual 60-300 s); the reader's 256 KiB and depth 64.
+ */
+export const DEFAULT_LIMITS: Limits = {
+  maxConnections: 1000,
+  negotiationMs: 30_000,
+  idleMs: 300_000,
+  maxStanzaOctets: DEFAULT_MAX_STANZA_OCTETS,
+  maxDepth: DEFAULT_MAX_DEPTH,
+};
+
+export interface ServerOptions {
+  domain: string;
+  /** The certificate and key: STARTTLS offered and required (PLAIN is only offered over TLS). */
+  tls?: ServerTlsOptions;
+  users: Map<string, UserCredentials>;
+  limits?: Partial<Limits>;
+  /** Told of each connection's end, with why (for a log). */
+  log?: (line: string) => void;
+}
+
+export class XmppServer {
+  readonly limits: Limits;
+  readonly router: Router;
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly accounts;
+
+  constructor(private readonly o: ServerOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...o.limits };
+    this.accounts = accountsOf(o.users);
+    this.router = new Router(o.domain, (u) => o.users.has(u));
+    this.server = createServer((s) => void this.accept(s));
+  }
+
+  /** Listens on host:port (port 0: any free one); resolves with the port. */
+  async listen(port: number, host = '127.0.0.1'): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return (this.server.address() as { port: number }).port;
+  }
+
+  /** Connections open now (negotiating or bound). */
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  /** Stops listening and ends every stream with <system-shutdown/>. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all(this.router.sessions().map((s) => s.connection.fail(StreamCondition.SystemShutdown, 'the server is shutting down')));
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  private async accept(socket: Socket): Promise<void> {
+    socket.on('error', () => {});
+    const connection = new StreamConnection(socket, { maxStanzaOctets: this.limits.maxStanzaOctets, maxDepth: this.limits.maxDepth });
+    // @implements RFC6120 P61L14-P61L15
+    if (this.sockets.size >= this.limits.maxConnections) {
+      connection.sendHeader(responseHeader(undefined, { domain: this.o.domain, id: newStreamId() }));
+      await connection.fail(StreamCondition.ResourceConstraint, `the server holds ${this.sockets.size} connections, its most`);
+      return;
+    }
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    let session: Session | undefined;
+    try {
+      const r = await receive(connection, {
+        domain: this.o.domain,
+        ...(this.o.tls && { tls: this.o.tls }),
+        accounts: this.accounts,
+        timeoutMs: this.limits.negotiationMs,
+        resourceInUse: (full) => this.router.session(full) !== undefined,
+      });
+      session = {
+        jid: r.jid,
+        connection,
+        interested: false,
+        send: (stanza) => {
+          r.machine.fire('send-stanza');
+          connection.send(stanza);
+        },
+      };
+      this.router.add(session);
+      this.o.log?.(`${r.jid} bound (${r.mechanism}${r.tls ? ', TLS' : ''})`);
+      await this.serve(session, r.machine);
+    } catch (e) {
+      if (!(e instanceof ReceivingError)) throw e;
+      this.o.log?.(`a negotiation ended: ${e.message}`);
+    } finally {
+      if (session) this.router.remove(session);
+      socket.destroy();
+    }
+  }
+
+  /** A bound stream's stanzas, until it ends. */
+  private async serve(session: Session, machine: { fire(e: 'receive-stanza' | 'receive-close' | 'stream-error' | 'send-close'): unknown }): Promise<void> {
+    const c = session.connection;
+    for (;;) {
+      const a = await c.next(this.limits.idleMs);
+      if (a.type === 'element') {
+        const e = a.element;
+        // @implements RFC6120 P45L15-P45L18
+        if (!['message', 'presence', 'iq'].includes(e.name) || e.ns !== CLIENT_NS) {
+          machine.fire('stream-error');
+          return c.fail(StreamCondition.UnsupportedStanzaType, `<${e.name}/> in '${e.ns}' is no stanza of a client stream (RFC 6120 §4.8.3)`);
+        }
+        machine.fire('receive-stanza');
+        this.router.fromClient(session, e);
+        continue;
+      }
+      // @implements RFC6120 P54L9-P54L10
+      if (a.type === 'timeout') {
+        machine.fire('stream-error');
+        return c.fail(StreamCondition.ConnectionTimeout, `no whole stanza in ${this.limits.idleMs} ms`);
+      }
+      if (a.type === 'error') {
+        machine.fire('stream-error');
+        return c.fail(a.error.condition, a.error.message);
+      }
+      if (a.type === 'header') {
+        machine.fire('stream-error');
+        // @implements RFC6120 P93L36
+        return c.fail(StreamCondition.InvalidXml, 'a stream header after binding: no restart then (RFC 6120 §7.3.2)');
+      }
+      // @implements RFC6120 P31L31-P31L33
+      if (a.type === 'close') {
+        machine.fire('send-close');
+        await c.close();
+        machine.fire('receive-close');
+      }
+      return;
+    }
+  }
+}

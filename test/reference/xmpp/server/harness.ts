@@ -1,0 +1,54 @@
+/**
+ * Our XMPP server on 127.0.0.1 for tests: a certificate made by openssl for
+ * 'localhost', users written to a users file with userLine and read back, a
+ * free port; and our client logging in to it.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../../helpers.ts';
+import { type Limits, XmppServer, readUsersFile, userLine } from '../../../../reference/xmpp/server/index.ts';
+import { ClientSession } from '../../../../reference/xmpp/client/index.ts';
+
+export const PASSWORDS: Record<string, string> = { juliet: 'r0m30myr0m30', romeo: 'j\u00fcliet \u2665', nurse: 'n\u00fcrse!' };
+
+export interface Running {
+  server: XmppServer;
+  port: number;
+  dir: string;
+  caFile: string;
+  usersFile: string;
+  cert: Buffer;
+}
+
+export function certificate(dir: string): { cert: Buffer; key: Buffer; caFile: string } {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  return { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')), caFile: join(dir, 'cert.pem') };
+}
+
+export function writeUsers(dir: string, passwords: Record<string, string> = PASSWORDS): string {
+  const usersFile = join(dir, 'users');
+  writeFileSync(usersFile, `# test users\n${Object.entries(passwords).map(([u, p]) => userLine(u, p)).join('\n')}\n`);
+  return usersFile;
+}
+
+export async function startServer(o: { limits?: Partial<Limits>; log?: (l: string) => void } = {}): Promise<Running> {
+  const dir = tempDir('xmpp-server-');
+  const { cert, key, caFile } = certificate(dir);
+  const usersFile = writeUsers(dir);
+  const server = new XmppServer({ domain: 'localhost', tls: { cert, key }, users: readUsersFile(usersFile), ...(o.limits && { limits: o.limits }), ...(o.log && { log: o.log }) });
+  const port = await server.listen(0);
+  return { server, port, dir, caFile, usersFile, cert };
+}
+
+export const login = (r: Running, user: string, o: { password?: string; mechanism?: string; resource?: string } = {}) =>
+  ClientSession.connect({
+    jid: `${user}@localhost`,
+    password: o.password ?? PASSWORDS[user]!,
+    server: { host: '127.0.0.1', port: r.port },
+    tls: { ca: r.cert },
+    timeoutMs: 5000,
+    ...(o.mechanism && { mechanism: o.mechanism }),
+    ...(o.resource && { resource: o.resource }),
+  });

@@ -1,0 +1,117 @@
+/**
+ * Our server on 127.0.0.1 with our client (reference/xmpp/client): login
+ * over STARTTLS with each SASL mechanism, binding, a message routed between
+ * two users, rosters, the subscription handshake and presence broadcast.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type XmlElement, childOf, element, textOf } from '../../../../reference/xmpp/xml/index.ts';
+import { NegotiationError } from '../../../../reference/xmpp/stream/index.ts';
+import { type ClientSession, chatMessage } from '../../../../reference/xmpp/client/index.ts';
+import { ROSTER_NS } from '../../../../reference/xmpp/server/index.ts';
+import { type Running, login, startServer } from './harness.ts';
+
+const test = suite<{ r?: Running }>('xmpp server: our client against our server', {});
+
+test.before(async (ctx) => {
+  ctx.r = await startServer();
+});
+test.after(async (ctx) => {
+  await ctx.r?.server.close();
+});
+
+/** The next stanza that `pick` accepts (others skipped), or a failure naming what came. */
+async function expectStanza(s: ClientSession, what: string, pick: (e: XmlElement) => boolean, ms = 3000): Promise<XmlElement> {
+  const seen: string[] = [];
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const e = await s.receive(Math.max(1, deadline - Date.now()));
+    if (!e) break;
+    if (pick(e)) return e;
+    seen.push(`<${e.name} ${JSON.stringify(e.attrs)}>`);
+  }
+  throw new Error(`no ${what}; got ${seen.join(', ') || 'nothing'}`);
+}
+
+test('juliet and romeo log in over STARTTLS with SCRAM-SHA-256-PLUS, bound; a chat message goes from one to the other, from stamped', async ({ r }) => {
+  const juliet = await login(r!, 'juliet', { resource: 'balcony' });
+  const romeo = await login(r!, 'romeo');
+  assert.is(juliet.mechanism, 'SCRAM-SHA-256-PLUS');
+  assert.is(juliet.jid.toString(), 'juliet@localhost/balcony');
+  assert.ok(romeo.jid.isFull);
+  romeo.send(element('presence', {}));
+  await expectStanza(romeo, 'own presence', (e) => e.name === 'presence');
+  // juliet lies about 'from': the server replaces it with her full JID
+  juliet.send(withFrom(chatMessage('romeo@localhost', 'Wherefore art thou?', 'm1'), 'nurse@localhost/x'));
+  const m = await expectStanza(romeo, 'the message', (e) => e.name === 'message');
+  assert.is(m.attrs.from, 'juliet@localhost/balcony');
+  assert.is(m.attrs.id, 'm1');
+  assert.is(textOf(childOf(m, 'body')!), 'Wherefore art thou?');
+  await juliet.close();
+  await romeo.close();
+});
+
+const withFrom = (e: XmlElement, from: string): XmlElement => ({ ...e, attrs: { ...e.attrs, from } });
+
+test('each mechanism by name; PLAIN only over TLS (offered after STARTTLS)', async ({ r }) => {
+  for (const mechanism of ['SCRAM-SHA-1', 'SCRAM-SHA-256', 'SCRAM-SHA-1-PLUS', 'SCRAM-SHA-256-PLUS', 'PLAIN']) {
+    const s = await login(r!, 'nurse', { mechanism });
+    assert.is(s.mechanism, mechanism);
+    assert.ok(s.offered.includes('PLAIN'), 'PLAIN offered over TLS');
+    await s.close();
+  }
+});
+
+test('a wrong password and an unknown user fail alike: not-authorized, the same text', async ({ r }) => {
+  const failure = async (user: string) => {
+    try {
+      await login(r!, user, { password: 'wrong' });
+    } catch (e) {
+      assert.instance(e, NegotiationError);
+      return (e as NegotiationError).message;
+    }
+    throw new Error('logged in with a wrong password');
+  };
+  const known = await failure('juliet');
+  const unknown = await failure('tybalt');
+  assert.match(known, /not-authorized/);
+  assert.is(unknown, known);
+});
+
+test('a message to a user with no available resource: service-unavailable (nothing stored)', async ({ r }) => {
+  const juliet = await login(r!, 'juliet');
+  juliet.send(chatMessage('romeo@localhost', 'anyone?', 'm2'));
+  const e = await expectStanza(juliet, 'the error', (x) => x.name === 'message');
+  assert.is(e.attrs.type, 'error');
+  assert.ok(childOf(childOf(e, 'error')!, 'service-unavailable', 'urn:ietf:params:xml:ns:xmpp-stanzas'));
+  await juliet.close();
+});
+
+test('subscription handshake both ways: roster pushes, presence seen once subscribed, messages exchanged', async ({ r }) => {
+  const juliet = await login(r!, 'juliet');
+  const romeo = await login(r!, 'romeo');
+  for (const s of [juliet, romeo]) {
+    s.send(element('iq', { type: 'get', id: 'r1' }, [element('query', { xmlns: ROSTER_NS }, [], ROSTER_NS)]));
+    const got = await expectStanza(s, 'roster result', (e) => e.name === 'iq' && e.attrs.id === 'r1');
+    assert.is(got.attrs.type, 'result');
+    s.send(element('presence', {}));
+  }
+  juliet.send(element('presence', { to: 'romeo@localhost', type: 'subscribe' }));
+  const push = await expectStanza(juliet, 'roster push', (e) => e.name === 'iq' && e.attrs.type === 'set');
+  const item = childOf(childOf(push, 'query', ROSTER_NS)!, 'item', ROSTER_NS)!;
+  assert.equal([item.attrs.jid, item.attrs.subscription, item.attrs.ask], ['romeo@localhost', 'none', 'subscribe']);
+  const req = await expectStanza(romeo, 'the request', (e) => e.name === 'presence' && e.attrs.type === 'subscribe');
+  assert.is(req.attrs.from, 'juliet@localhost');
+  romeo.send(element('presence', { to: 'juliet@localhost', type: 'subscribed' }));
+  const push2 = await expectStanza(juliet, 'roster push: to', (e) => e.name === 'iq' && e.attrs.type === 'set' && childOf(childOf(e, 'query', ROSTER_NS)!, 'item', ROSTER_NS)?.attrs.subscription === 'to');
+  assert.ok(push2);
+  const seen = await expectStanza(juliet, "romeo's presence", (e) => e.name === 'presence' && e.attrs.type === undefined && e.attrs.from === romeo.jid.toString());
+  assert.ok(seen);
+  romeo.send(chatMessage('juliet@localhost', 'By a name I know not how to tell thee who I am', 'm3'));
+  const m = await expectStanza(juliet, 'message', (e) => e.name === 'message');
+  assert.is(m.attrs.from, romeo.jid.toString());
+  await juliet.close();
+  await romeo.close();
+});
+
+test.run();
