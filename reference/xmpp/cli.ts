@@ -10,12 +10,14 @@
  */
 import { protocolProgram, runProgram, type Command } from '../../tools/command.ts';
 import { XmppCommandError, listenCommand, rosterCommand, sendCommand } from './client/commands.ts';
+import { serverCommand } from './server/command.ts';
 
 /** The commands, by name. */
 export const COMMANDS: Record<string, Command> = {
   send: sendCommand,
   listen: listenCommand,
   roster: rosterCommand,
+  server: serverCommand,
 };
 
 const program = protocolProgram('xmpp', COMMANDS, (e, name) => {
