@@ -2,6 +2,14 @@
  * XMPP instant messaging and presence (RFC 6121): pure logic, no sockets,
  * for the client (reference/xmpp/client/) and the server to call.
  *
+ *   subscription.ts  Appendix A: the nine states, OUTBOUND/INBOUND tables, ServerSubscription, ClientSubscription
+ *   roster.ts        §2: Roster (get with versioning, set, pushes), readRosterSet, readRosterPush, rosterGet
+ *   presence.ts      §4: checkPresence, PresenceSession (broadcast, probes, directed, disconnect)
+ *   message.ts       §5, §8.5: message types, checkMessage, deliverMessage (offline: refused)
+ *
  * @implements RFC6121 (XMPP IM)
  */
 export * from './subscription.ts';
+export * from './roster.ts';
+export * from './presence.ts';
+export * from './message.ts';

@@ -187,6 +187,13 @@ const VIEWS: Record<SubscriptionState, RosterView> = {
 
 export const rosterView = (s: SubscriptionState): RosterView => VIEWS[s];
 
+/** The contact is subscribed to the user's presence: the roster says "from" or "both". */
+// @implements RFC6121 P50L3-P50L8, P57L26-P57L29, P60L1-P60L4
+export const isSubscriber = (s: SubscriptionState): boolean => s === 'From' || s === 'From + Pending Out' || s === 'Both';
+
+/** The user is subscribed to the contact's presence: "to" or "both". */
+export const isSubscribedTo = (s: SubscriptionState): boolean => s === 'To' || s === 'To + Pending In' || s === 'Both';
+
 /** Whether the contact has asked and the user not answered: "Pending In", "Pending Out+In". */
 export const pendingIn = (s: SubscriptionState): boolean => /Pending (Out\+)?In$/.test(s);
 
