@@ -6,6 +6,7 @@
  *   roster.ts        §2: Roster (get with versioning, set, pushes), readRosterSet, readRosterPush, rosterGet
  *   presence.ts      §4: checkPresence, PresenceSession (broadcast, probes, directed, disconnect)
  *   message.ts       §5, §8.5: message types, checkMessage, deliverMessage (offline: refused)
+ *   flow.ts          §3: subscription stanzas between local accounts (Account, outbound, inbound, pendingFor)
  *
  * @implements RFC6121 (XMPP IM)
  */
@@ -13,3 +14,4 @@ export * from './subscription.ts';
 export * from './roster.ts';
 export * from './presence.ts';
 export * from './message.ts';
+export * from './flow.ts';

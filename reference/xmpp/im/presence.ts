@@ -64,6 +64,8 @@ export interface Outgoing {
 export type Contacts = ReadonlyMap<string, SubscriptionState>;
 
 interface ResourceState {
+  /** It asked for the roster: an "interested resource", which gets roster pushes (RFC 6121 §2.2). */
+  interested?: boolean;
   /** The last available presence with no 'to' (the broadcast one); undefined while not available. */
   last?: XmlElement;
   /** Entities sent directed presence outside the subscription, while available (§4.6.3 case 2). */
@@ -84,6 +86,17 @@ export class PresenceSession {
   /** A resource bound; not available until its initial presence. */
   connect(resource: string): void {
     if (!this.resources.has(resource)) this.resources.set(resource, { directed: new Set() });
+  }
+
+  /** The resource sent a roster get: from now on it gets the roster pushes. */
+  // @implements RFC6121 P16L8-P16L12
+  requestedRoster(resource: string): void {
+    this.state(resource).interested = true;
+  }
+
+  /** Full JIDs of the interested resources: where roster pushes and subscription notices go. */
+  interested(): string[] {
+    return [...this.resources].filter(([, r]) => r.interested).map(([resource]) => this.full(resource));
   }
 
   /** Full JIDs of the available resources, for delivering inbound presence and messages. */

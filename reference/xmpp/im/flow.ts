@@ -1,0 +1,158 @@
+/**
+ * Subscription stanzas between two accounts of the same server (RFC 6121
+ * §3): the user's server's processing of what the user sends (§3.1.2,
+ * §3.1.5, §3.2.2, §3.3.2) and the contact's server's of what arrives
+ * (§3.1.3, §3.1.6, §3.2.3, §3.3.3), with the roster pushes, the presence
+ * that goes with an approval or a cancellation, and inbound requests kept
+ * for a contact who is offline. The state changes are Appendix A's, from
+ * ServerSubscription; this module adds who gets what, in the RFC's order.
+ *
+ * Remote domains are not served: a subscription to one is answered
+ * <remote-server-not-found/> (no server-to-server streams here).
+ *
+ * @implements RFC6121 (XMPP IM)
+ */
+import { type XmlElement, element } from '../xml/index.ts';
+import { type Jid, checkJid } from '../jid/index.ts';
+import type { StanzaProblem } from '../stanza/index.ts';
+import { type Outgoing, PresenceSession } from './presence.ts';
+import { Roster, rosterPush } from './roster.ts';
+import { type SubscriptionType, SubscriptionError, isSubscriptionType } from './subscription.ts';
+
+/** One local account as the server holds it. */
+export class Account {
+  readonly roster: Roster;
+  readonly presence: PresenceSession;
+  /** Inbound subscription requests kept while the account had no available resource: one per requester. */
+  readonly pending = new Map<string, XmlElement>();
+  private pushes = 0;
+
+  constructor(readonly jid: Jid, maxPending = 1000) {
+    this.roster = new Roster(jid.bare);
+    this.presence = new PresenceSession(jid.bare);
+    this.maxPending = maxPending;
+  }
+
+  private readonly maxPending: number;
+
+  /** A roster push of `jid`'s item to every interested resource, if the item is to be shown. */
+  // @implements RFC6121 P16L12
+  push(jid: string): Outgoing[] {
+    const change = this.roster.touched(jid);
+    if (!change) return [];
+    return this.presence.interested().map((to) => ({ to, stanza: rosterPush(change.push, to, `push${++this.pushes}`, change.version) }));
+  }
+
+  /** Pushes of an item the roster already changed (a roster set), to every interested resource. */
+  pushItem(item: XmlElement, version: number): Outgoing[] {
+    return this.presence.interested().map((to) => ({ to, stanza: rosterPush(item, to, `push${++this.pushes}`, version) }));
+  }
+
+  /** Keeps one request per requester, bounded: past the bound, the oldest is dropped. */
+  // @implements RFC6121 P35L7-P35L13, P35L16-P35L24
+  keep(from: string, request: XmlElement): void {
+    this.pending.delete(from);
+    this.pending.set(from, request);
+    if (this.pending.size > this.maxPending) this.pending.delete(this.pending.keys().next().value as string);
+  }
+}
+
+/** What processing a stanza gives: stanzas to send in order, or the error for the sender. */
+export type Processed = { send: Outgoing[] } | { error: StanzaProblem };
+
+/** The stanza to deliver, addressed to `to`. */
+const addressed = (p: XmlElement, to: string): Outgoing => ({ to, stanza: { ...p, attrs: { ...p.attrs, to } } });
+
+/**
+ * A subscription stanza from one of `user`'s resources (its 'from' not yet
+ * trusted). `lookup` finds a local account by bare JID; `domain` is ours.
+ */
+export function outbound(user: Account, p: XmlElement, lookup: (bare: string) => Account | undefined, domain: string): Processed {
+  const type = p.attrs.type;
+  if (!isSubscriptionType(type)) throw new SubscriptionError(`presence type '${type}' is not a subscription type (RFC 6121 §3)`);
+  // @implements RFC6121 P32L6-P32L15
+  // A full JID is treated as its bare JID; one that is no JID at all is refused.
+  const to = checkJid(p.attrs.to ?? '');
+  if (!to.ok) return { error: { condition: 'jid-malformed', reason: `'to' of a subscription stanza: ${to.error.message}` } };
+  const contactJid = to.jid.bare.toString();
+  // @implements RFC6121 P30L25-P30L30, P32L28-P32L31, P36L28-P36L31, P41L9-P41L12, P43L35-P43L37
+  const stamped: XmlElement = { ...p, attrs: { ...p.attrs, from: user.jid.bare.toString(), to: contactJid } };
+  const contact = lookup(contactJid);
+  // @implements RFC6121 P32L22-P32L26, P32L38-P32L43, P43L29-P43L32
+  // @exception RFC6121 P32L22-P32L25: no server-to-server streams here, so a remote contact cannot be reached: the user is told so
+  if (!contact && to.jid.domainpart !== domain) return { error: { condition: 'remote-server-not-found', reason: `${to.jid.domainpart} is not served here and we do not federate` } };
+  const entry = user.roster.contact(contactJid);
+  const approvedBefore = entry.subscription.preApproved;
+  const outcome = entry.subscription.outbound(type);
+  const send: Outgoing[] = [];
+  const available = user.presence.available();
+  // @implements RFC6121 P40L38-P40L42, P40L19-P40L24
+  // A cancellation that changes the state: unavailable from each available resource first, while the contact is still subscribed.
+  if (type === 'unsubscribed' && outcome.forward && contact) for (const a of available) send.push(...deliverPresence(contact, element('presence', { from: `${user.jid.bare}/${a.resource}`, type: 'unavailable' })));
+  // @implements RFC6121 P32L17-P32L20, P43L25-P43L27, P40L33-P40L36
+  // The contact has no account here: we still note our side; the stanza goes nowhere (§8.5.1: a presence to no such user is ignored).
+  if (outcome.forward && contact) send.push(...inbound(contact, stamped, user));
+  // @implements RFC6121 P47L20-P47L25, P40L26-P40L31
+  // A pre-approval changes no state but is in the roster ('approved'): pushed too.
+  if (outcome.from !== outcome.to || approvedBefore !== entry.subscription.preApproved) send.push(...user.push(contactJid));
+  // The user answered a request: the kept copy has done its job.
+  if (type === 'subscribed' || type === 'unsubscribed') user.pending.delete(contactJid);
+  // @implements RFC6121 P37L26-P37L27
+  if (type === 'subscribed' && outcome.forward && contact) for (const a of available) send.push(...deliverPresence(contact, { ...a.presence, attrs: { ...a.presence.attrs, from: `${user.jid.bare}/${a.resource}` } }));
+  // @implements RFC6121 P33L11-P33L16, P36L38-P36L40, P41L19-P41L21, P43L44-P43L46
+  return { send };
+}
+
+/** A subscription stanza arriving at `contact` from `user` (already stamped with the user's bare JID). */
+export function inbound(contact: Account, p: XmlElement, user: Account): Outgoing[] {
+  const type = p.attrs.type as SubscriptionType;
+  const userJid = user.jid.bare.toString();
+  const entry = contact.roster.contact(userJid);
+  const outcome = entry.subscription.inbound(type);
+  const send: Outgoing[] = [];
+  // @implements RFC6121 P45L47-P46L7
+  // A withdrawn request: a copy kept for an offline contact goes, whatever the state.
+  if (type === 'unsubscribe') contact.pending.delete(userJid);
+  if (outcome.forward) {
+    if (type === 'subscribe') {
+      const available = contact.presence.available();
+      // @implements RFC6121 P34L23-P34L26, P34L43-P34L47
+      if (available.length) for (const a of available) send.push(addressed(p, `${contact.jid.bare}/${a.resource}`));
+      // @implements RFC6121 P35L7-P35L16
+      else contact.keep(userJid, p);
+    } else {
+      // @implements RFC6121 P38L8-P38L16, P41L46-P42L7, P44L25-P44L33
+      // Told to the interested resources before the push, so a client knows why its roster changed.
+      for (const to of contact.presence.interested()) send.push(addressed(p, to));
+    }
+    // @implements RFC6121 P38L23-P38L28, P44L40-P44L44
+    send.push(...contact.push(userJid));
+    // @implements RFC6121 P45L19-P45L20
+    if (type === 'unsubscribe') for (const a of contact.presence.available()) send.push(...deliverPresence(user, element('presence', { from: `${contact.jid.bare}/${a.resource}`, type: 'unavailable' })));
+  } else {
+    // @implements RFC6121 P39L38-P39L44, P43L1-P43L7, P45L41-P45L47
+    // Silently ignored: nothing delivered, and no push unless the tables moved the state.
+    if (outcome.from !== outcome.to) send.push(...contact.push(userJid));
+  }
+  // @implements RFC6121 P34L16-P34L23, P34L28-P34L31, P107L34, P108L17
+  // The only answers made for the contact: the tables' auto-replies, and a pre-approval's.
+  if (outcome.autoReply) {
+    const reply = element('presence', { from: contact.jid.bare.toString(), to: userJid, type: outcome.autoReply });
+    send.push(...inbound(user, reply, contact));
+    // @implements RFC6121 P37L26-P37L27
+    if (outcome.autoReply === 'subscribed') for (const a of contact.presence.available()) send.push(...deliverPresence(user, { ...a.presence, attrs: { ...a.presence.attrs, from: `${contact.jid.bare}/${a.resource}` } }));
+  }
+  return send;
+}
+
+/** Presence from elsewhere, to each of `to`'s available resources. */
+// @implements RFC6121 P50L41-P50L43, P58L39-P58L41, P61L24-P61L26, P39L1-P39L3, P42L38-P42L39
+export function deliverPresence(to: Account, p: XmlElement): Outgoing[] {
+  return to.presence.available().map((a) => addressed(p, `${to.jid.bare}/${a.resource}`));
+}
+
+/** Requests kept while the account was offline, delivered to a resource that just became available. */
+// @implements RFC6121 P35L13-P35L16
+export function pendingFor(account: Account, resource: string): Outgoing[] {
+  return [...account.pending.values()].map((p) => addressed(p, `${account.jid.bare}/${resource}`));
+}
