@@ -20,13 +20,14 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { parseDocName } from '../spec/docname.ts';
 import { cacheWriter, type StoreOptions } from '../spec/store.ts';
 import { applyChain, applyOne, createScratch, removeScratch, resetScratch, trackedFiles, type Scratch } from './apply.ts';
+import { readPatch } from './load.ts';
 import { measurePatch, type Measure } from './measure.ts';
 import type { Proposal } from './model.ts';
 import { withRequired } from './plan.ts';
 import { gitOk } from './run.ts';
 
 /** Raised when what stats computes, or how, changes: results cached before are not read. */
-const STATS_FORMAT = 1;
+const STATS_FORMAT = 2;
 
 export interface KeywordCoverage {
   keyword: string;
@@ -79,15 +80,24 @@ function cacheKey(base: string, chain: readonly Proposal[], what: string): strin
 const byKeyword = (f: Record<string, Figures>): KeywordCoverage[] =>
   Object.entries(f).map(([keyword, x]) => ({ keyword, total: x.total, ...x.counts, covered: x.covered, coveredPercent: x.coveredPercent }));
 
-/** The size of one applied proposal: the texts of its files in the scratch tree before (HEAD~) and now. */
+/**
+ * The size of one applied proposal: the diff its commit made in the scratch
+ * tree (HEAD~ to HEAD) and the texts of its files before and after. Not the
+ * patch's own hunks: git applies a hunk where its context is, at an offset
+ * when the base moved on since the patch was made (or a proposal it requires
+ * added lines above it), and the lines measured are the ones it added there.
+ */
 async function measureApplied(s: Scratch, p: Proposal): Promise<Measure> {
+  const diff = await gitOk(s.dir, ['diff', '--no-color', '--no-ext-diff', '--no-renames', 'HEAD~1', 'HEAD', '--', ...p.files.map((f) => f.path)]);
+  const { files, diagnostics } = readPatch(diff, p.patchPath);
+  if (diagnostics.length) throw new Error(`the diff ${p.name} made in the scratch tree does not read back: ${diagnostics[0]!.message}`);
   const before = new Map<string, string>();
   const after = new Map<string, string>();
-  for (const f of p.files) {
+  for (const f of files) {
     if (f.status !== 'added') before.set(f.path, await show(s, `HEAD~1:${f.path}`));
     if (f.status !== 'deleted') after.set(f.path, await readFile(join(s.dir, f.path), 'utf8'));
   }
-  return measurePatch(p.files, (path) => ({ before: before.get(path), after: after.get(path) }));
+  return measurePatch(files, (path) => ({ before: before.get(path), after: after.get(path) }));
 }
 
 const show = (s: Scratch, spec: string): Promise<string> => gitOk(s.dir, ['show', spec]);
