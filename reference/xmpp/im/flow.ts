@@ -67,6 +67,8 @@ const addressed = (p: XmlElement, to: string): Outgoing => ({ to, stanza: { ...p
  * A subscription stanza from one of `user`'s resources (its 'from' not yet
  * trusted). `lookup` finds a local account by bare JID; `domain` is ours.
  */
+// @implements RFC6121 P32L3-P32L4, P40L16-P40L17, P43L22-P43L23, P47L3-P47L5, P47L11-P47L18
+// Table 4 holds §3.4.2's cases: "subscribed" in a Pending In state is an approval, elsewhere a pre-approval.
 export function outbound(user: Account, p: XmlElement, lookup: (bare: string) => Account | undefined, domain: string): Processed {
   const type = p.attrs.type;
   if (!isSubscriptionType(type)) throw new SubscriptionError(`presence type '${type}' is not a subscription type (RFC 6121 §3)`);
@@ -104,6 +106,8 @@ export function outbound(user: Account, p: XmlElement, lookup: (bare: string) =>
 }
 
 /** A subscription stanza arriving at `contact` from `user` (already stamped with the user's bare JID). */
+// @implements RFC6121 P34L13-P34L14, P44L21-P44L24
+// Table 7 makes §3.3.3's check: only "From", "From + Pending Out" and "Both" move on an unsubscribe.
 export function inbound(contact: Account, p: XmlElement, user: Account): Outgoing[] {
   const type = p.attrs.type as SubscriptionType;
   const userJid = user.jid.bare.toString();
@@ -143,6 +147,19 @@ export function inbound(contact: Account, p: XmlElement, user: Account): Outgoin
     if (outcome.autoReply === 'subscribed') for (const a of contact.presence.available()) send.push(...deliverPresence(user, { ...a.presence, attrs: { ...a.presence.attrs, from: `${contact.jid.bare}/${a.resource}` } }));
   }
   return send;
+}
+
+/**
+ * A probe sent by one of `user`'s clients (which SHOULD NOT, but may): it is
+ * answered like a server's, and never with an error for having been sent.
+ */
+// @implements RFC6121 P52L4-P52L9
+export function clientProbe(user: Account, p: XmlElement, lookup: (bare: string) => Account | undefined): Outgoing[] {
+  const to = checkJid(p.attrs.to ?? '');
+  const contact = to.ok ? lookup(to.jid.bare.toString()) : undefined;
+  if (!to.ok || !contact) return [];
+  const state = contact.roster.contact(user.jid.bare.toString()).subscription.state;
+  return contact.presence.answerProbe(user.jid.bare.toString(), to.jid, state).flatMap((o) => deliverPresence(user, o.stanza));
 }
 
 /** Presence from elsewhere, to each of `to`'s available resources. */

@@ -7,6 +7,7 @@
  *   presence.ts      §4: checkPresence, PresenceSession (broadcast, probes, directed, disconnect)
  *   message.ts       §5, §8.5: message types, checkMessage, deliverMessage (offline: refused)
  *   flow.ts          §3: subscription stanzas between local accounts (Account, outbound, inbound, pendingFor)
+ *   client.ts        what a client sends: subscriptionStanza (bare JIDs, own ids, no unoffered pre-approval), rosterSet
  *
  * @implements RFC6121 (XMPP IM)
  */
@@ -15,3 +16,4 @@ export * from './roster.ts';
 export * from './presence.ts';
 export * from './message.ts';
 export * from './flow.ts';
+export * from './client.ts';

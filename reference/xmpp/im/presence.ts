@@ -48,6 +48,7 @@ export function checkPresence(p: XmlElement): StanzaProblem | undefined {
 const isPriority = (s: string): boolean => /^[+-]?\d+$/.test(s.trim()) && Number(s) >= -128 && Number(s) <= 127;
 
 /** A presence's priority: 0 when none is given. */
+// @exception RFC6121 P68L37-P68L42: we never override the priority a client gives, so there is no modified value to communicate
 // @implements RFC6121 P68L31-P68L32
 export function priorityOf(p: XmlElement | undefined): number {
   const e = p && childOf(p, 'priority', p.ns);
@@ -100,6 +101,7 @@ export class PresenceSession {
   }
 
   /** Full JIDs of the available resources, for delivering inbound presence and messages. */
+  // @exception RFC6121 P61L44-P61L48: we broadcast every presence to every subscriber, online or not, so there is no separate record of who is online to update
   // @implements RFC6121 P50L41-P50L43, P58L39-P58L41, P61L24-P61L26, P88L29-P88L30
   available(): { resource: string; priority: number; presence: XmlElement }[] {
     return [...this.resources].filter(([, r]) => r.last).map(([resource, r]) => ({ resource, priority: priorityOf(r.last), presence: r.last! }));
@@ -162,6 +164,7 @@ export class PresenceSession {
    * A probe from `prober` (a bare JID) to this user (`to`, bare or full),
    * given the prober's state in the user's roster (§4.3.2).
    */
+  // @implements RFC6121 P53L3-P53L5
   answerProbe(prober: string, to: Jid, state: SubscriptionState): Outgoing[] {
     const bare = this.user.bare.toString();
     // @implements RFC6121 P64L36-P64L38

@@ -130,7 +130,8 @@ export class Roster {
   constructor(readonly owner: Jid, readonly limits: RosterLimits = DEFAULT_ROSTER_LIMITS) {}
 
   /** The subscription with `jid`, noted (not listed) when new: a request alone adds no item. */
-  // @implements RFC6121 P35L26-P35L29, P104L1-P104L8
+  // @implements RFC6121 P35L26-P35L29, P104L1-P104L8, P31L42-P31L44
+  // Whichever comes first, the roster set or the subscribe, finds or makes the same entry.
   contact(jid: string): RosterEntry {
     let e = this.entries.get(jid);
     if (!e) {
@@ -194,7 +195,8 @@ export class Roster {
    * roster (with the version), or, when `ver` is current or recent enough,
    * nothing but the pushes of what changed since (§2.6.3).
    */
-  // @implements RFC6121 P13L21-P13L24, P27L19-P27L24, P28L1-P28L4, P9L16-P9L20
+  // @implements RFC6121 P13L21-P13L24, P27L19-P27L24, P28L1-P28L4, P9L16-P9L20, P10L4-P10L5
+  // @exception RFC6121 P13L32-P13L33: every account has a roster (empty until used), so there is no roster that does not exist
   get(ver?: string): { query?: XmlElement; pushes: { item: XmlElement; version: number }[] } {
     const listed = [...this.entries.values()].filter((e) => e.listed);
     const since = ver !== undefined && /^\d+$/.test(ver) ? Number(ver) : undefined;
@@ -226,8 +228,19 @@ export class Roster {
   }
 }
 
+/** A roster get from `sender` for `owner`'s roster, or the error to answer with. */
+// @implements RFC6121 P12L35-P12L39, P17L1-P17L5, P9L22-P9L25
+export function readRosterGet(iq: XmlElement, sender: Jid, owner: Jid): { ver?: string } | StanzaProblem {
+  if (!sender.bare.equals(owner.bare)) return problem('forbidden', `${sender} may not read ${owner.bare}'s roster`);
+  const query = childOf(iq, 'query', ROSTER_NS);
+  if (!query) return problem('service-unavailable', 'an iq get without a jabber:iq:roster query is not a roster get');
+  if (query.children.some((c) => isElement(c) && c.name === 'item')) return problem('bad-request', 'a roster get MUST NOT contain <item/> elements');
+  return query.attrs.ver === undefined ? {} : { ver: query.attrs.ver };
+}
+
 /** A roster get as a client sends it: 'ver' only when the server offered versioning ('' to start). */
-// @implements RFC6121 P12L35-P12L39, P26L44-P26L46, P27L8-P27L11
+// @implements RFC6121 P26L44-P26L46, P27L8-P27L11, P10L4-P10L5
+// The cached version is sent back as it came: opaque.
 export function rosterGet(id: string, versioning: boolean, cached?: string): XmlElement {
   return element('iq', { id, type: 'get' }, [element('query', { xmlns: ROSTER_NS, ...(versioning && { ver: cached ?? '' }) }, [], ROSTER_NS)]);
 }

@@ -330,7 +330,7 @@ export class ClientSubscription {
       this.move('pushed remove', 'None');
       return { expected, got, agrees: true };
     }
-    // @implements RFC6121 P12L5-P12L7
+    // @implements RFC6121 P12L5-P12L7, P12L1-P12L3
     // Ignored: the state stays, and the check says the push did not agree.
     if (!['none', 'to', 'from', 'both'].includes(subscription)) return { expected, got: { subscription: subscription as RosterSubscription }, agrees: false };
     // @implements RFC6121 P10L46-P10L48
