@@ -1,75 +1,15 @@
 /**
- * Prosody on loopback for the XMPP tests: its config, data, certificate and
- * log in a temp dir, users made with prosodyctl, run in the foreground; and
- * a connection to it that speaks through our XML reader and serializer
+ * Prosody on loopback for the XMPP tests (started by tools/testkit/prosody.ts,
+ * which the bench uses too); and a connection to it that speaks through our XML reader and serializer
  * (the stream layer is not written yet: this opens the stream, does
  * STARTTLS and moves SASL elements, and no more).
  */
-import { execFileSync } from 'node:child_process';
-import { writeFileSync, mkdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
 import * as tls from 'node:tls';
-import { tempDir } from '../../../helpers.ts';
-import { freePort, start, stop, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
+import type { Prosody } from '../../../../tools/testkit/prosody.ts';
 import { StreamReader, type StreamEvent, type XmlElement, element, serialize } from '../../../../reference/xmpp/xml/index.ts';
 
-export interface Prosody {
-  port: number;
-  domain: string;
-  /** The PEM of the self-signed certificate Prosody serves (our CA for the test). */
-  cert: Buffer;
-  running: Running;
-  stop(): Promise<void>;
-}
-
-/** A self-signed certificate for `name` (CN and subjectAltName), made by openssl. */
-function certificate(dir: string, name: string): { cert: string; key: string } {
-  const cert = join(dir, `${name}.crt`);
-  const key = join(dir, `${name}.key`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`, '-keyout', key, '-out', cert], { stdio: 'ignore' });
-  return { cert, key };
-}
-
-/** Prosody serving `domain` on a free 127.0.0.1 port, with these users. */
-export async function startProsody(users: Record<string, string>, domain = 'localhost'): Promise<Prosody> {
-  const dir = tempDir('prosody-');
-  mkdirSync(join(dir, 'data'));
-  mkdirSync(join(dir, 'certs'));
-  const { cert, key } = certificate(join(dir, 'certs'), domain);
-  const port = await freePort();
-  const config = join(dir, 'prosody.cfg.lua');
-  // Only c2s on our port: no s2s, no HTTP, no admin socket; TLS offered (STARTTLS), not required.
-  writeFileSync(config, [
-    `pidfile = "${join(dir, 'prosody.pid')}"`,
-    `data_path = "${join(dir, 'data')}"`,
-    `certificates = "${join(dir, 'certs')}"`,
-    'log = { { levels = { min = "info" }, to = "console" } }',
-    'interfaces = { "127.0.0.1" }',
-    `c2s_ports = { ${port} }`,
-    'c2s_direct_tls_ports = { }',
-    's2s_ports = { }',
-    'http_ports = { }',
-    'https_ports = { }',
-    'modules_enabled = { "roster", "saslauth", "tls", "disco", "ping" }',
-    'modules_disabled = { "s2s", "posix" }',
-    'authentication = "internal_hashed"',
-    'c2s_require_encryption = false',
-    'allow_unencrypted_plain_auth = false',
-    // The test runs as whatever user it is (root in CI): Prosody is told that is fine.
-    'run_as_root = true',
-    `prosody_user = "${process.getuid?.() === 0 ? 'root' : (process.env.USER ?? 'root')}"`,
-    `VirtualHost "${domain}"`,
-    `  ssl = { certificate = "${cert}", key = "${key}" }`,
-    '',
-  ].join('\n'));
-  for (const [user, password] of Object.entries(users)) execFileSync('prosodyctl', ['--config', config, 'register', user, domain, password], { stdio: 'ignore' });
-  const running = start('prosody', ['--config', config, '-F'], { cwd: dir });
-  await waitFor('prosody to listen', () => new RegExp(`Activated service 'c2s' on \\[127\\.0\\.0\\.1\\]:${port}`).test(running.stdout() + running.stderr()), 20_000, running);
-  const { readFileSync } = await import('node:fs');
-  return { port, domain, cert: readFileSync(cert), running, stop: () => stop(running) };
-}
+export { type Prosody, startProsody } from '../../../../tools/testkit/prosody.ts';
 
 /** A client connection to Prosody: elements out through our serializer, in through our reader. */
 export class Connection {
