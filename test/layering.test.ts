@@ -100,7 +100,7 @@ const LAYERS: Layer[] = [
   { name: 'tools/site', holds: ['tools/site/'], below: ['tools/annotate', 'tools/proposal'] },
   { name: 'tools/cli', holds: ['tools/cli.ts', 'tools/rfcdoc.mjs'], below: ['tools/site', 'tools/proposal', 'cli'] },
   { name: 'tools/testkit', holds: ['tools/testkit/'], below: ['tools/spec'] },
-  { name: 'tools/bench', holds: ['tools/bench/'], below: ['tools/cli', 'tools/testkit', 'sip/cli', 'sdp/cli', 'rtp/profile', 'rtp/rtcp', 'rtp/cli', 'stun/cli'] },
+  { name: 'tools/bench', holds: ['tools/bench/'], below: ['tools/cli', 'tools/testkit', 'sip/cli', 'sdp/cli', 'rtp/profile', 'rtp/rtcp', 'rtp/cli', 'stun/cli', 'xmpp/cli'] },
 
   // Only so that an import of test code is named as such; no layer lists it below it.
   { name: 'test', holds: ['test/'], below: [] },
