@@ -51,6 +51,17 @@ function guardSignals(): void {
   process.on('SIGTERM', onSignal);
 }
 
+/**
+ * Registers `dir`, a directory this process is writing, to be removed like a
+ * scratch tree if the process ends first (an exception, SIGINT, SIGTERM);
+ * the function returned forgets it (it was kept, or removed).
+ */
+export function removedIfInterrupted(dir: string): () => void {
+  live.add(dir);
+  guardSignals();
+  return () => live.delete(dir);
+}
+
 /** The git-tracked files of `root`'s working tree that exist (a tracked file deleted and not committed is left out). */
 export async function trackedFiles(root: string): Promise<string[]> {
   const listed = (await gitOk(root, ['ls-files', '-z'])).split('\0').filter(Boolean);

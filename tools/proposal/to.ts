@@ -6,11 +6,11 @@
  * refused when it is a file or a directory that is not empty; nothing is
  * deleted that this did not write.
  */
-import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { protectedReason, realTarget } from '../outputs.ts';
-import { applyChain, copyFiles, createScratch, removeScratch, trackedFiles } from './apply.ts';
+import { applyChain, copyFiles, createScratch, removedIfInterrupted, removeScratch, trackedFiles } from './apply.ts';
 import type { Proposal } from './model.ts';
 
 /** A DIR that cannot be written: exit 2, said as is. */
@@ -44,18 +44,24 @@ export async function applyTo(root: string, chain: readonly Proposal[], to: stri
   if (refused) throw new TargetRefused(refused);
   const s = await createScratch(root);
   let tmp: string | undefined;
+  let forget: (() => void) | undefined;
   try {
     const applied = await applyChain(s, chain);
     if (applied.failed) return { diagnostics: applied.diagnostics };
     const files = await trackedFiles(s.dir);
     tmp = await mkdtemp(join(dirname(dir), `${basename(dir)}.tmp-`));
+    // Interrupted while it is written, the half-written tree goes with the scratch tree.
+    forget = removedIfInterrupted(tmp);
     await copyFiles(s.dir, tmp, files);
+    // mkdtemp made it 0700; the tree is the user's, with the modes a directory of theirs has.
+    await chmod(tmp, 0o777 & ~process.umask());
     // rename(2) replaces an empty directory and refuses a non-empty one: what appeared meanwhile is never overwritten.
     await rename(tmp, dir);
     tmp = undefined;
     return { written: files.length, diagnostics: [] };
   } finally {
     if (tmp) await rm(tmp, { recursive: true, force: true });
+    forget?.();
     await removeScratch(s);
   }
 }
