@@ -60,8 +60,13 @@ export class Account {
 /** What processing a stanza gives: stanzas to send in order, or the error for the sender. */
 export type Processed = { send: Outgoing[] } | { error: StanzaProblem };
 
-/** The stanza to deliver, addressed to `to`. */
-const addressed = (p: XmlElement, to: string): Outgoing => ({ to, stanza: { ...p, attrs: { ...p.attrs, to } } });
+/**
+ * The stanza to deliver to the resource `to`, as it came: its 'to' (a bare
+ * JID stays bare), its content and language untouched; a 'to' is added only
+ * to a stanza the server made without one.
+ */
+// @implements RFC6120 P100L38-P100L40, P128L11-P128L15, P104L41-P104L42, RFC6121 P88L23-P88L25
+const addressed = (p: XmlElement, to: string): Outgoing => ({ to, stanza: p.attrs.to === undefined ? { ...p, attrs: { ...p.attrs, to } } : p });
 
 /**
  * A subscription stanza from one of `user`'s resources (its 'from' not yet

@@ -2,7 +2,7 @@
  * The 'to' and 'from' of stanzas on a client-to-server stream (RFC 6120
  * §8.1.1.1, §8.1.2.1): what the server stamps on what a client sends, what
  * it puts on what it generates, and what a client assumes when either is
- * missing. Server-to-server streams are not built here.
+ * missing.
  *
  * @implements RFC6120 (XMPP core)
  */
@@ -10,6 +10,7 @@ import { type XmlElement } from '../xml/index.ts';
 import { type Jid, checkJid, parseJid } from '../jid/index.ts';
 import type { StanzaProblem } from './iq.ts';
 
+// @exception RFC6120 P101L17-P101L20, P101L22-P101L29, P102L34-P102L37, P102L39-P102L45: no server-to-server streams are built, so their addressing rules have nothing to apply to
 const SUBSCRIPTION_TYPES = new Set(['subscribe', 'subscribed', 'unsubscribe', 'unsubscribed']);
 
 /** A copy of the stanza with these attributes set (undefined deletes), attribute order kept. */
@@ -27,11 +28,19 @@ export function withAttrs(stanza: XmlElement, set: Record<string, string | undef
  * overridden with the client's full JID, or the bare JID on a
  * subscription-related presence. The client's own 'from' is never trusted.
  */
-// @implements RFC6120 P101L46-P102L5
+// @implements RFC6120 P101L46-P102L5, P100L38-P100L40, P104L41-P104L42
+// Only 'from' changes: the 'to' and 'xml:lang' the client gave are kept.
 export function stampFrom(stanza: XmlElement, client: Jid): XmlElement {
   const subscription = stanza.name === 'presence' && SUBSCRIPTION_TYPES.has(stanza.attrs.type ?? '');
   return withAttrs(stanza, { from: (subscription ? client.bare : client).toString() });
 }
+
+/**
+ * The server, on a stanza it sends on the account's behalf (a roster push,
+ * stored data): no 'from', which the client reads as its own account.
+ */
+// @implements RFC6120 P102L13-P102L18
+export const onAccountsBehalf = (stanza: XmlElement): XmlElement => withAttrs(stanza, { from: undefined });
 
 /** The server, on a stanza it generates on its own behalf: from its domain, to the client's full JID. */
 // @implements RFC6120 P102L7-P102L11, P100L42-P100L45

@@ -46,6 +46,16 @@ export type StanzaCondition = keyof typeof CONDITIONS;
 
 export const isStanzaCondition = (c: string): c is StanzaCondition => Object.hasOwn(CONDITIONS, c);
 
+/**
+ * The condition to send when the true one would tell an entity not entitled
+ * to the recipient's presence whether the recipient is online: <item-not-found/>
+ * and <recipient-unavailable/> become <service-unavailable/>.
+ */
+// @implements RFC6120 P114L30-P114L36, P118L11-P118L17, P122L9-P122L16
+export function withoutPresenceLeak(condition: StanzaCondition, mayKnowPresence: boolean): StanzaCondition {
+  return !mayKnowPresence && (condition === 'item-not-found' || condition === 'recipient-unavailable') ? 'service-unavailable' : condition;
+}
+
 /** The three kinds of stanza. */
 // @implements RFC6120 P109L27
 export const STANZA_KINDS = ['message', 'presence', 'iq'] as const;
@@ -68,6 +78,10 @@ export interface ErrorOptions {
   by?: string;
   /** Send the original child elements back (rule 6): only when they are not the problem (too large, say). */
   includeOriginal?: boolean;
+  /** An application-specific condition, in a namespace of its own (§8.3.4). */
+  application?: XmlElement;
+  /** For <gone/> and <redirect/>: the address to use instead, a URI (an xmpp: IRI). */
+  newAddress?: string;
 }
 
 /**
@@ -81,10 +95,17 @@ export function errorReply(stanza: XmlElement, condition: StanzaCondition, o: Er
   // @implements RFC6120 P109L1-P109L3
   if (stanza.attrs.type === 'error') throw new StanzaRuleError(`a <${stanza.name} type='error'/> is never answered with another error (RFC 6120 §8.3.1 rule 8: no loops)`);
   const type = o.type ?? CONDITIONS[condition];
+  // @implements RFC6120 P113L6-P113L10, P118L24-P118L28
+  if (o.newAddress !== undefined && (condition !== 'gone' && condition !== 'redirect' || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(o.newAddress))) throw new StanzaRuleError(`a new address goes only in <gone/> or <redirect/>, and is a URI (xmpp:…): got <${condition}/> '${o.newAddress}' (RFC 6120 §8.3.3.5, §8.3.3.14)`);
   // @implements RFC6120 P110L7
-  const children: XmlElement[] = [element(condition, { xmlns: STANZAS_NS }, [], STANZAS_NS)];
+  const children: XmlElement[] = [element(condition, { xmlns: STANZAS_NS }, o.newAddress !== undefined ? [o.newAddress] : [], STANZAS_NS)];
   // @implements RFC6120 P110L9-P110L13
   if (o.text !== undefined) children.push(element('text', { xmlns: STANZAS_NS, 'xml:lang': 'en' }, [o.text], STANZAS_NS));
+  // @implements RFC6120 P110L15-P110L18
+  if (o.application) {
+    if (!o.application.ns || o.application.ns === STANZAS_NS || o.application.ns === stanza.ns) throw new StanzaRuleError(`an application-specific condition needs a namespace of its own, not '${o.application.ns}' (RFC 6120 §8.3.2)`);
+    children.push(o.application);
+  }
   // @implements RFC6120 P108L31-P108L34
   const error = element('error', { ...(o.by !== undefined && { by: o.by }), type }, children, stanza.ns);
   // @implements RFC6120 P108L14-P108L19
@@ -112,8 +133,12 @@ export interface ReceivedError {
   by?: string;
 }
 
-/** The <error/> of a stanza of type "error", or undefined when it has none. */
-// @implements RFC6120 P109L41-P109L46
+/**
+ * The <error/> of a stanza of type "error", or undefined when it has none.
+ * The text is for people: nothing is decided by it. An application-specific
+ * condition is not read: the defined one says what happened.
+ */
+// @implements RFC6120 P109L41-P109L46, P110L22-P110L23, P125L13-P125L15
 export function readError(stanza: XmlElement): ReceivedError | undefined {
   const e = childOf(stanza, 'error');
   if (stanza.attrs.type !== 'error' || e === undefined) return undefined;

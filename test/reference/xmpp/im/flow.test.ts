@@ -52,7 +52,7 @@ function clientOf(jid: string, other: string) {
   return { view, disagreements, take };
 }
 
-// @tests RFC6121 P33L11-P33L16, P34L23-P34L26, P36L38-P36L40, P37L26-P37L27, P38L8-P38L16, P38L23-P38L28, P39L1-P39L3, P30L25-P30L30
+// @tests RFC6121 P32L6-P32L15, RFC6120 P100L38-P100L40, RFC6121 P33L11-P33L16, P34L23-P34L26, P36L38-P36L40, P37L26-P37L27, P38L8-P38L16, P38L23-P38L28, P39L1-P39L3, P30L25-P30L30
 test('the handshake: request delivered, approval, pushes in order; presence follows the approval; both clients agree with every push', () => {
   const w = world();
   const romeo = w.add('romeo@example.com', 'orchard');
@@ -70,6 +70,8 @@ test('the handshake: request delivered, approval, pushes in order; presence foll
   const s1 = send(romeo, rc, 'subscribe', 'juliet@example.com/balcony');
   assert.equal(seen(s1, 'juliet@example.com/balcony'), ['presence subscribe from romeo@example.com'], 'stamped with the bare JID, not the forged from');
   assert.equal(seen(s1, 'romeo@example.com/orchard'), ['push none ask']);
+  // Delivered with its 'to' as routed: the contact's bare JID (the full one the client gave treated as bare), never rewritten to the resource.
+  assert.is(s1.find((o) => o.to === 'juliet@example.com/balcony')!.stanza.attrs.to, 'juliet@example.com');
   const s2 = send(juliet, jc, 'subscribed', 'romeo@example.com');
   assert.equal(seen(s2, 'romeo@example.com/orchard'), ['presence subscribed from juliet@example.com', 'push to', 'presence available from juliet@example.com/balcony']);
   assert.equal(seen(s2, 'juliet@example.com/balcony'), ['push from']);

@@ -11,7 +11,8 @@ import { type XmppExample, xmppExamples } from '../../../../tools/testkit/xmppEx
 import { type XmlElement, StreamReader, childOf, element } from '../../../../reference/xmpp/xml/index.ts';
 import { parseJid } from '../../../../reference/xmpp/jid/index.ts';
 import {
-  CONDITIONS, STANZAS_NS, StanzaRuleError, addressee, checkIq, errorReply, fromServer, iqResult, isStanzaCondition, readError, recipientOf, senderOf, stampFrom,
+  CONDITIONS, STANZAS_NS, StanzaRuleError, addressee, checkIq, errorReply, fromServer, iqResult, isExtension, isLanguageTag, isStanzaCondition, languageOf, onAccountsBehalf,
+  readError, recipientOf, senderOf, stampFrom, understood, withDefaultLanguage, withoutPresenceLeak,
   type ErrorType, type StanzaCondition,
 } from '../../../../reference/xmpp/stanza/index.ts';
 
@@ -161,6 +162,57 @@ test("addressing: the server overrides a client's 'from' (bare for subscriptions
   assert.ok('problem' in bad && bad.problem.condition === 'jid-malformed', JSON.stringify(bad));
   assert.is(senderOf(element('iq', {}), juliet).toString(), 'juliet@example.com');
   assert.is(recipientOf(element('iq', {}), juliet).toString(), 'juliet@example.com/balcony');
+});
+
+// @tests RFC6120 P113L6-P113L10, P118L24-P118L28, P110L15-P110L18, P125L13-P125L15
+test('errorReply: a new address only in gone/redirect and only a URI; an application condition in its own namespace, not read back', () => {
+  const m = element('message', { from: 'a@example.com/r', to: 'b@example.com', id: 'm1' }, [], 'jabber:client');
+  const gone = errorReply(m, 'gone', { newAddress: 'xmpp:b@example.org' });
+  assert.is((childOf(childOf(gone, 'error')!, 'gone', STANZAS_NS)!.children[0]), 'xmpp:b@example.org');
+  assert.throws(() => errorReply(m, 'gone', { newAddress: 'b@example.org' }), (e: Error) => e instanceof StanzaRuleError && /URI/.test(e.message));
+  assert.throws(() => errorReply(m, 'conflict', { newAddress: 'xmpp:b@example.org' }), (e: Error) => e instanceof StanzaRuleError);
+  const app = element('too-many-rules', { xmlns: 'http://jabber.org/protocol/amp#errors' }, [], 'http://jabber.org/protocol/amp#errors');
+  const r = errorReply(m, 'undefined-condition', { application: app });
+  assert.equal(readError(r), { type: 'modify', condition: 'undefined-condition' }, 'the application condition is ignored when read');
+  assert.throws(() => errorReply(m, 'bad-request', { application: element('x', {}, [], 'jabber:client') }), (e: Error) => e instanceof StanzaRuleError && /namespace of its own/.test(e.message));
+});
+
+// @tests RFC6120 P114L30-P114L36, P118L11-P118L17, P122L9-P122L16
+test('withoutPresenceLeak: item-not-found and recipient-unavailable become service-unavailable for whoever may not know presence', () => {
+  assert.is(withoutPresenceLeak('item-not-found', false), 'service-unavailable');
+  assert.is(withoutPresenceLeak('recipient-unavailable', false), 'service-unavailable');
+  assert.is(withoutPresenceLeak('recipient-unavailable', true), 'recipient-unavailable');
+  assert.is(withoutPresenceLeak('bad-request', false), 'bad-request');
+});
+
+// @tests RFC6120 P128L6-P128L9, P127L35-P127L44, P128L1-P128L4, P125L29-P125L32, P108L10-P108L12
+test('understood: an iq request in an unknown namespace is answered service-unavailable; unknown parts of messages and presence ignored', () => {
+  const known = new Set(['jabber:iq:roster']);
+  const ping = element('iq', { id: 'p1', type: 'get', from: 'a@example.com/r' }, [element('ping', { xmlns: 'urn:xmpp:ping' }, [], 'urn:xmpp:ping')], 'jabber:client');
+  const r = understood(ping, known);
+  assert.ok('reply' in r);
+  assert.equal(readError(r.reply)?.condition, 'service-unavailable');
+  const body = element('body', {}, ['hi'], 'jabber:client');
+  const x = element('x', { xmlns: 'jabber:x:oob' }, [], 'jabber:x:oob');
+  const m = understood(element('message', {}, [body, x], 'jabber:client'), known);
+  assert.ok('stanza' in m && m.stanza.children.length === 1 && m.stanza.children[0] === body);
+  assert.ok('ignore' in understood(element('message', {}, [x], 'jabber:client'), known));
+  const p = understood(element('presence', {}, [x], 'jabber:client'), known);
+  assert.ok('stanza' in p && p.stanza.children.length === 0);
+  assert.ok('stanza' in understood(ping, new Set(['urn:xmpp:ping'])));
+  assert.not.ok(isExtension(ping, element('query', {}, [], 'jabber:client')));
+});
+
+// @tests RFC6120 P104L32-P104L35, P104L37-P104L39, P104L15-P104L18, P104L41-P104L42, P102L13-P102L18
+test("xml:lang: the stream's by default, added by the server when missing and never changed; the account's own stanzas without from", () => {
+  const p = element('presence', {}, [], 'jabber:client');
+  assert.is(languageOf(p, 'en'), 'en');
+  assert.is(languageOf(withDefaultLanguage(p, 'cs'), 'en'), 'cs');
+  assert.is(withDefaultLanguage(element('presence', { 'xml:lang': 'de' }), 'cs').attrs['xml:lang'], 'de');
+  assert.is(stampFrom(element('message', { 'xml:lang': 'de', to: 'b@example.com' }), parseJid('a@example.com/r')).attrs['xml:lang'], 'de');
+  for (const ok of ['en', 'en-US', 'zh-Hant-TW', 'i-klingon']) assert.ok(isLanguageTag(ok), ok);
+  for (const bad of ['', 'en_US', 'toolongsubtag', 'en--US', 'e n']) assert.not.ok(isLanguageTag(bad), bad);
+  assert.not.ok('from' in onAccountsBehalf(element('iq', { from: 'x@example.com', type: 'set', id: '1' })).attrs);
 });
 
 test.run();
