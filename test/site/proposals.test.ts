@@ -15,7 +15,7 @@ import * as assert from 'uvu/assert';
 import { cpSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { realDoc, tempDir } from '../helpers.ts';
+import { MIRROR, realDoc, tempDir } from '../helpers.ts';
 import { parseRef, resolveRef, spanText } from '../../tools/spec/refs.ts';
 import { lineId } from '../../tools/spec/paginate.ts';
 import { extractRequirements } from '../../tools/annotate/requirements.ts';
@@ -65,6 +65,7 @@ let root: string;
 let site: Map<string, string>;
 let fixtureSite: Map<string, string>;
 let viaText: string;
+let cache: string;
 
 /** Writes `text` to the tree's file, makes it a proposal, then puts the tree back as it was. */
 async function propose(name: string, edit: () => void, fields: string, title: string) {
@@ -123,7 +124,9 @@ test.before(async () => {
   ]);
 
   const out = tempDir('rfcdoc-site-proposals-out-');
-  const [r, f] = await Promise.all([build(root, join(out, 'site')), build(FIXTURE, join(out, 'fixture'))]);
+  // A cache of its own, to see what the build pins in its lock.json.
+  cache = tempDir('rfcdoc-site-proposals-cache-');
+  const [r, f] = await Promise.all([build(root, join(out, 'site'), { cacheDir: cache, mirror: MIRROR }), build(FIXTURE, join(out, 'fixture'))]);
   assert.ok(r.ok, r.diagnostics.map((d) => d.message).join('\n'));
   assert.ok(f.ok, f.diagnostics.map((d) => d.message).join('\n'));
   assert.equal(r.diagnostics.filter((d) => d.severity !== 'note'), [], 'no warning about the proposals');
@@ -254,6 +257,12 @@ test('the index: every proposal, requires linked, alternatives grouped with bars
   // Neither has test lines (rport-tests holds them): the code bars alone, the larger spanning the scale.
   assert.equal(bars, [480, 0, Math.round((480 * lines(cards[1]!)) / lines(cards[0]!)), 0]);
   assert.match(chart, new RegExp(`aria-label="rport ${lines(cards[0]!)} code and 0 test lines, rport-small ${lines(cards[1]!)} code and 0 test lines"`));
+});
+
+test("a document only proposals cite gets its page but is not pinned in the cache's lock.json", () => {
+  const lock = JSON.parse(readFileSync(join(cache, 'lock.json'), 'utf8')) as { docs: Record<string, unknown> };
+  assert.equal(Object.keys(lock.docs).sort(), ['rfc2617', 'rfc3261']);
+  page('rfc/rfc3581.html');
 });
 
 test('a kept renderer applies and renders a proposal again only when what it reads changed', async () => {

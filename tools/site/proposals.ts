@@ -144,7 +144,8 @@ export async function siteProposals(project: Project, store: StoreOptions, cache
   for (const a of applied.values()) for (const [id, n] of citedDocNames([...a.after.values()].flatMap((f) => f?.tags ?? []))) wanted.set(id, n);
   const missing = [...wanted.values()].filter((n) => !project.docs.has(n.id) && !cache.docs.has(n.id));
   if (missing.length) {
-    const l = await loadDocs(missing, store);
+    // Looked at, not pinned: a site build leaves rfc-cache/lock.json as the tags of the tree have it (proposal check pins what a patch cites).
+    const l = await loadDocs(missing, { ...store, pinNew: false });
     for (const [id, doc] of l.docs) cache.docs.set(id, doc);
     diagnostics.push(...l.diagnostics.filter((d) => d.severity === 'error').map(notice));
   }
