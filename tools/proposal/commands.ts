@@ -11,7 +11,7 @@ import { UsageError } from '../command.ts';
 import type { StoreOptions } from '../spec/store.ts';
 import { checkProposals, checkTogether, SUITES, type CheckReport, type SuiteMode } from './check.ts';
 import { loadProposals, type Loaded } from './load.ts';
-import { NAME_PATTERN, PROPOSALS_DIR, type Proposal } from './model.ts';
+import { NAME_PATTERN, NAME_RULE, PROPOSALS_DIR, type Proposal } from './model.ts';
 import { newProposal, NothingToPropose } from './new.ts';
 import { chooseErrors, together, withRequired } from './plan.ts';
 import { proposalStats, type KeywordCoverage, type ProposalStats } from './stats.ts';
@@ -247,7 +247,7 @@ async function runApply(values: Record<string, unknown>, names: string[], loaded
 async function runNew(names: string[], env: ProposalEnv): Promise<number> {
   if (names.length !== 1) throw new UsageError('new takes exactly one proposal name');
   const name = names[0]!;
-  if (!NAME_PATTERN.test(name)) throw new UsageError(`"${name}" is not a proposal name: lower-case letters, digits and dashes (e.g. session-timer-reinvite)`);
+  if (!NAME_PATTERN.test(name)) throw new UsageError(`"${name}" is not a proposal name: ${NAME_RULE}`);
   if (existsSync(join(env.root, PROPOSALS_DIR, name))) throw new UsageError(`${PROPOSALS_DIR}/${name} exists already: choose another name, or remove it first`);
   let made;
   try {
@@ -262,7 +262,7 @@ async function runNew(names: string[], env: ProposalEnv): Promise<number> {
     return 0;
   }
   const list = made.files.map((f) => `  ${f.status.padEnd(8)} ${f.path}`).join('\n');
-  env.out(`wrote ${made.patchPath} (${made.files.length} files):
+  env.out(`wrote ${made.patchPath} (${made.files.length} file${made.files.length === 1 ? '' : 's'}):
 ${list}
 and ${made.readmePath}, a skeleton (Implements: ${made.implements.join(', ') || 'none found: name the documents'}).
 

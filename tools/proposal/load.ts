@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parsePatch } from 'diff';
 import { warning, type Diagnostic } from '../diagnostics.ts';
 import { parseDocName } from '../spec/docname.ts';
-import { NAME_PATTERN, PATCHABLE, PROPOSALS_DIR, proposalError, SOURCE, type PatchFile, type PatchHunk, type Proposal } from './model.ts';
+import { NAME_PATTERN, NAME_RULE, PATCHABLE, PROPOSALS_DIR, proposalError, SOURCE, type PatchFile, type PatchHunk, type Proposal } from './model.ts';
 
 export interface Loaded {
   /** Every proposal without errors, those it requires before it, otherwise by name. */
@@ -59,7 +59,7 @@ async function readProposal(root: string, name: string): Promise<{ proposal?: Pr
   const patchPath = `${dir}/${PATCH}`;
   const diagnostics: Diagnostic[] = [];
   if (!NAME_PATTERN.test(name)) {
-    diagnostics.push(proposalError('bad-name', `proposal folder "${name}": a name is lower-case letters, digits and dashes (e.g. session-timer-reinvite)`, { file: dir }));
+    diagnostics.push(proposalError('bad-name', `proposal folder "${name}": a name is ${NAME_RULE}`, { file: dir }));
   }
   const files = await readdir(join(root, dir));
   for (const f of files.filter((x) => x !== README && x !== PATCH).sort()) {
@@ -152,11 +152,11 @@ export function readReadme(text: string, file: string): { fields: Fields; requir
           fields.requires.push(it.text);
           requiresAt.set(it.text, { line: i + 1, col: it.col });
         }
-        else diagnostics.push(proposalError('bad-field', `Requires: "${it.text}" is not a proposal name (lower-case letters, digits and dashes)`, { ...at, col: it.col }));
+        else diagnostics.push(proposalError('bad-field', `Requires: "${it.text}" is not a proposal name (${NAME_RULE})`, { ...at, col: it.col }));
       }
     } else {
       if (list.length !== 1 || !NAME_PATTERN.test(list[0]!.text)) {
-        diagnostics.push(proposalError('bad-field', 'Alternatives: takes one group name (lower-case letters, digits and dashes)', { ...at, col: list[0]?.col ?? 1 }));
+        diagnostics.push(proposalError('bad-field', `Alternatives: takes one group name (${NAME_RULE})`, { ...at, col: list[0]?.col ?? 1 }));
       } else fields.alternatives = list[0]!.text;
     }
   }

@@ -9,8 +9,10 @@ import type { Diagnostic } from '../diagnostics.ts';
 /** Where proposals live, relative to the project root. */
 export const PROPOSALS_DIR = 'reference/proposals';
 
-/** A proposal's name: lower-case letters, digits and dashes, starting with a letter or digit. */
-export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+/** A proposal's name: lower-case letters, digits and dashes, starting with a letter or digit; at most 64 (a folder name, and a file name's part: file systems allow 255 bytes). */
+export const NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** NAME_PATTERN in words, for the errors refusing a name. */
+export const NAME_RULE = 'lower-case letters, digits and dashes, at most 64 characters (e.g. session-timer-reinvite)';
 
 /** What a patch may touch: the reference and its tests, never the proposals themselves. */
 export const PATCHABLE = ['reference/', 'test/'];
