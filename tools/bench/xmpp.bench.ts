@@ -19,10 +19,13 @@
  * 3. Our server (`npm run xmpp -- server`, a process) against Prosody,
  *    driven by the same clients in the same way.
  *
+ * The four (client, server) pairs stay logged in and take turns, a round
+ * each, so that a busy spell of the (shared) machine falls on all alike.
+ *
  * `npm run bench -- xmpp`; needs prosody (a part is skipped, saying why,
  * when it is missing). BENCH_RUNS, BENCH_MESSAGES, BENCH_REPEAT tune it.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -34,15 +37,6 @@ const USERS: Record<string, string> = { alice: 'al1ce-bench', bob: 'b0b-bench' }
 type ClientName = 'ours' | 'xmppjs';
 const CLIENT_TITLE: Record<ClientName, string> = { ours: 'rfcdoc client', xmppjs: '@xmpp/client' };
 
-interface Trial {
-  /** Messages per second of each timed round. */
-  rates: number[];
-  mechanism: string;
-}
-
-if (process.argv[2] === '--client') await clientWorker(process.argv.slice(3));
-else await main();
-
 async function main(): Promise<void> {
   await parseBench();
   const { locate, missingMessage } = await import('../testkit/peers.ts');
@@ -53,18 +47,30 @@ async function main(): Promise<void> {
   const { startProsody } = await import('../testkit/prosody.ts');
   const prosody = await startProsody(USERS);
   let ours: Awaited<ReturnType<typeof startOurServer>> | undefined;
+  const workers: Worker[] = [];
   try {
-    console.log(`\n2. messages/s through Prosody (127.0.0.1:${prosody.port}): ${MESSAGES} chat messages alice → bob's full JID, measured at bob, best of ${RUNS} after a warm-up`);
-    const viaProsody = await clients(prosody.port, prosody.certFile);
-    ratio('rfcdoc client / @xmpp/client (Prosody)', viaProsody.ours, viaProsody.xmppjs, 1);
-
     ours = await startOurServer();
-    console.log(`\n3. our server (npm run xmpp -- server, 127.0.0.1:${ours.port}) against Prosody, the same clients the same way`);
-    const viaOurs = await clients(ours.port, ours.certFile);
-    ratio('our server / Prosody, driven by rfcdoc client', viaOurs.ours, viaProsody.ours, 0.5);
-    ratio('our server / Prosody, driven by @xmpp/client', viaOurs.xmppjs, viaProsody.xmppjs, 0.5);
-    ratio('rfcdoc client / @xmpp/client (our server)', viaOurs.ours, viaOurs.xmppjs, 1);
+    // Each client logs in to each server, in a process of its own; then the four take turns, a round each, so a busy spell of the machine falls on all alike.
+    for (const [server, port, ca] of [['prosody', prosody.port, prosody.certFile], ['ours', ours.port, ours.certFile]] as const)
+      for (const client of ['ours', 'xmppjs'] as ClientName[]) workers.push(await Worker.start(client, server, port, ca));
+    await Promise.all(workers.map((w) => w.round(Math.min(500, MESSAGES), 'warm-')));
+    for (let r = 0; r < RUNS; r++) for (const w of workers) w.rates.push(MESSAGES / ((await w.round(MESSAGES, `r${r}-`)) / 1000));
+    const trial = (client: ClientName, server: 'prosody' | 'ours') => workers.find((w) => w.client === client && w.server === server)!;
+    const show = (w: Worker) => console.log(`   ${CLIENT_TITLE[w.client].padEnd(15)} ${`${(best(w) / 1000).toFixed(2)}k msg/s`.padStart(14)}  (median ${(median(w) / 1000).toFixed(2)}k; rounds ${w.rates.map((x) => (x / 1000).toFixed(2)).join(', ')}k; SASL ${w.mechanism})`);
+
+    console.log(`\n2. messages/s through Prosody (127.0.0.1:${prosody.port}): ${MESSAGES} chat messages alice → bob's full JID, measured at bob; best of ${RUNS} rounds, each client in its own process, rounds taken in turn with part 3's`);
+    show(trial('ours', 'prosody'));
+    show(trial('xmppjs', 'prosody'));
+    ratio('rfcdoc client / @xmpp/client (Prosody)', trial('ours', 'prosody'), trial('xmppjs', 'prosody'), 1);
+
+    console.log(`\n3. our server (npm run xmpp -- server, a process, 127.0.0.1:${ours.port}) against Prosody, the same clients the same way`);
+    show(trial('ours', 'ours'));
+    show(trial('xmppjs', 'ours'));
+    ratio('our server / Prosody, driven by rfcdoc client', trial('ours', 'ours'), trial('ours', 'prosody'), 0.5);
+    ratio('our server / Prosody, driven by @xmpp/client', trial('xmppjs', 'ours'), trial('xmppjs', 'prosody'), 0.5);
+    ratio('rfcdoc client / @xmpp/client (our server)', trial('ours', 'ours'), trial('xmppjs', 'ours'), 1);
   } finally {
+    for (const w of workers) await w.quit();
     await ours?.stop();
     await prosody.stop();
   }
@@ -164,36 +170,72 @@ interface XmppJsParser {
 
 // ------------------------------------------------------- 2 and 3. messages
 
-/** Both clients against the server on `port`, each in its own process. */
-async function clients(port: number, caFile: string): Promise<Record<ClientName, Trial>> {
-  const out = {} as Record<ClientName, Trial>;
-  for (const name of ['ours', 'xmppjs'] as ClientName[]) {
-    out[name] = await runClient(name, port, caFile);
-    const r = out[name].rates;
-    console.log(`   ${CLIENT_TITLE[name].padEnd(15)} ${`${(Math.max(...r) / 1000).toFixed(2)}k msg/s`.padStart(14)}  (rounds: ${r.map((x) => (x / 1000).toFixed(2)).join(', ')}k; SASL ${out[name].mechanism})`);
+const best = (w: Worker) => Math.max(...w.rates);
+const median = (w: Worker) => [...w.rates].sort((x, y) => x - y)[Math.floor(w.rates.length / 2)]!;
+
+function ratio(what: string, a: Worker, b: Worker, goal: number): void {
+  const x = best(a) / best(b);
+  console.log(`   ratio: ${what} ${x.toFixed(2)}x, of medians ${(median(a) / median(b)).toFixed(2)}x (goal ≥ ${goal}x${x >= goal ? '' : ': NOT MET'})`);
+}
+
+/** This file run with --client in a child process, logged in; it takes a round per line on stdin and answers each with a JSON line. */
+class Worker {
+  readonly rates: number[] = [];
+  mechanism = '?';
+  private lines: string[] = [];
+  private wake?: () => void;
+  private stderr = '';
+  private exited = false;
+
+  private constructor(readonly client: ClientName, readonly server: 'prosody' | 'ours', private readonly child: ChildProcessWithoutNullStreams) {
+    let buffered = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buffered += d;
+      const all = buffered.split('\n');
+      buffered = all.pop()!;
+      this.lines.push(...all);
+      this.wake?.();
+    });
+    child.stderr.on('data', (d: Buffer) => (this.stderr += d));
+    child.once('close', () => {
+      this.exited = true;
+      this.wake?.();
+    });
   }
-  return out;
-}
 
-function ratio(what: string, a: Trial, b: Trial, goal: number): void {
-  const x = Math.max(...a.rates) / Math.max(...b.rates);
-  console.log(`   ratio: ${what} ${x.toFixed(2)}x (goal ≥ ${goal}x${x >= goal ? '' : ': NOT MET'})`);
-}
+  static async start(client: ClientName, server: 'prosody' | 'ours', port: number, caFile: string): Promise<Worker> {
+    // @xmpp/client's STARTTLS takes no CA option: the test CA is given to its process by NODE_EXTRA_CA_CERTS (to ours too, which is also given it as its CA).
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--client', client, String(port), caFile], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
+    });
+    const w = new Worker(client, server, child);
+    w.mechanism = ((await w.answer()) as { mechanism: string }).mechanism;
+    return w;
+  }
 
-/** Runs this file with --client in a child process; it prints one JSON line. */
-async function runClient(name: ClientName, port: number, caFile: string): Promise<Trial> {
-  // @xmpp/client's STARTTLS takes no CA option: the test CA is given to its process by NODE_EXTRA_CA_CERTS (to ours too, which is also given --ca).
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--client', name, String(port), caFile, String(MESSAGES), String(RUNS)], {
-    env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  const code = await new Promise<number>((resolve) => child.once('close', (c) => resolve(c ?? -1)));
-  if (code !== 0) throw new Error(`${CLIENT_TITLE[name]} against 127.0.0.1:${port}: exit ${code}\n${stderr.trim()}`);
-  return JSON.parse(stdout.trim().split('\n').pop()!) as Trial;
+  private async answer(): Promise<unknown> {
+    while (this.lines.length === 0) {
+      if (this.exited) throw new Error(`${CLIENT_TITLE[this.client]} against ${this.server === 'ours' ? 'our server' : 'Prosody'} ended: ${this.stderr.trim()}`);
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    const a = JSON.parse(this.lines.shift()!) as { error?: string };
+    if (a.error) throw new Error(`${CLIENT_TITLE[this.client]} against ${this.server === 'ours' ? 'our server' : 'Prosody'}: ${a.error}`);
+    return a;
+  }
+
+  /** One round of `count` messages; the ms the receiver took. */
+  async round(count: number, prefix: string): Promise<number> {
+    this.child.stdin.write(`${count} ${prefix}\n`);
+    return ((await this.answer()) as { ms: number }).ms;
+  }
+
+  async quit(): Promise<void> {
+    if (this.exited) return;
+    const closed = new Promise((resolve) => this.child.once('close', resolve));
+    this.child.stdin.end();
+    setTimeout(() => this.child.kill(), 10_000).unref();
+    await closed;
+  }
 }
 
 /** Our server as `npm run xmpp -- server` runs it, with alice and bob, on a free port. */
@@ -214,17 +256,21 @@ async function startOurServer() {
 
 // ---------------------------------------------------------- the client side
 
-/** One contender: log in alice and bob, then a warm-up round and `runs` timed rounds of `n` messages. */
-async function clientWorker([name, port, caFile, n, runs]: string[]): Promise<void> {
-  const pair = name === 'ours' ? await oursPair(Number(port), caFile!) : await xmppjsPair(Number(port));
-  const rates: number[] = [];
-  for (let r = 0; r <= Number(runs); r++) {
-    const count = r === 0 ? Math.min(500, Number(n)) : Number(n);
-    const ms = await pair.round(count, `r${r}-`);
-    if (r > 0) rates.push(count / (ms / 1000));
+/** One contender: logs in alice and bob, says so, then runs a round for each line "COUNT PREFIX" on stdin; closes at its end. */
+async function clientWorker([name, port, caFile]: string[]): Promise<void> {
+  const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  try {
+    const pair = name === 'ours' ? await oursPair(Number(port), caFile!) : await xmppjsPair(Number(port));
+    say({ mechanism: pair.mechanism });
+    const { createInterface } = await import('node:readline');
+    for await (const line of createInterface({ input: process.stdin })) {
+      const [count, prefix] = line.split(' ');
+      say({ ms: await pair.round(Number(count), prefix!) });
+    }
+    await pair.close();
+  } catch (e) {
+    say({ error: (e as Error).message });
   }
-  await pair.close();
-  console.log(JSON.stringify({ rates, mechanism: pair.mechanism } satisfies Trial));
   process.exit(0);
 }
 
@@ -329,3 +375,7 @@ interface XmppJs {
   };
   xml(name: string, attrs: Record<string, unknown>, ...children: unknown[]): unknown;
 }
+
+// Last, so that every class above is defined when it runs.
+if (process.argv[2] === '--client') await clientWorker(process.argv.slice(3));
+else await main();
