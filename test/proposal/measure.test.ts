@@ -38,10 +38,10 @@ test('governed: a top-level tag its statement, a nested one down to the next tag
   );
 });
 
-/** The patch git makes from BASE to `after`, read by the load stage. */
-function gitPatch(after: string) {
+/** The patch git makes from `base` (BASE) to `after`, read by the load stage. */
+function gitPatch(after: string, base = BASE) {
   const dir = tempDir('rfcdoc-measure-');
-  writeFileSync(join(dir, 'before.ts'), BASE);
+  writeFileSync(join(dir, 'before.ts'), base);
   writeFileSync(join(dir, 'after.ts'), after);
   let text = '';
   try {
@@ -52,7 +52,7 @@ function gitPatch(after: string) {
   const patch = text.replace(/before\.ts|after\.ts/g, 'reference/m.ts');
   const { files, diagnostics } = readPatch(patch, 'p.patch');
   assert.equal(diagnostics, []);
-  return measurePatch(files, () => ({ before: BASE, after }));
+  return measurePatch(files, () => ({ before: base, after }));
 }
 
 test('an insertion inside a tagged list and a changed line under a nested tag amend those tags; comments and tags are no code lines', () => {
@@ -69,6 +69,33 @@ test('lines added after the last statement, or right after a tagged list, amend 
   assert.equal(m.amends, []);
   const below = gitPatch(BASE.replace("];\n\nexport function", "];\nexport const b2 = 3;\n\nexport function"));
   assert.equal(below.amends, []);
+});
+
+const SWITCH = `export function f(m: string, g: (n: number) => void) {
+  switch (m) {
+    case 'A':
+      // @implements RFC3261 P1L5
+      g(1);
+      return;
+    case 'B':
+      g(2);
+      return;
+    default:
+      g(3);
+  }
+}
+`;
+
+test('a tag in a case clause governs its clause: a case inserted after it, or a line changed in the next clause, amends nothing; a line changed in its clause amends it', () => {
+  assert.equal(
+    governed(SWITCH, 'm.ts').map((g) => `${g.first}-${g.last}`),
+    ['4-6'],
+  );
+  const inserted = gitPatch(SWITCH.replace("    case 'B':\n", "    case 'C':\n      g(4);\n      return;\n    case 'B':\n"), SWITCH);
+  assert.equal(inserted.code, { added: 3, removed: 0 });
+  assert.equal(inserted.amends, []);
+  assert.equal(gitPatch(SWITCH.replace('g(2);', 'g(22);'), SWITCH).amends, []);
+  assert.equal(gitPatch(SWITCH.replace('g(1);', 'g(11);'), SWITCH).amends.map((a) => a.line), [4]);
 });
 
 test.run();

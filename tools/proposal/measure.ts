@@ -8,7 +8,8 @@
  *
  * The lines a tag governs: from the tag down to the line before the next tag
  * that cites text, and no further than the block it sits in (where the
- * bracket nesting drops below the tag's, that closing line not included); a
+ * bracket nesting drops below the tag's, that closing line not included, nor
+ * the next `case` or `default` label of its switch clause); a
  * tag at the top level governs the one statement below it. An `@exception`
  * or `@todo` says what no code does and governs only its own lines. An insertion amends a tag when it goes between
  * two of its lines, not when it goes right after its last one.
@@ -90,10 +91,14 @@ export function measurePatch(files: readonly PatchFile[], texts: Texts): Measure
   return m;
 }
 
+/** A line that opens a switch clause. */
+const CASE_LABEL = /^\s*(?:case\b|default\s*:)/;
+
 /** Each citing tag of a text with the lines (1-based, inclusive) it governs: see the module comment. */
 export function governed(text: string, path: string): { tag: Tag; first: number; last: number }[] {
   const lexed = lex(text);
   const { code, nestAfter, lastChar } = lexed;
+  const lines = text.split('\n');
   const n = code.length;
   const tags = scanTags(text, path).tags.filter((t) => t.refs.length > 0);
   const tagLines = [...new Set(tags.map((t) => t.line))].sort((a, b) => a - b);
@@ -107,6 +112,8 @@ export function governed(text: string, path: string): { tag: Tag; first: number;
     for (let k = own; k < nextTag - 1 && k < n; k++) {
       // k is 0-based: line k + 1. The line closing the block the tag sits in is not the tag's.
       if (code[k] && nestAfter[k]! < depth) break;
+      // Nor the next `case`/`default` label of the switch its clause is in: that clause is another rule's.
+      if (seenCode && code[k] && nestAfter[k - 1] === depth && CASE_LABEL.test(lines[k]!)) break;
       last = k + 1;
       if (!code[k]) continue;
       seenCode = true;

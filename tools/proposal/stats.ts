@@ -27,7 +27,7 @@ import { withRequired } from './plan.ts';
 import { gitOk } from './run.ts';
 
 /** Raised when what stats computes, or how, changes: results cached before are not read. */
-const STATS_FORMAT = 2;
+const STATS_FORMAT = 3;
 
 export interface KeywordCoverage {
   keyword: string;
