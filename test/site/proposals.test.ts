@@ -281,6 +281,17 @@ test('a kept renderer applies and renders a proposal again only when what it rea
     assert.is(renderer.proposalCache.applied.get('rport'), applied, 'not applied again');
     assert.is(second.files!.get('proposals/rport.html'), first.files!.get('proposals/rport.html'));
     assert.is(second.stats!.rendered, 2, 'the touched module page and index.html, none of the proposals');
+    // A base line added above the hunk: the patch applies one line lower, and is shown and measured there.
+    writeFileSync(join(root, 'reference/sip/via.ts'), viaText.replace("export const MAGIC_COOKIE = 'z9hG4bK';", "export const MAGIC_COOKIE = 'z9hG4bK';\nexport const SIP = 'SIP/2.0';"));
+    const shifted = await once();
+    assert.ok(shifted.ok);
+    const moved = hunk(shifted.files!.get('proposals/rport.html')!, 2);
+    const tagLine = viaText.split('\n').findIndex((l) => l.includes('P143L14-P143L17')) + 1;
+    assert.ok(moved.includes(`<div class="l ctx"><span class="n">${tagLine + 2}</span><span class="n">${tagLine + 2}</span><span class="mk" title="unchanged"><span aria-hidden="true"> </span><span class="vh">unchanged</span></span><div class="c"><span class="h`), moved.slice(0, 2000));
+    assert.ok(moved.split('\n').find((l) => l.startsWith('<div class="l add"'))!.includes(`<span class="n">${tagLine + 3}</span>`), 'the added line where it is now');
+    assert.ok(moved.includes(`base tag: <a href="../reference/sip/via.ts.html#L${tagLine + 1}">reference/sip/via.ts:${tagLine + 1}</a>`), 'the amended tag found where it is');
+    const sizes = (html: string) => /<p class="meta">(\+\d+ −\d+ code lines[^<]*)<\/p>/.exec(html)![1];
+    assert.is(sizes(shifted.files!.get('proposals/rport.html')!), sizes(first.files!.get('proposals/rport.html')!));
     // A base edit the patch's context no longer matches: shown unapplied, with a warning naming the hunk.
     writeFileSync(join(root, 'reference/sip/via.ts'), viaText.replace('ttl=1', 'ttl=255'));
     const third = await once();

@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { applyPatch } from 'diff';
+import { applyPatch, structuredPatch } from 'diff';
 import type { Citation, MapEntry, Project, Requirement, SourceFile, Tag } from '../annotate/model.ts';
 import { applyCoverage } from '../annotate/coverage.ts';
 import { extractRequirements } from '../annotate/requirements.ts';
@@ -228,15 +228,54 @@ function applyInMemory(chain: readonly Proposal[], bases: ReadonlyMap<string, st
     }
   }
   const texts: Texts = (path) => ({ before: before.get(path), after: state.get(path) });
+  // What is measured and shown is what the patch did to these texts: its own hunks where they landed as numbered, else the texts' diff.
+  const landed = p.files.map((f) => (inPlace(f, texts(f.path)) ? f : rediffed(f, texts(f.path))));
   let n = 0;
-  const files = p.files.map((f): ProposedFile => {
+  const files = landed.map((f): ProposedFile => {
     const t = texts(f.path);
     const hunks = f.hunks.map((h) => ({ ...h, n: ++n, amends: measurePatch([{ ...f, hunks: [h] }], texts).amends }));
     return { path: f.path, status: f.status, before: t.before, after: t.after, hunks };
   });
   const scanAll = (m: ReadonlyMap<string, string | undefined>) =>
     new Map([...m].filter(([path]) => scanned(path)).map(([path, text]) => [path, text === undefined ? undefined : scan(scans, path, text)] as const));
-  return { key, files, measure: measurePatch(p.files, texts), after: scanAll(state), before: scanAll(before) };
+  return { key, files, measure: measurePatch(landed, texts), after: scanAll(state), before: scanAll(before) };
+}
+
+/** Whether every hunk's lines are where its header puts them in both texts (jsdiff found its context in place, not at an offset). */
+function inPlace(f: PatchFile, { before, after }: { before?: string; after?: string }): boolean {
+  const b = (before ?? '').split('\n');
+  const a = (after ?? '').split('\n');
+  return f.hunks.every((h) => {
+    let o = h.oldLines === 0 ? h.oldStart + 1 : h.oldStart;
+    let n = h.newLines === 0 ? h.newStart + 1 : h.newStart;
+    return h.lines.every((l) => {
+      const text = l.slice(1);
+      if (l[0] === ' ') return b[o++ - 1] === text && a[n++ - 1] === text;
+      if (l[0] === '-') return b[o++ - 1] === text;
+      if (l[0] === '+') return a[n++ - 1] === text;
+      return true;
+    });
+  });
+}
+
+/**
+ * A file whose hunks applied at an offset (the base moved on since the patch
+ * was made, or what it requires added lines above them): its hunks as the
+ * diff of the texts gives them, numbered where they are, as
+ * `rfcdoc proposal stats` measures the diff git's apply made.
+ */
+function rediffed(f: PatchFile, { before, after }: { before?: string; after?: string }): PatchFile {
+  const d = structuredPatch(f.path, f.path, before ?? '', after ?? '', '', '', { context: 3 });
+  const hunks = d.hunks.map((h, i): PatchHunk => ({
+    index: i + 1,
+    patchLine: f.patchLine,
+    oldStart: h.oldLines === 0 ? h.oldStart - 1 : h.oldStart,
+    oldLines: h.oldLines,
+    newStart: h.newLines === 0 ? h.newStart - 1 : h.newStart,
+    newLines: h.newLines,
+    lines: h.lines,
+  }));
+  return { ...f, hunks };
 }
 
 function unapplied(p: Proposal): ProposedFile[] {
