@@ -111,6 +111,12 @@ test('a request to an offline contact is kept (once per requester), delivered wh
   assert.is(juliet.roster.contact('romeo@example.com').subscription.state, 'None');
 });
 
+test('kept requests are bounded: past the bound the oldest goes, one per requester', () => {
+  const a = new Account(parseJid('juliet@example.com'), 3);
+  for (const who of ['a', 'b', 'c', 'a', 'd']) a.keep(`${who}@example.net`, element('presence', { from: `${who}@example.net`, type: 'subscribe' }));
+  assert.equal([...a.pending.keys()], ['c@example.net', 'a@example.net', 'd@example.net']);
+});
+
 // @tests RFC6121 P32L6-P32L15, P32L38-P32L43, P34L28-P34L31
 test('errors and auto-replies: a malformed to is jid-malformed, a remote domain remote-server-not-found; a subscribed contact answers for itself', () => {
   const w = world();

@@ -140,6 +140,21 @@ test('versioning: a current version gets no items; an older one the changes sinc
   assert.is((rosterGet('g1', true, '7').children[0] as XmlElement).attrs.ver, '7');
 });
 
+test('removal records are bounded by maxItems; a version older than the oldest kept gets the whole roster', () => {
+  const r = new Roster(juliet.bare, { maxNameChars: 100, maxGroupChars: 100, maxGroups: 4, maxItems: 2 });
+  const first = (r.set({ jid: 'x0@example.com', groups: [], remove: false }) as { version: number }).version;
+  for (let i = 0; i < 5; i++) {
+    r.set({ jid: `x${i}@example.com`, groups: [], remove: false });
+    r.set({ jid: `x${i}@example.com`, groups: [], remove: true });
+  }
+  assert.ok(r.get(String(first)).query, 'too old: the whole roster, not a partial list of removals');
+  const full = r.set({ jid: 'y1@example.com', groups: [], remove: false });
+  r.set({ jid: 'y2@example.com', groups: [], remove: false });
+  assert.ok(!isProblem(full));
+  const over = r.set({ jid: 'y3@example.com', groups: [], remove: false });
+  assert.ok(isProblem(over) && over.condition === 'not-acceptable', 'the roster is full');
+});
+
 // @tests RFC6121 P15L34-P15L41
 test('readRosterPush: from another entity, not processed', () => {
   const push = element('iq', { from: 'mallory@evil.example', id: 'p1', type: 'set' }, [element('query', { xmlns: ROSTER_NS }, [item({ jid: 'x@example.com' })], ROSTER_NS)]);
