@@ -23,7 +23,11 @@
  * each, so that a busy spell of the (shared) machine falls on all alike.
  *
  * `npm run bench -- xmpp`; needs prosody (a part is skipped, saying why,
- * when it is missing). BENCH_RUNS, BENCH_MESSAGES, BENCH_REPEAT tune it.
+ * when it is missing). BENCH_RUNS, BENCH_MESSAGES, BENCH_REPEAT tune it;
+ * BENCH_CPU_PROF=DIR writes each client process's CPU profile there
+ * and our server's (node --cpu-prof), in DIR/CLIENT-via-SERVER/ and
+ * DIR/our-server/ (one file per thread: the largest is the program's, the
+ * others tsx's loader).
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -62,6 +66,7 @@ async function main(): Promise<void> {
     show(trial('ours', 'prosody'));
     show(trial('xmppjs', 'prosody'));
     ratio('rfcdoc client / @xmpp/client (Prosody)', trial('ours', 'prosody'), trial('xmppjs', 'prosody'), 1);
+    cpu(trial('ours', 'prosody'), trial('xmppjs', 'prosody'));
 
     console.log(`\n3. our server (npm run xmpp -- server, a process, 127.0.0.1:${ours.port}) against Prosody, the same clients the same way`);
     show(trial('ours', 'ours'));
@@ -69,6 +74,7 @@ async function main(): Promise<void> {
     ratio('our server / Prosody, driven by rfcdoc client', trial('ours', 'ours'), trial('ours', 'prosody'), 0.5);
     ratio('our server / Prosody, driven by @xmpp/client', trial('xmppjs', 'ours'), trial('xmppjs', 'prosody'), 0.5);
     ratio('rfcdoc client / @xmpp/client (our server)', trial('ours', 'ours'), trial('xmppjs', 'ours'), 1);
+    cpu(trial('ours', 'ours'), trial('xmppjs', 'ours'));
   } finally {
     for (const w of workers) await w.quit();
     await ours?.stop();
@@ -178,9 +184,21 @@ function ratio(what: string, a: Worker, b: Worker, goal: number): void {
   console.log(`   ratio: ${what} ${x.toFixed(2)}x, of medians ${(median(a) / median(b)).toFixed(2)}x (goal ≥ ${goal}x${x >= goal ? '' : ': NOT MET'})`);
 }
 
+/**
+ * The clients' own cost: the rate is bound by whichever side is slowest,
+ * most often the server; the CPU a client process spends per message (both
+ * its accounts, the least of the timed rounds) is what the client alone costs.
+ */
+function cpu(ours: Worker, peer: Worker): void {
+  const per = (w: Worker) => (Math.min(...w.cpuMs.slice(1)) * 1000) / MESSAGES;
+  console.log(`   client CPU per message (sender + receiver): rfcdoc ${per(ours).toFixed(1)} µs, @xmpp/client ${per(peer).toFixed(1)} µs; ratio of messages per CPU second ${(per(peer) / per(ours)).toFixed(2)}x`);
+}
+
 /** This file run with --client in a child process, logged in; it takes a round per line on stdin and answers each with a JSON line. */
 class Worker {
   readonly rates: number[] = [];
+  /** CPU ms (user + system) of the client process, sender and receiver, per round (the warm-up's first). */
+  readonly cpuMs: number[] = [];
   mechanism = '?';
   private lines: string[] = [];
   private wake?: () => void;
@@ -205,7 +223,8 @@ class Worker {
 
   static async start(client: ClientName, server: 'prosody' | 'ours', port: number, caFile: string): Promise<Worker> {
     // @xmpp/client's STARTTLS takes no CA option: the test CA is given to its process by NODE_EXTRA_CA_CERTS (to ours too, which is also given it as its CA).
-    const child = spawn(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--client', client, String(port), caFile], {
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROF, `${client}-via-${server}`)}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', new URL(import.meta.url).pathname, '--client', client, String(port), caFile], {
       env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile },
     });
     const w = new Worker(client, server, child);
@@ -223,10 +242,12 @@ class Worker {
     return a;
   }
 
-  /** One round of `count` messages; the ms the receiver took. */
+  /** One round of `count` messages; the ms the receiver took (the CPU ms the client process spent on it kept in cpuMs). */
   async round(count: number, prefix: string): Promise<number> {
     this.child.stdin.write(`${count} ${prefix}\n`);
-    return ((await this.answer()) as { ms: number }).ms;
+    const a = (await this.answer()) as { ms: number; cpuMs: number };
+    this.cpuMs.push(a.cpuMs);
+    return a.ms;
   }
 
   async quit(): Promise<void> {
@@ -248,7 +269,8 @@ async function startOurServer() {
   const { cert, key } = certificate(dir, 'localhost');
   const users = join(dir, 'users');
   writeFileSync(users, Object.entries(USERS).map(([u, p]) => `${userLine(u, p)}\n`).join(''));
-  const running = start(process.execPath, ['--import', 'tsx', 'reference/xmpp/cli.ts', 'server', '--domain', 'localhost', '--cert', cert, '--key', key, '--users', users, '--listen', '127.0.0.1:0', '--json']);
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROF, 'our-server')}`] : [];
+  const running = start(process.execPath, [...profile, '--import', 'tsx', 'reference/xmpp/cli.ts', 'server', '--domain', 'localhost', '--cert', cert, '--key', key, '--users', users, '--listen', '127.0.0.1:0', '--json']);
   await waitFor('our xmpp server to listen', () => running.stdout().includes('"listening"'), 20_000, running);
   const port = Number(/"listening":"127\.0\.0\.1:(\d+)"/.exec(running.stdout())![1]);
   return { port, certFile: cert, stop: () => stop(running) };
@@ -265,7 +287,10 @@ async function clientWorker([name, port, caFile]: string[]): Promise<void> {
     const { createInterface } = await import('node:readline');
     for await (const line of createInterface({ input: process.stdin })) {
       const [count, prefix] = line.split(' ');
-      say({ ms: await pair.round(Number(count), prefix!) });
+      const cpu = process.cpuUsage();
+      const ms = await pair.round(Number(count), prefix!);
+      const used = process.cpuUsage(cpu);
+      say({ ms, cpuMs: (used.user + used.system) / 1000 });
     }
     await pair.close();
   } catch (e) {
