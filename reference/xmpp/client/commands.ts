@@ -178,6 +178,8 @@ exit 0: stopped (count reached, Ctrl-C); 1: the login failed or the server close
       let seen = 0;
       const print = (e: XmlElement) => {
         if (e.name === 'iq') return answerIq(s, e);
+        // Our own presence, reflected to us by the server (RFC 6121 §4.2.2), is no change to report.
+        if (e.name === 'presence' && e.attrs.from === s.jid.toString()) return;
         const d = describe(e);
         if (!d) return;
         seen++;

@@ -39,6 +39,21 @@ function xmpp(args: string[]): Promise<{ code: number; stdout: string; stderr: s
 const as = (ctx: { server?: Prosody; ca?: string }, user: keyof typeof USERS, extra: string[] = []) =>
   ['--jid', `${user}@localhost`, '--password', USERS[user], '--server', `127.0.0.1:${ctx.server!.port}`, '--ca', ctx.ca!, ...extra];
 
+prosody('listen --count 1 stops after the first change that is not its own presence reflected: the message send sent', async (ctx) => {
+  const listen = start(process.execPath, ['--import', 'tsx', CLI, 'listen', ...as(ctx, 'bob', ['--count', '1'])]);
+  try {
+    await waitFor('listen to log in', () => /listening as bob@localhost\//.test(listen.stderr()), 30_000, listen);
+    // Prosody reflects bob's initial presence to bob (RFC 6121 §4.2.2) first: not counted.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const sent = await xmpp(['send', ...as(ctx, 'alice'), '--to', 'bob@localhost', '--message', 'one']);
+    assert.is(sent.code, 0, sent.stderr);
+    assert.is(await listen.exited, 0, listen.stderr());
+    assert.match(listen.stdout(), /^message from alice@localhost\/\S+ \(chat\): one\n$/);
+  } finally {
+    await stop(listen);
+  }
+});
+
 prosody('listen prints the message send sent, as a JSON line; Ctrl-C (SIGTERM) ends it with exit 0', async (ctx) => {
   const listen = start(process.execPath, ['--import', 'tsx', CLI, 'listen', ...as(ctx, 'bob', ['--json'])]);
   try {
