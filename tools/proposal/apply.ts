@@ -93,8 +93,44 @@ export interface ScratchOptions {
   documents?: boolean;
 }
 
+/** A scratch tree's name: the prefix, the id of the process that made it, a dash, mkdtemp's letters. */
+const SCRATCH_PREFIX = 'rfcdoc-proposal-';
+const SCRATCH_NAME = /^rfcdoc-proposal-(\d+)-[A-Za-z0-9]+$/;
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // there, but another user's
+  }
+};
+
+/**
+ * Removes the scratch trees that processes now gone left in `parent`: one
+ * killed outright (SIGKILL, a machine stopped) runs no handler. A tree whose
+ * process is alive, or a name not of this form, is left as it is.
+ */
+export async function sweepScratch(parent = tmpdir()): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return [];
+  }
+  const gone: string[] = [];
+  for (const n of names) {
+    const m = SCRATCH_NAME.exec(n);
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    await rm(join(parent, n), { recursive: true, force: true });
+    gone.push(n);
+  }
+  return gone;
+}
+
 export async function createScratch(root: string, opts: ScratchOptions = {}): Promise<Scratch> {
-  const dir = await mkdtemp(join(tmpdir(), 'rfcdoc-proposal-'));
+  await sweepScratch();
+  const dir = await mkdtemp(join(tmpdir(), `${SCRATCH_PREFIX}${process.pid}-`));
   live.add(dir);
   guardSignals();
   try {
