@@ -43,9 +43,11 @@ const CLIENT_TITLE: Record<ClientName, string> = { ours: 'rfcdoc client', xmppjs
 
 async function main(): Promise<void> {
   await parseBench();
-  const { locate, missingMessage } = await import('../testkit/peers.ts');
+  const { locate, missingMessage, peersRequired } = await import('../testkit/peers.ts');
   if (!locate('prosody')) {
     console.log(`\nparts 2 and 3 (messages through Prosody, our server against Prosody) skipped: ${missingMessage('prosody')}`);
+    // Under RFCDOC_PEERS=require a missing peer is a failure, as in the tests.
+    if (peersRequired()) process.exitCode = 1;
     return;
   }
   const { startProsody } = await import('../testkit/prosody.ts');
