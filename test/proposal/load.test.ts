@@ -95,11 +95,15 @@ test('requires: applied after what they require, whatever the names; a cycle and
   assert.ok(said.includes('reference/proposals/lost/README.md:3:19 unknown-requires: Requires: no proposal is named "nowhere" (see rfcdoc proposal list)'), said.join('\n'));
 });
 
-test('readPatch: not a git patch, and a hunk whose counts do not match its lines', () => {
+test('readPatch: not a git patch, and a hunk whose counts do not match its lines (said at its @@ line)', () => {
   assert.equal(readPatch('just text\n', 'p.patch').diagnostics.map((d) => d.rule), ['bad-patch']);
   const broken = patch.replace(/@@ -(\d+),(\d+) \+(\d+),(\d+) @@/, (_m, a, b, c, d) => `@@ -${a},${b} +${c},${Number(d) + 5} @@`);
   const r = readPatch(broken, 'p.patch');
-  assert.equal(r.diagnostics.map((d) => `${d.line} ${d.rule}`), ['1 bad-patch']);
+  // At the @@ header whose counts are wrong, not at the file's diff --git line.
+  const header = broken.split('\n').findIndex((l) => l.startsWith('@@')) + 1;
+  assert.ok(header > 1);
+  assert.equal(r.diagnostics.map((d) => `${d.line} ${d.rule}`), [`${header} bad-patch`]);
+  assert.match(r.diagnostics[0]!.message, 'Added line count did not match for hunk');
 });
 
 test.run();

@@ -247,7 +247,11 @@ export function readPatch(text: string, file: string): { files: PatchFile[]; dia
     try {
       parsed = parsePatch(section.join('\n'), { strict: true });
     } catch (e) {
-      diagnostics.push(proposalError('bad-patch', `the patch does not parse here: ${(e as Error).message}`, at));
+      // jsdiff counts lines from 1 within the section it was given: `hunk at line 5`, `Unknown line 7`; the error is at that line of the patch.
+      const message = (e as Error).message;
+      const inSection = /\b(?:at line|Unknown line) (\d+)\b/.exec(message);
+      const line = inSection ? start + Number(inSection[1]) : at.line;
+      diagnostics.push(proposalError('bad-patch', `the patch does not parse here: ${message.replace(/ at line \d+$/, '')}`, { ...at, line }));
       return;
     }
     const diff = parsed.find((d) => d.hunks.length || d.oldFileName || d.newFileName);
