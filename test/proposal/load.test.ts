@@ -5,6 +5,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadProposals, MAX_PATCH, readPatch, readReadme } from '../../tools/proposal/load.ts';
 import { newProposal } from '../../tools/proposal/new.ts';
 import { capabilityTest, METHODS_START, projectTree, UAS, withMethod, type Tree } from './tree.ts';
@@ -79,6 +82,16 @@ test('folders that are not proposals: no README, no Implements line, a patch out
     'reference/proposals/Upper: bad-name',
   ]);
   assert.match(diagnostics.find((d) => d.rule === 'outside-tree')!.message, 'tools/cli.ts');
+});
+
+test('a README that is a directory and a patch that is a named pipe: each said (not-a-file), never read, never an internal error', async () => {
+  mkdirSync(join(tree.dir, 'reference/proposals/dir/README.md'), { recursive: true });
+  tree.write('reference/proposals/dir/proposal.patch', patch);
+  tree.write('reference/proposals/pipe/README.md', '# Pipe\n- Implements: RFC3428\n');
+  execFileSync('mkfifo', [join(tree.dir, 'reference/proposals/pipe/proposal.patch')]);
+  const { proposals, diagnostics } = await loadProposals(tree.dir);
+  assert.equal(proposals.map((p) => p.name), ['message']);
+  assert.equal(diagnostics.map((d) => `${d.file} ${d.rule}`), ['reference/proposals/dir/README.md not-a-file', 'reference/proposals/pipe/proposal.patch not-a-file']);
 });
 
 test('requires: applied after what they require, whatever the names; a cycle and an unknown name are errors at the Requires: entry', async () => {

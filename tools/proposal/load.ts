@@ -83,7 +83,13 @@ export const MAX_PATCH = 32 << 20;
 /** A file's text, undefined when it is absent or larger than `max` (then said, at `file`). */
 async function readOptional(path: string, max: number, file: string, diagnostics: Diagnostic[]): Promise<string | undefined> {
   try {
-    const size = (await stat(path)).size;
+    const s = await stat(path);
+    // A directory or a named pipe there: said, never read (a pipe's read would wait for a writer).
+    if (!s.isFile()) {
+      diagnostics.push(proposalError('not-a-file', `${file} is not a file: a proposal's ${file.endsWith('.patch') ? 'patch' : 'README'} is a regular file`, { file }));
+      return undefined;
+    }
+    const size = s.size;
     if (size > max) {
       diagnostics.push(proposalError('bad-patch', `${file} is ${size} bytes; a proposal's file is at most ${max} bytes`, { file }));
       return undefined;
