@@ -73,6 +73,7 @@ export type ProposalRule =
   | 'bad-field'
   | 'bad-document'
   | 'bad-patch'
+  | 'not-a-file'
   | 'outside-tree'
   | 'unknown-requires'
   | 'requires-cycle'
