@@ -123,9 +123,15 @@ const RULES: [events: string[], rule: string, condition: StreamCondition][] = [
 ];
 const WHY = new Map(RULES.flatMap(([events, rule, condition]) => events.map((e) => [e, [rule, condition] as const])));
 
+const STANZA_EVENTS: ReadonlySet<string> = new Set(['send-stanza', 'receive-stanza']);
+
 /** One stream's machine: its state, and each event checked against the table. */
 export class StreamMachine<S extends string, E extends string> {
-  /** The events taken, in order, with the state each led to. */
+  /**
+   * The negotiation's events, in order, with the state each led to. Stanzas
+   * sent or received are not kept: a long session would otherwise grow this
+   * list by one entry per stanza, without bound.
+   */
   readonly history: { event: E; state: S }[] = [];
 
   constructor(readonly role: 'initiating' | 'receiving', private readonly table: Table<S, E>, public state: S) {}
@@ -145,7 +151,7 @@ export class StreamMachine<S extends string, E extends string> {
       throw new StreamStateError(this.role, this.state, event, rule, condition);
     }
     this.state = next;
-    this.history.push({ event, state: next });
+    if (!STANZA_EVENTS.has(event)) this.history.push({ event, state: next });
     return next;
   }
 }

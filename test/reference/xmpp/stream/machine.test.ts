@@ -53,6 +53,20 @@ test('restarts: after TLS and SASL the machine is back at Connected (a new heade
   assert.not.ok(Object.values(RECEIVING.Ready).includes('Connected'));
 });
 
+test('a bound stream keeps no record of its stanzas: history stays the negotiation however many go each way (memory bounded)', () => {
+  const m = initiatingMachine();
+  for (const e of ['send-header', 'receive-header', 'receive-features', 'send-auth', 'sasl-success', 'send-header', 'receive-header', 'receive-features', 'send-bind', 'bound'] as const) m.fire(e);
+  const negotiated = m.history.length;
+  for (let i = 0; i < 10_000; i++) {
+    m.fire('send-stanza');
+    m.fire('receive-stanza');
+  }
+  assert.is(m.state, 'Ready');
+  assert.is(m.history.length, negotiated);
+  m.fire('send-close');
+  assert.is(m.history.at(-1)?.event, 'send-close');
+});
+
 // @tests RFC6120 P74L33-P74L36, P75L3-P75L4
 test('between <proceed/> and the end of the TLS handshake nothing else is taken', () => {
   const m = initiatingMachine();
