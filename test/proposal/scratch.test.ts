@@ -10,13 +10,12 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { testCache } from '../helpers.ts';
-import { METHODS_START, projectTree, scratchDir, UAS, withMethod, type Tree } from './tree.ts';
+import { scratchDir, treeWithMessage, type Tree } from './tree.ts';
 
 let tree: Tree;
 
 test.before(async () => {
-  tree = await projectTree();
-  await tree.propose('message', () => tree.edit(UAS, METHODS_START, withMethod('MESSAGE')), '# Message\n\n- Implements: RFC3428\n\nA method.\n');
+  tree = await treeWithMessage();
 });
 
 test('SIGKILL leaves the scratch tree; the next command removes it, and not the tree of a live process', async () => {

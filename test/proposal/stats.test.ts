@@ -9,13 +9,12 @@ import * as assert from 'uvu/assert';
 import { loadProposals } from '../../tools/proposal/load.ts';
 import { proposalStats } from '../../tools/proposal/stats.ts';
 import { MIRROR, testCache } from '../helpers.ts';
-import { METHODS_START, projectTree, UAS, withMethod, type Tree } from './tree.ts';
+import { treeWithMessage, UAS, type Tree } from './tree.ts';
 
 let tree: Tree;
 
 test.before(async () => {
-  tree = await projectTree();
-  await tree.propose('message', () => tree.edit(UAS, METHODS_START, withMethod('MESSAGE')), '# Message\n\n- Implements: RFC3428\n\nA method.\n');
+  tree = await treeWithMessage();
 });
 
 async function sizeOf(name: string) {

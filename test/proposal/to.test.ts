@@ -10,13 +10,12 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { testCache } from '../helpers.ts';
-import { METHODS_START, projectTree, scratchDir, UAS, withMethod, type Tree } from './tree.ts';
+import { scratchDir, treeWithMessage, type Tree } from './tree.ts';
 
 let tree: Tree;
 
 test.before(async () => {
-  tree = await projectTree();
-  await tree.propose('message', () => tree.edit(UAS, METHODS_START, withMethod('MESSAGE')), '# Message\n\n- Implements: RFC3428\n\nA method.\n');
+  tree = await treeWithMessage();
 });
 
 test('SIGTERM while apply writes the tree beside DIR: nothing is left there, and it ends by the signal', async () => {

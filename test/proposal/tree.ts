@@ -123,3 +123,10 @@ test('${method} is among the methods the UAS allows', () => {
 
 test.run();
 `;
+
+/** A project tree holding one committed proposal, `message`: the MESSAGE method inserted into the UAS's list, with its tag. */
+export async function treeWithMessage(): Promise<Tree> {
+  const tree = await projectTree();
+  await tree.propose('message', () => tree.edit(UAS, METHODS_START, withMethod('MESSAGE')), '# Message\n\n- Implements: RFC3428\n\nA method.\n');
+  return tree;
+}
