@@ -11,7 +11,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { StreamCondition, DEFAULT_MAX_DEPTH, DEFAULT_MAX_STANZA_OCTETS } from '../xml/index.ts';
-import { type ServerTlsOptions, CLIENT_NS, ReceivingError, StreamConnection, newStreamId, receive, responseHeader } from '../stream/index.ts';
+import { type Arrival, type ServerTlsOptions, CLIENT_NS, ReceivingError, StreamConnection, newStreamId, receive, responseHeader } from '../stream/index.ts';
 import { type UserCredentials, accountsOf } from './users.ts';
 import { Router, type Session } from './router.ts';
 
@@ -101,8 +101,8 @@ export class XmppServer {
       await connection.fail(StreamCondition.ResourceConstraint, `the server holds ${this.sockets.size} connections, its most`);
       return;
     }
+    // Counted until its handling ends (not by the socket's 'close', whose listeners the TLS upgrade takes off).
     this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
     let session: Session | undefined;
     try {
       const r = await receive(connection, {
@@ -125,51 +125,87 @@ export class XmppServer {
       this.o.log?.(`${r.jid} bound (${r.mechanism}${r.tls ? ', TLS' : ''})`);
       await this.serve(session, r.machine);
     } catch (e) {
-      if (!(e instanceof ReceivingError)) throw e;
-      this.o.log?.(`a negotiation ended: ${e.message}`);
+      if (e instanceof ReceivingError) this.o.log?.(`a negotiation ended: ${e.message}`);
+      else {
+        // Our own fault: this stream ends saying so; the others go on.
+        this.o.log?.(`internal error on a stream: ${(e as Error).stack ?? e}`);
+        if (!socket.destroyed) await connection.fail(StreamCondition.InternalServerError).catch(() => {});
+      }
     } finally {
       if (session) this.router.remove(session);
       socket.destroy();
+      this.sockets.delete(socket);
     }
   }
 
   /** A bound stream's stanzas, until it ends. */
   private async serve(session: Session, machine: { fire(e: 'receive-stanza' | 'receive-close' | 'stream-error' | 'send-close'): unknown }): Promise<void> {
     const c = session.connection;
-    for (;;) {
-      const a = await c.next(this.limits.idleMs);
-      if (a.type === 'element') {
-        const e = a.element;
-        // @implements RFC6120 P45L15-P45L18
-        if (!['message', 'presence', 'iq'].includes(e.name) || e.ns !== CLIENT_NS) {
-          machine.fire('stream-error');
-          return c.fail(StreamCondition.UnsupportedStanzaType, `<${e.name}/> in '${e.ns}' is no stanza of a client stream (RFC 6120 §4.8.3)`);
+    let last = Date.now();
+    // @implements RFC6120 P34L15-P34L20
+    // Whitespace between stanzas is a keepalive: it counts as activity. Bytes of a stanza not yet whole do not, so
+    // a stanza trickled a byte at a time still meets the idle limit.
+    let partial = false;
+    const socket = c.tlsSocket ?? c.raw;
+    const onData = (d: Buffer) => {
+      if (/^[ \t\r\n]+$/.test(d.toString('latin1'))) {
+        if (!partial) last = Date.now();
+      } else partial = true;
+    };
+    socket.on('data', onData);
+    try {
+      for (;;) {
+        const a = await c.next(Math.max(1, last + this.limits.idleMs - Date.now()));
+        if (a.type === 'timeout' && last + this.limits.idleMs > Date.now()) continue;
+        if (a.type === 'element') {
+          last = Date.now();
+          partial = false;
         }
-        machine.fire('receive-stanza');
-        this.router.fromClient(session, e);
-        continue;
+        if (await this.take(session, machine, a)) return;
       }
-      // @implements RFC6120 P54L9-P54L10
-      if (a.type === 'timeout') {
-        machine.fire('stream-error');
-        return c.fail(StreamCondition.ConnectionTimeout, `no whole stanza in ${this.limits.idleMs} ms`);
-      }
-      if (a.type === 'error') {
-        machine.fire('stream-error');
-        return c.fail(a.error.condition, a.error.message);
-      }
-      if (a.type === 'header') {
-        machine.fire('stream-error');
-        // @implements RFC6120 P93L36
-        return c.fail(StreamCondition.InvalidXml, 'a stream header after binding: no restart then (RFC 6120 §7.3.2)');
-      }
-      // @implements RFC6120 P31L31-P31L33
-      if (a.type === 'close') {
-        machine.fire('send-close');
-        await c.close();
-        machine.fire('receive-close');
-      }
-      return;
+    } finally {
+      socket.off('data', onData);
     }
+  }
+
+  /** One arrival on a bound stream; true when the stream is over. */
+  private async take(session: Session, machine: { fire(e: 'receive-stanza' | 'receive-close' | 'stream-error' | 'send-close'): unknown }, a: Arrival): Promise<boolean> {
+    const c = session.connection;
+    if (a.type === 'element') {
+      const e = a.element;
+      // @implements RFC6120 P45L15-P45L18
+      if (!['message', 'presence', 'iq'].includes(e.name) || e.ns !== CLIENT_NS) {
+        machine.fire('stream-error');
+        await c.fail(StreamCondition.UnsupportedStanzaType, `<${e.name}/> in '${e.ns}' is no stanza of a client stream (RFC 6120 §4.8.3)`);
+        return true;
+      }
+      machine.fire('receive-stanza');
+      this.router.fromClient(session, e);
+      return false;
+    }
+    // @implements RFC6120 P54L9-P54L10
+    if (a.type === 'timeout') {
+      machine.fire('stream-error');
+      await c.fail(StreamCondition.ConnectionTimeout, `no whole stanza in ${this.limits.idleMs} ms`);
+      return true;
+    }
+    if (a.type === 'error') {
+      machine.fire('stream-error');
+      await c.fail(a.error.condition, a.error.message);
+      return true;
+    }
+    if (a.type === 'header') {
+      machine.fire('stream-error');
+      // @implements RFC6120 P93L36
+      await c.fail(StreamCondition.InvalidXml, 'a stream header after binding: no restart then (RFC 6120 §7.3.2)');
+      return true;
+    }
+    // @implements RFC6120 P31L31-P31L33
+    if (a.type === 'close') {
+      machine.fire('send-close');
+      await c.close();
+      machine.fire('receive-close');
+    }
+    return true;
   }
 }

@@ -47,8 +47,12 @@ test('juliet and romeo log in over STARTTLS with SCRAM-SHA-256-PLUS, bound; a ch
   assert.is(m.attrs.from, 'juliet@localhost/balcony');
   assert.is(m.attrs.id, 'm1');
   assert.is(textOf(childOf(m, 'body')!), 'Wherefore art thou?');
+  assert.is(r!.server.connections, 2);
   await juliet.close();
   await romeo.close();
+  // Both handled to the end and no longer counted against the connection cap (TLS took the TCP socket's listeners).
+  for (let i = 0; i < 40 && r!.server.connections > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.is(r!.server.connections, 0);
 });
 
 const withFrom = (e: XmlElement, from: string): XmlElement => ({ ...e, attrs: { ...e.attrs, from } });
