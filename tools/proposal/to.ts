@@ -6,7 +6,7 @@
  * refused when it is a file or a directory that is not empty; nothing is
  * deleted that this did not write.
  */
-import { chmod, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { protectedReason, realTarget } from '../outputs.ts';
@@ -39,9 +39,11 @@ export async function refuseTarget(root: string, dir: string): Promise<string | 
 
 /** Applies `chain` in a scratch tree, then writes its tracked files to `dir`; the diagnostics say why not when it does not apply. */
 export async function applyTo(root: string, chain: readonly Proposal[], to: string): Promise<{ written?: number; diagnostics: Diagnostic[] }> {
-  const dir = resolve(to);
-  const refused = await refuseTarget(root, dir);
+  const given = resolve(to);
+  const refused = await refuseTarget(root, given);
   if (refused) throw new TargetRefused(refused);
+  // A link to an empty directory: the tree goes into that directory (rename(2) cannot put a directory where the link is, and the link is not this command's to replace).
+  const dir = (await lstat(given).catch(() => undefined))?.isSymbolicLink() ? await realpath(given) : given;
   const s = await createScratch(root);
   let tmp: string | undefined;
   let forget: (() => void) | undefined;
