@@ -9,10 +9,12 @@
  * What is expensive (a scratch tree, two analyses) is kept: a result is
  * written to `<cache>/proposals/<key>.json`, the key a sha256 of the base's
  * tracked files (paths and contents) and of the patches applied, so a
- * changed base or patch is measured again and nothing stale is read.
+ * changed base or patch is measured again and nothing stale is read. Each
+ * change of the base is a new key: the MAX_KEPT most recently used results
+ * are kept, the others removed (pruneKept), so the folder stays bounded.
  */
 import { createHash } from 'node:crypto';
-import { lstat, readFile, readlink } from 'node:fs/promises';
+import { lstat, readdir, readFile, readlink, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { coverageFigures, type Figures } from '../annotate/coverage.ts';
 import { analyzeProject, createStageCache, type StageCache } from '../annotate/project.ts';
@@ -137,6 +139,7 @@ export async function proposalStats(root: string, all: readonly Proposal[], name
       if (file && write) await write(file, JSON.stringify(result));
       results.push(result);
     }
+    if (opts.cacheDir) await pruneKept(join(opts.cacheDir, 'proposals'));
     return results;
   } finally {
     if (scratch) await removeScratch(scratch);
@@ -145,10 +148,31 @@ export async function proposalStats(root: string, all: readonly Proposal[], name
 
 async function readCached(file: string): Promise<StatsResult | undefined> {
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as StatsResult;
+    const result = JSON.parse(await readFile(file, 'utf8')) as StatsResult;
+    const now = new Date();
+    await utimes(file, now, now); // used: the newest to keep (pruneKept)
+    return result;
   } catch {
     return undefined; // absent, or half a file from a killed run: measured again
   }
+}
+
+/** Results kept in `<cache>/proposals/`: every change of the base is a new key, so the least recently used beyond these are removed. */
+export const MAX_KEPT = 64;
+const KEPT_NAME = /^(?:size|stats)-[0-9a-f]{64}\.json$/;
+
+/** Removes the kept results of `dir` beyond the `max` most recently used (only the files named as stats names them). */
+export async function pruneKept(dir: string, max = MAX_KEPT): Promise<void> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => KEPT_NAME.test(n));
+  } catch {
+    return;
+  }
+  if (names.length <= max) return;
+  const dated = await Promise.all(names.map(async (n) => ({ n, t: (await stat(join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
+  dated.sort((a, b) => b.t - a.t);
+  for (const { n } of dated.slice(max)) await rm(join(dir, n), { force: true });
 }
 
 async function statsOne(s: Scratch, chain: readonly Proposal[], p: Proposal, opts: StatsOptions, stages: StageCache): Promise<StatsResult> {
