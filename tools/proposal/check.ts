@@ -315,7 +315,9 @@ export async function checkTogether(root: string, chosen: readonly Proposal[], l
     });
     report.applied = applied.map((p) => p.name);
     report.steps.push({ step: 'apply', ok: report.diagnostics.length === 0, ms, summary: `applied ${report.applied.join(', ') || 'nothing'}${report.left.length ? `; left out ${report.left.map((l) => l.name).join(', ')}` : ''}` });
-    const t = await checkTree(s, 'all-together', applied, undefined, opts);
+    // The test files the applied patches add or change: --suite own runs them (and affected the others); all holds them already.
+    const own = opts.suite === 'all' || applied.length === 0 ? undefined : [...new Set(applied.flatMap(ownTests))];
+    const t = await checkTree(s, 'all-together', applied, own, opts);
     report.steps.push(...t.steps);
     report.diagnostics.push(...t.diagnostics);
     report.ok = report.steps.every((x) => x.ok) && !report.diagnostics.some((d) => d.severity === 'error');

@@ -54,7 +54,8 @@ only read.
   check --all-together [--choose GROUP=NAME,...] [--suite all|affected|own]
       every proposal that does not conflict applied at once (one per
       alternatives group: the first by name, or the one --choose names), then
-      tsc, rfcdoc check and the suite (default all) once
+      tsc, rfcdoc check and the suite (default all) once; own: the test files
+      the applied patches add or change, affected: those and what they reach
   apply NAME... --to DIR
       writes the tree with the proposals (and what they require) applied to
       DIR, a new or empty directory (written beside it, then renamed: nothing
