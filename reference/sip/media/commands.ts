@@ -75,6 +75,9 @@ ${limitUsage}
     const media = mediaFlags(values);
     if (media.address === undefined) checkDefaultMediaAddress((values['sent-by'] as string | undefined) ?? listen.host, values['sent-by'] !== undefined ? '--sent-by' : '--listen');
     const play = playFlags(values, media.port ?? DEFAULT_MEDIA_PORT);
+    const host = media.address ?? (values['sent-by'] as string | undefined) ?? listen.host;
+    // Before any socket is open: a range it refuses is an error here, not in a process left listening.
+    const pairs = new PortPairs(host, media.port);
     const ua = await UserAgent.start({
       listen,
       sentByHost: values['sent-by'] as string | undefined,
@@ -86,8 +89,6 @@ ${limitUsage}
       if (values.quiet !== true) process.stderr.write(`${stamp()} ${line}\n`);
     };
     ua.on('log', log);
-    const host = media.address ?? (values['sent-by'] as string | undefined) ?? listen.host;
-    const pairs = new PortPairs(host, media.port);
     let answered = 0;
     ua.on('invite', async (call: Call) => {
       if (!play.media) return call.accept();

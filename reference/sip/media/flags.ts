@@ -54,7 +54,8 @@ export function playFlags(values: Record<string, unknown>, port: number): PlayFl
   }
   if (flags.echo && flags.play) throw new UsageError('--echo sends back what it hears; --play plays a file: give one');
   const media = flags.play !== undefined || flags.record !== undefined || flags.dtmf !== undefined || flags.echo;
-  // RTP on an even port, RTCP on the odd one above (RFC 3550 §11): our SDP names only the RTP one.
-  if (media && port % 2 === 1) throw new UsageError(`--port ${port} is odd: RTP takes an even port and RTCP the one above (RFC 3550 §11)`);
+  // RTP on an even port, RTCP on the odd one above (RFC 3550 §11): our SDP names only the RTP one,
+  // with or without media running here (the far end sends RTCP to port + 1; above 65535 there is none).
+  if (port % 2 === 1) throw new UsageError(`--port ${port} is odd: RTP takes an even port and RTCP the one above (RFC 3550 §11)`);
   return { ...flags, media };
 }

@@ -71,10 +71,13 @@ test('the same call through our server (registrar + proxy): bob registered at th
   });
 });
 
-test('usage errors, exit 2: a --play that is no WAV file, an odd --port with media, bad --dtmf', async () => {
+test('usage errors, exit 2: a --play that is no WAV file, an odd --port (with media or without), bad --dtmf', async () => {
   const cases: [string[], RegExp][] = [
     [['uas', '--listen', '127.0.0.1:0', '--echo', '--play', 'test/reference/sip/media/call.test.ts'], /--play .*call\.test\.ts: /],
     [['uas', '--listen', '127.0.0.1:0', '--echo', '--port', '41001'], /--port 41001 is odd: RTP takes an even port/],
+    // Without media flags too (was: an internal error, exit 3, from the port pairs, and then a hang with the UA's sockets open).
+    [['uas', '--listen', '127.0.0.1:0', '--port', '41001'], /--port 41001 is odd: RTP takes an even port/],
+    [['call', 'sip:x@127.0.0.1:9', '--port', '65535'], /--port 65535 is odd: RTP takes an even port/],
     [['call', 'sip:x@127.0.0.1:9', '--dtmf', '12x'], /--dtmf wants 1 to 64 of/],
   ];
   for (const [args, message] of cases) {
