@@ -147,12 +147,13 @@ test('check --all-together: two proposals inserting at the same spot are applied
     tree.edit(UAS, METHODS_START, withMethod('UPDATE'));
     tree.write('test/reference/sip/ua/update-cap.test.ts', capabilityTest('UPDATE'));
   }, '# UPDATE in the capabilities\n\n- Implements: RFC3428\n- Alternatives: caps\n');
-  // --suite own: no suite here (the affected tests of uas.ts are many and drive real peers; affected.test.ts checks the choice).
+  // --suite own: the patches' own tests, no suite here (the affected tests of uas.ts are many and drive real peers; affected.test.ts checks the choice).
   const r = await tree.rfcdoc(['proposal', 'check', '--all-together', '--suite', 'own', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const [report] = JSON.parse(r.stdout) as { applied: string[]; ok: boolean; steps: { step: string; ok: boolean; tests?: string[] }[] }[];
   assert.equal(report!.applied, ['message', 'update-cap']);
-  assert.equal(report!.steps.map((s) => `${s.step} ${s.ok}`), ['apply true', 'typecheck true', 'tags true']);
+  assert.equal(report!.steps.map((s) => `${s.step} ${s.ok}`), ['apply true', 'typecheck true', 'tags true', 'own tests true']);
+  assert.equal(report!.steps[3]!.tests, [MESSAGE_TEST, 'test/reference/sip/ua/update-cap.test.ts']);
   assert.ok(report!.ok);
   const choose = await tree.rfcdoc(['proposal', 'check', '--all-together', '--choose', 'caps=message']);
   assert.equal(choose.code, 2);
