@@ -90,6 +90,8 @@ ${limitUsage}
     };
     ua.on('log', log);
     let answered = 0;
+    /** Each call's media still running, ended on SIGINT/SIGTERM before the UA closes (RTCP BYE, recording, report, pair back). */
+    const live = new Set<(reason: string) => Promise<void>>();
     ua.on('invite', async (call: Call) => {
       if (!play.media) return call.accept();
       let sockets;
@@ -116,7 +118,12 @@ ${limitUsage}
         return call.reject(500, 'Media Unavailable');
       }
       let done: Promise<void> | undefined;
-      const end = (reason: string) => (done ??= finish(running, recordPath(play.record, n), reason).finally(() => pairs.release(sockets.port)));
+      const end = (reason: string) =>
+        (done ??= finish(running, recordPath(play.record, n), reason).finally(() => {
+          live.delete(end);
+          pairs.release(sockets.port);
+        }));
+      live.add(end);
       follow(call, running, log);
       call.once('ended', () => void end('the call ended'));
       // Cancelled while its pair was being bound: no session, the pair goes back.
@@ -134,6 +141,8 @@ ${limitUsage}
     });
     const signal = await untilStopped();
     process.stderr.write(`uas: ${signal}, shutting down\n`);
+    // The media first: a session left running keeps its sockets and timer, and the process would never exit.
+    await Promise.all([...live].map((end) => end(`the uas stopped (${signal})`)));
     await ua.close();
     return 0;
   },

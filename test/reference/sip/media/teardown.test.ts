@@ -1,0 +1,40 @@
+/**
+ * A uas stopped (SIGTERM, SIGINT) while a call's media runs: the session
+ * is ended like a BYE would end it (RTCP BYE sent, the recording written,
+ * the report printed), its sockets closed, and the process exits 0, never
+ * hangs with a live RTP session holding it.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join } from 'node:path';
+import { sip } from '../proxy/processes.ts';
+import { freePort, startOurUas, stop, waitFor } from '../../../../tools/testkit/processes.ts';
+import { readWavFile } from '../../../../reference/rtp/media/wav.ts';
+import { bindPair } from '../../../../reference/rtp/commands/sockets.ts';
+import { assertTone, freeMediaPort, inScratch } from './common.ts';
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  test(`uas --echo --record stopped by ${signal} mid-call: RTCP BYE sent, recording written, exit 0`, async () => {
+    await inScratch(async (dir, toneFile) => {
+      const [sipPort, uasPort, callPort] = [await freePort(), await freeMediaPort(), await freeMediaPort()];
+      const uas = await startOurUas(sipPort, ['--port', String(uasPort), '--echo', '--record', join(dir, 'uas.wav')]);
+      const call = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(callPort), '--play', toneFile(1000, 8)]);
+      try {
+        await waitFor('the call answered', () => /call answered/.test(call.stderr()), 10000, call);
+        await new Promise((r) => setTimeout(r, 1500));
+        await stop(uas, 5000, signal);
+        assert.is(uas.child.exitCode, 0, `the uas exits 0 on ${signal} (a SIGKILL after 5 s gives null); stderr: ${uas.stderr()}`);
+        assert.match(uas.stdout(), new RegExp(`media 127\\.0\\.0\\.1:${uasPort} -> 127\\.0\\.0\\.1:${callPort}: PCMU.*RTCP BYE sent`));
+        assert.match(uas.stdout(), /recording written to /);
+        assertTone(readWavFile(join(dir, 'uas.wav')), 1000, 'what the uas recorded before it stopped');
+        // The port pair is free again: the exited process's sockets are gone with it, so bind it.
+        await (await bindPair({ host: '127.0.0.1', port: uasPort })).close();
+      } finally {
+        await stop(call, 3000, 'SIGINT');
+        await stop(uas);
+      }
+    });
+  });
+}
+
+test.run();
