@@ -8,11 +8,11 @@
  *
  * @implements RFC6121 (XMPP IM)
  */
-import { type XmlElement, element } from '../xml/index.ts';
+import { type XmlElement, childOf, element, textOf } from '../xml/index.ts';
 import { type Jid, parseJid } from '../jid/index.ts';
 import { type StanzaCondition, addressee, checkIq, errorReply, fromServer, iqResult, payloadOf, stampFrom, withAttrs } from '../stanza/index.ts';
 import { isSubscriptionType, pendingIn } from '../im/index.ts';
-import { ROSTER_NS, Roster, itemElement, readRosterSet, rosterQuery } from './roster.ts';
+import { MAX_ROSTER_ITEMS, ROSTER_NS, Roster, itemElement, readRosterSet, rosterQuery } from './roster.ts';
 import { type StreamConnection } from '../stream/index.ts';
 
 /** A client's stream after binding: its full JID, and its presence as the router keeps it. */
@@ -71,6 +71,12 @@ export class Router {
     return [...(this.bound.get(bare) ?? [])].filter((s) => s.presence !== undefined);
   }
 
+  /** The available resources a message may go to: those of non-negative priority. */
+  // @implements RFC6121 P88L17-P88L21
+  private messageable(bare: string): Session[] {
+    return this.available(bare).filter((s) => priority(s.presence!) >= 0);
+  }
+
   private isLocal(j: Jid): boolean {
     return j.domainpart === this.domain && j.localpart !== undefined && this.exists(j.localpart);
   }
@@ -107,6 +113,7 @@ export class Router {
     this.bounce(s, stanza, 'service-unavailable', `no service for <${payloadOf(stanza)?.name}/> in '${payloadOf(stanza)?.ns}'`);
   }
 
+  // @implements RFC6121 P12L47-P12L48
   private rosterGet(s: Session, iq: XmlElement): void {
     s.interested = true;
     s.send(fromServer(iqResult(withAttrs(iq, { to: undefined }), this.roster(s.jid).query()), this.domain, s.jid));
@@ -116,6 +123,7 @@ export class Router {
     const roster = this.roster(s.jid);
     const set = readRosterSet(query, s.jid);
     if ('condition' in set) return this.bounce(s, iq, set.condition, set.reason);
+    // @implements RFC6121 P25L12-P25L16, P25L22-P25L25, P25L27-P25L30, P25L32-P25L34
     if (set.remove) {
       const item = roster.get(set.jid);
       if (!item?.listed) return this.bounce(s, iq, 'item-not-found', `'${set.jid}' is not in the roster`);
@@ -128,6 +136,7 @@ export class Router {
       this.push(s.jid.bare, element('item', { jid: set.jid, subscription: 'remove' }, [], ROSTER_NS));
       return;
     }
+    if (!roster.get(set.jid) && roster.size >= MAX_ROSTER_ITEMS) return this.bounce(s, iq, 'resource-constraint', `a roster holds at most ${MAX_ROSTER_ITEMS} items`);
     const item = roster.item(set.jid);
     item.listed = true;
     item.groups = set.groups;
@@ -138,6 +147,7 @@ export class Router {
   }
 
   /** A roster push of one item to each interested resource of the account. */
+  // @implements RFC6121 P14L45-P14L46
   private push(bare: Jid, item: XmlElement): void {
     for (const r of this.bound.get(bare.toString()) ?? []) {
       if (!r.interested) continue;
@@ -148,23 +158,29 @@ export class Router {
   private presence(s: Session, stanza: XmlElement, target: Jid | undefined): void {
     const type = stanza.attrs.type;
     if (isSubscriptionType(type)) {
-      if (!target) return this.bounce(s, stanza, 'bad-request', 'a subscription request names its contact in \'to\'');
+      // @implements RFC6121 P32L6-P32L9
+      if (!target) return this.bounce(s, stanza, 'bad-request', "a subscription stanza names its contact in 'to' (RFC 6121 §3.1.2)");
+      // @implements RFC6121 P32L22-P32L26
+      if (target.domainpart !== this.domain) return this.bounce(s, stanza, 'remote-server-not-found', `no server-to-server: '${target.domainpart}' is not served here`);
       return this.subscription(s.jid.bare, target.bare, type);
     }
     if (target === undefined) {
       if (type === undefined) return this.availablePresence(s, stanza);
+      // @implements RFC6121 P60L27-P60L29
       if (type === 'unavailable') {
         s.presence = undefined;
         return this.broadcast(s, stanza);
       }
       return;
     }
-    // Directed presence, or a probe: delivered as it is.
+    // A probe from a client: we answer probes ourselves from what we hold (see availablePresence), so none is routed.
     if (type === 'probe') return;
     this.route(s, stanza, target);
   }
 
   /** Available presence from a session: broadcast; the first one also gets the contacts' presence and pending requests. */
+  // @implements RFC6121 P50L35-P50L37, P35L7-P35L16
+  // The contacts are local, so "probing" them is reading their sessions' last presence; a request still pending is delivered again.
   private availablePresence(s: Session, stanza: XmlElement): void {
     const initial = s.presence === undefined;
     s.presence = stanza;
@@ -179,6 +195,7 @@ export class Router {
   }
 
   /** Presence to the contacts subscribed to the user, and to the user's own available resources. */
+  // @implements RFC6121 P50L3-P50L8, P50L19-P50L23, P60L1-P60L4, P88L29-P88L30
   private broadcast(s: Session, stanza: XmlElement): void {
     const from = s.jid.toString();
     for (const item of this.roster(s.jid).all()) {
@@ -196,6 +213,7 @@ export class Router {
    * automatic replies.
    */
   private subscription(user: Jid, contact: Jid, type: 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed'): void {
+    // @implements RFC6121 P32L28-P32L31, P33L11-P33L16
     const mine = this.roster(user).item(contact.toString());
     const before = JSON.stringify(mine.subscription.roster);
     const out = mine.subscription.outbound(type);
@@ -203,15 +221,13 @@ export class Router {
     if (mine.listed && JSON.stringify(mine.subscription.roster) !== before) this.push(user, itemElement(mine));
     if (!out.forward) return;
     const stanza = element('presence', { from: user.toString(), to: contact.toString(), type });
-    if (!this.isLocal(contact)) {
-      // No such contact here, and no other server reachable: the request is refused on its behalf.
-      if (type === 'subscribe') this.subscription(contact, user, 'unsubscribed');
-      return;
-    }
+    // @implements RFC6121 P86L32-P86L34
+    if (!this.isLocal(contact)) return;
     const theirs = this.roster(contact).item(user.toString());
     const was = JSON.stringify(theirs.subscription.roster);
     const inb = theirs.subscription.inbound(type);
     if (theirs.listed && JSON.stringify(theirs.subscription.roster) !== was) this.push(contact, itemElement(theirs));
+    // @implements RFC6121 P34L16-P34L26, P34L43-P34L47
     if (inb.forward) for (const c of this.available(contact.toString())) c.send(withAttrs(stanza, { to: c.jid.toString() }));
     if (out.to.startsWith('From') || out.to === 'Both') {
       // The contact may now see the user: the user's available resources' presence.
@@ -231,26 +247,47 @@ export class Router {
   /** A message, iq or directed presence for another JID. */
   private route(s: Session, stanza: XmlElement, to: Jid): void {
     if (to.domainpart !== this.domain) return this.bounce(s, stanza, 'remote-server-not-found', `no server-to-server: '${to.domainpart}' is not served here`);
+    const type = stanza.attrs.type ?? 'normal';
+    // @implements RFC6121 P86L21-P86L22, P86L24-P86L26, P86L28-P86L30
     if (!this.isLocal(to)) {
-      if (stanza.name === 'presence') return;
-      return this.bounce(s, stanza, 'service-unavailable');
+      if (stanza.name === 'presence' || type === 'error' || type === 'result') return;
+      return this.bounce(s, stanza, 'service-unavailable', 'no such user');
     }
     const full = to.isFull ? this.session(to) : undefined;
     if (full) return full.send(stanza);
-    const type = stanza.attrs.type ?? 'normal';
+    const bare = to.bare.toString();
     if (stanza.name === 'message') {
-      if (type === 'error' || type === 'headline' && this.available(to.bare.toString()).length === 0) return;
-      const targets = this.available(to.bare.toString());
-      if (targets.length === 0 || type === 'groupchat') return this.bounce(s, stanza, 'service-unavailable', 'the user has no available resource, and messages are not stored');
+      // @implements RFC6121 P91L3-P91L6, P91L32-P91L33
+      // To a full JID no session holds: only chat goes on as if to the bare JID; the rest are refused.
+      if (to.isFull && type !== 'chat') return type === 'error' ? undefined : this.bounce(s, stanza, 'service-unavailable', 'no such resource');
+      const targets = this.messageable(bare);
+      // @implements RFC6121 P88L14-P88L15, P89L22-P89L23
+      if (type === 'error' || (type === 'headline' && targets.length === 0)) return;
+      // @implements RFC6121 P87L46-P87L48, P89L19-P89L21
+      if (type === 'groupchat') return this.bounce(s, stanza, 'service-unavailable', 'no groupchat for a user');
+      // @implements RFC6121 P89L15-P89L18, P87L19-P87L25, P87L38-P87L44
+      // No offline storage: choice (b), refused. With several resources of non-negative priority, each gets it (choice (b) of both lists).
+      if (targets.length === 0) return this.bounce(s, stanza, 'service-unavailable', 'the user has no available resource, and messages are not stored');
       for (const t of targets) t.send(stanza);
       return;
     }
     if (stanza.name === 'presence') {
+      // @implements RFC6121 P91L37-P91L38
       if (to.isFull) return;
-      for (const t of this.available(to.bare.toString())) t.send(stanza);
+      // @implements RFC6121 P88L29-P88L30, P89L27-P89L29
+      for (const t of this.available(bare)) t.send(stanza);
       return;
     }
     if (type === 'result' || type === 'error') return;
+    // @implements RFC6121 P88L45-P89L5, P89L40-P89L45
     this.bounce(s, stanza, 'service-unavailable');
   }
+}
+
+/** A presence's <priority/>: an integer from -128 to 127, 0 when absent or unreadable. */
+// @implements RFC6121 P68L18, P68L31-P68L32
+function priority(presence: XmlElement): number {
+  const p = childOf(presence, 'priority');
+  const n = p ? Number(textOf(p)) : 0;
+  return Number.isInteger(n) && n >= -128 && n <= 127 ? n : 0;
 }

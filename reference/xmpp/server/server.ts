@@ -117,6 +117,9 @@ export class XmppServer {
         connection,
         interested: false,
         send: (stanza) => {
+          // @implements RFC6120 P31L22-P31L24
+          // Once our closing tag or an error is on its way, nothing more goes on this stream: what was for it is dropped.
+          if (!r.machine.allows('send-stanza')) return;
           r.machine.fire('send-stanza');
           connection.send(stanza);
         },
@@ -171,10 +174,13 @@ export class XmppServer {
   /** One arrival on a bound stream; true when the stream is over. */
   private async take(session: Session, machine: { fire(e: 'receive-stanza' | 'receive-close' | 'stream-error' | 'send-close'): unknown }, a: Arrival): Promise<boolean> {
     const c = session.connection;
+    // The stream is ending: out of the routing table first, so nothing more is routed to it (and its unavailable presence goes out now).
+    if (a.type !== 'element') this.router.remove(session);
     if (a.type === 'element') {
       const e = a.element;
       // @implements RFC6120 P45L15-P45L18
       if (!['message', 'presence', 'iq'].includes(e.name) || e.ns !== CLIENT_NS) {
+        this.router.remove(session);
         machine.fire('stream-error');
         await c.fail(StreamCondition.UnsupportedStanzaType, `<${e.name}/> in '${e.ns}' is no stanza of a client stream (RFC 6120 §4.8.3)`);
         return true;

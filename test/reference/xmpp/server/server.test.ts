@@ -118,4 +118,69 @@ test('subscription handshake both ways: roster pushes, presence seen once subscr
   await romeo.close();
 });
 
+const STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+const conditionOf = (e: XmlElement) => childOf(e, 'error')?.children.find((c): c is XmlElement => typeof c !== 'string' && c.ns === STANZAS)?.name;
+const rosterSet = (id: string, items: XmlElement[]) => element('iq', { type: 'set', id }, [element('query', { xmlns: ROSTER_NS }, items, ROSTER_NS)]);
+
+// @tests RFC6121 P91L3-P91L6, P88L17-P88L21, P87L46-P87L48, P88L45-P89L5, P86L21-P86L22, P32L22-P32L26
+test('routing by RFC 6121 §8.5: to a full JID no one holds, chat goes to the bare JID and normal is refused; negative priority gets nothing; groupchat refused; an iq to another user answered by the server; unknown user and another domain refused', async ({ r }) => {
+  const juliet = await login(r!, 'juliet');
+  const romeo = await login(r!, 'romeo', { resource: 'orchard' });
+  const shy = await login(r!, 'romeo', { resource: 'shy' });
+  romeo.send(element('presence', {}));
+  shy.send(element('presence', {}, [element('priority', {}, ['-1'])]));
+  await expectStanza(shy, 'own presence', (e) => e.name === 'presence' && e.attrs.from === shy.jid.toString());
+  juliet.send(chatMessage('romeo@localhost/nowhere', 'chat to a gone resource', 'c1'));
+  const c = await expectStanza(romeo, 'the chat', (e) => e.name === 'message');
+  assert.is(c.attrs.id, 'c1');
+  juliet.send(element('message', { to: 'romeo@localhost/nowhere', id: 'n1' }, [element('body', {}, ['normal to a gone resource'])]));
+  assert.is(conditionOf(await expectStanza(juliet, 'error n1', (e) => e.attrs.id === 'n1')), 'service-unavailable');
+  juliet.send(element('message', { to: 'romeo@localhost', id: 'g1', type: 'groupchat' }, [element('body', {}, ['g'])]));
+  assert.is(conditionOf(await expectStanza(juliet, 'error g1', (e) => e.attrs.id === 'g1')), 'service-unavailable');
+  juliet.send(element('iq', { to: 'romeo@localhost', id: 'q1', type: 'get' }, [element('query', { xmlns: 'jabber:iq:version' }, [], 'jabber:iq:version')]));
+  const q = await expectStanza(juliet, 'answer q1', (e) => e.attrs.id === 'q1');
+  assert.equal([q.attrs.type, q.attrs.from, conditionOf(q)], ['error', 'romeo@localhost', 'service-unavailable']);
+  juliet.send(chatMessage('tybalt@localhost', 'x', 'u1'));
+  assert.is(conditionOf(await expectStanza(juliet, 'error u1', (e) => e.attrs.id === 'u1')), 'service-unavailable');
+  juliet.send(chatMessage('romeo@example.net', 'x', 'd1'));
+  assert.is(conditionOf(await expectStanza(juliet, 'error d1', (e) => e.attrs.id === 'd1')), 'remote-server-not-found');
+  juliet.send(element('presence', { to: 'romeo@example.net', type: 'subscribe', id: 'd2' }));
+  assert.is(conditionOf(await expectStanza(juliet, 'error d2', (e) => e.attrs.id === 'd2')), 'remote-server-not-found');
+  // the negative-priority resource got none of the messages (only presence)
+  juliet.send(chatMessage('romeo@localhost', 'last', 'c2'));
+  await expectStanza(romeo, 'the last chat', (e) => e.attrs.id === 'c2');
+  for (let e = await shy.receive(300); e; e = await shy.receive(300)) assert.is.not(e.name, 'message', `a message reached the priority -1 resource: ${JSON.stringify(e.attrs)}`);
+  for (const s of [juliet, romeo, shy]) await s.close();
+});
+
+// @tests RFC6121 P19L6-P19L15, P19L17-P19L28, P13L21-P13L24, P25L12-P25L16
+test('roster sets: two items and duplicate groups bad-request, an empty or over-long group and an over-long name not-acceptable, removing what is not there item-not-found; a set is pushed and a remove too', async ({ r }) => {
+  const nurse = await login(r!, 'nurse');
+  nurse.send(element('iq', { type: 'get', id: 'g' }, [element('query', { xmlns: ROSTER_NS }, [], ROSTER_NS)]));
+  const empty = await expectStanza(nurse, 'roster', (e) => e.attrs.id === 'g');
+  assert.ok(childOf(empty, 'query', ROSTER_NS), 'an empty roster is an empty <query/>');
+  const item = (jid: string, attrs: Record<string, string> = {}, groups: string[] = []) => element('item', { jid, ...attrs }, groups.map((g) => element('group', {}, [g], ROSTER_NS)), ROSTER_NS);
+  const cases: [string, XmlElement[], string][] = [
+    ['two', [item('a@localhost'), item('b@localhost')], 'bad-request'],
+    ['dup', [item('a@localhost', {}, ['x', 'x'])], 'bad-request'],
+    ['emptygroup', [item('a@localhost', {}, [''])], 'not-acceptable'],
+    ['longgroup', [item('a@localhost', {}, ['g'.repeat(1024)])], 'not-acceptable'],
+    ['longname', [item('a@localhost', { name: 'n'.repeat(1024) })], 'not-acceptable'],
+    ['gone', [item('a@localhost', { subscription: 'remove' })], 'item-not-found'],
+  ];
+  for (const [id, items, condition] of cases) {
+    nurse.send(rosterSet(id, items));
+    assert.is(conditionOf(await expectStanza(nurse, `error ${id}`, (e) => e.attrs.id === id)), condition, id);
+  }
+  nurse.send(rosterSet('ok', [item('juliet@localhost', { name: 'Juliet' }, ['Capulets'])]));
+  // the result, then the push (RFC 6121 §2.3.2 orders neither)
+  assert.is((await expectStanza(nurse, 'result ok', (e) => e.attrs.id === 'ok')).attrs.type, 'result');
+  const push = await expectStanza(nurse, 'push', (e) => e.attrs.type === 'set');
+  assert.equal(childOf(childOf(push, 'query', ROSTER_NS)!, 'item', ROSTER_NS)!.attrs, { jid: 'juliet@localhost', name: 'Juliet', subscription: 'none' });
+  nurse.send(rosterSet('rm', [item('juliet@localhost', { subscription: 'remove' })]));
+  const gone = await expectStanza(nurse, 'remove push', (e) => e.attrs.type === 'set');
+  assert.is(childOf(childOf(gone, 'query', ROSTER_NS)!, 'item', ROSTER_NS)!.attrs.subscription, 'remove');
+  await nurse.close();
+});
+
 test.run();
