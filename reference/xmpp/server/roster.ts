@@ -46,6 +46,7 @@ export class Roster {
   }
 
   /** The item for `contact`, made (unlisted, state None) when there is none. */
+  // @implements RFC6121 P103L32-P103L34
   item(contact: string): RosterItem {
     let i = this.items.get(contact);
     if (!i) this.items.set(contact, (i = { jid: contact, groups: [], subscription: new ServerSubscription(), listed: false }));

@@ -40,6 +40,7 @@ export class Router {
   }
 
   /** A session's end: unavailable presence broadcast for it if it was available (RFC 6121 §4.5.1 when the stream ends without one). */
+  // @implements RFC6121 P60L1-P60L4
   remove(s: Session): void {
     const set = this.bound.get(s.jid.bare.toString());
     set?.delete(s);
@@ -50,6 +51,8 @@ export class Router {
     }
   }
 
+  // @implements RFC6120 P94L20-P94L21
+  // A full JID names one session: the stream layer makes a fresh resourcepart when one is taken.
   session(full: Jid): Session | undefined {
     for (const s of this.bound.get(full.bare.toString()) ?? []) if (s.jid.toString() === full.toString()) return s;
     return undefined;
@@ -60,6 +63,7 @@ export class Router {
   }
 
   /** Rosters are made on first use, one per account, kept while the server runs. */
+  // @implements RFC6121 P9L19-P9L20
   roster(bare: Jid): Roster {
     const key = bare.bare.toString();
     let r = this.rosters.get(key);
@@ -82,6 +86,7 @@ export class Router {
   }
 
   /** A stanza from a bound client. */
+  // @implements RFC6120 P101L46-P102L5
   fromClient(s: Session, raw: XmlElement): void {
     const stanza = stampFrom(raw, s.jid);
     const to = addressee(stanza);
@@ -91,6 +96,7 @@ export class Router {
       if (problem) return this.bounce(s, stanza, problem.condition, problem.reason);
     }
     const target = 'to' in to ? to.to : undefined;
+    // @implements RFC6120 P100L28-P100L32
     if (stanza.name === 'presence') return this.presence(s, stanza, target);
     // An iq to the user's own bare JID is for the server, on the account's behalf.
     if (target === undefined || (target.localpart === undefined && target.domainpart === this.domain) || (stanza.name === 'iq' && !target.isFull && target.toString() === s.jid.bare.toString()))
@@ -98,6 +104,7 @@ export class Router {
     this.route(s, stanza, target);
   }
 
+  // @implements RFC6120 P109L1-P109L3
   private bounce(s: Session, stanza: XmlElement, condition: StanzaCondition, text?: string): void {
     if (stanza.attrs.type === 'error') return;
     s.send(errorReply(withAttrs(stanza, { to: stanza.attrs.to ?? this.domain }), condition, text === undefined ? {} : { text }));
@@ -108,6 +115,7 @@ export class Router {
     if (stanza.name !== 'iq') return;
     const type = stanza.attrs.type;
     if (type === 'result' || type === 'error') return;
+    // @implements RFC6121 P9L45-P9L48
     const query = rosterQuery(stanza);
     if (query && payloadOf(stanza) === query) return type === 'get' ? this.rosterGet(s, stanza) : this.rosterSet(s, stanza, query);
     this.bounce(s, stanza, 'service-unavailable', `no service for <${payloadOf(stanza)?.name}/> in '${payloadOf(stanza)?.ns}'`);
@@ -137,6 +145,7 @@ export class Router {
       return;
     }
     if (!roster.get(set.jid) && roster.size >= MAX_ROSTER_ITEMS) return this.bounce(s, iq, 'resource-constraint', `a roster holds at most ${MAX_ROSTER_ITEMS} items`);
+    // @implements RFC6121 P17L27-P17L29, P17L31-P17L32
     const item = roster.item(set.jid);
     item.listed = true;
     item.groups = set.groups;

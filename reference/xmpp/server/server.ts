@@ -35,6 +35,8 @@ export interface Limits {
  * client keeps its stream alive with whitespace or pings sooner, RFC 6120
  * §4.6.1 and XEP-0199's usual 60-300 s); the reader's 256 KiB and depth 64.
  */
+// @implements RFC6120 P167L32-P167L37, P168L5-P168L9
+// One cap for all connections rather than per IP address: on one host (the tests, a LAN) they are the same.
 export const DEFAULT_LIMITS: Limits = {
   maxConnections: 1000,
   negotiationMs: 30_000,
@@ -68,6 +70,8 @@ export class XmppServer {
   }
 
   /** Listens on host:port (port 0: any free one); resolves with the port. */
+  // @implements RFC6120 P18L23-P18L28
+  // 5222, the xmpp-client port, is the command's default (--listen).
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
@@ -85,6 +89,7 @@ export class XmppServer {
   }
 
   /** Stops listening and ends every stream with <system-shutdown/>. */
+  // @implements RFC6120 P64L3-P64L4
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     await Promise.all(this.router.sessions().map((s) => s.connection.fail(StreamCondition.SystemShutdown, 'the server is shutting down')));
@@ -104,6 +109,8 @@ export class XmppServer {
     // Counted until its handling ends (not by the socket's 'close', whose listeners the TLS upgrade takes off).
     this.sockets.add(socket);
     let session: Session | undefined;
+    // @implements RFC6120 P167L21-P167L24
+    // Nothing but the negotiation until bound: receive() refuses stanzas before that.
     try {
       const r = await receive(connection, {
         domain: this.o.domain,
@@ -124,6 +131,7 @@ export class XmppServer {
           connection.send(stanza);
         },
       };
+      // @implements RFC6120 P28L39-P28L42
       this.router.add(session);
       this.o.log?.(`${r.jid} bound (${r.mechanism}${r.tls ? ', TLS' : ''})`);
       await this.serve(session, r.machine);
@@ -145,6 +153,7 @@ export class XmppServer {
   private async serve(session: Session, machine: { fire(e: 'receive-stanza' | 'receive-close' | 'stream-error' | 'send-close'): unknown }): Promise<void> {
     const c = session.connection;
     let last = Date.now();
+    // @implements RFC6120 P54L9-P54L10
     // @implements RFC6120 P34L15-P34L20
     // Whitespace between stanzas is a keepalive: it counts as activity. Bytes of a stanza not yet whole do not, so
     // a stanza trickled a byte at a time still meets the idle limit.
@@ -158,6 +167,7 @@ export class XmppServer {
     socket.on('data', onData);
     try {
       for (;;) {
+        // @implements RFC6120 P54L9-P54L10
         const a = await c.next(Math.max(1, last + this.limits.idleMs - Date.now()));
         if (a.type === 'timeout' && last + this.limits.idleMs > Date.now()) continue;
         if (a.type === 'element') {

@@ -33,6 +33,8 @@ export type UserCredentials = Record<ScramHash, StoredCredentials>;
 const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 
 /** A user's line: both hashes' credentials made from the password, with fresh salts. */
+// @implements RFC5802 P7L44-P8L1
+// What the server retrieves for a user is what it keeps: salt, StoredKey, ServerKey and the iteration count.
 export function userLine(localpart: string, password: string, o: { iterations?: number } = {}): string {
   const user = usernameCaseMapped(localpart);
   const parts = HASHES.map((h) => {
@@ -48,6 +50,7 @@ const KEY_OCTETS: Record<ScramHash, number> = { 'SHA-1': 20, 'SHA-256': 32 };
 /** Reads a users file's text; every line is checked and a bad one named. */
 export function parseUsers(text: string, file = 'users'): Map<string, UserCredentials> {
   const users = new Map<string, UserCredentials>();
+  // @implements RFC5802 P7L44-P8L1
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     const at = i + 1;
@@ -62,6 +65,7 @@ export function parseUsers(text: string, file = 'users'): Map<string, UserCreden
     if (user !== name) throw new UsersFileError(file, at, `'${name}' is not in its enforced form '${user}' (write the line with userLine or 'xmpp server --add-user')`);
     if (users.has(user)) throw new UsersFileError(file, at, `'${user}' appears twice`);
     const creds: Partial<UserCredentials> = {};
+    // @implements RFC5802 P7L44-P8L1
     for (const f of fields) {
       const m = CREDENTIAL.exec(f);
       if (!m) throw new UsersFileError(file, at, `'${f.slice(0, 40)}' is not SCRAM-<hash>$<iterations>:<salt>$<StoredKey>:<ServerKey>`);
@@ -88,6 +92,7 @@ export function readUsersFile(path: string): Map<string, UserCredentials> {
  * login looks the same whether the user exists or not; PLAIN for an unknown
  * user still derives a key, so it takes as long as for a known one.
  */
+// @implements RFC6120 P91L3-P91L8, RFC4616 P3L37-P3L42
 export function accountsOf(users: Map<string, UserCredentials>): ServerAccounts {
   const dummy = storedCredentials('SHA-256', randomBytes(16).toString('hex'), { iterations: 4096 });
   return {
