@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { usernameCaseMapped } from '../../precis/index.ts';
+import { enforceLocalpart } from '../jid/index.ts';
 import { type ScramHash, type ServerAccounts, type StoredCredentials, storedCredentials } from '../sasl/index.ts';
 
 const HASHES: readonly ScramHash[] = ['SHA-1', 'SHA-256'];
@@ -36,7 +36,7 @@ const b64 = (b: Uint8Array) => Buffer.from(b).toString('base64');
 // @implements RFC5802 P7L44-P8L1
 // What the server retrieves for a user is what it keeps: salt, StoredKey, ServerKey and the iteration count.
 export function userLine(localpart: string, password: string, o: { iterations?: number } = {}): string {
-  const user = usernameCaseMapped(localpart);
+  const user = enforceLocalpart(localpart);
   const parts = HASHES.map((h) => {
     const c = storedCredentials(h, password, o.iterations === undefined ? {} : { iterations: o.iterations });
     return `SCRAM-${h}$${c.iterations}:${b64(c.salt)}$${b64(c.storedKey)}:${b64(c.serverKey)}`;
@@ -58,9 +58,9 @@ export function parseUsers(text: string, file = 'users'): Map<string, UserCreden
     const [name, ...fields] = line.split(/\s+/);
     let user: string;
     try {
-      user = usernameCaseMapped(name!);
+      user = enforceLocalpart(name!);
     } catch (e) {
-      throw new UsersFileError(file, at, `'${name}' is not a username (RFC 8265 UsernameCaseMapped): ${(e as Error).message}`);
+      throw new UsersFileError(file, at, `'${name}' is not a JID localpart (RFC 7622 §3.3): ${(e as Error).message}`);
     }
     if (user !== name) throw new UsersFileError(file, at, `'${name}' is not in its enforced form '${user}' (write the line with userLine or 'xmpp server --add-user')`);
     if (users.has(user)) throw new UsersFileError(file, at, `'${user}' appears twice`);
