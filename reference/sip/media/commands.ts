@@ -227,7 +227,8 @@ ${limitUsage}`,
         from: values.from as string | undefined,
         credentials: values.user !== undefined ? { username: values.user as string, password: values.password as string } : undefined,
       });
-      const interrupted = new Promise<'interrupted'>((resolve) => process.once('SIGINT', () => resolve('interrupted')));
+      // SIGTERM as SIGINT: the call is cancelled or hung up (RTCP BYE, BYE, recording, report), not cut off.
+      const interrupted = untilStopped().then(() => 'interrupted' as const);
       const answered = await Promise.race([call.answered(), interrupted]);
       if (answered !== true) {
         if (answered === 'interrupted') await call.cancel();
@@ -250,7 +251,12 @@ ${limitUsage}`,
         follow(call, running, log);
       }
       const ended = new Promise<'ended'>((r) => call.once('ended', () => r('ended')));
-      const wait = (s: number) => Promise.race([new Promise<'time'>((r) => setTimeout(() => r('time'), s * 1000)), interrupted, ended]);
+      // The timer goes when something else came first: a pending one would keep the process up to --duration after the hang-up.
+      const wait = (s: number) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const time = new Promise<'time'>((r) => (timer = setTimeout(() => r('time'), s * 1000)));
+        return Promise.race([time, interrupted, ended]).finally(() => clearTimeout(timer));
+      };
       let modified = true;
       const steps: [Change, number][] = holdAfter === undefined ? [] : [['hold', holdAfter], ...(resumeAfter === undefined ? [] : [['resume', resumeAfter] as [Change, number]])];
       for (const [change, after] of steps) {

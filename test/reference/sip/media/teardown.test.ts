@@ -1,5 +1,6 @@
 /**
- * A uas stopped (SIGTERM, SIGINT) while a call's media runs: the session
+ * A uas or a caller stopped (SIGTERM, SIGINT) while a call's media runs:
+ * the caller hangs up (RTCP BYE, then BYE); on either side the session
  * is ended like a BYE would end it (RTCP BYE sent, the recording written,
  * the report printed), its sockets closed, and the process exits 0, never
  * hangs with a live RTP session holding it.
@@ -32,6 +33,28 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       } finally {
         await stop(call, 3000, 'SIGINT');
         await stop(uas);
+      }
+    });
+  });
+}
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  test(`call --play --record stopped by ${signal} mid-call hangs up: RTCP BYE, BYE answered 200, recording written, exit 0`, async () => {
+    await inScratch(async (dir, toneFile) => {
+      const [sipPort, uasPort, callPort] = [await freePort(), await freeMediaPort(), await freeMediaPort()];
+      const uas = await startOurUas(sipPort, ['--port', String(uasPort), '--echo']);
+      const call = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(callPort), '--play', toneFile(1000, 8), '--record', join(dir, 'out.wav')]);
+      try {
+        await waitFor('the call answered', () => /call answered/.test(call.stderr()), 10000, call);
+        await new Promise((r) => setTimeout(r, 1500));
+        await stop(call, 5000, signal);
+        assert.is(call.child.exitCode, 0, `the caller exits 0 on ${signal}; stderr: ${call.stderr()}`);
+        assert.match(call.stderr(), /BYE answered 200/);
+        assert.match(call.stdout(), /RTCP BYE sent/);
+        assertTone(readWavFile(join(dir, 'out.wav')), 1000, 'the echo the caller recorded before it stopped');
+      } finally {
+        await stop(call);
+        await stop(uas, 3000, 'SIGINT');
       }
     });
   });
