@@ -47,6 +47,7 @@ export interface CallMediaOptions {
   dtmf?: string;
   /** Send back what is heard (uas --echo). */
   echo?: boolean;
+  /** The longest recording kept (at most MAX_RECORD_SECONDS); 0: nothing is recorded, and no memory held for it. */
   maxRecordSeconds?: number;
   onDigit?: (digit: string) => void;
 }
@@ -62,7 +63,10 @@ export interface CallMediaReport {
   byeSent: boolean;
   sources: { ssrc: number; packets: number; lost?: number; jitterMs?: number; bye: boolean }[];
   digits: string;
-  recordedSeconds: number;
+  /** Seconds recorded; undefined when not recording (maxRecordSeconds 0). */
+  recordedSeconds: number | undefined;
+  /** Seconds heard past the recording's bound, not kept (said, not lost silently). */
+  notKeptSeconds: number;
   rtcpMux: boolean;
   /** What came in on each port we listened on. */
   ports: PortCounts[];
@@ -377,7 +381,8 @@ export class CallMedia {
           return { ssrc: t.ssrc, packets: s?.packets ?? 0, lost: s?.cumulativeLost, jitterMs: s?.jitterMs, bye: t.bye };
         }),
         digits: this.#receiver.digits,
-        recordedSeconds: recording.length / this.#receiver.stream.codec.clockRate,
+        recordedSeconds: this.#receiver.recording.maxSamples === 0 ? undefined : recording.length / this.#receiver.stream.codec.clockRate,
+        notKeptSeconds: this.#receiver.recording.maxSamples === 0 ? 0 : this.#receiver.recording.outside / this.#receiver.stream.codec.clockRate,
         rtcpMux: this.#stream.rtcpMux,
         ports: this.counts().ports,
       },
@@ -390,7 +395,8 @@ export function describeReport(r: CallMediaReport): string {
   const lines = [`media ${r.local} -> ${r.remote}: ${r.codec} (payload type ${r.payloadType}), ${r.packetsSent} RTP packets sent, ${r.reportsSent} RTCP report(s), ${r.byeSent ? 'RTCP BYE sent' : 'no RTCP BYE sent'}`];
   for (const s of r.sources) lines.push(`  source 0x${s.ssrc.toString(16).padStart(8, '0')}: ${s.packets} packets${s.lost === undefined ? '' : `, ${s.lost} lost`}${s.jitterMs === undefined ? '' : `, jitter ${s.jitterMs.toFixed(2)} ms`}${s.bye ? ', RTCP BYE received' : ', no RTCP BYE'}`);
   if (r.sources.length === 0) lines.push('  no RTP received');
-  lines.push(`  recorded ${r.recordedSeconds.toFixed(2)} s${r.digits ? `; digits received: ${r.digits}` : ''}`);
+  const recorded = r.recordedSeconds === undefined ? 'not recorded' : `recorded ${r.recordedSeconds.toFixed(2)} s${r.notKeptSeconds > 0 ? ` (the bound: ${r.notKeptSeconds.toFixed(2)} s more heard, not kept)` : ''}`;
+  lines.push(`  ${recorded}${r.digits ? `; digits received: ${r.digits}` : ''}`);
   lines.push(`  RTCP ${r.rtcpMux ? 'multiplexed on the RTP port (RFC 5761)' : 'on its own port'}; received: ${r.ports.map(describePort).join('; ')}`);
   return lines.join('\n') + '\n';
 }

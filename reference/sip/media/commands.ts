@@ -110,7 +110,7 @@ ${limitUsage}
         answerAgain(call, local);
         const stream = audioStream(call.streams);
         if (typeof stream === 'string') throw new Error(stream);
-        running = await CallMedia.start(stream, { local: { host, port: sockets.port }, sockets, play: play.play, echo: play.echo, onChange: log, onDigit: (d) => process.stdout.write(`digit ${d}\n`) });
+        running = await CallMedia.start(stream, { local: { host, port: sockets.port }, sockets, play: play.play, echo: play.echo, maxRecordSeconds: recordSeconds(play.record), onChange: log, onDigit: (d) => process.stdout.write(`digit ${d}\n`) });
       } catch (e) {
         await sockets.close();
         pairs.release(sockets.port);
@@ -242,7 +242,7 @@ ${limitUsage}`,
         const stream = audioStream(call.streams);
         try {
           if (typeof stream === 'string') throw new Error(stream);
-          running = await CallMedia.start(stream, { local: { host: media.address ?? listen.host, port: media.port ?? DEFAULT_MEDIA_PORT }, play: play.play, dtmf: play.dtmf, onChange: log, onDigit: (d) => process.stdout.write(`digit ${d}\n`) });
+          running = await CallMedia.start(stream, { local: { host: media.address ?? listen.host, port: media.port ?? DEFAULT_MEDIA_PORT }, play: play.play, dtmf: play.dtmf, maxRecordSeconds: recordSeconds(play.record), onChange: log, onDigit: (d) => process.stdout.write(`digit ${d}\n`) });
         } catch (e) {
           process.stderr.write(`call: no media: ${(e as Error).message}\n`);
           await call.bye();
@@ -299,6 +299,9 @@ async function finish(running: CallMedia, record: string | undefined, reason: st
   if (record !== undefined) writeWavFile(record, recording);
   process.stdout.write(describeReport(report) + (record === undefined ? '' : `  recording written to ${record}\n`));
 }
+
+/** Without --record nothing is kept: each call would hold up to MAX_RECORD_SECONDS of audio (57.6 MB) for nobody. */
+const recordSeconds = (record: string | undefined): number | undefined => (record === undefined ? 0 : undefined);
 
 /** Where the uas writes the n-th call's recording: OUT.wav for the first, OUT-n.wav (before its extension) for the others. */
 export function recordPath(record: string | undefined, n: number): string | undefined {

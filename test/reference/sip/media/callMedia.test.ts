@@ -2,7 +2,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { audioCapabilities, codecsFromNames, createAnswer, createOffer } from '../../../../reference/sdp/offerAnswer/index.ts';
-import { CallMedia, MAX_PAIRS } from '../../../../reference/sip/media/callMedia.ts';
+import { CallMedia, describeReport, MAX_PAIRS } from '../../../../reference/sip/media/callMedia.ts';
+import { offererStreams } from '../../../../reference/sdp/offerAnswer/negotiated.ts';
+import { tone } from '../../../../reference/rtp/media/tone.ts';
 import { freeMediaPort } from './common.ts';
 import { settle } from '../ua/peer.ts';
 
@@ -26,6 +28,26 @@ test('listenAlso: at most MAX_PAIRS pairs for one call, and none after leaving; 
     // Every pair listened on is counted in the report, and closed with the call.
     assert.is(report.ports.length, 2 * MAX_PAIRS);
   }
+});
+
+test('a recording past its bound says how much was heard and not kept; maxRecordSeconds 0 records nothing', async () => {
+  const [ours, theirs] = [await freeMediaPort(), await freeMediaPort()];
+  const codecs = codecsFromNames('PCMU');
+  const offer = createOffer(audioCapabilities({ address: '127.0.0.1', port: theirs, codecs }));
+  const answered = createAnswer(offer, audioCapabilities({ address: '127.0.0.1', port: ours, codecs }));
+  if (!answered.ok) throw new Error(answered.reason);
+  const caller = offererStreams(offer, answered.answer)[0]!;
+  const kept = await CallMedia.start(answered.streams[0]!, { local: { host: '127.0.0.1', port: ours }, maxRecordSeconds: 0.5 });
+  const player = await CallMedia.start(caller, { local: { host: '127.0.0.1', port: theirs }, play: tone(1000, 1.5), maxRecordSeconds: 0 });
+  await player.played();
+  await new Promise((r) => setTimeout(r, 300));
+  const { report } = await kept.close();
+  const { report: silent } = await player.close();
+  assert.is(report.recordedSeconds, 0.5);
+  assert.ok(report.notKeptSeconds > 0.5, `${report.notKeptSeconds} s heard past the bound`);
+  assert.match(describeReport(report), /recorded 0\.50 s \(the bound: \d\.\d\d s more heard, not kept\)/);
+  assert.is(silent.recordedSeconds, undefined);
+  assert.match(describeReport(silent), /\n {2}not recorded\n/);
 });
 
 test.after(settle);

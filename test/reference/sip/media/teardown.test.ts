@@ -52,6 +52,9 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         assert.match(call.stderr(), /BYE answered 200/);
         assert.match(call.stdout(), /RTCP BYE sent/);
         assertTone(readWavFile(join(dir, 'out.wav')), 1000, 'the echo the caller recorded before it stopped');
+        // The uas had no --record: it kept no audio (was: up to an hour of it per call, held for nobody).
+        await stop(uas, 3000, 'SIGINT');
+        assert.match(uas.stdout(), /RTCP BYE received\n {2}not recorded\n/);
       } finally {
         await stop(call);
         await stop(uas, 3000, 'SIGINT');
