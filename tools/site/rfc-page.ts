@@ -97,12 +97,14 @@ export function renderDocPage({ doc, citations, requirements, proposed = [], rea
       text = text.replace(KEYWORDS, (k) => `<mark class="kw s-${req.status}" title="${esc(`${req.keyword}: ${STATUS_LABEL[req.status]}`)}">${k}</mark>`);
     }
     const sec = sectionStarts.get(i);
-    if (sec) text = `<span class="sec" id="${esc(sectionAnchor(sec))}"></span>${text}`;
     const starts = startsAt.get(i);
+    if (starts) text = rangeAnchors(doc, starts) + text;
+    if (sec) text = `<span class="sec" id="${esc(sectionAnchor(sec))}"></span>${text}`;
     const byProposal = proposedStarts.get(i);
-    const links = [starts ? backlinks(path, starts) : '', byProposal ? proposedLinks(path, byProposal) : ''].filter(Boolean).join(' ');
-    const notes = links ? `<span class="notes">${links}</span>` : '';
-    out.push(`<div class="${classes.join(' ')}" id="${id}"><a class="n" href="#${id}">${id}</a><span class="t">${text}</span>${notes}</div>`);
+    const links = [...(starts ? backlinks(path, starts) : []), ...(byProposal ? proposedLinks(path, byProposal) : [])];
+    // The line number is the line's own id, shown by CSS (.l::before) and made
+    // clickable by site.js: 12,915 links on RFC 3261 were as many Tab stops.
+    out.push(`<div class="${classes.join(' ')}" id="${id}"><span class="t">${text}</span>${notes(links)}</div>`);
   }
   if (page) out.push('</div>');
 
@@ -166,18 +168,48 @@ ${out.join('\n')}
   return layout({ path, title: `${docName(doc)}: ${doc.title}`, body, readme, live, proposals });
 }
 
+/**
+ * A line's back-links, kept one line high however many there are (a line
+ * growing with its links tore its paragraph): the first link, then the
+ * others behind a disclosure whose list opens over the text below, so the
+ * closed state takes no more room than one link. The summary holds text
+ * only (no link inside a summary: nested-interactive).
+ */
+function notes(links: readonly string[]): string {
+  if (links.length === 0) return '';
+  if (links.length === 1) return `<span class="notes">${links[0]}</span>`;
+  const more = links.length - 1;
+  return `<span class="notes">${links[0]}<details class="more"><summary title="${links.length} citing this line: show the other ${more}">+${more} more</summary><span class="pop">${links.slice(1).join('')}</span></details></span>`;
+}
+
+/**
+ * Anchors of the multi-line ranges cited from this line (`#P143L14-P143L19`),
+ * so a link to a whole range lands here with or without JavaScript; site.js
+ * then marks every line of the range.
+ */
+function rangeAnchors(doc: SpecDoc, cs: readonly Citation[]): string {
+  const ids = new Set<string>();
+  for (const c of cs) if (c.span.end > c.span.begin) ids.add(rangeId(doc, c.span));
+  return [...ids].map((id) => `<span class="rg" id="${id}"></span>`).join('');
+}
+
+/** The fragment naming a cited range: its first line's id alone, or `first-last`. */
+export function rangeId(doc: SpecDoc, span: { begin: number; end: number }): string {
+  const first = lineId(doc.lines[span.begin]!);
+  return span.end > span.begin ? `${first}-${lineId(doc.lines[span.end]!)}` : first;
+}
+
 /** Links from a line to the hunks of the proposals citing it. */
-function proposedLinks(from: string, cs: readonly ProposedCitation[]): string {
+function proposedLinks(from: string, cs: readonly ProposedCitation[]): string[] {
   const sorted = [...cs].sort((a, b) => (a.proposal < b.proposal ? -1 : a.proposal > b.proposal ? 1 : a.hunk - b.hunk));
   return sorted
     .map((c) => {
       const to = href(from, proposalPage(c.proposal), `hunk-${c.hunk}`);
       return `<a class="back proposed" href="${esc(to)}" title="${esc(`proposed by ${c.proposal} (hunk ${c.hunk}: ${KIND_TITLE[c.tag.kind]} ${c.tag.file} line ${c.tag.line} in the patched tree)`)}"><span class="verb">proposed</span> ${esc(c.proposal)} hunk ${c.hunk}</a>`;
-    })
-    .join(' ');
+    });
 }
 
-function backlinks(from: string, cs: readonly Citation[]): string {
+function backlinks(from: string, cs: readonly Citation[]): string[] {
   const sorted = [...cs].sort((a, b) => KIND_RANK[a.tag.kind] - KIND_RANK[b.tag.kind] || (a.tag.file < b.tag.file ? -1 : a.tag.file > b.tag.file ? 1 : a.tag.line - b.tag.line));
   return sorted
     .map((c) => {
@@ -185,6 +217,5 @@ function backlinks(from: string, cs: readonly Citation[]): string {
       // reference/ is where modules live: leave it out of the short form, say it in the title.
       const short = c.tag.file.replace(/^reference\//, '');
       return `<a class="back k-${c.tag.kind}" href="${esc(to)}" title="${esc(`${KIND_TITLE[c.tag.kind]} ${c.tag.file} line ${c.tag.line}`)}"><span class="verb">${KIND_VERB[c.tag.kind]}</span> ${esc(short)}:${c.tag.line}</a>`;
-    })
-    .join(' ');
+    });
 }
