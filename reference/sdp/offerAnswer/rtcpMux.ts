@@ -14,6 +14,7 @@
  * @exception RFC5761 P9L30-P9L33, P9L36-P9L41: this agent is no SSM distribution source and joins no SSM session
  * @exception RFC5761 P5L39-P5L42: this agent binds dynamic payload types in 96-127 only (formats.ts), and refuses more codecs than fit there (codecsFromNames), so it never goes below 64
  * @exception RFC5761 P5L44-P6L2: a note on why payload types 72-73 are reserved, asking nothing of an agent beyond §4's rule (clashFree)
+ * @exception RFC5761 P7L9-P7L12: this agent uses SDP in offer/answer only, never declaratively (reference/sip/media/callMedia.ts takes RTCP on a multiplexed RTP port as §5.1.1's offer asks)
  * @exception RFC5761 P3L32-P3L35: background quoting RFC 3550's requirement on the underlying protocol; separate UDP ports (or, multiplexed, RFC 5761 §4's packet types) provide it
  */
 import type { Attribute, MediaDescription } from '../description/types.ts';

@@ -237,11 +237,12 @@ export class CallMedia {
   }
 
   /**
-   * Takes datagrams on a pair. Multiplexed, the RTP port carries both, told
-   * apart by the second octet (RFC 5761 §4); the RTCP port is listened on
-   * all the same, for a peer that sends there.
+   * Takes datagrams on a pair. Multiplexed, the RTP port carries both (a
+   * multiplexed offer asks for RTP and RTCP to its one port), told apart by
+   * the packet type field (RFC 5761 §4); the RTCP port is listened on all
+   * the same, for a peer that sends there.
    */
-  // @implements RFC5761 P7L9-P7L12
+  // @implements RFC5761 P6L41-P6L43, P4L43-P4L46
   #listen(pair: SocketPair): void {
     this.#listening.push(pair);
     const counted = (port: number): PortCounts => {
