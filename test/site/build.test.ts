@@ -61,14 +61,19 @@ test('a box holds the exact quoted text, headed with doc, section, title and pag
   const page = site.get('reference/sip/via.ts.html')!;
   const row = lineWithId(page, 'L10')!;
   assert.ok(row.includes(`<pre class="quote">${esc(quoted)}</pre>`), row);
-  assert.ok(row.includes('<a href="../../rfc/rfc3261.html#P39L25">RFC 3261 §8.1.1.7 Via · p. 39</a>'), row);
+  // The heading is the summary's plain text; the link is in the box's body, not inside the summary (axe nested-interactive).
+  assert.ok(row.includes('<span class="kind">implements</span> RFC 3261 §8.1.1.7 Via · p. 39</summary>'), row);
+  assert.ok(row.includes('<p class="at">In the text: <a class="ref" href="../../rfc/rfc3261.html#P39L25">P39L25-P39L29</a></p>'), row);
+  assert.not.match(page, /<summary>((?!<\/summary>).)*<a /s, 'no link inside a summary');
   const multicast = lineWithId(page, 'L16')!;
   assert.ok(multicast.includes('RFC 3261 §18.1.1 Sending Requests · p. 143'), multicast);
   // The tag line is replaced by the box: its comment text is not shown.
   assert.not.ok(row.includes('@implements'), 'tag text replaced');
   // Code lines keep anchors and highlighting.
   assert.match(lineWithId(page, 'L11')!, /<a class="n" href="#L11" aria-label="Line 11">11<\/a><div class="c"><span class="h[0-9a-f]{6}">export<\/span>/);
-  // The module-level tag is a header box.
+  // The module-level tag is a header box, shown once: its own line stays code.
+  assert.is(page.split('class="modtag ').length - 1, 1, 'one module tag box');
+  assert.is(lineWithId(page, 'L4')!.replace(/<[^>]+>/g, ''), '4 * @implements RFC3261 (SIP: Session Initiation Protocol)', 'the module tag line is plain code');
   assert.match(page, /<div class="modtags"><div class="modtag k-implements"><span class="kind">implements<\/span> <a href="..\/..\/rfc\/rfc3261.html">RFC 3261<\/a>: SIP: Session Initiation Protocol<\/div>/);
   // Exceptions carry their reason; to-dos are boxes too.
   const nonce = site.get('reference/auth/nonce.ts.html')!;

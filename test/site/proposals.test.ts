@@ -177,7 +177,7 @@ test("an added tag is the module pages' quote box, holding the RFC's text", asyn
     const span = resolveRef(rfc3581, parseRef(ref));
     const h = citationHeading(rfc3581, span);
     assert.ok(
-      html.includes(`<span class="kind">implements</span> <a href="../rfc/rfc3581.html#${ref.split('-')[0]}">${esc(`${h.doc} §${h.section} ${h.title} · ${h.pages}`)}</a> <span class="ref">${ref}</span></summary><pre class="quote">${esc(spanText(rfc3581, span))}</pre>`),
+      html.includes(`<span class="kind">implements</span> ${esc(`${h.doc} §${h.section} ${h.title} · ${h.pages}`)}</summary><p class="at">In the text: <a class="ref" href="../rfc/rfc3581.html#${ref.split('-')[0]}">${ref}</a></p><pre class="quote">${esc(spanText(rfc3581, span))}</pre>`),
       ref,
     );
   }
@@ -188,7 +188,8 @@ test('a base tag whose lines a hunk changes is shown with its quote as "amends"'
   const span = resolveRef(rfc3261, parseRef('P143L14-P143L17'));
   const h = citationHeading(rfc3261, span);
   const changed = hunk(page('proposals/rport.html'), 2);
-  assert.ok(changed.includes(`<span class="kind">amends</span> <a href="../rfc/rfc3261.html#P143L14">${esc(`RFC 3261 §${h.section} ${h.title} · ${h.pages}`)}</a>`), changed.slice(0, 600));
+  assert.ok(changed.includes(`<span class="kind">amends</span> ${esc(`RFC 3261 §${h.section} ${h.title} · ${h.pages}`)}</summary>`), changed.slice(0, 600));
+  assert.ok(changed.includes('<a class="ref" href="../rfc/rfc3261.html#P143L14">'), changed.slice(0, 600));
   assert.ok(changed.includes(`<pre class="quote">${esc(spanText(rfc3261, span))}</pre>`));
   const line = viaText.split('\n').findIndex((l) => l.includes('P143L14-P143L17')) + 1;
   assert.ok(changed.includes(`base tag: <a href="../reference/sip/via.ts.html#L${line}">reference/sip/via.ts:${line}</a>`));

@@ -1,6 +1,6 @@
 /**
  * A source file's page: highlighted code with line anchors, each tag line
- * replaced by boxes quoting the cited text, module-level tags shown at the top.
+ * replaced by boxes quoting the cited text, module-level tags shown once, at the top.
  */
 import type { Citation, SourceFile, Tag } from '../annotate/model.ts';
 import type { SpecDoc } from '../spec/document.ts';
@@ -57,7 +57,8 @@ export function citationBox(path: string, c: Citation, docs: ReadonlyMap<string,
   const where = `${esc(h.doc)}${h.section ? ` §${esc(h.section)} ${esc(h.title ?? '')}` : ''} · ${esc(h.pages)}`;
   const target = href(path, docPage(doc), lineId(doc.lines[c.span.begin]!));
   const reason = c.tag.kind === 'exception' && c.tag.note ? `<p class="reason">Not done: ${esc(c.tag.note)}</p>` : '';
-  return `<details class="cite k-${c.tag.kind}" open><summary><span class="kind">${esc(label)}</span> <a href="${esc(target)}">${where}</a> <span class="ref">${esc(c.ref.text)}</span></summary>${reason}<pre class="quote">${esc(spanText(doc, c.span))}</pre></details>`;
+  // The summary is the box's toggle: a link inside it would be a control in a control (axe nested-interactive), so the link is the body's first line.
+  return `<details class="cite k-${c.tag.kind}" open><summary><span class="kind">${esc(label)}</span> ${where}</summary>${reason}<p class="at">In the text: <a class="ref" href="${esc(target)}">${esc(c.ref.text)}</a></p><pre class="quote">${esc(spanText(doc, c.span))}</pre></details>`;
 }
 
 /** Is the line only a comment (so the box may take its place)? */
@@ -73,8 +74,10 @@ export function renderSourcePage({ file, citations, docs, readme, live, proposal
     if (list) list.push(c);
     else byTag.set(k, [c]);
   }
+  // Module-level tags are shown once, in the header; their lines stay plain code.
   const tagsAt = new Map<number, Tag[]>();
   for (const t of file.tags) {
+    if (t.refs.length === 0) continue;
     const list = tagsAt.get(t.line);
     if (list) list.push(t);
     else tagsAt.set(t.line, [t]);
@@ -87,9 +90,7 @@ export function renderSourcePage({ file, citations, docs, readme, live, proposal
     let cell: string;
     let cls = 'l';
     if (tags) {
-      const boxes = tags
-        .map((t) => (t.refs.length === 0 ? moduleTagBox(path, t, docs) : (byTag.get(tagKey(t)) ?? []).map((c) => citationBox(path, c, docs)).join('')))
-        .join('');
+      const boxes = tags.map((t) => (byTag.get(tagKey(t)) ?? []).map((c) => citationBox(path, c, docs)).join('')).join('');
       cell = commentOnly(src[i] ?? '') ? boxes : `${lines[i]}${boxes}`;
       cls = 'l tagline';
       // A ref list ending in `,` goes on in the next comment lines: the box stands for them too.
