@@ -197,14 +197,18 @@ export class CallMedia {
     return this.#stream;
   }
 
-  /** Binds the RTP/RTCP pair at `options.local` (unless given) and starts the session on the call's audio stream. */
+  /**
+   * Binds the RTP/RTCP pair at `options.local` (unless given) and starts the
+   * session on the call's audio stream. When it cannot start, the pair it
+   * bound is closed; a given pair stays its giver's to close (a pool's goes back).
+   */
   static async start(stream: NegotiatedStream, options: CallMediaOptions): Promise<CallMedia> {
     typesOf(stream.send, 'send');
     const sockets = options.sockets ?? (await bindPair(options.local));
     try {
       return new CallMedia(sockets, stream, options);
     } catch (e) {
-      await sockets.close();
+      if (!options.sockets) await sockets.close();
       throw e;
     }
   }

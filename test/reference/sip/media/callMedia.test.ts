@@ -5,6 +5,7 @@ import { audioCapabilities, codecsFromNames, createAnswer, createOffer } from '.
 import { CallMedia, describeReport, MAX_PAIRS } from '../../../../reference/sip/media/callMedia.ts';
 import { offererStreams } from '../../../../reference/sdp/offerAnswer/negotiated.ts';
 import { tone } from '../../../../reference/rtp/media/tone.ts';
+import { bindPair } from '../../../../reference/rtp/commands/sockets.ts';
 import { freeMediaPort } from './common.ts';
 import { settle } from '../ua/peer.ts';
 
@@ -48,6 +49,18 @@ test('a recording past its bound says how much was heard and not kept; maxRecord
   assert.match(describeReport(report), /recorded 0\.50 s \(the bound: \d\.\d\d s more heard, not kept\)/);
   assert.is(silent.recordedSeconds, undefined);
   assert.match(describeReport(silent), /\n {2}not recorded\n/);
+});
+
+test('a session that cannot start leaves a pair it was given to its giver: closed once, by the giver (was closed twice: ERR_SOCKET_DGRAM_NOT_RUNNING)', async () => {
+  const [ours, theirs] = [await freeMediaPort(), await freeMediaPort()];
+  const codecs = codecsFromNames('PCMU');
+  const answered = createAnswer(createOffer(audioCapabilities({ address: '127.0.0.1', port: theirs, codecs })), audioCapabilities({ address: '127.0.0.1', port: ours, codecs }));
+  if (!answered.ok) throw new Error(answered.reason);
+  const pair = await bindPair({ host: '127.0.0.1', port: ours });
+  // Held (recvonly for us), a file to play is refused: we may not send.
+  const refused = await CallMedia.start({ ...answered.streams[0]!, direction: 'recvonly' }, { local: { host: '127.0.0.1', port: ours }, sockets: pair, play: tone(1000, 0.1) }).catch((e: Error) => e);
+  assert.match((refused as Error).message, /the stream is recvonly: we may not send on it/);
+  await pair.close();
 });
 
 test.after(settle);
