@@ -31,7 +31,7 @@ import { summary, type Change } from '../ua/session.ts';
 import type { SessionDescription } from '../../sdp/description/types.ts';
 import { audioCapabilities, codecsFromNames, createAnswer, type Capabilities, type NegotiatedStream } from '../../sdp/offerAnswer/index.ts';
 import { writeWavFile } from '../../rtp/media/wav.ts';
-import { BindError } from '../../rtp/commands/sockets.ts';
+import { BindError, bindPair, type SocketPair } from '../../rtp/commands/sockets.ts';
 import { audioStream, CallMedia, describeCounts, describeReport } from './callMedia.ts';
 import { playFlags, playOptions, playUsage } from './flags.ts';
 import { MAX_MEDIA_CALLS, PortPairs } from './ports.ts';
@@ -222,7 +222,22 @@ ${limitUsage}`,
       if (values.quiet !== true) process.stderr.write(`${stamp()} ${line}\n`);
     };
     ua.on('log', log);
+    let sockets: SocketPair | undefined;
+    let running: CallMedia | undefined;
     try {
+      // Our offer names this pair's port: it is ours before the offer goes, not once the answer is in (a port
+      // taken meanwhile was a call answered and hung up at once; media sent on the answer found no socket).
+      // @implements RFC3264 P8L33-P8L36
+      if (play.media) {
+        const local = { host: media.address ?? listen.host, port: media.port ?? DEFAULT_MEDIA_PORT };
+        try {
+          sockets = await bindPair(local);
+        } catch (e) {
+          if (!(e instanceof BindError)) throw e;
+          process.stderr.write(`call: no media, no call placed: ${e.message}\n`);
+          return 1;
+        }
+      }
       const call = ua.invite(target, {
         from: values.from as string | undefined,
         credentials: values.user !== undefined ? { username: values.user as string, password: values.password as string } : undefined,
@@ -237,12 +252,11 @@ ${limitUsage}`,
       }
       const start = Date.now();
       log(`call answered: ${described(call.session.remote)}; up for ${duration} s`);
-      let running: CallMedia | undefined;
-      if (play.media) {
+      if (sockets) {
         const stream = audioStream(call.streams);
         try {
           if (typeof stream === 'string') throw new Error(stream);
-          running = await CallMedia.start(stream, { local: { host: media.address ?? listen.host, port: media.port ?? DEFAULT_MEDIA_PORT }, play: play.play, dtmf: play.dtmf, maxRecordSeconds: recordSeconds(play.record), onChange: log, onDigit: (d) => process.stdout.write(`digit ${d}\n`) });
+          running = await CallMedia.start(stream, { local: { host: media.address ?? listen.host, port: sockets.port }, sockets, play: play.play, dtmf: play.dtmf, maxRecordSeconds: recordSeconds(play.record), onChange: log, onDigit: (d) => process.stdout.write(`digit ${d}\n`) });
         } catch (e) {
           process.stderr.write(`call: no media: ${(e as Error).message}\n`);
           await call.bye();
@@ -285,6 +299,8 @@ ${limitUsage}`,
       }
       return status === 200 && modified ? 0 : 1;
     } finally {
+      // A pair no session took (the call failed, or its media could not start) is closed here; a session closes its own.
+      if (sockets && running === undefined) await sockets.close();
       await ua.close();
     }
   },

@@ -16,7 +16,8 @@ import { freePort, startOurUas, stop, type Running } from '../../../../tools/tes
 import { tone } from '../../../../reference/rtp/media/tone.ts';
 import { readWavFile, writeWavFile } from '../../../../reference/rtp/media/wav.ts';
 import { dominantFrequency } from '../../../../reference/rtp/media/frequency.ts';
-import { freeMediaPort } from './common.ts';
+import { freeMediaPort, inScratch } from './common.ts';
+import { bindPair } from '../../../../reference/rtp/commands/sockets.ts';
 
 const TONE_HZ = 1000;
 
@@ -68,6 +69,23 @@ test('the same call through our server (registrar + proxy): bob registered at th
     const reg = sip(['register', `sip:127.0.0.1:${port}`, '--user', 'bob', '--listen', `127.0.0.1:${uasPort}`]);
     assert.is(await reg.exited, 0, reg.stderr());
     return { uri: `sip:bob@127.0.0.1:${port}`, done: () => stop(server, 3000, 'SIGINT').then(() => undefined) };
+  });
+});
+
+test('call --port P --play with P taken: no call placed (the pair is bound before the offer names it), exit 1 naming the port', async () => {
+  await inScratch(async (_dir, toneFile) => {
+    const [sipPort, taken] = [await freePort(), await freeMediaPort()];
+    const holder = await bindPair({ host: '127.0.0.1', port: taken });
+    const uas = await startOurUas(sipPort, ['--echo']);
+    try {
+      const call = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(taken), '--play', toneFile(1000, 1)]);
+      assert.is(await call.exited, 1, call.stderr());
+      assert.match(call.stderr(), new RegExp(`call: no media, no call placed: cannot listen on 127\\.0\\.0\\.1:${taken} for RTP`));
+      assert.not.match(call.stderr(), /INVITE/, 'no INVITE went out');
+    } finally {
+      await holder.close();
+      await stop(uas, 3000, 'SIGINT');
+    }
   });
 });
 
