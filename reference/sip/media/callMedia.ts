@@ -185,7 +185,6 @@ export class CallMedia {
     this.#session.start();
     this.#timer = setInterval(() => this.#receiver.pump(systemClock.now()), PUMP_MS);
     if (options.play !== undefined || options.dtmf) {
-      if (!stream.direction.includes('send')) throw new Error(`the stream is ${stream.direction}: we may not send on it, so there is nothing to play`);
       // While we may not send, the file goes on playing to nobody: resumed, the far end hears what plays then, as from a live source.
       const gated = { sendRtp: (m: Parameters<RtpSession['sendRtp']>[0]) => (this.sending ? this.#session.sendRtp(m) : new Uint8Array(0)) };
       this.#playing = playStream(gated, this.#send, options.play ?? new Int16Array(0), options.dtmf ?? '', () => this.#left);
@@ -204,6 +203,8 @@ export class CallMedia {
    */
   static async start(stream: NegotiatedStream, options: CallMediaOptions): Promise<CallMedia> {
     typesOf(stream.send, 'send');
+    // Refused before anything starts: a session and a timer started for nothing would go on sending RTCP on closed sockets.
+    if ((options.play !== undefined || options.dtmf) && !stream.direction.includes('send')) throw new Error(`the stream is ${stream.direction}: we may not send on it, so there is nothing to play`);
     const sockets = options.sockets ?? (await bindPair(options.local));
     try {
       return new CallMedia(sockets, stream, options);

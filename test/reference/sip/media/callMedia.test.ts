@@ -9,12 +9,19 @@ import { bindPair } from '../../../../reference/rtp/commands/sockets.ts';
 import { freeMediaPort } from './common.ts';
 import { settle } from '../ua/peer.ts';
 
-test('listenAlso: at most MAX_PAIRS pairs for one call, and none after leaving; each refusal names why', async () => {
+/** A PCMU exchange on two free ports of loopback: the offerer's (theirs) and the answerer's (ours) audio stream. */
+async function exchange() {
   const [ours, theirs] = [await freeMediaPort(), await freeMediaPort()];
   const codecs = codecsFromNames('PCMU');
-  const answered = createAnswer(createOffer(audioCapabilities({ address: '127.0.0.1', port: theirs, codecs })), audioCapabilities({ address: '127.0.0.1', port: ours, codecs }));
+  const offer = createOffer(audioCapabilities({ address: '127.0.0.1', port: theirs, codecs }));
+  const answered = createAnswer(offer, audioCapabilities({ address: '127.0.0.1', port: ours, codecs }));
   if (!answered.ok) throw new Error(answered.reason);
-  const media = await CallMedia.start(answered.streams[0]!, { local: { host: '127.0.0.1', port: ours } });
+  return { ours, theirs, answerer: answered.streams[0]!, offerer: offererStreams(offer, answered.answer)[0]! };
+}
+
+test('listenAlso: at most MAX_PAIRS pairs for one call, and none after leaving; each refusal names why', async () => {
+  const { ours, answerer: stream } = await exchange();
+  const media = await CallMedia.start(stream, { local: { host: '127.0.0.1', port: ours } });
   try {
     for (let i = 1; i < MAX_PAIRS; i++) await media.listenAlso({ host: '127.0.0.1', port: await freeMediaPort() });
     assert.is(media.counts().ports.length, 2 * MAX_PAIRS, 'each pair counted, RTP port and the one above');
@@ -32,13 +39,8 @@ test('listenAlso: at most MAX_PAIRS pairs for one call, and none after leaving; 
 });
 
 test('a recording past its bound says how much was heard and not kept; maxRecordSeconds 0 records nothing', async () => {
-  const [ours, theirs] = [await freeMediaPort(), await freeMediaPort()];
-  const codecs = codecsFromNames('PCMU');
-  const offer = createOffer(audioCapabilities({ address: '127.0.0.1', port: theirs, codecs }));
-  const answered = createAnswer(offer, audioCapabilities({ address: '127.0.0.1', port: ours, codecs }));
-  if (!answered.ok) throw new Error(answered.reason);
-  const caller = offererStreams(offer, answered.answer)[0]!;
-  const kept = await CallMedia.start(answered.streams[0]!, { local: { host: '127.0.0.1', port: ours }, maxRecordSeconds: 0.5 });
+  const { ours, theirs, answerer: stream, offerer: caller } = await exchange();
+  const kept = await CallMedia.start(stream, { local: { host: '127.0.0.1', port: ours }, maxRecordSeconds: 0.5 });
   const player = await CallMedia.start(caller, { local: { host: '127.0.0.1', port: theirs }, play: tone(1000, 1.5), maxRecordSeconds: 0 });
   await player.played();
   await new Promise((r) => setTimeout(r, 300));
@@ -51,16 +53,23 @@ test('a recording past its bound says how much was heard and not kept; maxRecord
   assert.match(describeReport(silent), /\n {2}not recorded\n/);
 });
 
-test('a session that cannot start leaves a pair it was given to its giver: closed once, by the giver (was closed twice: ERR_SOCKET_DGRAM_NOT_RUNNING)', async () => {
-  const [ours, theirs] = [await freeMediaPort(), await freeMediaPort()];
-  const codecs = codecsFromNames('PCMU');
-  const answered = createAnswer(createOffer(audioCapabilities({ address: '127.0.0.1', port: theirs, codecs })), audioCapabilities({ address: '127.0.0.1', port: ours, codecs }));
-  if (!answered.ok) throw new Error(answered.reason);
+test('a session that cannot start starts nothing (was: its RTCP timer ran on, sending), and leaves a pair it was given to its giver (was closed twice: ERR_SOCKET_DGRAM_NOT_RUNNING)', async () => {
+  const { ours, theirs, answerer: stream } = await exchange();
   const pair = await bindPair({ host: '127.0.0.1', port: ours });
-  // Held (recvonly for us), a file to play is refused: we may not send.
-  const refused = await CallMedia.start({ ...answered.streams[0]!, direction: 'recvonly' }, { local: { host: '127.0.0.1', port: ours }, sockets: pair, play: tone(1000, 0.1) }).catch((e: Error) => e);
-  assert.match((refused as Error).message, /the stream is recvonly: we may not send on it/);
-  await pair.close();
+  // Where the stream's RTCP would go: nothing may come in the span its first report would take (RFC 3550 A.7: at most 3.75 s / 1.22 from the start).
+  const far = await bindPair({ host: '127.0.0.1', port: theirs });
+  let heard = 0;
+  far.rtcp.on('message', () => heard++);
+  try {
+    // Held (recvonly for us), a file to play is refused: we may not send.
+    const refused = await CallMedia.start({ ...stream, direction: 'recvonly' }, { local: { host: '127.0.0.1', port: ours }, sockets: pair, play: tone(1000, 0.1) }).catch((e: Error) => e);
+    assert.match((refused as Error).message, /the stream is recvonly: we may not send on it/);
+    await new Promise((r) => setTimeout(r, 3200));
+    assert.is(heard, 0, 'RTCP from a session that was refused');
+  } finally {
+    await pair.close();
+    await far.close();
+  }
 });
 
 test.after(settle);
