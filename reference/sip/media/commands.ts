@@ -119,7 +119,7 @@ ${limitUsage}
       }
       let done: Promise<void> | undefined;
       const end = (reason: string) =>
-        (done ??= finish(running, recordPath(play.record, n), reason).finally(() => {
+        (done ??= finish(running, recordPath(play.record, n), reason).then(() => undefined).finally(() => {
           live.delete(end);
           pairs.release(sockets.port);
         }));
@@ -295,7 +295,7 @@ ${limitUsage}`,
       log(`BYE answered ${status}`);
       if (running) {
         await new Promise((r) => setTimeout(r, FAR_BYE_MS));
-        await finish(running, play.record, 'hung up');
+        if (!(await finish(running, play.record, 'hung up'))) return 1;
       }
       return status === 200 && modified ? 0 : 1;
     } finally {
@@ -309,11 +309,22 @@ ${limitUsage}`,
 /** How long a caller that hung up still listens for the far end's RTCP BYE. */
 const FAR_BYE_MS = 300;
 
-/** Ends a call's media: the RTCP BYE if not yet sent, the recording written to `record`, the report on stdout. */
-async function finish(running: CallMedia, record: string | undefined, reason: string): Promise<void> {
+/**
+ * Ends a call's media: the RTCP BYE if not yet sent, the recording written to `record`, the report on stdout.
+ * False when the recording could not be written (said on stderr): the report is printed all the same, and a
+ * uas goes on with its other calls rather than die of one file.
+ */
+async function finish(running: CallMedia, record: string | undefined, reason: string): Promise<boolean> {
   const { report, recording } = await running.close(reason);
-  if (record !== undefined) writeWavFile(record, recording);
-  process.stdout.write(describeReport(report) + (record === undefined ? '' : `  recording written to ${record}\n`));
+  let written = '';
+  try {
+    if (record !== undefined) writeWavFile(record, recording);
+    if (record !== undefined) written = `  recording written to ${record}\n`;
+  } catch (e) {
+    process.stderr.write(`recording of ${report.local} not written to ${record}: ${(e as Error).message}\n`);
+  }
+  process.stdout.write(describeReport(report) + written);
+  return record === undefined || written !== '';
 }
 
 /** Without --record nothing is kept: each call would hold up to MAX_RECORD_SECONDS of audio (57.6 MB) for nobody. */

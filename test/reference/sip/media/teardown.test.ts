@@ -7,6 +7,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { sip } from '../proxy/processes.ts';
 import { freePort, startOurUas, stop, waitFor } from '../../../../tools/testkit/processes.ts';
@@ -62,5 +63,26 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     });
   });
 }
+
+test('uas --record into a directory removed meanwhile: the recording is said not written, the uas goes on with the next call', async () => {
+  await inScratch(async (dir, toneFile) => {
+    const sub = join(dir, 'sub');
+    mkdirSync(sub);
+    const [sipPort, uasPort] = [await freePort(), await freeMediaPort()];
+    const uas = await startOurUas(sipPort, ['--port', String(uasPort), '--echo', '--record', join(sub, 'uas.wav')]);
+    try {
+      rmSync(sub, { recursive: true });
+      for (const n of [1, 2]) {
+        const call = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(await freeMediaPort()), '--play', toneFile(1000, 1)]);
+        assert.is(await call.exited, 0, `call ${n}: ${call.stderr()}`);
+        await waitFor(`call ${n}'s recording refused`, () => uas.stderr().split('not written to').length > n, 5000, uas);
+      }
+      assert.match(uas.stderr(), /recording of 127\.0\.0\.1:\d+ not written to .*sub\/uas-2\.wav: ENOENT/);
+      assert.is(uas.child.exitCode, null, 'the uas is still up');
+    } finally {
+      await stop(uas, 3000, 'SIGINT');
+    }
+  });
+});
 
 test.run();
