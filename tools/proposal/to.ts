@@ -6,7 +6,8 @@
  * refused when it is a file or a directory that is not empty; nothing is
  * deleted that this did not write.
  */
-import { chmod, lstat, mkdtemp, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.ts';
 import { protectedReason, realTarget } from '../outputs.ts';
@@ -51,12 +52,21 @@ export async function applyTo(root: string, chain: readonly Proposal[], to: stri
     const applied = await applyChain(s, chain);
     if (applied.failed) return { diagnostics: applied.diagnostics };
     const files = await trackedFiles(s.dir);
-    tmp = await mkdtemp(join(dirname(dir), `${basename(dir)}.tmp-`));
-    // Interrupted while it is written, the half-written tree goes with the scratch tree.
-    forget = removedIfInterrupted(tmp);
+    // Interrupted while it is written, the half-written tree goes with the scratch tree. It is
+    // named and registered before it exists: a signal landing between its creation and its
+    // registration (mkdtemp, then a line later) left it behind.
+    const name = join(dirname(dir), `${basename(dir)}.tmp-${randomBytes(6).toString('hex')}`);
+    forget = removedIfInterrupted(name);
+    try {
+      // Never an existing directory (mkdir refuses one); the user's modes (0777 less the umask).
+      await mkdir(name);
+    } catch (e) {
+      forget();
+      forget = undefined;
+      throw e;
+    }
+    tmp = name;
     await copyFiles(s.dir, tmp, files);
-    // mkdtemp made it 0700; the tree is the user's, with the modes a directory of theirs has.
-    await chmod(tmp, 0o777 & ~process.umask());
     // rename(2) replaces an empty directory and refuses a non-empty one: what appeared meanwhile is never overwritten.
     await rename(tmp, dir);
     tmp = undefined;
