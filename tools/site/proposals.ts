@@ -40,6 +40,7 @@ import { loadProposals } from '../proposal/load.ts';
 import { measurePatch, type Amended, type Measure, type Texts } from '../proposal/measure.ts';
 import type { PatchFile, PatchHunk, Proposal } from '../proposal/model.ts';
 import { withRequired } from '../proposal/plan.ts';
+import { applyChain, createScratch, removeScratch } from '../proposal/apply.ts';
 
 export interface ProposedHunk extends PatchHunk {
   /** Numbered through the proposal's page: `proposals/<name>.html#hunk-N`. */
@@ -132,7 +133,13 @@ export async function siteProposals(project: Project, store: StoreOptions, cache
     const bases = await baseTexts(project.root, chain, baseText);
     const key = keyOf(chain, bases);
     let a = cache.applied.get(p.name);
-    if (!a || a.key !== key) cache.applied.set(p.name, (a = applyInMemory(chain, bases, key, scans)));
+    if (!a || a.key !== key) {
+      a = applyInMemory(chain, bases, key, scans);
+      // Two proposals of a chain inserting at the same spot: jsdiff cannot stack them, git's
+      // three-way apply (what `rfcdoc proposal` does) keeps both. Only then a scratch copy.
+      if (a.problem && chain.length > 1) a = (await viaGit(project.root, chain, key, scans)) ?? a;
+      cache.applied.set(p.name, a);
+    }
     applied.set(p.name, a);
     if (a.problem) diagnostics.push({ severity: 'warning', message: `proposal ${p.name} is shown unapplied: ${a.problem}`, file: p.patchPath });
   }
@@ -227,6 +234,26 @@ function applyInMemory(chain: readonly Proposal[], bases: ReadonlyMap<string, st
       state.set(f.path, r.text);
     }
   }
+  return describe(p, before, state, key, scans);
+}
+
+/** The chain applied by git in a scratch copy (three-way, as `rfcdoc proposal` applies several): the texts before and after its last proposal, or undefined when git cannot either. */
+async function viaGit(root: string, chain: readonly Proposal[], key: string, scans: Scans): Promise<Applied | undefined> {
+  const p = chain[chain.length - 1]!;
+  const paths = [...new Set(chain.flatMap((q) => q.files.map((f) => f.path)))];
+  const read = async (dir: string) => new Map(await Promise.all(paths.map(async (path) => [path, await readFile(join(dir, path), 'utf8').catch(() => undefined)] as const)));
+  const s = await createScratch(root);
+  try {
+    if ((await applyChain(s, chain.slice(0, -1), { threeWay: true })).failed) return undefined;
+    const before = await read(s.dir);
+    if ((await applyChain(s, [p], { threeWay: true })).failed) return undefined;
+    return describe(p, before, await read(s.dir), key, scans);
+  } finally {
+    await removeScratch(s);
+  }
+}
+
+function describe(p: Proposal, before: ReadonlyMap<string, string | undefined>, state: ReadonlyMap<string, string | undefined>, key: string, scans: Scans): Applied {
   const texts: Texts = (path) => ({ before: before.get(path), after: state.get(path) });
   // What is measured and shown is what the patch did to these texts: its own hunks where they landed as numbered, else the texts' diff.
   const landed = p.files.map((f) => (inPlace(f, texts(f.path)) ? f : rediffed(f, texts(f.path))));
