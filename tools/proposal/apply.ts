@@ -207,7 +207,8 @@ export async function applyChain(s: Scratch, chain: readonly Proposal[], opts: {
 export async function applyOne(s: Scratch, p: Proposal, before: readonly Proposal[], threeWay: boolean): Promise<Diagnostic[]> {
   const patch = resolve(s.root, p.patchPath);
   const r = await git(s.dir, ['apply', '--whitespace=nowarn', ...(threeWay ? ['--3way'] : []), patch]);
-  const unmerged = threeWay ? (await gitOk(s.dir, ['diff', '--name-only', '--diff-filter=U', '-z'])).split('\0').filter(Boolean) : [];
+  // git apply --3way exits 1 when it leaves conflicts: a clean apply has no unmerged file to look for.
+  const unmerged = threeWay && r.code !== 0 ? (await gitOk(s.dir, ['diff', '--name-only', '--diff-filter=U', '-z'])).split('\0').filter(Boolean) : [];
   if (r.code !== 0 && unmerged.length === 0) {
     await resetScratch(s, 'HEAD');
     return gitApplyErrors(p, r.stderr);
