@@ -13,17 +13,16 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { createHighlighter } from 'shiki';
 import { suite } from 'uvu';
 import { shownColour, SYNTAX_THEMES } from '../../tools/site/highlight.ts';
 import { tempDir } from '../helpers.ts';
-import { peerPath, peerSuite } from '../peers.ts';
+import { peerSuite } from '../peers.ts';
+import { launchChromium } from './chromium.ts';
 import { build, FIXTURE } from './common.ts';
 
 const require = createRequire(import.meta.url);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
-
 const test = peerSuite('site accessibility (axe-core)', ['chromium']);
 
 let base: string;
@@ -54,13 +53,7 @@ test.before(async () => {
   const result = await build(FIXTURE, out);
   assert.ok(result.ok, result.summary);
   base = pathToFileURL(out).href + '/';
-  context = await chromium.launchPersistentContext(tempDir('rfcdoc-chromium-'), {
-    executablePath: peerPath('chromium'),
-    headless: true,
-    args: ARGS,
-    bypassCSP: true,
-    viewport: { width: 1400, height: 900 },
-  });
+  context = await launchChromium({ bypassCSP: true });
   page = await context.newPage();
 });
 

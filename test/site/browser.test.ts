@@ -10,13 +10,12 @@ import * as assert from 'uvu/assert';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { tempDir } from '../helpers.ts';
-import { peerPath, peerSuite } from '../peers.ts';
+import { peerSuite } from '../peers.ts';
 import { serve } from '../../tools/site/serve.ts';
+import { launchChromium } from './chromium.ts';
 import { build, FIXTURE, realStore } from './common.ts';
-
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
 
 const test = peerSuite('site in a browser', ['chromium']);
 
@@ -25,15 +24,7 @@ let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
 
-async function launch(javaScriptEnabled = true): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(tempDir('rfcdoc-chromium-'), {
-    executablePath: peerPath('chromium'),
-    headless: true,
-    args: ARGS,
-    javaScriptEnabled,
-    viewport: { width: 1400, height: 900 },
-  });
-}
+const launch = (javaScriptEnabled = true): Promise<BrowserContext> => launchChromium({ javaScriptEnabled });
 
 /** Every request must stay inside the site directory; every console error is a problem. */
 function watch(p: Page): void {

@@ -11,9 +11,10 @@ import * as assert from 'uvu/assert';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { tempDir } from '../helpers.ts';
-import { peerPath, peerSuite } from '../peers.ts';
+import { peerSuite } from '../peers.ts';
+import { launchChromium } from './chromium.ts';
 import { build, FIXTURE, lineWithId } from './common.ts';
 
 const CANCEL_TEST = `/** CANCEL is built from the request it cancels. */
@@ -79,15 +80,15 @@ html('no line number is a link or a Tab stop: the line shows its id from CSS; ci
 html.run();
 
 const browser = peerSuite('RFC page in a browser', ['chromium']);
-let chrome: Browser;
+let chrome: BrowserContext;
 let page: Page;
 const problems: string[] = [];
 let base = '';
 
 browser.before(async () => {
   base = pathToFileURL(join(await site(), 'rfc', 'rfc3261.html')).href;
-  chrome = await chromium.launch({ executablePath: peerPath('chromium'), args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  page = await chrome.newPage({ viewport: { width: 1400, height: 900 } });
+  chrome = await launchChromium();
+  page = await chrome.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
