@@ -17,7 +17,7 @@ import { certificate } from './harness.ts';
 const CLI = 'reference/xmpp/cli.ts';
 const USERS = { alice: 'wonder-land', bob: 'b0b-the-builder' };
 
-const test = suite<{ dir?: string }>('xmpp server: the CLI command, with our listen and send', {});
+const test = suite<{ dir?: string; certFile?: string; keyFile?: string }>('xmpp server: the CLI command, with our listen and send', {});
 
 function xmpp(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -29,7 +29,9 @@ function xmpp(args: string[], stdin?: string): Promise<{ code: number; stdout: s
 
 test.before((ctx) => {
   ctx.dir = tempDir('xmpp-server-cli-');
-  certificate(ctx.dir);
+  const { caFile, keyFile } = certificate(ctx.dir);
+  ctx.certFile = caFile;
+  ctx.keyFile = keyFile;
 });
 
 test('--add-user reads the password from stdin and writes only SCRAM credentials; a second time exits 1', async ({ dir }) => {
@@ -47,13 +49,13 @@ test('--add-user reads the password from stdin and writes only SCRAM credentials
   assert.match(again.stderr, /'alice' is there already/);
 });
 
-test('the server runs; our listen prints what our send sent through it; SIGTERM ends it with exit 0', async ({ dir }) => {
-  const server = start(process.execPath, ['--import', 'tsx', CLI, 'server', '--domain', 'localhost', '--cert', join(dir!, 'cert.pem'), '--key', join(dir!, 'key.pem'), '--users', join(dir!, 'users'), '--listen', '127.0.0.1:0']);
+test('the server runs; our listen prints what our send sent through it; SIGTERM ends it with exit 0', async ({ dir, certFile, keyFile }) => {
+  const server = start(process.execPath, ['--import', 'tsx', CLI, 'server', '--domain', 'localhost', '--cert', certFile!, '--key', keyFile!, '--users', join(dir!, 'users'), '--listen', '127.0.0.1:0']);
   let listen: ReturnType<typeof start> | undefined;
   try {
     await waitFor('the server to listen', () => /listening on 127\.0\.0\.1:\d+/.test(server.stdout()), 30_000, server);
     const port = /listening on 127\.0\.0\.1:(\d+) \(domain localhost\)/.exec(server.stdout())![1]!;
-    const as = (u: keyof typeof USERS) => ['--jid', `${u}@localhost`, '--password', USERS[u], '--server', `127.0.0.1:${port}`, '--ca', join(dir!, 'cert.pem')];
+    const as = (u: keyof typeof USERS) => ['--jid', `${u}@localhost`, '--password', USERS[u], '--server', `127.0.0.1:${port}`, '--ca', certFile!];
     listen = start(process.execPath, ['--import', 'tsx', CLI, 'listen', ...as('bob'), '--json']);
     await waitFor('listen to log in', () => /listening as bob@localhost\//.test(listen!.stderr()), 30_000, listen);
     const sent = await xmpp(['send', ...as('alice'), '--to', 'bob@localhost', '--message', 'hello, bob & co <3']);
@@ -72,10 +74,10 @@ test('the server runs; our listen prints what our send sent through it; SIGTERM 
   }
 });
 
-test('a bad users file exits 1 naming the file and line; usage errors exit 2', async ({ dir }) => {
+test('a bad users file exits 1 naming the file and line; usage errors exit 2', async ({ dir, certFile, keyFile }) => {
   const bad = join(dir!, 'bad-users');
   writeFileSync(bad, '# ok\nmallory:secret\n');
-  const r = await xmpp(['server', '--domain', 'localhost', '--cert', join(dir!, 'cert.pem'), '--key', join(dir!, 'key.pem'), '--users', bad]);
+  const r = await xmpp(['server', '--domain', 'localhost', '--cert', certFile!, '--key', keyFile!, '--users', bad]);
   assert.is(r.code, 1);
   assert.match(r.stderr, new RegExp(`${bad}:2: `));
   const usage = await xmpp(['server', '--users', bad]);

@@ -3,10 +3,10 @@
  * 'localhost', users written to a users file with userLine and read back, a
  * free port; and our client logging in to it.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../../helpers.ts';
+import { certificate as selfSigned } from '../../../../tools/testkit/prosody.ts';
 import { type Limits, XmppServer, readUsersFile, userLine } from '../../../../reference/xmpp/server/index.ts';
 import { ClientSession } from '../../../../reference/xmpp/client/index.ts';
 
@@ -21,10 +21,10 @@ export interface Running {
   cert: Buffer;
 }
 
-export function certificate(dir: string): { cert: Buffer; key: Buffer; caFile: string } {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-  return { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')), caFile: join(dir, 'cert.pem') };
+/** The testkit's self-signed certificate for 'localhost' in `dir`: its PEMs, and where each is. */
+export function certificate(dir: string): { cert: Buffer; key: Buffer; caFile: string; keyFile: string } {
+  const files = selfSigned(dir, 'localhost');
+  return { cert: readFileSync(files.cert), key: readFileSync(files.key), caFile: files.cert, keyFile: files.key };
 }
 
 export function writeUsers(dir: string, passwords: Record<string, string> = PASSWORDS): string {

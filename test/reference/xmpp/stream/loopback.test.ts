@@ -5,14 +5,13 @@
  * for what a client may not do: each answered with the stream error its
  * rule names, inside a stream (our header first).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tempDir } from '../../../helpers.ts';
+import { certificate } from '../../../../tools/testkit/prosody.ts';
 import { type XmlElement, childOf, isElement } from '../../../../reference/xmpp/xml/index.ts';
 import { type ScramHash, type StoredCredentials, storedCredentials } from '../../../../reference/xmpp/sasl/index.ts';
 import { type Arrival, type Received, type ReceivingOptions, ReceivingError, StreamConnection, receive, STREAM_NS } from '../../../../reference/xmpp/stream/index.ts';
@@ -21,11 +20,9 @@ import { NegotiationError } from '../../../../reference/xmpp/stream/index.ts';
 
 const PASSWORDS: Record<string, string> = { juliet: 'r0m30myr0m30', romeo: 'j\u00fcliet \u2665' };
 
-const dir = tempDir('xmpp-stream-');
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-  '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-const CERT = readFileSync(join(dir, 'cert.pem'));
-const KEY = readFileSync(join(dir, 'key.pem'));
+const files = certificate(tempDir('xmpp-stream-'), 'localhost');
+const CERT = readFileSync(files.cert);
+const KEY = readFileSync(files.key);
 
 const credentials: Record<string, Record<ScramHash, StoredCredentials>> = Object.fromEntries(Object.entries(PASSWORDS).map(([u, p]) => [u, { 'SHA-1': storedCredentials('SHA-1', p), 'SHA-256': storedCredentials('SHA-256', p) }]));
 const accounts = {
