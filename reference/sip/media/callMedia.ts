@@ -23,6 +23,7 @@ import { RtpSession } from '../../rtp/session/session.ts';
 import { playStream, StreamReceiver, type StreamTypes } from '../../rtp/commands/media.ts';
 import { bindPair, Outbox, type SocketPair } from '../../rtp/commands/sockets.ts';
 import { CODECS, formatEndpoint, rtcpPort, type AudioCodec, type CodecName, type Endpoint } from '../../rtp/commands/stream.ts';
+import { hex } from '../../rtp/commands/output.ts';
 import { isRtcp } from '../../rtp/rtcp/mux.ts';
 import type { RtcpPacket } from '../../rtp/rtcp/types.ts';
 import type { RtpPacket } from '../../rtp/packet/rtp.ts';
@@ -399,7 +400,7 @@ export class CallMedia {
 /** A report as one line per fact, for stderr/stdout. */
 export function describeReport(r: CallMediaReport): string {
   const lines = [`media ${r.local} -> ${r.remote}: ${r.codec} (payload type ${r.payloadType}), ${r.packetsSent} RTP packets sent, ${r.reportsSent} RTCP report(s), ${r.byeSent ? 'RTCP BYE sent' : 'no RTCP BYE sent'}`];
-  for (const s of r.sources) lines.push(`  source 0x${s.ssrc.toString(16).padStart(8, '0')}: ${s.packets} packets${s.lost === undefined ? '' : `, ${s.lost} lost`}${s.jitterMs === undefined ? '' : `, jitter ${s.jitterMs.toFixed(2)} ms`}${s.bye ? ', RTCP BYE received' : ', no RTCP BYE'}`);
+  for (const s of r.sources) lines.push(`  source ${hex(s.ssrc)}: ${s.packets} packets${s.lost === undefined ? '' : `, ${s.lost} lost`}${s.jitterMs === undefined ? '' : `, jitter ${s.jitterMs.toFixed(2)} ms`}${s.bye ? ', RTCP BYE received' : ', no RTCP BYE'}`);
   if (r.sources.length === 0) lines.push('  no RTP received');
   const recorded = r.recordedSeconds === undefined ? 'not recorded' : `recorded ${r.recordedSeconds.toFixed(2)} s${r.notKeptSeconds > 0 ? ` (the bound: ${r.notKeptSeconds.toFixed(2)} s more heard, not kept)` : ''}`;
   lines.push(`  ${recorded}${r.digits ? `; digits received: ${r.digits}` : ''}`);
