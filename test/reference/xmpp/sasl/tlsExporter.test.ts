@@ -6,19 +6,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
 import { tempDir } from '../../../helpers.ts';
+import { certificate } from '../../../../tools/testkit/prosody.ts';
 import { ScramClient, ScramServer, storedCredentials, tlsExporter } from '../../../../reference/xmpp/sasl/index.ts';
 
 function selfSigned(): { key: Buffer; cert: Buffer } {
-  const dir = tempDir('xmpp-tls-');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-  return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  const files = certificate(tempDir('xmpp-tls-'), 'localhost');
+  return { key: readFileSync(files.key), cert: readFileSync(files.cert) };
 }
 
 const CREDS = selfSigned();
