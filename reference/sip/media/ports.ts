@@ -23,11 +23,6 @@ export class PortPairs {
     if (first !== undefined && (first % 2 !== 0 || first < 2 || first > 65534)) throw new RangeError(`port pairs from ${first}: the first RTP port is even, from 2 to 65534 (RTCP takes the one above)`);
   }
 
-  /** Pairs given out and not yet back. */
-  get size(): number {
-    return this.#taken.size;
-  }
-
   /** A free pair, bound; a BindError when `max` are out already or none of the range binds. */
   async take(): Promise<SocketPair> {
     if (this.#taken.size >= this.max) throw new BindError(`${this.max} calls have media already (one RTP/RTCP port pair each)`);
