@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChannelBinding } from './channelBinding.ts';
 import { type ScramHash, authMessage, clientProof, deriveKeys, sameBytes, serverSignature } from './scramCrypto.ts';
 import {
-  type CbindFlag, type ServerErrorValue, parseServerFinal, parseServerFirst, toBase64,
+  type CbindFlag, type ServerErrorValue, cbindInput, parseServerFinal, parseServerFirst, toBase64,
   writeClientFinalWithoutProof, writeClientFirst,
 } from './scramMessages.ts';
 import { type ScramPrep, PRECIS_PREP } from './prep.ts';
@@ -90,10 +90,9 @@ export class ScramClient {
     // @implements RFC5802 P6L33-P6L40
     const password = this.fail(() => prep.password(this.options.password), 'password preparation');
     const keys = deriveKeys(this.options.hash, password, first.salt, first.iterations);
-    // @implements RFC5802 P12L28-P12L39, P19L1-P19L4, RFC9266 P3L46-P4L1
+    // @implements RFC9266 P3L46-P4L1
     // The binding data goes into cbind-input and nowhere else: never a key, never kept.
-    const cbindInput = new Uint8Array([...new TextEncoder().encode(this.gs2Text), ...(this.cbind.flag === 'p' ? this.options.channelBinding!.data : [])]);
-    const withoutProof = writeClientFinalWithoutProof(cbindInput, first.nonce);
+    const withoutProof = writeClientFinalWithoutProof(cbindInput(this.gs2Text, this.cbind, this.options.channelBinding?.data), first.nonce);
     const auth = authMessage(this.bare, message, withoutProof);
     const proof = clientProof(this.options.hash, keys.clientKey, keys.storedKey, auth);
     this.expectedSignature = serverSignature(this.options.hash, keys.serverKey, auth);

@@ -180,6 +180,15 @@ export function parseServerFirst(message: string): ServerFirst {
 
 // --- client-final-message ---------------------------------------------------------
 
+/** The c= attribute's data: the gs2-header as sent, then the channel binding data when, and only when, the flag is "p". */
+// @implements RFC5802 P12L28-P12L39, P19L1-P19L4
+export function cbindInput(gs2Text: string, cbind: CbindFlag, cbindData: Uint8Array | undefined): Uint8Array {
+  const header = new TextEncoder().encode(gs2Text);
+  if (cbind.flag !== 'p') return header;
+  if (!cbindData) throw new Error(`RFC5802 §7 cbind-input: the gs2-cbind-flag is "p=${cbind.name}" but there is no channel binding data`);
+  return new Uint8Array([...header, ...cbindData]);
+}
+
 // @implements RFC5802 P18L5-P18L7
 export function writeClientFinalWithoutProof(cbindInput: Uint8Array, nonce: string): string {
   return `c=${toBase64(cbindInput)},r=${nonce}`;

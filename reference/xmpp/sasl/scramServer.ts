@@ -14,7 +14,7 @@ import { type ScramPrep, PRECIS_PREP } from './prep.ts';
 import { ScramStateError } from './scramClient.ts';
 import { type ScramHash, type StoredCredentials, authMessage, deriveKeys, sameBytes, serverSignature, verifyProof } from './scramCrypto.ts';
 import {
-  type ClientFirst, type ServerErrorValue, ScramSyntaxError, parseClientFinal, parseClientFirst, writeServerFinal, writeServerFirst,
+  type ClientFirst, type ServerErrorValue, ScramSyntaxError, cbindInput, parseClientFinal, parseClientFirst, writeServerFinal, writeServerFirst,
 } from './scramMessages.ts';
 
 export type ScramServerState = 'Initial' | 'SentServerFirst' | 'Done' | 'Failed';
@@ -109,9 +109,9 @@ export class ScramServer {
       return this.failSyntax(e, true);
     }
     const first = this.first!;
-    // @implements RFC5802 P15L15-P15L17, P19L1-P19L4
-    const binding = first.gs2.cbind.flag === 'p' ? this.bindingOf(first.gs2.cbind.name)!.data : new Uint8Array();
-    const expected = new Uint8Array([...new TextEncoder().encode(first.gs2Text), ...binding]);
+    // @implements RFC5802 P15L15-P15L17
+    const cb = first.gs2.cbind;
+    const expected = cbindInput(first.gs2Text, cb, cb.flag === 'p' ? this.bindingOf(cb.name)?.data : undefined);
     if (!sameBytes(final.channelBinding, expected))
       return this.failed('channel-bindings-dont-match', SaslCondition.NotAuthorized, 'RFC5802 §6: c= is not the GS2 header and channel binding data of this channel', true);
     // @implements RFC5802 P12L24-P12L26
