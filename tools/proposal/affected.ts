@@ -17,7 +17,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { pathLiterals, specifiers } from './imports.ts';
+import { pathLiterals, specifiers, withoutComments } from './imports.ts';
 
 const isTest = (f: string) => f.startsWith('test/') && f.endsWith('.test.ts') && !f.split('/').includes('fixtures');
 const followsLiterals = (f: string) => f.startsWith('test/') || f.startsWith('reference/') || f.startsWith('tools/testkit/');
@@ -35,13 +35,14 @@ export async function affectedTests(root: string, files: readonly string[], touc
       const text = await readFile(join(root, from), 'utf8');
       const dir = posix.dirname(from);
       const to = new Set<string>();
-      for (const { specifier } of specifiers(text)) {
+      const blanked = withoutComments(text);
+      for (const { specifier } of specifiers(text, blanked)) {
         if (!specifier.startsWith('./') && !specifier.startsWith('../')) continue;
         const p = posix.normalize(posix.join(dir, specifier));
         if (fileSet.has(p)) to.add(p);
       }
       if (followsLiterals(from)) {
-        for (const lit of pathLiterals(text)) {
+        for (const lit of pathLiterals(text, blanked)) {
           const fromRoot = posix.normalize(lit.replace(/\/$/, ''));
           // A path starting with a top-level folder ('reference/sip/ua/') is the root's; another may be beside the module ('scenarios/uas.xml').
           const rooted = topDirs.has(fromRoot.split('/')[0]!);

@@ -9,12 +9,18 @@
  */
 import { lex, lineIndexOf } from '../annotate/lex.ts';
 
-/** The text with every comment's characters replaced by spaces (offsets and lines kept). */
-function withoutComments(text: string): string {
+/** A module's text with every comment's characters replaced by spaces (offsets and lines kept), and where its lines start. */
+export interface Blanked {
+  code: string;
+  lineStarts: readonly number[];
+}
+
+/** The module lexed once: `specifiers` and `pathLiterals` of one text can share it. */
+export function withoutComments(text: string): Blanked {
   const lexed = lex(text);
   const chars = text.split('');
   for (const l of lexed.lines) for (let i = 0; i < l.text.length; i++) chars[l.offset + i] = ' ';
-  return chars.join('');
+  return { code: chars.join(''), lineStarts: lexed.lineStarts };
 }
 
 /**
@@ -22,9 +28,8 @@ function withoutComments(text: string): string {
  * `import '…'`, `export … from` (type-only ones too: a type is a dependency
  * for a reader) and `import('…')`.
  */
-export function specifiers(text: string): { specifier: string; line: number }[] {
-  const code = withoutComments(text);
-  const starts = lex(text).lineStarts;
+export function specifiers(text: string, blanked: Blanked = withoutComments(text)): { specifier: string; line: number }[] {
+  const { code, lineStarts: starts } = blanked;
   const found: { specifier: string; offset: number }[] = [];
   // What may stand between the keyword and `from`: names, braces, commas, `*`, `as`, `type`; never `=` or `(`.
   const staticForm = /\b(?:import|export)\b\s*(?:[\w$*{},\s]*?\bfrom\s*)?(['"])([^'"\n]+)\1/g;
@@ -37,8 +42,8 @@ export function specifiers(text: string): { specifier: string; line: number }[] 
 }
 
 /** String literals of code (not comments) made only of path characters: candidates for files a module spawns or reads. */
-export function pathLiterals(text: string): string[] {
-  const code = withoutComments(text);
+export function pathLiterals(text: string, blanked: Blanked = withoutComments(text)): string[] {
+  const { code } = blanked;
   const out = new Set<string>();
   for (const m of code.matchAll(/(['"`])([\w.@-]+(?:\/[\w.@-]+)*\/?)\1/g)) out.add(m[2]!);
   return [...out];
