@@ -51,49 +51,49 @@ export const isNoncharacter = (cp: number) => (cp >= 0xfdd0 && cp <= 0xfdef) || 
 
 // @implements RFC8264 P26L29-P26L32
 // Unassigned (J), RFC 5892 §2.10: General_Category Cn and not a noncharacter.
-export const isUnassigned = (cp: number) => test(/\p{Cn}/u)(cp) && !isNoncharacter(cp);
+const isUnassigned = (cp: number) => test(/\p{Cn}/u)(cp) && !isNoncharacter(cp);
 
 // @implements RFC8264 P26L34-P26L43
-export const isAscii7 = (cp: number) => cp >= 0x21 && cp <= 0x7e;
+const isAscii7 = (cp: number) => cp >= 0x21 && cp <= 0x7e;
 
 // @implements RFC8264 P26L5-P26L8
 // JoinControl (H), RFC 5892 §2.8: Join_Control(cp) = True (ZWNJ and ZWJ).
-export const isJoinControl = test(/\p{Join_Control}/u);
+const isJoinControl = test(/\p{Join_Control}/u);
 
 // @implements RFC8264 P26L20-P26L23
 // OldHangulJamo (I), RFC 5892 §2.9: Hangul_Syllable_Type L, V or T, which
 // regexps do not expose: the conjoining jamo of the Hangul Jamo block and
 // its Extended-A and Extended-B blocks are exactly those.
-export const isOldHangulJamo = (cp: number) =>
+const isOldHangulJamo = (cp: number) =>
   (cp >= 0x1100 && cp <= 0x11ff) || (cp >= 0xa960 && cp <= 0xa97c) || (cp >= 0xd7b0 && cp <= 0xd7c6) || (cp >= 0xd7cb && cp <= 0xd7fb);
 
 // @implements RFC8264 P27L1-P27L6
-export const isControl = test(/\p{Cc}/u);
+const isControl = test(/\p{Cc}/u);
 
 // @implements RFC8264 P27L8-P27L14
-export const isPrecisIgnorable = (cp: number) => test(/\p{Default_Ignorable_Code_Point}/u)(cp) || isNoncharacter(cp);
+const isPrecisIgnorable = (cp: number) => test(/\p{Default_Ignorable_Code_Point}/u)(cp) || isNoncharacter(cp);
 
 // @implements RFC8264 P27L26-P27L31
-export const isSpace = test(/\p{Zs}/u);
+const isSpace = test(/\p{Zs}/u);
 
 // @implements RFC8264 P27L33-P27L38
-export const isSymbol = test(/[\p{Sm}\p{Sc}\p{Sk}\p{So}]/u);
+const isSymbol = test(/[\p{Sm}\p{Sc}\p{Sk}\p{So}]/u);
 
 // @implements RFC8264 P27L40-P27L45
-export const isPunctuation = test(/[\p{Pc}\p{Pd}\p{Ps}\p{Pe}\p{Pi}\p{Pf}\p{Po}]/u);
+const isPunctuation = test(/[\p{Pc}\p{Pd}\p{Ps}\p{Pe}\p{Pi}\p{Pf}\p{Po}]/u);
 
 // @implements RFC8264 P28L1-P28L7
-export const hasCompat = (cp: number) => {
+const hasCompat = (cp: number) => {
   const s = String.fromCodePoint(cp);
   return s.normalize('NFKC') !== s;
 };
 
 // @implements RFC8264 P25L6-P25L9
 // LetterDigits (A), RFC 5892 §2.1: General_Category in {Ll, Lu, Lo, Nd, Lm, Mn, Mc}.
-export const isLetterDigit = test(/[\p{Ll}\p{Lu}\p{Lo}\p{Nd}\p{Lm}\p{Mn}\p{Mc}]/u);
+const isLetterDigit = test(/[\p{Ll}\p{Lu}\p{Lo}\p{Nd}\p{Lm}\p{Mn}\p{Mc}]/u);
 
 // @implements RFC8264 P28L17-P28L23
-export const isOtherLetterDigit = test(/[\p{Lt}\p{Nl}\p{No}\p{Me}]/u);
+const isOtherLetterDigit = test(/[\p{Lt}\p{Nl}\p{No}\p{Me}]/u);
 
 /**
  * The derived property value of `cp` in `cls`, and the category that decided

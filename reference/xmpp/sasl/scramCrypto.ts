@@ -16,7 +16,7 @@ const utf8 = new TextEncoder();
 const bytes = (s: string | Uint8Array) => (typeof s === 'string' ? utf8.encode(s) : s);
 
 // @implements RFC5802 P6L42-P6L46
-export function hmac(hash: ScramHash, key: Uint8Array, str: string | Uint8Array): Uint8Array {
+function hmac(hash: ScramHash, key: Uint8Array, str: string | Uint8Array): Uint8Array {
   return new Uint8Array(createHmac(NODE_NAME[hash], key).update(bytes(str)).digest());
 }
 
