@@ -15,7 +15,7 @@ import * as assert from 'uvu/assert';
 import { cpSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { MIRROR, realDoc, tempDir } from '../helpers.ts';
+import { MIRROR, realDoc, ROOT, tempDir } from '../helpers.ts';
 import { parseRef, resolveRef, spanText } from '../../tools/spec/refs.ts';
 import { lineId } from '../../tools/spec/paginate.ts';
 import { extractRequirements } from '../../tools/annotate/requirements.ts';
@@ -23,6 +23,8 @@ import { esc } from '../../tools/site/html.ts';
 import { citationHeading } from '../../tools/site/docinfo.ts';
 import { createSiteRenderer } from '../../tools/site/build.ts';
 import { buildSite } from '../../tools/site/pipeline.ts';
+import { siteProposals } from '../../tools/site/proposals.ts';
+import type { Project } from '../../tools/annotate/model.ts';
 import { newProposal } from '../../tools/proposal/new.ts';
 import { build, FIXTURE, lineWithId, realStore, siteFiles } from './common.ts';
 
@@ -305,6 +307,19 @@ test('a kept renderer applies and renders a proposal again only when what it rea
     writeFileSync(nonce, text);
     writeFileSync(join(root, 'reference/sip/via.ts'), viaText);
   }
+});
+
+test('a tree that is no git checkout: a chain jsdiff cannot stack is shown unapplied, saying git had no copy to apply it in, and the rest builds', async () => {
+  // reference/proposals/update-early stacks update on 100rel at the same spot: only git's three-way apply keeps both.
+  const root = tempDir('rfcdoc-site-nogit-');
+  for (const d of ['reference', 'test']) cpSync(join(ROOT, d), join(root, d), { recursive: true });
+  const project: Project = { root, files: [], docs: new Map(), citations: [], requirements: new Map(), diagnostics: [] };
+  const { list, diagnostics } = await siteProposals(project, realStore());
+  const early = list.find((p) => p.proposal.name === 'update-early');
+  assert.ok(early, 'reference/proposals/ holds update-early');
+  assert.match(early.problem ?? '', /nor by git three-way: no scratch copy of the tree: .*not a git repository/);
+  assert.ok(diagnostics.some((d) => d.severity === 'warning' && d.message.startsWith('proposal update-early is shown unapplied')));
+  assert.ok(list.some((p) => p.problem === undefined), 'the other proposals apply in memory');
 });
 
 test.run();

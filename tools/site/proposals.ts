@@ -137,7 +137,10 @@ export async function siteProposals(project: Project, store: StoreOptions, cache
       a = applyInMemory(chain, bases, key, scans);
       // Two proposals of a chain inserting at the same spot: jsdiff cannot stack them, git's
       // three-way apply (what `rfcdoc proposal` does) keeps both. Only then a scratch copy.
-      if (a.problem && chain.length > 1) a = (await viaGit(project.root, chain, key, scans)) ?? a;
+      if (a.problem && chain.length > 1) {
+        const g = await viaGit(project.root, chain, key, scans);
+        a = typeof g === 'string' ? { ...a, problem: `${a.problem} (${g})` } : g;
+      }
       cache.applied.set(p.name, a);
     }
     applied.set(p.name, a);
@@ -237,16 +240,24 @@ function applyInMemory(chain: readonly Proposal[], bases: ReadonlyMap<string, st
   return describe(p, before, state, key, scans);
 }
 
-/** The chain applied by git in a scratch copy (three-way, as `rfcdoc proposal` applies several): the texts before and after its last proposal, or undefined when git cannot either. */
-async function viaGit(root: string, chain: readonly Proposal[], key: string, scans: Scans): Promise<Applied | undefined> {
+/**
+ * The chain applied by git in a scratch copy (three-way, as `rfcdoc proposal` applies several): the texts before and after its last proposal;
+ * why not where git cannot apply it either, or cannot copy the tree (a tree that is no git checkout: the copy holds its tracked files).
+ */
+async function viaGit(root: string, chain: readonly Proposal[], key: string, scans: Scans): Promise<Applied | string> {
   const p = chain[chain.length - 1]!;
   const paths = [...new Set(chain.flatMap((q) => q.files.map((f) => f.path)))];
   const read = async (dir: string) => new Map(await Promise.all(paths.map(async (path) => [path, await readFile(join(dir, path), 'utf8').catch(() => undefined)] as const)));
-  const s = await createScratch(root);
+  let s;
   try {
-    if ((await applyChain(s, chain.slice(0, -1), { threeWay: true })).failed) return undefined;
+    s = await createScratch(root);
+  } catch (e) {
+    return `nor by git three-way: no scratch copy of the tree: ${(e as Error).message}`;
+  }
+  try {
+    if ((await applyChain(s, chain.slice(0, -1), { threeWay: true })).failed) return 'nor by git three-way: what it requires does not apply';
     const before = await read(s.dir);
-    if ((await applyChain(s, [p], { threeWay: true })).failed) return undefined;
+    if ((await applyChain(s, [p], { threeWay: true })).failed) return 'nor by git three-way';
     return describe(p, before, await read(s.dir), key, scans);
   } finally {
     await removeScratch(s);
