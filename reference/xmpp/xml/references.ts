@@ -78,8 +78,10 @@ export class ReferenceScanner {
   }
 }
 
+/** The next '&' or '<': one pass, where two indexOf calls rescanned the rest of the slice for a '&' at every tag. */
+const MARKUP = /[&<]/g;
+
 function indexOfMarkup(s: string, from: number): number {
-  const a = s.indexOf('&', from);
-  const l = s.indexOf('<', from);
-  return a < 0 ? l : l < 0 ? a : Math.min(a, l);
+  MARKUP.lastIndex = from;
+  return MARKUP.exec(s)?.index ?? -1;
 }
