@@ -25,6 +25,8 @@ const DIGIT_SPACING = 1600;
 const FIRST_DIGIT = 1600;
 /** -dBm0 of the digits we send (RFC 4733 §2.3.4; a typical DTMF level). */
 const DIGIT_VOLUME = 10;
+/** The most digits one --dtmf sends (`rtp send`, `sip call`): a bound on the schedule. */
+export const MAX_DIGITS = 64;
 
 /** The payload types of one stream as both halves need them. */
 export interface StreamTypes {

@@ -15,10 +15,9 @@ import { RtpSession } from '../session/session.ts';
 import type { ReportBlock } from '../rtcp/types.ts';
 import { bindAnyPair, bindPair, Outbox } from './sockets.ts';
 import { codecOption, describeStream, endpointOption, formatEndpoint, integerOption, payloadTypes, rtcpPort, type Endpoint } from './stream.ts';
-import { playStream } from './media.ts';
+import { MAX_DIGITS, playStream } from './media.ts';
 import { hex, json, percent, whenSignalled, writeOut } from './output.ts';
 
-const MAX_DIGITS = 64;
 /** Report blocks on us kept, the newest. */
 const KEPT_REPORTS = 64;
 

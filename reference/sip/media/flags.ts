@@ -8,8 +8,7 @@ import { UsageError } from '../../../tools/command.ts';
 import { DTMF_DIGITS } from '../../rtp/dtmf/events.ts';
 import { readWavFile, writeWav } from '../../rtp/media/wav.ts';
 import { writeOut } from '../../rtp/commands/output.ts';
-
-export const MAX_DIGITS = 64;
+import { MAX_DIGITS } from '../../rtp/commands/media.ts';
 
 export const playOptions = {
   play: { type: 'string' },
