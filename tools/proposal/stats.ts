@@ -88,21 +88,30 @@ const byKeyword = (f: Record<string, Figures>): KeywordCoverage[] =>
  * patch's own hunks: git applies a hunk where its context is, at an offset
  * when the base moved on since the patch was made (or a proposal it requires
  * added lines above it), and the lines measured are the ones it added there.
+ * `before`: the texts of the files it changes or deletes, read from the tree
+ * before it was applied (HEAD~1's, without a `git show` per file).
  */
-async function measureApplied(s: Scratch, p: Proposal): Promise<Measure> {
+async function measureApplied(s: Scratch, p: Proposal, before: ReadonlyMap<string, string>): Promise<Measure> {
   const diff = await gitOk(s.dir, ['diff', '--no-color', '--no-ext-diff', '--no-renames', 'HEAD~1', 'HEAD', '--', ...p.files.map((f) => f.path)]);
   const { files, diagnostics } = readPatch(diff, p.patchPath);
   if (diagnostics.length) throw new Error(`the diff ${p.name} made in the scratch tree does not read back: ${diagnostics[0]!.message}`);
-  const before = new Map<string, string>();
   const after = new Map<string, string>();
-  for (const f of files) {
-    if (f.status !== 'added') before.set(f.path, await show(s, `HEAD~1:${f.path}`));
-    if (f.status !== 'deleted') after.set(f.path, await readFile(join(s.dir, f.path), 'utf8'));
-  }
+  for (const f of files) if (f.status !== 'deleted') after.set(f.path, await readFile(join(s.dir, f.path), 'utf8'));
   return measurePatch(files, (path) => ({ before: before.get(path), after: after.get(path) }));
 }
 
-const show = (s: Scratch, spec: string): Promise<string> => gitOk(s.dir, ['show', spec]);
+/** The texts of `paths` in the scratch tree as it is, those that exist. */
+async function textsOf(s: Scratch, paths: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const path of paths) {
+    try {
+      out.set(path, await readFile(join(s.dir, path), 'utf8'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
+  return out;
+}
 
 export interface StatsOptions {
   /** Where the documents come from (the cache directory is the scratch tree's own). */
@@ -183,9 +192,10 @@ async function statsOne(s: Scratch, chain: readonly Proposal[], p: Proposal, opt
   const docs = p.implements.map((d) => parseDocName(d));
   const analyze = () => analyzeProject({ root: s.dir, store, extraDocs: docs, cache: stages });
   const before = opts.sizeOnly ? undefined : await analyze();
+  const base = await textsOf(s, p.files.filter((f) => f.status !== 'added').map((f) => f.path));
   const diagnostics = await applyOne(s, p, required, required.length > 0);
   if (diagnostics.length) return { ok: false, name: p.name, diagnostics };
-  const measure = await measureApplied(s, p);
+  const measure = await measureApplied(s, p, base);
   const coverage: DocCoverage[] = [];
   if (!opts.sizeOnly) {
     const after = await analyze();
