@@ -15,14 +15,16 @@ export class PrepError extends Error {
   }
 }
 
+/** `U+00AD`: the code point as Unicode writes it. */
+export const uPlus = (cp: number): string => `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+
 /** `U+00AD (Cf)`: the code point and its General_Category, as errors name it. */
 export function describe(cp: number): string {
-  const hex = cp.toString(16).toUpperCase().padStart(4, '0');
   const s = String.fromCodePoint(cp);
   const gc = ['Lu', 'Ll', 'Lt', 'Lm', 'Lo', 'Mn', 'Mc', 'Me', 'Nd', 'Nl', 'No', 'Pc', 'Pd', 'Ps', 'Pe', 'Pi', 'Pf', 'Po', 'Sm', 'Sc', 'Sk', 'So', 'Zs', 'Zl', 'Zp', 'Cc', 'Cf', 'Cs', 'Co', 'Cn']
     .find((c) => new RegExp(`\\p{${c}}`, 'u').test(s));
   const shown = /[\p{L}\p{N}\p{P}\p{S}]/u.test(s) ? ` '${s}'` : '';
-  return `U+${hex}${shown} (${gc})`;
+  return `${uPlus(cp)}${shown} (${gc})`;
 }
 
 const SECTION: Record<StringClass, string> = { IdentifierClass: '§4.2', FreeformClass: '§4.3' };

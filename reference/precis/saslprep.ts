@@ -10,7 +10,7 @@
  *
  * @implements RFC4013 (SASLprep)
  */
-import { PrepError } from './classes.ts';
+import { PrepError, uPlus } from './classes.ts';
 import { isNoncharacter } from './properties.ts';
 import { mapSpaces } from './rules.ts';
 
@@ -29,7 +29,7 @@ export function saslprep(s: string): string {
     if (/[\p{Cc}\p{Co}\p{Cs}]/u.test(ch) || isNoncharacter(cp) || /\p{Zs}/u.test(ch) && cp !== 0x20 ||
       (cp >= 0x2ff0 && cp <= 0x2ffb) || (cp >= 0x200e && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x206a && cp <= 0x206f) ||
       (cp >= 0xfff9 && cp <= 0xfffd) || cp === 0xe0001 || (cp >= 0xe0020 && cp <= 0xe007f))
-      throw new PrepError(`RFC4013 §2.3: U+${cp.toString(16).toUpperCase().padStart(4, '0')} is prohibited output`, cp);
+      throw new PrepError(`RFC4013 §2.3: ${uPlus(cp)} is prohibited output`, cp);
   }
   return out;
 }

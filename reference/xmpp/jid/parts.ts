@@ -5,7 +5,7 @@
  * @implements RFC7622 (XMPP address format)
  */
 import { isIPv6 } from 'node:net';
-import { PrepError, opaqueString, usernameCaseMapped } from '../../precis/index.ts';
+import { PrepError, opaqueString, uPlus, usernameCaseMapped } from '../../precis/index.ts';
 
 export type JidPart = 'localpart' | 'domainpart' | 'resourcepart';
 
@@ -48,7 +48,7 @@ export function enforceLocalpart(s: string): string {
   // @implements RFC7622 P8L8-P8L26, RFC8264 P14L7-P14L10
   // A restriction beyond the profile, never an addition. Checked on the enforced string: width mapping turns FULLWIDTH COMMERCIAL AT into '@'.
   const bad = EXCLUDED_FROM_LOCALPART.exec(out);
-  if (bad) throw new JidError('localpart', 'RFC 7622 §3.3.1', `'${bad[0]}' (U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) at offset ${bad.index} is explicitly disallowed in XMPP localparts`);
+  if (bad) throw new JidError('localpart', 'RFC 7622 §3.3.1', `'${bad[0]}' (${uPlus(bad[0].codePointAt(0)!)}) at offset ${bad.index} is explicitly disallowed in XMPP localparts`);
   // @implements RFC7622 P7L33-P7L36
   return octets(out, 'localpart', 'RFC 7622 §3.3');
 }
@@ -89,7 +89,7 @@ export function enforceDomainpart(input: string): string {
   if (IPV4.test(s)) return s;
   // @implements RFC7622 P6L37-P6L43
   const nonAscii = /[^\x00-\x7f]/u.exec(s);
-  if (nonAscii) throw new JidError('domainpart', 'RFC 7622 §3.2.1, RFC 5890 U-label', `U+${nonAscii[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at offset ${nonAscii.index}: internationalized domain names need IDNA2008 (RFC 5891, RFC 5892), which this reference does not implement`);
+  if (nonAscii) throw new JidError('domainpart', 'RFC 7622 §3.2.1, RFC 5890 U-label', `${uPlus(nonAscii[0].codePointAt(0)!)} at offset ${nonAscii.index}: internationalized domain names need IDNA2008 (RFC 5891, RFC 5892), which this reference does not implement`);
   // @implements RFC7622 P7L3-P7L6
   const lower = s.toLowerCase();
   for (const label of lower.split('.')) {
