@@ -262,12 +262,9 @@ good site stays served. Ctrl-C stops.`,
     usage: PROPOSAL_USAGE,
     options: { suite: { type: 'string' }, 'all-together': { type: 'boolean' }, choose: { type: 'string' }, to: { type: 'string' } },
     run(values, args) {
-      const store = storeOptions(values);
       const tty = showProgress(process.stderr);
       return runProposal(values, args, {
         ...annotateEnv(values),
-        store,
-        cacheDir: store.cacheDir,
         onStage: tty ? (s) => process.stderr.write(`\r\x1b[Kproposal: ${s}…`) : undefined,
         doneStages: tty ? () => process.stderr.write('\r\x1b[K') : undefined,
       });

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hasErrors, type Diagnostic } from '../diagnostics.ts';
 import { UsageError } from '../command.ts';
-import type { StoreOptions } from '../spec/store.ts';
+import type { CommandEnv } from '../annotate/commands.ts';
 import { checkProposals, checkTogether, SUITES, type CheckReport, type SuiteMode } from './check.ts';
 import { loadProposals, type Loaded } from './load.ts';
 import { NAME_PATTERN, NAME_RULE, PROPOSALS_DIR, type Proposal } from './model.ts';
@@ -17,15 +17,8 @@ import { chooseErrors, together, withRequired } from './plan.ts';
 import { proposalStats, type KeywordCoverage, type ProposalStats } from './stats.ts';
 import { applyTo, TargetRefused } from './to.ts';
 
-export interface ProposalEnv {
-  root: string;
-  store: StoreOptions;
-  /** The rfcdoc cache directory: stats results are kept in its proposals/ folder. */
-  cacheDir: string;
-  json: boolean;
-  printDiagnostics(ds: readonly Diagnostic[]): void;
-  out: (s: string) => void;
-  err: (s: string) => void;
+/** What check and coverage get (the store's cache directory also keeps stats results, in its proposals/ folder), and progress by stage. */
+export interface ProposalEnv extends CommandEnv {
   /** Progress (a terminal only): the step under way. */
   onStage?: (what: string) => void;
   /** Clears the progress line. */
@@ -141,7 +134,7 @@ const loadFailed = (loaded: Loaded) => hasErrors(loaded.diagnostics);
 
 async function runList(loaded: Loaded, env: ProposalEnv): Promise<number> {
   if (!loaded.folder) env.err(`rfcdoc proposal list: there is no ${PROPOSALS_DIR}/ folder: no proposals\n`);
-  const results = loaded.proposals.length ? await proposalStats(env.root, loaded.proposals, loaded.proposals, { store: env.store, cacheDir: env.cacheDir, sizeOnly: true, onStage: env.onStage }) : [];
+  const results = loaded.proposals.length ? await proposalStats(env.root, loaded.proposals, loaded.proposals, { store: env.store, cacheDir: env.store.cacheDir, sizeOnly: true, onStage: env.onStage }) : [];
   env.doneStages?.();
   const rows = loaded.proposals.map((p, i) => {
     const r = results[i]!;
@@ -281,7 +274,7 @@ Next:
 async function runStats(names: string[], loaded: Loaded, env: ProposalEnv): Promise<number> {
   const chosen = pick(loaded, names, env);
   if (!chosen) return 1;
-  const results = await proposalStats(env.root, loaded.proposals, chosen, { store: env.store, cacheDir: env.cacheDir, onStage: env.onStage });
+  const results = await proposalStats(env.root, loaded.proposals, chosen, { store: env.store, cacheDir: env.store.cacheDir, onStage: env.onStage });
   env.doneStages?.();
   for (const r of results) if (!r.ok) env.printDiagnostics(r.diagnostics);
   const ok = results.flatMap((r) => (r.ok ? [r.stats] : []));
