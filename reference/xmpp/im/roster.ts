@@ -11,6 +11,7 @@ import { type Jid, checkJid } from '../jid/index.ts';
 import type { StanzaProblem } from '../stanza/index.ts';
 import { ServerSubscription, type SubscriptionType, isSubscribedTo, isSubscriber } from './subscription.ts';
 
+// @implements RFC6121 P9L45-P9L48
 export const ROSTER_NS = 'jabber:iq:roster';
 /** The stream feature a server supporting versioning advertises (§2.6.1). */
 // @implements RFC6121 P26L31-P26L32

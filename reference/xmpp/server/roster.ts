@@ -11,15 +11,14 @@
  */
 import { type XmlElement, element, childOf, isElement, textOf } from '../xml/index.ts';
 import { type Jid, checkJid } from '../jid/index.ts';
-import { ServerSubscription } from '../im/index.ts';
+import { DEFAULT_ROSTER_LIMITS, ROSTER_NS, ServerSubscription } from '../im/index.ts';
 
-// @implements RFC6121 P9L45-P9L48
-export const ROSTER_NS = 'jabber:iq:roster';
+export { ROSTER_NS };
 
 /** The most items a roster holds: what one user can make the server keep is bounded. */
-export const MAX_ROSTER_ITEMS = 1000;
+export const MAX_ROSTER_ITEMS = DEFAULT_ROSTER_LIMITS.maxItems;
 /** The longest 'name' and <group/> we keep, in characters (RFC 6121 §2.3.3 leaves the limit to the server). */
-export const MAX_NAME = 1023;
+export const MAX_NAME = DEFAULT_ROSTER_LIMITS.maxNameChars;
 
 export interface RosterItem {
   jid: string;
