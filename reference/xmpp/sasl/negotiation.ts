@@ -76,6 +76,12 @@ export function decodePayload(text: string): { ok: true; data: Uint8Array | unde
   return { ok: true, data: new Uint8Array(data) };
 }
 
+/** A SASL element carrying data (<auth/>, <challenge/>, <response/>, <success/>): the payload as its character data. */
+function payloadElement(name: string, data: Uint8Array | undefined, attrs: Record<string, string> = {}): XmlElement {
+  const text = encodePayload(data);
+  return element(name, { xmlns: SASL_NS, ...attrs }, text ? [text] : []);
+}
+
 // --- the receiving entity ------------------------------------------------------------
 
 /** What a server-side mechanism answers to each message. */
@@ -172,15 +178,14 @@ export class SaslReceiver {
   }
 
   private step(s: MechanismStep): ReceiverResult {
-    if ('challenge' in s) return { send: element('challenge', { xmlns: SASL_NS }, [encodePayload(s.challenge)]), reason: 'RFC 6120 §6.4.3: a challenge' };
+    if ('challenge' in s) return { send: payloadElement('challenge', s.challenge), reason: 'RFC 6120 §6.4.3: a challenge' };
     if ('failure' in s) return this.fail(s.failure, s.reason);
     const authzid = this.authzid(s.authcid, s.authzid);
     if (!authzid.ok) return this.fail(SaslCondition.InvalidAuthzid, authzid.reason);
     this.state = 'Succeeded';
     this.current = undefined;
     // @implements RFC6120 P86L20-P86L26
-    const data = encodePayload(s.success);
-    return { send: element('success', { xmlns: SASL_NS }, data ? [data] : []), authenticated: { authcid: s.authcid, authzid: authzid.jid }, reason: 'RFC 6120 §6.4.6: success' };
+    return { send: payloadElement('success', s.success), authenticated: { authcid: s.authcid, authzid: authzid.jid }, reason: 'RFC 6120 §6.4.6: success' };
   }
 
   /** The identity the stream acts as: the authcid's bare JID, or an authzid that is a bare JID (client-to-server). */
@@ -266,8 +271,7 @@ export class SaslInitiator {
     this.mechanism = name;
     this.current = this.make(name);
     this.state = 'Exchanging';
-    const data = encodePayload(this.current.initial());
-    return element('auth', { xmlns: SASL_NS, mechanism: name }, data ? [data] : []);
+    return payloadElement('auth', this.current.initial(), { mechanism: name });
   }
 
   /** A SASL element from the receiving entity: the <response/> to send, or the outcome. */
@@ -286,8 +290,7 @@ export class SaslInitiator {
     }
     if (e.name === 'challenge') {
       // @implements RFC6120 P84L15-P84L20
-      const data = encodePayload(this.current!.challenge(payload.data));
-      return { send: element('response', { xmlns: SASL_NS }, data ? [data] : []), reason: 'RFC 6120 §6.4.3: a response' };
+      return { send: payloadElement('response', this.current!.challenge(payload.data)), reason: 'RFC 6120 §6.4.3: a response' };
     }
     if (e.name === 'success') {
       try {
