@@ -265,7 +265,7 @@ export async function checkProposals(root: string, all: readonly Proposal[], nam
     const reports: CheckReport[] = [];
     for (const p of names) {
       const started = performance.now();
-      await resetScratch(s);
+      if (reports.length) await resetScratch(s); // what the one before applied goes
       opts.onStage?.(`${p.name}: apply`);
       const chain = withRequired(all, [p]);
       const [a, ms] = await timed(() => applyChain(s, chain));

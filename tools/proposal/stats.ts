@@ -142,8 +142,8 @@ export async function proposalStats(root: string, all: readonly Proposal[], name
         continue;
       }
       opts.onStage?.(`${p.name}: ${opts.sizeOnly ? 'apply' : 'apply, measure, coverage'}`);
-      scratch ??= await createScratch(root, { documents: !opts.sizeOnly });
-      await resetScratch(scratch);
+      if (scratch) await resetScratch(scratch); // what the one before applied goes
+      else scratch = await createScratch(root, { documents: !opts.sizeOnly });
       const result = await statsOne(scratch, chain, p, opts, stages);
       if (file && write) await write(file, JSON.stringify(result));
       results.push(result);
