@@ -50,7 +50,7 @@ async function coldBuild(root: string, out: string) {
   const t3 = performance.now();
   await writeSite(out, files);
   const t4 = performance.now();
-  return { ms: t4 - t0, init: t1 - t0, analyse: t2 - t1, render: t3 - t2, write: t4 - t3, renderer, files: files.size, stats, errors: project.diagnostics.filter((d) => d.severity === 'error').length, proposals: proposals.list.length };
+  return { ms: t4 - t0, init: t1 - t0, analyse: t2 - t1, render: t3 - t2, write: t4 - t3, renderer, files: files.size, stats, errors: project.diagnostics.filter((d) => d.severity === 'error').length, proposals: proposals.list.length, unapplied: proposals.list.filter((p) => p.problem).length };
 }
 
 // Child mode: one cold build as its own process, for the comparison with TypeDoc's process.
@@ -66,6 +66,14 @@ try {
   cpSync(join(ROOT, 'reference'), join(root, 'reference'), { recursive: true });
   // Not analysed, but the proposals' patches change test files too: without them none would apply.
   cpSync(join(ROOT, 'test'), join(root, 'test'), { recursive: true });
+  // A git checkout, as the real tree is: a chain jsdiff cannot stack (update-early) is applied by git in a scratch copy of the tracked files.
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', ['-c', 'user.name=rfcdoc bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')} in the bench's copy failed: ${r.stderr}`);
+  };
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'bench tree');
   const paths = (await listFiles(root, ['reference'])).files.filter((f) => f.endsWith('.ts')).map((f) => join(root, f));
   const texts = paths.map((p) => readFileSync(p, 'utf8'));
   const loc = texts.reduce((n, t) => n + t.split('\n').length, 0);
@@ -124,7 +132,7 @@ try {
   }
   writeFileSync(touched, texts[paths.indexOf(touched)]!);
 
-  console.log(`tree: reference/, ${paths.length} .ts files, ${loc} lines, ${cold.proposals} proposals; ${cold.files} site files; ${cold.errors} tag errors (rendered anyway); best of ${RUNS}`);
+  console.log(`tree: reference/, ${paths.length} .ts files, ${loc} lines, ${cold.proposals} proposals (${cold.unapplied} shown unapplied); ${cold.files} site files; ${cold.errors} tag errors (rendered anyway); best of ${RUNS}`);
   console.log(`cold build          ${cold.ms.toFixed(0).padStart(6)} ms  (highlighter ${cold.init.toFixed(0)}, analyse ${cold.analyse.toFixed(0)}, render ${cold.render.toFixed(0)}, write ${cold.write.toFixed(0)})`);
   console.log(`floor: shiki alone  ${bestFloor.toFixed(0).padStart(6)} ms  (createHighlighter + codeToHtml, light and dark themes)`);
   console.log(`floor: one theme    ${bestFloor1.toFixed(0).padStart(6)} ms  (createHighlighter + codeToHtml, light theme only)`);
