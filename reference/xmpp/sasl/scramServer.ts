@@ -118,7 +118,8 @@ export class ScramServer {
     if (final.nonce !== this.combinedNonce)
       return this.failed('other-error', SaslCondition.NotAuthorized, 'RFC5802 §5.1 r: the nonce is not the one of the server-first-message', true);
     const auth = authMessage(first.bare, this.serverFirst, final.withoutProof);
-    // An unknown user fails here, as a wrong password does: the same e= and condition.
+    // @implements RFC6120 P91L3-P91L8
+    // An unknown user fails here, as a wrong password does: the same e= and condition, nothing disclosed.
     if (!verifyProof(this.options.hash, this.credentials!, auth, final.proof) || !this.known)
       return this.failed('invalid-proof', SaslCondition.NotAuthorized, 'RFC5802 §3: the ClientProof does not verify against the StoredKey', true);
     // @implements RFC5802 P10L22-P10L26, P11L13-P11L16
@@ -153,8 +154,8 @@ export class ScramServer {
     return this.options.channelBindings?.find((b) => b.type === type);
   }
 
-  // @implements RFC5802 P13L22-P13L25
-  // Failing at the proof, not at the name, is allowed: the server may conclude the exchange its own way.
+  // @implements RFC6120 P91L3-P91L8
+  // The exchange goes on to the proof, so that the cause (no such user) is not disclosed.
   /** For a user that does not exist: a salt that is the same on every try, keys that match no password. */
   private standIn(username: string): StoredCredentials {
     const secret = this.options.secret ?? PROCESS_SECRET;
