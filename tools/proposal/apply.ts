@@ -111,7 +111,7 @@ const alive = (pid: number): boolean => {
  * killed outright (SIGKILL, a machine stopped) runs no handler. A tree whose
  * process is alive, or a name not of this form, is left as it is.
  */
-export async function sweepScratch(parent = tmpdir()): Promise<string[]> {
+async function sweepScratch(parent = tmpdir()): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(parent);
@@ -304,7 +304,7 @@ function conflictError(p: Proposal, before: readonly Proposal[], file: string, c
  * git apply's errors as diagnostics at the patch's lines: `patch failed:
  * FILE:LINE` is the hunk of FILE whose header starts at old line LINE.
  */
-export function gitApplyErrors(p: Proposal, stderr: string): Diagnostic[] {
+function gitApplyErrors(p: Proposal, stderr: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const failed = new Set<string>();
   const fileOf = (path: string): PatchFile | undefined => p.files.find((f) => f.path === path);

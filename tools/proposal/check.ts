@@ -147,7 +147,7 @@ const TEST_OUTPUT = 8 << 20;
  * under the file's name (the runner prints each file's path, relative to
  * test/, before its marks), or tests that never ran.
  */
-export function failingFiles(output: string): string[] {
+function failingFiles(output: string): string[] {
   const failing = new Set<string>();
   let current: string | undefined;
   for (const raw of output.replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
@@ -256,7 +256,7 @@ async function checkTree(s: Scratch, name: string, proposals: readonly Proposal[
 }
 
 /** The test files a proposal's patch adds or changes. */
-export const ownTests = (p: Proposal): string[] => p.files.filter((f) => f.status !== 'deleted' && f.path.startsWith('test/') && f.path.endsWith('.test.ts')).map((f) => f.path);
+const ownTests = (p: Proposal): string[] => p.files.filter((f) => f.status !== 'deleted' && f.path.startsWith('test/') && f.path.endsWith('.test.ts')).map((f) => f.path);
 
 /** Checks each of `names` (each on top of what it requires) in one scratch tree, reset between them. */
 export async function checkProposals(root: string, all: readonly Proposal[], names: readonly Proposal[], opts: CheckOptions): Promise<CheckReport[]> {

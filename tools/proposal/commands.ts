@@ -290,7 +290,7 @@ function keywordLine(a: KeywordCoverage, b: KeywordCoverage | undefined): string
   return `${a.keyword}: ${done} of ${a.total} implemented (${a.tested} of them tested), ${a.exception} excepted, ${a.todo ? `${a.todo} todo, ` : ''}${a.missing} missing; ${a.coveredPercent}% covered (before it: ${before} covered)`;
 }
 
-export function statsText(s: ProposalStats): string {
+function statsText(s: ProposalStats): string {
   const lc = (x: { added: number; removed: number }) => `+${x.added} -${x.removed}`;
   const lines = [
     `${s.name} (${s.documents.join(', ')})${s.on.length ? `, on top of ${s.on.join(', ')}` : ''}`,

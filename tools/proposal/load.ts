@@ -77,7 +77,7 @@ async function readProposal(root: string, name: string): Promise<{ proposal?: Pr
 }
 
 /** Bounds on what is read: a README is prose, a patch the code of one extension (the six SIP ones are under 200 KiB). */
-export const MAX_README = 1 << 20;
+const MAX_README = 1 << 20;
 export const MAX_PATCH = 32 << 20;
 
 /** A file's text, undefined when it is absent or larger than `max` (then said, at `file`). */
@@ -224,7 +224,7 @@ function requiresOrder(read: readonly Read[]): { proposals: Proposal[]; diagnost
 }
 
 /** A path a patch may touch: under reference/ or test/, not in reference/proposals/, no `..`. */
-export function patchable(path: string): boolean {
+function patchable(path: string): boolean {
   return PATCHABLE.some((p) => path.startsWith(p)) && !path.startsWith(`${PROPOSALS_DIR}/`) && !path.split('/').includes('..');
 }
 

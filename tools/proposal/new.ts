@@ -25,10 +25,10 @@ export interface NewProposal {
 }
 
 /** The pathspec of what a proposal may hold, for git. */
-export const PROPOSAL_PATHSPEC = ['reference', 'test', `:(exclude)${PROPOSALS_DIR}`, ':(exclude)rfc-cache/lock.json'];
+const PROPOSAL_PATHSPEC = ['reference', 'test', `:(exclude)${PROPOSALS_DIR}`, ':(exclude)rfc-cache/lock.json'];
 
 /** The working tree's changes under reference/ and test/ against HEAD, as a git patch ('' when there are none). */
-export async function workingTreePatch(root: string): Promise<string> {
+async function workingTreePatch(root: string): Promise<string> {
   const tmp = await mkdtemp(join(tmpdir(), 'rfcdoc-index-'));
   try {
     const index = join(tmp, 'index');

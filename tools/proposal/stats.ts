@@ -62,7 +62,7 @@ export interface ProposalStats extends Measure {
 export type StatsResult = { ok: true; stats: ProposalStats } | { ok: false; name: string; diagnostics: Diagnostic[] };
 
 /** sha256 of the tracked files of a tree, paths and contents: what the base is. */
-export async function treeHash(root: string): Promise<string> {
+async function treeHash(root: string): Promise<string> {
   const h = createHash('sha256');
   for (const f of (await trackedFiles(root)).sort()) {
     h.update(`${f}\0`);
@@ -171,7 +171,7 @@ export const MAX_KEPT = 64;
 const KEPT_NAME = /^(?:size|stats)-[0-9a-f]{64}\.json$/;
 
 /** Removes the kept results of `dir` beyond the `max` most recently used (only the files named as stats names them). */
-export async function pruneKept(dir: string, max = MAX_KEPT): Promise<void> {
+async function pruneKept(dir: string, max = MAX_KEPT): Promise<void> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => KEPT_NAME.test(n));

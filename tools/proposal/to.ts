@@ -18,7 +18,7 @@ import type { Proposal } from './model.ts';
 export class TargetRefused extends Error {}
 
 /** Why `dir` cannot receive the tree, or undefined when it may (absent, or an empty directory). */
-export async function refuseTarget(root: string, dir: string): Promise<string | undefined> {
+async function refuseTarget(root: string, dir: string): Promise<string | undefined> {
   const guarded = protectedReason(realTarget(root), realTarget(dir));
   if (guarded) return `--to ${dir}: ${guarded}`;
   let s;
