@@ -55,6 +55,9 @@ export interface ServerOptions {
   log?: (line: string) => void;
 }
 
+/** SP, HTAB, CR, LF: the whitespace a keepalive is made of (RFC 6120 §4.6.1). */
+const isWhitespace = (b: number) => b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a;
+
 export class XmppServer {
   readonly limits: Limits;
   readonly router: Router;
@@ -162,7 +165,8 @@ export class XmppServer {
     let partial = false;
     const socket = c.tlsSocket ?? c.raw;
     const onData = (d: Buffer) => {
-      if (/^[ \t\r\n]+$/.test(d.toString('latin1'))) {
+      // Looked at byte by byte, stopping at the first that is not whitespace: no string made of each chunk.
+      if (d.length > 0 && d.every(isWhitespace)) {
         if (!partial) last = Date.now();
       } else partial = true;
     };
