@@ -16,7 +16,7 @@ import { freePort, startOurUas, stop, type Running } from '../../../../tools/tes
 import { tone } from '../../../../reference/rtp/media/tone.ts';
 import { readWavFile, writeWavFile } from '../../../../reference/rtp/media/wav.ts';
 import { dominantFrequency } from '../../../../reference/rtp/media/frequency.ts';
-import { freeMediaPort, inScratch } from './common.ts';
+import { freePair, inScratch } from './common.ts';
 import { bindPair } from '../../../../reference/rtp/commands/sockets.ts';
 
 const TONE_HZ = 1000;
@@ -26,7 +26,7 @@ async function wholeCall(target: (uasPort: number) => Promise<{ uri: string; don
   let uas: Running | undefined;
   try {
     writeWavFile(join(dir, 'tone.wav'), tone(TONE_HZ, 1.5));
-    const [sipPort, uasMedia, callMedia] = [await freePort(), await freeMediaPort(), await freeMediaPort()];
+    const [sipPort, uasMedia, callMedia] = [await freePort(), await freePair(), await freePair()];
     const via = await target(sipPort);
     try {
       uas = await startOurUas(sipPort, ['--port', String(uasMedia), '--echo', '--record', join(dir, 'uas.wav')]);
@@ -74,7 +74,7 @@ test('the same call through our server (registrar + proxy): bob registered at th
 
 test('call --port P --play with P taken: no call placed (the pair is bound before the offer names it), exit 1 naming the port', async () => {
   await inScratch(async (_dir, toneFile) => {
-    const [sipPort, taken] = [await freePort(), await freeMediaPort()];
+    const [sipPort, taken] = [await freePort(), await freePair()];
     const holder = await bindPair({ host: '127.0.0.1', port: taken });
     const uas = await startOurUas(sipPort, ['--echo']);
     try {

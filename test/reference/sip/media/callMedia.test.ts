@@ -6,12 +6,12 @@ import { CallMedia, describeReport, MAX_PAIRS } from '../../../../reference/sip/
 import { offererStreams } from '../../../../reference/sdp/offerAnswer/negotiated.ts';
 import { tone } from '../../../../reference/rtp/media/tone.ts';
 import { bindPair } from '../../../../reference/rtp/commands/sockets.ts';
-import { freeMediaPort } from './common.ts';
+import { freePair } from './common.ts';
 import { settle } from '../ua/peer.ts';
 
 /** A PCMU exchange on two free ports of loopback: the offerer's (theirs) and the answerer's (ours) audio stream. */
 async function exchange() {
-  const [ours, theirs] = [await freeMediaPort(), await freeMediaPort()];
+  const [ours, theirs] = [await freePair(), await freePair()];
   const codecs = codecsFromNames('PCMU');
   const offer = createOffer(audioCapabilities({ address: '127.0.0.1', port: theirs, codecs }));
   const answered = createAnswer(offer, audioCapabilities({ address: '127.0.0.1', port: ours, codecs }));
@@ -23,13 +23,13 @@ test('listenAlso: at most MAX_PAIRS pairs for one call, and none after leaving; 
   const { ours, answerer: stream } = await exchange();
   const media = await CallMedia.start(stream, { local: { host: '127.0.0.1', port: ours } });
   try {
-    for (let i = 1; i < MAX_PAIRS; i++) await media.listenAlso({ host: '127.0.0.1', port: await freeMediaPort() });
+    for (let i = 1; i < MAX_PAIRS; i++) await media.listenAlso({ host: '127.0.0.1', port: await freePair() });
     assert.is(media.counts().ports.length, 2 * MAX_PAIRS, 'each pair counted, RTP port and the one above');
-    const refused = await media.listenAlso({ host: '127.0.0.1', port: await freeMediaPort() }).catch((e: Error) => e);
+    const refused = await media.listenAlso({ host: '127.0.0.1', port: await freePair() }).catch((e: Error) => e);
     assert.instance(refused, Error);
     assert.match((refused as Error).message, new RegExp(`already listening on ${MAX_PAIRS} port pairs`));
     await media.leave('done');
-    const late = await media.listenAlso({ host: '127.0.0.1', port: await freeMediaPort() }).catch((e: Error) => e);
+    const late = await media.listenAlso({ host: '127.0.0.1', port: await freePair() }).catch((e: Error) => e);
     assert.match((late as Error).message, /after leaving the session/);
   } finally {
     const { report } = await media.close();

@@ -15,17 +15,17 @@ import { dominantFrequency } from '../../../../reference/rtp/media/frequency.ts'
 import { recordPath } from '../../../../reference/sip/media/commands.ts';
 import { PortPairs } from '../../../../reference/sip/media/ports.ts';
 import { BindError } from '../../../../reference/rtp/commands/sockets.ts';
-import { assertTone, freeMediaPort, inScratch } from './common.ts';
+import { assertTone, freePair, inScratch } from './common.ts';
 import { settle } from '../ua/peer.ts';
 
 test('two simultaneous calls, 700 Hz and 1000 Hz: each caller hears its own tone back, the uas records each call apart, on its own port pair', async () => {
   await inScratch(async (dir, toneFile) => {
-    const [sipPort, base] = [await freePort(), await freeMediaPort()];
+    const [sipPort, base] = [await freePort(), await freePair()];
     const uas = await startOurUas(sipPort, ['--port', String(base), '--echo', '--record', join(dir, 'uas.wav')]);
     try {
       const callers = await Promise.all(
         [700, 1000].map(async (hz) => {
-          const port = await freeMediaPort();
+          const port = await freePair();
           const call = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(port), '--play', toneFile(hz, 3), '--record', join(dir, `heard-${hz}.wav`)]);
           return { hz, port, call, code: await call.exited };
         }),
@@ -42,7 +42,7 @@ test('two simultaneous calls, 700 Hz and 1000 Hz: each caller hears its own tone
       const [low, high] = [...uasPorts].sort((a, b) => a - b);
       assert.equal([uasPorts.size, low, (high! - base) % 2, high! > base], [2, base, 0, true], `the uas ports: ${[...uasPorts].join(', ')}`);
       // A third call after both ended: the first pair is free again.
-      const later = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(await freeMediaPort()), '--play', toneFile(1000, 1)]);
+      const later = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(await freePair()), '--play', toneFile(1000, 1)]);
       assert.is(await later.exited, 0, later.stderr());
       assert.match(later.stdout(), new RegExp(`-> 127\\.0\\.0\\.1:${base}: PCMU`));
       await stop(uas, 3000, 'SIGINT');
@@ -58,7 +58,7 @@ test('two simultaneous calls, 700 Hz and 1000 Hz: each caller hears its own tone
 });
 
 test('the port pairs are bounded: past `max` at once, take() refuses, naming why; a released pair is taken again', async () => {
-  const base = await freeMediaPort();
+  const base = await freePair();
   const pairs = new PortPairs('127.0.0.1', base, 2);
   const [a, b] = [await pairs.take(), await pairs.take()];
   try {

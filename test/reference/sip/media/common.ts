@@ -3,27 +3,17 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bindAnyPair } from '../../../../reference/rtp/commands/sockets.ts';
-import { tone } from '../../../../reference/rtp/media/tone.ts';
-import { writeWavFile } from '../../../../reference/rtp/media/wav.ts';
+import { toneFile } from '../../rtp/cli/run.ts';
 import { dominantFrequency } from '../../../../reference/rtp/media/frequency.ts';
 
-/** An even port with the odd one above free (for a moment), as our SDP's m= port. */
-export async function freeMediaPort(): Promise<number> {
-  const pair = await bindAnyPair('127.0.0.1');
-  await pair.close();
-  return pair.port;
-}
+/** An even port with the odd one above free, as our SDP's m= port: the rtp tests' (never the same one twice). */
+export { freePair } from '../../rtp/cli/run.ts';
 
 /** Runs `f` with a fresh directory (removed after) and a writer of tone files in it. */
 export async function inScratch<T>(f: (dir: string, toneFile: (hz: number, seconds: number) => string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'sip-media-'));
   try {
-    return await f(dir, (hz, seconds) => {
-      const file = join(dir, `tone-${hz}-${seconds}.wav`);
-      writeWavFile(file, tone(hz, seconds));
-      return file;
-    });
+    return await f(dir, (hz, seconds) => toneFile(dir, hz, seconds));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

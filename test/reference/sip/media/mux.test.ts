@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { sip } from '../proxy/processes.ts';
 import { freePort, startOurUas, stop } from '../../../../tools/testkit/processes.ts';
 import { readWavFile } from '../../../../reference/rtp/media/wav.ts';
-import { assertTone, freeMediaPort, inScratch, portCounts } from './common.ts';
+import { assertTone, freePair, inScratch, portCounts } from './common.ts';
 
 /** The report line that says where RTCP went, of the report whose media line starts at `local`. */
 function rtcpLine(stdout: string, local: number): string {
@@ -25,7 +25,7 @@ function rtcpLine(stdout: string, local: number): string {
 /** A 2 s echoed call; each side asks for multiplexing or not. The RTCP line of each side's report. */
 async function echoedCall(uasMux: boolean, callMux: boolean): Promise<{ uas: string; call: string; uasPort: number; callPort: number }> {
   return inScratch(async (dir, toneFile) => {
-    const [sipPort, uasPort, callPort] = [await freePort(), await freeMediaPort(), await freeMediaPort()];
+    const [sipPort, uasPort, callPort] = [await freePort(), await freePair(), await freePair()];
     const uas = await startOurUas(sipPort, ['--port', String(uasPort), '--echo', ...(uasMux ? ['--rtcp-mux'] : [])]);
     try {
       const call = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(callPort), '--play', toneFile(1000, 2), '--record', join(dir, 'out.wav'), ...(callMux ? ['--rtcp-mux'] : [])]);

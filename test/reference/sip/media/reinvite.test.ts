@@ -24,7 +24,7 @@ import type { Call } from '../../../../reference/sip/ua/call.ts';
 import { audioCapabilities, codecsFromNames } from '../../../../reference/sdp/offerAnswer/index.ts';
 import { audioStream, CallMedia } from '../../../../reference/sip/media/callMedia.ts';
 import { follow } from '../../../../reference/sip/media/commands.ts';
-import { assertTone, freeMediaPort, harmonicDb, inScratch, portCounts, rms } from './common.ts';
+import { assertTone, freePair, harmonicDb, inScratch, portCounts, rms } from './common.ts';
 
 const HOLD_AFTER = 2;
 /** Longer than the longest RTCP interval at the start of a session (RFC 3550 §6.3: at most 1.5 × 5 s / 1.21828 = 6.2 s). */
@@ -49,7 +49,7 @@ function logLine(side: Running, pattern: RegExp, which: 'first' | 'last' = 'firs
 // @tests RFC3264 P18L1-P18L4, P6L5-P6L9, P17L23-P17L25
 test('hold: no RTP either way for the hold interval, RTCP going on both ways; resumed, the uas\'s tone is heard again', async () => {
   await inScratch(async (dir, toneFile) => {
-    const [sipPort, uasPort, callPort] = [await freePort(), await freeMediaPort(), await freeMediaPort()];
+    const [sipPort, uasPort, callPort] = [await freePort(), await freePair(), await freePair()];
     const loud = await startUasLogging(sipPort, ['--port', String(uasPort), '--play', toneFile(600, DURATION + 2)]);
     try {
       const call = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(callPort), '--play', toneFile(1000, DURATION), '--record', join(dir, 'out.wav'), '--hold-after', String(HOLD_AFTER), '--resume-after', String(HELD_FOR), '--duration', String(DURATION)]);
@@ -136,7 +136,7 @@ function assertEchoThrough(recording: Int16Array): void {
 
 // @tests RFC3264 P14L40-P14L48, P15L9-P15L11, P15L11-P15L18
 test('a re-INVITE moving the caller to a new port: the uas sends its echo there, and the caller\'s recording goes on from the new port', async () => {
-  const [sipPort, uasPort, first, second] = [await freePort(), await freeMediaPort(), await freeMediaPort(), await freeMediaPort()];
+  const [sipPort, uasPort, first, second] = [await freePort(), await freePair(), await freePair(), await freePair()];
   const uas = await startUasLogging(sipPort, ['--port', String(uasPort), '--echo']);
   try {
     const { report, recording, settled } = await callThenChange(sipPort, first, async (call, media) => {
@@ -161,7 +161,7 @@ test('a re-INVITE moving the caller to a new port: the uas sends its echo there,
 
 // @tests RFC3264 P17L13-P17L18, P17L23-P17L25
 test('a re-INVITE changing the codec (PCMU, then PCMA first): both sides send PCMA from then on, and the echo plays through the change', async () => {
-  const [sipPort, uasPort, first] = [await freePort(), await freeMediaPort(), await freeMediaPort()];
+  const [sipPort, uasPort, first] = [await freePort(), await freePair(), await freePair()];
   const uas = await startUasLogging(sipPort, ['--port', String(uasPort), '--echo', '--codecs', 'PCMU,PCMA']);
   try {
     const { report, recording } = await callThenChange(sipPort, first, async (call, media) => {

@@ -13,12 +13,12 @@ import { sip } from '../proxy/processes.ts';
 import { freePort, startOurUas, stop, waitFor } from '../../../../tools/testkit/processes.ts';
 import { readWavFile } from '../../../../reference/rtp/media/wav.ts';
 import { bindPair } from '../../../../reference/rtp/commands/sockets.ts';
-import { assertTone, freeMediaPort, inScratch } from './common.ts';
+import { assertTone, freePair, inScratch } from './common.ts';
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`uas --echo --record stopped by ${signal} mid-call: RTCP BYE sent, recording written, exit 0`, async () => {
     await inScratch(async (dir, toneFile) => {
-      const [sipPort, uasPort, callPort] = [await freePort(), await freeMediaPort(), await freeMediaPort()];
+      const [sipPort, uasPort, callPort] = [await freePort(), await freePair(), await freePair()];
       const uas = await startOurUas(sipPort, ['--port', String(uasPort), '--echo', '--record', join(dir, 'uas.wav')]);
       const call = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(callPort), '--play', toneFile(1000, 8)]);
       try {
@@ -42,7 +42,7 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   test(`call --play --record stopped by ${signal} mid-call hangs up: RTCP BYE, BYE answered 200, recording written, exit 0`, async () => {
     await inScratch(async (dir, toneFile) => {
-      const [sipPort, uasPort, callPort] = [await freePort(), await freeMediaPort(), await freeMediaPort()];
+      const [sipPort, uasPort, callPort] = [await freePort(), await freePair(), await freePair()];
       const uas = await startOurUas(sipPort, ['--port', String(uasPort), '--echo']);
       const call = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(callPort), '--play', toneFile(1000, 8), '--record', join(dir, 'out.wav')]);
       try {
@@ -68,12 +68,12 @@ test('uas --record into a directory removed meanwhile: the recording is said not
   await inScratch(async (dir, toneFile) => {
     const sub = join(dir, 'sub');
     mkdirSync(sub);
-    const [sipPort, uasPort] = [await freePort(), await freeMediaPort()];
+    const [sipPort, uasPort] = [await freePort(), await freePair()];
     const uas = await startOurUas(sipPort, ['--port', String(uasPort), '--echo', '--record', join(sub, 'uas.wav')]);
     try {
       rmSync(sub, { recursive: true });
       for (const n of [1, 2]) {
-        const call = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(await freeMediaPort()), '--play', toneFile(1000, 1)]);
+        const call = sip(['call', `sip:bob@127.0.0.1:${sipPort}`, '--listen', '127.0.0.1:0', '--port', String(await freePair()), '--play', toneFile(1000, 1)]);
         assert.is(await call.exited, 0, `call ${n}: ${call.stderr()}`);
         await waitFor(`call ${n}'s recording refused`, () => uas.stderr().split('not written to').length > n, 5000, uas);
       }
