@@ -10,7 +10,7 @@
 import { type Socket } from 'node:net';
 import { type TLSSocket } from 'node:tls';
 import { type ReaderLimits, type StreamEvent, type XmlElement, STREAMS_NS, StreamCondition, StreamReader, element, serialize } from '../xml/index.ts';
-import { headerText } from './header.ts';
+import { STREAM_NS, headerText } from './header.ts';
 
 /** What arrives: the reader's events, or the socket ending under us. */
 export type Arrival = StreamEvent | { type: 'end'; reason: string } | { type: 'timeout'; ms: number };
@@ -136,7 +136,7 @@ export class StreamConnection {
   // @implements RFC6120 P48L38-P48L42, P51L29-P51L31, P51L33-P51L37
   async fail(condition: StreamCondition, text?: string): Promise<void> {
     const children = [element(condition, { xmlns: STREAMS_NS }, [], STREAMS_NS), ...(text ? [element('text', { xmlns: STREAMS_NS, 'xml:lang': 'en' }, [text], STREAMS_NS)] : [])];
-    this.socket.write(serialize(element('stream:error', {}, children, 'http://etherx.jabber.org/streams'), ['stream']) + '</stream:stream>');
+    this.socket.write(serialize(element('stream:error', {}, children, STREAM_NS), ['stream']) + '</stream:stream>');
     await this.end();
   }
 
