@@ -23,7 +23,7 @@ const ok = (r: AnswerResult) => {
 /** An agent on 127.0.0.1 with one audio stream at `port` that wants RTP and RTCP on one port or not. */
 const muxing = (port: number, rtcpMux: boolean, codecs = 'PCMU,telephone-event'): Capabilities => ({ address: '127.0.0.1', media: [{ media: 'audio', port, codecs: codecsFromNames(codecs), rtcpMux }] });
 
-/** The a= lines of the m= line `i` as the wire has them. */
+/** The a=rtcp-mux lines of the whole description (session and media level) as the wire has them. */
 const muxLines = (d: SessionDescription): string[] => serialize(d).split('\r\n').filter((l) => l === 'a=rtcp-mux');
 
 /** RFC 5761 §5.1.1's example offer (P6L32-P6L39), as its text prints it, in CRLF lines. */
