@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { peerSuite } from '../../../peers.ts';
 import { sip, sipServer } from '../proxy/processes.ts';
 import { freePort, stop, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
-import { bindAnyPair } from '../../../../reference/rtp/commands/sockets.ts';
+import { freePair } from '../../rtp/cli/run.ts';
 import { tone } from '../../../../reference/rtp/media/tone.ts';
 import { readWavFile, writeWavFile } from '../../../../reference/rtp/media/wav.ts';
 import { dominantFrequency } from '../../../../reference/rtp/media/frequency.ts';
@@ -43,13 +43,6 @@ function assertTone(samples: Int16Array, hz: number, what: string): number {
   const { frequency } = dominantFrequency(samples, 8000);
   assert.ok(Math.abs(frequency - hz) <= hz * 0.02, `${what}: dominant frequency ${frequency.toFixed(1)} Hz, not ${hz} Hz ± 2 %`);
   return frequency;
-}
-
-/** An even port with the odd one above free (for a moment), as our SDP's m= port. */
-async function freeMediaPort(): Promise<number> {
-  const pair = await bindAnyPair('127.0.0.1');
-  await pair.close();
-  return pair.port;
 }
 
 /** What our report (describeReport) says of the one source we heard. */
@@ -178,7 +171,7 @@ test('our call --play --record --dtmf 1234 reaches baresip through our server: w
     await b.control.event('REGISTER_OK', 15000);
     // Six seconds: long enough for baresip's first RTCP report (its first interval is about 5 s).
     writeWavFile(join(dir, 'tone.wav'), tone(OUR_HZ, 6));
-    const media = await freeMediaPort();
+    const media = await freePair();
     const capture = await Capture.start(dir, [media, media + 1]);
     let call: Running | undefined;
     try {
@@ -229,7 +222,7 @@ test('our call --play --record --dtmf 1234 reaches baresip through our server: w
 // @tests RFC3550 P22L18-P22L19, P22L27-P22L31, P22L38-P22L39, P22L44-P22L47
 test('baresip calls our uas --echo --record through our server and sends 1 2 3: we record its 700 Hz and the digits, it records its tone echoed back', async () => {
   const uasPort = await freePort();
-  const media = await freeMediaPort();
+  const media = await freePair();
   let uas: Running | undefined;
   try {
     await scene(async (dir) => {
