@@ -19,7 +19,7 @@ import { renderMarkdown } from './markdown.ts';
 import type { Highlighter } from './highlight.ts';
 import { lex } from '../annotate/lex.ts';
 import type { ProposedFile, ProposedHunk, SiteProposal } from './proposals.ts';
-import { docPage, filePage, href, proposalPage, PROPOSALS_INDEX } from './urls.ts';
+import { docPage, filePage, groupAnchor, href, hunkAnchor, proposalPage, PROPOSALS_INDEX } from './urls.ts';
 import { layout, type Frame } from './layout.ts';
 import { sizeLine } from './proposals-index.ts';
 
@@ -31,8 +31,6 @@ export interface ProposalPageInput extends Frame {
   /** Project paths that have a page, for the README's links. */
   pages: ReadonlySet<string>;
 }
-
-export const hunkAnchor = (n: number) => `hunk-${n}`;
 
 const MARK = {
   '+': { cls: 'add', sign: '+', word: 'added' },
@@ -187,7 +185,7 @@ export function renderProposalPage({ item, docs, pages, readme, live, proposals 
   const facts = [
     `Implements ${p.implements.map(docLink).join(', ')}`,
     p.requires.length ? `requires ${p.requires.map((r) => `<a href="${esc(href(path, proposalPage(r)))}">${esc(r)}</a>`).join(', ')}` : '',
-    p.alternatives ? `alternatives: <a href="${esc(href(path, PROPOSALS_INDEX, `group-${p.alternatives}`))}">${esc(p.alternatives)}</a>` : '',
+    p.alternatives ? `alternatives: <a href="${esc(href(path, PROPOSALS_INDEX, groupAnchor(p.alternatives)))}">${esc(p.alternatives)}</a>` : '',
   ].filter(Boolean);
   const prose = renderMarkdown(p.readmePath, p.readme, pages, path);
   const files = item.files.map((f) => fileHtml(path, item, f, docs, hl)).join('\n');

@@ -14,7 +14,7 @@ import { docName } from './docinfo.ts';
 import { figures } from './figures.ts';
 import { docByLabel } from './source-page.ts';
 import type { SiteProposal } from './proposals.ts';
-import { docPage, href, proposalPage, PROPOSALS_INDEX } from './urls.ts';
+import { docPage, groupAnchor, href, proposalPage, PROPOSALS_INDEX } from './urls.ts';
 import { layout, type Frame } from './layout.ts';
 
 /** What the index reads (its cache key is made of exactly this, tools/site/page-key.ts). */
@@ -113,7 +113,7 @@ export function renderProposalsIndex({ list, docs, readme, live, proposals }: Pr
       const m = p.measure;
       const q = p.proposal;
       return `<tr><th scope="row">${link(q.name)}</th><td>${esc(q.title)}</td><td>${docLinks(q.implements)}</td><td>${q.requires.map(link).join(', ')}</td><td>${
-        q.alternatives ? `<a href="#group-${esc(q.alternatives)}">${esc(q.alternatives)}</a>` : ''
+        q.alternatives ? `<a href="#${esc(groupAnchor(q.alternatives))}">${esc(q.alternatives)}</a>` : ''
       }</td><td class="num">${m ? `+${m.code.added} −${m.code.removed}` : '–'}</td><td class="num">${m ? `+${m.tests.added} −${m.tests.removed}` : '–'}</td><td class="num">${m ? m.tagsAdded : '–'}</td><td class="num">${m ? m.amends.length : '–'}</td><td>${coverageCell(path, p, docs)}</td><td>${barOf(p, max)}</td></tr>`;
     })
     .join('\n');
@@ -140,7 +140,7 @@ ${p.proposal.requires.length ? `<p class="meta">requires ${p.proposal.requires.m
 <p class="meta">${coverageCell(path, p, docs)}</p></div>`,
         )
         .join('\n');
-      return `<section class="group" aria-labelledby="group-${esc(g)}"><h2 id="group-${esc(g)}">Alternatives: ${esc(g)}</h2>
+      return `<section class="group" aria-labelledby="${esc(groupAnchor(g))}"><h2 id="${esc(groupAnchor(g))}">Alternatives: ${esc(g)}</h2>
 <p class="meta">${members.length} proposal${members.length === 1 ? '' : 's'} of one group: never applied together. Bars share one scale.</p>
 ${groupChart(members)}
 <div class="alts">

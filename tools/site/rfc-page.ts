@@ -10,7 +10,7 @@ import { lineId } from '../spec/paginate.ts';
 import { esc, pct } from './html.ts';
 import { docName } from './docinfo.ts';
 import { byKeyword, bySection, figures, type Figures } from './figures.ts';
-import { docPage, filePage, href, pageAnchor, proposalPage, sectionAnchor } from './urls.ts';
+import { docPage, filePage, href, hunkAnchor, pageAnchor, proposalPage, sectionAnchor } from './urls.ts';
 import type { ProposedCitation } from './proposals.ts';
 import { layout, type Frame } from './layout.ts';
 
@@ -204,7 +204,7 @@ function proposedLinks(from: string, cs: readonly ProposedCitation[]): string[] 
   const sorted = [...cs].sort((a, b) => (a.proposal < b.proposal ? -1 : a.proposal > b.proposal ? 1 : a.hunk - b.hunk));
   return sorted
     .map((c) => {
-      const to = href(from, proposalPage(c.proposal), `hunk-${c.hunk}`);
+      const to = href(from, proposalPage(c.proposal), hunkAnchor(c.hunk));
       return `<a class="back proposed" href="${esc(to)}" title="${esc(`proposed by ${c.proposal} (hunk ${c.hunk}: ${KIND_TITLE[c.tag.kind]} ${c.tag.file} line ${c.tag.line} in the patched tree)`)}"><span class="verb">proposed</span> ${esc(c.proposal)} hunk ${c.hunk}</a>`;
     });
 }

@@ -5,7 +5,7 @@
  *   index.html                        modules, tests and cited documents
  *   reference/sip/transaction/x.ts.html  a source file (test files likewise, under test/)
  *   README.html, reference/README.html   a README.md rendered (same path, .html)
- *   proposals/index.html              every proposal, alternatives side by side
+ *   proposals/index.html              every proposal, alternatives side by side; #group-sdp a group
  *   proposals/100rel.html             a proposal's annotated patch; #hunk-3 a hunk
  *   rfc/rfc3261.html                  a cited document; #P143L14 a line,
  *                                     #section-17.1.1 a section, #page-143 a page
@@ -24,6 +24,9 @@ export const docPage = (doc: { name: { id: string } } | string) =>
 
 export const PROPOSALS_INDEX = 'proposals/index.html';
 export const proposalPage = (name: string) => `proposals/${name}.html`;
+/** On a proposal's page, its hunk numbered n; on the proposals' index, a group of alternatives. */
+export const hunkAnchor = (n: number) => `hunk-${n}`;
+export const groupAnchor = (group: string) => `group-${group}`;
 
 export const sectionAnchor = (number: string) => `section-${number}`;
 export const pageAnchor = (page: number) => `page-${page}`;
