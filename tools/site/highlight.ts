@@ -32,7 +32,7 @@ interface Style {
  * text on the site's background (#e36209 on white is 3.48:1, #6a737d on
  * #0d1117 3.93:1). test/site/a11y.test.ts checks every colour of both themes.
  */
-export const AA_COLOURS: Record<keyof typeof THEMES, Readonly<Record<string, string>>> = {
+const AA_COLOURS: Record<keyof typeof THEMES, Readonly<Record<string, string>>> = {
   light: { '#e36209': '#bc4c00' },
   dark: { '#6a737d': '#9198a1' },
 };

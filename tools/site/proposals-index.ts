@@ -24,7 +24,7 @@ export interface ProposalsIndexInput extends Frame {
 }
 
 /** The size a bar shows: code lines the proposal adds and removes under reference/. */
-export const codeSize = (m: Measure | undefined) => (m ? m.code.added + m.code.removed : 0);
+const codeSize = (m: Measure | undefined) => (m ? m.code.added + m.code.removed : 0);
 
 /** `+428 −2 code lines, +467 −3 test lines, 14 files, 80 tags added, 9 base tags amended` */
 export function sizeLine(m: Measure): string {
@@ -33,7 +33,7 @@ export function sizeLine(m: Measure): string {
 }
 
 /** Covered (implemented, tested or excepted) of the MUST and MUST NOT sentences: how the issue counts strictly. */
-export function strictCoverage(reqs: readonly Requirement[]): { covered: number; total: number } {
+function strictCoverage(reqs: readonly Requirement[]): { covered: number; total: number } {
   const f = figures(reqs.filter((r) => r.keyword === 'MUST' || r.keyword === 'MUST NOT'));
   return { covered: f.implemented + f.exception, total: f.total };
 }
@@ -42,7 +42,7 @@ const BAR_WIDTH = 240;
 const BAR_HEIGHT = 14;
 
 /** A horizontal bar, `value` of `max` wide, labelled for those who do not see it. */
-export function sizeBar(value: number, max: number, label: string): string {
+function sizeBar(value: number, max: number, label: string): string {
   const w = max > 0 ? Math.max(value > 0 ? 1 : 0, Math.round((BAR_WIDTH * value) / max)) : 0;
   return `<svg class="bar" role="img" aria-label="${esc(label)}" width="${BAR_WIDTH}" height="${BAR_HEIGHT}" viewBox="0 0 ${BAR_WIDTH} ${BAR_HEIGHT}"><title>${esc(label)}</title><rect class="track" x="0" y="0" width="${BAR_WIDTH}" height="${BAR_HEIGHT}"/><rect class="fill" x="0" y="0" width="${w}" height="${BAR_HEIGHT}"/></svg>`;
 }
@@ -55,7 +55,7 @@ const LABEL = 190;
  * test lines as two bars on the group's one scale, each figure written at
  * the bar's end, so the sizes compare at a glance and read as numbers too.
  */
-export function groupChart(members: readonly SiteProposal[]): string {
+function groupChart(members: readonly SiteProposal[]): string {
   const shown = members.filter((p) => p.measure);
   const total = (p: SiteProposal) => codeSize(p.measure) + p.measure!.tests.added + p.measure!.tests.removed;
   const max = Math.max(1, ...shown.map(total));

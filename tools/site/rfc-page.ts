@@ -194,7 +194,7 @@ function rangeAnchors(doc: SpecDoc, cs: readonly Citation[]): string {
 }
 
 /** The fragment naming a cited range: its first line's id alone, or `first-last`. */
-export function rangeId(doc: SpecDoc, span: { begin: number; end: number }): string {
+function rangeId(doc: SpecDoc, span: { begin: number; end: number }): string {
   const first = lineId(doc.lines[span.begin]!);
   return span.end > span.begin ? `${first}-${lineId(doc.lines[span.end]!)}` : first;
 }
