@@ -14,7 +14,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { tempDir } from '../helpers.ts';
 import { peerSuite } from '../peers.ts';
 import { serve } from '../../tools/site/serve.ts';
-import { launchChromium } from './chromium.ts';
+import { collectErrors, launchChromium } from './chromium.ts';
 import { build, FIXTURE, realStore } from './common.ts';
 
 const test = peerSuite('site in a browser', ['chromium']);
@@ -31,10 +31,7 @@ function watch(p: Page): void {
   p.on('request', (r) => {
     if (!r.url().startsWith(base)) problems.push(`request outside the site: ${r.url()}`);
   });
-  p.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
-  p.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  collectErrors(p, problems);
 }
 
 const targetId = (p: Page) => p.evaluate(() => document.querySelector(':target')?.id ?? null);

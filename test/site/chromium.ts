@@ -1,5 +1,5 @@
 /** Debian's Chromium for the site's browser tests: one launch, its flags in one place. */
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { tempDir } from '../helpers.ts';
 import { peerPath } from '../peers.ts';
 
@@ -15,4 +15,12 @@ export function launchChromium(options: { javaScriptEnabled?: boolean; bypassCSP
     viewport: { width: 1400, height: 900 },
     ...options,
   });
+}
+
+/** Every console error or warning and every uncaught error of `page`, pushed to `problems` as a line saying which. */
+export function collectErrors(page: Page, problems: string[]): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 }

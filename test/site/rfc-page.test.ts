@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { tempDir } from '../helpers.ts';
 import { peerSuite } from '../peers.ts';
-import { launchChromium } from './chromium.ts';
+import { collectErrors, launchChromium } from './chromium.ts';
 import { build, FIXTURE, lineWithId } from './common.ts';
 
 const CANCEL_TEST = `/** CANCEL is built from the request it cancels. */
@@ -89,10 +89,7 @@ browser.before(async () => {
   base = pathToFileURL(join(await site(), 'rfc', 'rfc3261.html')).href;
   chrome = await launchChromium();
   page = await chrome.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-  });
+  collectErrors(page, problems);
 });
 browser.after(async () => {
   await chrome?.close();
