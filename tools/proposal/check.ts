@@ -13,8 +13,10 @@
  * fails in the patched tree is run on the base too, and one failing there as
  * well is a note, not the proposal's error. Each step's result is a value; the CLI prints it.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { analyzeProject, createStageCache, type StageCache } from '../annotate/project.ts';
 import type { Diagnostic } from '../diagnostics.ts';
+import type { StoreOptions } from '../spec/store.ts';
 import { affectedTests } from './affected.ts';
 import { applyChain, applyOne, createScratch, removeScratch, resetScratch, trackedFiles, type Scratch } from './apply.ts';
 import { withRequired } from './plan.ts';
@@ -53,6 +55,8 @@ export interface CheckReport {
 
 export interface CheckOptions {
   suite: SuiteMode;
+  /** Where documents come from for the tags step (the cache directory is the scratch tree's own). */
+  store: StoreOptions;
   /** Said as each step starts (progress on a terminal). */
   onStage?: (what: string) => void;
 }
@@ -96,10 +100,10 @@ async function onBase<T>(s: Scratch, f: () => Promise<T>): Promise<T> {
 }
 
 /** The base's, computed the first time it is asked for. */
-function baseline(s: Scratch): Promise<Baseline> {
+function baseline(s: Scratch, store: StoreOptions): Promise<Baseline> {
   let b = baselines.get(s);
   if (!b) {
-    b = onBase(s, async () => ({ typecheck: (await typecheck(s)).diagnostics, tags: (await tags(s)).diagnostics }));
+    b = onBase(s, async () => ({ typecheck: (await typecheck(s)).diagnostics, tags: await tags(s, store) }));
     baselines.set(s, b);
   }
   return b;
@@ -118,14 +122,15 @@ async function typecheck(s: Scratch): Promise<{ ran: Ran; diagnostics: Diagnosti
   return { ran, diagnostics };
 }
 
-async function tags(s: Scratch): Promise<{ ran: Ran; diagnostics: Diagnostic[] }> {
-  const ran = await run(process.execPath, ['--import', 'tsx', 'tools/cli.ts', 'check', '--json'], { cwd: s.dir, env: scratchEnv() });
-  try {
-    const out = JSON.parse(ran.stdout) as { diagnostics: Diagnostic[] };
-    return { ran, diagnostics: out.diagnostics.filter((d) => d.severity === 'error') };
-  } catch {
-    return { ran, diagnostics: [proposalError('tags', `rfcdoc check did not answer (exit ${ran.code}): ${tail(ran, 5)}`)] };
-  }
+/** The annotate stages' results per scratch tree: a file or document the base, the proposals and the patched trees share is scanned or parsed once. */
+const stageCaches = new WeakMap<Scratch, StageCache>();
+
+/** rfcdoc check's errors: the one annotate pipeline (analyzeProject, as `rfcdoc check` runs it), in this process, on the scratch tree and its own cache. */
+async function tags(s: Scratch, store: StoreOptions): Promise<Diagnostic[]> {
+  let cache = stageCaches.get(s);
+  if (!cache) stageCaches.set(s, (cache = createStageCache()));
+  const project = await analyzeProject({ root: s.dir, store: { ...store, cacheDir: join(s.dir, 'rfc-cache') }, cache });
+  return project.diagnostics.filter((d) => d.severity === 'error');
 }
 
 /** A diagnostic's identity across base and patched tree: in a file the patch touches, lines move, so only the message counts. */
@@ -195,7 +200,7 @@ async function checkTree(s: Scratch, name: string, proposals: readonly Proposal[
   // The base is checked only when the patched tree reports something: what it reports too is not the proposal's.
   const fromBase = async (kind: keyof Baseline) => {
     if (!baselines.has(s)) say("the base: tsc -p ., rfcdoc check (what it reports is not the proposal's)");
-    return (await baseline(s))[kind];
+    return (await baseline(s, opts.store))[kind];
   };
 
   say('tsc -p .');
@@ -205,8 +210,8 @@ async function checkTree(s: Scratch, name: string, proposals: readonly Proposal[
   steps.push({ step: 'typecheck', ok: tcNew.fresh.length === 0, ms: tcMs, summary: `tsc -p .: ${tcNew.fresh.length} error(s)${tcNew.old ? ` (and ${tcNew.old} the base has too)` : ''}` });
 
   say('rfcdoc check');
-  const [tg, tgMs] = await timed(() => tags(s));
-  const tgNew = newOnly(tg.diagnostics, tg.diagnostics.length ? await fromBase('tags') : [], touched);
+  const [tg, tgMs] = await timed(() => tags(s, opts.store));
+  const tgNew = newOnly(tg, tg.length ? await fromBase('tags') : [], touched);
   diagnostics.push(...tgNew.fresh);
   steps.push({ step: 'tags', ok: tgNew.fresh.length === 0, ms: tgMs, summary: `rfcdoc check: ${tgNew.fresh.length} error(s)${tgNew.old ? ` (and ${tgNew.old} the base has too)` : ''}` });
 

@@ -191,12 +191,12 @@ async function runCheckCommand(values: Record<string, unknown>, names: string[],
     if (errors.length) throw new UsageError(errors.join('; '));
     if (!pick(loaded, [], env)) return 1;
     const plan = together(loaded.proposals, choose);
-    reports = [await checkTogether(env.root, plan.chosen, plan.left, { suite: suiteOption(values, 'all'), onStage: env.onStage })];
+    reports = [await checkTogether(env.root, plan.chosen, plan.left, { suite: suiteOption(values, 'all'), store: env.store, onStage: env.onStage })];
   } else {
     if (values.choose !== undefined) throw new UsageError('--choose goes with --all-together');
     const chosen = pick(loaded, names, env);
     if (!chosen) return 1;
-    reports = await checkProposals(env.root, loaded.proposals, chosen, { suite: suiteOption(values, 'affected'), onStage: env.onStage });
+    reports = await checkProposals(env.root, loaded.proposals, chosen, { suite: suiteOption(values, 'affected'), store: env.store, onStage: env.onStage });
   }
   env.doneStages?.();
   for (const r of reports) env.printDiagnostics(r.diagnostics);

@@ -80,7 +80,6 @@ export type ProposalRule =
   | 'does-not-apply'
   | 'conflict'
   | 'typecheck'
-  | 'tags'
   | 'tests';
 
 export const proposalError = (rule: ProposalRule, message: string, at: Partial<Diagnostic> = {}): Diagnostic => ({
