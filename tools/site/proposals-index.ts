@@ -9,6 +9,7 @@
 import type { Requirement } from '../annotate/model.ts';
 import type { SpecDoc } from '../spec/document.ts';
 import type { Measure } from '../proposal/measure.ts';
+import { withRequired } from '../proposal/plan.ts';
 import { esc, pct } from './html.ts';
 import { docName } from './docinfo.ts';
 import { figures } from './figures.ts';
@@ -71,16 +72,10 @@ function groupChart(members: readonly SiteProposal[]): string {
 <p class="legend"><span class="swatch code"></span> code lines added or removed · <span class="swatch tests"></span> test lines; one scale for the group.</p>`;
 }
 
-/** Code lines of what a proposal requires, transitively (each measured on what it requires in turn). */
-function requiredSize(p: SiteProposal, byName: ReadonlyMap<string, SiteProposal>, seen = new Set<string>()): number {
-  let n = 0;
-  for (const r of p.proposal.requires) {
-    const q = byName.get(r);
-    if (!q || seen.has(r)) continue;
-    seen.add(r);
-    n += codeSize(q.measure) + requiredSize(q, byName, seen);
-  }
-  return n;
+/** Code lines of a proposal with what it requires, transitively (the chain the proposal tool applies: each measured on what it requires in turn). */
+function sizeWithRequired(p: SiteProposal, list: readonly SiteProposal[]): number {
+  const byName = new Map(list.map((q) => [q.proposal.name, q]));
+  return withRequired(list.map((q) => q.proposal), [p.proposal]).reduce((n, q) => n + codeSize(byName.get(q.name)!.measure), 0);
 }
 
 function coverageCell(path: string, item: SiteProposal, docs: ReadonlyMap<string, SpecDoc>): string {
@@ -128,7 +123,6 @@ export function renderProposalsIndex({ list, docs, readme, live, proposals }: Pr
     .map(([g, members]) => {
       const scale = Math.max(0, ...members.map((p) => codeSize(p.measure)));
       const smallest = Math.min(...members.map((p) => codeSize(p.measure)));
-      const byName = new Map(list.map((p) => [p.proposal.name, p]));
       const cards = members
         .map(
           (p) => `<div class="alt"><h3>${link(p.proposal.name)}</h3><p>${esc(p.proposal.title)}</p>
@@ -136,7 +130,7 @@ export function renderProposalsIndex({ list, docs, readme, live, proposals }: Pr
             p.measure && members.length > 1 ? ` (${codeSize(p.measure) === smallest ? 'the smallest' : `+${codeSize(p.measure) - smallest} on the smallest`})` : ''
           }</p>
 ${p.measure ? `<p class="meta">${sizeLine(p.measure)}</p>` : ''}
-${p.proposal.requires.length ? `<p class="meta">requires ${p.proposal.requires.map(link).join(', ')}: ${codeSize(p.measure) + requiredSize(p, byName)} code lines with what it requires</p>` : ''}
+${p.proposal.requires.length ? `<p class="meta">requires ${p.proposal.requires.map(link).join(', ')}: ${sizeWithRequired(p, list)} code lines with what it requires</p>` : ''}
 <p class="meta">${coverageCell(path, p, docs)}</p></div>`,
         )
         .join('\n');
