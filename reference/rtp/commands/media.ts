@@ -35,6 +35,9 @@ export interface StreamTypes {
   events: { payloadType: number; clockRate: number; allowed: ReadonlySet<number> };
 }
 
+/** Seconds from the stream's start to where one more digit would begin: the digits sent, and the pause after the last. */
+export const digitsSeconds = (digits: string): number => (FIRST_DIGIT + digits.length * DIGIT_SPACING) / 8000;
+
 /** The digits as events: the first at 0.2 s, then one every 200 ms. */
 function plannedDigits(digits: string): PlannedEvent[] {
   return [...digits].map((d, i) => ({ event: dtmfEventCode(d), start: FIRST_DIGIT + i * DIGIT_SPACING, duration: DIGIT_TICKS, volume: DIGIT_VOLUME }));

@@ -211,7 +211,7 @@ ${limitUsage}`,
     const media = mediaFlags(values);
     const play = playFlags(values, media.port ?? DEFAULT_MEDIA_PORT);
     // What there is to send, and a second for the far end's last packets (an echo's included) to come back.
-    const duration = given ?? (play.play || play.dtmf ? Math.max(play.playSeconds, 0.2 * ((play.dtmf?.length ?? 0) + 1)) + 1 : 1);
+    const duration = given ?? (play.play || play.dtmf ? play.sendSeconds + 1 : 1);
     const listen =
       typeof values.listen === 'string'
         ? parseListen(values.listen)

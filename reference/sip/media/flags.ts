@@ -8,7 +8,7 @@ import { UsageError } from '../../../tools/command.ts';
 import { DTMF_DIGITS } from '../../rtp/dtmf/events.ts';
 import { readWavFile, writeWav } from '../../rtp/media/wav.ts';
 import { writeOut } from '../../rtp/commands/output.ts';
-import { MAX_DIGITS } from '../../rtp/commands/media.ts';
+import { digitsSeconds, MAX_DIGITS } from '../../rtp/commands/media.ts';
 
 export const playOptions = {
   play: { type: 'string' },
@@ -24,7 +24,8 @@ export const playUsage = `  --play FILE.wav   play it to the other side (16-bit,
 
 export interface PlayFlags {
   play?: Int16Array;
-  playSeconds: number;
+  /** Seconds of what there is to send: the file (8 kHz), and the digits as their schedule places them (rtp/commands/media.ts). */
+  sendSeconds: number;
   record?: string;
   dtmf?: string;
   echo: boolean;
@@ -33,14 +34,13 @@ export interface PlayFlags {
 
 /** The media flags given; `media` is true when any asks for RTP to run. */
 export function playFlags(values: Record<string, unknown>, port: number): PlayFlags & { media: boolean } {
-  const flags: PlayFlags = { playSeconds: 0, echo: values.echo === true, rtcpMux: values['rtcp-mux'] === true };
+  const flags: PlayFlags = { sendSeconds: 0, echo: values.echo === true, rtcpMux: values['rtcp-mux'] === true };
   if (typeof values.play === 'string') {
     try {
       flags.play = readWavFile(values.play);
     } catch (e) {
       throw new UsageError(`--play ${values.play}: ${(e as Error).message}`);
     }
-    flags.playSeconds = flags.play.length / 8000;
   }
   if (typeof values.record === 'string') {
     writeOut('record', values.record, writeWav(new Int16Array(0))); // refused now, not after the call
@@ -51,6 +51,7 @@ export function playFlags(values: Record<string, unknown>, port: number): PlayFl
     if (digits.length === 0 || digits.length > MAX_DIGITS || [...digits].some((d) => !DTMF_DIGITS.includes(d))) throw new UsageError(`--dtmf wants 1 to ${MAX_DIGITS} of ${DTMF_DIGITS}, got ${JSON.stringify(values.dtmf)}`);
     flags.dtmf = digits;
   }
+  flags.sendSeconds = Math.max((flags.play?.length ?? 0) / 8000, digitsSeconds(flags.dtmf ?? ''));
   if (flags.echo && flags.play) throw new UsageError('--echo sends back what it hears; --play plays a file: give one');
   const media = flags.play !== undefined || flags.record !== undefined || flags.dtmf !== undefined || flags.echo;
   // RTP on an even port, RTCP on the odd one above (RFC 3550 §11): our SDP names only the RTP one,
