@@ -19,6 +19,7 @@ import { pageKey } from './page-key.ts';
 import type { SpecDoc } from '../spec/document.ts';
 import { searchEntries, searchScript } from './search.ts';
 import { docPage, filePage, proposalPage, PROPOSALS_INDEX } from './urls.ts';
+import { COPIED_ASSETS } from './assets.ts';
 import { createProposalCache, proposalMapEntries, type ProposalCache, type ProposedCitation, type SiteProposals } from './proposals.ts';
 import { renderProposalPage, type ProposalPageInput } from './proposal-page.ts';
 import { renderProposalsIndex, type ProposalsIndexInput } from './proposals-index.ts';
@@ -65,7 +66,7 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
     highlighter: hl,
     proposalCache: createProposalCache(),
     async render(project, proposals) {
-      assets ??= await Promise.all(['site.css', 'site.js'].map(async (f) => [`assets/${f}`, await readFile(join(ASSETS, f), 'utf8')] as [string, string]));
+      assets ??= await Promise.all(COPIED_ASSETS.map(async (f) => [`assets/${f}`, await readFile(join(ASSETS, f), 'utf8')] as [string, string]));
       const files: SiteFiles = new Map(assets);
       const before = hl.misses;
       let rendered = 0;

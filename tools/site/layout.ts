@@ -5,6 +5,7 @@
  */
 import { esc } from './html.ts';
 import { PROPOSALS_INDEX, rootOf } from './urls.ts';
+import { SCRIPTS, STYLESHEETS } from './assets.ts';
 
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:";
 
@@ -40,10 +41,7 @@ export function layout({ path, title, body, readme, live, proposals }: PageOptio
 <meta http-equiv="Content-Security-Policy" content="${esc(live ? SERVE_CSP : CSP)}">
 <meta name="color-scheme" content="light dark">
 <title>${esc(title)} · rfcdoc</title>
-<link rel="stylesheet" href="${root}assets/site.css">
-<link rel="stylesheet" href="${root}assets/code.css">
-<script src="${root}assets/site.js" defer></script>
-</head>
+${STYLESHEETS.map((f) => `<link rel="stylesheet" href="${root}assets/${f}">\n`).join('')}${SCRIPTS.map((f) => `<script src="${root}assets/${f}" defer></script>\n`).join('')}</head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
