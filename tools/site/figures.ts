@@ -1,63 +1,53 @@
 /**
- * Coverage figures from requirement statuses: per document, per section and
- * per BCP 14 key word. Pure counting; the pages only format them.
+ * Coverage figures as the site shows them. The statuses and the counting
+ * are tools/annotate/coverage.ts's, the ones `rfcdoc coverage` prints:
+ * exclusive counts (a tested requirement is not also counted implemented)
+ * plus covered = tested + implemented + exception. The site had its own
+ * inclusive figures ("implemented" counting the tested too), so the page and
+ * the CLI disagreed on the same section; here they are one definition, and
+ * the pages only format it.
  */
-import type { Requirement, RequirementStatus } from '../annotate/model.ts';
+import type { Requirement } from '../annotate/model.ts';
+import { coverageFigures, figures, selectRequirements, STATUSES, type Figures } from '../annotate/coverage.ts';
 import type { SpecDoc } from '../spec/document.ts';
 
-export interface Figures {
-  total: number;
-  /** Implemented or tested. */
-  implemented: number;
-  tested: number;
-  exception: number;
-  todo: number;
-  missing: number;
-}
+export { figures, STATUSES, type Figures };
 
-export function emptyFigures(): Figures {
-  return { total: 0, implemented: 0, tested: 0, exception: 0, todo: 0, missing: 0 };
-}
+/** A status as the site's headings and legends name it. */
+export const STATUS_NAME: Record<(typeof STATUSES)[number], string> = {
+  tested: 'Tested',
+  implemented: 'Implemented',
+  exception: 'Excepted',
+  todo: 'To do',
+  missing: 'Missing',
+};
 
-export function add(f: Figures, status: RequirementStatus): void {
-  f.total++;
-  if (status === 'implemented' || status === 'tested') f.implemented++;
-  if (status === 'tested') f.tested++;
-  if (status === 'exception') f.exception++;
-  if (status === 'todo') f.todo++;
-  if (status === 'missing') f.missing++;
-}
-
-export function figures(reqs: readonly Requirement[]): Figures {
-  const f = emptyFigures();
-  for (const r of reqs) add(f, r.status);
-  return f;
-}
-
-/** Key words in the order RFC 2119 lists them. */
-const KEYWORD_ORDER = ['MUST', 'MUST NOT', 'REQUIRED', 'SHALL', 'SHALL NOT', 'SHOULD', 'SHOULD NOT', 'RECOMMENDED', 'NOT RECOMMENDED', 'MAY', 'OPTIONAL'];
-
+/** Figures per key word, in the order RFC 2119 lists them (coverage.ts's byKeyword). */
 export function byKeyword(reqs: readonly Requirement[]): [string, Figures][] {
-  const m = new Map<string, Figures>();
-  for (const r of reqs) {
-    let f = m.get(r.keyword);
-    if (!f) m.set(r.keyword, (f = emptyFigures()));
-    add(f, r.status);
-  }
-  const rank = (k: string) => (KEYWORD_ORDER.indexOf(k) + 100) % 100;
-  return [...m.entries()].sort((a, b) => rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : 1));
+  return Object.entries(coverageFigures(reqs).byKeyword);
 }
 
 /**
- * Figures per section number, each counting the requirements in the section
- * and its subsections (a requirement sits in every section whose range holds it).
+ * Figures per section number, each counting the requirements of the section
+ * and its subsections: coverage.ts's section filter (`--sections 17` keeps
+ * 17.1.1.2), so a section's row says what `rfcdoc coverage --sections` says.
  */
 export function bySection(doc: SpecDoc, reqs: readonly Requirement[]): Map<string, Figures> {
-  const m = new Map<string, Figures>();
-  for (const s of doc.sections) {
-    const f = emptyFigures();
-    for (const r of reqs) if (r.begin >= s.begin && r.begin <= s.end) add(f, r.status);
-    m.set(s.number, f);
-  }
-  return m;
+  return new Map(doc.sections.map((s) => [s.number, figures(selectRequirements(reqs, { sections: [s.number] }))]));
+}
+
+/** Covered as a percentage, written as `rfcdoc coverage` writes it. */
+export const coveredText = (f: Figures) => `${f.coveredPercent.toFixed(1)}%`;
+
+/** A figures table's columns: counts, one per status, then covered as a percentage (no column mixes the two). */
+export const FIGURES_HEAD = `<th scope="col" class="num">Requirements</th>${STATUSES.map((s) => `<th scope="col" class="num">${STATUS_NAME[s]}</th>`).join('')}<th scope="col" class="num">Covered</th>`;
+
+export function figuresCells(f: Figures): string {
+  return `<td class="num">${f.total}</td>${STATUSES.map((s) => `<td class="num">${f.counts[s]}</td>`).join('')}<td class="num">${coveredText(f)}</td>`;
+}
+
+/** One line of words: `73 requirements: 61 tested, 10 implemented, 2 excepted, 0 missing; 100.0% covered` (to do only when there is some). */
+export function figuresText(f: Figures): string {
+  const parts = STATUSES.filter((s) => s !== 'todo' || f.counts.todo > 0).map((s) => `${f.counts[s]} ${STATUS_NAME[s].toLowerCase()}`);
+  return `${f.total} requirement${f.total === 1 ? '' : 's'}: ${parts.join(', ')}; ${coveredText(f)} covered`;
 }

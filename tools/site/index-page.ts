@@ -2,8 +2,8 @@
 import type { Citation, Project, SourceFile } from '../annotate/model.ts';
 import { esc } from './html.ts';
 import { docName } from './docinfo.ts';
-import { figures } from './figures.ts';
-import { FIGURES_HEAD, figuresCells } from './rfc-page.ts';
+import { figures, figuresCells, FIGURES_HEAD } from './figures.ts';
+import { stackedBar } from './bars.ts';
 import { docByLabel, fileDocs } from './source-page.ts';
 import { docPage, filePage, href, PROPOSALS_INDEX } from './urls.ts';
 import { layout, type Frame } from './layout.ts';
@@ -44,14 +44,14 @@ ${files
   const docRows = docs
     .map((d) => {
       const reqs = project.requirements.get(d.label) ?? project.requirements.get(d.name.id) ?? [];
-      return `<tr><th scope="row"><a href="${esc(href(path, docPage(d)))}">${esc(docName(d))}</a></th><td>${esc(d.title)}</td><td class="num">${(docCitations.get(d.name.id) ?? []).length}</td>${figuresCells(figures(reqs))}</tr>`;
+      return `<tr><th scope="row"><a href="${esc(href(path, docPage(d)))}">${esc(docName(d))}</a></th><td>${esc(d.title)}</td><td class="num">${(docCitations.get(d.name.id) ?? []).length}</td>${figuresCells(figures(reqs))}<td>${stackedBar(figures(reqs), docName(d))}</td></tr>`;
     })
     .join('\n');
   const all = figures([...project.requirements.values()].flat());
   const sloc = modules.reduce((n, f) => n + f.sloc, 0);
   const body = `<header class="pagehead">
 <h1>Reference implementations and the text they implement</h1>
-<p class="meta">${modules.length} modules (${sloc} SLoC), ${tests.length} test files, ${project.citations.length} citations of ${docs.length} documents; ${all.total} requirements, ${all.implemented} implemented, ${all.tested} tested.</p>
+<p class="meta">${modules.length} modules (${sloc} SLoC), ${tests.length} test files, ${project.citations.length} citations of ${docs.length} documents; ${all.total} requirements, ${all.counts.tested} tested, ${all.counts.implemented} implemented, ${all.covered} covered.</p>
 </header>
 <section aria-labelledby="h-modules"><h2 id="h-modules">Modules</h2>
 ${modules.length ? table(modules, 'Reference modules under reference/') : '<p>No modules yet.</p>'}
@@ -59,7 +59,7 @@ ${modules.length ? table(modules, 'Reference modules under reference/') : '<p>No
 <section aria-labelledby="h-docs"><h2 id="h-docs">Cited documents</h2>
 ${
   docs.length
-    ? `<div class="scroll"><table class="figures"><caption>Requirement coverage per document</caption><thead><tr><th scope="col">Document</th><th scope="col">Title</th><th scope="col" class="num">Citations</th>${FIGURES_HEAD}</tr></thead><tbody>
+    ? `<div class="scroll"><table class="figures"><caption>Requirement coverage per document</caption><thead><tr><th scope="col">Document</th><th scope="col">Title</th><th scope="col" class="num">Citations</th>${FIGURES_HEAD}<th scope="col">Coverage</th></tr></thead><tbody>
 ${docRows}
 </tbody></table></div>`
     : '<p>No documents cited yet.</p>'

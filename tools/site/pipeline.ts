@@ -146,5 +146,5 @@ export function summaryLine(project: Project, out: string, ms: number): string {
   const { sources } = pageFiles(project);
   const modules = sources.filter((f) => f.role === 'module').length;
   const f = figures([...project.requirements.values()].flat());
-  return `build: ${modules} modules, ${project.citations.length} citations, ${project.docs.size} docs, requirements ${pct(f.implemented, f.total)} implemented / ${pct(f.tested, f.total)} tested of ${f.total}; ${out} in ${Math.round(ms)} ms`;
+  return `build: ${modules} modules, ${project.citations.length} citations, ${project.docs.size} docs, requirements ${pct(f.counts.tested, f.total)} tested / ${pct(f.counts.implemented, f.total)} implemented / ${pct(f.covered, f.total)} covered of ${f.total}; ${out} in ${Math.round(ms)} ms`;
 }

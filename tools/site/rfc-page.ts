@@ -7,9 +7,10 @@
 import type { Citation, Requirement, RequirementStatus, TagKind } from '../annotate/model.ts';
 import type { SpecDoc } from '../spec/document.ts';
 import { lineId } from '../spec/paginate.ts';
-import { esc, pct } from './html.ts';
+import { esc } from './html.ts';
 import { docName } from './docinfo.ts';
-import { byKeyword, bySection, figures, type Figures } from './figures.ts';
+import { byKeyword, bySection, figures, figuresCells, FIGURES_HEAD } from './figures.ts';
+import { barLegend, stackedBar } from './bars.ts';
 import { docPage, filePage, href, hunkAnchor, pageAnchor, proposalPage, sectionAnchor } from './urls.ts';
 import type { ProposedCitation } from './proposals.ts';
 import { layout, type Frame } from './layout.ts';
@@ -36,10 +37,6 @@ const STATUS_LABEL: Record<RequirementStatus, string> = {
 };
 const KEYWORDS = /\b(MUST NOT|MUST|REQUIRED|SHALL NOT|SHALL|SHOULD NOT|SHOULD|NOT RECOMMENDED|RECOMMENDED|MAY|OPTIONAL)\b/g;
 
-export function figuresCells(f: Figures): string {
-  return `<td class="num">${f.total}</td><td class="num">${pct(f.implemented, f.total)}</td><td class="num">${pct(f.tested, f.total)}</td><td class="num">${f.exception}</td><td class="num">${f.todo}</td><td class="num">${f.missing}</td>`;
-}
-export const FIGURES_HEAD = `<th scope="col" class="num">Requirements</th><th scope="col" class="num">Implemented</th><th scope="col" class="num">Tested</th><th scope="col" class="num">Exceptions</th><th scope="col" class="num">To do</th><th scope="col" class="num">Missing</th>`;
 
 export function renderDocPage({ doc, citations, requirements, proposed = [], readme, live, proposals }: DocPageInput): string {
   const path = docPage(doc);
@@ -137,7 +134,8 @@ export function renderDocPage({ doc, citations, requirements, proposed = [], rea
 <header class="pagehead">
 <p class="crumbs">${esc(doc.label)}</p>
 <h1>${esc(docName(doc))}: ${esc(doc.title)}</h1>
-<p class="meta">${doc.pages} pages${doc.virtual ? ' (no page breaks in the source: cut into pages of 48 lines)' : ''} · ${citations.length} citation${citations.length === 1 ? '' : 's'} · ${all.total} requirements, ${pct(all.implemented, all.total)} implemented, ${pct(all.tested, all.total)} tested</p>
+<p class="meta">${doc.pages} pages${doc.virtual ? ' (no page breaks in the source: cut into pages of 48 lines)' : ''} · ${citations.length} citation${citations.length === 1 ? '' : 's'} · ${all.total} requirements</p>
+<p class="meta covline">${stackedBar(all, docName(doc))} ${barLegend(all)}</p>
 ${related ? `<p class="meta">${related}</p>` : ''}
 </header>
 ${mismatchNote}

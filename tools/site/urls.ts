@@ -9,6 +9,8 @@
  *   proposals/100rel.html             a proposal's annotated patch; #hunk-3 a hunk
  *   rfc/rfc3261.html                  a cited document; #P143L14 a line,
  *                                     #section-17.1.1 a section, #page-143 a page
+ *   req/rfc3261.html                  a cited document's requirements, each with its
+ *                                     status and what cites it; #section-17.1.1 a section
  *   assets/…                          style, scripts, search index
  *   map.json                          the spec-to-code map
  */
@@ -21,6 +23,10 @@ export function filePage(path: string): string {
 
 export const docPage = (doc: { name: { id: string } } | string) =>
   `rfc/${typeof doc === 'string' ? doc.toLowerCase() : doc.name.id}.html`;
+
+/** A cited document's requirement view; its sections have the RFC page's anchors (sectionAnchor). */
+export const requirementsPage = (doc: { name: { id: string } } | string) =>
+  `req/${typeof doc === 'string' ? doc.toLowerCase() : doc.name.id}.html`;
 
 export const PROPOSALS_INDEX = 'proposals/index.html';
 export const proposalPage = (name: string) => `proposals/${name}.html`;
