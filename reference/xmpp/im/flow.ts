@@ -16,7 +16,7 @@ import { type XmlElement, element } from '../xml/index.ts';
 import { type Jid, checkJid } from '../jid/index.ts';
 import type { StanzaProblem } from '../stanza/index.ts';
 import { type Outgoing, PresenceSession } from './presence.ts';
-import { Roster, rosterPush } from './roster.ts';
+import { Roster, readRosterGet, readRosterSet, removalPresence, rosterPush } from './roster.ts';
 import { type SubscriptionType, SubscriptionError, isSubscriptionType } from './subscription.ts';
 
 /** One local account as the server holds it. */
@@ -27,7 +27,12 @@ export class Account {
   readonly pending = new Map<string, XmlElement>();
   private pushes = 0;
 
-  constructor(readonly jid: Jid, maxPending = 1000) {
+  /**
+   * `versioning`: the server advertises roster versioning (§2.6.1), so a
+   * roster get's 'ver' is honoured and each push carries the version;
+   * without it, neither.
+   */
+  constructor(readonly jid: Jid, maxPending = 1000, readonly versioning = true) {
     this.roster = new Roster(jid.bare);
     this.presence = new PresenceSession(jid.bare);
     this.maxPending = maxPending;
@@ -40,12 +45,18 @@ export class Account {
   push(jid: string): Outgoing[] {
     const change = this.roster.touched(jid);
     if (!change) return [];
-    return this.presence.interested().map((to) => ({ to, stanza: rosterPush(change.push, to, `push${++this.pushes}`, change.version) }));
+    return this.pushItem(change.push, change.version);
   }
 
   /** Pushes of an item the roster already changed (a roster set), to every interested resource. */
   pushItem(item: XmlElement, version: number): Outgoing[] {
-    return this.presence.interested().map((to) => ({ to, stanza: rosterPush(item, to, `push${++this.pushes}`, version) }));
+    return this.presence.interested().map((to) => this.pushTo(to, item, version));
+  }
+
+  /** One push of `item` to the resource `to`. */
+  // @implements RFC6121 P29L42-P29L43
+  pushTo(to: string, item: XmlElement, version: number): Outgoing {
+    return { to, stanza: rosterPush(item, to, `push${++this.pushes}`, this.versioning ? version : undefined) };
   }
 
   /** Keeps one request per requester, bounded: past the bound, the oldest is dropped. */
@@ -65,8 +76,8 @@ export type Processed = { send: Outgoing[] } | { error: StanzaProblem };
  * JID stays bare), its content and language untouched; a 'to' is added only
  * to a stanza the server made without one.
  */
-// @implements RFC6120 P100L38-P100L40, P128L11-P128L15, P104L41-P104L42, RFC6121 P88L23-P88L25
-const addressed = (p: XmlElement, to: string): Outgoing => ({ to, stanza: p.attrs.to === undefined ? { ...p, attrs: { ...p.attrs, to } } : p });
+// @implements RFC6120 P100L38-P100L40, P128L11-P128L15, P104L41-P104L42, RFC6121 P88L23-P88L25, P88L39-P88L41
+export const addressed = (p: XmlElement, to: string): Outgoing => ({ to, stanza: p.attrs.to === undefined ? { ...p, attrs: { ...p.attrs, to } } : p });
 
 /**
  * A subscription stanza from one of `user`'s resources (its 'from' not yet
@@ -77,6 +88,8 @@ const addressed = (p: XmlElement, to: string): Outgoing => ({ to, stanza: p.attr
 export function outbound(user: Account, p: XmlElement, lookup: (bare: string) => Account | undefined, domain: string): Processed {
   const type = p.attrs.type;
   if (!isSubscriptionType(type)) throw new SubscriptionError(`presence type '${type}' is not a subscription type (RFC 6121 §3)`);
+  // @implements RFC6121 P32L6-P32L9
+  if (p.attrs.to === undefined) return { error: { condition: 'bad-request', reason: "a subscription stanza names its contact in 'to' (RFC 6121 §3.1.2)" } };
   // @implements RFC6121 P32L6-P32L15
   // A full JID is treated as its bare JID; one that is no JID at all is refused.
   const to = checkJid(p.attrs.to ?? '');
@@ -96,7 +109,7 @@ export function outbound(user: Account, p: XmlElement, lookup: (bare: string) =>
   // @implements RFC6121 P40L38-P40L42, P40L19-P40L24
   // A cancellation that changes the state: unavailable from each available resource first, while the contact is still subscribed.
   if (type === 'unsubscribed' && outcome.forward && contact) for (const a of available) send.push(...deliverPresence(contact, element('presence', { from: `${user.jid.bare}/${a.resource}`, type: 'unavailable' })));
-  // @implements RFC6121 P32L17-P32L20, P43L25-P43L27, P40L33-P40L36
+  // @implements RFC6121 P32L17-P32L20, P43L25-P43L27, P40L33-P40L36, P86L32-P86L34
   // The contact has no account here: we still note our side; the stanza goes nowhere (§8.5.1: a presence to no such user is ignored).
   if (outcome.forward && contact) send.push(...inbound(contact, stamped, user));
   // @implements RFC6121 P47L20-P47L25, P40L26-P40L31
@@ -155,15 +168,20 @@ export function inbound(contact: Account, p: XmlElement, user: Account): Outgoin
 }
 
 /**
- * A probe sent by one of `user`'s clients (which SHOULD NOT, but may): it is
- * answered like a server's, and never with an error for having been sent.
+ * A probe from `user`: sent by the user's server on initial presence, or by
+ * one of its clients (which SHOULD NOT, but may). A client's is answered
+ * like a server's, and never with an error for having been sent; the
+ * contact's session answers (§4.3.2) and the answers go to the user's
+ * available resources. To no such user, nothing happens.
  */
-// @implements RFC6121 P52L4-P52L9
+// @implements RFC6121 P52L4-P52L9, P88L36-P88L37, P89L35-P89L36, P90L36-P90L37, P91L46-P91L47
+// @implements RFC6121 P86L36-P86L38
+// Choice (a): a probe to no such user is ignored, as one to a user who is there but not subscribed-to is not.
 export function clientProbe(user: Account, p: XmlElement, lookup: (bare: string) => Account | undefined): Outgoing[] {
   const to = checkJid(p.attrs.to ?? '');
   const contact = to.ok ? lookup(to.jid.bare.toString()) : undefined;
   if (!to.ok || !contact) return [];
-  const state = contact.roster.contact(user.jid.bare.toString()).subscription.state;
+  const state = contact.roster.subscriptionOf(user.jid.bare.toString());
   return contact.presence.answerProbe(user.jid.bare.toString(), to.jid, state).flatMap((o) => deliverPresence(user, o.stanza));
 }
 
@@ -177,4 +195,50 @@ export function deliverPresence(to: Account, p: XmlElement): Outgoing[] {
 // @implements RFC6121 P35L13-P35L16
 export function pendingFor(account: Account, resource: string): Outgoing[] {
   return [...account.pending.values()].map((p) => addressed(p, `${account.jid.bare}/${resource}`));
+}
+
+/** What a roster get or set comes to: the result's payload (none: an empty result), and what else goes out; or the error. */
+export type RosterAnswer = { result?: XmlElement; send: Outgoing[] } | { error: StanzaProblem };
+
+/**
+ * A roster get from the resource `sender` (its stamped full JID) of `user`:
+ * the roster, or with versioning the pushes since the client's version;
+ * from now on that resource is interested and gets the pushes.
+ */
+// @implements RFC6121 P12L47-P12L48, P16L8-P16L12
+export function rosterGetFrom(user: Account, sender: Jid, iq: XmlElement): RosterAnswer {
+  const get = readRosterGet(iq, sender, user.jid);
+  if ('condition' in get) return { error: get };
+  user.presence.requestedRoster(sender.resourcepart!);
+  // Without versioning advertised the client MUST NOT send 'ver' (P26L44-P26L46): one that does gets the whole roster.
+  const r = user.roster.get(user.versioning ? get.ver : undefined);
+  // @implements RFC6121 P29L43-P29L45
+  return { ...(r.query && { result: r.query }), send: r.pushes.map((p) => user.pushTo(sender.toString(), p.item, p.version)) };
+}
+
+/**
+ * A roster set from `sender` for `user`'s roster (§2.3, §2.4, §2.5): the
+ * item changed and pushed to every interested resource; a removal first
+ * sends the contact the subscription stanzas §2.5.2 asks for, as if the
+ * user had sent them (so the tables move both sides, and pushes follow),
+ * then drops the item.
+ */
+// @implements RFC6121 P17L27-P17L29, P25L12-P25L17
+export function rosterSetFrom(user: Account, sender: Jid, iq: XmlElement, lookup: (bare: string) => Account | undefined, domain: string): RosterAnswer {
+  const set = readRosterSet(iq, sender, user.jid, user.roster.limits);
+  if ('condition' in set) return { error: set };
+  const send: Outgoing[] = [];
+  // @implements RFC6121 P25L22-P25L25, P25L27-P25L30, P25L32-P25L34
+  // Only an item in the roster: what is not there is item-not-found below, and sends nothing.
+  if (set.remove && user.roster.isListed(set.jid)) {
+    for (const type of removalPresence(user.roster.subscriptionOf(set.jid))) {
+      const r = outbound(user, element('presence', { to: set.jid, type }), lookup, domain);
+      if ('send' in r) send.push(...r.send);
+    }
+  }
+  const change = user.roster.set(set);
+  if ('condition' in change) return { error: change };
+  // @implements RFC6121 P17L31-P17L32
+  send.push(...user.pushItem(change.push, change.version));
+  return { send };
 }

@@ -6,7 +6,8 @@
  *   roster.ts        §2: Roster (get with versioning, set, pushes), readRosterSet, readRosterPush, rosterGet
  *   presence.ts      §4: checkPresence, PresenceSession (broadcast, probes, directed, disconnect)
  *   message.ts       §5, §8.5: message types, checkMessage, deliverMessage (offline: refused)
- *   flow.ts          §3: subscription stanzas between local accounts (Account, outbound, inbound, pendingFor)
+ *   flow.ts          §3: subscription stanzas between local accounts (Account, outbound, inbound, pendingFor); roster gets and sets (rosterGetFrom, rosterSetFrom)
+ *   delivery.ts      §8.5: a stanza from a user's resource to our domain (fromResource), delivered by kind and type (deliverLocal)
  *   client.ts        what a client sends: subscriptionStanza (bare JIDs, own ids, no unoffered pre-approval), rosterSet
  *
  * @implements RFC6121 (XMPP IM)
@@ -16,4 +17,5 @@ export * from './roster.ts';
 export * from './presence.ts';
 export * from './message.ts';
 export * from './flow.ts';
+export * from './delivery.ts';
 export * from './client.ts';

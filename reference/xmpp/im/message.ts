@@ -93,7 +93,8 @@ export function deliverMessage(m: XmlElement, to: Jid, resources: readonly Resou
   }
   // @implements RFC6121 P87L46-P87L48, P89L19-P89L20
   if (type === 'groupchat') return { refuse: 'service-unavailable', reason: 'a groupchat message to a user is returned, never delivered (RFC 6121 §8.5.2.1.1)' };
-  // @implements RFC6121 P88L17-P88L21
+  // @implements RFC6121 P88L17-P88L21, P91L20-P91L22, P91L24-P91L30
+  // A chat to a full JID no resource holds gets here too, as if sent to the bare JID: the same "all" choice.
   const eligible = resources.filter((r) => r.available && r.priority >= 0).map((r) => r.resource);
   // @implements RFC6121 P87L15-P87L25, P87L34-P87L44, P88L6-P88L12, P72L31-P72L38
   if (eligible.length > 0) return { deliver: eligible };

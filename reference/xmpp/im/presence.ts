@@ -14,7 +14,7 @@
 import { type XmlElement, childOf, element, isElement, textOf } from '../xml/index.ts';
 import type { Jid } from '../jid/index.ts';
 import type { StanzaProblem } from '../stanza/index.ts';
-import { mixedContent } from './message.ts';
+import { type Resource, mixedContent } from './message.ts';
 import { type SubscriptionState, isSubscribedTo, isSubscriber } from './subscription.ts';
 
 // @implements RFC6121 P66L30-P66L41
@@ -47,12 +47,13 @@ export function checkPresence(p: XmlElement): StanzaProblem | undefined {
 
 const isPriority = (s: string): boolean => /^[+-]?\d+$/.test(s.trim()) && Number(s) >= -128 && Number(s) <= 127;
 
-/** A presence's priority: 0 when none is given. */
+/** A presence's priority: 0 when none is given, or when what is given is no integer from -128 to +127. */
 // @exception RFC6121 P68L37-P68L42: we never override the priority a client gives, so there is no modified value to communicate
-// @implements RFC6121 P68L31-P68L32
+// @implements RFC6121 P68L31-P68L32, P68L18
+// A server that did not refuse the stanza (checkPresence) still ranks it: an unreadable value counts as none given.
 export function priorityOf(p: XmlElement | undefined): number {
   const e = p && childOf(p, 'priority', p.ns);
-  return e ? Number(textOf(e)) : 0;
+  return e && isPriority(textOf(e)) ? Number(textOf(e)) : 0;
 }
 
 /** A stanza to send, and to whom. */
@@ -107,6 +108,12 @@ export class PresenceSession {
     return [...this.resources].filter(([, r]) => r.last).map(([resource, r]) => ({ resource, priority: priorityOf(r.last), presence: r.last! }));
   }
 
+  /** Every connected resource, available or not, with its priority: where a message or iq to one of them may go (RFC 6121 §8.5). */
+  // @implements RFC6121 P90L9-P90L10
+  connected(): Resource[] {
+    return [...this.resources].map(([resource, r]) => ({ resource, available: r.last !== undefined, priority: priorityOf(r.last) }));
+  }
+
   private full(resource: string): string {
     return `${this.user.bare}/${resource}`;
   }
@@ -133,6 +140,9 @@ export class PresenceSession {
     const out = [...subscribers, ...this.ownResources()].map((to) => ({ to, stanza: withAddresses(p, from, to) }));
     // @implements RFC6121 P50L35-P50L37, P51L27-P51L31
     if (initial) for (const [jid, s] of contacts) if (isSubscribedTo(s)) out.push({ to: jid, stanza: element('presence', { from: this.user.bare.toString(), to: jid, type: 'probe' }, [], p.ns) });
+    // @implements RFC6121 P50L19-P50L23
+    // An entity is subscribed to its own presence: the new resource learns its other available resources' presence, as a probe's answer would tell it.
+    if (initial) for (const a of this.available()) if (a.resource !== resource) out.push({ to: from, stanza: withAddresses(a.presence, this.full(a.resource), from) });
     return out;
   }
 

@@ -9,7 +9,7 @@
 import { type XmlElement, childOf, element, isElement, textOf } from '../xml/index.ts';
 import { type Jid, checkJid } from '../jid/index.ts';
 import type { StanzaProblem } from '../stanza/index.ts';
-import { ServerSubscription, type SubscriptionType, isSubscribedTo, isSubscriber } from './subscription.ts';
+import { ServerSubscription, type SubscriptionState, type SubscriptionType, isSubscribedTo, isSubscriber, rosterView } from './subscription.ts';
 
 // @implements RFC6121 P9L45-P9L48
 export const ROSTER_NS = 'jabber:iq:roster';
@@ -73,6 +73,8 @@ export function readRosterSet(iq: XmlElement, sender: Jid, owner: Jid, limits: R
   if (isProblem(item)) return item;
   const jid = checkJid(item.attrs.jid ?? '');
   if (!jid.ok) return problem('bad-request', `<item jid='${item.attrs.jid ?? ''}'/>: ${jid.error.message}`);
+  // The user is subscribed to its own presence implicitly (§4.2.2): an item for its own bare JID would be a second, contradicting view.
+  if (jid.jid.bare.equals(owner.bare)) return problem('not-acceptable', "a roster item for the user's own bare JID");
   // @implements RFC6121 P12L9-P12L12, P14L13-P14L14
   // 'ask' and 'approved' in a set (which a client MUST NOT send, P10L34, P11L2) are ignored with the rest.
   const remove = item.attrs.subscription === 'remove';
@@ -142,6 +144,16 @@ export class Roster {
     return e;
   }
 
+  /** The state with `jid`: "None" when there is no entry (none is made). */
+  subscriptionOf(jid: string): SubscriptionState {
+    return this.entries.get(jid)?.subscription.state ?? 'None';
+  }
+
+  /** `jid` is an item of the roster proper, not only a noted request or nothing. */
+  isListed(jid: string): boolean {
+    return this.entries.get(jid)?.listed === true;
+  }
+
   /** Listed items and their states, for presence: bare JID → state. */
   states(): Map<string, ServerSubscription['state']> {
     return new Map([...this.entries.values()].map((e) => [e.jid, e.subscription.state]));
@@ -167,11 +179,7 @@ export class Roster {
     if (item.remove) {
       // @implements RFC6121 P26L3-P26L5
       if (!existing?.listed) return problem('item-not-found', `${item.jid} is not in the roster`);
-      const state = existing.subscription.state;
-      // @implements RFC6121 P25L22-P25L25, P25L27-P25L30, P25L32-P25L34
-      const presence: SubscriptionType[] = [];
-      if (isSubscribedTo(state)) presence.push('unsubscribe');
-      if (isSubscriber(state)) presence.push('unsubscribed');
+      const presence = removalPresence(existing.subscription.state);
       this.entries.delete(item.jid);
       const version = ++this.version;
       this.removed.set(item.jid, version);
@@ -227,6 +235,20 @@ export class Roster {
       this.removedFloor = v;
     }
   }
+}
+
+/**
+ * The subscription stanzas removing a contact in `state` sends it (§2.5.2):
+ * "unsubscribe" when the user is subscribed to the contact or has asked to
+ * be, "unsubscribed" when the contact is subscribed to the user.
+ */
+// @implements RFC6121 P25L22-P25L25, P25L27-P25L30, P25L32-P25L34
+// A request of ours still pending goes too (Table 3: "unsubscribe" from "Pending Out" is routed): the contact is not left asked by an item that is gone.
+export function removalPresence(state: SubscriptionState): SubscriptionType[] {
+  const presence: SubscriptionType[] = [];
+  if (isSubscribedTo(state) || rosterView(state).ask) presence.push('unsubscribe');
+  if (isSubscriber(state)) presence.push('unsubscribed');
+  return presence;
 }
 
 /** A roster get from `sender` for `owner`'s roster, or the error to answer with. */

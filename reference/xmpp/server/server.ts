@@ -127,7 +127,6 @@ export class XmppServer {
       session = {
         jid: r.jid,
         connection,
-        interested: false,
         send: (stanza) => {
           // @implements RFC6120 P31L22-P31L24
           // Once our closing tag or an error is on its way, nothing more goes on this stream: what was for it is dropped.
