@@ -5,7 +5,7 @@
  * any script: scripts only add to what the HTML already shows.
  */
 export const STYLESHEETS: readonly string[] = ['site.css', 'code.css', 'requirements.css'];
-export const SCRIPTS: readonly string[] = ['site.js'];
+export const SCRIPTS: readonly string[] = ['site.js', 'requirements.js'];
 
 /** What build.ts copies from tools/site/assets/ (everything linked but code.css). */
 export const COPIED_ASSETS: readonly string[] = [...STYLESHEETS, ...SCRIPTS].filter((f) => f !== 'code.css');

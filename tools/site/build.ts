@@ -12,13 +12,14 @@ import { docId } from '../annotate/resolve.ts';
 import { createSiteHighlighter, type Highlighter } from './highlight.ts';
 import { renderSourcePage, type SourcePageInput } from './source-page.ts';
 import { renderDocPage, type DocPageInput } from './rfc-page.ts';
+import { renderRequirementsPage, type RequirementsPageInput } from './requirements-page.ts';
 import { renderIndexPage } from './index-page.ts';
 import { renderReadmePage, type ReadmeInput } from './markdown.ts';
 import type { Frame } from './layout.ts';
 import { pageKey } from './page-key.ts';
 import type { SpecDoc } from '../spec/document.ts';
 import { searchEntries, searchScript } from './search.ts';
-import { docPage, filePage, proposalPage, PROPOSALS_INDEX } from './urls.ts';
+import { docPage, requirementsPage, filePage, proposalPage, PROPOSALS_INDEX } from './urls.ts';
 import { COPIED_ASSETS } from './assets.ts';
 import { createProposalCache, proposalMapEntries, type ProposalCache, type ProposedCitation, type SiteProposals } from './proposals.ts';
 import { renderProposalPage, type ProposalPageInput } from './proposal-page.ts';
@@ -105,6 +106,10 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
         const input: DocPageInput = { doc, citations: byDoc.get(id) ?? [], requirements, proposed: proposedByDoc.get(id) ?? [], ...frame };
         const path = docPage(doc);
         files.set(path, cached(path, input, () => renderDocPage(input)));
+        // Its requirement view: each requirement with its status and what cites it (tools/site/requirements-page.ts).
+        const view: RequirementsPageInput = { doc, requirements, proposed: input.proposed, ...frame };
+        const viewPath = requirementsPage(doc);
+        files.set(viewPath, cached(viewPath, view, () => renderRequirementsPage(view)));
       }
 
       const pagePaths = new Set([...sources, ...readmes].map((f) => f.path));
