@@ -149,4 +149,10 @@ test('checkMessage and ThreadIDs', () => {
   assert.match([...ids][0]!, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'a random (v4) UUID: no MAC address, no clock');
 });
 
+// @tests RFC6121 P68L18, P68L31-P68L32
+test('priorityOf: what is no integer from -128 to +127 counts as none given (0), so a resource is never ranked by NaN', () => {
+  for (const bad of ['high', '1.5', '300', '']) assert.is(priorityOf(el('presence', {}, [el('priority', {}, [bad])])), 0, bad);
+  assert.is(priorityOf(el('presence', {}, [el('priority', {}, ['+5'])])), 5);
+});
+
 test.run();

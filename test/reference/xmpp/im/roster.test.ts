@@ -162,4 +162,16 @@ test('readRosterPush: from another entity, not processed', () => {
   assert.ok(isProblem(r) && r.condition === 'service-unavailable');
 });
 
+// @tests RFC6121 P25L22-P25L25, P25L27-P25L30
+test("the rules the server kept a copy of: an item for the user's own bare JID is not-acceptable; removing a contact we asked and were not yet answered by withdraws the request", () => {
+  const own = readRosterSet(element('iq', { type: 'set', id: 's' }, [element('query', { xmlns: ROSTER_NS }, [element('item', { jid: 'juliet@example.com' }, [], ROSTER_NS)], ROSTER_NS)]), juliet, juliet);
+  assert.ok(isProblem(own) && own.condition === 'not-acceptable', JSON.stringify(own));
+  const r = new Roster(juliet.bare);
+  r.set({ jid: 'romeo@example.com', groups: [], remove: false });
+  r.contact('romeo@example.com').subscription.outbound('subscribe');
+  const removed = r.set({ jid: 'romeo@example.com', groups: [], remove: true });
+  assert.ok(!isProblem(removed));
+  assert.equal(removed.presence, ['unsubscribe']);
+});
+
 test.run();

@@ -1,0 +1,60 @@
+/**
+ * Our server's routing where it now follows reference/xmpp/im's rules
+ * (RFC 6121 §4, §8.5) and the old router did not: directed presence is
+ * sent unavailable when the stream ends, and the probe of an initial
+ * presence is answered unavailable for a contact with nothing available.
+ */
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { type XmlElement, element } from '../../../../reference/xmpp/xml/index.ts';
+import { type ClientSession } from '../../../../reference/xmpp/client/index.ts';
+import { type Running, login, startServer } from './harness.ts';
+
+const test = suite<{ r?: Running }>('xmpp server: presence by RFC 6121 §4 and §8.5', {});
+
+test.before(async (ctx) => {
+  ctx.r = await startServer();
+});
+test.after(async (ctx) => {
+  await ctx.r?.server.close();
+});
+
+/** Every presence `s` gets within `ms`, as "type from". */
+async function presences(s: ClientSession, ms: number): Promise<string[]> {
+  const seen: string[] = [];
+  for (let e: XmlElement | undefined = await s.receive(ms); e; e = await s.receive(ms)) if (e.name === 'presence') seen.push(`${e.attrs.type ?? 'available'} ${e.attrs.from}`);
+  return seen;
+}
+
+// @tests RFC6121 P63L17-P63L25, P63L35-P63L39, P59L40-P59L44
+test('directed presence outside a subscription: delivered, and sent unavailable when the sender\'s stream ends', async ({ r }) => {
+  const juliet = await login(r!, 'juliet', { resource: 'balcony' });
+  const romeo = await login(r!, 'romeo', { resource: 'orchard' });
+  juliet.send(element('presence', {}));
+  romeo.send(element('presence', { to: 'juliet@localhost/balcony' }));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await romeo.close();
+  const seen = await presences(juliet, 500);
+  assert.ok(seen.includes('available romeo@localhost/orchard'), seen.join('; '));
+  assert.ok(seen.includes('unavailable romeo@localhost/orchard'), `no unavailable after the directed presence: ${seen.join('; ')}`);
+  await juliet.close();
+});
+
+// @tests RFC6121 P50L35-P50L37, P53L46-P54L12
+test("initial presence probes a contact we are subscribed to: with nothing of his available, his server's answer is unavailable from his bare JID", async ({ r }) => {
+  const nurse = await login(r!, 'nurse');
+  const romeo = await login(r!, 'romeo');
+  for (const s of [nurse, romeo]) s.send(element('presence', {}));
+  nurse.send(element('presence', { to: 'romeo@localhost', type: 'subscribe' }));
+  romeo.send(element('presence', { to: 'nurse@localhost', type: 'subscribed' }));
+  await presences(nurse, 300);
+  await romeo.close();
+  await nurse.close();
+  const again = await login(r!, 'nurse');
+  again.send(element('presence', {}));
+  const seen = await presences(again, 500);
+  assert.ok(seen.includes('unavailable romeo@localhost'), `no answer to the probe: ${seen.join('; ')}`);
+  await again.close();
+});
+
+test.run();
