@@ -34,6 +34,7 @@ test('pages: index, one per module and tagged test, one per cited doc, READMEs, 
     '.rfcdoc-site',
     'README.html',
     'assets/code.css',
+    'assets/nav.css',
     'assets/requirements.css',
     'assets/requirements.js',
     'assets/search-index.js',
@@ -42,13 +43,18 @@ test('pages: index, one per module and tagged test, one per cited doc, READMEs, 
     'index.html',
     'map.json',
     'reference/README.html',
+    'reference/auth/index.html',
     'reference/auth/nonce.ts.html',
+    'reference/index.html',
+    'reference/sip/index.html',
     'reference/sip/via.ts.html',
     'req/rfc2617.html',
     'req/rfc3261.html',
     'rfc/rfc2617.html',
     'rfc/rfc3261.html',
+    'test/auth/index.html',
     'test/auth/nonce.test.ts.html',
+    'test/index.html',
   ]);
 });
 
@@ -121,11 +127,11 @@ test('map.json: one row per citation, sorted by doc and position', () => {
   assert.match(rows[5].end, /^P40L\d+$/);
 });
 
-test('index: modules with description, SLoC, citations and docs; docs with coverage', () => {
+test('index: modules and tests by folder with description, counts and coverage, each linking its folder page; docs with coverage', () => {
   const index = site.get('index.html')!;
-  assert.match(index, /<a href="reference\/auth\/nonce.ts.html">reference\/auth\/nonce.ts<\/a><\/th><td>Digest nonces: server-chosen, opaque to the client, checked for freshness.<\/td><td class="num">\d+<\/td><td class="num">3<\/td><td><a href="rfc\/rfc2617.html">RFC 2617<\/a><\/td>/);
-  assert.match(index, /<a href="rfc\/rfc3261.html">RFC 3261<\/a><\/th><td>SIP: Session Initiation Protocol<\/td><td class="num">3<\/td><td class="num">\d+<\/td>(<td class="num">\d+<\/td>){5}<td class="num">\d+\.\d%<\/td><td><svg class="covbar" [^>]*role="img" aria-label="RFC 3261: \d+ requirements: \d+ tested, /);
-  assert.ok(index.includes('href="test/auth/nonce.test.ts.html"'));
+  assert.match(index, /<a href="reference\/auth\/index.html"><code>auth\/<\/code><\/a><\/th><td data-label="About"><\/td><td data-label="Holds">1 module<\/td><td data-label="SLoC" class="num">\d+<\/td><td data-label="Citations" class="num">3<\/td>/);
+  assert.match(index, /<a href="rfc\/rfc3261.html">RFC 3261<\/a><\/th><td[^>]*>SIP: Session Initiation Protocol<\/td><td[^>]* class="num">3<\/td><td[^>]* class="num">\d+<\/td>(<td[^>]* class="num">\d+<\/td>){5}<td[^>]* class="num">\d+\.\d%<\/td><td[^>]*><svg class="covbar" [^>]*role="img" aria-label="RFC 3261: \d+ requirements: \d+ tested, /);
+  assert.ok(index.includes('href="test/auth/index.html"'));
 });
 
 test('READMEs render in the layout with links to module pages and each other', () => {

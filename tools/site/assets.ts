@@ -4,7 +4,7 @@
  * which the highlighter writes at build time (build.ts). A page works without
  * any script: scripts only add to what the HTML already shows.
  */
-export const STYLESHEETS: readonly string[] = ['site.css', 'code.css', 'requirements.css'];
+export const STYLESHEETS: readonly string[] = ['site.css', 'code.css', 'requirements.css', 'nav.css'];
 export const SCRIPTS: readonly string[] = ['site.js', 'requirements.js'];
 
 /** What build.ts copies from tools/site/assets/ (everything linked but code.css). */

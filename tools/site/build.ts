@@ -10,7 +10,8 @@ import type { Citation, Project, SourceFile } from '../annotate/model.ts';
 import { mapEntries } from '../annotate/project.ts';
 import { docId } from '../annotate/resolve.ts';
 import { createSiteHighlighter, type Highlighter } from './highlight.ts';
-import { renderSourcePage, type SourcePageInput } from './source-page.ts';
+import { codeLinks, renderSourcePage, type SourcePageInput } from './source-page.ts';
+import { folderInputs, folderTree, renderFolderPage } from './folder-page.ts';
 import { renderDocPage, type DocPageInput } from './rfc-page.ts';
 import { renderRequirementsPage, type RequirementsPageInput } from './requirements-page.ts';
 import { renderIndexPage } from './index-page.ts';
@@ -19,7 +20,7 @@ import type { Frame } from './layout.ts';
 import { pageKey } from './page-key.ts';
 import type { SpecDoc } from '../spec/document.ts';
 import { searchEntries, searchScript } from './search.ts';
-import { docPage, requirementsPage, filePage, proposalPage, PROPOSALS_INDEX } from './urls.ts';
+import { docPage, requirementsPage, filePage, folderPage, proposalPage, PROPOSALS_INDEX } from './urls.ts';
 import { COPIED_ASSETS } from './assets.ts';
 import { createProposalCache, proposalMapEntries, type ProposalCache, type ProposedCitation, type SiteProposals } from './proposals.ts';
 import { renderProposalPage, type ProposalPageInput } from './proposal-page.ts';
@@ -92,8 +93,9 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
         push(byDoc, docId(c.tag.doc), c);
       }
 
+      const links = codeLinks(sources, project.citations);
       for (const f of sources) {
-        const input: SourcePageInput = { file: f, citations: byFile.get(f.path) ?? [], docs: docsNamed(project, f), ...frame };
+        const input: SourcePageInput = { file: f, citations: byFile.get(f.path) ?? [], docs: docsNamed(project, f), links: links.get(f.path), ...frame };
         const path = filePage(f.path);
         files.set(path, cached(path, input, () => renderSourcePage(input, hl.lines(f.text.replace(/\n$/, '')))));
       }
@@ -117,6 +119,10 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
         const input: ReadmeInput = { path: r.path, text: r.text, pages: pagePaths, ...frame };
         const path = filePage(r.path);
         files.set(path, cached(path, input, () => renderReadmePage(input)));
+      }
+      for (const input of folderInputs(folderTree(project, sources, readmes), pagePaths, frame)) {
+        const path = folderPage(input.dir);
+        files.set(path, cached(path, input, () => renderFolderPage(input)));
       }
 
       if (shown.length) {

@@ -85,5 +85,5 @@ export function renderMarkdown(path: string, text: string, pages: ReadonlySet<st
 export function renderReadmePage({ path, text, pages, readme, live, proposals }: ReadmeInput): string {
   const html = renderMarkdown(path, text, pages);
   const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? path;
-  return layout({ path: filePage(path), title: path === 'README.md' ? title : path, body: `<article class="prose">\n${html}\n</article>`, readme, live, proposals });
+  return layout({ path: filePage(path), title: path === 'README.md' ? title : path, body: `<article class="prose">\n${html}\n</article>`, readme, live, proposals, crumbs: path });
 }

@@ -5,6 +5,7 @@
  *   index.html                        modules, tests and cited documents
  *   reference/sip/transaction/x.ts.html  a source file (test files likewise, under test/)
  *   README.html, reference/README.html   a README.md rendered (same path, .html)
+ *   reference/sip/transaction/index.html  a folder: its README, its subfolders and files
  *   proposals/index.html              every proposal, alternatives side by side; #group-sdp a group
  *   proposals/100rel.html             a proposal's annotated patch; #hunk-3 a hunk
  *   rfc/rfc3261.html                  a cited document; #P143L14 a line,
@@ -20,6 +21,14 @@ import { posix } from 'node:path';
 export function filePage(path: string): string {
   return /(^|\/)README\.md$/i.test(path) ? path.replace(/\.md$/i, '.html') : `${path}.html`;
 }
+
+/**
+ * Site path of a project folder's page (`reference/sip/transaction/index.html`).
+ * No other page can take it: a file's page name ends in `.ts.html` or
+ * `README.html`, and the site's own folders (rfc/, proposals/, assets/) are
+ * no project folders, which are all below reference/ or test/.
+ */
+export const folderPage = (dir: string) => `${dir}/index.html`;
 
 export const docPage = (doc: { name: { id: string } } | string) =>
   `rfc/${typeof doc === 'string' ? doc.toLowerCase() : doc.name.id}.html`;

@@ -27,6 +27,7 @@ xmpp server --users FILE --add-user NAME   (the password is read from stdin)
   --users FILE         the accounts: one line per user, SCRAM stored credentials only (no passwords)
   --listen IP:PORT     where to listen (default 127.0.0.1:5222)
   --max-connections N  connections at once (default ${DEFAULT_LIMITS.maxConnections}); one more is refused with <resource-constraint/>
+  --max-per-address N  connections at once from one IP address (default ${DEFAULT_LIMITS.maxConnectionsPerAddress}); one more from it is refused with <policy-violation/>
   --login-timeout S    the whole negotiation, seconds (default ${DEFAULT_LIMITS.negotiationMs / 1000}); <connection-timeout/> after
   --idle-timeout S     the longest wait for a whole stanza once bound (default ${DEFAULT_LIMITS.idleMs / 1000})
   --max-stanza N       octets of one stanza (default ${DEFAULT_LIMITS.maxStanzaOctets}); <policy-violation/> beyond
@@ -41,6 +42,7 @@ Ctrl-C (SIGINT) or SIGTERM ends every stream with <system-shutdown/> and exits 0
     listen: { type: 'string' },
     'add-user': { type: 'string' },
     'max-connections': { type: 'string' },
+    'max-per-address': { type: 'string' },
     'login-timeout': { type: 'string' },
     'idle-timeout': { type: 'string' },
     'max-stanza': { type: 'string' },
@@ -56,8 +58,10 @@ Ctrl-C (SIGINT) or SIGTERM ends every stream with <system-shutdown/> and exits 0
     if (!domain.ok || domain.jid.localpart !== undefined || domain.jid.isFull) throw new UsageError(`--domain wants a domain, got ${JSON.stringify(values.domain)}`);
     const listen = /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(String(values.listen ?? '127.0.0.1:5222'));
     if (!listen || Number(listen[2]) > 65535) throw new UsageError(`--listen wants IP:PORT, got ${JSON.stringify(values.listen)}`);
+    const count = (name: string, fallback: number) => numberOption(values, name, 'a whole number from 1 to 100000', (n) => Number.isInteger(n) && n >= 1 && n <= 100_000) ?? fallback;
     const limits = {
-      maxConnections: numberOption(values, 'max-connections', 'a whole number from 1 to 100000', (n) => Number.isInteger(n) && n >= 1 && n <= 100_000) ?? DEFAULT_LIMITS.maxConnections,
+      maxConnections: count('max-connections', DEFAULT_LIMITS.maxConnections),
+      maxConnectionsPerAddress: count('max-per-address', DEFAULT_LIMITS.maxConnectionsPerAddress),
       negotiationMs: seconds(values, 'login-timeout', DEFAULT_LIMITS.negotiationMs),
       idleMs: seconds(values, 'idle-timeout', DEFAULT_LIMITS.idleMs),
       maxStanzaOctets: numberOption(values, 'max-stanza', 'octets from 10000 to 16777216', (n) => Number.isInteger(n) && n >= 10_000 && n <= 1 << 24) ?? DEFAULT_LIMITS.maxStanzaOctets,

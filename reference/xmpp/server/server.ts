@@ -18,6 +18,8 @@ import { Router, type Session } from './router.ts';
 export interface Limits {
   /** Connections open at once; one more is refused with <resource-constraint/>. */
   maxConnections: number;
+  /** Connections open at once from one IP address; one more from it is refused with <policy-violation/>. */
+  maxConnectionsPerAddress: number;
   /** The whole negotiation (header to bound resource), ms: a client trickling it is cut off with <connection-timeout/>. */
   negotiationMs: number;
   /** After binding, the longest wait for a whole stanza, ms: an idle client, or one trickling a stanza a byte at a time, gets <connection-timeout/>. */
@@ -30,15 +32,17 @@ export interface Limits {
 
 /**
  * The defaults: 1000 connections (a small server's users, each a few
- * resources); 30 s to log in (a real client needs well under a second on
+ * resources), 100 of them from any one IP address (an office or a home
+ * behind one NAT address, each user a few resources; one host cannot take
+ * the whole server's share); 30 s to log in (a real client needs well under a second on
  * a LAN, a few seconds over a slow link); 5 minutes without a stanza (a
  * client keeps its stream alive with whitespace or pings sooner, RFC 6120
  * §4.6.1 and XEP-0199's usual 60-300 s); the reader's 256 KiB and depth 64.
  */
 // @implements RFC6120 P167L32-P167L37, P168L5-P168L9
-// One cap for all connections rather than per IP address: on one host (the tests, a LAN) they are the same.
 export const DEFAULT_LIMITS: Limits = {
   maxConnections: 1000,
+  maxConnectionsPerAddress: 100,
   negotiationMs: 30_000,
   idleMs: 300_000,
   maxStanzaOctets: DEFAULT_MAX_STANZA_OCTETS,
@@ -63,6 +67,8 @@ export class XmppServer {
   readonly router: Router;
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
+  /** Connections open now per remote IP address; an address is dropped when its last one ends, so the map holds no more than `sockets` does. */
+  private readonly perAddress = new Map<string, number>();
   private readonly accounts;
 
   constructor(private readonly o: ServerOptions) {
@@ -91,6 +97,16 @@ export class XmppServer {
     return this.sockets.size;
   }
 
+  /** Connections open now from `address` (as the socket's remoteAddress gives it). */
+  connectionsFrom(address: string): number {
+    return this.perAddress.get(address) ?? 0;
+  }
+
+  /** Addresses with a connection open now. */
+  get addresses(): number {
+    return this.perAddress.size;
+  }
+
   /** Stops listening and ends every stream with <system-shutdown/>. */
   // @implements RFC6120 P64L3-P64L4
   async close(): Promise<void> {
@@ -106,13 +122,17 @@ export class XmppServer {
     socket.on('error', () => {});
     const connection = new StreamConnection(socket, { maxStanzaOctets: this.limits.maxStanzaOctets, maxDepth: this.limits.maxDepth });
     // @implements RFC6120 P61L14-P61L15
-    if (this.sockets.size >= this.limits.maxConnections) {
-      connection.sendHeader(responseHeader(undefined, { domain: this.o.domain, id: newStreamId() }));
-      await connection.fail(StreamCondition.ResourceConstraint, `the server holds ${this.sockets.size} connections, its most`);
-      return;
-    }
+    if (this.sockets.size >= this.limits.maxConnections) return this.refuse(connection, StreamCondition.ResourceConstraint, `the server holds ${this.sockets.size} connections, its most`);
+    // A socket closed before it was handed to us has no address: nothing to serve.
+    const address = socket.remoteAddress;
+    if (address === undefined) return void socket.destroy();
+    const fromAddress = this.connectionsFrom(address);
+    // @implements RFC6120 P167L32-P167L37, P59L35-P59L38
+    // The new connection does not proceed past our header: no features, so nothing of TLS or SASL is spent on it.
+    if (fromAddress >= this.limits.maxConnectionsPerAddress) return this.refuse(connection, StreamCondition.PolicyViolation, `${address} holds ${fromAddress} connections, the most one address may`);
     // Counted until its handling ends (not by the socket's 'close', whose listeners the TLS upgrade takes off).
     this.sockets.add(socket);
+    this.perAddress.set(address, fromAddress + 1);
     let session: Session | undefined;
     // @implements RFC6120 P167L21-P167L24
     // Nothing but the negotiation until bound: receive() refuses stanzas before that.
@@ -150,7 +170,17 @@ export class XmppServer {
       if (session) this.router.remove(session);
       socket.destroy();
       this.sockets.delete(socket);
+      const left = this.connectionsFrom(address) - 1;
+      if (left > 0) this.perAddress.set(address, left);
+      else this.perAddress.delete(address);
     }
+  }
+
+  /** A connection not taken: our header, then the stream error and the close. */
+  private async refuse(connection: StreamConnection, condition: StreamCondition, why: string): Promise<void> {
+    this.o.log?.(`a connection refused with <${condition}/>: ${why}`);
+    connection.sendHeader(responseHeader(undefined, { domain: this.o.domain, id: newStreamId() }));
+    await connection.fail(condition, why);
   }
 
   /** A bound stream's stanzas, until it ends. */
