@@ -1,11 +1,14 @@
 /**
  * Our XMPP server on 127.0.0.1 for tests: a certificate made by openssl for
  * 'localhost', users written to a users file with userLine and read back, a
- * free port; and our client logging in to it.
+ * free port; our client logging in to it; and `npm run xmpp` run as a
+ * user runs it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { tempDir } from '../../../helpers.ts';
+import { ROOT, start } from '../../../../tools/testkit/processes.ts';
 import { certificate as selfSigned } from '../../../../tools/testkit/prosody.ts';
 import { type Limits, XmppServer, readUsersFile, userLine } from '../../../../reference/xmpp/server/index.ts';
 import { ClientSession } from '../../../../reference/xmpp/client/index.ts';
@@ -52,3 +55,20 @@ export const login = (r: Running, user: string, o: { password?: string; mechanis
     ...(o.mechanism && { mechanism: o.mechanism }),
     ...(o.resource && { resource: o.resource }),
   });
+
+const CLI = 'reference/xmpp/cli.ts';
+
+/** `npm run xmpp -- ARGS` run to its end, `stdin` its input: the exit code and the output. */
+export function xmppCli(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }));
+    child.stdin!.end(stdin);
+  });
+}
+
+/** `npm run xmpp -- ARGS` started in the background (stopped with processes.ts's stop). */
+export const startXmppCli = (args: string[]) => start(process.execPath, ['--import', 'tsx', CLI, ...args]);
+
+/** The login options of `npm run xmpp`'s client commands for `user` of `r`. */
+export const cliLogin = (r: Running, user: string, password = PASSWORDS[user]!) => ['--jid', `${user}@localhost`, '--password', password, '--server', `127.0.0.1:${r.port}`, '--ca', r.caFile];

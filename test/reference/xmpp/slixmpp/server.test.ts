@@ -3,18 +3,20 @@
  * our server on 127.0.0.1: it logs in with STARTTLS (verifying our
  * certificate against the test's CA) and SCRAM, fetches its roster,
  * subscribes to romeo, who is our own client and approves; then romeo and
- * slixmpp exchange messages, and our `listen` command prints a message
- * slixmpp's client sends.
+ * slixmpp exchange messages. And with our command line, run as a user runs
+ * it: our `listen --json` prints the message slixmpp sends, and slixmpp
+ * prints the one our `send` sends it.
  */
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { peerPath, peerSuite } from '../../../peers.ts';
+import { stop, waitFor } from '../../../../tools/testkit/processes.ts';
 import { element, childOf, textOf } from '../../../../reference/xmpp/xml/index.ts';
 import { chatMessage } from '../../../../reference/xmpp/client/index.ts';
 import { ROSTER_NS } from '../../../../reference/xmpp/server/index.ts';
-import { type Running, PASSWORDS, login, startServer } from '../server/harness.ts';
+import { type Running, PASSWORDS, cliLogin, login, startServer, startXmppCli, xmppCli } from '../server/harness.ts';
 
 const SCRIPT = join(import.meta.dirname, 'im_client.py');
 
@@ -23,11 +25,15 @@ interface Slix {
   /** slixmpp's debug log so far: every element it sent and received. */
   stderr(): string;
   next(event: string, ms?: number): Promise<Record<string, unknown>>;
+  /** Has slixmpp send a chat message. */
+  send(to: string, body: string): void;
   stop(): Promise<void>;
 }
 
-function slixmpp(r: Running, user: string, contact: string, maxTls?: 'TLSv1_2'): Slix {
-  const child = spawn(peerPath('slixmpp'), [SCRIPT, `${user}@localhost`, PASSWORDS[user]!, '127.0.0.1', String(r.port), r.caFile, contact, ...(maxTls ? [maxTls] : [])], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** im_client.py as `user`: --subscribe CONTACT, --reply, --max-tls TLSv1_2 as `o` says. */
+function slixmpp(r: Running, user: string, o: { subscribe?: string; reply?: boolean; maxTls?: 'TLSv1_2' }): Slix {
+  const flags = [...(o.subscribe ? ['--subscribe', o.subscribe] : []), ...(o.reply ? ['--reply'] : []), ...(o.maxTls ? ['--max-tls', o.maxTls] : [])];
+  const child = spawn(peerPath('slixmpp'), [SCRIPT, `${user}@localhost`, PASSWORDS[user]!, '127.0.0.1', String(r.port), r.caFile, ...flags], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const events: Record<string, unknown>[] = [];
@@ -56,6 +62,9 @@ function slixmpp(r: Running, user: string, contact: string, maxTls?: 'TLSv1_2'):
         });
       }
     },
+    send(to, body) {
+      child.stdin.write(`${JSON.stringify({ to, body })}\n`);
+    },
     async stop() {
       child.stdin.end();
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 8000))]);
@@ -77,7 +86,7 @@ slix.after(async (ctx) => {
 slix('slixmpp (TLS 1.2: see below) logs in over STARTTLS with SCRAM-SHA-256, gets its roster, subscribes to romeo (our client approves), and they exchange messages', async (ctx) => {
   const romeo = await login(ctx.r!, 'romeo', { resource: 'orchard' });
   romeo.send(element('presence', {}));
-  const s = slixmpp(ctx.r!, 'nurse', 'romeo@localhost', 'TLSv1_2');
+  const s = slixmpp(ctx.r!, 'nurse', { subscribe: 'romeo@localhost', reply: true, maxTls: 'TLSv1_2' });
   try {
     const session = await s.next('session');
     assert.match(String(session.jid), /^nurse@localhost\/\S+$/);
@@ -124,12 +133,44 @@ slix('slixmpp (TLS 1.2: see below) logs in over STARTTLS with SCRAM-SHA-256, get
   }
 });
 
+slix('slixmpp and our command line: `listen --json` prints the chat message slixmpp sends it, and slixmpp gets the one `send` sends to its bare JID', async (ctx) => {
+  const r = ctx.r!;
+  const listen = startXmppCli(['listen', ...cliLogin(r, 'juliet'), '--json']);
+  const s = slixmpp(r, 'nurse', { maxTls: 'TLSv1_2' });
+  try {
+    const session = await s.next('session');
+    await s.next('ready');
+    await waitFor('listen to log in', () => /listening as juliet@localhost\//.test(listen.stderr()), 30_000, listen);
+    // Markup and a non-ASCII letter in the body: escaped on the wire, printed as sent.
+    const toJuliet = 'Madam, your mother craves a word with you. <&> \u2665';
+    s.send('juliet@localhost', toJuliet);
+    await waitFor('listen to print the message', () => listen.stdout().includes('"kind":"message"'), 15_000, listen);
+    const printed = listen.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    // Only the message: slixmpp's presence is nothing juliet subscribed to.
+    assert.is(printed.length, 1, listen.stdout());
+    assert.equal(printed[0], { kind: 'message', from: session.jid, type: 'chat', body: toJuliet, id: printed[0]!.id });
+    assert.match(String(printed[0]!.id), /\S/);
+    const toNurse = 'Commend me to thy lady & mistress. \u00e9';
+    const sent = await xmppCli(['send', ...cliLogin(r, 'romeo'), '--to', 'nurse@localhost', '--message', toNurse, '--json']);
+    assert.is(sent.code, 0, sent.stderr);
+    const receipt = JSON.parse(sent.stdout) as Record<string, unknown>;
+    const got = await s.next('message');
+    assert.equal(got, { event: 'message', frm: receipt.from, type: 'chat', body: toNurse, id: receipt.id });
+    listen.child.kill('SIGTERM');
+    assert.is(await listen.exited, 0, listen.stderr());
+    assert.not.ok(s.events.some((e) => e.event === 'error'), JSON.stringify(s.events));
+  } finally {
+    await s.stop();
+    await stop(listen);
+  }
+});
+
 /** The SASL elements slixmpp sent, from its debug log: mechanism and the decoded initial response. */
 const auths = (log: string) => [...log.matchAll(/SEND: <auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="([^"]+)">([^<]*)<\/auth>/g)].map((m) => ({ mechanism: m[1]!, response: Buffer.from(m[2]!, 'base64').toString('utf8') }));
 
 // @tests RFC9266 P3L26-P3L29, P3L36-P3L38
 slix('slixmpp over TLS 1.3 binds SCRAM-SHA-256-PLUS with tls-unique (undefined there, RFC 9266 §3), then falls back to "y", which we refuse as a downgrade: it never logs in', async (ctx) => {
-  const s = slixmpp(ctx.r!, 'nurse', 'romeo@localhost');
+  const s = slixmpp(ctx.r!, 'nurse', { subscribe: 'romeo@localhost' });
   try {
     await s.next('disconnected', 20_000);
     assert.not.ok(s.events.some((e) => e.event === 'session'), 'slixmpp logged in');
