@@ -16,7 +16,7 @@ import { type Jid, parseJid } from '../jid/index.ts';
 import { type Account, type Processed, addressed, clientProbe, outbound, pendingFor } from './flow.ts';
 import { type Delivery, type Resource, deliverMessage } from './message.ts';
 import type { Outgoing } from './presence.ts';
-import { SubscriptionError, isSubscriptionType } from './subscription.ts';
+import { SubscriptionError, isSubscriber, isSubscriptionType } from './subscription.ts';
 
 type Lookup = (bare: string) => Account | undefined;
 
@@ -54,11 +54,25 @@ function delivered(out: Outgoing[], lookup: Lookup): Processed {
   for (const o of out) {
     const to = parseJid(o.to);
     const account = lookup(to.bare.toString());
-    const d = deliverLocal(o.stanza, to, account?.presence.connected());
+    const from = o.stanza.attrs.from === undefined ? undefined : parseJid(o.stanza.attrs.from);
+    const shares = account !== undefined && from !== undefined && sharesPresence(account, to, from);
+    const d = deliverLocal(o.stanza, to, account?.presence.connected(), shares);
     if ('refuse' in d) return { error: { condition: d.refuse, reason: d.reason } };
     if ('deliver' in d) for (const r of d.deliver) send.push(addressed(o.stanza, `${to.bare}/${r}`));
   }
   return { send };
+}
+
+/**
+ * The addressee `to` (one of `account`'s resources) shares presence with
+ * `from`: the same account (subscribed to itself, §4.2.2), a subscription
+ * "from" or "both", or directed presence from that resource.
+ */
+// @implements RFC6121 P90L14-P90L17
+function sharesPresence(account: Account, to: Jid, from: Jid): boolean {
+  if (from.bare.equals(account.jid.bare)) return true;
+  if (isSubscriber(account.roster.subscriptionOf(from.bare.toString()))) return true;
+  return to.resourcepart !== undefined && account.presence.sentDirectedTo(to.resourcepart, from);
 }
 
 /**
@@ -95,12 +109,14 @@ function resolved(user: Account, out: Outgoing[], lookup: Lookup): Outgoing[] {
 
 /**
  * Where a stanza for `to`, one of our domain's JIDs, goes, given the
- * addressee's connected resources (undefined: no such user). Messages by
- * deliverMessage (message.ts); presence and iq here. Subscription stanzas
- * and probes are processed, never delivered as they are (§3, §4.3).
+ * addressee's connected resources (undefined: no such user), and whether
+ * the addressee shares presence with the sender (for an iq request to a
+ * full JID). Messages by deliverMessage (message.ts); presence and iq
+ * here. Subscription stanzas and probes are processed, never delivered as
+ * they are (§3, §4.3).
  */
 // @implements RFC6121 P86L42-P86L44, P90L3-P90L7
-export function deliverLocal(stanza: XmlElement, to: Jid, resources: readonly Resource[] | undefined): Delivery {
+export function deliverLocal(stanza: XmlElement, to: Jid, resources: readonly Resource[] | undefined, sharesPresence: boolean): Delivery {
   const type = stanza.attrs.type;
   if (stanza.name === 'presence' && (isSubscriptionType(type) || type === 'probe')) throw new SubscriptionError(`<presence type='${type}'/> is processed by RFC 6121 §3 or §4.3, not delivered as it is`);
   if (resources === undefined) return noSuchUser(stanza);
@@ -120,8 +136,10 @@ export function deliverLocal(stanza: XmlElement, to: Jid, resources: readonly Re
     // Nothing stored, nothing answered.
     return { ignore: `${to.bare} has no available resource: presence is not kept for later (RFC 6121 §8.5.2.2.2)` };
   }
+  // @implements RFC6121 P90L14-P90L20
+  // Else a request would tell its sender that the resource is there: a presence leak (§11).
+  if (exact && (type === 'get' || type === 'set') && !sharesPresence) return { refuse: 'service-unavailable', reason: `${to.bare} shares no presence with the sender (RFC 6121 §8.5.3.1)` };
   // @implements RFC6121 P90L22-P90L23
-  // A get or set too: each of our users shares presence with whoever may reach its resources' full JIDs here.
   if (exact) return { deliver: [exact.resource] };
   // @implements RFC6120 P109L1-P109L3
   // A result or error is never answered, by the user's server least of all.

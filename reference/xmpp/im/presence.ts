@@ -101,6 +101,12 @@ export class PresenceSession {
     return [...this.resources].filter(([, r]) => r.interested).map(([resource]) => this.full(resource));
   }
 
+  /** `resource` sent directed presence to `entity` (its full JID, or its bare JID) and has not taken it back (§4.6.3). */
+  sentDirectedTo(resource: string, entity: Jid): boolean {
+    const d = this.resources.get(resource)?.directed;
+    return d !== undefined && (d.has(entity.toString()) || d.has(entity.bare.toString()));
+  }
+
   /** Full JIDs of the available resources, for delivering inbound presence and messages. */
   // @exception RFC6121 P61L44-P61L48: we broadcast every presence to every subscriber, online or not, so there is no separate record of who is online to update
   // @implements RFC6121 P50L41-P50L43, P58L39-P58L41, P61L24-P61L26, P88L29-P88L30
@@ -109,7 +115,7 @@ export class PresenceSession {
   }
 
   /** Every connected resource, available or not, with its priority: where a message or iq to one of them may go (RFC 6121 §8.5). */
-  // @implements RFC6121 P90L9-P90L10
+  // @implements RFC6121 P90L11-P90L12
   connected(): Resource[] {
     return [...this.resources].map(([resource, r]) => ({ resource, available: r.last !== undefined, priority: priorityOf(r.last) }));
   }

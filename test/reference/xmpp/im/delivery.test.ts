@@ -52,9 +52,9 @@ const lines = (out: Outgoing[]) => out.map((o) => `${o.to} ${o.stanza.name}:${o.
 const res = (...rs: [string, boolean, number][]): Resource[] => rs.map(([resource, available, priority]) => ({ resource, available, priority }));
 const TWO = res(['balcony', true, 0], ['chamber', true, 1], ['connected', false, 0]);
 const iq = (type: string) => el('iq', { type, id: 'q' }, type === 'get' || type === 'set' ? [element('query', { xmlns: 'jabber:iq:version' }, [], 'jabber:iq:version')] : []);
-const kinds = (to: string, resources: Resource[] | undefined) => {
+const kinds = (to: string, resources: Resource[] | undefined, shares = true) => {
   const d = (s: XmlElement) => {
-    const x = deliverLocal(s, j(to), resources);
+    const x = deliverLocal(s, j(to), resources, shares);
     return 'deliver' in x ? `deliver ${x.deliver.join(',')}` : 'refuse' in x ? `refuse ${x.refuse}` : 'ignore';
   };
   return {
@@ -83,7 +83,7 @@ test('§8.5.2 bare JID: messages to the non-negative available resources, presen
   assert.equal(kinds('juliet@example.com', res(['connected', false, 0])).presence, ['available: ignore', 'unavailable: ignore']);
 });
 
-// @tests RFC6121 P90L3-P90L7, P90L22-P90L23, P90L25-P90L26, P90L28-P90L30, P91L3-P91L6, P91L20-P91L22, P91L24-P91L30, P91L32-P91L33, P91L37-P91L38, P92L3-P92L4
+// @tests RFC6121 P90L14-P90L20, P90L3-P90L7, P90L22-P90L23, P90L25-P90L26, P90L28-P90L30, P91L3-P91L6, P91L20-P91L22, P91L24-P91L30, P91L32-P91L33, P91L37-P91L38, P92L3-P92L4
 test('§8.5.3 full JID: a connected resource gets every kind; no such resource: chat as to the bare JID, other messages and iq requests refused, presence dropped', () => {
   const all = ['get', 'set', 'result', 'error'].map((t) => `${t}: deliver connected`);
   assert.equal(kinds('juliet@example.com/connected', TWO), {
@@ -91,6 +91,7 @@ test('§8.5.3 full JID: a connected resource gets every kind; no such resource: 
     message: ['normal: deliver connected', 'chat: deliver connected', 'groupchat: deliver connected', 'headline: deliver connected', 'error: ignore'],
     presence: ['available: deliver connected', 'unavailable: deliver connected'],
   });
+  assert.equal(kinds('juliet@example.com/connected', TWO, false).iq, ['get: refuse service-unavailable', 'set: refuse service-unavailable', 'result: deliver connected', 'error: deliver connected'], 'a request from one she shares no presence with');
   assert.equal(kinds('juliet@example.com/gone', TWO), {
     iq: ['get: refuse service-unavailable', 'set: refuse service-unavailable', 'result: ignore', 'error: ignore'],
     message: ['normal: refuse service-unavailable', 'chat: deliver balcony,chamber', 'groupchat: refuse service-unavailable', 'headline: refuse service-unavailable', 'error: ignore'],
@@ -99,7 +100,7 @@ test('§8.5.3 full JID: a connected resource gets every kind; no such resource: 
 });
 
 test('deliverLocal refuses, loudly, a subscription stanza or probe: those are processed (§3, §4.3), not delivered', () => {
-  for (const type of ['subscribe', 'subscribed', 'unsubscribe', 'unsubscribed', 'probe']) assert.throws(() => deliverLocal(el('presence', { type }), j('juliet@example.com'), TWO), (e: Error) => e instanceof SubscriptionError && /processed/.test(e.message));
+  for (const type of ['subscribe', 'subscribed', 'unsubscribe', 'unsubscribed', 'probe']) assert.throws(() => deliverLocal(el('presence', { type }), j('juliet@example.com'), TWO, true), (e: Error) => e instanceof SubscriptionError && /processed/.test(e.message));
 });
 
 // @tests RFC6121 P88L23-P88L25, P88L39-P88L41, P86L11-P86L14
@@ -185,6 +186,26 @@ test('roster set removing a contact: the unsubscribe and unsubscribed §2.5.2 as
   assert.ok('error' in own && own.error.condition === 'not-acceptable');
   const gone = rosterSetFrom(juliet, j('juliet@example.com/balcony'), rosterIq('set', [item('romeo@example.com', { subscription: 'remove' })]), w.lookup, DOMAIN);
   assert.ok('error' in gone && gone.error.condition === 'item-not-found');
+});
+
+// @tests RFC6121 P90L14-P90L20
+test('an iq request to a full JID: delivered to her own other resource, to a subscriber, to whom she sent directed presence; refused to anyone else', () => {
+  const w = world();
+  w.online('juliet@example.com/balcony');
+  w.online('juliet@example.com/chamber');
+  w.online('romeo@example.com/orchard');
+  w.online('nurse@example.com/kitchen');
+  const ask = (from: string) => {
+    const r = w.send(from, { ...iq('get'), attrs: { ...iq('get').attrs, to: 'juliet@example.com/balcony' } });
+    return 'error' in r ? r.error.condition : r.send.map((o) => o.to).join(',');
+  };
+  assert.is(ask('juliet@example.com/chamber'), 'juliet@example.com/balcony');
+  assert.is(ask('romeo@example.com/orchard'), 'service-unavailable');
+  w.account('juliet@example.com').roster.contact('romeo@example.com').subscription.state = 'From';
+  assert.is(ask('romeo@example.com/orchard'), 'juliet@example.com/balcony');
+  assert.is(ask('nurse@example.com/kitchen'), 'service-unavailable');
+  w.send('juliet@example.com/balcony', el('presence', { to: 'nurse@example.com' }));
+  assert.is(ask('nurse@example.com/kitchen'), 'juliet@example.com/balcony');
 });
 
 test.run();

@@ -1,12 +1,13 @@
 /**
  * Our server's routing where it now follows reference/xmpp/im's rules
  * (RFC 6121 §4, §8.5) and the old router did not: directed presence is
- * sent unavailable when the stream ends, and the probe of an initial
- * presence is answered unavailable for a contact with nothing available.
+ * sent unavailable when the stream ends, the probe of an initial
+ * presence is answered unavailable for a contact with nothing available,
+ * and an iq request reaches a full JID only where presence is shared.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type XmlElement, element } from '../../../../reference/xmpp/xml/index.ts';
+import { type XmlElement, childOf, element } from '../../../../reference/xmpp/xml/index.ts';
 import { type ClientSession } from '../../../../reference/xmpp/client/index.ts';
 import { type Running, login, startServer } from './harness.ts';
 
@@ -55,6 +56,26 @@ test("initial presence probes a contact we are subscribed to: with nothing of hi
   const seen = await presences(again, 500);
   assert.ok(seen.includes('unavailable romeo@localhost'), `no answer to the probe: ${seen.join('; ')}`);
   await again.close();
+});
+
+// @tests RFC6121 P90L14-P90L20
+test('an iq request to the full JID of one who shares no presence with the sender: service-unavailable, not delivered; to her own other resource: delivered', async ({ r }) => {
+  const juliet = await login(r!, 'juliet', { resource: 'balcony' });
+  const chamber = await login(r!, 'juliet', { resource: 'chamber' });
+  const romeo = await login(r!, 'romeo', { resource: 'orchard' });
+  const version = (to: string, id: string) => element('iq', { to, id, type: 'get' }, [element('query', { xmlns: 'jabber:iq:version' }, [], 'jabber:iq:version')]);
+  const next = async (s: ClientSession, id: string) => {
+    for (let e = await s.receive(2000); e; e = await s.receive(2000)) if (e.attrs.id === id) return e;
+    return undefined;
+  };
+  romeo.send(version('juliet@localhost/balcony', 'v1'));
+  const refused = await next(romeo, 'v1');
+  assert.is(refused?.attrs.type, 'error');
+  assert.ok(refused && childOf(childOf(refused, 'error')!, 'service-unavailable', 'urn:ietf:params:xml:ns:xmpp-stanzas'));
+  chamber.send(version('juliet@localhost/balcony', 'v2'));
+  const got = await next(juliet, 'v2');
+  assert.is(got?.attrs.from, 'juliet@localhost/chamber');
+  for (const s of [juliet, chamber, romeo]) await s.close();
 });
 
 test.run();
