@@ -44,6 +44,14 @@ export function importTarget(from: string, specifier: string, pages: ReadonlySet
   return [p, p.replace(/\.js$/, '.ts'), `${p}.ts`, `${p}/index.ts`].find((c) => pages.has(c));
 }
 
+/** A scanned file is a value, never changed in place (page-key.ts): its specifiers are lexed once, not on every rebuild. */
+const lexed = new WeakMap<SourceFile, { specifier: string; line: number }[]>();
+function specifiersOf(f: SourceFile): { specifier: string; line: number }[] {
+  let s = lexed.get(f);
+  if (!s) lexed.set(f, (s = specifiers(f.text)));
+  return s;
+}
+
 /** Every page file's CodeLinks, by path: `sources` are the files with a page, `citations` the project's. */
 export function codeLinks(sources: readonly SourceFile[], citations: readonly Citation[]): Map<string, CodeLinks> {
   const pages = new Set(sources.map((f) => f.path));
@@ -62,30 +70,33 @@ export function codeLinks(sources: readonly SourceFile[], citations: readonly Ci
   };
   for (const f of sources) {
     const links = out.get(f.path)!;
-    for (const { specifier, line } of specifiers(f.text)) {
+    for (const { specifier, line } of specifiersOf(f)) {
       const target = importTarget(f.path, specifier, pages);
       if (!target) continue;
       links.imports.push({ line, specifier, target });
       if (role.get(target) !== f.role) relate(f.path, target, 'imports');
     }
   }
-  // Per document, each test citation against each module citation whose lines overlap it.
-  const byDoc = new Map<string, { module: Citation[]; test: Citation[] }>();
+  // Per document, a sweep in the order the cited spans begin: two spans overlap when one begins inside the other,
+  // so each citation, as it begins, meets every citation of the other kind still open (ending at or after its begin).
+  const byDoc = new Map<string, Citation[]>();
   for (const c of citations) {
     const r = role.get(c.tag.file);
     if (r !== 'module' && r !== 'test') continue;
     const id = docId(c.tag.doc);
-    let d = byDoc.get(id);
-    if (!d) byDoc.set(id, (d = { module: [], test: [] }));
-    d[r].push(c);
+    const list = byDoc.get(id);
+    if (list) list.push(c);
+    else byDoc.set(id, [c]);
   }
-  for (const { module, test } of byDoc.values()) {
-    module.sort((a, b) => a.span.begin - b.span.begin);
-    for (const t of test) {
-      for (const m of module) {
-        if (m.span.begin > t.span.end) break;
-        if (m.span.end >= t.span.begin) relate(t.tag.file, m.tag.file, 'cites');
-      }
+  for (const list of byDoc.values()) {
+    list.sort((a, b) => a.span.begin - b.span.begin);
+    let open: Record<'module' | 'test', Citation[]> = { module: [], test: [] };
+    for (const c of list) {
+      const kind = role.get(c.tag.file) as 'module' | 'test';
+      const other = kind === 'module' ? 'test' : 'module';
+      open = { ...open, [other]: open[other].filter((o) => o.span.end >= c.span.begin) };
+      for (const o of open[other]) relate(c.tag.file, o.tag.file, 'cites');
+      open[kind].push(c);
     }
   }
   for (const [path, m] of pairs) {
