@@ -13,6 +13,7 @@
  */
 import { type XmlElement } from '../xml/index.ts';
 import { type Jid, parseJid } from '../jid/index.ts';
+import { StanzaRuleError } from '../stanza/index.ts';
 import { type Account, type Processed, addressed, clientProbe, outbound, pendingFor } from './flow.ts';
 import { type Delivery, type Resource, deliverMessage } from './message.ts';
 import type { Outgoing } from './presence.ts';
@@ -38,29 +39,24 @@ export function fromResource(user: Account, from: Jid, stanza: XmlElement, to: J
     if (to === undefined) return { send: broadcast(user, from, stanza, lookup) };
     if (type === 'probe') return { send: clientProbe(user, stanza, lookup) };
   }
-  if (to === undefined) throw new SubscriptionError(`a <${stanza.name}/> with no 'to' is for the server (RFC 6120 §10.3), not for a user`);
+  if (to === undefined) throw new StanzaRuleError(`a <${stanza.name}/> with no 'to' is for the server (RFC 6120 §10.3), not for a user`);
   if (to.domainpart !== domain) return { error: { condition: 'remote-server-not-found', reason: `no server-to-server: '${to.domainpart}' is not served here` } };
   // @implements RFC6121 P63L17-P63L25
   // Directed presence: remembered by the session (to send it unavailable later), then delivered like any presence.
-  const sent = stanza.name === 'presence' && type !== 'error' ? user.presence.directed(from.resourcepart!, stanza, to, user.roster.states()) : [{ to: to.toString(), stanza }];
-  return delivered(sent, lookup);
+  const sent = stanza.name === 'presence' && type !== 'error' ? user.presence.directed(from.resourcepart!, stanza, to, user.roster.states())[0]!.stanza : stanza;
+  return delivered(sent, to, from, lookup);
 }
 
-/** A stanza on its way to `o.to` in our domain, as the stanzas the addressee's resources get; or the error for the sender. */
+/** A stanza from `from` for `to` in our domain, as the stanzas the addressee's resources get; or the error for the sender. */
 // @implements RFC6121 P88L23-P88L25, P88L39-P88L41
 // Each copy keeps the 'to' it came with (addressed): a bare JID is not rewritten to the resource's.
-function delivered(out: Outgoing[], lookup: Lookup): Processed {
-  const send: Outgoing[] = [];
-  for (const o of out) {
-    const to = parseJid(o.to);
-    const account = lookup(to.bare.toString());
-    const from = o.stanza.attrs.from === undefined ? undefined : parseJid(o.stanza.attrs.from);
-    const shares = account !== undefined && from !== undefined && sharesPresence(account, to, from);
-    const d = deliverLocal(o.stanza, to, account?.presence.connected(), shares);
-    if ('refuse' in d) return { error: { condition: d.refuse, reason: d.reason } };
-    if ('deliver' in d) for (const r of d.deliver) send.push(addressed(o.stanza, `${to.bare}/${r}`));
-  }
-  return { send };
+function delivered(stanza: XmlElement, to: Jid, from: Jid | undefined, lookup: Lookup): Processed {
+  const account = lookup(to.bare.toString());
+  // Asked only where it decides something: an iq request to a full JID.
+  const shares = stanza.name === 'iq' && to.resourcepart !== undefined && account !== undefined && from !== undefined && sharesPresence(account, to, from);
+  const d = deliverLocal(stanza, to, account?.presence.connected(), shares);
+  if ('refuse' in d) return { error: { condition: d.refuse, reason: d.reason } };
+  return { send: 'deliver' in d ? d.deliver.map((r) => addressed(stanza, `${to.bare}/${r}`)) : [] };
 }
 
 /**
@@ -102,7 +98,7 @@ export function disconnected(user: Account, resource: string, lookup: Lookup): O
 function resolved(user: Account, out: Outgoing[], lookup: Lookup): Outgoing[] {
   return out.flatMap((o) => {
     if (o.stanza.attrs.type === 'probe') return clientProbe(user, o.stanza, lookup);
-    const r = delivered([o], lookup);
+    const r = delivered(o.stanza, parseJid(o.to), undefined, lookup);
     return 'send' in r ? r.send : [];
   });
 }
