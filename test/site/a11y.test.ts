@@ -10,7 +10,6 @@
  */
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -20,33 +19,14 @@ import { shownColour, SYNTAX_THEMES } from '../../tools/site/highlight.ts';
 import { tempDir } from '../helpers.ts';
 import { peerSuite } from '../peers.ts';
 import { launchChromium } from './chromium.ts';
+import { serious } from './axe.ts';
 import { build, FIXTURE } from './common.ts';
 
-const require = createRequire(import.meta.url);
 const test = peerSuite('site accessibility (axe-core)', ['chromium']);
 
 let base: string;
 let context: BrowserContext;
 let page: Page;
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-/** axe's serious and critical violations on the page now shown, one line per rule and element. */
-async function serious(p: Page): Promise<string[]> {
-  await p.addScriptTag({ path: require.resolve('axe-core') });
-  const violations = await p.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe;
-    const r = await axe.run();
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id}: ${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`));
-}
 
 test.before(async () => {
   const out = join(tempDir('rfcdoc-site-a11y-'), 'site');

@@ -13,6 +13,11 @@
  *                files scanned, docs kept, requirements extracted once)
  *                and the warm renderer (only changed texts highlighted, only
  *                pages whose inputs changed rendered)
+ *   weight:      rfc3261.html's bytes and its elements as Chromium counts
+ *                them (aim: at most 1 MB)
+ *   paint:       first contentful paint of the site's largest page, opened
+ *                from file:// in Chromium, best and worst of RUNS fresh
+ *                loads (aim: under 1 s)
  *   peer:        TypeDoc generating HTML docs for the same tree
  *                (`--entryPointStrategy expand reference`), as a process,
  *                against `rfcdoc`'s cold build of the same tree as a process
@@ -25,12 +30,14 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createHighlighter } from 'shiki';
 import { analyzeProject, createStageCache, listFiles } from '../annotate/project.ts';
 import { createSiteRenderer, writeSite } from '../site/build.ts';
 import { siteProposals } from '../site/proposals.ts';
 import type { StoreOptions } from '../spec/store.ts';
+import { locate } from '../testkit/peers.ts';
+import { docPage } from '../site/urls.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -50,7 +57,52 @@ async function coldBuild(root: string, out: string) {
   const t3 = performance.now();
   await writeSite(out, files);
   const t4 = performance.now();
-  return { ms: t4 - t0, init: t1 - t0, analyse: t2 - t1, render: t3 - t2, write: t4 - t3, renderer, files: files.size, stats, errors: project.diagnostics.filter((d) => d.severity === 'error').length, proposals: proposals.list.length, unapplied: proposals.list.filter((p) => p.problem).length };
+  return { ms: t4 - t0, init: t1 - t0, analyse: t2 - t1, render: t3 - t2, write: t4 - t3, renderer, out, files: files.size, largest: largestPage(files), stats, errors: project.diagnostics.filter((d) => d.severity === 'error').length, proposals: proposals.list.length, unapplied: proposals.list.filter((p) => p.problem).length };
+}
+
+/** The site's largest HTML page: its path and bytes. */
+function largestPage(files: ReadonlyMap<string, string>): { path: string; bytes: number } {
+  let best = { path: '', bytes: -1 };
+  for (const [path, text] of files) {
+    const bytes = Buffer.byteLength(text);
+    if (path.endsWith('.html') && bytes > best.bytes) best = { path, bytes };
+  }
+  return best;
+}
+
+/**
+ * In Chromium from file://: the elements of `weighed` and the first contentful
+ * paint of `painted` over `runs` fresh pages (each a new page of one browser).
+ */
+async function inChromium(site: string, weighed: string, painted: string, runs: number): Promise<{ elements: number; fcp: number[] }> {
+  // The site tests' launcher: the same flags and a fresh profile (test/site/chromium.ts).
+  const { launchChromium } = await import('../../test/site/chromium.ts');
+  const context = await launchChromium();
+  try {
+    const url = (path: string) => pathToFileURL(join(site, path)).href;
+    const page = await context.newPage();
+    await page.goto(url(weighed), { waitUntil: 'load' });
+    const elements = await page.evaluate(() => document.getElementsByTagName('*').length);
+    await page.close();
+    const fcp: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const p = await context.newPage();
+      await p.goto(url(painted), { waitUntil: 'load' });
+      // The paint entry may come after load on a long page: waited for, not for a fixed time. A string, so
+      // that tsx's name helpers (__name) are not sent into the page.
+      const ms = await p.evaluate<number>(`new Promise((resolve, reject) => {
+        const have = () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime;
+        if (have() !== undefined) return resolve(have());
+        new PerformanceObserver(() => have() !== undefined && resolve(have())).observe({ type: 'paint', buffered: true });
+        setTimeout(() => reject(new Error('no first-contentful-paint entry within 10 s')), 10000);
+      })`);
+      fcp.push(ms);
+      await p.close();
+    }
+    return { elements, fcp };
+  } finally {
+    await context.close();
+  }
 }
 
 // Child mode: one cold build as its own process, for the comparison with TypeDoc's process.
@@ -139,6 +191,17 @@ try {
   console.log(`ratio: cold ${(cold.ms / bestFloor).toFixed(2)}x the two-theme floor's time, ${(cold.ms / bestFloor1).toFixed(2)}x the one-theme floor's (aim: within 2x)`);
   console.log(`incremental         ${bestInc.toFixed(0).padStart(6)} ms  (touched ${touched.slice(root.length + 1)}: ${incStats!.highlighted} file highlighted, ${incStats!.rendered} pages rendered; ${incSplit})`);
   console.log(`ratio: incremental ${((100 * bestInc) / cold.ms).toFixed(1)}% of cold (aim: under 5%)`);
+
+  // Weight and paint, on the best cold build's site as written.
+  const rfc3261 = docPage('rfc3261');
+  const rfcBytes = Buffer.byteLength(readFileSync(join(cold.out, rfc3261)));
+  if (locate('chromium') === undefined) {
+    console.log(`weight: ${rfc3261} ${(rfcBytes / 1e6).toFixed(2)} MB (aim: at most 1 MB); elements and first paint not measured: Chromium is not on PATH`);
+  } else {
+    const { elements, fcp } = await inChromium(cold.out, rfc3261, cold.largest.path, RUNS);
+    console.log(`weight: ${rfc3261} ${(rfcBytes / 1e6).toFixed(2)} MB, ${elements} elements (aim: at most 1 MB)`);
+    console.log(`paint: ${cold.largest.path} (largest page, ${(cold.largest.bytes / 1e6).toFixed(2)} MB) first contentful paint from file:// ${Math.min(...fcp).toFixed(0)} ms best, ${Math.max(...fcp).toFixed(0)} ms worst of ${fcp.length} loads (aim: under 1000 ms)`);
+  }
 
   // Process against process: rfcdoc's cold build and TypeDoc on the same tree.
   const typedocDir = join(ROOT, 'tools', 'bench', 'typedoc');
