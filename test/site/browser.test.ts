@@ -104,12 +104,12 @@ test('boxes collapse one at a time and all at once', async () => {
 
 test('search for "nonce" finds the module and its symbols, and goes there', async () => {
   await page.fill('#search-q', 'nonce');
-  await page.waitForSelector('#search-results a');
-  const results = await page.$$eval('#search-results a', (as) => as.map((a) => a.textContent ?? ''));
+  await page.waitForSelector('#search-results [role="option"]');
+  const results = await page.$$eval('#search-results [role="option"]', (os) => os.map((o) => o.textContent ?? ''));
   assert.ok(results.some((r) => r.includes('reference/auth/nonce.ts')), results.join('\n'));
-  assert.ok(results.some((r) => r.startsWith('symbol') && r.includes('makeNonce')), results.join('\n'));
+  assert.ok(results.some((r) => r.startsWith('makeNonce') && r.includes('in reference/auth/nonce.ts:8')), results.join('\n'));
   await page.fill('#search-q', 'makeNonce');
-  await page.waitForFunction(() => document.querySelector('#search-results a')?.textContent?.includes('makeNonce'));
+  await page.waitForFunction(() => document.querySelector('#search-results [role="option"]')?.textContent?.includes('makeNonce'));
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await page.waitForURL(base + 'reference/auth/nonce.ts.html#L8');

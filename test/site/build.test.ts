@@ -13,6 +13,7 @@ import { resolveRef, parseRef, spanText } from '../../tools/spec/refs.ts';
 import { esc } from '../../tools/site/html.ts';
 import { CSP } from '../../tools/site/layout.ts';
 import { writeSite } from '../../tools/site/build.ts';
+import { readSearchScript } from '../../tools/site/search.ts';
 import { OutputRefused } from '../../tools/outputs.ts';
 import { build, FIXTURE, lineWithId, readTree, siteFiles } from './common.ts';
 
@@ -34,10 +35,14 @@ test('pages: index, one per module and tagged test, one per cited doc, READMEs, 
     '.rfcdoc-site',
     'README.html',
     'assets/code.css',
+    'assets/minisearch.js',
     'assets/nav.css',
     'assets/requirements.css',
     'assets/requirements.js',
+    'assets/search-core.js',
     'assets/search-index.js',
+    'assets/search.css',
+    'assets/search.js',
     'assets/site.css',
     'assets/site.js',
     'index.html',
@@ -178,7 +183,7 @@ test('every local link lands on a page of the site, and every fragment on an id 
 
 test('search index: modules, exported symbols and sections', () => {
   const js = site.get('assets/search-index.js')!;
-  const entries = JSON.parse(js.slice(js.indexOf('=') + 1, js.lastIndexOf(';'))) as string[][];
+  const { entries } = readSearchScript(js);
   assert.ok(entries.some((e) => e[0] === 'symbol' && e[1] === 'makeNonce' && e[3] === 'reference/auth/nonce.ts.html#L8'));
   assert.ok(entries.some((e) => e[0] === 'module' && e[1] === 'reference/sip/via.ts'));
   assert.ok(entries.some((e) => e[0] === 'section' && e[1] === 'RFC 3261 §8.1.1.7 Via' && e[3] === 'rfc/rfc3261.html#section-8.1.1.7'));

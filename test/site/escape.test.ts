@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { tempDir } from '../helpers.ts';
 import { esc } from '../../tools/site/html.ts';
+import { SCRIPTS } from '../../tools/site/assets.ts';
 import { build, readTree, writeTree } from './common.ts';
 
 const test = suite('site escaping');
@@ -82,7 +83,7 @@ test('a fixture module and RFC full of markup build into pages that show it as t
   for (const [p, html] of pages) {
     // The only script elements are ours, loaded from assets/.
     const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
-    assert.equal(scripts, [`<script src="${'../'.repeat(p.split('/').length - 1)}assets/site.js" defer>`], `${p}: ${scripts}`);
+    assert.equal(scripts, SCRIPTS.map((f) => `<script src="${'../'.repeat(p.split('/').length - 1)}assets/${f}" defer>`), `${p}: ${scripts}`);
     assert.not.match(html, /<img\b/, p);
     assert.not.match(html, /<b>/, p);
     assert.not.match(html, /<section>/, p);

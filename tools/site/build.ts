@@ -19,7 +19,7 @@ import { renderReadmePage, type ReadmeInput } from './markdown.ts';
 import type { Frame } from './layout.ts';
 import { pageKey } from './page-key.ts';
 import type { SpecDoc } from '../spec/document.ts';
-import { searchEntries, searchScript } from './search.ts';
+import { searchIndex, searchScript, vendorAssets } from './search.ts';
 import { docPage, requirementsPage, filePage, folderPage, proposalPage, PROPOSALS_INDEX } from './urls.ts';
 import { COPIED_ASSETS } from './assets.ts';
 import { createProposalCache, proposalMapEntries, type ProposalCache, type ProposedCitation, type SiteProposals } from './proposals.ts';
@@ -68,7 +68,7 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
     highlighter: hl,
     proposalCache: createProposalCache(),
     async render(project, proposals) {
-      assets ??= await Promise.all(COPIED_ASSETS.map(async (f) => [`assets/${f}`, await readFile(join(ASSETS, f), 'utf8')] as [string, string]));
+      assets ??= [...(await Promise.all(COPIED_ASSETS.map(async (f) => [`assets/${f}`, await readFile(join(ASSETS, f), 'utf8')] as [string, string]))), ...(await vendorAssets())];
       const files: SiteFiles = new Map(assets);
       const before = hl.misses;
       let rendered = 0;
@@ -139,7 +139,7 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
       files.set('index.html', renderIndexPage(project, sources, frame, shown.length));
       // The proposals' citations come after the base's, each naming its proposal: readers of the base's rows see them as they were.
       files.set('map.json', JSON.stringify([...mapEntries(project), ...proposalMapEntries(shown, new Map([...project.docs, ...(proposals?.docs ?? [])]))], null, 1) + '\n');
-      files.set('assets/search-index.js', searchScript(searchEntries(sources, project.docs.values(), readmes.map((r) => r.path))));
+      files.set('assets/search-index.js', searchScript(searchIndex(project, sources, readmes, proposals)));
       files.set('assets/code.css', hl.css());
       return { files, stats: { pages: files.size, rendered: rendered + 1, highlighted: hl.misses - before } };
     },

@@ -69,8 +69,9 @@ ${STYLESHEETS.map((f) => `<link rel="stylesheet" href="${root}assets/${f}">\n`).
   }<li><a href="${root}map.json">map.json</a></li></ul></nav>
 <form class="search" role="search" hidden>
 <label for="search-q">Search</label>
-<input id="search-q" type="search" autocomplete="off" placeholder="modules, symbols, sections" aria-controls="search-results">
-<ul id="search-results" aria-live="polite"></ul>
+<input id="search-q" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="search-results" aria-describedby="search-key" autocomplete="off" spellcheck="false" placeholder="timerB, ACK, §17.1.1, P125L34">
+<kbd id="search-key" class="key" title="Press / to search">/</kbd>
+<div id="search-pop" class="search-pop" hidden><p id="search-status" role="status"></p><div id="search-results" role="listbox" aria-label="Search results"></div></div>
 </form>
 </header>
 <main id="main" tabindex="-1">
