@@ -37,6 +37,10 @@ const VIA_TEST = `/** The Via branch parameter. */
 // @tests RFC3261 P39L28
 export {};
 `;
+/** Deep, as this repository's test paths are: the phone test needs a citation's path as long as theirs. */
+const VIA_TEST_PATH = 'test/reference/sip/transport/viaBranchParameter.test.ts';
+/** A second test of the same MUST: the row then names two test files, side by side. */
+const SENT_BY_TEST_PATH = 'test/reference/sip/transport/viaSentBy.test.ts';
 const REASON = 'a fixture UA sends one request per run, so its branches never meet';
 const BRANCH = `/** Branch ids. */
 // @exception RFC3261 P39L32-P39L33: ${REASON}
@@ -49,7 +53,7 @@ function fixtureSite(): Promise<{ dir: string; root: string; project: Project }>
   fixture ??= (async () => {
     const root = tempDir('rfcdoc-site-req-');
     cpSync(FIXTURE, root, { recursive: true });
-    writeTree(root, { 'test/sip/via.test.ts': VIA_TEST, 'reference/sip/branch.ts': BRANCH });
+    writeTree(root, { [VIA_TEST_PATH]: VIA_TEST, [SENT_BY_TEST_PATH]: VIA_TEST, 'reference/sip/branch.ts': BRANCH });
     const dir = join(root, 'site');
     const result = await build(root, dir);
     assert.ok(result.ok, result.summary);
@@ -93,7 +97,7 @@ views('a tested requirement links its test line and the code; an excepted one sa
   const html = read(dir, 'req/rfc3261.html');
   const tested = row(html, 'r-P39L27')!;
   assert.ok(tested.includes('<span class="st">Tested</span> <span class="kw">MUST</span> The Via header field value MUST contain a branch parameter.'), tested);
-  assert.ok(tested.includes('<b>Implemented by</b><span class="f">sip/via.ts:<a href="../reference/sip/via.ts.html#L10">10</a></span> <b>Tested by</b><span class="f">test/sip/via.test.ts:<a href="../test/sip/via.test.ts.html#L2">2</a></span>'), tested);
+  assert.ok(tested.includes('<b>Implemented by</b><span class="f">sip/via.ts:<a href="../reference/sip/via.ts.html#L10">10</a></span> <b>Tested by</b><span class="f">sip/transport/viaBranchParameter.test.ts:<a href="../test/reference/sip/transport/viaBranchParameter.test.ts.html#L2">2</a></span> <span class="f">sip/transport/viaSentBy.test.ts:<a href="../test/reference/sip/transport/viaSentBy.test.ts.html#L2">2</a></span>'), tested);
   const excepted = row(html, 'r-P39L32')!;
   assert.ok(excepted.startsWith('<li class="rq s-exception" id="r-P39L32">'), excepted);
   assert.ok(excepted.includes(`<span class="why">Not done: ${REASON}</span>`), excepted);
@@ -134,12 +138,22 @@ interface CliRequirement {
 }
 const STATUSES = ['tested', 'implemented', 'exception', 'todo', 'missing'] as const;
 
-/** A figures row's cells as the site writes them: total, one count per status, covered. */
-function rowCells(html: string, rowStart: string): string[] {
-  const at = html.indexOf(rowStart);
-  assert.ok(at >= 0, `no row ${rowStart}`);
-  const tr = html.slice(at, html.indexOf('</tr>', at));
-  return [...tr.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1]!);
+/**
+ * A figures row's cells as the site writes them (total, one count per
+ * status, covered): the row of the section table whose heading links
+ * `#section-<number>`, read whether the page quotes its attributes and
+ * closes its cells or not.
+ */
+function rowCells(html: string, number: string): string[] {
+  const n = number.replace(/\./g, '\\.');
+  // The contents list links the same anchor: the row is the match followed by cells.
+  for (const head of html.matchAll(new RegExp(`<a href="?#section-${n}"?>${n}</a>`, 'g'))) {
+    const rest = html.slice(head.index);
+    const end = rest.search(/<\/tr>|\n/);
+    const cells = [...rest.slice(0, end < 0 ? undefined : end).matchAll(/<td[^>]*>([^<]*)/g)].map((m) => m[1]!);
+    if (cells.length) return cells;
+  }
+  throw new Error(`no figures row for §${number}`);
 }
 
 real('RFC 3261 §17: rfcdoc coverage --json and the site count the same, status by status', async () => {
@@ -154,7 +168,7 @@ real('RFC 3261 §17: rfcdoc coverage --json and the site count the same, status 
   // The top-level section, as the CLI sums it.
   const s17 = cli.figures.bySection['17']!;
   assert.ok(s17.total > 50, `${s17.total} requirements in §17`);
-  assert.equal(rowCells(rfc, '<a href="#section-17">17</a>'), expect(s17));
+  assert.equal(rowCells(rfc, '17'), expect(s17));
   const words = `${s17.total} requirements: ${s17.counts.tested} tested, ${s17.counts.implemented} implemented, ${s17.counts.exception} excepted, ${s17.counts.missing} missing`;
   assert.ok(view.includes(`aria-label="§17: ${words}`), `the §17 bar says ${words}`);
   // §17.1.1.2, which the site counted inclusively ("Implemented 100 %, Tested 92 %").
@@ -162,7 +176,7 @@ real('RFC 3261 §17: rfcdoc coverage --json and the site count the same, status 
   const counts = Object.fromEntries(STATUSES.map((s) => [s, of.filter((r) => r.status === s).length]));
   const covered = counts.tested! + counts.implemented! + counts.exception!;
   const pct = of.length ? Math.round((1000 * covered) / of.length) / 10 : 0;
-  assert.equal(rowCells(rfc, '<a href="#section-17.1.1.2">17.1.1.2</a>'), expect({ total: of.length, counts, coveredPercent: pct }));
+  assert.equal(rowCells(rfc, '17.1.1.2'), expect({ total: of.length, counts, coveredPercent: pct }));
 });
 
 real('RFC 3261 §17.1.1.2: a MUST is listed with its status, linked to a module line and a test line citing it', () => {
@@ -271,6 +285,19 @@ browser('without JavaScript every requirement shows and the key is a link to the
     assert.is(await p.getAttribute('.nextmiss', 'href'), `#${first}`);
   } finally {
     await off.close();
+  }
+});
+
+browser('at 390×844 the view reads without sideways panning, the filters and the key still there', async () => {
+  const phone = await context.newPage();
+  try {
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(base + 'req/rfc3261.html');
+    assert.ok((await phone.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'no sideways overflow');
+    assert.ok(await phone.isVisible('.reqfilter'));
+    assert.ok(await phone.isVisible('.nextmiss'));
+  } finally {
+    await phone.close();
   }
 });
 

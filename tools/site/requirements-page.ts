@@ -64,7 +64,7 @@ export function renderRequirementsPage({ doc, requirements, proposed = [], readm
   const blocks: string[] = [];
   const front = bySectionNumber.get(FRONT_ANCHOR);
   if (front) {
-    blocks.push(`<section class="rsec" id="${FRONT_ANCHOR}" aria-labelledby="h-${FRONT_ANCHOR}"><h2 id="h-${FRONT_ANCHOR}">Before the first section</h2>
+    blocks.push(`<section class="rsec" id="${FRONT_ANCHOR}"><h2>Before the first section</h2>
 <ol class="reqs">
 ${front.map(row).join('\n')}
 </ol></section>`);
@@ -79,7 +79,8 @@ ${front.map(row).join('\n')}
     const summary = top && f.total > 0 ? `<p class="covline">${stackedBar(f, `§${s.number}`)} ${barLegend(f)}</p>\n` : '';
     const list = own.length ? `<ol class="reqs">\n${own.map(row).join('\n')}\n</ol>` : `<p class="none">No requirement of its own${f.total ? ` (${f.total} in its subsections)` : ''}.</p>`;
     blocks.push(
-      `<section class="rsec" id="${esc(anchor)}" aria-labelledby="h-${esc(anchor)}"><${h} id="h-${esc(anchor)}">${esc(s.number)} ${esc(s.title)}<a class="intext" href="${esc(href(path, text, anchor))}">in the text</a></${h}>
+      // No accessible name on the <section>: 314 sections of RFC 3261 would be as many region landmarks.
+      `<section class="rsec" id="${esc(anchor)}"><${h}>${esc(s.number)} ${esc(s.title)}<a class="intext" href="${esc(href(path, text, anchor))}">in the text</a></${h}>
 ${summary}${list}</section>`,
     );
   }
@@ -151,7 +152,8 @@ function citedBy(path: string, citations: readonly Citation[], byProposal: reado
       const at = [...lines.get(file)!].sort((a, b) => a - b).map((n) => `<a href="${esc(href(path, page, `L${n}`))}">${n}</a>`);
       return `<span class="f">${esc(shortPath(file))}:${at.join(',')}</span>`;
     });
-    groups.push(`<b>${KIND_LABEL[kind]}</b>${files.join('')}`);
+    // A space between files: adjacent spans of unbroken paths would make one run too long for a phone.
+    groups.push(`<b>${KIND_LABEL[kind]}</b>${files.join(' ')}`);
   }
   const hunks = new Set<string>();
   const proposed: string[] = [];
