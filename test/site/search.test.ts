@@ -125,14 +125,19 @@ test('a misspelling with no exact match gets close spellings, said to be fuzzy; 
   assert.is(none.total, 0);
 });
 
-test('the index script sets one global and cannot close a script element', () => {
+test('the index script sets one global, keeps every entry as it was (quotes and backslashes too) and cannot close a script element', () => {
   const js = searchScript(index);
-  assert.ok(js.startsWith('window.RFCDOC_SEARCH={'));
+  assert.ok(js.startsWith("window.RFCDOC_SEARCH=JSON.parse('"));
   assert.not.match(js, /<\//);
   const data = readSearchScript(js);
-  assert.is(data.entries.length, index.entries.length);
+  assert.equal(data.entries, JSON.parse(JSON.stringify(index.entries)));
+  assert.ok(index.entries.some((e) => e[2].includes("'")), 'some text has an apostrophe');
   assert.ok(data.index, 'the prebuilt MiniSearch index');
   assert.is(data.docs[0]![1], 'RFC3261', 'the most cited document first');
+  // A text with every character the literal escapes comes back the same.
+  const odd: SearchIndex = { docs: [], entries: [['module', "a\\b 'q' </script> \u2028", "it's \\' \"", 'x.html']] };
+  assert.equal(readSearchScript(searchScript(odd)).entries, odd.entries);
+  assert.not.match(searchScript(odd), /<\//);
 });
 
 test.run();

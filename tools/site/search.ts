@@ -8,6 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { runInNewContext } from 'node:vm';
 import MiniSearch from 'minisearch';
 import type { Project, SourceFile } from '../annotate/model.ts';
 import { docId } from '../annotate/resolve.ts';
@@ -111,10 +112,10 @@ function keptLines(lines: readonly PagedLine[]): string {
 }
 
 /**
- * The index as the page loads it: the entries and, made here with the
- * page's own configuration, MiniSearch's serialized index (MiniSearch.loadJS
- * takes it in ~0.1 s where indexing the entries in the browser takes 0.5-1 s:
- * `npm run bench -- search`).
+ * The index as the page loads it: the entries and MiniSearch's serialized
+ * index, made here with the page's own configuration. Loading it (loadJS)
+ * takes the page about half the time indexing the entries would, for twice
+ * the bytes (`npm run bench -- search`).
  */
 export interface SearchPayload extends SearchIndex {
   index: unknown;
@@ -123,25 +124,31 @@ export interface SearchPayload extends SearchIndex {
 let last: { json: string; script: string } | undefined;
 
 /**
- * The script text (assets/search-index.js); `</` is escaped so the JSON can
- * never close a tag even if inlined. The last one is kept: a rebuild that
- * changed nothing searchable does not index again.
+ * The script text (assets/search-index.js): the payload as a JSON string
+ * handed to JSON.parse, because Chromium compiles the prebuilt index written
+ * as an object literal (thousands of objects keyed by document number) several
+ * times slower than it parses the same text as JSON (`npm run bench -- search`). In the single-quoted literal, `\` and `'` are escaped, and
+ * `</` is written `<\/` so the script can never close a tag even if inlined.
+ * The last one is kept: a rebuild that changed nothing searchable does not
+ * index again.
  */
 export function searchScript(data: SearchIndex): string {
   const json = JSON.stringify(data);
   if (last?.json !== json) {
     const index = JSON.stringify((core.create(MiniSearch, data) as unknown as { ms: MiniSearch }).ms);
     const text = `${json.slice(0, -1)},"index":${index}}`;
-    last = { json, script: `window.RFCDOC_SEARCH=${text.replace(/<\//g, '<\\/').replace(/\u2028|\u2029/g, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'))};\n` };
+    const literal = text.replace(/[\\']/g, '\\$&').replace(/<\//g, '<\\/').replace(/\u2028|\u2029/g, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
+    last = { json, script: `window.RFCDOC_SEARCH=JSON.parse('${literal}');\n` };
   }
   return last.script;
 }
 
-/** What assets/search-index.js sets window.RFCDOC_SEARCH to. */
+/** What assets/search-index.js sets window.RFCDOC_SEARCH to: the script run as the page runs it, with a window of its own. */
 export function readSearchScript(script: string): SearchPayload {
-  const m = /^window\.RFCDOC_SEARCH=(.*);\n$/s.exec(script);
-  if (!m) throw new Error('not a search index script (window.RFCDOC_SEARCH=...;)');
-  return JSON.parse(m[1]!) as SearchPayload;
+  const window: { RFCDOC_SEARCH?: SearchPayload } = {};
+  runInNewContext(script, { window, JSON });
+  if (!window.RFCDOC_SEARCH) throw new Error('not a search index script: it set no window.RFCDOC_SEARCH');
+  return window.RFCDOC_SEARCH;
 }
 
 /** The query side, as assets/search-core.js defines it for the page. */
