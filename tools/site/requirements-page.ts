@@ -34,7 +34,7 @@ export interface RequirementsPageInput extends Frame {
 }
 
 /** The anchor of the requirements before the document's first section heading. */
-export const FRONT_ANCHOR = 'front';
+const FRONT_ANCHOR = 'front';
 
 /** The filters requirements.js offers: a status each, and what the choice is called. */
 const FILTERS: readonly [string, string][] = [
