@@ -62,10 +62,11 @@ test.after(async () => {
   await context?.close();
 });
 
-test('index → module page', async () => {
+test('index → folder page → module page', async () => {
   await page.goto(base + 'index.html');
   assert.is(await page.title(), 'Index · rfcdoc');
-  await follow(page, 'a[href="reference/sip/via.ts.html"]');
+  await follow(page, 'a[href="reference/sip/index.html"]');
+  await follow(page, 'a[href="via.ts.html"]');
   assert.is(page.url(), base + 'reference/sip/via.ts.html');
   assert.is(await page.textContent('h1'), 'via.ts');
   await page.screenshot({ path: '/tmp/rfcdoc-site-module.png' });
