@@ -9,6 +9,7 @@
  * out: the bidirectional check of §2.4 and the Unicode 3.2 unassigned table.
  *
  * @implements RFC4013 (SASLprep)
+ * @cites-obsoleted RFC4013: SCRAM (RFC 5802) and PLAIN (RFC 4616), which this module serves, name SASLprep (RFC 4013) as their preparation
  */
 import { PrepError, uPlus } from './classes.ts';
 import { isNoncharacter } from './properties.ts';

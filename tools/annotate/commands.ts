@@ -11,7 +11,7 @@ import type { Progress } from '../progress.ts';
 import { coverageFigures, filterErrors, selectRequirements, STATUSES, type CoverageFigures, type FigureFilter, type Figures } from './coverage.ts';
 import type { Project, Requirement } from './model.ts';
 import { analyzeProject, DEFAULT_PATHS, sortDiagnostics } from './project.ts';
-import { MAX_TAG_DISTANCE, MAX_UNTAGGED_LINES, strictDiagnostics } from './strict.ts';
+import { MAX_TAG_DISTANCE, MAX_UNTAGGED_LINES, obsoleting, strictDiagnostics } from './strict.ts';
 
 export interface CommandEnv {
   root: string;
@@ -33,7 +33,9 @@ a summary. Exit 1 when there is any error.
 modules that name the document they implement: a run of more than
 ${MAX_UNTAGGED_LINES} lines of rule code with no tag between them
 (rfcdoc:untagged-stretch), and an @implements tag more than ${MAX_TAG_DISTANCE} lines
-away from the code below it (rfcdoc:distant-tag). Warnings do not change the
+away from the code below it (rfcdoc:distant-tag), and a tag naming a document
+the RFC index says is obsoleted, unless the module says why with
+@cites-obsoleted <doc>: <why> (rfcdoc:obsoleted-document). Warnings do not change the
 exit status. See tools/annotate/strict.ts for what counts.
 --json prints {diagnostics, errors, warnings, files, tags, citations, documents}
 on stdout instead.`;
@@ -51,7 +53,7 @@ with its status, PnLm range and the tags citing it.`;
 export async function runCheck(paths: string[], env: CommandEnv, opts: { strict?: boolean } = {}): Promise<number> {
   const started = Date.now();
   const analyzed = await analyzeProject({ root: env.root, paths: paths.length ? paths : DEFAULT_PATHS, store: env.store, progress: env.progress });
-  const project = opts.strict ? { ...analyzed, diagnostics: sortDiagnostics([...analyzed.diagnostics, ...strictDiagnostics(analyzed.files)]) } : analyzed;
+  const project = opts.strict ? { ...analyzed, diagnostics: sortDiagnostics([...analyzed.diagnostics, ...strictDiagnostics(analyzed.files, obsoleting(analyzed.docs.values()))]) } : analyzed;
   const summary = checkSummary(project);
   if (env.json) {
     env.out(JSON.stringify({ diagnostics: project.diagnostics, ...summary }, null, 2) + '\n');

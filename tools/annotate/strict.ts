@@ -35,6 +35,14 @@
  *    Blank lines and any further comment after a blank line do count. A tag
  *    with code on its own line is at distance 0; one with no code below is
  *    reported too.
+ *  - `rfcdoc:obsoleted-document`: a tag naming a document that the RFC
+ *    Editor's index says is obsoleted (RFC 4566, obsoleted by RFC 8866),
+ *    reported at the tag's `@`, naming what obsoletes it. A module may cite
+ *    one on purpose (SIP's Digest is RFC 2617's, which RFC 3261 cites; a
+ *    rule quoted beside the one that replaced it): its comments then say so,
+ *    and why, once per document: `@cites-obsoleted RFC2617: <why>`. That
+ *    silences the document in that module only, never the rule; one that
+ *    gives no reason is reported.
  */
 import type { Diagnostic } from '../diagnostics.ts';
 import { lex, type Lexed } from './lex.ts';
@@ -45,7 +53,7 @@ export const MAX_UNTAGGED_LINES = 15;
 /** More lines than this between a tag and its code is too far. */
 export const MAX_TAG_DISTANCE = 3;
 
-export type StrictRule = 'untagged-stretch' | 'distant-tag';
+export type StrictRule = 'untagged-stretch' | 'distant-tag' | 'obsoleted-document';
 
 /** A strict warning: Diagnostic's source and rule, always set (printed as `[rfcdoc:rule]`). */
 export interface StrictDiagnostic extends Diagnostic {
@@ -57,13 +65,23 @@ export interface StrictDiagnostic extends Diagnostic {
   col: number;
 }
 
-/** The strict warnings of every module among `files`, in file order. */
-export function strictDiagnostics(files: readonly SourceFile[]): StrictDiagnostic[] {
-  return files.filter((f) => f.role === 'module').flatMap((f) => strictFile(f.path, f.text, f.tags));
+/** Document label → the labels of the documents obsoleting it (`RFC4566` → [`RFC8866`]), for the obsoleted documents only. */
+export type Obsoleting = ReadonlyMap<string, readonly string[]>;
+
+/** The obsoleted ones among `docs`, by the index's relations they carry (tools/spec/rfcindex.ts). */
+export function obsoleting(docs: Iterable<{ label: string; relations?: { obsoletedBy: readonly string[] } }>): Map<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  for (const d of docs) if (d.relations?.obsoletedBy.length) out.set(d.label, d.relations.obsoletedBy);
+  return out;
+}
+
+/** The strict warnings of every module among `files`, in file order; `obsoleted` as `obsoleting` gives it (none: no such warning). */
+export function strictDiagnostics(files: readonly SourceFile[], obsoleted: Obsoleting = new Map()): StrictDiagnostic[] {
+  return files.filter((f) => f.role === 'module').flatMap((f) => strictFile(f.path, f.text, f.tags, obsoleted));
 }
 
 /** The strict warnings of one module file (`path` is only used to locate them). */
-export function strictFile(path: string, text: string, tags: readonly Tag[]): StrictDiagnostic[] {
+export function strictFile(path: string, text: string, tags: readonly Tag[], obsoleted: Obsoleting = new Map()): StrictDiagnostic[] {
   const lexed = lex(text);
   const kinds = lineKinds(text, lexed);
   const citing = tags.filter((t) => t.refs.length > 0);
@@ -74,6 +92,7 @@ export function strictFile(path: string, text: string, tags: readonly Tag[]): St
     if (d) out.push(d);
   }
   if (tags.some((t) => t.kind === 'implements' && t.refs.length === 0)) out.push(...untaggedStretches(path, text, lexed, citing, kinds));
+  if (obsoleted.size) out.push(...obsoletedDocuments(path, lexed, tags, obsoleted));
   return out.sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
@@ -203,3 +222,46 @@ function firstColumn(text: string, start: number): number {
   while (text[i] === ' ' || text[i] === '\t') i++;
   return i - start + 1;
 }
+
+/** `@cites-obsoleted RFC2617: why`, in a comment: the module cites that obsoleted document on purpose. */
+const CITES_OBSOLETED = /(?:^|\s)@cites-obsoleted\s+([^\s:]+)(?::\s*(.*?))?\s*$/;
+
+/** The obsoleted documents a module's comments say it cites on purpose (`@cites-obsoleted`), by label, each with its reason ('' if none) and where it is said. */
+export function citesObsoleted(text: string, lexed: Lexed = lex(text)): Map<string, { reason: string; line: number; col: number }> {
+  const out = new Map<string, { reason: string; line: number; col: number }>();
+  for (const cl of lexed.lines) {
+    const m = CITES_OBSOLETED.exec(cl.text);
+    if (!m) continue;
+    const col = cl.offset - lexed.lineStarts[cl.line - 1]! + cl.text.indexOf('@cites-obsoleted') + 1;
+    out.set(m[1]!.toUpperCase(), { reason: m[2] ?? '', line: cl.line, col });
+  }
+  return out;
+}
+
+/** Each tag naming an obsoleted document, unless the module says why it cites that one. */
+function obsoletedDocuments(path: string, lexed: Lexed, tags: readonly Tag[], obsoleted: Obsoleting): StrictDiagnostic[] {
+  const onPurpose = citesObsoleted('', lexed);
+  const at = { severity: 'warning', source: 'rfcdoc', rule: 'obsoleted-document', file: path } as const;
+  const out: StrictDiagnostic[] = [];
+  for (const [doc, why] of onPurpose) {
+    const by = obsoleted.get(doc);
+    if (by && why.reason === '') out.push({ ...at, line: why.line, col: why.col, message: `@cites-obsoleted ${doc} gives no reason: say why this module cites it rather than ${names(by)}` });
+  }
+  for (const t of tags) {
+    const by = obsoleted.get(t.doc);
+    if (!by || onPurpose.has(t.doc)) continue;
+    const label = t.refs.length ? `@${t.kind} ${t.doc} ${t.refs.map((r) => r.text).join(', ')}` : `@${t.kind} ${t.doc}`;
+    out.push({
+      ...at,
+      line: t.line,
+      col: t.col,
+      message:
+        `${label} cites ${name(t.doc)}, obsoleted by ${names(by)}: cite the text that replaced it, ` +
+        `or say in this module why it cites ${name(t.doc)} (@cites-obsoleted ${t.doc}: <why>)`,
+    });
+  }
+  return out;
+}
+
+const name = (label: string) => label.replace(/^RFC0*(\d+)$/, 'RFC $1');
+const names = (labels: readonly string[]) => labels.map(name).join(', ');

@@ -3,6 +3,7 @@
  *
  * @implements RFC2617 (HTTP Digest)
  * @implements RFC7616 (HTTP Digest)
+ * @cites-obsoleted RFC2617: SIP's Digest is RFC 2617's: RFC 3261 §22 cites it, and RFC 8760 adds RFC 7616's algorithms to it; what RFC 7616 changed is cited from RFC 7616
  */
 import { timingSafeEqual } from 'node:crypto';
 import { DigestError } from './errors.ts';

@@ -9,6 +9,7 @@
  *
  * @implements RFC9110 (HTTP Semantics)
  * @implements RFC2617 (HTTP Authentication)
+ * @cites-obsoleted RFC2617: SIP's Digest is RFC 2617's: RFC 3261 §22 cites it, and RFC 8760 adds RFC 7616's algorithms to it; what RFC 7616 changed is cited from RFC 7616
  */
 import { DigestError } from './errors.ts';
 

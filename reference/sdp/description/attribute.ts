@@ -1,4 +1,5 @@
 // @implements RFC8866 (SDP: Session Description Protocol)
+// @cites-obsoleted RFC4566: each RFC 8866 rule here is quoted beside the RFC 4566 rule it replaced, which descriptions written to RFC 4566 still follow
 /**
  * `a=<attribute-name>[:<attribute-value>]` (§5.13): the generic form, and
  * the table of the attributes this parser types. Every other attribute is

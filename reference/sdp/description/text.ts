@@ -1,4 +1,5 @@
 // @implements RFC8866 (SDP: Session Description Protocol)
+// @cites-obsoleted RFC4566: each RFC 8866 rule here is quoted beside the RFC 4566 rule it replaced, which descriptions written to RFC 4566 still follow
 /**
  * The free-text fields: `s=` (§5.3), `i=` (§5.4), `u=` (§5.5), `e=` and
  * `p=` (§5.6). Their character set is lines.ts's; here is what each value

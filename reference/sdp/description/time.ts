@@ -1,4 +1,5 @@
 // @implements RFC8866 (SDP: Session Description Protocol)
+// @cites-obsoleted RFC4566: each RFC 8866 rule here is quoted beside the RFC 4566 rule it replaced, which descriptions written to RFC 4566 still follow
 /**
  * The time description (§5.9-§5.11, §9 time-description): `t=`, its `r=`
  * lines, and the `z=` line that modifies them.

@@ -1,5 +1,6 @@
 // @implements RFC8489 (STUN)
 // @implements RFC5389 (STUN, obsoleted by RFC 8489: its §12 is what RFC 8489 §11 keeps for RFC 3489 clients)
+// @cites-obsoleted RFC5389: this is RFC 5389 §12's handling of RFC 3489 clients, which RFC 8489 §11 keeps
 /**
  * A basic STUN server's answer to one received message (RFC 8489 §6.3, §12):
  * `answer(bytes, context)` returns the encoded response, or a reason it is

@@ -7,6 +7,7 @@
  * is no subjectAltName).
  *
  * @implements RFC6120 (XMPP core)
+ * @cites-obsoleted RFC6125: RFC 6120 checks a server's identity by the rules of RFC 6125, which it cites
  */
 import { type Socket } from 'node:net';
 import * as tls from 'node:tls';
