@@ -19,39 +19,14 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alive, CLI, freePort, ROOT, sippCounters, start, startOurUas, stop, type Running } from '../../../../tools/testkit/processes.ts';
+import { alive, CLI, freePort, ROOT, sippCounters, start, stop, type Running } from '../../../../tools/testkit/processes.ts';
+import { oneScriptedCall, sippAgainstOurUas } from '../../../../tools/testkit/sipp.ts';
 
 const test = peerSuite('SIPp interop', ['sipp']);
 
-/**
- * Our uas (with `uasArgs`) on a free port and SIPp (with `sippArgs(dir)`, run
- * in a fresh directory `dir` for its files) against it; `check` reads the
- * outcome. Both are stopped and gone afterwards.
- */
-async function sippAgainstOurUas(uasArgs: string[], sippArgs: (dir: string) => string[], check: (sipp: Running, code: number, dir: string, errors: string) => void): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'sipp-uac-'));
-  let uas: Running | undefined;
-  let sipp: Running | undefined;
-  try {
-    const uasPort = await freePort();
-    const sippPort = await freePort();
-    uas = await startOurUas(uasPort, uasArgs);
-    sipp = start('sipp', [`127.0.0.1:${uasPort}`, '-i', '127.0.0.1', '-p', String(sippPort), '-nostdin', '-trace_err', '-error_file', join(dir, 'errors.log'), ...sippArgs(dir)], { cwd: dir });
-    const code = await sipp.exited;
-    const errors = readdirSync(dir).includes('errors.log') ? readFileSync(join(dir, 'errors.log'), 'utf8').slice(0, 3000) : '';
-    check(sipp, code, dir, errors);
-  } finally {
-    await stop(sipp);
-    await stop(uas);
-    rmSync(dir, { recursive: true, force: true });
-  }
-  assert.not.ok(alive(sipp?.child.pid), 'sipp is gone');
-  assert.not.ok(alive(uas?.child.pid), 'our uas is gone');
-}
-
 // @tests RFC3261 P83L15-P83L17, P85L22-P85L24, P91L18-P91L26
 test('sipp -sn uac: 500 calls against our UAS, 0 failed', async () => {
-  await sippAgainstOurUas([], (dir) => ['-sn', 'uac', '-m', '500', '-r', '50', '-l', '50', '-timeout', '90s', '-trace_stat', '-stf', join(dir, 'stat.csv')], (sipp, code, dir, errors) => {
+  await sippAgainstOurUas([], (dir) => ['-sn', 'uac', '-m', '500', '-r', '50', '-l', '50', '-timeout', '90s', '-trace_stat', '-stf', join(dir, 'stat.csv')], ({ sipp, code, dir, errors }) => {
     const { successful, failed } = sippCounters(sipp.stdout());
     const counters = { successful, failed };
     assert.equal(counters, { successful: 500, failed: 0 }, `sipp screen:\n${sipp.stdout().slice(-3000)}\nerrors:\n${errors}`);
@@ -90,7 +65,7 @@ test('npm run sip -- call against sipp -sn uas: answered, BYE answered 200, exit
 // @tests RFC3264 P13L19-P13L24, P17L29-P17L41
 test('SIPp offers, holds (sendonly) and resumes (sendrecv) against our uas: answers sendrecv, recvonly, sendrecv; one session id, versions v, v+1, v+2', async () => {
   const scenario = join(ROOT, 'test/reference/sip/scenarios/reinvite-hold.xml');
-  await sippAgainstOurUas(['--port', '40000', '--codecs', 'PCMA,PCMU'], (dir) => ['-sf', scenario, '-s', 'service', '-m', '1', '-timeout', '30s', '-trace_logs', '-log_file', join(dir, 'log.txt')], (sipp, code, dir, errors) => {
+  await sippAgainstOurUas(['--port', '40000', '--codecs', 'PCMA,PCMU'], (dir) => oneScriptedCall(scenario, dir), ({ sipp, code, dir, errors }) => {
     assert.is(code, 0, `sipp exit ${code}; its directions checks or the call failed:\n${errors}\n${sipp.stdout().slice(-2000)}`);
     assert.equal(sippCounters(sipp.stdout()).successful, 1);
     // The o= line of each answer, as SIPp logged it: <username> <sess-id> <version> IN IP4 <address>.
@@ -108,7 +83,7 @@ test('SIPp offers, holds (sendonly) and resumes (sendrecv) against our uas: answ
 // @tests RFC3264 P18L35-P18L41
 test('SIPp sends an INVITE without SDP to our uas: our offer in the 200 (PCMA, PCMU at our port), SIPp\'s answer in the ACK, the OPTIONS 200 with port 0', async () => {
   const scenario = join(ROOT, 'test/reference/sip/scenarios/late-offer.xml');
-  await sippAgainstOurUas(['--port', '40000', '--codecs', 'PCMA,PCMU'], (dir) => ['-sf', scenario, '-s', 'service', '-m', '1', '-timeout', '30s', '-trace_logs', '-log_file', join(dir, 'log.txt')], (sipp, code, dir, errors) => {
+  await sippAgainstOurUas(['--port', '40000', '--codecs', 'PCMA,PCMU'], (dir) => oneScriptedCall(scenario, dir), ({ sipp, code, dir, errors }) => {
     assert.is(code, 0, `sipp exit ${code}; its checks of our offer or the call failed:\n${errors}\n${sipp.stdout().slice(-2000)}`);
     assert.equal(sippCounters(sipp.stdout()).successful, 1);
     const log = readFileSync(join(dir, 'log.txt'), 'utf8');
