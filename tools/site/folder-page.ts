@@ -8,14 +8,18 @@ import { posix } from 'node:path';
 import type { Project, Requirement, SourceFile } from '../annotate/model.ts';
 import { figures, figuresText, type Figures } from './figures.ts';
 import { esc } from './html.ts';
+import { docName } from './docinfo.ts';
+import { docByLabel, fileDocs } from './source-page.ts';
 import { renderMarkdown } from './markdown.ts';
-import { filePage, folderPage, href } from './urls.ts';
+import { docPage, filePage, folderPage, href } from './urls.ts';
 import { layout, type Frame } from './layout.ts';
 
 /** What a row says of a file or a folder's coverage: its tags' citations, and the requirements they cite by status. */
 export interface Coverage {
   citations: number;
   figures: Figures;
+  /** The documents its tags name, by id, with the name the site shows (`RFC 3261`). */
+  docs: { id: string; name: string }[];
 }
 
 export interface FileRow extends Coverage {
@@ -54,7 +58,7 @@ function ancestors(path: string): string[] {
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** `sources`: the files with a page (modules, tagged tests); `readmes` the README files. */
-export function folderTree(project: Pick<Project, 'citations' | 'requirements'>, sources: readonly SourceFile[], readmes: readonly SourceFile[]): FolderTree {
+export function folderTree(project: Pick<Project, 'citations' | 'requirements' | 'docs'>, sources: readonly SourceFile[], readmes: readonly SourceFile[]): FolderTree {
   const citationsOf = new Map<string, number>();
   for (const c of project.citations) citationsOf.set(c.tag.file, (citationsOf.get(c.tag.file) ?? 0) + 1);
   // A requirement counts once for a file, and once for a folder however many of its files cite it.
@@ -75,7 +79,7 @@ export function folderTree(project: Pick<Project, 'citations' | 'requirements'>,
   const folder = (dir: string): FolderRow => {
     let row = tree.folders.get(dir);
     if (!row) {
-      row = { dir, modules: 0, tests: 0, sloc: 0, citations: 0, figures: figures([]) };
+      row = { dir, modules: 0, tests: 0, sloc: 0, citations: 0, figures: figures([]), docs: [] };
       tree.folders.set(dir, row);
       tree.subfolders.set(dir, []);
       tree.files.set(dir, []);
@@ -90,8 +94,14 @@ export function folderTree(project: Pick<Project, 'citations' | 'requirements'>,
     tree.readmes.set(dir, r);
     folder(dir).title = r.description;
   }
+  const docsOf = new Map<string, Map<string, string>>();
   for (const f of sources) {
     const citations = citationsOf.get(f.path) ?? 0;
+    const docs: { id: string; name: string }[] = [];
+    for (const label of fileDocs(f)) {
+      const d = docByLabel(project.docs, label);
+      if (d) docs.push({ id: d.name.id, name: docName(d) });
+    }
     tree.files.get(folder(posix.dirname(f.path)).dir)!.push({
       path: f.path,
       role: f.role,
@@ -99,6 +109,7 @@ export function folderTree(project: Pick<Project, 'citations' | 'requirements'>,
       sloc: f.sloc,
       citations,
       figures: figures([...(reqsOf.get(f.path) ?? [])]),
+      docs,
     });
     for (const d of ancestors(f.path)) {
       const row = folder(d);
@@ -106,9 +117,15 @@ export function folderTree(project: Pick<Project, 'citations' | 'requirements'>,
       else row.modules++;
       row.sloc += f.sloc;
       row.citations += citations;
+      let names = docsOf.get(d);
+      if (!names) docsOf.set(d, (names = new Map()));
+      for (const doc of docs) names.set(doc.id, doc.name);
     }
   }
-  for (const row of tree.folders.values()) row.figures = figures([...(reqsOf.get(`${row.dir}/`) ?? [])]);
+  for (const row of tree.folders.values()) {
+    row.figures = figures([...(reqsOf.get(`${row.dir}/`) ?? [])]);
+    row.docs = [...(docsOf.get(row.dir) ?? [])].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  }
   for (const list of tree.subfolders.values()) list.sort(byName);
   for (const list of tree.files.values()) list.sort((a, b) => byName(a.path, b.path));
   return tree;
@@ -170,17 +187,20 @@ export function folderCounts(f: FolderRow): string {
 export const coverageCell = (c: Coverage) =>
   `<td>${c.figures.total ? esc(figuresText(c.figures)) : '<span class="none">none</span>'}</td>`;
 
+/** A cell linking the documents a file or folder cites to their pages. */
+const docsCell = (from: string, c: Coverage) => `<td>${c.docs.map((d) => `<a href="${esc(href(from, docPage(d.id)))}">${esc(d.name)}</a>`).join(', ')}</td>`;
+
 /** The folder rows of a table (a folder page's subfolders, the index's protocols), linked from the page at `from`. */
 export function folderRows(from: string, rows: readonly FolderRow[], name: (r: FolderRow) => string = (r) => `${posix.basename(r.dir)}/`): string {
   return rows
     .map(
       (r) =>
-        `<tr><th scope="row"><a href="${esc(href(from, folderPage(r.dir)))}"><code>${esc(name(r))}</code></a></th><td>${esc(r.title ?? '')}</td><td>${esc(folderCounts(r))}</td><td class="num">${r.sloc}</td><td class="num">${r.citations}</td>${coverageCell(r)}</tr>`,
+        `<tr><th scope="row"><a href="${esc(href(from, folderPage(r.dir)))}"><code>${esc(name(r))}</code></a></th><td>${esc(r.title ?? '')}</td><td>${esc(folderCounts(r))}</td><td class="num">${r.sloc}</td><td class="num">${r.citations}</td>${coverageCell(r)}${docsCell(from, r)}</tr>`,
     )
     .join('\n');
 }
 
-export const FOLDER_HEAD = `<thead><tr><th scope="col">Folder</th><th scope="col">About</th><th scope="col">Holds</th><th scope="col" class="num">SLoC</th><th scope="col" class="num">Citations</th><th scope="col">Requirements cited</th></tr></thead>`;
+export const FOLDER_HEAD = `<thead><tr><th scope="col">Folder</th><th scope="col">About</th><th scope="col">Holds</th><th scope="col" class="num">SLoC</th><th scope="col" class="num">Citations</th><th scope="col">Requirements cited</th><th scope="col">Cites</th></tr></thead>`;
 
 /** A README's code blocks and tables scroll sideways when wide: each is a Tab stop, so a keyboard can scroll it too (axe scrollable-region-focusable). */
 const focusable = (html: string) => html.replace(/<(pre|table)>/g, '<$1 tabindex="0">');
@@ -190,7 +210,7 @@ export function renderFolderPage({ dir, folderReadme: readme, pages, folder, sub
   const fileRows = files
     .map(
       (f) =>
-        `<tr><th scope="row"><a href="${esc(href(path, filePage(f.path)))}"><code>${esc(posix.basename(f.path))}</code></a></th><td>${esc(f.description ?? '')}</td><td>${f.role === 'test' ? 'test' : 'module'}</td><td class="num">${f.sloc}</td><td class="num">${f.citations}</td>${coverageCell(f)}</tr>`,
+        `<tr><th scope="row"><a href="${esc(href(path, filePage(f.path)))}"><code>${esc(posix.basename(f.path))}</code></a></th><td>${esc(f.description ?? '')}</td><td>${f.role === 'test' ? 'test' : 'module'}</td><td class="num">${f.sloc}</td><td class="num">${f.citations}</td>${coverageCell(f)}${docsCell(path, f)}</tr>`,
     )
     .join('\n');
   // The README's title is the page's heading (and what the index and the parent folder call it); the rest follows it.
@@ -220,7 +240,7 @@ ${folderRows(path, subfolders)}
   }${
     files.length
       ? `<section aria-labelledby="h-files"><h2 id="h-files">Files</h2>
-${cards(`<table class="files"><caption>Files in ${esc(dir)}/</caption><thead><tr><th scope="col">File</th><th scope="col">Description</th><th scope="col">Kind</th><th scope="col" class="num">SLoC</th><th scope="col" class="num">Citations</th><th scope="col">Requirements cited</th></tr></thead><tbody>
+${cards(`<table class="files"><caption>Files in ${esc(dir)}/</caption><thead><tr><th scope="col">File</th><th scope="col">Description</th><th scope="col">Kind</th><th scope="col" class="num">SLoC</th><th scope="col" class="num">Citations</th><th scope="col">Requirements cited</th><th scope="col">Cites</th></tr></thead><tbody>
 ${fileRows}
 </tbody></table>`)}
 </section>
