@@ -152,7 +152,7 @@ test("a folder page shows its README's text and its files, each with its descrip
   const parent = tree.get('reference/index.html')!;
   const row = parent.split('\n').find((l) => l.startsWith('<tr>') && l.includes('href="sip/index.html"'));
   assert.ok(row?.includes('Via handling'), row);
-  assert.ok(row.includes('<td data-label="Cites"><a href="../rfc/rfc3261.html">RFC 3261</a></td>'), row);
+  assert.ok(row!.includes('<td data-label="Cites"><a href="../rfc/rfc3261.html">RFC 3261</a></td>'), row);
   assert.ok(tree.has('rfc/rfc3261.html'));
   const via = tree.get('reference/sip/index.html')!.split('\n').find((l) => l.startsWith('<tr>') && l.includes('href="via.ts.html"'));
   assert.ok(via?.includes('<td data-label="Cites"><a href="../../rfc/rfc3261.html">RFC 3261</a></td>'), via);
