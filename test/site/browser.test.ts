@@ -72,16 +72,16 @@ test('index → folder page → module page', async () => {
   await page.screenshot({ path: '/tmp/rfcdoc-site-module.png' });
 });
 
-test("a box's link opens the RFC at the cited line, highlighted; the backlink returns to the code line", async () => {
+test("a box's link opens the RFC at the cited range, highlighted; the backlink returns to the code line", async () => {
   await follow(page, '#L10 .cite a.ref');
-  assert.is(page.url(), base + 'rfc/rfc3261.html#P39L25');
-  assert.is(await targetId(page), 'P39L25');
+  assert.is(page.url(), base + 'rfc/rfc3261.html#P39L25-P39L29');
+  assert.is(await targetId(page), 'P39L25-P39L29');
   assert.is(await inView(page, '#P39L25'), true);
-  const outline = await page.$eval('#P39L25 .t', (el) => getComputedStyle(el).outlineStyle);
+  const outline = await page.$eval('#P39L25', (el) => getComputedStyle(el).outlineStyle);
   assert.is(outline, 'solid', 'target line outlined');
-  assert.match((await page.getAttribute('#P39L25', 'class'))!, /\bcited\b/);
+  assert.match((await page.getAttribute('#P39L25', 'class'))!, /\bci\b/);
   await page.screenshot({ path: '/tmp/rfcdoc-site-rfc.png' });
-  await follow(page, '#P39L25 a.back');
+  await follow(page, '#P39L25 .notes a');
   assert.is(page.url(), base + 'reference/sip/via.ts.html#L10');
   assert.is(await targetId(page), 'L10');
   assert.is(await inView(page, '#L10'), true);
@@ -147,7 +147,7 @@ test('without JavaScript: boxes open, no search box or toggle button shown', asy
     assert.not.ok(await p.isVisible('form.search'));
     assert.not.ok(await p.isVisible('button.toggle-all'));
     await follow(p, '#L10 .cite a.ref');
-    assert.is(p.url(), base + 'rfc/rfc3261.html#P39L25');
+    assert.is(p.url(), base + 'rfc/rfc3261.html#P39L25-P39L29');
   } finally {
     await plain.close();
   }

@@ -46,8 +46,10 @@ export function siteFiles(dir: string): Map<string, string> {
  * line with `<`, so the row ends before the next line that does.
  */
 export function lineWithId(html: string, id: string): string | undefined {
-  const at = html.indexOf(`id="${id}"`);
-  if (at < 0) return undefined;
+  // Quoted, or bare where a page writes an attribute per line (tools/site/html.ts bare).
+  const m = new RegExp(`\\sid=(?:"${id}"|${id}(?=[\\s>]))`).exec(html);
+  if (!m) return undefined;
+  const at = m.index;
   const start = html.lastIndexOf('\n', at) + 1;
   const end = html.indexOf('\n<', at);
   return html.slice(start, end < 0 ? undefined : end);

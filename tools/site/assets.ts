@@ -4,8 +4,8 @@
  * which the highlighter writes at build time (build.ts). A page works without
  * any script: scripts only add to what the HTML already shows.
  */
-export const STYLESHEETS: readonly string[] = ['site.css', 'code.css', 'search.css', 'requirements.css', 'nav.css'];
-export const SCRIPTS: readonly string[] = ['site.js', 'search.js', 'requirements.js'];
+export const STYLESHEETS: readonly string[] = ['site.css', 'code.css', 'search.css', 'requirements.css', 'nav.css', 'rfc.css'];
+export const SCRIPTS: readonly string[] = ['site.js', 'search.js', 'requirements.js', 'rfc.js'];
 /**
  * Scripts a page loads only when it needs them: search.js loads search-core.js
  * on the search box's first focus, with assets/minisearch.js and

@@ -12,7 +12,7 @@ import { docId } from '../annotate/resolve.ts';
 import { createSiteHighlighter, type Highlighter } from './highlight.ts';
 import { codeLinks, renderSourcePage, type SourcePageInput } from './source-page.ts';
 import { folderInputs, folderTree, renderFolderPage } from './folder-page.ts';
-import { renderDocPage, type DocPageInput } from './rfc-page.ts';
+import { renderDocPage, seriesOnSite, type DocPageInput } from './rfc-page.ts';
 import { renderRequirementsPage, type RequirementsPageInput } from './requirements-page.ts';
 import { renderIndexPage } from './index-page.ts';
 import { renderReadmePage, type ReadmeInput } from './markdown.ts';
@@ -103,9 +103,11 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
       const proposedByDoc = new Map<string, ProposedCitation[]>();
       for (const p of shown) for (const c of p.citations) push(proposedByDoc, docId(c.tag.doc), c);
       // The documents only proposals cite get a page too: no base citation, every requirement as the base leaves it.
-      for (const [id, doc] of [...project.docs, ...(proposals?.docs ?? [])]) {
+      const withPage = [...project.docs, ...(proposals?.docs ?? [])];
+      const onSite = new Set(withPage.map(([, d]) => d.label));
+      for (const [id, doc] of withPage) {
         const requirements = project.requirements.get(id) ?? proposals?.requirements.get(id) ?? [];
-        const input: DocPageInput = { doc, citations: byDoc.get(id) ?? [], requirements, proposed: proposedByDoc.get(id) ?? [], ...frame };
+        const input: DocPageInput = { doc, citations: byDoc.get(id) ?? [], requirements, proposed: proposedByDoc.get(id) ?? [], series: seriesOnSite(doc, onSite), ...frame };
         const path = docPage(doc);
         files.set(path, cached(path, input, () => renderDocPage(input)));
         // Its requirement view: each requirement with its status and what cites it (tools/site/requirements-page.ts).

@@ -6,11 +6,11 @@ import { posix } from 'node:path';
 import type { Citation, SourceFile, Tag } from '../annotate/model.ts';
 import type { SpecDoc } from '../spec/document.ts';
 import { spanText } from '../spec/refs.ts';
-import { lineId } from '../spec/paginate.ts';
 import { docId } from '../annotate/resolve.ts';
 import { specifiers } from '../proposal/imports.ts';
 import { esc } from './html.ts';
-import { citationHeading, docName } from './docinfo.ts';
+import { citationHeading, docName, obsoletedNote } from './docinfo.ts';
+import { rangeId } from './rfc-page.ts';
 import { docPage, filePage, href } from './urls.ts';
 import { layout, type Frame } from './layout.ts';
 
@@ -139,7 +139,8 @@ export function citationBox(path: string, c: Citation, docs: ReadonlyMap<string,
   if (!doc) return `<div class="cite k-${c.tag.kind}">${esc(c.tag.doc)} ${esc(c.ref.text)}</div>`;
   const h = citationHeading(doc, c.span);
   const where = `${esc(h.doc)}${h.section ? ` §${esc(h.section)} ${esc(h.title ?? '')}` : ''} · ${esc(h.pages)}`;
-  const target = href(path, docPage(doc), lineId(doc.lines[c.span.begin]!));
+  // The whole range (`#P143L14-P143L19`), which the RFC page anchors and marks line by line.
+  const target = href(path, docPage(doc), rangeId(doc, c.span));
   const reason = c.tag.kind === 'exception' && c.tag.note ? `<p class="reason">Not done: ${esc(c.tag.note)}</p>` : '';
   // The summary is the box's toggle: a link inside it would be a control in a control (axe nested-interactive), so the link is the body's first line.
   return `<details class="cite k-${c.tag.kind}" open><summary><span class="kind">${esc(label)}</span> ${where}</summary>${reason}<p class="at">In the text: <a class="ref" href="${esc(target)}">${esc(c.ref.text)}</a></p><pre class="quote">${esc(spanText(doc, c.span))}</pre></details>`;
@@ -229,6 +230,7 @@ ${file.description ? `<p class="desc">${esc(file.description)}</p>` : ''}
 <p class="meta">${file.role === 'test' ? 'Test file' : 'Module'} · ${file.sloc} SLoC · ${cited} tag${cited === 1 ? '' : 's'} citing text${
     implementsDocs.length ? ` · cites ${implementsDocs.map((d) => docLink(path, docs, d)).join(', ')}` : ''
   }</p>
+${obsoletedNote(path, file, docs)}
 ${moduleTags.length ? `<div class="modtags">${moduleTags.map((t) => moduleTagBox(path, t, docs)).join('')}</div>` : ''}
 ${links ? relatedList(path, file, links) : ''}
 </header>
