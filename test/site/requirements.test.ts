@@ -88,7 +88,7 @@ views('a requirement row: status in words, the sentence, and a link to the exact
   const r = row(html, 'r-P39L25')!;
   assert.ok(r, 'the Via MUST of §8.1.1.7 is listed');
   assert.match(r, /^<li class="rq s-implemented" id="r-P39L25"><a class="at" href="\.\.\/rfc\/rfc3261\.html#P39L25">P39L25-P39L\d+<\/a> <span class="st">Implemented<\/span> <span class="kw">MUST<\/span> When the UAC creates a request, it MUST insert a Via/);
-  assert.ok(r.includes('<b>Implemented by</b><span class="f">sip/via.ts:<a href="../reference/sip/via.ts.html#L10">10</a></span>'), r);
+  assert.ok(r.includes('<span class="k">Implemented by</span><span class="f">sip/via.ts:<a href="../reference/sip/via.ts.html#L10">10</a></span>'), r);
   // The linked line is the tag citing that text.
   assert.match(read(FIXTURE, 'reference/sip/via.ts').split('\n')[9]!, /@implements RFC3261 P39L25-P39L29/);
   // The section holding it, and a link back to the text.
@@ -101,11 +101,11 @@ views('a tested requirement links its test line and the code; an excepted one sa
   const html = read(dir, 'req/rfc3261.html');
   const tested = row(html, 'r-P39L27')!;
   assert.ok(tested.includes('<span class="st">Tested</span> <span class="kw">MUST</span> The Via header field value MUST contain a branch parameter.'), tested);
-  assert.ok(tested.includes('<b>Implemented by</b><span class="f">sip/via.ts:<a href="../reference/sip/via.ts.html#L10">10</a></span> <b>Tested by</b><span class="f">sip/transport/viaBranchParameter.test.ts:<a href="../test/reference/sip/transport/viaBranchParameter.test.ts.html#L2">2</a></span> <span class="f">sip/transport/viaSentBy.test.ts:<a href="../test/reference/sip/transport/viaSentBy.test.ts.html#L2">2</a></span>'), tested);
+  assert.ok(tested.includes('<span class="k">Implemented by</span><span class="f">sip/via.ts:<a href="../reference/sip/via.ts.html#L10">10</a></span> <span class="k">Tested by</span><span class="f">sip/transport/viaBranchParameter.test.ts:<a href="../test/reference/sip/transport/viaBranchParameter.test.ts.html#L2">2</a></span> <span class="f">sip/transport/viaSentBy.test.ts:<a href="../test/reference/sip/transport/viaSentBy.test.ts.html#L2">2</a></span>'), tested);
   const excepted = row(html, 'r-P39L32')!;
   assert.ok(excepted.startsWith('<li class="rq s-exception" id="r-P39L32">'), excepted);
   assert.ok(excepted.includes(`<span class="why">Not done: ${REASON}</span>`), excepted);
-  assert.ok(excepted.includes('<b>Excepted in</b><span class="f">sip/branch.ts:<a href="../reference/sip/branch.ts.html#L2">2</a></span>'), excepted);
+  assert.ok(excepted.includes('<span class="k">Excepted in</span><span class="f">sip/branch.ts:<a href="../reference/sip/branch.ts.html#L2">2</a></span>'), excepted);
 });
 
 views('the bars: an SVG labelled with the counts in words, and a visible legend saying the same', async () => {
@@ -189,7 +189,7 @@ real('RFC 3261 §17.1.1.2: a MUST is listed with its status, linked to a module 
   const section = view.slice(view.indexOf('<section class="rsec" id="section-17.1.1.2"'), view.indexOf('</section>', view.indexOf('id="section-17.1.1.2"')));
   const rows = [...section.matchAll(/<li class="rq s-tested" id="(r-P\d+L\d+)">[^\n]*<span class="kw">MUST<\/span>[^\n]*/g)];
   assert.ok(rows.length > 0, 'a tested MUST in §17.1.1.2');
-  const checked = rows.filter(([r]) => r.includes('<b>Implemented by</b>') && r.includes('<b>Tested by</b>'));
+  const checked = rows.filter(([r]) => r.includes('<span class="k">Implemented by</span>') && r.includes('<span class="k">Tested by</span>'));
   assert.ok(checked.length > 0, 'a MUST both implemented and tested');
   const [r, id] = checked[0]!;
   assert.ok(r.includes('<span class="st">Tested</span>'), r);
@@ -225,7 +225,7 @@ real("a proposal's citation of a requirement links to the proposal's hunk that c
   assert.ok(r, `a requirement of ${doc.label} that a proposal cites`);
   const html = row(view, `r-${lineId(doc.lines[r.begin]!)}`)!;
   const links = [...html.matchAll(/<a href="\.\.\/proposals\/([\w-]+)\.html#hunk-(\d+)">\1 hunk \2<\/a>/g)];
-  assert.ok(html.includes('<b>Proposed in</b>') && links.length > 0, html);
+  assert.ok(html.includes('<span class="k">Proposed in</span>') && links.length > 0, html);
   for (const [, name, hunk] of links) {
     assert.ok(mine.some((x) => x.proposal === name && x.hunk === Number(hunk) && x.span.begin <= r.end && x.span.end >= r.begin), `${name} hunk ${hunk} cites ${doc.label} ${lineId(doc.lines[r.begin]!)}`);
   }

@@ -153,7 +153,7 @@ function citedBy(path: string, citations: readonly Citation[], byProposal: reado
       return `<span class="f">${esc(shortPath(file))}:${at.join(',')}</span>`;
     });
     // A space between files: adjacent spans of unbroken paths would make one run too long for a phone.
-    groups.push(`<b>${KIND_LABEL[kind]}</b>${files.join(' ')}`);
+    groups.push(`<span class="k">${KIND_LABEL[kind]}</span>${files.join(' ')}`);
   }
   const hunks = new Set<string>();
   const proposed: string[] = [];
@@ -163,7 +163,7 @@ function citedBy(path: string, citations: readonly Citation[], byProposal: reado
     hunks.add(key);
     proposed.push(`<a href="${esc(href(path, proposalPage(c.proposal), hunkAnchor(c.hunk)))}">${esc(c.proposal)} hunk ${c.hunk}</a>`);
   }
-  if (proposed.length) groups.push(`<b>Proposed in</b>${proposed.join('')}`);
+  if (proposed.length) groups.push(`<span class="k">Proposed in</span>${proposed.join(' ')}`);
   return groups.length ? `<span class="by">${groups.join(' ')}</span>` : '';
 }
 
