@@ -69,8 +69,8 @@ ${STYLESHEETS.map((f) => `<link rel="stylesheet" href="${root}assets/${f}">\n`).
   }<li><a href="${root}map.json">map.json</a></li></ul></nav>
 <form class="search" role="search" hidden>
 <label for="search-q">Search</label>
-<input id="search-q" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="search-results" aria-describedby="search-key" autocomplete="off" spellcheck="false" placeholder="timerB, ACK, §17.1.1, P125L34">
-<kbd id="search-key" class="key" title="Press / to search">/</kbd>
+<input id="search-q" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="search-results" aria-describedby="search-hint" autocomplete="off" spellcheck="false" placeholder="timerB, ACK, §17.1.1, P125L34">
+<kbd class="key" aria-hidden="true">/</kbd><span id="search-hint" class="vh">Press slash to come here from anywhere on the page; type a symbol, a word, a section number or a ref such as P125L34.</span>
 <div id="search-pop" class="search-pop" hidden><p id="search-status" role="status"></p><div id="search-results" role="listbox" aria-label="Search results"></div></div>
 </form>
 </header>

@@ -128,7 +128,7 @@
    * Exact matches rank above word matches: a symbol or module named as typed (case and
    * spaces aside), a section by number (then its subsections), a requirement or line by ref.
    */
-  function query(engine, q, opts) {
+  function query(engine, q) {
     var data = engine.data, entries = data.entries;
     q = String(q).trim();
     if (!q) return { groups: [], total: 0, fuzzy: false };
@@ -178,7 +178,7 @@
     var compact = q.replace(/\s+/g, '').toLowerCase();
     var fuzzy = false;
     var found = engine.ms.search(q);
-    if (!found.length && !extra.length && !Object.keys(best).length && !(opts && opts.exactOnly)) {
+    if (!found.length && !extra.length && !Object.keys(best).length) {
       // Nothing matches as typed: close spellings, said so.
       found = engine.ms.search(q, { fuzzy: function (term) { return term.length >= 4 ? 0.2 : false; } });
       fuzzy = found.length > 0;
