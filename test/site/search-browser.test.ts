@@ -125,6 +125,18 @@ test('"ACK": groups counted, "Show all N" reveals the rest of a group and stays 
   assert.is(await page.inputValue('#search-q'), '');
 });
 
+test('a click on an option follows it, and the box keeps the focus while the pointer is pressed', async () => {
+  await page.goto(base + 'index.html');
+  await page.focus('#search-q');
+  await search('timerB');
+  const option = page.locator('#search-results [role="option"]').first();
+  await option.hover();
+  await page.mouse.down();
+  assert.is(await page.evaluate(() => document.activeElement?.id), 'search-q');
+  await Promise.all([page.waitForEvent('load'), page.mouse.up()]);
+  assert.is(page.url(), base + 'reference/sip/transaction/timers.ts.html#L48');
+});
+
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`axe with the listbox open and an option active, ${colorScheme}: no serious or critical violation`, async () => {
     // A page of its own, its console not watched: axe reads the stylesheets by XHR, which file:// refuses, and says so there.
