@@ -33,7 +33,7 @@ let small: Page;
 test.before(async () => {
   site = await repoSite();
   desktop = await launchChromium({ bypassCSP: true });
-  phone = await launchChromium({ viewport: { width: 390, height: 844 } });
+  phone = await launchChromium({ bypassCSP: true, viewport: { width: 390, height: 844 } });
   page = await desktop.newPage();
   small = await phone.newPage();
 });
@@ -131,6 +131,14 @@ test('breadcrumbs on the module page reach folder pages that exist', async () =>
   await page.locator('nav[aria-label="Breadcrumb"] a', { hasText: 'sip' }).click();
   assert.ok(page.url().endsWith('reference/sip/index.html'), page.url());
 });
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  test(`${MODULE} at 390×844, ${colorScheme}: no serious or critical axe violation (its quote boxes wrap, no box scrolls)`, async () => {
+    await small.emulateMedia({ colorScheme });
+    await small.goto(site.base + MODULE);
+    assert.equal(await serious(small), []);
+  });
+}
 
 for (const path of [INDEX, FOLDER]) {
   for (const colorScheme of ['light', 'dark'] as const) {
