@@ -180,7 +180,7 @@ const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** What a folder holds, in words: `11 modules, 8 test files`. */
 export function folderCounts(f: FolderRow): string {
-  return [f.modules ? plural(f.modules, 'module') : '', f.tests ? plural(f.tests, 'test file') : ''].filter(Boolean).join(', ') || 'no page';
+  return [f.modules ? plural(f.modules, 'module') : '', f.tests ? plural(f.tests, 'test file') : ''].filter(Boolean).join(', ') || 'no module or test file';
 }
 
 /** A coverage cell: the requirements the tags cite, by status, in coverage.ts's words. */
