@@ -61,7 +61,8 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function folderTree(project: Pick<Project, 'citations' | 'requirements' | 'docs'>, sources: readonly SourceFile[], readmes: readonly SourceFile[]): FolderTree {
   const citationsOf = new Map<string, number>();
   for (const c of project.citations) citationsOf.set(c.tag.file, (citationsOf.get(c.tag.file) ?? 0) + 1);
-  // A requirement counts once for a file, and once for a folder however many of its files cite it.
+  // A requirement counts once for a file, and once for a folder however many of its files cite it
+  // (a folder's key ends in `/`, so it is never a file's).
   const reqsOf = new Map<string, Set<Requirement>>();
   const addReq = (key: string, r: Requirement) => {
     const set = reqsOf.get(key);
@@ -84,7 +85,10 @@ export function folderTree(project: Pick<Project, 'citations' | 'requirements' |
       tree.subfolders.set(dir, []);
       tree.files.set(dir, []);
       const parent = posix.dirname(dir);
-      if (parent !== '.') folder(parent) && tree.subfolders.get(parent)!.push(dir);
+      if (parent !== '.') {
+        folder(parent);
+        tree.subfolders.get(parent)!.push(dir);
+      }
     }
     return row;
   };
