@@ -165,15 +165,19 @@ export async function siteProposals(project: Project, store: StoreOptions, cache
     if (d && !project.docs.has(id)) docs.set(id, d);
   }
   const allDocs = new Map([...project.docs, ...docs]);
-  const requirements = new Map([...docs].map(([id, d]) => [id, applyCoverage(requirementsOf(cache, d), project.citations)] as const));
-
+  // The base's citations by file (what a hunk amends) and by document (what a document's coverage counts), once per build.
   const baseByFile = new Map<string, Citation[]>();
+  const baseByDoc = new Map<string, Citation[]>();
   for (const c of project.citations) {
-    const list = baseByFile.get(c.tag.file);
-    if (list) list.push(c);
-    else baseByFile.set(c.tag.file, [c]);
+    for (const [m, k] of [[baseByFile, c.tag.file], [baseByDoc, docId(c.tag.doc)]] as const) {
+      const list = m.get(k);
+      if (list) list.push(c);
+      else m.set(k, [c]);
+    }
   }
-  const list = loaded.proposals.map((p) => site(p, applied.get(p.name)!, project, allDocs, baseByFile, cache, diagnostics));
+  const requirements = new Map([...docs].map(([id, d]) => [id, applyCoverage(requirementsOf(cache, d), baseByDoc.get(id) ?? [])] as const));
+
+  const list = loaded.proposals.map((p) => site(p, applied.get(p.name)!, allDocs, baseByFile, baseByDoc, cache, diagnostics));
   return { list, docs, requirements, diagnostics };
 }
 
@@ -321,19 +325,25 @@ function unapplied(p: Proposal): ProposedFile[] {
   return p.files.map((f) => ({ path: f.path, status: f.status, hunks: f.hunks.map((h) => ({ ...h, n: ++n, amends: [] })) }));
 }
 
-/** The base's citations with those of the files a tree changes replaced by the citations of its texts. */
-function citationsWith(files: ReadonlyMap<string, SourceFile | undefined>, base: readonly Citation[], docs: ReadonlyMap<string, SpecDoc>): Citation[] {
-  const kept = base.filter((c) => !files.has(c.tag.file));
-  const tags = [...files.values()].flatMap((f) => f?.tags ?? []);
+/**
+ * The base's citations of the documents `ids` with those of the files a tree
+ * changes replaced by the citations of its texts. Only those documents': the
+ * coverage they feed counts a document's own citations alone
+ * (applyCoverage), so the tags citing others are not resolved, nor the
+ * base's other citations sorted, once per proposal and side on every build.
+ */
+function citationsWith(files: ReadonlyMap<string, SourceFile | undefined>, baseByDoc: ReadonlyMap<string, Citation[]>, docs: ReadonlyMap<string, SpecDoc>, ids: ReadonlySet<string>): Citation[] {
+  const kept = [...ids].flatMap((id) => (baseByDoc.get(id) ?? []).filter((c) => !files.has(c.tag.file)));
+  const tags = [...files.values()].flatMap((f) => f?.tags.filter((t) => ids.has(docId(t.doc))) ?? []);
   return [...kept, ...resolveTags(tags, docs).citations];
 }
 
 function site(
   p: Proposal,
   a: Applied,
-  project: Project,
   docs: ReadonlyMap<string, SpecDoc>,
   baseByFile: ReadonlyMap<string, Citation[]>,
+  baseByDoc: ReadonlyMap<string, Citation[]>,
   cache: ProposalCache,
   diagnostics: Diagnostic[],
 ): SiteProposal {
@@ -354,9 +364,9 @@ function site(
     for (const d of resolved.diagnostics) diagnostics.push(notice({ ...d, message: `proposal ${p.name}: ${d.message}` }));
     for (const c of resolved.citations) out.citations.push({ ...c, proposal: p.name, hunk: hunkOf.get(c.tag.line)! });
   }
-  const base = project.citations;
-  const before = citationsWith(a.before, base, docs);
-  const after = citationsWith(a.after, base, docs);
+  const ids = new Set(p.implements.map(docId));
+  const before = citationsWith(a.before, baseByDoc, docs, ids);
+  const after = citationsWith(a.after, baseByDoc, docs, ids);
   for (const label of p.implements) {
     const id = docId(label);
     const doc = docs.get(id);
