@@ -86,8 +86,9 @@
   var pending = false;
   function here() {
     pending = false;
-    // The last section whose heading is above the upper third of the window.
-    var line = window.innerHeight / 3;
+    // The last section whose heading is above a quarter down the window:
+    // where a followed link puts its target (scroll-margin-top in rfc.css).
+    var line = window.innerHeight / 4 + 4;
     var lo = 0, hi = anchors.length - 1, at = -1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
