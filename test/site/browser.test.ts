@@ -14,7 +14,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { tempDir } from '../helpers.ts';
 import { peerSuite } from '../peers.ts';
 import { serve } from '../../tools/site/serve.ts';
-import { collectErrors, launchChromium } from './chromium.ts';
+import { collectErrors, follow, inView, launchChromium } from './chromium.ts';
 import { build, FIXTURE, realStore } from './common.ts';
 
 const test = peerSuite('site in a browser', ['chromium']);
@@ -35,18 +35,6 @@ function watch(p: Page): void {
 }
 
 const targetId = (p: Page) => p.evaluate(() => document.querySelector(':target')?.id ?? null);
-
-/** Click and wait until the page it leads to has loaded (an RFC page is long). */
-async function follow(p: Page, selector: string): Promise<void> {
-  await Promise.all([p.waitForEvent('load'), p.click(selector)]);
-}
-
-/** Is the element's box inside the viewport? */
-const inView = (p: Page, selector: string) =>
-  p.$eval(selector, (el, selector) => {
-    const r = el.getBoundingClientRect();
-    return r.height > 0 && r.top >= -1 && r.bottom <= window.innerHeight + 1 ? true : `${selector}: top ${r.top}, bottom ${r.bottom}, viewport ${window.innerHeight}`;
-  }, selector);
 
 test.before(async () => {
   const out = join(tempDir('rfcdoc-site-browser-'), 'site');

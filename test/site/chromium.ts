@@ -24,3 +24,15 @@ export function collectErrors(page: Page, problems: string[]): void {
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 }
+
+/** Click and wait until the page it leads to has loaded (an RFC page is long). */
+export async function follow(p: Page, selector: string): Promise<void> {
+  await Promise.all([p.waitForEvent('load'), p.click(selector)]);
+}
+
+/** Is the element's box inside the viewport? true, or a line saying where it is. */
+export const inView = (p: Page, selector: string) =>
+  p.$eval(selector, (el, selector) => {
+    const r = el.getBoundingClientRect();
+    return r.height > 0 && r.top >= -1 && r.bottom <= window.innerHeight + 1 ? true : `${selector}: top ${r.top}, bottom ${r.bottom}, viewport ${window.innerHeight}`;
+  }, selector);
