@@ -75,8 +75,11 @@ export class Router {
       const problem = checkIq(stanza);
       if (problem) return this.bounce(s, stanza, problem.condition, problem.reason);
     }
-    const target = 'to' in to ? to.to : undefined;
     const user = this.account(s.jid.bare.toString())!;
+    // @implements RFC6120 P141L17-P141L19
+    // As if: the 'to' is set, so each of the user's resources gets it addressed as RFC 6121 §8.5.2 delivers to a bare JID.
+    if (stanza.name === 'message' && !('to' in to)) return this.answer(s, stanza, fromResource(user, s.jid, withAttrs(stanza, { to: s.jid.bare.toString() }), s.jid.bare, this.lookup, this.domain));
+    const target = 'to' in to ? to.to : undefined;
     // @implements RFC6120 P100L28-P100L32
     // Presence with no 'to' is the user's to broadcast (im/); an iq to the user's own bare JID is for the server, on the account's behalf.
     if (stanza.name !== 'presence' && (target === undefined || (target.localpart === undefined && target.domainpart === this.domain) || (stanza.name === 'iq' && !target.isFull && target.equals(s.jid.bare))))

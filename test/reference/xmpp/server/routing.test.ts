@@ -3,7 +3,8 @@
  * (RFC 6121 §4, §8.5) and the old router did not: directed presence is
  * sent unavailable when the stream ends, the probe of an initial
  * presence is answered unavailable for a contact with nothing available,
- * and an iq request reaches a full JID only where presence is shared.
+ * an iq request reaches a full JID only where presence is shared, and a
+ * message with no 'to' goes to the sender's own resources (RFC 6120 §10.3.1).
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -76,6 +77,22 @@ test('an iq request to the full JID of one who shares no presence with the sende
   const got = await next(juliet, 'v2');
   assert.is(got?.attrs.from, 'juliet@localhost/chamber');
   for (const s of [juliet, chamber, romeo]) await s.close();
+});
+
+// @tests RFC6120 P141L17-P141L19
+test("a message with no 'to': as if to the sender's bare JID, so each of the user's available resources gets it", async ({ r }) => {
+  const balcony = await login(r!, 'juliet', { resource: 'balcony' });
+  const chamber = await login(r!, 'juliet', { resource: 'chamber' });
+  for (const s of [balcony, chamber]) s.send(element('presence', {}));
+  await presences(chamber, 300);
+  balcony.send(element('message', { id: 'self1', type: 'chat' }, [element('body', {}, ['a note to myself'])]));
+  const got = async (s: ClientSession) => {
+    for (let e = await s.receive(2000); e; e = await s.receive(2000)) if (e.name === 'message' && e.attrs.id === 'self1') return [e.attrs.from, e.attrs.to];
+    return undefined;
+  };
+  assert.equal(await got(chamber), ['juliet@localhost/balcony', 'juliet@localhost']);
+  assert.equal(await got(balcony), ['juliet@localhost/balcony', 'juliet@localhost']);
+  for (const s of [balcony, chamber]) await s.close();
 });
 
 test.run();
