@@ -200,10 +200,20 @@ export class XmppServer {
       } else partial = true;
     };
     socket.on('data', onData);
+    // The event loop runs expired timers before it reads the sockets: after a stall (this process busy for longer
+    // than the limit) the timer would win over a keepalive or a stanza that came in meanwhile. So, once, what has
+    // come in is read first (setImmediate runs after the loop's poll for input), and the limit looked at again.
+    let readFirst = false;
     try {
       for (;;) {
         // @implements RFC6120 P54L9-P54L10
         const a = await c.next(Math.max(1, last + this.limits.idleMs - Date.now()));
+        if (a.type === 'timeout' && last + this.limits.idleMs <= Date.now() && !readFirst) {
+          readFirst = true;
+          await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
+        readFirst = false;
         if (a.type === 'timeout' && last + this.limits.idleMs > Date.now()) continue;
         if (a.type === 'element') {
           last = Date.now();

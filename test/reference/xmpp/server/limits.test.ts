@@ -175,6 +175,35 @@ test('a client trickling its login a byte at a time is cut off when the negotiat
   await b.close();
 });
 
+/** Keeps this process (the server, its clients) from doing anything else for `ms`: a stall, as on a machine busy with others. */
+function stall(ms: number): void {
+  for (const end = Date.now() + ms; Date.now() < end; );
+}
+
+// @tests RFC6120 P54L9-P54L10
+test('a keepalive that came in while the server was stalled past the idle limit keeps its client; one that sent nothing is cut', async () => {
+  const idleMs = 2000;
+  const r = await startServer({ limits: { idleMs } });
+  try {
+    // The quiet one first: the kept one's idle time starts at its binding, and a login on a busy machine can take a second.
+    const quiet = await login(r, 'romeo');
+    const kept = await login(r, 'juliet');
+    await new Promise((resolve) => setTimeout(resolve, idleMs / 2));
+    // On its way to the server (in the kernel's buffers) before the stall; read only after it.
+    kept.connection.tlsSocket!.write(' ');
+    stall(idleMs * 1.5);
+    assert.is(await quiet.receive(3000), undefined);
+    assert.is(quiet.ending?.condition, 'connection-timeout');
+    assert.is(kept.ending, undefined);
+    kept.send(chatMessage(kept.jid.toString(), 'still here', 'k1'));
+    const m = await until(kept, (e) => e.name === 'message');
+    assert.is(textOf(childOf(m, 'body')!), 'still here');
+    await kept.close();
+  } finally {
+    await r.server.close();
+  }
+});
+
 /** This process's soft limit on open files (Linux's /proc/self/limits), if it can be read. */
 function openFilesLimit(): number | undefined {
   try {
