@@ -43,6 +43,13 @@ export { THEMES as SYNTAX_THEMES };
 const hash = (s: string) => createHash('sha1').update(s).digest('hex');
 
 /**
+ * Every line tokenized whole. shiki's default stops a line after 500 ms and
+ * leaves the rest plain, so on a busy machine the same text came out
+ * highlighted differently (test/site/highlight-time.test.ts).
+ */
+const WHOLE_LINES = { tokenizeTimeLimit: 0 } as const;
+
+/**
  * GitHub's light and dark themes have the same scope rules in the same
  * order, differing only in colours. So one tokenization can serve both: a
  * theme with those rules whose colours are markers, one per rule, each marker
@@ -114,7 +121,7 @@ export async function createSiteHighlighter(): Promise<Highlighter> {
       const hit = cache.get(key);
       if (hit) return hit;
       misses++;
-      const tokens = shiki.codeToTokensBase(code, { lang: 'typescript', theme: DUAL as BundledTheme });
+      const tokens = shiki.codeToTokensBase(code, { lang: 'typescript', theme: DUAL as BundledTheme, ...WHOLE_LINES });
       const out = tokens.map((line) =>
         line
           .map((t) => {
@@ -144,7 +151,7 @@ export async function dualColours(codes: readonly string[]): Promise<[string, st
     const dual = dualTheme(shiki.getTheme(THEMES.light), shiki.getTheme(THEMES.dark));
     await shiki.loadTheme(dual.theme);
     return codes.map((code) =>
-      shiki.codeToTokensBase(code, { lang: 'typescript', theme: DUAL as BundledTheme }).map((line) =>
+      shiki.codeToTokensBase(code, { lang: 'typescript', theme: DUAL as BundledTheme, ...WHOLE_LINES }).map((line) =>
         line.map((t) => {
           const m = dual.markers.get((t.color ?? '#000000').toLowerCase())!;
           return [t.content, `${m.light}|${m.dark}`] as [string, string];
