@@ -40,11 +40,10 @@ export interface Tree {
  * a minute on a loaded machine, past runRfcdoc's 60 s.
  */
 function rfcdocOf(dir: string, args: string[], cwd: string): Promise<CliRun> {
-  // A check run by these tests is inside a test run: it leaves test/proposal/ out of its suite (tools/proposal/check.ts), never nesting further.
-  const depth = (Number(process.env.RFCDOC_PROPOSAL_DEPTH) || 0) + 1;
+  // A check run by these tests leaves test/proposal/ out of its suite (BASE_ONLY in tools/proposal/check.ts), never nesting further.
   const mirror = MIRROR && !/^https?:/i.test(MIRROR) ? resolve(MIRROR) : (MIRROR ?? '');
   return new Promise((done) => {
-    const child = execFile(join(dir, 'tools', 'rfcdoc.mjs'), [...args, '--cache', testCache()], { cwd, env: { ...process.env, RFC_MIRROR: mirror, NO_COLOR: '1', RFCDOC_PROPOSAL_DEPTH: String(depth) }, timeout: 600_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    const child = execFile(join(dir, 'tools', 'rfcdoc.mjs'), [...args, '--cache', testCache()], { cwd, env: { ...process.env, RFC_MIRROR: mirror, NO_COLOR: '1' }, timeout: 600_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       setTimeout(() => done({ code, stdout, stderr }), 0);
     });

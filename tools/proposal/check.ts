@@ -65,19 +65,23 @@ export interface CheckOptions {
 function scratchEnv(): NodeJS.ProcessEnv {
   const mirror = process.env.RFC_MIRROR;
   const absolute = mirror && !/^https?:/i.test(mirror) && !isAbsolute(mirror) ? resolve(mirror) : mirror;
-  return { ...process.env, ...(absolute ? { RFC_MIRROR: absolute } : {}), NO_COLOR: '1', [DEPTH]: String(nesting() + 1) };
+  return { ...process.env, ...(absolute ? { RFC_MIRROR: absolute } : {}), NO_COLOR: '1' };
 }
 
-/**
- * How many proposal checks this one runs inside: the tool's own tests
- * (test/proposal/) run `proposal check` in a copy of the tree, and a check
- * runs them when a patch reaches what they read. Inside another check, they
- * are left out of the suite: they are running at the outer level already,
- * and running them again would nest checks without end.
- */
-const DEPTH = 'RFCDOC_PROPOSAL_DEPTH';
-const nesting = () => Number(process.env[DEPTH] ?? 0) || 0;
 const OWN_TESTS_DIR = 'test/proposal/';
+
+/**
+ * The tests of the proposal machinery itself: the tool's (test/proposal/,
+ * which make proposals of their own from the base's source, e.g. one adding
+ * MESSAGE) and the site's pages of reference/proposals/ (which apply this
+ * repository's proposals to the tree). They test the tool on the base: in a
+ * tree the proposals are already applied to, applying them again, or adding
+ * what one of them added, cannot work, and says nothing about the proposals.
+ * They ran on the base (npm test); a patched tree's suite leaves them out
+ * and names them. (So a check run by test/proposal/ never nests another.)
+ */
+const BASE_ONLY: readonly string[] = [OWN_TESTS_DIR, 'test/site/proposal-highlight.test.ts', 'test/site/proposals.test.ts'];
+const baseOnly = (file: string) => BASE_ONLY.some((b) => (b.endsWith('/') ? file.startsWith(b) : file === b));
 
 const tail = (r: Ran, lines = 40) => `${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-lines).join('\n');
 
@@ -243,17 +247,13 @@ async function checkTree(s: Scratch, name: string, proposals: readonly Proposal[
       steps.push({ step: 'own tests', ok: false, ms: 0, summary: 'own tests: none in the patch', tests: [] });
     } else await testStep('own tests', own, `its ${own.length} test file(s)`);
   }
-  const nested = nesting() > 0;
-  const outer = nested ? ` (not ${OWN_TESTS_DIR}: this check runs inside another's)` : '';
+  const outer = ` (not ${BASE_ONLY.join(', ')}: they test the proposal tool on the base, which npm test does)`;
   if (opts.suite === 'all') {
-    if (!nested) await testStep('suite', 'all', 'the whole suite');
-    else {
-      const all = (await trackedFiles(s.dir)).filter((f) => f.startsWith('test/') && f.endsWith('.test.ts') && !f.includes('/fixtures/') && !f.startsWith(OWN_TESTS_DIR));
-      await testStep('suite', all, `the whole suite${outer}`);
-    }
+    const all = (await trackedFiles(s.dir)).filter((f) => f.startsWith('test/') && f.endsWith('.test.ts') && !f.includes('/fixtures/') && !baseOnly(f));
+    await testStep('suite', all, `the whole suite${outer}`);
   } else if (opts.suite === 'affected') {
     const files = await trackedFiles(s.dir);
-    const affected = (await affectedTests(s.dir, files, [...touched])).filter((f) => !own?.includes(f) && !(nested && f.startsWith(OWN_TESTS_DIR)));
+    const affected = (await affectedTests(s.dir, files, [...touched])).filter((f) => !own?.includes(f) && !baseOnly(f));
     if (affected.length) await testStep('suite', affected, `the ${affected.length} other test file(s) that import or run what it touches${outer}`);
     else steps.push({ step: 'suite', ok: true, ms: 0, summary: 'no other test file imports or runs what it touches', tests: [] });
   }
