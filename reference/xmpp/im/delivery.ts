@@ -36,10 +36,16 @@ export function fromResource(user: Account, from: Jid, stanza: XmlElement, to: J
     // contact's server never sees one (§3.1.2).
     // @exception RFC6121 P91L43-P91L44: we are the user's server too, and outbound() takes a full 'to' as the bare JID (§3.1.2, §3.2.2, §3.3.2), so no subscription stanza reaches a user here addressed to a full JID
     if (isSubscriptionType(type)) return outbound(user, stanza, lookup, domain);
+    // @implements RFC6120 P141L23-P141L26
     if (to === undefined) return { send: broadcast(user, from, stanza, lookup) };
     if (type === 'probe') return { send: clientProbe(user, stanza, lookup) };
   }
   if (to === undefined) throw new StanzaRuleError(`a <${stanza.name}/> with no 'to' is for the server (RFC 6120 §10.3), not for a user`);
+  // @implements RFC6120 P143L3-P143L4, P143L5-P143L6, P143L22-P143L26
+  // Only another domain is refused; one of ours is delivered here, never forwarded.
+  // @exception RFC6120 P143L6-P143L8: no server-to-server, so no remote domain is resolved and no stream negotiated: every one is not found
+  // @exception RFC6120 P139L3-P139L8, P139L8-P139L12, P139L18-P139L22, P143L10-P143L13: no stanza is routed to or from a remote server here
+  // @exception RFC6120 P141L10-P141L13, P142L23-P142L26: no server-to-server stream is accepted, so every stanza comes from a local client
   if (to.domainpart !== domain) return { error: { condition: 'remote-server-not-found', reason: `no server-to-server: '${to.domainpart}' is not served here` } };
   // @implements RFC6121 P63L17-P63L25
   // Directed presence: remembered by the session (to send it unavailable later), then delivered like any presence.
@@ -121,6 +127,7 @@ export function deliverLocal(stanza: XmlElement, to: Jid, resources: readonly Re
   if (stanza.name === 'presence') {
     if (to.resourcepart !== undefined) {
       // @implements RFC6121 P90L28-P90L30
+      // @implements RFC6120 P145L1-P145L4
       if (exact) return { deliver: [exact.resource] };
       // @implements RFC6121 P91L37-P91L38
       return { ignore: `no resource '${to.resourcepart}': presence to it is dropped (RFC 6121 §8.5.3.2.2)` };
@@ -136,11 +143,13 @@ export function deliverLocal(stanza: XmlElement, to: Jid, resources: readonly Re
   // Else a request would tell its sender that the resource is there: a presence leak (§11).
   if (exact && (type === 'get' || type === 'set') && !sharesPresence) return { refuse: 'service-unavailable', reason: `${to.bare} shares no presence with the sender (RFC 6121 §8.5.3.1)` };
   // @implements RFC6121 P90L22-P90L23
+  // @implements RFC6120 P145L1-P145L4
   if (exact) return { deliver: [exact.resource] };
   // @implements RFC6120 P109L1-P109L3
   // A result or error is never answered, by the user's server least of all.
   if (type === 'result' || type === 'error') return { ignore: `an iq ${type} for ${to}, which no resource holds, is dropped` };
   // @implements RFC6121 P88L45-P88L47, P88L47-P89L5, P89L40-P89L41, P89L41-P89L47, P92L3-P92L4
+  // @implements RFC6120 P144L38-P144L39
   // No namespace here has a reply the server makes for another user (the roster is the user's own, to its own bare JID).
   return { refuse: 'service-unavailable', reason: to.resourcepart === undefined ? `no service answers for ${to} here` : `no resource '${to.resourcepart}' (RFC 6121 §8.5.3.2.3)` };
 }
@@ -153,6 +162,7 @@ function noSuchUser(stanza: XmlElement): Delivery {
   // @implements RFC6120 P109L1-P109L3
   if (type === 'error' || (stanza.name === 'iq' && type === 'result')) return { ignore: `a ${stanza.name} ${type} to no such user is dropped` };
   // @implements RFC6121 P86L21-P86L22, P86L24-P86L26
+  // @implements RFC6120 P144L7-P144L9, P144L14-P144L15
   // Choice (b) for a message: the sender learns at once, as for a user who is offline (message.ts).
   return { refuse: 'service-unavailable', reason: 'no such user' };
 }

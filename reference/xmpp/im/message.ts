@@ -87,6 +87,7 @@ export function deliverMessage(m: XmlElement, to: Jid, resources: readonly Resou
   if (to.resourcepart !== undefined) {
     const exact = resources.find((r) => r.resource === to.resourcepart);
     // @implements RFC6121 P90L11-P90L12, P90L25-P90L26
+    // @implements RFC6120 P145L1-P145L4
     if (exact) return { deliver: [exact.resource] };
     // @implements RFC6121 P91L3-P91L6
     if (type !== 'chat') return { refuse: 'service-unavailable', reason: `no resource '${to.resourcepart}' for a ${type} message (RFC 6121 §8.5.3.2.1)` };
@@ -101,6 +102,7 @@ export function deliverMessage(m: XmlElement, to: Jid, resources: readonly Resou
   // @implements RFC6121 P88L3-P88L4
   if (type === 'headline') return { ignore: 'a headline for a user with no available resource of non-negative priority is dropped (RFC 6121 §8.5.2.1.1, §8.5.2.2.1)' };
   // @implements RFC6121 P89L15-P89L17, P87L10-P87L13, P87L29-P87L32, P91L10-P91L18
+  // @implements RFC6120 P144L25-P144L29
   // Our choice of the two the RFC allows: (b) the error, never offline storage.
   return { refuse: 'service-unavailable', reason: `${to.bare} has no available resource (offline messages are not stored)` };
 }

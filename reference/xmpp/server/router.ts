@@ -65,8 +65,14 @@ export class Router {
     return a;
   }
 
-  /** A stanza from a bound client. */
+  /**
+   * A stanza from a bound client, processed whole (every stanza it makes
+   * sent) before it returns: the server reads a stream's next element only
+   * after that, so a roster change is in effect for the presence behind it.
+   */
   // @implements RFC6120 P101L46-P102L5
+  // @implements RFC6120 P138L26-P138L28, P139L28-P139L32
+  // Synchronous on purpose: nothing here waits, so nothing read after this stanza can overtake it.
   fromClient(s: Session, raw: XmlElement): void {
     const stanza = stampFrom(raw, s.jid);
     const to = addressee(stanza);
@@ -76,12 +82,17 @@ export class Router {
       if (problem) return this.bounce(s, stanza, problem.condition, problem.reason);
     }
     const user = this.account(s.jid.bare.toString())!;
+    // @implements RFC6120 P141L7-P141L10
+    // No 'to': a message as if to the user's bare JID, presence broadcast (im/), an iq for the server, each on the sender's behalf.
     // @implements RFC6120 P141L17-P141L19
     // As if: the 'to' is set, so each of the user's resources gets it addressed as RFC 6121 §8.5.2 delivers to a bare JID.
     if (stanza.name === 'message' && !('to' in to)) return this.answer(s, stanza, fromResource(user, s.jid, withAttrs(stanza, { to: s.jid.bare.toString() }), s.jid.bare, this.lookup, this.domain));
     const target = 'to' in to ? to.to : undefined;
-    // @implements RFC6120 P100L28-P100L32
+    // @implements RFC6120 P100L28-P100L32, P141L30-P141L32
     // Presence with no 'to' is the user's to broadcast (im/); an iq to the user's own bare JID is for the server, on the account's behalf.
+    // @implements RFC6120 P143L17-P143L20, P143L21-P143L22
+    // Our one domain is served by the server itself: <domainpart> and <domainpart/resourcepart> are the server's.
+    // @exception RFC6120 P143L20-P143L21: no specialized local services (components) here, so no stanza is routed to one
     if (stanza.name !== 'presence' && (target === undefined || (target.localpart === undefined && target.domainpart === this.domain) || (stanza.name === 'iq' && !target.isFull && target.equals(s.jid.bare))))
       return this.forServer(s, user, stanza);
     this.answer(s, stanza, fromResource(user, s.jid, stanza, target, this.lookup, this.domain));
@@ -100,18 +111,27 @@ export class Router {
   }
 
   /** Each stanza to the session of the full JID it is for; one no longer bound is dropped (its stream is ending). */
+  // @implements RFC6120 P138L41-P138L45
+  // In the order given, on the one stream of each session: a stanza to the bare JID and one to the full JID queue alike.
   private deliver(out: Outgoing[]): void {
     for (const o of out) this.bound.get(o.to)?.send(o.stanza);
   }
 
-  /** An iq or message for the server itself. */
+  /** An iq or message for the server itself: an iq with no 'to' or to the user's bare JID, or either to our domain (with a resourcepart or not). */
+  // @implements RFC6120 P143L30-P143L33, P143L37-P143L40
   private forServer(s: Session, user: Account, stanza: XmlElement): void {
-    if (stanza.name !== 'iq') return;
+    // (b) for a message: no service here takes one, so the sender is told (bounce() never answers one of type error).
+    if (stanza.name !== 'iq') return this.bounce(s, stanza, 'service-unavailable', `no service at ${stanza.attrs.to} takes messages`);
     const type = stanza.attrs.type;
+    // @implements RFC6120 P142L6-P142L10
+    // The server's only requests to a client are roster pushes, whose result or error changes nothing: none is waited for.
     if (type === 'result' || type === 'error') return;
     // @implements RFC6121 P9L45-P9L48
     const query = childOf(stanza, 'query', ROSTER_NS);
+    // @implements RFC6120 P142L1-P142L4
     if (!query || payloadOf(stanza) !== query) return this.bounce(s, stanza, 'service-unavailable', `no service for <${payloadOf(stanza)?.name}/> in '${payloadOf(stanza)?.ns}'`);
+    // @implements RFC6120 P141L34-P141L37
+    // Handled as if by the user's bare JID: the roster (§2.1.3 of RFC 6121), or its error.
     const r = type === 'get' ? rosterGetFrom(user, s.jid, stanza) : rosterSetFrom(user, s.jid, stanza, this.lookup, this.domain);
     if ('error' in r) return this.bounce(s, stanza, r.error.condition, r.error.reason);
     // The result first, then the pushes and presence the change made (RFC 6121 §2.3.2 orders neither).
