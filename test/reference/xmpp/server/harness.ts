@@ -30,22 +30,23 @@ export function certificate(dir: string): { cert: Buffer; key: Buffer; caFile: s
   return { cert: readFileSync(files.cert), key: readFileSync(files.key), caFile: files.cert, keyFile: files.key };
 }
 
-export function writeUsers(dir: string, passwords: Record<string, string> = PASSWORDS): string {
+/** The users file for `passwords`, their SCRAM credentials with `iterations` (default userLine's, 4096). */
+export function writeUsers(dir: string, passwords: Record<string, string> = PASSWORDS, iterations?: number): string {
   const usersFile = join(dir, 'users');
-  writeFileSync(usersFile, `# test users\n${Object.entries(passwords).map(([u, p]) => userLine(u, p)).join('\n')}\n`);
+  writeFileSync(usersFile, `# test users\n${Object.entries(passwords).map(([u, p]) => userLine(u, p, iterations === undefined ? {} : { iterations })).join('\n')}\n`);
   return usersFile;
 }
 
-export async function startServer(o: { limits?: Partial<Limits>; log?: (l: string) => void } = {}): Promise<Running> {
+export async function startServer(o: { limits?: Partial<Limits>; log?: (l: string) => void; iterations?: number } = {}): Promise<Running> {
   const dir = tempDir('xmpp-server-');
   const { cert, key, caFile } = certificate(dir);
-  const usersFile = writeUsers(dir);
+  const usersFile = writeUsers(dir, PASSWORDS, o.iterations);
   const server = new XmppServer({ domain: 'localhost', tls: { cert, key }, users: readUsersFile(usersFile), ...(o.limits && { limits: o.limits }), ...(o.log && { log: o.log }) });
   const port = await server.listen(0);
   return { server, port, dir, caFile, usersFile, cert };
 }
 
-export const login = (r: Running, user: string, o: { password?: string; mechanism?: string; resource?: string } = {}) =>
+export const login = (r: Pick<Running, 'port' | 'cert'>, user: string, o: { password?: string; mechanism?: string; resource?: string } = {}) =>
   ClientSession.connect({
     jid: `${user}@localhost`,
     password: o.password ?? PASSWORDS[user]!,
