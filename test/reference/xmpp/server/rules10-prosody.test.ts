@@ -1,8 +1,7 @@
 /**
  * RFC 6120 §10 against Prosody: the same stanzas, sent by our client to our
  * server and to Prosody on loopback, get the same answer: the bare domain,
- * domain/resource, no such user, an offline user, another user's bare JID,
- * no 'to'. Where the two differ (each a choice the RFC allows), the
+ * domain/resource, no such user, another user's bare JID, no 'to'. Where the two differ (each a choice the RFC allows), the
  * difference is asserted as it is, so a change either way is seen: to a
  * remote domain Prosody (s2s disabled in the testkit's
  * config) answers <not-allowed/>, where we answer §10.4.3's
