@@ -106,8 +106,8 @@ test('the RFC page: line, page and section anchors; cited lines highlighted with
   const first = lineWithId(rfc, 'P39L25')!;
   assert.match(first, /^<div id=P39L25 class=ci>/);
   assert.ok(first.includes('<a class=ci href=../reference/sip/via.ts.html#L10>sip/via.ts:10</a>'), first);
-  assert.match(lineWithId(rfc, 'P39L29')!, /^<p id=P39L29 class=ci>/);
-  assert.match(lineWithId(rfc, 'P39L31')!, /^<p id=P39L31>/);
+  assert.match(lineWithId(rfc, 'P39L29')!, /^<div id=P39L29 class=ci>/);
+  assert.match(lineWithId(rfc, 'P39L31')!, /^<div id=P39L31>/);
   // Requirement sentences marked by status: the key word, inside its requirement's run of lines, which says the status once.
   const runOf = (id: string) => [...rfc.slice(0, rfc.search(new RegExp(`\\sid=${id}\\b`))).matchAll(/<div class="req (s-\w+)">/g)].pop()?.[1];
   assert.match(first, /<mark>MUST<\/mark>/);

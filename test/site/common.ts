@@ -41,16 +41,20 @@ export function siteFiles(dir: string): Map<string, string> {
 }
 
 /**
- * The row holding `id`: pages put one row (a code or text line) per output
- * line; a quote box's text spans several, but escaped text never starts a
- * line with `<`, so the row ends before the next line that does.
+ * The row holding `id`, from its element's start tag: code pages put one
+ * row per output line (a quote box's text spans several, but escaped text
+ * never starts a line with `<`, so the row ends before the next line that
+ * does); an RFC page writes a page of lines as one output line, each line
+ * an element `<div id=P…>` (tools/site/rfc-page.ts), so there
+ * the row also ends where the next line's element starts.
  */
 export function lineWithId(html: string, id: string): string | undefined {
   // Quoted, or bare where a page writes an attribute per line (tools/site/html.ts bare).
   const m = new RegExp(`\\sid=(?:"${id}"|${id}(?=[\\s>]))`).exec(html);
   if (!m) return undefined;
   const at = m.index;
-  const start = html.lastIndexOf('\n', at) + 1;
-  const end = html.indexOf('\n<', at);
-  return html.slice(start, end < 0 ? undefined : end);
+  const start = html.lastIndexOf('<', at);
+  const next = html.slice(at).search(/<div id=P\d+L\d+[ >]/);
+  const end = Math.min(...[html.indexOf('\n<', at), next < 0 ? -1 : at + next].filter((e) => e >= 0));
+  return html.slice(start, Number.isFinite(end) ? end : undefined);
 }

@@ -109,7 +109,7 @@ test('an edit rebuilds only what it touches and reloads the page', async () => {
   // via.ts's page, RFC 3261's page (its citations changed) and the index.
   assert.is(stats.rendered, 3);
   const rfc = await fetchText('/rfc/rfc3261.html');
-  assert.match(rfc.body, /<p id=P143L19 class=ci>/);
+  assert.match(rfc.body, /<div id=P143L19 class=ci>/);
 });
 
 test('a broken edit shows diagnostics and keeps serving the last good site; fixing it reloads', async () => {

@@ -8,10 +8,11 @@
  * and section; warnings where a printed page number disagrees with its position.
  *
  * Weight: RFC 3261 is 12,915 lines, so what a line costs is paid 12,915
- * times (the page was 2.0 MB). A line is one element, `<p id="P143L14">`
- * whose end tag HTML lets go unwritten (the next `<p>`, a `<div>` or the end
- * of its parent closes it), or a `<div>` when it holds back-links (a
- * `<details>` may not sit in a `<p>`); its number is its id, drawn by CSS;
+ * times (the page was 2.0 MB). A line is one element, `<div id=P143L14>`
+ * (not a `<p>` with its end tag left out: a browser copies a paragraph with
+ * a blank line after it, so copied RFC text came out double-spaced), and
+ * nothing comes between two lines, so a page of the RFC is a line of the
+ * HTML; its number is its id, drawn by CSS;
  * what a run of lines shares (a requirement's status) is said once, on the
  * run's element; titles that only repeated a line's classes are made by
  * rfc.js when pointed at.
@@ -99,7 +100,7 @@ export function renderDocPage({ doc, citations, requirements, proposed = [], ser
     const req = reqAt[i];
     if (l.page !== page || req !== run) closeRun();
     if (l.page !== page) {
-      if (page) out.push('</div>');
+      if (page) out.push('</div>\n');
       page = l.page;
       const printed = mismatch.get(page);
       const warn =
@@ -130,7 +131,7 @@ export function renderDocPage({ doc, citations, requirements, proposed = [], ser
     const cls = classes.length ? ` class=${bare(classes.join(' '))}` : '';
     // The line number is the line's own id, shown by CSS (::before) and made
     // clickable by rfc.js: 12,915 links on RFC 3261 were as many Tab stops.
-    out.push(links.length ? `<div id=${lineId(l)}${cls}>${text}${notes(links)}</div>` : `<p id=${lineId(l)}${cls}>${text}`);
+    out.push(`<div id=${lineId(l)}${cls}>${text}${links.length ? notes(links) : ''}</div>`);
   }
   closeRun();
   if (page) out.push('</div>');
@@ -183,7 +184,7 @@ ${sectionRows}
 <section aria-labelledby="text" class="reading"><h2 id="text">Text</h2>
 ${contents(doc)}
 <div class="rfc">
-${out.join('\n')}
+${out.join('')}
 </div>
 </section>
 </article>`;
