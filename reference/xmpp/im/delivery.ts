@@ -14,9 +14,9 @@
 import { type XmlElement } from '../xml/index.ts';
 import { type Jid, parseJid } from '../jid/index.ts';
 import { StanzaRuleError } from '../stanza/index.ts';
-import { type Account, type Processed, addressed, clientProbe, outbound, pendingFor } from './flow.ts';
+import { type Account, type Processed, clientProbe, outbound, pendingFor } from './flow.ts';
 import { type Delivery, type Resource, deliverMessage } from './message.ts';
-import type { Outgoing } from './presence.ts';
+import { type Outgoing, MAX_DIRECTED } from './presence.ts';
 import { SubscriptionError, isSubscriber, isSubscriptionType } from './subscription.ts';
 
 type Lookup = (bare: string) => Account | undefined;
@@ -47,6 +47,9 @@ export function fromResource(user: Account, from: Jid, stanza: XmlElement, to: J
   // @exception RFC6120 P139L3-P139L8, P139L8-P139L12, P139L18-P139L22, P143L10-P143L13: no stanza is routed to or from a remote server here
   // @exception RFC6120 P141L10-P141L13, P142L23-P142L26: no server-to-server stream is accepted, so every stanza comes from a local client
   if (to.domainpart !== domain) return { error: { condition: 'remote-server-not-found', reason: `no server-to-server: '${to.domainpart}' is not served here` } };
+  // Our limit, not the RFC's: memory per session stays bounded (presence.ts MAX_DIRECTED).
+  if (stanza.name === 'presence' && type !== 'error' && type !== 'unavailable' && !user.presence.canRememberDirected(from.resourcepart!, to))
+    return { error: { condition: 'resource-constraint', reason: `directed presence is remembered for at most ${MAX_DIRECTED} entities per resource; send some unavailable first` } };
   // @implements RFC6121 P63L17-P63L25
   // Directed presence: remembered by the session (to send it unavailable later), then delivered like any presence.
   const sent = stanza.name === 'presence' && type !== 'error' ? user.presence.directed(from.resourcepart!, stanza, to, user.roster.states())[0]!.stanza : stanza;
@@ -55,14 +58,16 @@ export function fromResource(user: Account, from: Jid, stanza: XmlElement, to: J
 
 /** A stanza from `from` for `to` in our domain, as the stanzas the addressee's resources get; or the error for the sender. */
 // @implements RFC6121 P88L23-P88L25, P88L39-P88L41
-// Each copy keeps the 'to' it came with (addressed): a bare JID is not rewritten to the resource's.
+// Each copy keeps the 'to' it came with, or none: a bare JID is not rewritten to the resource's.
 function delivered(stanza: XmlElement, to: Jid, from: Jid | undefined, lookup: Lookup): Processed {
   const account = lookup(to.bare.toString());
   // Asked only where it decides something: an iq request to a full JID.
   const shares = stanza.name === 'iq' && to.resourcepart !== undefined && account !== undefined && from !== undefined && sharesPresence(account, to, from);
   const d = deliverLocal(stanza, to, account?.presence.connected(), shares);
   if ('refuse' in d) return { error: { condition: d.refuse, reason: d.reason } };
-  return { send: 'deliver' in d ? d.deliver.map((r) => addressed(stanza, `${to.bare}/${r}`)) : [] };
+  // @implements RFC6120 P100L38-P100L40
+  // A message with no 'to' (RFC 6120 §10.3.1) is delivered as if to the bare JID, and still with no 'to'.
+  return { send: 'deliver' in d ? d.deliver.map((r) => ({ to: `${to.bare}/${r}`, stanza })) : [] };
 }
 
 /**

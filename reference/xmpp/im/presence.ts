@@ -18,6 +18,9 @@ import { type Resource, mixedContent } from './message.ts';
 import { type SubscriptionState, isSubscribedTo, isSubscriber } from './subscription.ts';
 
 // @implements RFC6121 P66L30-P66L41
+/** The most entities one resource's directed presence is remembered for (our limit: the RFC sets none). */
+export const MAX_DIRECTED = 1000;
+
 export const SHOW_VALUES = ['away', 'chat', 'dnd', 'xa'] as const;
 
 const childCount = (p: XmlElement, name: string) => p.children.filter((c) => isElement(c) && c.name === name && c.ns === p.ns).length;
@@ -99,6 +102,17 @@ export class PresenceSession {
   /** Full JIDs of the interested resources: where roster pushes and subscription notices go. */
   interested(): string[] {
     return [...this.resources].filter(([, r]) => r.interested).map(([resource]) => this.full(resource));
+  }
+
+  /**
+   * Whether directed presence from `resource` to `to` can be remembered: it
+   * is already, or fewer than MAX_DIRECTED are. Each one remembered is sent
+   * unavailable later (§4.6.3), so a client sending presence to ever new
+   * addresses would otherwise grow its session without end.
+   */
+  canRememberDirected(resource: string, to: Jid): boolean {
+    const d = this.resources.get(resource)?.directed;
+    return d === undefined || d.has(to.toString()) || d.size < MAX_DIRECTED;
   }
 
   /** `resource` sent directed presence to `entity` (its full JID, or its bare JID) and has not taken it back (§4.6.3). */

@@ -85,8 +85,8 @@ export class Router {
     // @implements RFC6120 P141L7-P141L10
     // No 'to': a message as if to the user's bare JID, presence broadcast (im/), an iq for the server, each on the sender's behalf.
     // @implements RFC6120 P141L17-P141L19
-    // As if: the 'to' is set, so each of the user's resources gets it addressed as RFC 6121 §8.5.2 delivers to a bare JID.
-    if (stanza.name === 'message' && !('to' in to)) return this.answer(s, stanza, fromResource(user, s.jid, withAttrs(stanza, { to: s.jid.bare.toString() }), s.jid.bare, this.lookup, this.domain));
+    // As if: delivered as RFC 6121 §8.5.2 delivers to a bare JID, the stanza as it came (RFC 6120 §8.1.1.1: its 'to' not added).
+    if (stanza.name === 'message' && !('to' in to)) return this.answer(s, stanza, fromResource(user, s.jid, stanza, s.jid.bare, this.lookup, this.domain));
     const target = 'to' in to ? to.to : undefined;
     // @implements RFC6120 P100L28-P100L32, P141L30-P141L32
     // Presence with no 'to' is the user's to broadcast (im/); an iq to the user's own bare JID is for the server, on the account's behalf.

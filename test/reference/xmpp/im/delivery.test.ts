@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { type XmlElement, element } from '../../../../reference/xmpp/xml/index.ts';
 import { type Jid, parseJid } from '../../../../reference/xmpp/jid/index.ts';
 import {
-  Account, type Outgoing, ROSTER_NS, type Resource, SubscriptionError, deliverLocal, disconnected, fromResource, removalPresence, rosterGetFrom, rosterSetFrom,
+  Account, MAX_DIRECTED, type Outgoing, ROSTER_NS, type Resource, SubscriptionError, deliverLocal, disconnected, fromResource, removalPresence, rosterGetFrom, rosterSetFrom,
 } from '../../../../reference/xmpp/im/index.ts';
 
 const DOMAIN = 'example.com';
@@ -150,6 +150,24 @@ test('directed presence: delivered, remembered, and sent unavailable when the st
   const gone = disconnected(w.account('romeo@example.com'), 'orchard', w.lookup);
   assert.equal(lines(gone), ['juliet@example.com/balcony presence:unavailable from romeo@example.com/orchard']);
   assert.equal(disconnected(w.account('romeo@example.com'), 'orchard', w.lookup), [], 'once');
+});
+
+test('directed presence to ever new addresses: remembered for at most MAX_DIRECTED per resource, the one past refused with resource-constraint; an unavailable frees room; memory per session stays bounded', () => {
+  const w = world();
+  w.online('romeo@example.com/orchard');
+  for (let i = 0; i < MAX_DIRECTED; i++) {
+    const r = w.send('romeo@example.com/orchard', el('presence', { to: `nobody${i}@example.com` }));
+    assert.ok(!('error' in r), `directed presence ${i} taken`);
+  }
+  const past = w.send('romeo@example.com/orchard', el('presence', { to: 'one-more@example.com' }));
+  assert.equal('error' in past && past.error.condition, 'resource-constraint');
+  // One already remembered is taken again, and an unavailable takes one back, making room.
+  assert.ok(!('error' in w.send('romeo@example.com/orchard', el('presence', { to: 'nobody0@example.com' }))));
+  w.send('romeo@example.com/orchard', el('presence', { to: 'nobody0@example.com', type: 'unavailable' }));
+  w.online('juliet@example.com/balcony');
+  assert.ok(!('error' in w.send('romeo@example.com/orchard', el('presence', { to: 'juliet@example.com/balcony' }))));
+  assert.equal('error' in w.send('romeo@example.com/orchard', el('presence', { to: 'one-more@example.com' })), true, 'full again');
+  assert.equal(lines(disconnected(w.account('romeo@example.com'), 'orchard', w.lookup)), ['juliet@example.com/balcony presence:unavailable from romeo@example.com/orchard'], 'the remembered ones are still sent unavailable (to who exists)');
 });
 
 const rosterIq = (type: 'get' | 'set', items: XmlElement[] = []) => el('iq', { type, id: 'r' }, [element('query', { xmlns: ROSTER_NS }, items, ROSTER_NS)]);
