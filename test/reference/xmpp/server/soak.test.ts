@@ -94,11 +94,14 @@ test.before(async (ctx) => {
 });
 test.after(async (ctx) => {
   const child = ctx.soak?.child;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  // 'close', not 'exit': the IPC channel and the process handle are released too, so the run is left no open handle.
+  const closed = new Promise((resolve) => child.once('close', resolve));
   child.send('close');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-  if (child.exitCode === null) child.kill();
+  const t = setTimeout(() => child.kill(), 5000);
+  await closed;
+  clearTimeout(t);
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
 });
 
 /** This process's heap (the clients') after full collections. */
