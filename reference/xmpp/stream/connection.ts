@@ -28,6 +28,8 @@ export class StreamConnection {
   // The reader's limits are the caller's to set (a server's configuration).
   constructor(private socket: Socket | TLSSocket, private readonly limits: ReaderLimits = {}) {
     this.reader = new StreamReader(limits);
+    // Each negotiation step is one small write waiting for its answer: with Nagle's algorithm and delayed ACKs, each waited ~40 ms more.
+    socket.setNoDelay(true);
     this.listen();
   }
 
