@@ -170,6 +170,8 @@ export class XmppServer {
       if (session) this.router.remove(session);
       socket.destroy();
       this.sockets.delete(socket);
+      // @implements RFC6120 P167L32-P167L35
+      // "At any one time": the address's count goes down with each of its connections that ends.
       const left = this.connectionsFrom(address) - 1;
       if (left > 0) this.perAddress.set(address, left);
       else this.perAddress.delete(address);
@@ -214,6 +216,8 @@ export class XmppServer {
           continue;
         }
         readFirst = false;
+        // @implements RFC6120 P54L7-P54L9
+        // Not lost after all: what came in during the stall moved `last`, so the stream goes on.
         if (a.type === 'timeout' && last + this.limits.idleMs > Date.now()) continue;
         if (a.type === 'element') {
           last = Date.now();
