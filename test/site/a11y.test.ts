@@ -114,26 +114,29 @@ for (const scheme of ['light', 'dark'] as const) {
     const syntax = [...code.matchAll(/\.(h[0-9a-f]+)\{color:(#[0-9a-fA-F]{6})/g)];
     assert.ok(syntax.length > 5, `code.css (${scheme}): ${syntax.length} colour rules`);
     for (const [, cls, colour] of [...syntax, ['', '--code-fg', prop(code, '--code-fg', `code.css (${scheme})`)]]) {
-      // Code sits on the page background (a followed line is outlined, not filled: site.css `.code .l:target`).
-      check(`code.css .${cls}`, colour!.toLowerCase(), '--bg');
+      // Code sits on the page background (a followed line is outlined, not filled: site.css `.code .l:target`),
+      // and a proposal's added and removed lines on their tints.
+      for (const bg of ['--bg', '--add', '--del']) check(`code.css .${cls}`, colour!.toLowerCase(), bg);
     }
     assert.equal(low, []);
   });
 }
 
-contrastSuite('every colour of both syntax themes, as shown, reads at 4.5:1 on the page background', async () => {
+contrastSuite('every colour of both syntax themes, as shown, reads at 4.5:1 on the page background and on a proposal\'s added and removed lines', async () => {
   const shiki = await createHighlighter({ themes: Object.values(SYNTAX_THEMES), langs: [] });
   const low: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
-    const bg = prop(themes(siteCss)[scheme], '--bg', `site.css (${scheme})`);
+    const backgrounds = ['--bg', '--add', '--del'].map((name) => prop(themes(siteCss)[scheme], name, `site.css (${scheme})`));
     const theme = shiki.getTheme(SYNTAX_THEMES[scheme]);
     // A rule that sets its own background (carriage-return, markup.ignored) is not text on the page's.
     const onPage = theme.settings.filter((r) => !r.settings.background).map((r) => r.settings.foreground);
     const colours = new Set([theme.fg, ...onPage.filter((c): c is string => !!c)]);
     for (const c of colours) {
       const shown = shownColour(scheme, c.slice(0, 7));
-      const r = contrast(shown, bg);
-      if (r < AA) low.push(`${SYNTAX_THEMES[scheme]} ${c} shown as ${shown} on ${bg}: ${r.toFixed(2)}:1`);
+      for (const bg of backgrounds) {
+        const r = contrast(shown, bg);
+        if (r < AA) low.push(`${SYNTAX_THEMES[scheme]} ${c} shown as ${shown} on ${bg}: ${r.toFixed(2)}:1`);
+      }
     }
   }
   shiki.dispose();

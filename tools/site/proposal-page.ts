@@ -124,7 +124,7 @@ function hunkHtml(path: string, item: SiteProposal, f: ProposedFile, h: Proposed
   const header = `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`;
   return `<section class="hunk" id="${hunkAnchor(h.n)}" aria-label="Hunk ${h.n}: ${esc(f.path)}">
 <h4><a href="#${hunkAnchor(h.n)}">Hunk ${h.n}</a> <code>${esc(header)}</code></h4>
-${amends ? `<div class="amends">${amends}</div>` : ''}<div class="code diff" role="region" aria-label="Hunk ${h.n} of ${esc(f.path)}">
+${amends ? `<div class="amends">${amends}</div>` : ''}<div class="code diff" role="region" tabindex="0" aria-label="Hunk ${h.n} of ${esc(f.path)}">
 ${rows.join('\n')}
 </div>
 </section>`;
