@@ -1,21 +1,7 @@
-/** Debian's Chromium for the site's browser tests: one launch, its flags in one place. */
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { tempDir } from '../helpers.ts';
-import { peerPath } from '../peers.ts';
+/** Debian's Chromium for the site's browser tests: the launch (tools/testkit/chromium.ts, which the site bench shares), and the helpers the tests share. */
+import type { Page } from 'playwright-core';
 
-/** Headless, no sandbox (a container's user), nothing fetched behind the page's back (updates, sync, QUIC probes). */
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
-
-/** A fresh profile in a temporary directory, 1400×900 unless told; `options` as playwright's launchPersistentContext takes them. */
-export function launchChromium(options: { javaScriptEnabled?: boolean; bypassCSP?: boolean; viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(tempDir('rfcdoc-chromium-'), {
-    executablePath: peerPath('chromium'),
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1400, height: 900 },
-    ...options,
-  });
-}
+export { launchChromium } from '../../tools/testkit/chromium.ts';
 
 /** Every console error or warning and every uncaught error of `page`, pushed to `problems` as a line saying which. */
 export function collectErrors(page: Page, problems: string[]): void {

@@ -75,8 +75,8 @@ function largestPage(files: ReadonlyMap<string, string>): { path: string; bytes:
  * paint of `painted` over `runs` fresh pages (each a new page of one browser).
  */
 async function inChromium(site: string, weighed: string, painted: string, runs: number): Promise<{ elements: number; fcp: number[] }> {
-  // The site tests' launcher: the same flags and a fresh profile (test/site/chromium.ts).
-  const { launchChromium } = await import('../../test/site/chromium.ts');
+  // The site tests' launcher: the same flags and a fresh profile.
+  const { launchChromium } = await import('../testkit/chromium.ts');
   const context = await launchChromium();
   try {
     const url = (path: string) => pathToFileURL(join(site, path)).href;
