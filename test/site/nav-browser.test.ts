@@ -120,6 +120,20 @@ test(`${MODULE}: its imports link to pages that exist; a test that imports it is
   assert.match(back, '<code>reference/sip/transaction/inviteClient.ts</code></a> <span class="why">imported');
 });
 
+// README pages (their tables and code blocks) and a proposal page (its files' long names): the page does not pan at 390 px;
+// each README table or code block that scrolls is a Tab stop.
+for (const path of ['README.html', 'reference/xmpp/README.html', 'proposals/100rel.html']) {
+  test(`${path} at 390×844: the page body does not pan sideways, and what scrolls in it is a Tab stop`, async () => {
+    await small.goto(site.base + path);
+    const l = await small.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      unreachable: [...document.querySelectorAll('.prose table, .prose pre')].filter((e) => e.scrollWidth > e.clientWidth && e.getAttribute('tabindex') !== '0').length,
+    }));
+    assert.ok(l.scrollWidth <= 390, `scrollWidth ${l.scrollWidth}`);
+    assert.is(l.unreachable, 0);
+  });
+}
+
 test('breadcrumbs on the module page reach folder pages that exist', async () => {
   await page.goto(site.base + MODULE);
   const crumbs = page.locator('nav[aria-label="Breadcrumb"] li');

@@ -206,8 +206,6 @@ export function folderRows(from: string, rows: readonly FolderRow[], name: (r: F
 
 export const FOLDER_HEAD = `<thead><tr><th scope="col">Folder</th><th scope="col">About</th><th scope="col">Holds</th><th scope="col" class="num">SLoC</th><th scope="col" class="num">Citations</th><th scope="col">Requirements cited</th><th scope="col">Cites</th></tr></thead>`;
 
-/** A README's code blocks and tables scroll sideways when wide: each is a Tab stop, so a keyboard can scroll it too (axe scrollable-region-focusable). */
-const focusable = (html: string) => html.replace(/<(pre|table)>/g, '<$1 tabindex="0">');
 
 export function renderFolderPage({ dir, folderReadme: readme, pages, folder, subfolders, files, ...frame }: FolderPageInput): string {
   const path = folderPage(dir);
@@ -227,7 +225,7 @@ export function renderFolderPage({ dir, folderReadme: readme, pages, folder, sub
 ${
   readme
     ? `<div class="prose readme">
-${focusable(renderMarkdown(readme.path, rest!, pages, path))}
+${renderMarkdown(readme.path, rest!, pages, path)}
 <p class="meta">From <a href="${esc(href(path, filePage(readme.path)))}">${esc(readme.path)}</a>.</p>
 </div>
 `

@@ -62,6 +62,8 @@ function rewriteLinks(node: Root | Element, from: string, pages: ReadonlySet<str
   for (const child of node.children as (RootContent | ElementContent)[]) {
     if (child.type !== 'element') continue;
     if (/^h[1-6]$/.test(child.tagName)) child.properties.id = slug(textOf(child), slugs);
+    // A code block or table scrolls sideways when wide: a Tab stop, so a keyboard can scroll it too (axe scrollable-region-focusable).
+    if (child.tagName === 'pre' || child.tagName === 'table') child.properties.tabIndex = 0;
     if (child.tagName === 'a' && typeof child.properties.href === 'string') {
       const to = rewriteLink(from, child.properties.href, pages, at);
       if (to) child.properties.href = to;
