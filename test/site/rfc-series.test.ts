@@ -176,6 +176,18 @@ browser('the contents follow the reader: the section in view is aria-current in 
   assert.ok(nav.top <= 1 && nav.height > 300, JSON.stringify(nav));
 });
 
+browser('at 1400×900 every line\'s back-links and its "+N more" end inside the text box (the first link shortens), and the box does not scroll sideways', async () => {
+  await page.goto(`${base}rfc/rfc3261.html`);
+  const r = (await page.evaluate(`(() => {
+    const rfc = document.querySelector('.rfc');
+    const box = rfc.getBoundingClientRect();
+    const outside = (sel) => [...document.querySelectorAll(sel)].filter((e) => e.getBoundingClientRect().right > box.right + 1).length;
+    return { notes: document.querySelectorAll('.rfc .notes').length, out: outside('.rfc .notes'), more: outside('.rfc .notes summary'), scrolls: rfc.scrollWidth > rfc.clientWidth };
+  })()`)) as { notes: number; out: number; more: number; scrolls: boolean };
+  assert.ok(r.notes > 500, `${r.notes} lines with back-links`);
+  assert.equal({ out: r.out, more: r.more, scrolls: r.scrolls }, { out: 0, more: 0, scrolls: false });
+});
+
 browser('copying lines of the text gives them one line break apart, as the RFC has them', async () => {
   await page.goto(`${base}rfc/rfc3261.html`);
   const copied = await page.evaluate(() => {
