@@ -343,7 +343,9 @@ test("the RFC's page on the site shows its status and relations under the title"
   const start = html.indexOf('<header class="pagehead">');
   const header = html.slice(start, html.indexOf('</header>', start));
   assert.match(header, `<h1>RFC 3261: ${index.get(3261)!.title}</h1>`);
-  assert.match(header, `<p class="meta">Status proposed standard · Obsoletes RFC2543 · Updated by ${doc.relations!.updatedBy.join(', ')}</p>`);
+  // Each RFC named as the site names it (RFC 2543), linked only where the site has its page (none here).
+  const named = (labels: readonly string[]) => labels.map((l) => l.replace(/^RFC/, 'RFC ')).join(', ');
+  assert.match(header, `<p class="meta series">Status: proposed standard · Obsoletes RFC 2543 · Updated by ${named(doc.relations!.updatedBy)}</p>`);
 });
 
 test.run();
