@@ -21,10 +21,6 @@ import type { Project } from '../../tools/annotate/model.ts';
 import { analyzeProject, DEFAULT_PATHS } from '../../tools/annotate/project.ts';
 import { renderDocPage } from '../../tools/site/rfc-page.ts';
 import { renderRequirementsPage } from '../../tools/site/requirements-page.ts';
-import { createProposalCache, siteProposals } from '../../tools/site/proposals.ts';
-import { STATUS_NAME } from '../../tools/site/figures.ts';
-import { lineId } from '../../tools/spec/paginate.ts';
-import { docId } from '../../tools/annotate/resolve.ts';
 import { MIRROR, ROOT, runRfcdoc, tempDir, testCache } from '../helpers.ts';
 import { peerSuite } from '../peers.ts';
 import { collectErrors, launchChromium } from './chromium.ts';
@@ -208,32 +204,6 @@ real('RFC 3261 §17.1.1.2: a MUST is listed with its status, linked to a module 
     const req = project.requirements.get('rfc3261')!.find((q) => q.begin === first)!;
     assert.ok(cites.some((c) => c.span.begin <= req.end && c.span.end >= req.begin), `${file}:${line} cites the requirement at ${begin}`);
   }
-});
-
-real("a proposal's citation of a requirement links to the proposal's hunk that cites it, counted nowhere", async () => {
-  const store = { cacheDir: testCache(), mirror: MIRROR };
-  const shown = await siteProposals(project, store, createProposalCache());
-  const proposed = shown.list.flatMap((p) => p.citations);
-  assert.ok(proposed.length > 0, 'the repository has proposals citing documents');
-  const c = proposed.find((x) => project.docs.has(docId(x.tag.doc)) || shown.docs.has(docId(x.tag.doc)))!;
-  const id = docId(c.tag.doc);
-  const doc = project.docs.get(id) ?? shown.docs.get(id)!;
-  const requirements = project.requirements.get(id) ?? shown.requirements.get(id)!;
-  const mine = proposed.filter((x) => x.tag.doc === c.tag.doc);
-  const view = renderRequirementsPage({ doc, requirements, proposed: mine });
-  const without = renderRequirementsPage({ doc, requirements });
-  // One requirement the proposals cite, found by the lines they cite.
-  const r = requirements.find((q) => mine.some((x) => x.span.begin <= q.end && x.span.end >= q.begin))!;
-  assert.ok(r, `a requirement of ${doc.label} that a proposal cites`);
-  const html = row(view, `r-${lineId(doc.lines[r.begin]!)}`)!;
-  const links = [...html.matchAll(/<a href="\.\.\/proposals\/([\w-]+)\.html#hunk-(\d+)">\1 hunk \2<\/a>/g)];
-  assert.ok(html.includes('<span class="k">Proposed in</span>') && links.length > 0, html);
-  for (const [, name, hunk] of links) {
-    assert.ok(mine.some((x) => x.proposal === name && x.hunk === Number(hunk) && x.span.begin <= r.end && x.span.end >= r.begin), `${name} hunk ${hunk} cites ${doc.label} ${lineId(doc.lines[r.begin]!)}`);
-  }
-  // The status and the figures are the base's.
-  assert.ok(html.includes(`<span class="st">${STATUS_NAME[r.status]}</span>`));
-  assert.is(view.match(/aria-label="[^"]*"/)![0], without.match(/aria-label="[^"]*"/)![0]);
 });
 
 real('req/rfc3261.html stays small: the citations as compact links (bytes printed)', () => {
