@@ -5,7 +5,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { capabilityTest, treeWithMessage, type Tree } from './tree.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { capabilityTest, scratchDir, treeWithMessage, type Tree } from './tree.ts';
 
 let tree: Tree;
 const FAILING = 'test/reference/sip/ua/tool-notify.test.ts';
@@ -21,6 +23,27 @@ test('--all-together --suite own: the patches\' own tests are run, and one faili
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, 'own tests');
   assert.match(r.stderr, FAILING);
+});
+
+// CI names the corpus and the mirror relative to the checkout (../shared/…); the scratch tree is elsewhere.
+test('a relative RFC_CORPUS or RFC_MIRROR reaches the scratch tree\'s tests as the file it names from where rfcdoc ran', async () => {
+  const where = scratchDir('rfcdoc-relative-');
+  mkdirSync(join(where, 'shared'));
+  writeFileSync(join(where, 'shared', 'corpus.tar'), 'a corpus');
+  const test = 'test/reference/sip/ua/corpus-env.test.ts';
+  await tree.propose('corpus-env', () => tree.write(test, `import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
+
+test('RFC_CORPUS names a file here', () => {
+  assert.ok(existsSync(process.env.RFC_CORPUS ?? ''), \`RFC_CORPUS=\${process.env.RFC_CORPUS} from \${process.cwd()}\`);
+});
+
+test.run();
+`), '# Corpus env\n\n- Implements: RFC3428\n\nA test only.\n');
+  const r = await tree.rfcdoc(['proposal', 'check', 'corpus-env', '--suite', 'own'], where, { RFC_CORPUS: 'shared/corpus.tar' });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /own tests\s+ok/);
 });
 
 test.run();

@@ -24,8 +24,8 @@ export interface Tree {
   reset(): void;
   /** Edits a file by replacing `from` (which must be there) with `to`. */
   edit(path: string, from: string, to: string): void;
-  /** rfcdoc of the copy, from the copy (or `cwd`), with the test cache. */
-  rfcdoc(args: string[], cwd?: string): Promise<CliRun>;
+  /** rfcdoc of the copy, from the copy (or `cwd`), with the test cache; `env` adds to its environment. */
+  rfcdoc(args: string[], cwd?: string, env?: NodeJS.ProcessEnv): Promise<CliRun>;
   /**
    * An author's round: `change` edits the tree, `proposal new NAME` (the
    * stage) exports it, the author reverts the change and commits the
@@ -39,11 +39,11 @@ export interface Tree {
  * with room for a check: tsc, rfcdoc check and tests in a scratch tree take
  * a minute on a loaded machine, past runRfcdoc's 60 s.
  */
-function rfcdocOf(dir: string, args: string[], cwd: string): Promise<CliRun> {
+function rfcdocOf(dir: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   // A check run by these tests leaves test/proposal/ out of its suite (BASE_ONLY in tools/proposal/check.ts), never nesting further.
   const mirror = MIRROR && !/^https?:/i.test(MIRROR) ? resolve(MIRROR) : (MIRROR ?? '');
   return new Promise((done) => {
-    const child = execFile(join(dir, 'tools', 'rfcdoc.mjs'), [...args, '--cache', testCache()], { cwd, env: { ...process.env, RFC_MIRROR: mirror, NO_COLOR: '1' }, timeout: 600_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    const child = execFile(join(dir, 'tools', 'rfcdoc.mjs'), [...args, '--cache', testCache()], { cwd, env: { ...process.env, RFC_MIRROR: mirror, NO_COLOR: '1', ...env }, timeout: 600_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       setTimeout(() => done({ code, stdout, stderr }), 0);
     });
@@ -80,7 +80,7 @@ export async function projectTree(): Promise<Tree> {
       if (!text.includes(from)) throw new Error(`${p} does not hold ${JSON.stringify(from)}: the test's edit no longer fits the file`);
       writeFileSync(join(dir, p), text.replace(from, to));
     },
-    rfcdoc: (args, cwd = dir) => rfcdocOf(dir, args, cwd),
+    rfcdoc: (args, cwd = dir, env = {}) => rfcdocOf(dir, args, cwd, env),
     async propose(name, change, readme) {
       change();
       await newProposal(dir, name);

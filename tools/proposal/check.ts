@@ -61,11 +61,17 @@ export interface CheckOptions {
   onStage?: (what: string) => void;
 }
 
-/** The environment of what runs in the scratch tree: RFC_MIRROR as an absolute path, since the scratch tree is elsewhere. */
+/** The variables naming a path that what runs in the scratch tree reads: a relative one would resolve against the scratch tree. */
+const PATH_VARIABLES = ['RFC_MIRROR', 'RFC_CORPUS'] as const;
+
+/** The environment of what runs in the scratch tree: each of PATH_VARIABLES as an absolute path, since the scratch tree is elsewhere. */
 function scratchEnv(): NodeJS.ProcessEnv {
-  const mirror = process.env.RFC_MIRROR;
-  const absolute = mirror && !/^https?:/i.test(mirror) && !isAbsolute(mirror) ? resolve(mirror) : mirror;
-  return { ...process.env, ...(absolute ? { RFC_MIRROR: absolute } : {}), NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  for (const name of PATH_VARIABLES) {
+    const value = process.env[name];
+    if (value && !/^https?:/i.test(value) && !isAbsolute(value)) env[name] = resolve(value);
+  }
+  return env;
 }
 
 const OWN_TESTS_DIR = 'test/proposal/';
