@@ -25,6 +25,34 @@ test('--all-together --suite own: the patches\' own tests are run, and one faili
   assert.match(r.stderr, FAILING);
 });
 
+test('a failing test is shown with its message, however much the files after it print', async () => {
+  await tree.propose('noisy', () => {
+    tree.write('test/reference/sip/ua/noisy-a.test.ts', `import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+test('fails first', () => {
+  assert.is(1 + 1, 3, 'the sum the proposal expects');
+});
+
+test.run();
+`);
+    tree.write('test/reference/sip/ua/noisy-b.test.ts', `import { test } from 'uvu';
+
+test('then prints much', () => {
+  for (let i = 0; i < 200; i++) console.log(\`line \${i} of what a later file printed\`);
+});
+
+test.run();
+`);
+  }, '# Noisy\n\n- Implements: RFC3428\n\nTests only.\n');
+  const r = await tree.rfcdoc(['proposal', 'check', 'noisy', '--suite', 'own']);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  // The end of the output is the second file's; the first's failure is shown all the same.
+  assert.match(r.stderr, 'line 199 of what a later file printed');
+  assert.not.match(r.stderr, 'line 150 of what a later file printed');
+  assert.match(r.stderr, /FAIL .*"fails first"\n\s+the sum the proposal expects/);
+});
+
 // CI names the corpus and the mirror relative to the checkout (../shared/…); the scratch tree is elsewhere.
 test('a relative RFC_CORPUS or RFC_MIRROR reaches the scratch tree\'s tests as the file it names from where rfcdoc ran', async () => {
   const where = scratchDir('rfcdoc-relative-');

@@ -175,11 +175,35 @@ function failingFiles(output: string): string[] {
   return [...failing].sort();
 }
 
+/**
+ * Each failing test as the runner printed it: its FAIL line and what follows
+ * (the assertion's message, the expected and actual values), without the
+ * stack, up to the next file, failure or total; bounded. The end of the
+ * output alone seldom holds them in a whole suite's run.
+ */
+function failureBlocks(lines: readonly string[], each = 16, most = 12): string {
+  const blocks: string[] = [];
+  for (let i = 0; i < lines.length && blocks.length < most; i++) {
+    if (!/^\s*FAIL\s/.test(lines[i]!)) continue;
+    const block = [lines[i]!.trim()];
+    for (let j = i + 1; j < lines.length && block.length < each; j++) {
+      const line = lines[j]!;
+      if (/^\s*FAIL\s|^\s*Total:|^[\w./@-]+\.test\.ts$/.test(line)) break;
+      if (/^\s+at\s/.test(line) || line.trim() === '') continue;
+      block.push(`  ${line.trim()}`);
+    }
+    blocks.push(block.join('\n'));
+  }
+  return blocks.join('\n');
+}
+
 interface TestRun {
   ran: Ran;
   ok: boolean;
   summary: string;
   failures: string[];
+  /** failureBlocks of the output. */
+  details: string;
   files: string[];
 }
 
@@ -192,7 +216,7 @@ async function runTests(s: Scratch, files: readonly string[] | 'all'): Promise<T
   const summary = [...lines].reverse().find((l) => SUMMARY.test(l))?.trim() ?? `the test runner ended with exit ${ran.code} and no summary`;
   const failures = lines.filter((l) => /^\s*FAIL\s/.test(l)).map((l) => l.trim());
   const m = SUMMARY.exec(summary);
-  return { ran, ok: ran.code === 0 && m !== null && m[2] === '0', summary, failures, files: failingFiles(out) };
+  return { ran, ok: ran.code === 0 && m !== null && m[2] === '0', summary, failures, details: failureBlocks(lines), files: failingFiles(out) };
 }
 
 const timed = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
@@ -239,7 +263,7 @@ async function checkTree(s: Scratch, name: string, proposals: readonly Proposal[
     const theirs = t.files.filter((f) => !inBase.includes(f));
     const ok = t.ok || (t.files.length > 0 && theirs.length === 0);
     const baseNote = inBase.length ? ` (failing in the base too, so not counted: ${inBase.join(', ')})` : '';
-    steps.push({ step, ok, ms, summary: `${what}: ${t.summary}${baseNote}`, ...(list ? { tests: list } : {}), ...(ok ? {} : { log: tail(t.ran) }) });
+    steps.push({ step, ok, ms, summary: `${what}: ${t.summary}${baseNote}`, ...(list ? { tests: list } : {}), ...(ok ? {} : { log: t.details ? `${t.details}\n…\n${tail(t.ran, 20)}` : tail(t.ran) }) });
     if (!ok) {
       const where = theirs.length ? `; failing: ${theirs.join(', ')}` : '';
       diagnostics.push(proposalError('tests', `${name}: ${what} fail in the patched tree: ${t.summary}${where}${t.failures.length ? ` (${t.failures.slice(0, 5).join('; ')})` : ''}`));

@@ -211,7 +211,7 @@ function reportText(r: CheckReport, env: ProposalEnv): string {
   const lines = [`${r.name}: ${r.ok ? 'ok' : 'FAILED'} (${seconds(r.ms)})`];
   for (const s of r.steps) {
     lines.push(`  ${s.step.padEnd(9)}  ${s.ok ? 'ok    ' : 'FAILED'}  ${seconds(s.ms).padStart(7)}  ${s.summary}`);
-    if (s.log) env.err(`--- ${r.name}: ${s.step}, the end of its output:\n${s.log}\n---\n`);
+    if (s.log) env.err(`--- ${r.name}: ${s.step}, its failures and the end of its output:\n${s.log}\n---\n`);
   }
   for (const l of r.left) lines.push(`  left out: ${l.name}: ${l.why}`);
   return lines.join('\n') + '\n';
