@@ -16,7 +16,7 @@ import { type Jid, parseJid } from '../jid/index.ts';
 import { StanzaRuleError } from '../stanza/index.ts';
 import { type Account, type Processed, clientProbe, outbound, pendingFor } from './flow.ts';
 import { type Delivery, type Resource, deliverMessage } from './message.ts';
-import { type Outgoing, MAX_DIRECTED } from './presence.ts';
+import { type Outgoing } from './presence.ts';
 import { SubscriptionError, isSubscriber, isSubscriptionType } from './subscription.ts';
 
 type Lookup = (bare: string) => Account | undefined;
@@ -47,13 +47,15 @@ export function fromResource(user: Account, from: Jid, stanza: XmlElement, to: J
   // @exception RFC6120 P139L3-P139L8, P139L8-P139L12, P139L18-P139L22, P143L10-P143L13: no stanza is routed to or from a remote server here
   // @exception RFC6120 P141L10-P141L13, P142L23-P142L26: no server-to-server stream is accepted, so every stanza comes from a local client
   if (to.domainpart !== domain) return { error: { condition: 'remote-server-not-found', reason: `no server-to-server: '${to.domainpart}' is not served here` } };
-  // Our limit, not the RFC's: memory per session stays bounded (presence.ts MAX_DIRECTED).
-  if (stanza.name === 'presence' && type !== 'error' && type !== 'unavailable' && !user.presence.canRememberDirected(from.resourcepart!, to))
-    return { error: { condition: 'resource-constraint', reason: `directed presence is remembered for at most ${MAX_DIRECTED} entities per resource; send some unavailable first` } };
   // @implements RFC6121 P63L17-P63L25
   // Directed presence: remembered by the session (to send it unavailable later), then delivered like any presence.
-  const sent = stanza.name === 'presence' && type !== 'error' ? user.presence.directed(from.resourcepart!, stanza, to, user.roster.states())[0]!.stanza : stanza;
-  return delivered(sent, to, from, lookup);
+  if (stanza.name === 'presence') {
+    const d = user.presence.directed(from.resourcepart!, stanza, to, user.roster.states());
+    // Our limit, not the RFC's (presence.ts MAX_DIRECTED): memory per session stays bounded.
+    if ('refused' in d) return { error: { condition: 'resource-constraint', reason: d.refused } };
+    return delivered(d[0]!.stanza, to, from, lookup);
+  }
+  return delivered(stanza, to, from, lookup);
 }
 
 /** A stanza from `from` for `to` in our domain, as the stanzas the addressee's resources get; or the error for the sender. */

@@ -59,6 +59,11 @@ export function priorityOf(p: XmlElement | undefined): number {
   return e && isPriority(textOf(e)) ? Number(textOf(e)) : 0;
 }
 
+/** Directed presence not taken: the resource's session holds MAX_DIRECTED entities already (our limit). */
+export interface DirectedRefusal {
+  refused: string;
+}
+
 /** A stanza to send, and to whom. */
 export interface Outgoing {
   to: string;
@@ -102,17 +107,6 @@ export class PresenceSession {
   /** Full JIDs of the interested resources: where roster pushes and subscription notices go. */
   interested(): string[] {
     return [...this.resources].filter(([, r]) => r.interested).map(([resource]) => this.full(resource));
-  }
-
-  /**
-   * Whether directed presence from `resource` to `to` can be remembered: it
-   * is already, or fewer than MAX_DIRECTED are. Each one remembered is sent
-   * unavailable later (§4.6.3), so a client sending presence to ever new
-   * addresses would otherwise grow its session without end.
-   */
-  canRememberDirected(resource: string, to: Jid): boolean {
-    const d = this.resources.get(resource)?.directed;
-    return d === undefined || d.has(to.toString()) || d.size < MAX_DIRECTED;
   }
 
   /** `resource` sent directed presence to `entity` (its full JID, or its bare JID) and has not taken it back (§4.6.3). */
@@ -166,17 +160,30 @@ export class PresenceSession {
     return out;
   }
 
-  /** Directed presence from `resource` to `to` (§4.6.3). */
-  directed(resource: string, p: XmlElement, to: Jid, contacts: Contacts): Outgoing[] {
+  /**
+   * Presence from `resource` to `to` (§4.6.3): an unavailable one takes
+   * back directed presence, an available one is remembered when it is not
+   * covered by the subscription, an error is only passed on. Refused
+   * (nothing remembered, nothing to send) when it would be remembered and
+   * MAX_DIRECTED entities are already.
+   */
+  directed(resource: string, p: XmlElement, to: Jid, contacts: Contacts): Outgoing[] | DirectedRefusal {
     const r = this.state(resource);
+    const entity = to.toString();
     const subscriber = isSubscriber(contacts.get(to.bare.toString()) ?? 'None');
     // @implements RFC6121 P62L48-P63L3
-    if (p.attrs.type === 'unavailable') r.directed.delete(to.toString());
+    if (p.attrs.type === 'unavailable') r.directed.delete(entity);
     // @implements RFC6121 P63L27-P63L39, P63L41-P63L45
     // Remembered only to send it unavailable later; never added to the broadcasts of available presence.
-    else if (!subscriber || r.last === undefined) r.directed.add(to.toString());
+    // An error answers a stanza: it is no presence of the sender's, so there is nothing to take back later.
+    else if (p.attrs.type !== 'error' && (!subscriber || r.last === undefined)) {
+      // Our limit, not the RFC's: each one remembered is sent unavailable later (§4.6.3), so a client
+      // sending presence to ever new addresses would otherwise grow its session without end.
+      if (!r.directed.has(entity) && r.directed.size >= MAX_DIRECTED) return { refused: `directed presence is remembered for at most ${MAX_DIRECTED} entities per resource; send some unavailable first` };
+      r.directed.add(entity);
+    }
     // @implements RFC6121 P63L17-P63L25
-    return [{ to: to.toString(), stanza: withAddresses(p, this.full(resource), to.toString()) }];
+    return [{ to: entity, stanza: withAddresses(p, this.full(resource), entity) }];
   }
 
   /** The resource's stream ended without its unavailable presence: we send one for it. */

@@ -170,6 +170,19 @@ test('directed presence to ever new addresses: remembered for at most MAX_DIRECT
   assert.equal(lines(disconnected(w.account('romeo@example.com'), 'orchard', w.lookup)), ['juliet@example.com/balcony presence:unavailable from romeo@example.com/orchard'], 'the remembered ones are still sent unavailable (to who exists)');
 });
 
+// @tests RFC6121 P63L27-P63L39
+test('at the MAX_DIRECTED cap, presence to a subscriber from an available resource is still sent: the subscription covers it, so it is not remembered and costs nothing', () => {
+  const w = world();
+  w.online('romeo@example.com/orchard');
+  w.online('nurse@example.com/kitchen');
+  for (let i = 0; i < MAX_DIRECTED; i++) w.send('romeo@example.com/orchard', el('presence', { to: `nobody${i}@example.com` }));
+  const past = w.send('romeo@example.com/orchard', el('presence', { to: 'nurse@example.com/kitchen' }));
+  assert.equal('error' in past && past.error.condition, 'resource-constraint', 'full, for one outside the subscription');
+  w.account('romeo@example.com').roster.contact('nurse@example.com').subscription.state = 'From';
+  const covered = w.send('romeo@example.com/orchard', el('presence', { to: 'nurse@example.com/kitchen' }));
+  assert.equal('send' in covered && lines(covered.send), ['nurse@example.com/kitchen presence:available from romeo@example.com/orchard']);
+});
+
 const rosterIq = (type: 'get' | 'set', items: XmlElement[] = []) => el('iq', { type, id: 'r' }, [element('query', { xmlns: ROSTER_NS }, items, ROSTER_NS)]);
 const item = (jid: string, attrs: Record<string, string> = {}) => element('item', { jid, ...attrs }, [], ROSTER_NS);
 
