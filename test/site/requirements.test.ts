@@ -13,20 +13,17 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Project } from '../../tools/annotate/model.ts';
 import { analyzeProject, DEFAULT_PATHS } from '../../tools/annotate/project.ts';
 import { renderDocPage } from '../../tools/site/rfc-page.ts';
 import { renderRequirementsPage } from '../../tools/site/requirements-page.ts';
 import { MIRROR, ROOT, runRfcdoc, tempDir, testCache } from '../helpers.ts';
 import { peerSuite } from '../peers.ts';
-import { collectErrors, launchChromium } from './chromium.ts';
+import { serious } from './axe.ts';
+import { chromiumSuite, launchChromium } from './chromium.ts';
 import { build, FIXTURE, lineWithId, writeTree } from './common.ts';
-
-const require = createRequire(import.meta.url);
 
 /**
  * The site fixture plus a test of the third Via MUST (P39L28: its sentence
@@ -217,69 +214,54 @@ real('req/rfc3261.html stays small: the citations as compact links (bytes printe
 real.run();
 
 const browser = peerSuite('requirement views in a browser', ['chromium']);
-let base: string;
-let context: BrowserContext;
-let page: Page;
-const problems: string[] = [];
-
-browser.before(async () => {
-  const { dir } = await fixtureSite();
-  base = pathToFileURL(dir).href + '/';
-  context = await launchChromium({ bypassCSP: true });
-  page = await context.newPage();
-  collectErrors(page, problems);
-});
-
-browser.after(async () => {
-  await context?.close();
-});
+const ui = chromiumSuite(browser, fixtureSite);
 
 /** The ids and statuses of the rows shown now. */
 const visibleRows = (p: Page) =>
   p.$$eval('.rq', (rows) => rows.filter((r) => (r as HTMLElement).offsetParent !== null).map((r) => ({ id: r.id, status: /s-(\w+)/.exec(r.className)![1]! })));
 
 browser('each filter shows only the rows it names, and all of them; All shows every row again', async () => {
-  await page.goto(base + 'req/rfc3261.html');
-  const all = await page.$$eval('.rq', (rows) => rows.map((r) => /s-(\w+)/.exec(r.className)![1]!));
+  await ui.page.goto(ui.base + 'req/rfc3261.html');
+  const all = await ui.page.$$eval('.rq', (rows) => rows.map((r) => /s-(\w+)/.exec(r.className)![1]!));
   assert.ok(all.includes('missing') && all.includes('exception') && all.includes('implemented'), all.join());
   for (const [label, status] of [['Missing only', 'missing'], ['Implemented but untested', 'implemented'], ['Excepted, with reasons', 'exception']]) {
-    await page.getByLabel(label!).check();
-    const shown = await visibleRows(page);
+    await ui.page.getByLabel(label!).check();
+    const shown = await visibleRows(ui.page);
     assert.equal(shown.map((r) => r.status), all.filter((s) => s === status), label);
-    assert.match(await page.textContent('.reqtools [role="status"]') ?? '', new RegExp(`Showing ${shown.length} of ${all.length} requirements`));
-    if (status === 'exception') assert.ok(await page.isVisible('.rq.s-exception .why'), 'the reason shows');
+    assert.match(await ui.page.textContent('.reqtools [role="status"]') ?? '', new RegExp(`Showing ${shown.length} of ${all.length} requirements`));
+    if (status === 'exception') assert.ok(await ui.page.isVisible('.rq.s-exception .why'), 'the reason shows');
   }
-  await page.check('.reqfilter input[value="all"]');
-  assert.is((await visibleRows(page)).length, all.length);
-  assert.equal(problems, []);
+  await ui.page.check('.reqfilter input[value="all"]');
+  assert.is((await visibleRows(ui.page)).length, all.length);
+  assert.equal(ui.problems, []);
 });
 
 browser('the next-missing key: n moves focus to the next missing row, the link does the same; typing n in search does not', async () => {
-  await page.goto(base + 'req/rfc3261.html');
-  const missing = await page.$$eval('.rq.s-missing', (rows) => rows.slice(0, 3).map((r) => r.id));
+  await ui.page.goto(ui.base + 'req/rfc3261.html');
+  const missing = await ui.page.$$eval('.rq.s-missing', (rows) => rows.slice(0, 3).map((r) => r.id));
   assert.is(missing.length, 3);
-  assert.match(await page.textContent('.reqtools') ?? '', /key n/);
-  assert.is(await page.getAttribute('.nextmiss', 'aria-keyshortcuts'), 'n');
-  const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
-  await page.keyboard.press('n');
+  assert.match(await ui.page.textContent('.reqtools') ?? '', /key n/);
+  assert.is(await ui.page.getAttribute('.nextmiss', 'aria-keyshortcuts'), 'n');
+  const focused = () => ui.page.evaluate(() => document.activeElement?.id ?? '');
+  await ui.page.keyboard.press('n');
   assert.is(await focused(), missing[0]);
-  await page.keyboard.press('n');
+  await ui.page.keyboard.press('n');
   assert.is(await focused(), missing[1]);
-  await page.click('.nextmiss');
+  await ui.page.click('.nextmiss');
   assert.is(await focused(), missing[2]);
-  assert.match(await page.textContent('.reqtools [role="status"]') ?? '', /Missing requirement 3 of \d+/);
+  assert.match(await ui.page.textContent('.reqtools [role="status"]') ?? '', /Missing requirement 3 of \d+/);
   // With the filter on, the key still steps through what is shown.
-  await page.getByLabel('Missing only').check();
-  await page.keyboard.press('n');
-  assert.is(await focused(), (await page.$$eval('.rq.s-missing', (rows) => rows[3]!.id)));
-  assert.equal(problems, []);
+  await ui.page.getByLabel('Missing only').check();
+  await ui.page.keyboard.press('n');
+  assert.is(await focused(), (await ui.page.$$eval('.rq.s-missing', (rows) => rows[3]!.id)));
+  assert.equal(ui.problems, []);
 });
 
 browser('without JavaScript every requirement shows and the key is a link to the first missing one', async () => {
   const off = await launchChromium({ javaScriptEnabled: false });
   try {
     const p = await off.newPage();
-    await p.goto(base + 'req/rfc3261.html');
+    await p.goto(ui.base + 'req/rfc3261.html');
     const total = await p.$$eval('.rq', (rows) => rows.length);
     assert.is((await visibleRows(p)).length, total);
     assert.not.ok(await p.isVisible('.reqfilter'));
@@ -291,10 +273,10 @@ browser('without JavaScript every requirement shows and the key is a link to the
 });
 
 browser('at 390×844 the view reads without sideways panning, the filters and the key still there', async () => {
-  const phone = await context.newPage();
+  const phone = await ui.context.newPage();
   try {
     await phone.setViewportSize({ width: 390, height: 844 });
-    await phone.goto(base + 'req/rfc3261.html');
+    await phone.goto(ui.base + 'req/rfc3261.html');
     assert.ok((await phone.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'no sideways overflow');
     assert.ok(await phone.isVisible('.reqfilter'));
     assert.ok(await phone.isVisible('.nextmiss'));
@@ -303,25 +285,15 @@ browser('at 390×844 the view reads without sideways panning, the filters and th
   }
 });
 
-/** axe's serious and critical violations on the page now shown. */
-async function serious(p: Page): Promise<string[]> {
-  await p.addScriptTag({ path: require.resolve('axe-core') });
-  const found = await p.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
-    return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
-  });
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.targets.map((t) => `${v.impact} ${v.id}: ${t}`));
-}
-
 for (const colorScheme of ['light', 'dark'] as const) {
   browser(`axe on req/rfc3261.html and the index's bars, ${colorScheme}: no serious or critical violation (filters on and off)`, async () => {
-    await page.emulateMedia({ colorScheme });
-    await page.goto(base + 'req/rfc3261.html');
-    const found = await serious(page);
-    await page.getByLabel('Excepted, with reasons').check();
-    found.push(...(await serious(page)));
-    await page.goto(base + 'index.html');
-    found.push(...(await serious(page)));
+    await ui.page.emulateMedia({ colorScheme });
+    await ui.page.goto(ui.base + 'req/rfc3261.html');
+    const found = await serious(ui.page);
+    await ui.page.getByLabel('Excepted, with reasons').check();
+    found.push(...(await serious(ui.page)));
+    await ui.page.goto(ui.base + 'index.html');
+    found.push(...(await serious(ui.page)));
     assert.equal(found, []);
   });
 }
