@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpSync, readdirSync, writeFileSync, readFileSync, mkdirSync, statSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { realDoc, tempDir } from '../helpers.ts';
 import { resolveRef, parseRef, spanText } from '../../tools/spec/refs.ts';
 import { esc } from '../../tools/site/html.ts';
@@ -15,7 +15,7 @@ import { CSP } from '../../tools/site/layout.ts';
 import { writeSite } from '../../tools/site/build.ts';
 import { readSearchScript } from '../../tools/site/search.ts';
 import { OutputRefused } from '../../tools/outputs.ts';
-import { build, FIXTURE, lineWithId, readTree, siteFiles } from './common.ts';
+import { build, citesEntry, FIXTURE, lineWithId, readTree, siteFiles, siteLinks } from './common.ts';
 
 const test = suite('site build');
 
@@ -47,6 +47,10 @@ test('pages: index, one per module and tagged test, one per cited doc, READMEs, 
     'assets/search.js',
     'assets/site.css',
     'assets/site.js',
+    'cites/rfc2617.html',
+    'cites/rfc2617.js',
+    'cites/rfc3261.html',
+    'cites/rfc3261.js',
     'index.html',
     'map.json',
     'reference/README.html',
@@ -104,21 +108,24 @@ test('the RFC page: line, page and section anchors; cited lines highlighted with
   const heading = lineWithId(rfc, 'P39L17')!;
   assert.ok(heading.includes('<span id=section-8.1.1.7></span>8.1.1.7 Via'), heading);
   const first = lineWithId(rfc, 'P39L25')!;
-  assert.match(first, /^<div id=P39L25 class=ci>/);
+  assert.match(first, /^<li id=P39L25 class=ci>/);
   assert.ok(first.includes('<a class=ci href=../reference/sip/via.ts.html#L10>sip/via.ts:10</a>'), first);
-  assert.match(lineWithId(rfc, 'P39L29')!, /^<div id=P39L29 class=ci>/);
-  assert.match(lineWithId(rfc, 'P39L31')!, /^<div id=P39L31>/);
+  // The range's last line and a line past it: no link lands there, so the page leaves their ids to rfc.js.
+  assert.match(lineWithId(rfc, 'P39L29')!, /^<li class=ci>/);
+  assert.match(lineWithId(rfc, 'P39L31')!, /^<li>/);
   // Requirement sentences marked by status: the key word, inside its requirement's run of lines, which says the status once.
-  const runOf = (id: string) => [...rfc.slice(0, rfc.search(new RegExp(`\\sid=${id}\\b`))).matchAll(/<div class="req (s-\w+)">/g)].pop()?.[1];
+  const runOf = (id: string) => [...rfc.slice(0, rfc.search(new RegExp(`\\sid=${id}\\b`))).matchAll(/<li class="req (s-\w+)">/g)].pop()?.[1];
   assert.match(first, /<mark>MUST<\/mark>/);
   assert.is(runOf('P39L25'), 's-implemented');
   assert.match(lineWithId(rfc, 'P39L32')!, /<mark>MUST<\/mark>/);
   assert.is(runOf('P39L32'), 's-missing');
-  // A to-do of a whole section.
-  assert.ok(lineWithId(rfc, 'P40L10')!.includes('href=../reference/sip/via.ts.html#L21>'));
-  // Coverage per key word and per section.
+  // A to-do of a whole section: after the section's requirement link, so counted on the line and listed on its citations page.
+  assert.match(lineWithId(rfc, 'P40L10')!, /<a class=more href=\.\.\/cites\/rfc3261\.html#P40L10>\+1 more<\/a>/);
+  assert.ok(citesEntry(site.get('cites/rfc3261.html')!, 'P40L10')!.includes('href=../reference/sip/via.ts.html#L21>'));
+  // Coverage per key word on the page, per section on its requirement view (linked from the page).
   assert.match(rfc, /<tr><th scope="row">MUST<\/th><td class="num">\d+<\/td>/);
-  assert.match(rfc, /<a href=#section-8\.1\.1\.7>8\.1\.1\.7<\/a> Via<td>\d+/);
+  assert.ok(rfc.includes('<a href=../req/rfc3261.html>the requirement view</a>'));
+  assert.match(site.get('req/rfc3261.html')!, /<a href=#section-8\.1\.1\.7>8\.1\.1\.7<\/a> Via<td>\d+/);
   const tests = site.get('rfc/rfc2617.html')!;
   assert.ok(lineWithId(tests, 'P9L24')!.includes('<a class=ct href=../test/auth/nonce.test.ts.html#L6>test/auth/nonce.test.ts:6</a>'), 'verifying test linked');
 });
@@ -169,22 +176,8 @@ test('self-contained: CSP on every page, only relative links, no inline script o
 });
 
 test('every local link lands on a page of the site, and every fragment on an id there; ids are unique', () => {
-  const ids = new Map<string, string[]>();
-  // Attribute values quoted, or bare (an RFC page writes its per-line ones bare: tools/site/html.ts bare).
-  for (const [p, html] of site) if (p.endsWith('.html')) ids.set(p, [...html.matchAll(/\sid=(?:"([^"]*)"|([^\s">]+))/g)].map((m) => m[1] ?? m[2]!));
-  for (const [p, list] of ids) assert.is(new Set(list).size, list.length, `duplicate ids in ${p}`);
-  let links = 0;
-  for (const [p, html] of site) {
-    if (!p.endsWith('.html')) continue;
-    for (const [, quoted, bare] of html.matchAll(/\shref=(?:"([^"]*)"|([^\s">]+))/g)) {
-      const href = quoted ?? bare!;
-      const [path, fragment] = href.split('#') as [string, string | undefined];
-      const target = path ? posix.normalize(posix.join(posix.dirname(p), path)) : p;
-      assert.ok(site.has(target), `${p}: ${href} goes nowhere`);
-      if (fragment && target.endsWith('.html')) assert.ok(ids.get(target)!.includes(fragment), `${p}: ${href}: no such anchor`);
-      links++;
-    }
-  }
+  const { problems, links } = siteLinks(site);
+  assert.equal(problems, []);
   assert.ok(links > 100, `${links} links`);
 });
 

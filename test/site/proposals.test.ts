@@ -26,7 +26,7 @@ import { buildSite } from '../../tools/site/pipeline.ts';
 import { siteProposals } from '../../tools/site/proposals.ts';
 import type { Project } from '../../tools/annotate/model.ts';
 import { newProposal } from '../../tools/proposal/new.ts';
-import { build, FIXTURE, lineWithId, realStore, siteFiles } from './common.ts';
+import { citesEntry, build, FIXTURE, lineWithId, realStore, siteFiles } from './common.ts';
 
 const test = suite('site proposals');
 
@@ -215,10 +215,14 @@ test("the coverage of the proposal's RFC, with its missing requirements linked t
 test('RFC pages link proposed lines back to their hunk, a status apart; the base counts stay', () => {
   const rfc = page('rfc/rfc3581.html');
   const row = lineWithId(rfc, 'P4L15')!;
-  assert.match(row, /^<div id=P4L15 class=proposed>/);
+  assert.match(row, /^<li id=P4L15 class=proposed>/);
   assert.ok(row.includes('<a class=proposed href=../proposals/rport.html#hunk-1>rport hunk 1</a>'), row);
-  assert.ok(row.includes('href=../proposals/rport-small.html#hunk-1>'), 'each proposal citing the line');
-  assert.ok(row.includes('href=../proposals/rport-tests.html#hunk-1>'));
+  // The line shows the first; its citations page lists every proposal citing it.
+  assert.match(row, /<a class=more href=\.\.\/cites\/rfc3581\.html#P4L15>\+2 more<\/a>/);
+  const cites = page('cites/rfc3581.html');
+  const entry = citesEntry(cites, 'P4L15')!;
+  assert.ok(entry.includes('href=../proposals/rport-small.html#hunk-1>'), `each proposal citing the line: ${entry}`);
+  assert.ok(entry.includes('href=../proposals/rport-tests.html#hunk-1>'));
   assert.not.match(row, /class=c[itxd]\b/, 'the base cites none of RFC 3581');
   assert.ok(rfc.includes('<span class="proposed-key">proposed</span>'), 'the legend has the status');
   // RFC 3261: what the base says of it is what it said without proposals.

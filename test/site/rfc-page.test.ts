@@ -1,21 +1,25 @@
 /**
  * RFC pages that read whole (issue 14): a line's back-links stay one line
- * high however many there are (the first link, the rest behind a disclosure);
- * line numbers are no Tab stops but still link their line when clicked; a
- * followed range (#P39L25-P39L29) marks every line of it. Built from the site
+ * high however many there are (the first link, then "+N more", whose list
+ * the citations script holds and rfc.js opens in place); line numbers are
+ * drawn by CSS counters, no Tab stops, but still link their line when
+ * clicked; only the lines the site links to carry their id in the HTML,
+ * rfc.js numbers the rest; a followed range (#P39L25-P39L29) marks every
+ * line of it. Built from the site
  * fixture plus a test file whose tags cite P54L1 five times (as the real tree
  * does) and P39L25 three times; the browser part runs in Debian's Chromium.
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { tempDir } from '../helpers.ts';
 import { peerSuite } from '../peers.ts';
 import { collectErrors, launchChromium } from './chromium.ts';
-import { build, FIXTURE, lineWithId } from './common.ts';
+import { citesEntry, build, FIXTURE, lineWithId, rfcLines } from './common.ts';
 
 const CANCEL_TEST = `/** CANCEL is built from the request it cancels. */
 // @tests RFC3261 P54L1-P54L4
@@ -45,36 +49,54 @@ const rfcPage = async () => readFileSync(join(await site(), 'rfc', 'rfc3261.html
 
 const html = suite('RFC page markup');
 
-html('a line cited five times shows one link and a "+4 more" disclosure holding the other four, no link in its summary', async () => {
+/** The lists of RFC 3261's "+N more", as its citations script (cites/rfc3261.js) gives them to a page. */
+async function moreLists(): Promise<Record<string, string>> {
+  const window: { rfcdocCitations?: Record<string, Record<string, string>> } = {};
+  runInNewContext(readFileSync(join(await site(), 'cites', 'rfc3261.js'), 'utf8'), { window });
+  return window.rfcdocCitations!.rfc3261!;
+}
+
+html('a line cited five times shows one link and "+4 more", linking its entry of the citations page; the four others are in the citations script and on that page', async () => {
   const row = lineWithId(await rfcPage(), 'P54L1')!;
   const notes = row.slice(row.indexOf('<span class=notes>'));
-  const [visible, rest] = notes.split('<details>') as [string, string | undefined];
-  assert.ok(rest, `no disclosure: ${notes}`);
-  assert.is(visible.match(/<a /g)?.length, 1, `one link before the disclosure: ${visible}`);
-  const summary = rest.slice(0, rest.indexOf('</summary>'));
-  assert.match(summary, /\+4 more/);
-  assert.not.match(summary, /<a |<button|<input/, 'nothing interactive inside the summary');
-  assert.is(rest.match(/<a class=c[itxd] /g)?.length, 4, rest);
+  assert.is(notes.match(/<a class=c[itxd] /g)?.length, 1, `one back-link in the page: ${notes}`);
+  assert.match(notes, /<a class=more href=\.\.\/cites\/rfc3261\.html#P54L1>\+4 more<\/a><\/span>$/);
+  assert.is((await moreLists()).P54L1?.match(/<a class=c[itxd] /g)?.length, 4);
+  const cites = readFileSync(join(await site(), 'cites', 'rfc3261.html'), 'utf8');
+  const entry = citesEntry(cites, 'P54L1')!;
+  assert.match(entry, /^<li id=P54L1><a class=at href=\.\.\/rfc\/rfc3261\.html#P54L1>P54L1<\/a> <code>/);
+  assert.is(entry.match(/<a class=c[itxd] /g)?.length, 5, entry);
 });
 
-html('a line cited once keeps its single link and no disclosure', async () => {
+html('a line cited once keeps its single link, no count, no entry in the citations script', async () => {
   const row = lineWithId(await rfcPage(), 'P143L14')!;
   assert.is(row.match(/<a class=c[itxd] /g)?.length, 1, row);
-  assert.not.match(row, /details/);
+  assert.not.match(row, /class=more/);
+  assert.is((await moreLists()).P143L14, undefined);
 });
 
-html('no line number is a link or a Tab stop: the line shows its id from CSS; cited ranges have anchors', async () => {
+html('every page is written, in order, its lines numbered by position; the ids written are the lines the site links to, each its own line\'s; no line number is a link or a Tab stop', async () => {
   const page = await rfcPage();
-  // A page of the RFC is one line of the HTML: its lines are the elements with a line's id.
-  const rows = page.split(/(?=<div id=P\d+L\d+[ >])/).filter((r) => /^<div id=P\d+L\d+[ >]/.test(r));
-  assert.ok(rows.length > 1000, `${rows.length} lines`);
-  for (const r of rows) {
-    const id = /^<div id=(P\d+L\d+)/.exec(r)![1]!;
-    assert.not.ok(r.includes(`href=#${id}>`) || r.includes(`href="#${id}"`), `line number of ${id} is a link: ${r}`);
-    assert.not.match(r, /tabindex="(?!-)/, r);
+  // CSS numbers pages by counting them (counter(pg)): page k must be the k-th.
+  const pages = [...page.matchAll(/<div class=pg id=page-(\d+)>/g)].map((m) => Number(m[1]));
+  assert.equal(pages, pages.map((_, i) => i + 1));
+  const lines = rfcLines(page);
+  assert.ok(lines.length > 1000, `${lines.length} lines`);
+  let written = 0;
+  for (const l of lines) {
+    const id = /^<li id=(P\d+L\d+)[ >]/.exec(l.html)?.[1];
+    if (id) {
+      written++;
+      assert.is(id, l.id, `the line written ${id} is ${l.id} by position`);
+    }
+    assert.not.ok(l.html.includes(`href=#${l.id}>`) || l.html.includes(`href="#${l.id}"`), `line number of ${l.id} is a link: ${l.html}`);
+    assert.not.match(l.html, /tabindex="(?!-)/, l.html);
   }
+  // Where citations start (P39L25, P54L1), not the others (P39L28 inside a cited range, a blank P39L31).
+  assert.ok(written > 10 && written < lines.length / 2, `${written} of ${lines.length} ids written`);
+  for (const [id, has] of [['P39L25', true], ['P54L1', true], ['P39L28', false], ['P39L31', false]] as const) assert.is(/^<li id=/.test(lineWithId(page, id)!), has, id);
   const css = readFileSync(join(await site(), 'assets', 'rfc.css'), 'utf8');
-  assert.match(css, /\.rfc :is\(\.pg, \.req\) > \[id\]::before \{ content: attr\(id\)/);
+  assert.match(css, /\.rfc \.pg li:not\(\.req\)::before \{ content: "P" counter\(pg\) "L" counter\(ln\);/);
   assert.ok(lineWithId(page, 'P39L25')!.includes('<span id=P39L25-P39L29></span>'));
 });
 
@@ -96,6 +118,26 @@ browser.after(async () => {
   await chrome?.close();
 });
 
+/**
+ * The number drawn before a line, as the accessibility tree holds it (the
+ * text of its ::before, the line's first child there): what a screen
+ * reader reads, and what CSS counters made.
+ */
+async function drawn(selector: string): Promise<string> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('Accessibility.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { node } = await cdp.send('DOM.describeNode', { nodeId });
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { backendNodeId: node.backendNodeId, fetchRelatives: false });
+    const { nodes: kids } = await cdp.send('Accessibility.getChildAXNodes', { id: nodes[0]!.childIds![0]! });
+    return kids.filter((k) => k.role?.value === 'StaticText').map((k) => k.name?.value).join('');
+  } finally {
+    await cdp.detach();
+  }
+}
+
 const height = (id: string) => page.$eval(`#${id}`, (el) => el.getBoundingClientRect().height);
 const inRange = () => page.$$eval('.rfc .in-range', (ls) => ls.map((l) => l.id));
 
@@ -105,8 +147,10 @@ browser('following a range marks every line of it, start in view, with an edge t
   const top = await page.$eval('#P39L25', (el) => el.getBoundingClientRect().top);
   assert.ok(top >= 0 && top < 900, `first line at ${top}`);
   // Each line of it says so in its number column (a mark, not a colour), and the range does not move the text.
-  const marks = await page.$$eval('.rfc .in-range', (ls) => ls.map((l) => getComputedStyle(l, '::before').content));
-  assert.equal(marks, ['P39L25', 'P39L26', 'P39L27', 'P39L28', 'P39L29'].map((id) => `"\u25B6 ${id}"`));
+  const marks: string[] = [];
+  for (const id of await inRange()) marks.push(await drawn(`[id="${id}"]`));
+  assert.equal(marks, ['P39L25', 'P39L26', 'P39L27', 'P39L28', 'P39L29'].map((id) => `\u25B6 ${id}`));
+  assert.is(await drawn('#P39L32'), 'P39L32', 'a line outside the range: its number alone');
   assert.is(await height('P39L25'), await height('P39L32'));
   // Another range replaces the first; a single line marks itself.
   await page.goto(`${base}#P54L1-P54L4`);
@@ -124,7 +168,7 @@ browser('a range across a page break marks the lines of both pages', async () =>
   assert.equal(await inRange(), ids);
 });
 
-browser("a line cited five times is as tall as a plain line, closed and open; the disclosure opens from the keyboard", async () => {
+browser("a line cited five times is as tall as a plain line, closed and open; its \"+4 more\" opens in place from the keyboard, and closes with Escape", async () => {
   await page.goto(base);
   // A plain line: text, nothing cited.
   const plain = await height('P39L32');
@@ -132,19 +176,37 @@ browser("a line cited five times is as tall as a plain line, closed and open; th
   assert.match((await page.textContent('#P39L32'))!, /\w/);
   assert.is(await height('P54L1'), plain);
   assert.is(await height('P39L25'), plain);
-  await page.focus('#P54L1 summary');
+  assert.is(await page.getAttribute('#P54L1 a.more', 'aria-expanded'), 'false');
+  await page.focus('#P54L1 a.more');
   await page.keyboard.press('Enter');
-  assert.ok(await page.isVisible('#P54L1 details > span a >> nth=3'), 'the other links shown');
+  await page.waitForSelector('#P54L1 .morelist a >> nth=3');
+  assert.is(await page.$$eval('#P54L1 .morelist a', (as) => as.length), 4, 'the other four links shown');
+  assert.is(page.url(), base, 'the page stays');
+  assert.is(await page.getAttribute('#P54L1 a.more', 'aria-expanded'), 'true');
   assert.is(await height('P54L1'), plain, 'opening does not grow the line');
   await page.keyboard.press('Tab');
-  assert.is(await page.evaluate(() => document.activeElement?.closest('.notes details > span') !== null), true, 'Tab goes into the opened list');
+  assert.is(await page.evaluate(() => document.activeElement?.closest('.morelist') !== null), true, 'Tab goes into the opened list');
+  await page.keyboard.press('Escape');
+  assert.is(await page.$$eval('#P54L1 .morelist', (l) => l.length), 0);
+  assert.is(await page.evaluate(() => document.activeElement?.matches('#P54L1 a.more')), true, 'focus back on the count');
+});
+
+browser('each line shows its number, P<page>L<n>, as a screen reader reads it; rfc.js gives every line its id, and a link to a line the page wrote no id for lands on it', async () => {
+  assert.not.match(lineWithId(await rfcPage(), 'P40L3')!, /^<li id=/, 'the page wrote no id for P40L3');
+  await page.goto(`${base}#P40L3`);
+  const top = await page.$eval('#P40L3', (el) => el.getBoundingClientRect().top);
+  assert.ok(top >= 0 && top < 900, `P40L3 at ${top}`);
+  assert.equal(await inRange(), ['P40L3']);
+  const ids = await page.$$eval('#page-39 li:not(.req), #page-40 li:not(.req)', (ls) => ls.map((l) => l.id));
+  assert.ok(ids.length > 90, `${ids.length}`);
+  for (const id of ids) assert.is((await drawn(`[id="${id}"]`)).replace(/^\u25B6\s*/, ''), id);
 });
 
 browser('Tab never stops on a line number, and clicking a line number links its line', async () => {
   await page.goto(base);
-  // Links (back-links, and the text's own section and reference links) and disclosures are Tab stops; nothing else is.
-  const stops = await page.$$eval('.rfc :is(.pg, .req) > [id] *', (els) =>
-    els.filter((e) => (e as HTMLElement).tabIndex >= 0 && !e.matches('a[href], summary')).map((e) => e.outerHTML.slice(0, 80)),
+  // Links (back-links, "+N more", and the text's own section and reference links) are Tab stops; nothing else is.
+  const stops = await page.$$eval('.rfc .pg li:not(.req) *', (els) =>
+    els.filter((e) => (e as HTMLElement).tabIndex >= 0 && !e.matches('a[href]')).map((e) => e.outerHTML.slice(0, 80)),
   );
   assert.equal(stops, []);
   // The number is the line's ::before, in its first column.

@@ -23,6 +23,7 @@ import { MIRROR, realDoc } from '../helpers.ts';
 import { peerSuite } from '../peers.ts';
 import { collectErrors, launchChromium } from './chromium.ts';
 import { repoSite } from './repo-site.ts';
+import { rfcLines } from './common.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -106,20 +107,21 @@ pages('RFC 4566 is flagged obsoleted by RFC 8866 on its page and its relation li
 
 pages("RFC 3261's text: its own ToC line and a Section 17.1.1.3 mention are links to the section's anchor, each still one line", () => {
   const html = file('rfc/rfc3261.html');
-  // The elements of the text's lines, each one line (a page of the RFC is a line of the HTML).
-  const rows = html.split(/(?=<div id=P\d+L\d+[ >])/);
+  // The items of the text's lines, each one line (a page of the RFC is a line of the HTML).
+  const rows = rfcLines(html).map((l) => l.html);
   const row = rows.find((r) => r.includes('>17.1.1     INVITE Client Transaction</a>'));
   assert.ok(row, 'the ToC line');
-  assert.match(row!, /^<div id=P\d+L\d+>   <a href=#section-17\.1\.1>17\.1\.1     INVITE Client Transaction<\/a> \.+  125<\/div>$/);
+  assert.match(row!, /^<li( id=P\d+L\d+)?>   <a href=#section-17\.1\.1>17\.1\.1     INVITE Client Transaction<\/a> \.+  125$/);
   assert.ok(html.includes('<span id=section-17.1.1></span>'), 'the anchor it names');
   const mention = rows.find((r) => r.includes('As discussed in <a href=#section-17.1.1.3>Section 17.1.1.3</a>, an ACK'));
   assert.ok(mention, 'the mention linked');
-  assert.match(mention!, /^<div id=P\d+L\d+( class=\w+)?>[^\n]*<\/div>$/);
+  assert.match(mention!, /^<li( id=P\d+L\d+)?( class=\w+)?>[^\n]*$/);
 });
 
-pages('rfc3261.html stays within its weight: at most 1.3 MB (2,014,976 bytes before)', () => {
+// Issue 14's budget, on the site npm run build makes (the bench measures its own tree's too): 2,014,976 bytes at the start of the issue, 1,269,503 before the lines became list items.
+pages('rfc3261.html stays within its weight: at most 1 MB', () => {
   const bytes = statSync(join(dir, 'rfc', 'rfc3261.html')).size;
-  assert.ok(bytes <= 1_300_000, `${bytes} bytes`);
+  assert.ok(bytes <= 1_000_000, `${bytes} bytes`);
 });
 
 pages.run();
@@ -182,7 +184,7 @@ browser('at 1400×900 every line\'s back-links and its "+N more" end inside the 
     const rfc = document.querySelector('.rfc');
     const box = rfc.getBoundingClientRect();
     const outside = (sel) => [...document.querySelectorAll(sel)].filter((e) => e.getBoundingClientRect().right > box.right + 1).length;
-    return { notes: document.querySelectorAll('.rfc .notes').length, out: outside('.rfc .notes'), more: outside('.rfc .notes summary'), scrolls: rfc.scrollWidth > rfc.clientWidth };
+    return { notes: document.querySelectorAll('.rfc .notes').length, out: outside('.rfc .notes'), more: outside('.rfc .notes .more'), scrolls: rfc.scrollWidth > rfc.clientWidth };
   })()`)) as { notes: number; out: number; more: number; scrolls: boolean };
   assert.ok(r.notes > 500, `${r.notes} lines with back-links`);
   assert.equal({ out: r.out, more: r.more, scrolls: r.scrolls }, { out: 0, more: 0, scrolls: false });

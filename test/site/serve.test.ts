@@ -10,7 +10,7 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { tempDir } from '../helpers.ts';
 import { serve, type Server } from '../../tools/site/serve.ts';
-import { FIXTURE, realStore } from './common.ts';
+import { FIXTURE, lineWithId, realStore } from './common.ts';
 
 const test = suite('site serve');
 
@@ -90,7 +90,7 @@ test('serves the site from memory on loopback, pages carrying the live-reload sc
   assert.ok(index.body.includes('<script src="/__rfcdoc/live.js" defer></script>'));
   assert.ok(index.body.includes("connect-src &#39;self&#39;"));
   const rfc = await fetchText('/rfc/rfc3261.html');
-  assert.match(rfc.body, /<div id=P39L25[ >]/);
+  assert.match(rfc.body, /<li id=P39L25[ >]/);
   assert.is((await fetchText('/assets/site.css')).type, 'text/css; charset=utf-8');
   assert.is((await fetchText('/__rfcdoc/live.js')).status, 200);
   assert.is((await fetchText('/nothing.html')).status, 404);
@@ -106,10 +106,10 @@ test('an edit rebuilds only what it touches and reloads the page', async () => {
   assert.ok(page.body.includes('P143L14-P143L19'));
   const stats = server.current.stats!;
   assert.is(stats.highlighted, 1, 'only via.ts highlighted again');
-  // via.ts's page, RFC 3261's page and its requirement view (its citations changed), and the index.
-  assert.is(stats.rendered, 4);
+  // via.ts's page, RFC 3261's page, its requirement view and its citations page and script (its citations changed), and the index.
+  assert.is(stats.rendered, 6);
   const rfc = await fetchText('/rfc/rfc3261.html');
-  assert.match(rfc.body, /<div id=P143L19 class=ci>/);
+  assert.match(lineWithId(rfc.body, 'P143L19')!, /^<li class=ci>/);
 });
 
 test('a broken edit shows diagnostics and keeps serving the last good site; fixing it reloads', async () => {

@@ -103,7 +103,7 @@ async function reachFromSection(line: number, c: Citation): Promise<void> {
   assert.is(await inView(page, `[id="${sectionAnchor('17.1.1.2')}"]`), true);
   const first = lineOf(rfc3261, c.span.begin);
   const link = `[id="${first}"] a[href="${href(docPage(rfc3261), filePage(c.tag.file), `L${c.tag.line}`)}"]`;
-  if (!(await page.isVisible(link))) await page.click(`[id="${first}"] details summary`);
+  if (!(await page.isVisible(link))) await page.click(`[id="${first}"] a.more`);
   await follow(page, link);
   await showsCitedLine(line, c);
 }

@@ -20,7 +20,8 @@ import type { Frame } from './layout.ts';
 import { pageKey } from './page-key.ts';
 import type { SpecDoc } from '../spec/document.ts';
 import { searchIndex, searchScript, vendorAssets } from './search.ts';
-import { docPage, requirementsPage, filePage, folderPage, proposalPage, PROPOSALS_INDEX } from './urls.ts';
+import { citationsPage, citationsScript, docPage, requirementsPage, filePage, folderPage, proposalPage, PROPOSALS_INDEX } from './urls.ts';
+import { renderCitationsPage, renderCitationsScript } from './citations-page.ts';
 import { COPIED_ASSETS } from './assets.ts';
 import { createProposalCache, proposalMapEntries, type ProposalCache, type ProposedCitation, type SiteProposals } from './proposals.ts';
 import { renderProposalPage, type ProposalPageInput } from './proposal-page.ts';
@@ -110,6 +111,11 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
         const input: DocPageInput = { doc, citations: byDoc.get(id) ?? [], requirements, proposed: proposedByDoc.get(id) ?? [], series: seriesOnSite(doc, onSite), ...frame };
         const path = docPage(doc);
         files.set(path, cached(path, input, () => renderDocPage(input)));
+        // Its citations by line, and the lists its "+N more" opens (tools/site/citations-page.ts): the same input.
+        const cites = citationsPage(doc);
+        files.set(cites, cached(cites, input, () => renderCitationsPage(input)));
+        const more = citationsScript(doc);
+        files.set(more, cached(more, input, () => renderCitationsScript(input)));
         // Its requirement view: each requirement with its status and what cites it (tools/site/requirements-page.ts).
         const view: RequirementsPageInput = { doc, requirements, proposed: input.proposed, ...frame };
         const viewPath = requirementsPage(doc);

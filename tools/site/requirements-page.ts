@@ -16,9 +16,9 @@ import type { Citation, Requirement, TagKind } from '../annotate/model.ts';
 import { applyCoverage } from '../annotate/coverage.ts';
 import type { SpecDoc } from '../spec/document.ts';
 import { lineId } from '../spec/paginate.ts';
-import { esc } from './html.ts';
+import { bare, esc } from './html.ts';
 import { docName } from './docinfo.ts';
-import { bySection, figures, STATUS_NAME, type Figures } from './figures.ts';
+import { bySection, coveredText, figures, FIGURES_HEAD, STATUS_NAME, STATUSES, type Figures } from './figures.ts';
 import { barLegend, stackedBar } from './bars.ts';
 import { docPage, filePage, href, hunkAnchor, proposalPage, requirementsPage, sectionAnchor } from './urls.ts';
 import type { ProposedCitation } from './proposals.ts';
@@ -95,9 +95,31 @@ ${summary}${list}</section>`,
 <p class="covline">${stackedBar(all, docName(doc))} ${barLegend(all)}</p>
 </header>
 ${tools(all, firstMissing ? ids.get(firstMissing)! : undefined)}
+${sectionsTable(doc, perSection)}
 ${blocks.join('\n')}
 </article>`;
   return layout({ path, title: `Requirements of ${docName(doc)}`, body, readme, live, proposals });
+}
+
+/**
+ * Every section's figures, one row each (270 on RFC 3261), folded: end tags
+ * HTML implies are left out, cells aligned by the table's class. Each row
+ * links its section below.
+ */
+function sectionsTable(doc: SpecDoc, perSection: ReadonlyMap<string, Figures>): string {
+  if (doc.sections.length === 0) return '';
+  const rows = doc.sections
+    .map((s) => {
+      const f = perSection.get(s.number)!;
+      const depth = s.number.split('.').length - 1;
+      return `<tr><th class=d${Math.min(depth, 4)}><a href=${bare(`#${sectionAnchor(s.number)}`)}>${esc(s.number)}</a> ${esc(s.title)}<td>${f.total}${STATUSES.map((st) => `<td>${f.counts[st]}`).join('')}<td>${coveredText(f)}`;
+    })
+    .join('\n');
+  return `<details class="toc"><summary>${doc.sections.length} sections with their coverage</summary>
+<div class="scroll"><table class="figures sections"><thead><tr><th scope="col">Section</th>${FIGURES_HEAD}</tr></thead><tbody>
+${rows}
+</tbody></table></div>
+</details>`;
 }
 
 /**

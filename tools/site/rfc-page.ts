@@ -8,23 +8,27 @@
  * and section; warnings where a printed page number disagrees with its position.
  *
  * Weight: RFC 3261 is 12,915 lines, so what a line costs is paid 12,915
- * times (the page was 2.0 MB). A line is one element, `<div id=P143L14>`
- * (not a `<p>` with its end tag left out: a browser copies a paragraph with
- * a blank line after it, so copied RFC text came out double-spaced), and
- * nothing comes between two lines, so a page of the RFC is a line of the
- * HTML; its number is its id, drawn by CSS;
- * what a run of lines shares (a requirement's status) is said once, on the
- * run's element; titles that only repeated a line's classes are made by
- * rfc.js when pointed at.
+ * times (the page was 2.0 MB, then 1.27 MB; the issue's budget is 1 MB). A
+ * page of the RFC is an ordered list and a line an item of it, `<li>` with
+ * no end tag (a `<p>` without one would do too, but a browser copies a
+ * paragraph with a blank line after it, so copied text came out
+ * double-spaced; an item copies with one line break). Its number, P143L14,
+ * is drawn by CSS counters; its id is written only where a page of the site
+ * links (anchoredLines), rfc.js giving the others theirs. Nothing comes
+ * between two lines, so a page of the RFC is a line of the HTML. What a run
+ * of lines shares (a requirement's status) is said once, on the run's
+ * element (a nested list); a line's links past the first are counted, their
+ * list in the citations script (citations-page.ts); titles that only
+ * repeated a line's classes are made by rfc.js when pointed at.
  */
 import type { Citation, Requirement, TagKind } from '../annotate/model.ts';
 import type { SpecDoc } from '../spec/document.ts';
 import { lineId } from '../spec/paginate.ts';
 import { bare, esc, escText } from './html.ts';
 import { docName, labelName, SERIES } from './docinfo.ts';
-import { byKeyword, bySection, coveredText, figures, figuresCells, FIGURES_HEAD, STATUSES } from './figures.ts';
+import { byKeyword, bySection, figures, figuresCells, FIGURES_HEAD } from './figures.ts';
 import { barLegend, stackedBar } from './bars.ts';
-import { docPage, filePage, href, hunkAnchor, pageAnchor, proposalPage, requirementsPage, sectionAnchor } from './urls.ts';
+import { citationsPage, docPage, filePage, href, hunkAnchor, pageAnchor, proposalPage, requirementsPage, sectionAnchor } from './urls.ts';
 import type { ProposedCitation } from './proposals.ts';
 import { layout, type Frame } from './layout.ts';
 import { textLinks, type TextLink } from './rfc-links.ts';
@@ -52,28 +56,81 @@ export function seriesOnSite(doc: SpecDoc, onSite: ReadonlySet<string>): string[
   return r ? [...new Set(SERIES.flatMap(([key]) => r[key]))].filter((l) => onSite.has(l)).sort() : [];
 }
 
-export function renderDocPage({ doc, citations, requirements, proposed = [], series = [], readme, live, proposals }: DocPageInput): string {
+/**
+ * Each line's back-links (by line index), as the page at `from` links them:
+ * the requirement view of the section starting there, the code and tests
+ * citing a range starting there, the hunks of proposals citing one. The RFC
+ * page shows the first of a line's links and counts the others; the
+ * citations page (citations-page.ts) lists them all.
+ */
+export function lineNotes({ doc, citations, requirements, proposed = [] }: DocPageInput, from: string): Map<number, string[]> {
+  const startsAt = new Map<number, Citation[]>();
+  for (const c of citations) pushAt(startsAt, c.span.begin, c);
+  const proposedStarts = new Map<number, ProposedCitation[]>();
+  for (const c of proposed) pushAt(proposedStarts, c.span.begin, c);
+  const perSection = bySection(doc, requirements);
+  // Each document's page has its requirement view beside it (tools/site/requirements-page.ts): a section heading links its section there.
+  const views = href(from, requirementsPage(doc));
+  const notes = new Map<number, string[]>();
+  const sectionAt = new Map(doc.sections.map((s) => [s.begin, s.number]));
+  for (let i = 0; i < doc.lines.length; i++) {
+    const sec = sectionAt.get(i);
+    const starts = startsAt.get(i);
+    const byProposal = proposedStarts.get(i);
+    const links = [
+      ...(sec && perSection.get(sec)!.total > 0 ? [`<a class=rv href=${bare(`${views}#${sectionAnchor(sec)}`)}>§${esc(sec)} requirements</a>`] : []),
+      ...(starts ? backlinks(from, starts) : []),
+      ...(byProposal ? proposedLinks(from, byProposal) : []),
+    ];
+    if (links.length) notes.set(i, links);
+  }
+  return notes;
+}
+
+function pushAt<V>(m: Map<number, V[]>, k: number, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/**
+ * The lines whose id the page writes (`<li id=P143L14>`): every line a page
+ * of the site links to, so that each of the site's links lands without a
+ * script: where a citation, a proposal's citation, a requirement or a
+ * section starts, and the entries the text's own citations ([4]) link.
+ * Other lines get theirs from rfc.js (a hand-made link to any line lands
+ * with it); their number is drawn by CSS counters either way.
+ */
+function anchoredLines({ doc, citations, requirements, proposed = [] }: DocPageInput, links: ReadonlyMap<number, readonly TextLink[]>): Set<string> {
+  const ids = new Set<string>();
+  const at = (i: number) => ids.add(lineId(doc.lines[i]!));
+  for (const c of citations) at(c.span.begin);
+  for (const c of proposed) at(c.span.begin);
+  for (const r of requirements) at(r.begin);
+  for (const s of doc.sections) at(s.begin);
+  for (const ls of links.values()) for (const k of ls) if (LINE_FRAGMENT.test(k.fragment)) ids.add(k.fragment);
+  return ids;
+}
+
+const LINE_FRAGMENT = /^P\d+L\d+$/;
+
+export function renderDocPage(input: DocPageInput): string {
+  const { doc, citations, requirements, proposed = [], series = [], readme, live, proposals } = input;
   const path = docPage(doc);
   const n = doc.lines.length;
-
-  // Per line: strongest citation kind, and citations starting here.
   const kindAt = new Int8Array(n).fill(-1);
   const startsAt = new Map<number, Citation[]>();
   for (const c of citations) {
     const r = KIND_RANK[c.tag.kind];
     for (let i = c.span.begin; i <= c.span.end; i++) if (kindAt[i] === -1 || r < kindAt[i]!) kindAt[i] = r;
-    const list = startsAt.get(c.span.begin);
-    if (list) list.push(c);
-    else startsAt.set(c.span.begin, [c]);
+    pushAt(startsAt, c.span.begin, c);
   }
-  // Lines a proposal cites: a status of their own beside the base's.
+  // Lines a proposal cites: a status of their own beside the base's; its ranges have their anchors as the base's do (a proposal's page links them).
   const proposedAt = new Uint8Array(n);
-  const proposedStarts = new Map<number, ProposedCitation[]>();
+  const spansAt = new Map<number, { span: { begin: number; end: number } }[]>(startsAt);
   for (const c of proposed) {
     proposedAt.fill(1, c.span.begin, c.span.end + 1);
-    const list = proposedStarts.get(c.span.begin);
-    if (list) list.push(c);
-    else proposedStarts.set(c.span.begin, [c]);
+    spansAt.set(c.span.begin, [...(spansAt.get(c.span.begin) ?? []), c]);
   }
   const kinds = Object.keys(KIND_RANK) as TagKind[];
   // Per line: the requirement it belongs to (the last one starting at or before it).
@@ -81,37 +138,45 @@ export function renderDocPage({ doc, citations, requirements, proposed = [], ser
   for (const r of requirements) for (let i = r.begin; i <= r.end && i < n; i++) reqAt[i] = r;
   const sectionStarts = new Map<number, string>();
   for (const s of doc.sections) sectionStarts.set(s.begin, s.number);
-  const perSection = bySection(doc, requirements);
   const mismatch = new Map(doc.footerMismatches.map((m) => [m.page, m.printed]));
   const linksAt = textLinks(doc);
-  // Each document's page has its requirement view beside it (tools/site/requirements-page.ts): a section heading links its section there.
-  const views = href(path, requirementsPage(doc));
+  const notesAt = lineNotes(input, path);
+  const anchored = anchoredLines(input, linksAt);
+  const cites = href(path, citationsPage(doc));
 
   const out: string[] = [];
   let page = 0;
   /** The requirement whose run of lines is open (its strip), if any. */
   let run: Requirement | undefined;
   const closeRun = () => {
-    if (run) out.push('</div>');
+    if (run) out.push('</ol>');
     run = undefined;
+  };
+  // A page's lines are an ordered list; its number, and each line's, are CSS counters (rfc.css), so every page is written, an empty one too.
+  const openPage = (p: number) => {
+    const printed = mismatch.get(p);
+    const warn =
+      printed === undefined
+        ? ''
+        : ` <strong class="warn" role="note">Warning: this is page ${p} of the text but its footer prints [Page ${printed}]; tags use ${p}.</strong>`;
+    out.push(`<div class=pg id=${pageAnchor(p)}><p class=pgmark><a href=#${pageAnchor(p)}>Page ${p}</a>${warn}</p><ol>`);
   };
   for (let i = 0; i < n; i++) {
     const l = doc.lines[i]!;
     const req = reqAt[i];
     if (l.page !== page || req !== run) closeRun();
     if (l.page !== page) {
-      if (page) out.push('</div>\n');
+      if (page) out.push('</ol></div>\n');
+      for (let empty = page + 1; empty < l.page; empty++) {
+        openPage(empty);
+        out.push('</ol></div>\n');
+      }
       page = l.page;
-      const printed = mismatch.get(page);
-      const warn =
-        printed === undefined
-          ? ''
-          : ` <strong class="warn" role="note">Warning: this is page ${page} of the text but its footer prints [Page ${printed}]; tags use ${page}.</strong>`;
-      out.push(`<div class=pg id=${pageAnchor(page)}><p class=pgmark><a href=#${pageAnchor(page)}>Page ${page}</a>${warn}</p>`);
+      openPage(page);
     }
     // A requirement's lines are one run, split only by a page break: its status is said once, and its strip drawn once.
     if (req && req !== run) {
-      out.push(`<div class="req s-${req.status}">`);
+      out.push(`<li class="req s-${req.status}"><ol>`);
       run = req;
     }
     const classes: string[] = [];
@@ -119,32 +184,19 @@ export function renderDocPage({ doc, citations, requirements, proposed = [], ser
     if (proposedAt[i]) classes.push('proposed');
     let text = lineHtml(l.text, linksAt.get(i), req !== undefined);
     const sec = sectionStarts.get(i);
-    const starts = startsAt.get(i);
-    if (starts) text = rangeAnchors(doc, starts) + text;
+    const spans = spansAt.get(i);
+    if (spans) text = rangeAnchors(doc, spans) + text;
     if (sec) text = `<span id=${bare(sectionAnchor(sec))}></span>${text}`;
-    const byProposal = proposedStarts.get(i);
-    const links = [
-      ...(sec && perSection.get(sec)!.total > 0 ? [`<a class=rv href=${bare(`${views}#${sectionAnchor(sec)}`)}>§${esc(sec)} requirements</a>`] : []),
-      ...(starts ? backlinks(path, starts) : []),
-      ...(byProposal ? proposedLinks(path, byProposal) : []),
-    ];
+    const links = notesAt.get(i);
+    const id = lineId(l);
     const cls = classes.length ? ` class=${bare(classes.join(' '))}` : '';
-    // The line number is the line's own id, shown by CSS (::before) and made
-    // clickable by rfc.js: 12,915 links on RFC 3261 were as many Tab stops.
-    out.push(`<div id=${lineId(l)}${cls}>${text}${links.length ? notes(links) : ''}</div>`);
+    // No end tag: the next line's (or the list's end) closes it, and a list item copies with one line break (a paragraph with two).
+    out.push(`<li${anchored.has(id) ? ` id=${id}` : ''}${cls}>${text}${links ? notes(links, `${cites}#${id}`) : ''}`);
   }
   closeRun();
-  if (page) out.push('</div>');
+  if (page) out.push('</ol></div>');
 
   const all = figures(requirements);
-  // One row per section (270 on RFC 3261): end tags HTML implies are left out, cells aligned by the table's class.
-  const sectionRows = doc.sections
-    .map((s) => {
-      const f = perSection.get(s.number)!;
-      const depth = s.number.split('.').length - 1;
-      return `<tr><th class=d${Math.min(depth, 4)}><a href=${bare(`#${sectionAnchor(s.number)}`)}>${esc(s.number)}</a> ${esc(s.title)}<td>${f.total}${STATUSES.map((st) => `<td>${f.counts[st]}`).join('')}<td>${coveredText(f)}`;
-    })
-    .join('\n');
   const keywordRows = byKeyword(requirements)
     .map(([k, f]) => `<tr><th scope="row">${esc(k)}</th>${figuresCells(f)}</tr>`)
     .join('\n');
@@ -174,13 +226,7 @@ ${keywordRows}
     : ''
 }</p>
 </section>
-<section aria-labelledby="sections"><h2 id="sections">Sections</h2>
-<details class="toc"><summary>${doc.sections.length} sections with their coverage</summary>
-<div class="scroll"><table class="figures sections"><thead><tr><th scope="col">Section</th>${FIGURES_HEAD}</tr></thead><tbody>
-${sectionRows}
-</tbody></table></div>
-</details>
-</section>
+<p class="legend">The coverage of each of its ${doc.sections.length} sections, and each requirement with what cites it: <a href=${bare(href(path, requirementsPage(doc)))}>the requirement view</a>.</p>
 <section aria-labelledby="text" class="reading"><h2 id="text">Text</h2>
 ${contents(doc)}
 <div class="rfc">
@@ -244,14 +290,14 @@ function seriesHead(path: string, doc: SpecDoc, onSite: ReadonlySet<string>): st
 
 /**
  * A line's back-links, kept one line high however many there are (a line
- * growing with its links tore its paragraph): the first link, then the
- * others behind a disclosure whose list opens over the text below, so the
- * closed state takes no more room than one link. The summary holds text
- * only (no link inside a summary: nested-interactive).
+ * growing with its links tore its paragraph): the first link, then a count
+ * of the others linking their list on the citations page (`more`), which
+ * rfc.js opens in place instead, over the text below. The lists are not in
+ * the page: on RFC 3261 they were 87 kB of links hardly anyone opens.
  */
-function notes(links: readonly string[]): string {
+function notes(links: readonly string[], more: string): string {
   if (links.length === 1) return `<span class=notes>${links[0]}</span>`;
-  return `<span class=notes>${links[0]}<details><summary>+${links.length - 1} more</summary><span>${links.slice(1).join('')}</span></details></span>`;
+  return `<span class=notes>${links[0]}<a class=more href=${bare(more)}>+${links.length - 1} more</a></span>`;
 }
 
 /**
@@ -259,7 +305,7 @@ function notes(links: readonly string[]): string {
  * so a link to a whole range lands here with or without JavaScript; rfc.js
  * then marks every line of the range.
  */
-function rangeAnchors(doc: SpecDoc, cs: readonly Citation[]): string {
+function rangeAnchors(doc: SpecDoc, cs: readonly { span: { begin: number; end: number } }[]): string {
   const ids = new Set<string>();
   for (const c of cs) if (c.span.end > c.span.begin) ids.add(rangeId(doc, c.span));
   return [...ids].map((id) => `<span id=${id}></span>`).join('');

@@ -12,6 +12,8 @@
  *                                     #section-17.1.1 a section, #page-143 a page
  *   req/rfc3261.html                  a cited document's requirements, each with its
  *                                     status and what cites it; #section-17.1.1 a section
+ *   cites/rfc3261.html, .js           its citations by line, #P143L14 a cited line; the
+ *                                     script holds the lists the RFC page's "+N more" opens
  *   assets/…                          style, scripts, search index
  *   map.json                          the spec-to-code map
  */
@@ -25,7 +27,7 @@ export function filePage(path: string): string {
 /**
  * Site path of a project folder's page (`reference/sip/transaction/index.html`).
  * No other page can take it: a file's page name ends in `.ts.html` or
- * `README.html`, and the site's own folders (rfc/, proposals/, assets/) are
+ * `README.html`, and the site's own folders (rfc/, req/, cites/, proposals/, assets/) are
  * no project folders, which are all below reference/ or test/.
  */
 export const folderPage = (dir: string) => `${dir}/index.html`;
@@ -36,6 +38,11 @@ export const docPage = (doc: { name: { id: string } } | string) =>
 /** A cited document's requirement view; its sections have the RFC page's anchors (sectionAnchor). */
 export const requirementsPage = (doc: { name: { id: string } } | string) =>
   `req/${typeof doc === 'string' ? doc.toLowerCase() : doc.name.id}.html`;
+
+/** Every citation of a cited document, by line (its lines' ids as anchors); the script beside it (citationsScript) is what the RFC page's "+N more" opens. */
+export const citationsPage = (doc: { name: { id: string } } | string) =>
+  `cites/${typeof doc === 'string' ? doc.toLowerCase() : doc.name.id}.html`;
+export const citationsScript = (doc: { name: { id: string } } | string) => citationsPage(doc).replace(/\.html$/, '.js');
 
 export const PROPOSALS_INDEX = 'proposals/index.html';
 export const proposalPage = (name: string) => `proposals/${name}.html`;

@@ -1,21 +1,34 @@
 // rfcdoc site, the pages of cited documents (rfc/*.html). The page reads
-// fine without this script: it makes line numbers clickable, marks every
-// line of a followed range, marks in the table of contents the section the
-// reader is in (and folds that table on a narrow screen), and gives key
-// words and back-links the titles their classes imply.
+// fine without this script: it gives every line its id and makes line
+// numbers clickable, marks every line of a followed range, opens a line's
+// other links in place of "+N more", marks in the table of contents the
+// section the reader is in (and folds that table on a narrow screen), and
+// gives key words and back-links the titles their classes imply.
 (function () {
   'use strict';
   var rfc = document.querySelector('.rfc');
   if (!rfc) return;
-  var LINE = ':is(.pg, .req) > [id]';
+  // A line is an item of its page's list, or of a requirement's list inside it (li.req).
+  var LINE = '.pg li:not(.req)';
   function isLine(el) {
-    var p = el && el.id && el.parentElement;
-    return !!p && (p.classList.contains('pg') || p.classList.contains('req'));
+    return !!el && el.tagName === 'LI' && !el.classList.contains('req') && !!el.parentElement && !!el.parentElement.closest('.pg');
   }
 
-  // A line's number is its id, drawn by CSS in its left padding, so it is
-  // no Tab stop; a click there links the line. Keyboard readers reach lines
-  // by the page, section and contents links instead.
+  // The page writes the ids of the lines the site links to; every other
+  // line gets its own here (P<page>L<n>, as CSS numbers it), so that a
+  // hand-made link to any line lands, and its number links it.
+  var wanted = decodeURIComponent(window.location.hash.slice(1));
+  var landed = !wanted || !!document.getElementById(wanted);
+  var pages = rfc.querySelectorAll('.pg');
+  for (var p = 0; p < pages.length; p++) {
+    var number = pages[p].id.slice('page-'.length);
+    var lines = pages[p].querySelectorAll('li:not(.req)');
+    for (var n = 0; n < lines.length; n++) if (!lines[n].id) lines[n].id = 'P' + number + 'L' + (n + 1);
+  }
+
+  // A line's number is drawn by CSS in its left padding, so it is no Tab
+  // stop; a click there links the line. Keyboard readers reach lines by
+  // the page, section and contents links instead.
   rfc.addEventListener('click', function (ev) {
     var l = ev.target;
     if (isLine(l) && ev.offsetX < parseFloat(getComputedStyle(l).paddingLeft)) window.location.hash = l.id;
@@ -32,22 +45,78 @@
     var first = document.getElementById(m[1]);
     var last = m[2] ? document.getElementById(m[2]) : first;
     if (!isLine(first) || !isLine(last)) return;
-    var lines = rfc.querySelectorAll(LINE);
+    var all = rfc.querySelectorAll(LINE);
     var on = false;
-    for (var j = 0; j < lines.length; j++) {
-      if (lines[j] === first) on = true;
-      if (on) marked.push(lines[j]);
-      if (lines[j] === last) break;
+    for (var j = 0; j < all.length; j++) {
+      if (all[j] === first) on = true;
+      if (on) marked.push(all[j]);
+      if (all[j] === last) break;
     }
     // A range whose end comes before its start (a hand-made URL) marks nothing.
     if (!on || marked[marked.length - 1] !== last) { marked = []; return; }
     for (var k = 0; k < marked.length; k++) marked[k].classList.add('in-range');
     first.classList.add('range-first');
     last.classList.add('range-last');
-    if (m[2]) first.scrollIntoView({ block: 'start' });
+    // The browser brought a line whose id the page has into view; one numbered above, or a range, is brought here.
+    if (m[2] || !landed) first.scrollIntoView({ block: 'start' });
+    landed = true;
   }
   window.addEventListener('hashchange', markRange);
   markRange();
+
+  // "+N more": the line's other links, from the citations script beside the
+  // citations page its link goes to (cites/<id>.js), opened in place below
+  // the count; again, or Escape, closes them. A script, not a fetch, since
+  // file:// allows no fetch; if it cannot load, the link is followed.
+  var citations = {};
+  function loadCitations(a, done) {
+    var src = a.getAttribute('href').replace(/\.html(#.*)?$/, '.js');
+    var id = src.replace(/^.*\//, '').replace(/\.js$/, '');
+    var known = window.rfcdocCitations && window.rfcdocCitations[id];
+    if (known) { done(known); return; }
+    if (citations[src]) { citations[src].push(done); return; }
+    citations[src] = [done];
+    var s = document.createElement('script');
+    s.src = src;
+    s.onload = s.onerror = function () {
+      var map = (window.rfcdocCitations && window.rfcdocCitations[id]) || null;
+      var waiting = citations[src];
+      citations[src] = null;
+      for (var w = 0; w < waiting.length; w++) waiting[w](map);
+    };
+    document.head.appendChild(s);
+  }
+  var more = rfc.querySelectorAll('.notes a.more');
+  for (var q = 0; q < more.length; q++) more[q].setAttribute('aria-expanded', 'false');
+  function close(a) {
+    var list = a.nextElementSibling;
+    if (list && list.classList.contains('morelist')) list.remove();
+    a.setAttribute('aria-expanded', 'false');
+  }
+  rfc.addEventListener('click', function (ev) {
+    var a = ev.target.closest && ev.target.closest('.notes a.more');
+    if (!a) return;
+    ev.preventDefault();
+    if (a.getAttribute('aria-expanded') === 'true') { close(a); return; }
+    loadCitations(a, function (map) {
+      var line = a.closest('li');
+      var html = map && line && map[line.id];
+      if (!html) { window.location.href = a.href; return; }
+      var list = document.createElement('span');
+      list.className = 'morelist';
+      list.innerHTML = html;
+      a.after(list);
+      a.setAttribute('aria-expanded', 'true');
+    });
+  });
+  rfc.addEventListener('keydown', function (ev) {
+    if (ev.key !== 'Escape') return;
+    var notes = ev.target.closest && ev.target.closest('.notes');
+    var a = notes && notes.querySelector('a.more[aria-expanded="true"]');
+    if (!a) return;
+    close(a);
+    a.focus();
+  });
 
   // Titles the page leaves out (they were the same words on thousands of
   // elements): a key word's status, from its requirement's run of lines; a
