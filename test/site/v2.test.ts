@@ -11,8 +11,10 @@
  *     the code of Timer B and to that line of RFC 3261;
  *   - a tag link followed from a module page: every line of the cited range
  *     is highlighted on the RFC page, the lines around it are not;
- *   - axe-core on the index, a module page, a test page, an RFC page and a
- *     proposal page, light and dark: 0 serious or critical violations;
+ *   - axe-core on the index, a module page, a test page, an RFC page (with
+ *     a line's "+N more" open) and a proposal page, and on a page of every
+ *     other kind (requirement view, citations, folder, README, proposals
+ *     index), light and dark: 0 serious or critical violations;
  *   - no console error and no request leaving the site (every request is
  *     routed through a logger; one that is not file:// inside the site is
  *     refused and reported).
@@ -26,7 +28,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { Citation } from '../../tools/annotate/model.ts';
 import type { SpecDoc } from '../../tools/spec/document.ts';
 import { lineId } from '../../tools/spec/paginate.ts';
-import { docPage, filePage, href, PROPOSALS_INDEX, requirementsPage, sectionAnchor } from '../../tools/site/urls.ts';
+import { citationsPage, docPage, filePage, folderPage, href, PROPOSALS_INDEX, requirementsPage, sectionAnchor } from '../../tools/site/urls.ts';
 import { peerSuite } from '../peers.ts';
 import { serious } from './axe.ts';
 import { collectErrors, follow, inView, launchChromium } from './chromium.ts';
@@ -207,7 +209,7 @@ test('search "P125L34": the first hit is that line of RFC 3261', async () => {
   assert.is(await page.evaluate(() => document.querySelector(':target')?.id), 'P125L34');
 });
 
-/** One page of each kind the Done means names, from the build's own files. */
+/** One page of each kind the Done means names, then of every other kind the site has (issue 14 §8), from the build's own files. */
 function axePages(): Record<string, string> {
   const files = site.result.files!;
   const project = site.result.project!;
@@ -215,7 +217,19 @@ function axePages(): Record<string, string> {
   const tested = project.files.find((f) => f.path === 'test/reference/sip/transaction/inviteClient.test.ts') ?? project.files.find((f) => f.role === 'test' && f.tags.length > 0)!;
   const proposal = [...files.keys()].filter((p) => p.startsWith('proposals/') && p.endsWith('.html') && p !== PROPOSALS_INDEX).sort()[0];
   assert.ok(proposal, 'the build has a proposal page');
-  return { index: 'index.html', 'module page': filePage(module.path), 'test page': filePage(tested.path), 'RFC page': docPage(rfc3261), 'proposal page': proposal! };
+  const folder = [...files.keys()].find((p) => p === folderPage('reference/sip/transaction')) ?? [...files.keys()].find((p) => /^reference\/.*index\.html$/.test(p))!;
+  return {
+    index: 'index.html',
+    'module page': filePage(module.path),
+    'test page': filePage(tested.path),
+    'RFC page': docPage(rfc3261),
+    'proposal page': proposal!,
+    'requirement view': requirementsPage(rfc3261),
+    'citations page': citationsPage(rfc3261),
+    'folder page': folder,
+    'README page': 'README.html',
+    'proposals index': PROPOSALS_INDEX,
+  };
 }
 
 /** axe's lines for one page as one line per rule: how many elements, and the first three. */
@@ -236,6 +250,11 @@ async function axeOn(pages: Record<string, string>, colorScheme: 'light' | 'dark
     const found: string[] = [];
     for (const [kind, path] of Object.entries(pages)) {
       await p.goto(site.base + path);
+      // The RFC page with a line's "+N more" opened: the list rfc.js adds is checked too.
+      if (path === docPage(rfc3261)) {
+        await p.click('.notes a.more');
+        await p.waitForSelector('.morelist a');
+      }
       found.push(...byRule(`${kind} (${path})`, await serious(p)));
     }
     return found;
@@ -245,7 +264,7 @@ async function axeOn(pages: Record<string, string>, colorScheme: 'light' | 'dark
 }
 
 for (const colorScheme of ['light', 'dark'] as const) {
-  test(`axe-core, ${colorScheme}: the index, a module, a test, an RFC and a proposal page have no serious or critical violation`, async () => {
+  test(`axe-core, ${colorScheme}: the index, a module, a test, an RFC (a line's "+N more" open) and a proposal page, and a page of every other kind, have no serious or critical violation`, async () => {
     assert.equal(await axeOn(axePages(), colorScheme), []);
   });
 }
