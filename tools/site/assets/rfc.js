@@ -1,6 +1,6 @@
 // rfcdoc site, the pages of cited documents (rfc/*.html). The page reads
-// fine without this script: it gives every line its id and makes line
-// numbers clickable, marks every line of a followed range, opens a line's
+// fine without this script: it gives a line its id when one is wanted
+// and makes line numbers clickable, marks every line of a followed range, opens a line's
 // other links in place of "+N more", marks in the table of contents the
 // section the reader is in (and folds that table on a narrow screen), and
 // gives key words and back-links the titles their classes imply.
@@ -14,16 +14,27 @@
     return !!el && el.tagName === 'LI' && !el.classList.contains('req') && !!el.parentElement && !!el.parentElement.closest('.pg');
   }
 
-  // The page writes the ids of the lines the site links to; every other
-  // line gets its own here (P<page>L<n>, as CSS numbers it), so that a
-  // hand-made link to any line lands, and its number links it.
-  var wanted = decodeURIComponent(window.location.hash.slice(1));
-  var landed = !wanted || !!document.getElementById(wanted);
-  var pages = rfc.querySelectorAll('.pg');
-  for (var p = 0; p < pages.length; p++) {
-    var number = pages[p].id.slice('page-'.length);
-    var lines = pages[p].querySelectorAll('li:not(.req)');
-    for (var n = 0; n < lines.length; n++) if (!lines[n].id) lines[n].id = 'P' + number + 'L' + (n + 1);
+  // The page writes the ids of the lines the site links to; any other line
+  // gets its own here when it is wanted (a hand-made link to it, a click on
+  // its number), from its place: P<page>L<n>, as CSS numbers it. Not all at
+  // once: 11,000 ids on RFC 3261 cost a tenth of a second before the page
+  // could be read.
+  var ON_PAGE = 'li:not(.req)';
+  function lineAt(id) {
+    var el = document.getElementById(id);
+    if (el) return isLine(el) ? el : null;
+    var m = /^P(\d+)L(\d+)$/.exec(id);
+    var page = m && document.getElementById('page-' + m[1]);
+    var l = page && page.classList.contains('pg') ? page.querySelectorAll(ON_PAGE)[Number(m[2]) - 1] : null;
+    if (!l) return null;
+    l.id = id;
+    return l;
+  }
+  function idOf(l) {
+    if (l.id) return l.id;
+    var page = l.closest('.pg');
+    l.id = 'P' + page.id.slice('page-'.length) + 'L' + (Array.prototype.indexOf.call(page.querySelectorAll(ON_PAGE), l) + 1);
+    return l.id;
   }
 
   // A line's number is drawn by CSS in its left padding, so it is no Tab
@@ -31,7 +42,7 @@
   // the page, section and contents links instead.
   rfc.addEventListener('click', function (ev) {
     var l = ev.target;
-    if (isLine(l) && ev.offsetX < parseFloat(getComputedStyle(l).paddingLeft)) window.location.hash = l.id;
+    if (isLine(l) && ev.offsetX < parseFloat(getComputedStyle(l).paddingLeft)) window.location.hash = idOf(l);
   });
 
   // Following a link to a cited range (#P143L14-P143L19, or one line #P143L14)
@@ -42,9 +53,11 @@
     marked = [];
     var m = /^#(P\d+L\d+)(?:-(P\d+L\d+))?$/.exec(decodeURIComponent(window.location.hash));
     if (!m) return;
-    var first = document.getElementById(m[1]);
-    var last = m[2] ? document.getElementById(m[2]) : first;
-    if (!isLine(first) || !isLine(last)) return;
+    // A line whose id the page did not write was not found by the browser: it is brought into view here.
+    var landed = !!document.getElementById(m[1]);
+    var first = lineAt(m[1]);
+    var last = m[2] ? lineAt(m[2]) : first;
+    if (!first || !last) return;
     var all = rfc.querySelectorAll(LINE);
     var on = false;
     for (var j = 0; j < all.length; j++) {
@@ -54,12 +67,14 @@
     }
     // A range whose end comes before its start (a hand-made URL) marks nothing.
     if (!on || marked[marked.length - 1] !== last) { marked = []; return; }
-    for (var k = 0; k < marked.length; k++) marked[k].classList.add('in-range');
+    // Each line of it named (a reader may link any of them from here).
+    for (var k = 0; k < marked.length; k++) {
+      idOf(marked[k]);
+      marked[k].classList.add('in-range');
+    }
     first.classList.add('range-first');
     last.classList.add('range-last');
-    // The browser brought a line whose id the page has into view; one numbered above, or a range, is brought here.
     if (m[2] || !landed) first.scrollIntoView({ block: 'start' });
-    landed = true;
   }
   window.addEventListener('hashchange', markRange);
   markRange();
