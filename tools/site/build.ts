@@ -74,8 +74,7 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
       const before = hl.misses;
       let rendered = 0;
       // A page is rendered again only when its renderer's input changed (page-key.ts).
-      const cached = (path: string, input: object, make: () => string) => {
-        const key = pageKey(input);
+      const cachedAs = (path: string, key: string, make: () => string) => {
         const hit = pageCache.get(path);
         if (hit && hit.key === key) return hit.html;
         rendered++;
@@ -83,6 +82,7 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
         pageCache.set(path, { key, html });
         return html;
       };
+      const cached = (path: string, input: object, make: () => string) => cachedAs(path, pageKey(input), make);
 
       const { sources, readmes } = pageFiles(project);
       const shown = proposals?.list ?? [];
@@ -110,16 +110,18 @@ export async function createSiteRenderer(opts: RendererOptions = {}): Promise<Si
         const requirements = project.requirements.get(id) ?? proposals?.requirements.get(id) ?? [];
         const input: DocPageInput = { doc, citations: byDoc.get(id) ?? [], requirements, proposed: proposedByDoc.get(id) ?? [], series: seriesOnSite(doc, onSite), ...frame };
         const path = docPage(doc);
-        files.set(path, cached(path, input, () => renderDocPage(input)));
-        // Its citations by line, and the lists its "+N more" opens (tools/site/citations-page.ts): the same input.
+        // Its citations by line, and the lists its "+N more" opens (tools/site/citations-page.ts): the same input, so one key (the costliest of the site's to hash, ~70 ms for all the documents).
+        const key = pageKey(input);
+        files.set(path, cachedAs(path, key, () => renderDocPage(input)));
         const cites = citationsPage(doc);
-        files.set(cites, cached(cites, input, () => renderCitationsPage(input)));
+        files.set(cites, cachedAs(cites, key, () => renderCitationsPage(input)));
         const more = citationsScript(doc);
-        files.set(more, cached(more, input, () => renderCitationsScript(input)));
+        files.set(more, cachedAs(more, key, () => renderCitationsScript(input)));
         // Its requirement view: each requirement with its status and what cites it (tools/site/requirements-page.ts).
+        // Its input is part of the page's, so the page's key serves it too (one hash of the document's requirements, not two).
         const view: RequirementsPageInput = { doc, requirements, proposed: input.proposed, ...frame };
         const viewPath = requirementsPage(doc);
-        files.set(viewPath, cached(viewPath, view, () => renderRequirementsPage(view)));
+        files.set(viewPath, cachedAs(viewPath, key, () => renderRequirementsPage(view)));
       }
 
       const pagePaths = new Set([...sources, ...readmes].map((f) => f.path));
