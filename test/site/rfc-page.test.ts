@@ -124,6 +124,8 @@ browser.after(async () => {
  * reader reads, and what CSS counters made.
  */
 async function drawn(selector: string): Promise<string> {
+  // A page far from the window is not laid out (content-visibility), so it has no drawn number yet: brought into view first.
+  await page.$eval(selector, (el) => el.scrollIntoView({ block: 'center' }));
   const cdp = await page.context().newCDPSession(page);
   try {
     await cdp.send('Accessibility.enable');
@@ -195,14 +197,21 @@ browser('each line shows its number, P<page>L<n>, as a screen reader reads it; a
   const top = await page.$eval('#P40L3', (el) => el.getBoundingClientRect().top);
   assert.ok(top >= 0 && top < 900, `P40L3 at ${top}`);
   assert.equal(await inRange(), ['P40L3']);
-  // Every line of two pages, by its place (a mark the test sets): its number is P<page>L<place>.
-  const places = await page.evaluate(() =>
-    ['39', '40'].flatMap((p) => [...document.querySelectorAll(`#page-${p} li:not(.req)`)].map((l, i) => {
-      l.setAttribute('data-place', `P${p}L${i + 1}`);
-      return `P${p}L${i + 1}`;
-    })),
-  );
-  assert.ok(places.length > 90, `${places.length}`);
+  // Every line of pages 39 and 40 and of the first three pages starting with a requirement's run (its nested list: a counter
+  // made in the wrong place restarts after it), and of the last page, by its place (a mark the test sets): its number is P<page>L<place>.
+  const places = await page.evaluate(() => {
+    const pages = [...document.querySelectorAll('.rfc .pg')];
+    const runFirst = pages.filter((p) => p.querySelector(':scope > ol > li:first-child')?.classList.contains('req')).slice(0, 3);
+    const chosen = [...new Set([document.getElementById('page-39')!, document.getElementById('page-40')!, ...runFirst, pages[pages.length - 1]!])];
+    return chosen.flatMap((p) => {
+      const n = p.id.slice('page-'.length);
+      return [...p.querySelectorAll('li:not(.req)')].map((l, i) => {
+        l.setAttribute('data-place', `P${n}L${i + 1}`);
+        return `P${n}L${i + 1}`;
+      });
+    });
+  });
+  assert.ok(places.length > 200, `${places.length}`);
   for (const id of places) assert.is((await drawn(`[data-place="${id}"]`)).replace(/^\u25B6\s*/, ''), id);
 });
 

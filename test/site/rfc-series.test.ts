@@ -190,6 +190,29 @@ browser('at 1400×900 every line\'s back-links and its "+N more" end inside the 
   assert.equal({ out: r.out, more: r.more, scrolls: r.scrolls }, { out: 0, more: 0, scrolls: false });
 });
 
+browser('a "+N more" opened on one of the last lines of a page shows its whole list over the next page (a page is painted apart from the others: not while a list is open on it)', async () => {
+  await page.goto(`${base}rfc/rfc3261.html`);
+  const line = await page.evaluate(() => {
+    for (const a of document.querySelectorAll('.rfc .notes a.more')) {
+      const l = a.closest('li')!;
+      const lines = [...l.closest('.pg')!.querySelectorAll('li:not(.req)')];
+      if (lines.indexOf(l) >= lines.length - 2 && Number(/\+(\d+)/.exec(a.textContent!)![1]) >= 2) return l.id;
+    }
+    return '';
+  });
+  assert.ok(line, 'a line with "+2 more" or more among the last two of its page');
+  await page.click(`[id="${line}"] a.more`);
+  await page.waitForSelector(`[id="${line}"] .morelist a`);
+  const reached = await page.evaluate((id) => {
+    const links = [...document.querySelectorAll(`[id="${id}"] .morelist a`)];
+    const last = links[links.length - 1]!;
+    last.scrollIntoView({ block: 'center' });
+    const r = last.getBoundingClientRect();
+    return { count: links.length, hit: document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === last };
+  }, line);
+  assert.ok(reached.count >= 2 && reached.hit, JSON.stringify(reached));
+});
+
 browser('copying lines of the text gives them one line break apart, as the RFC has them', async () => {
   await page.goto(`${base}rfc/rfc3261.html`);
   const copied = await page.evaluate(() => {
