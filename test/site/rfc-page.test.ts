@@ -16,7 +16,9 @@ import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
-import { tempDir } from '../helpers.ts';
+import { realDoc, tempDir } from '../helpers.ts';
+import { renderDocPage } from '../../tools/site/rfc-page.ts';
+import { escText } from '../../tools/site/html.ts';
 import { peerSuite } from '../peers.ts';
 import { collectErrors, launchChromium } from './chromium.ts';
 import { citesEntry, build, FIXTURE, lineWithId, rfcLines } from './common.ts';
@@ -98,6 +100,17 @@ html('every page is written, in order, its lines numbered by position; the ids w
   const css = readFileSync(join(await site(), 'assets', 'rfc.css'), 'utf8');
   assert.match(css, /\.rfc \.pg li:not\(\.req\)::before \{ content: "P" counter\(pg\) "L" counter\(ln\);/);
   assert.ok(lineWithId(page, 'P39L25')!.includes('<span id=P39L25-P39L29></span>'));
+});
+
+// RFC 652's page 3 runs past 48 lines and its line 51 is too short to keep (tools/spec/paginate.ts): P3L52 follows P3L50.
+html('a line the pagination dropped keeps its place: an empty hidden item stands for it, so the next line is still numbered by its place (RFC 652, from the mirror)', async () => {
+  const doc = await realDoc('RFC652');
+  const at = doc.lines.findIndex((l) => l.page === 3 && l.line === 52);
+  assert.ok(at > 0 && doc.lines[at - 1]!.line === 50, 'P3L51 is not a kept line of RFC 652');
+  const lines = rfcLines(renderDocPage({ doc, citations: [], requirements: [] }));
+  assert.is(lines.find((l) => l.id === 'P3L51')!.html, '<li class=drop>');
+  assert.is(lines.find((l) => l.id === 'P3L52')!.html, `<li>${escText(doc.lines[at]!.text)}`);
+  assert.is(lines.length, doc.lines.length + 1);
 });
 
 html.run();
@@ -213,6 +226,18 @@ browser('each line shows its number, P<page>L<n>, as a screen reader reads it; a
   });
   assert.ok(places.length > 200, `${places.length}`);
   for (const id of places) assert.is((await drawn(`[data-place="${id}"]`)).replace(/^\u25B6\s*/, ''), id);
+});
+
+browser('after a line the pagination dropped, the next shows its own number and a link to it lands on it (RFC 652 P3L52, after P3L50)', async () => {
+  const doc = await realDoc('RFC652');
+  const text = doc.lines.find((l) => l.page === 3 && l.line === 52)!.text;
+  const file = join(await site(), 'rfc', 'rfc652.html');
+  writeFileSync(file, renderDocPage({ doc, citations: [], requirements: [] }));
+  await page.goto(`${pathToFileURL(file).href}#P3L52`);
+  assert.equal(await inRange(), ['P3L52']);
+  assert.is(await page.textContent('#P3L52'), text);
+  assert.is(await drawn('#P3L52'), '\u25B6 P3L52');
+  assert.is(await page.$eval('#page-3 li.drop', (l) => l.getBoundingClientRect().height), 0);
 });
 
 browser('Tab never stops on a line number, and clicking a line number links its line', async () => {

@@ -174,6 +174,10 @@ export function renderDocPage(input: DocPageInput): string {
       page = l.page;
       openPage(page);
     }
+    // A line the pagination did not keep (past L48, too short or a "[Page N]"; paginate.ts) still has its
+    // number: an empty, hidden item stands for it, so that the items' places stay the lines' numbers.
+    const before = i > 0 && doc.lines[i - 1]!.page === l.page ? doc.lines[i - 1]!.line : 0;
+    if (l.line > before + 1) out.push('<li class=drop>'.repeat(l.line - before - 1));
     // A requirement's lines are one run, split only by a page break: its status is said once, and its strip drawn once.
     if (req && req !== run) {
       out.push(`<li class="req s-${req.status}"><ol>`);
