@@ -6,31 +6,93 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI = 'reference/sip/cli.ts';
 
-/** Ports freePort handed out in this process: never handed out twice, so two calls in a row cannot get the same one. */
+/** Ports freePort and freePair handed out in this process: never handed out twice, so two calls in a row cannot get the same one. */
 const handedOut = new Set<number>();
+
+/**
+ * The lowest port the system hands out to a bind to port 0 (Linux's
+ * ip_local_port_range; 32768, the usual value, where it cannot be read).
+ */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+const LOWEST = 10000;
+const BELOW = ephemeralLow();
+
+/**
+ * A port to try for a peer, even (a media pair's first), not handed out
+ * before: random below the system's ephemeral range. A port found free
+ * there stays free until the peer binds it unless someone asks for that
+ * very port: a port taken from the ephemeral range (by a bind to port 0
+ * and a close) could be handed to any socket bound to port 0 meanwhile, in
+ * this process or another, and was (a uas's `EADDRINUSE` on its listen
+ * port, with another suite beside it). Where that range starts too low to
+ * leave room, a bind to port 0 picks, as before.
+ */
+async function candidatePort(): Promise<number> {
+  for (;;) {
+    let port: number;
+    if (BELOW - LOWEST >= 2000) port = (LOWEST + Math.floor(Math.random() * (BELOW - LOWEST - 2))) & ~1;
+    else {
+      const udp = createSocket('udp4');
+      port = await new Promise<number>((resolve) => udp.bind(0, '127.0.0.1', () => resolve(udp.address().port & ~1)));
+      await new Promise<void>((resolve) => udp.close(() => resolve()));
+    }
+    if (port >= 1024 && !handedOut.has(port) && !handedOut.has(port + 1)) return port;
+  }
+}
+
+const udpFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const udp = createSocket('udp4');
+    udp.once('error', () => {
+      udp.close();
+      resolve(false);
+    });
+    udp.bind(port, '127.0.0.1', () => udp.close(() => resolve(true)));
+  });
+const tcpFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 
 /** A port free for both UDP and TCP on 127.0.0.1 right now, and not handed out before by this process. */
 export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const udp = createSocket('udp4');
-    const port = await new Promise<number>((resolve) => udp.bind(0, '127.0.0.1', () => resolve(udp.address().port)));
-    const tcpFree = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    await new Promise<void>((resolve) => udp.close(() => resolve()));
-    if (tcpFree && !handedOut.has(port)) {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await candidatePort();
+    if ((await udpFree(port)) && (await tcpFree(port))) {
       handedOut.add(port);
       return port;
     }
   }
   throw new Error('no free UDP+TCP port found on 127.0.0.1');
+}
+
+/** An even port P on 127.0.0.1 with P and P + 1 free for UDP right now (RTP and RTCP), neither handed out before by this process. */
+export async function freePair(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await candidatePort();
+    if ((await udpFree(port)) && (await udpFree(port + 1))) {
+      handedOut.add(port);
+      handedOut.add(port + 1);
+      return port;
+    }
+  }
+  throw new Error('no free pair of UDP ports on 127.0.0.1');
 }
 
 export interface Running {

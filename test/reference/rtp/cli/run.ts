@@ -4,10 +4,9 @@
  * it listens; `send` to the end; free port pairs on 127.0.0.1; tone files.
  */
 import { spawn } from 'node:child_process';
-import { createSocket, type Socket } from 'node:dgram';
 import { join } from 'node:path';
 import { ROOT } from '../../../helpers.ts';
-import { start, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
+import { freePair, start, waitFor, type Running } from '../../../../tools/testkit/processes.ts';
 import { tone } from '../../../../reference/rtp/media/tone.ts';
 import { writeWavFile } from '../../../../reference/rtp/media/wav.ts';
 
@@ -95,33 +94,8 @@ export interface SendJson {
   receivers: { ssrc: number; rtt?: number }[];
 }
 
-const bind = (port: number) =>
-  new Promise<Socket | undefined>((resolve) => {
-    const s = createSocket('udp4');
-    s.once('error', () => resolve(undefined));
-    s.bind(port, '127.0.0.1', () => resolve(s));
-  });
-const close = (s: Socket | undefined) => new Promise<void>((resolve) => (s ? s.close(() => resolve()) : resolve()));
-
-/** Ports handed out by this process: never twice. */
-const handedOut = new Set<number>();
-
-/** An even port P on 127.0.0.1 with P and P + 1 free for UDP right now. */
-export async function freePair(): Promise<number> {
-  for (let tries = 0; tries < 50; tries++) {
-    const probe = await bind(0);
-    const port = probe!.address().port & ~1;
-    await close(probe);
-    if (port < 1024 || handedOut.has(port)) continue;
-    const [a, b] = [await bind(port), await bind(port + 1)];
-    await Promise.all([close(a), close(b)]);
-    if (a && b) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-  throw new Error('no free pair of UDP ports on 127.0.0.1');
-}
+// The media pair of a test: tools/testkit/processes.ts owns how test ports are found (freePort, freePair), one set of ports handed out.
+export { freePair };
 
 /** A WAV file of a tone (reference/rtp/media's), 8 kHz mono. */
 export function toneFile(dir: string, hz: number, seconds: number): string {
