@@ -307,9 +307,19 @@ test('a kept renderer applies and renders a proposal again only when what it rea
     assert.ok(warning?.message.includes('hunk 1 does not apply to reference/sip/via.ts'), JSON.stringify(third.diagnostics));
     assert.ok(third.files!.get('proposals/rport.html')!.includes('This proposal does not apply to this tree'));
     assert.ok(third.diagnostics.some((d) => d.message.startsWith('proposal rport-tests is shown unapplied: what it requires does not apply')));
+    // A base that already has the file both alternatives create (as a tree the proposals are applied to has): the whole group
+    // is shown unapplied, and every image of the index still says what it shows (axe's svg-img-alt: an empty chart had no label).
+    writeFileSync(join(root, 'reference/sip/via.ts'), viaText);
+    writeFileSync(join(root, 'reference/sip/rport.ts'), RPORT_SMALL);
+    const fourth = await once();
+    assert.ok(fourth.diagnostics.some((d) => d.message.startsWith('proposal rport is shown unapplied')) && fourth.diagnostics.some((d) => d.message.startsWith('proposal rport-small is shown unapplied')), JSON.stringify(fourth.diagnostics));
+    const index = fourth.files!.get('proposals/index.html')!;
+    assert.equal([...index.matchAll(/<svg[^>]*role="img"[^>]*>/g)].filter((m) => !/aria-label="[^"]+"/.test(m[0])).map((m) => m[0]), []);
+    assert.match(index, /No size to compare: none of this group applies to this tree\./);
   } finally {
     writeFileSync(nonce, text);
     writeFileSync(join(root, 'reference/sip/via.ts'), viaText);
+    rmSync(join(root, 'reference/sip/rport.ts'), { force: true });
   }
 });
 

@@ -58,6 +58,8 @@ const LABEL = 190;
  */
 function groupChart(members: readonly SiteProposal[]): string {
   const shown = members.filter((p) => p.measure);
+  // None measured (none applies to this tree, as in one the proposals are applied to): no chart, which would be an image of nothing.
+  if (shown.length === 0) return '<p class="meta">No size to compare: none of this group applies to this tree.</p>';
   const total = (p: SiteProposal) => codeSize(p.measure) + p.measure!.tests.added + p.measure!.tests.removed;
   const max = Math.max(1, ...shown.map(total));
   const width = LABEL + BAR_WIDTH * 2 + 120;
